@@ -1,0 +1,23 @@
+// What a command needs from the outside world, so tests can run commands in-process.
+export type CommandIo = {
+	/** Writes text to standard output (add the newline yourself). */
+	out(text: string): void;
+	/** Writes text to standard error (add the newline yourself). */
+	err(text: string): void;
+	env: NodeJS.ProcessEnv;
+};
+
+export const processIo: CommandIo = {
+	out: text => process.stdout.write(text),
+	err: text => process.stderr.write(text),
+	env: process.env,
+};
+
+// Exit codes of the command-line contract (design.md).
+export const EXIT = {
+	done: 0,
+	notHardened: 1,
+	verifyFailed: 1,
+	badInput: 2,
+	writeFailed: 3,
+} as const;

@@ -1,0 +1,235 @@
+import {isPrivacyFlag, PRIVACY_FLAG_NAMES, type PrivacyFlag} from './privacy-flag-names.js';
+import {fail, ok, type Result} from './result.js';
+
+/**
+ * What the admin chose. Also the preset format. Absent or null means
+ * "leave this setting as it is".
+ */
+export type Answers = {
+	greeting?: string | null;
+	maxMessageSize?: number | null;
+	maxRecipientsPerMessage?: number | null;
+	privacyOptions?: PrivacyFlag[] | null;
+	hideHelpVersion?: boolean | null;
+};
+
+export const ANSWER_KEYS = [
+	'greeting',
+	'maxMessageSize',
+	'maxRecipientsPerMessage',
+	'privacyOptions',
+	'hideHelpVersion',
+] as const satisfies ReadonlyArray<keyof Answers>;
+
+// SMTP replies are ASCII, and a reply line may be at most 512 octets (RFC 5321 4.5.3.1.5).
+const MAX_GREETING_LENGTH = 400;
+const MAX_RECIPIENTS = 2_147_483_647; // sendmail keeps it in a C int
+
+/** Why a greeting is unusable, or undefined when it is fine. */
+export function greetingProblem(greeting: string): string | undefined {
+	if (greeting.trim() === '') {
+		return 'the greeting is empty';
+	}
+
+	const bad = [...greeting].find(character => {
+		const code = character.codePointAt(0)!;
+		return code < 0x20 || code > 0x7e;
+	});
+	if (bad !== undefined) {
+		const code = bad.codePointAt(0)!;
+		return code < 0x20 || code === 0x7f
+			? `the greeting contains a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')}); it must be one line of printable text, since a newline would add lines to sendmail.cf`
+			: `the greeting contains "${bad}"; SMTP greetings must be plain ASCII text`;
+	}
+
+	if (greeting.length > MAX_GREETING_LENGTH) {
+		return `the greeting is ${greeting.length} characters long; keep it under ${MAX_GREETING_LENGTH}`;
+	}
+
+	if (/(^|[^$])(\$\$)*\$$/.test(greeting)) {
+		return 'the greeting ends with a lone "$"; write a macro such as $j, or remove the "$"';
+	}
+
+	return undefined;
+}
+
+function wholeNumber(value: unknown, what: string, max: number): Result<number> {
+	if (typeof value !== 'number' || !Number.isFinite(value)) {
+		return fail(`${what} must be a whole number, not ${JSON.stringify(value)}`);
+	}
+
+	if (!Number.isInteger(value)) {
+		return fail(`${what} must be a whole number, not ${value}`);
+	}
+
+	if (value < 0) {
+		return fail(`${what} must be 0 or more (0 means no limit), not ${value}`);
+	}
+
+	if (value > max) {
+		return fail(`${what} is too large (${value}); the largest allowed is ${max}`);
+	}
+
+	return ok(value);
+}
+
+/** Checks a parsed JSON value against the answers format. */
+export function validateAnswers(value: unknown): Result<Answers> {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		return fail('the answers must be a JSON object such as {"maxMessageSize": 500000}');
+	}
+
+	const input = value as Record<string, unknown>;
+	const unknownKey = Object.keys(input).find(key => !(ANSWER_KEYS as readonly string[]).includes(key));
+	if (unknownKey !== undefined) {
+		return fail(`unknown key "${unknownKey}" in the answers; the keys are ${ANSWER_KEYS.join(', ')}`);
+	}
+
+	const answers: Answers = {};
+
+	if (input['greeting'] !== undefined && input['greeting'] !== null) {
+		if (typeof input['greeting'] !== 'string') {
+			return fail('greeting must be a string such as "$j mailserver; $b"');
+		}
+
+		const problem = greetingProblem(input['greeting']);
+		if (problem) {
+			return fail(problem);
+		}
+
+		answers.greeting = input['greeting'];
+	}
+
+	for (const [key, max] of [
+		['maxMessageSize', Number.MAX_SAFE_INTEGER],
+		['maxRecipientsPerMessage', MAX_RECIPIENTS],
+	] as const) {
+		if (input[key] !== undefined && input[key] !== null) {
+			const number = wholeNumber(input[key], key, max);
+			if (!number.ok) {
+				return number;
+			}
+
+			answers[key] = number.value;
+		}
+	}
+
+	if (input['privacyOptions'] !== undefined && input['privacyOptions'] !== null) {
+		const flags = input['privacyOptions'];
+		if (!Array.isArray(flags) || flags.some(flag => typeof flag !== 'string')) {
+			return fail('privacyOptions must be a list of flag names such as ["goaway", "restrictqrun"]');
+		}
+
+		const flagsResult = parsePrivacyFlags(flags as string[]);
+		if (!flagsResult.ok) {
+			return flagsResult;
+		}
+
+		answers.privacyOptions = flagsResult.value;
+	}
+
+	if (input['hideHelpVersion'] !== undefined && input['hideHelpVersion'] !== null) {
+		if (typeof input['hideHelpVersion'] !== 'boolean') {
+			return fail('hideHelpVersion must be true or false');
+		}
+
+		answers.hideHelpVersion = input['hideHelpVersion'];
+	}
+
+	return ok(answers);
+}
+
+/** Known flags, lower-cased, each once, in the order given. */
+export function parsePrivacyFlags(names: readonly string[]): Result<PrivacyFlag[]> {
+	const flags: PrivacyFlag[] = [];
+	for (const raw of names) {
+		const name = raw.trim().toLowerCase();
+		if (!isPrivacyFlag(name)) {
+			return fail(`unknown privacy flag "${raw}"; run "sendmail-harden explain" to list the ${PRIVACY_FLAG_NAMES.length} flags sendmail knows`);
+		}
+
+		if (!flags.includes(name)) {
+			flags.push(name);
+		}
+	}
+
+	return ok(flags);
+}
+
+/** Parses the text of an answers file or preset export. */
+export function parseAnswersJson(text: string, source: string): Result<Answers> {
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch (error) {
+		return fail(`${source} is not valid JSON (${(error as Error).message})`);
+	}
+
+	const answers = validateAnswers(value);
+	return answers.ok ? answers : fail(`${source}: ${answers.error}`);
+}
+
+const SIZE_UNITS: Record<string, number> = {
+	'': 1,
+	b: 1,
+	k: 1000,
+	kb: 1000,
+	kib: 1024,
+	m: 1000 ** 2,
+	mb: 1000 ** 2,
+	mib: 1024 ** 2,
+	g: 1000 ** 3,
+	gb: 1000 ** 3,
+	gib: 1024 ** 3,
+};
+
+/** Reads a size as an admin types it: "500000", "10MB", "25 MiB", "1.5 GB". */
+export function parseSize(text: string): Result<number> {
+	const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+	const factor = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+	if (!match || factor === undefined) {
+		return fail(`"${text.trim()}" is not a size; write bytes (500000) or a number with a unit (10MB, 25 MiB)`);
+	}
+
+	const bytes = Number(match[1]) * factor;
+	if (!Number.isInteger(bytes)) {
+		return fail(`"${text.trim()}" is not a whole number of bytes`);
+	}
+
+	return wholeNumber(bytes, 'the size', Number.MAX_SAFE_INTEGER);
+}
+
+/** Reads a whole count as an admin types it. */
+export function parseCount(text: string, what: string): Result<number> {
+	if (!/^\s*\d+\s*$/.test(text)) {
+		return fail(`${what} must be a whole number of 0 or more, not "${text.trim()}"`);
+	}
+
+	return wholeNumber(Number(text), what, MAX_RECIPIENTS);
+}
+
+/** 10000000 -> "10 MB", 26214400 -> "25 MiB", 1234 -> "1234 bytes". */
+export function formatSize(bytes: number): string {
+	if (bytes === 0) {
+		return 'no limit';
+	}
+
+	for (const [unit, factor] of [
+		['GB', 1000 ** 3],
+		['GiB', 1024 ** 3],
+		['MB', 1000 ** 2],
+		['MiB', 1024 ** 2],
+		['KB', 1000],
+		['KiB', 1024],
+	] as const) {
+		if (bytes >= factor && bytes % factor === 0) {
+			return `${bytes / factor} ${unit}`;
+		}
+	}
+
+	if (bytes >= 1000 ** 2) {
+		return `${(bytes / 1000 ** 2).toFixed(1)} MB`;
+	}
+
+	return `${bytes} bytes`;
+}
