@@ -1,0 +1,43 @@
+import {createTwoFilesPatch, structuredPatch} from 'diff';
+import type {FileChange} from './plan.js';
+
+/** A unified diff of one file change, the way `diff -u` prints it. */
+export function unifiedDiff(change: FileChange, context = 3): string {
+	return createTwoFilesPatch(change.path, change.path, change.before, change.after, 'current', 'hardened', {context});
+}
+
+export type DiffLine = {
+	kind: 'context' | 'removed' | 'added';
+	/** Line number in the current file (removed, context) or in the new file (added). */
+	number: number;
+	text: string;
+};
+
+export type DiffHunk = {lines: DiffLine[]};
+
+/** The changed lines with their numbers, for screens that draw their own diff. */
+export function diffHunks(change: FileChange, context = 1): DiffHunk[] {
+	const patch = structuredPatch(change.path, change.path, change.before, change.after, '', '', {context});
+	return patch.hunks.map(hunk => {
+		let oldNumber = hunk.oldStart;
+		let newNumber = hunk.newStart;
+		const lines: DiffLine[] = [];
+		for (const line of hunk.lines) {
+			const text = line.slice(1).replace(/\r$/, '');
+			if (line.startsWith('\\')) {
+				continue; // "\ No newline at end of file"
+			}
+
+			if (line.startsWith('-')) {
+				lines.push({kind: 'removed', number: oldNumber++, text});
+			} else if (line.startsWith('+')) {
+				lines.push({kind: 'added', number: newNumber++, text});
+			} else {
+				lines.push({kind: 'context', number: oldNumber++, text});
+				newNumber++;
+			}
+		}
+
+		return {lines};
+	});
+}

@@ -1,0 +1,177 @@
+import type {Answers} from './answers.js';
+import type {PrivacyFlag} from './privacy-flag-names.js';
+import {parsePrivacyFlags} from './answers.js';
+import {fail, ok, type Result} from './result.js';
+import {findOption, optionValue, parseCf, setOption, type CfDocument} from './sendmail-cf.js';
+
+/** The sendmail.cf options this tool changes. */
+export const OPTION = {
+	greeting: 'SmtpGreetingMessage',
+	maxMessageSize: 'MaxMessageSize',
+	maxRecipientsPerMessage: 'MaxRecipientsPerMessage',
+	privacyOptions: 'PrivacyOptions',
+} as const;
+
+export type FileRole = 'cf' | 'helpfile';
+
+/** One file's text before and after, one character per byte. */
+export type FileChange = {
+	role: FileRole;
+	path: string;
+	before: string;
+	after: string;
+};
+
+export type SettingChange = {
+	setting: string;
+	/** The value in force now; undefined when the option is not set. */
+	from: string | undefined;
+	to: string;
+};
+
+export type Plan = {
+	/** Only files whose text changes. */
+	files: FileChange[];
+	settings: SettingChange[];
+	/** Facts the admin should know (an option set twice, a line added). */
+	notes: string[];
+	/** Things that undermine the result (HELP will still leak the version). */
+	warnings: string[];
+};
+
+export type HelpFileState =
+	| {path: string; text: string}
+	| {path: string; missing: true}
+	| undefined;
+
+export type PlanInput = {
+	cfPath: string;
+	cfText: string;
+	/** The file the cf's HelpFile option names, as read from disk; undefined when HelpFile is unset. */
+	helpFile?: HelpFileState;
+	answers: Answers;
+};
+
+/** The HelpFile a config names, if any. */
+export function helpFilePath(cfText: string): string | undefined {
+	const value = optionValue(parseCf(cfText), 'HelpFile')?.trim();
+	return value === '' ? undefined : value;
+}
+
+/** Numeric options: unset and 0 both mean "no limit" to sendmail. */
+function currentNumber(document: CfDocument, name: string): number {
+	const value = optionValue(document, name);
+	const number = value === undefined ? 0 : Number.parseInt(value.trim(), 10);
+	return Number.isNaN(number) ? Number.NaN : number;
+}
+
+function flagSet(value: string | undefined): Set<string> {
+	return new Set(
+		(value ?? '')
+			.split(/[\s,]+/)
+			.map(flag => flag.toLowerCase())
+			.filter(Boolean),
+	);
+}
+
+const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every(item => b.has(item));
+
+/** The text a set of flags gets in the config, in the order given. */
+export function formatPrivacyFlags(flags: readonly PrivacyFlag[]): string {
+	return flags.length === 0 ? 'public' : flags.join(',');
+}
+
+/** Lines of a help file that print the version ($v) or the config's version ($Z). */
+export function helpLinesRevealingVersion(helpText: string): string[] {
+	return helpText.split('\n').filter(line => /\$[vZ]/.test(line));
+}
+
+export function removeVersionFromHelp(helpText: string): string {
+	return helpText.replaceAll(/^[^\n]*\$[vZ][^\n]*(\n|$)/gm, '');
+}
+
+/**
+ * Turns answers into the exact file edits, touching only the lines of the
+ * options that change. The same plan serves --dry-run, --yes and the wizard.
+ */
+export function planHardening(input: PlanInput): Result<Plan> {
+	const {answers} = input;
+	const settings: SettingChange[] = [];
+	const notes: string[] = [];
+	const warnings: string[] = [];
+	let cfText = input.cfText;
+
+	const apply = (name: string, from: string | undefined, to: string) => {
+		const edit = setOption(cfText, name, to);
+		cfText = edit.text;
+		settings.push({setting: name, from, to});
+		if (edit.note) {
+			notes.push(edit.note);
+		}
+	};
+
+	const document = parseCf(input.cfText);
+
+	if (answers.greeting !== undefined && answers.greeting !== null) {
+		const current = optionValue(document, OPTION.greeting);
+		if (current !== answers.greeting) {
+			apply(OPTION.greeting, current, answers.greeting);
+		}
+	}
+
+	for (const key of ['maxMessageSize', 'maxRecipientsPerMessage'] as const) {
+		const wanted = answers[key];
+		if (wanted === undefined || wanted === null) {
+			continue;
+		}
+
+		const name = OPTION[key];
+		if (currentNumber(document, name) !== wanted) {
+			apply(name, optionValue(document, name), String(wanted));
+		}
+	}
+
+	if (answers.privacyOptions !== undefined && answers.privacyOptions !== null) {
+		const flags = parsePrivacyFlags(answers.privacyOptions);
+		if (!flags.ok) {
+			return flags;
+		}
+
+		const current = optionValue(document, OPTION.privacyOptions);
+		const wanted = formatPrivacyFlags(flags.value);
+		if (!sameSet(flagSet(current), flagSet(wanted))) {
+			apply(OPTION.privacyOptions, current, wanted);
+		}
+	}
+
+	const files: FileChange[] = [];
+	if (cfText !== input.cfText) {
+		files.push({role: 'cf', path: input.cfPath, before: input.cfText, after: cfText});
+	}
+
+	if (answers.hideHelpVersion === true) {
+		const help = input.helpFile;
+		if (help === undefined) {
+			const sites = findOption(document, 'HelpFile');
+			warnings.push(
+				sites.commented
+					? 'HELP will still show the version: HelpFile is commented out, and without a help file sendmail answers "502 5.3.0 Sendmail <version> -- HELP not implemented". Enable HelpFile to hide it'
+					: 'HELP will still show the version: no HelpFile is set, and without one sendmail answers "502 5.3.0 Sendmail <version> -- HELP not implemented". Set O HelpFile= to a help file to hide it',
+			);
+		} else if ('missing' in help) {
+			return fail(`HelpFile names ${help.path}, which does not exist; sendmail's HELP then reveals the version. Restore that file or point HelpFile at one, then run again`);
+		} else {
+			const after = removeVersionFromHelp(help.text);
+			if (after !== help.text) {
+				files.push({role: 'helpfile', path: help.path, before: help.text, after});
+				settings.push({
+					setting: 'HELP version',
+					from: 'shown',
+					to: `hidden (${helpLinesRevealingVersion(help.text).length} line(s) removed from ${help.path})`,
+				});
+			}
+		}
+	}
+
+	return ok({files, settings, notes, warnings});
+}
