@@ -1,0 +1,124 @@
+// `sendmail-harden explain [FLAG]`: what a PrivacyOptions flag does and the SMTP exchange it changes.
+import {
+	GOAWAY_IMPLIES,
+	isPrivacyFlag,
+	PRIVACY_FLAG_NAMES,
+	PRIVACY_FLAGS,
+	privacyFlagInfos,
+	type PrivacyFlag,
+} from '../core/privacy-flags.js';
+import {EXIT, type CommandIo} from './command-io.js';
+
+const WIDTH = 78;
+
+/** Breaks text into lines of at most `width` characters, at spaces. */
+export function wrapText(text: string, width = WIDTH, indent = ''): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(/\s+/).filter(Boolean)) {
+		if (line !== '' && indent.length + line.length + 1 + word.length > width) {
+			lines.push(indent + line);
+			line = word;
+		} else {
+			line = line === '' ? word : `${line} ${word}`;
+		}
+	}
+
+	if (line !== '') {
+		lines.push(indent + line);
+	}
+
+	return lines;
+}
+
+/** The help text for one flag, as lines of at most 78 characters (the wizard shows it too). */
+export function formatFlagHelp(flag: PrivacyFlag): string[] {
+	const info = PRIVACY_FLAGS[flag];
+	const lines = [`${info.name}: ${info.summary}`, '', ...wrapText(info.explanation)];
+	if (flag === 'goaway') {
+		lines.push('', ...wrapText(`Sets: ${GOAWAY_IMPLIES.join(', ')}`));
+	}
+
+	if (info.exchange) {
+		const {command, before, after} = info.exchange;
+		lines.push(
+			'',
+			`Without ${info.name}:`,
+			`  C: ${command}`,
+			`  S: ${before}`,
+			`With ${info.name}:`,
+			`  C: ${command}`,
+			`  S: ${after}`,
+		);
+	} else if (info.affects === 'command line') {
+		lines.push('', 'No SMTP exchange changes: this concerns local users of the sendmail command.');
+	}
+
+	return lines;
+}
+
+/** One line per flag, name and summary, for the list of all flags. */
+export function formatFlagList(): string[] {
+	const nameWidth = Math.max(...PRIVACY_FLAG_NAMES.map(name => name.length)) + 2;
+	return [
+		'PrivacyOptions flags (sendmail 8.17):',
+		'',
+		...privacyFlagInfos().map(info => `  ${info.name.padEnd(nameWidth)}${info.summary}`),
+		'',
+		'Run "sendmail-harden explain FLAG" for the details and the SMTP exchange.',
+	];
+}
+
+/** Edit distance, to suggest a flag for a typo. */
+function distance(a: string, b: string): number {
+	let previous = Array.from({length: b.length + 1}, (_, index) => index);
+	for (let i = 1; i <= a.length; i++) {
+		const current = [i];
+		for (let j = 1; j <= b.length; j++) {
+			current[j] = Math.min(
+				previous[j]! + 1,
+				current[j - 1]! + 1,
+				previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+			);
+		}
+
+		previous = current;
+	}
+
+	return previous[b.length]!;
+}
+
+/** The known flag nearest to a misspelt one, when it is near enough to be a typo. */
+export function nearestFlag(name: string): PrivacyFlag | undefined {
+	const wanted = name.trim().toLowerCase();
+	let best: PrivacyFlag | undefined;
+	let bestDistance = Number.POSITIVE_INFINITY;
+	for (const flag of PRIVACY_FLAG_NAMES) {
+		const d = distance(wanted, flag);
+		if (d < bestDistance) {
+			best = flag;
+			bestDistance = d;
+		}
+	}
+
+	// a third of the name may be wrong, at least two letters
+	return bestDistance <= Math.max(2, Math.floor(wanted.length / 3)) ? best : undefined;
+}
+
+export async function runExplain(flag: string | undefined, io: CommandIo): Promise<number> {
+	if (flag === undefined) {
+		io.out(`${formatFlagList().join('\n')}\n`);
+		return EXIT.done;
+	}
+
+	const name = flag.trim().toLowerCase();
+	if (!isPrivacyFlag(name)) {
+		const suggestion = nearestFlag(name);
+		const hint = suggestion ? `did you mean "${suggestion}"? ` : '';
+		io.err(`unknown privacy flag "${flag}"; ${hint}run "sendmail-harden explain" to list the ${PRIVACY_FLAG_NAMES.length} flags\n`);
+		return EXIT.badInput;
+	}
+
+	io.out(`${formatFlagHelp(name).join('\n')}\n`);
+	return EXIT.done;
+}

@@ -1,0 +1,79 @@
+import {describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {formatFlagHelp, nearestFlag, runExplain} from '../../source/commands/explain.js';
+import type {CommandIo} from '../../source/commands/command-io.js';
+import {PRIVACY_FLAG_NAMES} from '../../source/core/privacy-flag-names.js';
+
+function captureIo(): CommandIo & {stdout: string; stderr: string} {
+	const io = {
+		stdout: '',
+		stderr: '',
+		env: {},
+		out(text: string) {
+			io.stdout += text;
+		},
+		err(text: string) {
+			io.stderr += text;
+		},
+	};
+	return io;
+}
+
+describe('explain', () => {
+	test('without a flag lists all 16 flags in 80 columns', async () => {
+		const io = captureIo();
+		assert.equal(await runExplain(undefined, io), 0);
+		assert.equal(io.stderr, '');
+		for (const flag of PRIVACY_FLAG_NAMES) {
+			assert.match(io.stdout, new RegExp(`^  ${flag} `, 'm'));
+		}
+
+		for (const line of io.stdout.split('\n')) {
+			assert.ok(line.length <= 80, `too wide: ${line}`);
+		}
+	});
+
+	// sendmail-facts.md, "Seen: SMTP replies": novrfy answers 252.
+	test('a flag prints its meaning and the exchange before and after', async () => {
+		const io = captureIo();
+		assert.equal(await runExplain('novrfy', io), 0);
+		assert.match(io.stdout, /^novrfy: /);
+		assert.match(io.stdout, /Without novrfy:\n {2}C: VRFY root\n {2}S: 250 2\.1\.5 root <root@lab\.example\.test>\nWith novrfy:\n {2}C: VRFY root\n {2}S: 252 2\.5\.2 Cannot VRFY user/);
+	});
+
+	test('flag names are case-insensitive', async () => {
+		const io = captureIo();
+		assert.equal(await runExplain('GoAway', io), 0);
+		assert.match(io.stdout, /noverb/);
+	});
+
+	test('an unknown flag exits 2 with one line on stderr suggesting the nearest name', async () => {
+		const io = captureIo();
+		assert.equal(await runExplain('novrify', io), 2);
+		assert.equal(io.stdout, '');
+		assert.equal(io.stderr.split('\n').length, 2);
+		assert.match(io.stderr, /unknown privacy flag "novrify"; did you mean "novrfy"\?/);
+	});
+
+	test('no suggestion for something far from any flag', async () => {
+		const io = captureIo();
+		assert.equal(await runExplain('banana', io), 2);
+		assert.doesNotMatch(io.stderr, /did you mean/);
+		assert.equal(nearestFlag('restrictqrn'), 'restrictqrun');
+		assert.equal(nearestFlag('goawy'), 'goaway');
+	});
+
+	test('every flag\'s help fits 80 columns', () => {
+		for (const flag of PRIVACY_FLAG_NAMES) {
+			const lines = formatFlagHelp(flag);
+			assert.ok(lines.length >= 3);
+			for (const line of lines) {
+				assert.ok(line.length <= 80, `${flag}: ${line}`);
+			}
+		}
+	});
+
+	test('the command-line flags say they change no SMTP exchange', () => {
+		assert.match(formatFlagHelp('restrictqrun').join('\n'), /No SMTP exchange changes/);
+	});
+});
