@@ -1,0 +1,192 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import type {Answers} from '../../source/core/answers.js';
+import {
+	findVersion,
+	readDaemonAddress,
+	recipientProbeCount,
+	verifyChecks,
+	type Check,
+	type SmtpReply,
+	type VerifyTranscript,
+} from '../../source/core/verify-checks.js';
+
+const reply = (...lines: string[]): SmtpReply => ({code: Number(lines[0]!.slice(0, 3)), lines});
+const times = (count: number, value: SmtpReply) => Array.from({length: count}, () => value);
+
+const article: Answers = {
+	greeting: '$j mailserver; $b',
+	maxMessageSize: 500_000,
+	maxRecipientsPerMessage: 10,
+	privacyOptions: ['goaway', 'restrictmailq', 'restrictqrun'],
+	hideHelpVersion: true,
+};
+
+const accepted = reply('250 2.1.5 <root@localhost>... Recipient ok');
+const tooMany = reply('452 4.5.3 Too many recipients');
+
+// What Debian's default sendmail.cf says (sendmail-facts.md, "Seen").
+const debianDefault: VerifyTranscript = {
+	banner: reply('220 lab.example.test ESMTP Sendmail 8.17.1.9/8.17.1.9/Debian-2+deb12u2; Tue, 24 Nov 2026 22:35:10 GMT; (No UCE/UBE) logging access from: localhost(OK)-localhost [127.0.0.1]'),
+	help: reply('214-2.0.0 This is sendmail version 8.17.1.9', '214-2.0.0 Topics:', '214 2.0.0 End of HELP info'),
+	mailBeforeHelo: reply('503 5.0.0 Polite people say HELO first'),
+	ehlo: reply('250-lab.example.test Hello localhost [127.0.0.1], pleased to meet you', '250-ENHANCEDSTATUSCODES', '250-EXPN', '250-SIZE', '250 HELP'),
+	vrfy: reply('250 2.1.5 root <root@lab.example.test>'),
+	expn: reply('250 2.1.5 root <root@lab.example.test>'),
+	mailFrom: reply('250 2.1.0 <>... Sender ok'),
+	recipients: times(11, accepted),
+	recipientsPlanned: 11,
+};
+
+// The same server with the article's answers applied and HELP's $v line removed.
+const hardened: VerifyTranscript = {
+	banner: reply('220 lab.example.test ESMTP mailserver; Tue, 24 Nov 2026 22:35:26 GMT'),
+	help: reply('214-2.0.0 Topics:', '214-2.0.0 \tHELO\tEHLO\tMAIL\tRCPT\tDATA', '214 2.0.0 End of HELP info'),
+	mailBeforeHelo: reply('503 5.0.0 Polite people say HELO first'),
+	ehlo: reply('250-lab.example.test Hello localhost [127.0.0.1], pleased to meet you', '250-SIZE 500000', '250-DSN', '250 HELP'),
+	vrfy: reply('252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery (or try finger)'),
+	expn: reply('502 5.7.0 Sorry, we do not allow this operation'),
+	mailFrom: reply('250 2.1.0 <>... Sender ok'),
+	recipients: [...times(10, accepted), tooMany],
+	recipientsPlanned: 11,
+};
+
+const byName = (checks: Check[]) => Object.fromEntries(checks.map(check => [check.name, check]));
+const statuses = (checks: Check[]) => Object.fromEntries(checks.map(check => [check.name, check.status]));
+
+test('Debian\'s default server fails every check the article\'s answers set, except MAIL before HELO', () => {
+	const checks = byName(verifyChecks(article, debianDefault));
+	assert.deepEqual(statuses(Object.values(checks)), {
+		banner: 'fail',
+		HELP: 'fail',
+		'MAIL before HELO': 'pass',
+		VRFY: 'fail',
+		EXPN: 'fail',
+		SIZE: 'fail',
+		'recipient limit': 'fail',
+	});
+	assert.match(checks['banner']!.expected, /8\.17\.1\.9\/8\.17\.1\.9\/Debian-2\+deb12u2/);
+	assert.equal(checks['HELP']!.reply, '214-2.0.0 This is sendmail version 8.17.1.9');
+	assert.equal(checks['SIZE']!.reply, '250-SIZE');
+	assert.equal(checks['VRFY']!.reply, '250 2.1.5 root <root@lab.example.test>');
+});
+
+test('the hardened server passes every check', () => {
+	const checks = verifyChecks(article, hardened);
+	assert.deepEqual(checks.filter(check => check.status !== 'pass'), []);
+	assert.equal(byName(checks)['recipient limit']!.reply, '452 4.5.3 Too many recipients');
+	assert.equal(byName(checks)['SIZE']!.reply, '250-SIZE 500000');
+});
+
+test('HELP without a HelpFile leaks the version too', () => {
+	// sendmail-facts.md: with no HelpFile, HELP answers this.
+	const help = reply('502 5.3.0 Sendmail 8.17.1.9 -- HELP not implemented');
+	const check = byName(verifyChecks(article, {...hardened, help}))['HELP']!;
+	assert.equal(check.status, 'fail');
+	assert.equal(check.reply, '502 5.3.0 Sendmail 8.17.1.9 -- HELP not implemented');
+});
+
+test('the version checks apply even when the answers leave everything alone', () => {
+	const checks = verifyChecks({}, debianDefault);
+	assert.deepEqual(statuses(checks), {
+		banner: 'fail',
+		HELP: 'fail',
+		'MAIL before HELO': 'info',
+		VRFY: 'info',
+		EXPN: 'info',
+		SIZE: 'info',
+		'recipient limit': 'info',
+	});
+	assert.equal(byName(checks)['VRFY']!.reply, '250 2.1.5 root <root@lab.example.test>');
+});
+
+test('the banner may say Sendmail only when the chosen greeting does', () => {
+	const banner = reply('220 lab.example.test ESMTP Sendmail; Tue, 24 Nov 2026 22:35:26 GMT');
+	assert.equal(byName(verifyChecks(article, {...hardened, banner}))['banner']!.status, 'fail');
+	assert.equal(byName(verifyChecks({...article, greeting: '$j Sendmail; $b'}, {...hardened, banner}))['banner']!.status, 'pass');
+	// A host name is not the word.
+	const named = reply('220 sendmail.example.org ESMTP mailserver; Tue, 24 Nov 2026 22:35:26 GMT');
+	assert.equal(byName(verifyChecks(article, {...hardened, banner: named}))['banner']!.status, 'pass');
+});
+
+test('findVersion finds version numbers but not dates, times, status codes or address literals', () => {
+	assert.equal(findVersion('lab.example.test ESMTP Sendmail 8.17.1.9/8.17.1.9/Debian-2+deb12u2; Tue'), '8.17.1.9/8.17.1.9/Debian-2+deb12u2');
+	assert.equal(findVersion('This is sendmail version 8.17.1.9'), '8.17.1.9');
+	assert.equal(findVersion('mailserver 8.15.2;'), '8.15.2');
+	assert.equal(findVersion('lab.example.test ESMTP mailserver; Tue, 24 Nov 2026 22:35:26 GMT'), undefined);
+	assert.equal(findVersion('from: localhost(OK)-localhost [127.0.0.1]'), undefined);
+	assert.equal(findVersion('from [IPv6:::1]'), undefined);
+});
+
+test('privacy options chosen without the flag expect the command to be answered', () => {
+	const answers: Answers = {privacyOptions: ['restrictqrun']};
+	const checks = byName(verifyChecks(answers, {...debianDefault, mailBeforeHelo: reply('250 2.1.0 <>... Sender ok')}));
+	assert.equal(checks['MAIL before HELO']!.status, 'pass');
+	assert.equal(checks['VRFY']!.status, 'pass');
+	assert.equal(checks['EXPN']!.status, 'pass');
+	// ... and a refusal then fails.
+	assert.equal(byName(verifyChecks(answers, hardened))['VRFY']!.status, 'fail');
+	// The single flags work like goaway for their own command.
+	assert.deepEqual(
+		statuses(verifyChecks({privacyOptions: ['needmailhelo', 'novrfy', 'noexpn']}, hardened)).VRFY,
+		'pass',
+	);
+});
+
+test('SIZE: 0 means a bare SIZE line; a missing EHLO fails a chosen size', () => {
+	assert.equal(byName(verifyChecks({maxMessageSize: 0}, debianDefault))['SIZE']!.status, 'pass');
+	assert.equal(byName(verifyChecks({maxMessageSize: 0}, hardened))['SIZE']!.status, 'fail');
+	assert.equal(byName(verifyChecks({maxMessageSize: 500_000}, {...hardened, ehlo: undefined}))['SIZE']!.status, 'fail');
+	assert.equal(byName(verifyChecks({maxMessageSize: 400_000}, hardened))['SIZE']!.status, 'fail');
+});
+
+test('recipient limit: a lower limit, a refused recipient and other 452s are told apart', () => {
+	const lower = byName(verifyChecks(article, {...hardened, recipients: [...times(5, accepted), tooMany]}))['recipient limit']!;
+	assert.equal(lower.status, 'fail');
+	assert.match(lower.expected, /refused recipient 6/);
+
+	const refused = byName(verifyChecks(article, {...hardened, recipients: [reply('550 5.1.1 <root@localhost>... User unknown')]}))['recipient limit']!;
+	assert.equal(refused.status, 'fail');
+	assert.match(refused.expected, /could not check/);
+	assert.equal(refused.reply, '550 5.1.1 <root@localhost>... User unknown');
+
+	const disk = byName(verifyChecks(article, {...hardened, recipients: [...times(10, accepted), reply('452 4.3.1 Insufficient system storage')]}))['recipient limit']!;
+	assert.equal(disk.status, 'fail');
+	assert.match(disk.expected, /could not check/);
+
+	const noSender = byName(verifyChecks(article, {...hardened, mailFrom: reply('553 5.1.8 <>... Domain of sender address does not exist'), recipients: []}))['recipient limit']!;
+	assert.match(noSender.expected, /refused MAIL FROM/);
+
+	// Left alone: info, saying what the server's limit is.
+	const info = byName(verifyChecks({}, hardened))['recipient limit']!;
+	assert.equal(info.status, 'info');
+	assert.match(info.expected, /limit is 10/);
+});
+
+test('recipient limit: no limit passes when all sent are accepted; a limit past the cap is info', () => {
+	assert.equal(byName(verifyChecks({maxRecipientsPerMessage: 0}, {...debianDefault, recipients: times(1000, accepted), recipientsPlanned: 1000}))['recipient limit']!.status, 'pass');
+	assert.equal(byName(verifyChecks({maxRecipientsPerMessage: 0}, hardened))['recipient limit']!.status, 'fail');
+	const big = byName(verifyChecks({maxRecipientsPerMessage: 5000}, {...debianDefault, recipients: times(1000, accepted), recipientsPlanned: 1000}))['recipient limit']!;
+	assert.equal(big.status, 'info');
+	assert.match(big.expected, /cannot be seen/);
+});
+
+test('recipientProbeCount sends one past the limit, capped', () => {
+	assert.equal(recipientProbeCount({maxRecipientsPerMessage: 10}), 11);
+	assert.equal(recipientProbeCount({maxRecipientsPerMessage: 0}), 1000);
+	assert.equal(recipientProbeCount({}), 1000);
+	assert.equal(recipientProbeCount({maxRecipientsPerMessage: 5000}), 1000);
+});
+
+test('readDaemonAddress reads the first MTA DaemonPortOptions line', () => {
+	// Debian's sendmail.cf (sendmail-facts.md): MTA-v4 on port smtp, MSP-v4 on submission.
+	const debian = [
+		'O DaemonPortOptions=Family=inet,  Name=MTA-v4, Port=smtp, Addr=127.0.0.1',
+		'O DaemonPortOptions=Family=inet,  Name=MSP-v4, Port=submission, M=Ea, Addr=127.0.0.1',
+	].join('\n');
+	assert.deepEqual(readDaemonAddress(debian), {host: '127.0.0.1', port: 25});
+	assert.deepEqual(readDaemonAddress('O DaemonPortOptions=Name=MSA, Port=587, M=E\nO DaemonPortOptions=Name=MTA-test,Port=2525,Addr=0.0.0.0\n'), {host: '127.0.0.1', port: 2525});
+	assert.deepEqual(readDaemonAddress('#O DaemonPortOptions=Port=2525\n'), {host: '127.0.0.1', port: 25});
+	assert.deepEqual(readDaemonAddress('O DaemonPortOptions=Port=esmtp, Addr=10.0.0.5\r\n'), {host: '10.0.0.5', port: 25});
+	assert.deepEqual(readDaemonAddress('O DaemonPortOptions=Family=inet6, Name=MTA-v6, Port=smtp, Addr=::\n'), {host: '::1', port: 25});
+});

@@ -1,0 +1,333 @@
+// Shared harness for tests that use the real sendmail: building the shipped example configs,
+// checking a config with -bt, and running a throwaway daemon on 127.0.0.1.
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync} from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+export const sendmailPath = '/usr/sbin/sendmail';
+export const sendmailInstalled: boolean = existsSync(sendmailPath);
+
+/** Absolute path of the script that runs sendmail with a qualified host name (see the script). */
+export const sendmailWrapper: string = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sendmail-in-uts.sh');
+
+const exampleCfFolder = '/usr/share/sendmail/cf/cf';
+const testHostName = 'mail.test.example';
+
+/**
+ * Options for `test(name, skipUnlessSendmail(), fn)`. Live tests may skip only where sendmail is
+ * missing, and never under CI=true: there a missing sendmail is an error, not a skip.
+ */
+export function skipUnlessSendmail(): {skip: string} | Record<string, never> {
+	if (sendmailInstalled) {
+		return {};
+	}
+
+	if (process.env['CI'] === 'true') {
+		throw new Error(`${sendmailPath} is missing, and live sendmail tests must run under CI=true; install sendmail (Debian: apt-get install sendmail-bin)`);
+	}
+
+	return {skip: `${sendmailPath} is not installed`};
+}
+
+// The -bt prompt that sendmail prints on stdout before reading its (empty) input.
+const btPrompt = /^(ADDRESS TEST MODE \(ruleset 3 NOT automatically invoked\)|Enter <ruleset> <address>|> ?)$/;
+
+/**
+ * Checks a config as the tool's validation does: `sendmail -C FILE -bt` reading no input.
+ * In -bt mode sendmail prints its complaints about the file (e.g. `line 1: unknown configuration
+ * line "this is garbage"`) on stdout, not stderr, so `stderr` here holds sendmail's stderr followed
+ * by its stdout without the -bt prompt: every diagnostic, whichever stream it used.
+ */
+export function sendmailBt(cfPath: string): {status: number | null; stderr: string} {
+	const result = spawnSync(sendmailWrapper, ['-C', cfPath, '-bt'], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+		timeout: 30_000,
+		encoding: 'latin1',
+	});
+	const diagnostics = (result.stderr ?? '') + (result.stdout ?? '')
+		.split('\n')
+		.filter(line => line !== '' && !btPrompt.test(line))
+		.map(line => `${line}\n`)
+		.join('');
+	if (result.error && (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+		return {status: null, stderr: `${diagnostics}sendmail -bt did not finish within 30 s\n`};
+	}
+
+	return {status: result.status, stderr: diagnostics};
+}
+
+const builtExamples = new Map<string, string>();
+
+/** The .cf that m4 builds from a shipped example .mc such as "generic-linux.mc" (cached). */
+export function buildExampleCf(mcName: string): string {
+	const cached = builtExamples.get(mcName);
+	if (cached !== undefined) {
+		return cached;
+	}
+
+	const result = spawnSync('m4', ['../m4/cf.m4', mcName], {
+		cwd: exampleCfFolder,
+		encoding: 'latin1',
+		maxBuffer: 16 * 1024 * 1024,
+		timeout: 60_000,
+	});
+	if (result.status !== 0) {
+		throw new Error(`m4 could not build ${mcName}: ${result.error?.message ?? result.stderr}`);
+	}
+
+	builtExamples.set(mcName, result.stdout);
+	return result.stdout;
+}
+
+/** Every example .mc that Debian ships, sorted (sendmail-facts.md: 33 of them). */
+export function exampleMcNames(): string[] {
+	return readdirSync(exampleCfFolder)
+		.filter(name => name.endsWith('.mc'))
+		.sort();
+}
+
+export type SendmailDaemon = {
+	host: '127.0.0.1';
+	port: number;
+	dir: string;
+	cfPath: string;
+	stop(): Promise<void>;
+};
+
+// Daemons still running, so a crashed test never leaves one behind.
+const runningDaemons = new Set<ChildProcess>();
+
+function readPid(pidFile: string): number | undefined {
+	try {
+		const pid = Number.parseInt(readFileSync(pidFile, 'latin1').split('\n')[0] ?? '', 10);
+		return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+process.on('exit', () => {
+	for (const daemon of runningDaemons) {
+		daemon.kill('SIGKILL');
+	}
+});
+
+const sleep = async (ms: number) => new Promise(resolve => {
+	setTimeout(resolve, ms);
+});
+
+/** The config rewritten per sendmail-facts.md's "Test daemon recipe", with its files in `dir`. */
+export function daemonCf(cfText: string, dir: string, port: number, helpFile?: string): string {
+	const ownOptions = ['DaemonPortOptions', 'PidFile', 'QueueDirectory', 'StatusFile', 'ServiceSwitchFile'];
+	if (helpFile !== undefined) {
+		ownOptions.push('HelpFile');
+	}
+
+	const pattern = new RegExp(`^O (?:${ownOptions.join('|')})=`);
+	const lines = cfText.split('\n').map(line => (pattern.test(line) ? `#${line}` : line));
+	if (lines.at(-1) === '') {
+		lines.pop();
+	}
+
+	lines.push(
+		'# test daemon',
+		`O DaemonPortOptions=Name=MTA-test,Port=${port},Addr=127.0.0.1`,
+		`O PidFile=${dir}/sendmail.pid`,
+		`O QueueDirectory=${dir}/mqueue`,
+		`O StatusFile=${dir}/sendmail.st`,
+		'O ServiceSwitchFile=/etc/mail/service.switch-nodns',
+		...(helpFile === undefined ? [] : [`O HelpFile=${helpFile}`]),
+		`Dj${testHostName}`,
+		'',
+	);
+	return lines.join('\n');
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+	return new Promise(resolve => {
+		const server = net.createServer();
+		server.once('error', () => {
+			resolve(false);
+		});
+		server.listen(port, '127.0.0.1', () => {
+			server.close(() => {
+				resolve(true);
+			});
+		});
+	});
+}
+
+async function freePort(): Promise<number> {
+	for (let attempt = 0; attempt < 50; attempt++) {
+		const port = 20_000 + Math.floor(Math.random() * 40_000);
+		// eslint-disable-next-line no-await-in-loop
+		if (await portIsFree(port)) {
+			return port;
+		}
+	}
+
+	throw new Error('found no free port in 20000-60000 after 50 tries');
+}
+
+/** The first reply line on port, or undefined when nothing answers within a second. */
+async function readBanner(port: number): Promise<string | undefined> {
+	return new Promise(resolve => {
+		let text = '';
+		const socket = net.connect({host: '127.0.0.1', port});
+		const done = (value: string | undefined) => {
+			socket.destroy();
+			resolve(value);
+		};
+
+		socket.setTimeout(1000, () => {
+			done(undefined);
+		});
+		socket.once('error', () => {
+			done(undefined);
+		});
+		socket.on('data', chunk => {
+			text += chunk.toString('latin1');
+			const end = text.indexOf('\r\n');
+			if (end !== -1) {
+				socket.end('QUIT\r\n');
+				done(text.slice(0, end));
+			}
+		});
+	});
+}
+
+async function startOnPort(cfText: string, port: number, helpFile: string | undefined): Promise<SendmailDaemon | 'port taken'> {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-daemon-'));
+	mkdirSync(path.join(dir, 'mqueue'), {mode: 0o700});
+	const cfPath = path.join(dir, 'test.cf');
+	const pidFile = path.join(dir, 'sendmail.pid');
+	writeFileSync(cfPath, daemonCf(cfText, dir, port, helpFile), 'latin1');
+
+	// -bD: the daemon stays in the foreground as our child, so it is reaped when it exits (PID 1
+	// here reaps nothing) and what it says on stderr reaches us. unshare and sh exec, so the
+	// child is sendmail itself.
+	let stderr = '';
+	const daemon = spawn('unshare', ['--uts', 'sh', '-c', `hostname ${testHostName} && exec "$0" -C "$1" -bD -q15m`, sendmailPath, cfPath], {
+		stdio: ['ignore', 'ignore', 'pipe'],
+	});
+	runningDaemons.add(daemon);
+	daemon.stderr.on('data', chunk => {
+		stderr += String(chunk);
+	});
+	let exited = false;
+	const exit = new Promise<void>(resolve => {
+		daemon.on('close', () => {
+			exited = true;
+			runningDaemons.delete(daemon);
+			resolve();
+		});
+	});
+	daemon.on('error', error => {
+		stderr += error.message;
+	});
+
+	let stopped = false;
+	const stop = async () => {
+		if (stopped) {
+			return;
+		}
+
+		stopped = true;
+		if (!exited) {
+			const pid = readPid(pidFile) ?? daemon.pid;
+			if (pid !== undefined) {
+				process.kill(pid, 'SIGTERM');
+			}
+
+			const timer = setTimeout(() => daemon.kill('SIGKILL'), 10_000);
+			await exit;
+			clearTimeout(timer);
+		}
+
+		rmSync(dir, {recursive: true, force: true});
+	};
+
+	for (let waited = 0; waited < 15_000 && !exited; waited += 100) {
+		if (readPid(pidFile) !== undefined) {
+			// eslint-disable-next-line no-await-in-loop
+			const banner = await readBanner(port);
+			if (banner?.startsWith('220')) {
+				return {host: '127.0.0.1', port, dir, cfPath, stop};
+			}
+		}
+
+		if (/Address already in use/i.test(stderr)) {
+			// eslint-disable-next-line no-await-in-loop
+			await stop();
+			return 'port taken';
+		}
+
+		// eslint-disable-next-line no-await-in-loop
+		await sleep(100);
+	}
+
+	await stop();
+	throw new Error(`sendmail did not answer with a 220 banner on 127.0.0.1:${port}${exited ? ` (it exited with ${String(daemon.exitCode ?? daemon.signalCode)})` : ' within 15 s'}: ${stderr.trim() || 'it said nothing on stderr'}`);
+}
+
+/**
+ * Starts a sendmail daemon on 127.0.0.1 with a copy of cfText rewritten per sendmail-facts.md's
+ * "Test daemon recipe" (own port, PidFile, queue, status file, no DNS, host mail.test.example).
+ * Always call stop() in an `after` or `finally`.
+ */
+export async function startSendmailDaemon(cfText: string, options: {helpFile?: string} = {}): Promise<SendmailDaemon> {
+	for (let attempt = 0; attempt < 5; attempt++) {
+		// eslint-disable-next-line no-await-in-loop
+		const daemon = await startOnPort(cfText, await freePort(), options.helpFile);
+		if (daemon !== 'port taken') {
+			return daemon;
+		}
+	}
+
+	throw new Error('sendmail found its port taken five times in a row');
+}
+
+/**
+ * Sends each line in turn on a fresh SMTP connection and returns the replies, the banner first
+ * (each reply's lines joined with "\n"). Ends with the connection closed.
+ */
+export async function smtpTalk(port: number, lines: string[]): Promise<string[]> {
+	return new Promise((resolve, reject) => {
+		const replies: string[] = [];
+		let buffer = '';
+		let current: string[] = [];
+		let next = 0;
+		const socket = net.connect({host: '127.0.0.1', port});
+		socket.setTimeout(10_000, () => {
+			socket.destroy();
+			reject(new Error(`no SMTP reply within 10 s; replies so far: ${JSON.stringify(replies)}`));
+		});
+		socket.once('error', reject);
+		socket.on('data', chunk => {
+			buffer += chunk.toString('latin1');
+			let end: number;
+			while ((end = buffer.indexOf('\r\n')) !== -1) {
+				const line = buffer.slice(0, end);
+				buffer = buffer.slice(end + 2);
+				current.push(line);
+				if (/^\d{3}-/.test(line)) {
+					continue;
+				}
+
+				replies.push(current.join('\n'));
+				current = [];
+				if (next < lines.length) {
+					socket.write(`${lines[next++]!}\r\n`);
+				} else {
+					socket.end();
+				}
+			}
+		});
+		socket.on('close', () => {
+			resolve(replies);
+		});
+	});
+}

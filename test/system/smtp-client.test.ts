@@ -1,0 +1,102 @@
+import {after, test} from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import {smtpConnect} from '../../source/system/smtp-client.js';
+
+const servers: net.Server[] = [];
+after(() => {
+	for (const server of servers) {
+		server.close();
+	}
+});
+
+/** A scripted server on 127.0.0.1: answers each received line with script(line). */
+async function fakeServer(onConnect: (socket: net.Socket) => void): Promise<number> {
+	const server = net.createServer(onConnect);
+	servers.push(server);
+	await new Promise<void>(resolve => {
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	return (server.address() as net.AddressInfo).port;
+}
+
+async function closedPort(): Promise<number> {
+	const server = net.createServer();
+	await new Promise<void>(resolve => {
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	const {port} = server.address() as net.AddressInfo;
+	await new Promise(resolve => {
+		server.close(resolve);
+	});
+	return port;
+}
+
+test('reads the greeting and multi-line replies, then says QUIT', async () => {
+	const received: string[] = [];
+	const port = await fakeServer(socket => {
+		socket.write('220-first\r\n220 mail.test.example ESMTP ready\r\n');
+		let buffer = '';
+		socket.on('data', chunk => {
+			buffer += String(chunk);
+			let end;
+			while ((end = buffer.indexOf('\r\n')) !== -1) {
+				const line = buffer.slice(0, end);
+				buffer = buffer.slice(end + 2);
+				received.push(line);
+				if (line.startsWith('EHLO')) {
+					// Sent in two pieces, to show a reply is gathered across packets.
+					socket.write('250-mail.test.example Hello\r\n250-SI');
+					setImmediate(() => socket.write('ZE 500000\r\n250 HELP\r\n'));
+				} else if (line === 'QUIT') {
+					socket.end('221 2.0.0 closing\r\n');
+				}
+			}
+		});
+	});
+	const session = await smtpConnect('127.0.0.1', port);
+	assert.ok(session.ok);
+	assert.deepEqual(session.value.greeting, {code: 220, lines: ['220-first', '220 mail.test.example ESMTP ready']});
+	const ehlo = await session.value.send('EHLO localhost');
+	assert.deepEqual(ehlo, {ok: true, value: {code: 250, lines: ['250-mail.test.example Hello', '250-SIZE 500000', '250 HELP']}});
+	await session.value.close();
+	assert.deepEqual(received, ['EHLO localhost', 'QUIT']);
+});
+
+test('a closed port is a clear error', async () => {
+	const port = await closedPort();
+	assert.deepEqual(await smtpConnect('127.0.0.1', port), {ok: false, error: `nothing listens on 127.0.0.1:${port}`});
+});
+
+test('a server that never greets is an error, not a hang', async () => {
+	const port = await fakeServer(() => {});
+	const session = await smtpConnect('127.0.0.1', port, {replyTimeoutMs: 300});
+	assert.deepEqual(session, {ok: false, error: `the server at 127.0.0.1:${port} did not answer within 0.3 s`});
+});
+
+test('a server that stops answering a command is an error, not a hang', async () => {
+	const port = await fakeServer(socket => {
+		socket.write('220 ready\r\n');
+	});
+	const session = await smtpConnect('127.0.0.1', port, {replyTimeoutMs: 300});
+	assert.ok(session.ok);
+	assert.deepEqual(await session.value.send('HELP'), {ok: false, error: `the server at 127.0.0.1:${port} did not answer within 0.3 s`});
+	await session.value.close();
+});
+
+test('a server that hangs up, or does not speak SMTP, is named', async () => {
+	const hangsUp = await fakeServer(socket => {
+		socket.write('220 ready\r\n');
+		socket.on('data', () => socket.destroy());
+	});
+	const session = await smtpConnect('127.0.0.1', hangsUp);
+	assert.ok(session.ok);
+	assert.deepEqual(await session.value.send('HELP'), {ok: false, error: `the server at 127.0.0.1:${hangsUp} closed the connection`});
+
+	const web = await fakeServer(socket => {
+		socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+	});
+	const notSmtp = await smtpConnect('127.0.0.1', web);
+	assert.equal(notSmtp.ok, false);
+	assert.match(notSmtp.ok ? '' : notSmtp.error, /does not speak SMTP \(it sent "HTTP\/1\.1 400 Bad Request"\)/);
+});
