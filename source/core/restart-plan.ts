@@ -1,0 +1,124 @@
+/**
+ * Facts about how this host runs its services, gathered by `gatherHostProbe`
+ * (source/system/service.ts). Paths are where the thing was found, so they
+ * can be run as they are.
+ */
+export type HostProbe = {
+	/** `process.platform` of the host. */
+	platform: string;
+	/** /run/systemd/system exists: systemd is the running init. */
+	systemdRunning: boolean;
+	/** Where `systemctl` is on PATH, if it is. */
+	systemctlPath?: string;
+	/** `systemctl list-unit-files sendmail.service` lists the unit. */
+	sendmailUnitKnown: boolean;
+	/** Where `service` is on PATH, if it is. */
+	servicePath?: string;
+	/** Path of /etc/init.d/sendmail, if it exists. */
+	initScriptPath?: string;
+	/** Path of /etc/rc.d/sendmail (FreeBSD, NetBSD), if it exists. */
+	rcScriptPath?: string;
+	/** /etc/debian_version exists (Debian, Ubuntu and their kin). */
+	debian: boolean;
+};
+
+/** One command that restarts sendmail, run as an argument list. */
+export type RestartPlan = {
+	/** The command as the admin would type it on this host, e.g. `systemctl restart sendmail`. */
+	label: string;
+	command: string;
+	args: string[];
+};
+
+/**
+ * How this host restarts sendmail, or undefined when no way was found.
+ *
+ * Order: systemd first (when it runs and knows a sendmail unit, it owns the
+ * daemon; going around it leaves its state wrong). Then FreeBSD's rc
+ * (`service sendmail restart`, which is how FreeBSD's handbook does it).
+ * Then an init script: through `service` when there is one, since service(8)
+ * runs the script with a clean environment and `/` as the working folder,
+ * as at boot, instead of this tool's environment and folder (and on a
+ * systemd host it hands over to systemctl); the script directly otherwise.
+ * `service` alone, with no script or unit for sendmail, proves nothing, so
+ * it is not guessed at.
+ */
+export function detectRestart(probe: HostProbe): RestartPlan | undefined {
+	if (probe.systemdRunning && probe.systemctlPath !== undefined && probe.sendmailUnitKnown) {
+		return {label: 'systemctl restart sendmail', command: probe.systemctlPath, args: ['restart', 'sendmail']};
+	}
+
+	const freebsd = probe.platform === 'freebsd';
+	if (freebsd || probe.rcScriptPath !== undefined) {
+		if (probe.servicePath !== undefined) {
+			return serviceRestart(probe.servicePath);
+		}
+
+		if (probe.rcScriptPath !== undefined) {
+			return {label: '/etc/rc.d/sendmail restart', command: probe.rcScriptPath, args: ['restart']};
+		}
+	}
+
+	if (probe.initScriptPath !== undefined) {
+		return probe.servicePath === undefined
+			? {label: '/etc/init.d/sendmail restart', command: probe.initScriptPath, args: ['restart']}
+			: serviceRestart(probe.servicePath);
+	}
+
+	return undefined;
+}
+
+function serviceRestart(servicePath: string): RestartPlan {
+	return {label: 'service sendmail restart', command: servicePath, args: ['sendmail', 'restart']};
+}
+
+/** Where Debian's sendmail keeps its PID, and where sendmail does by default elsewhere. */
+export const DEBIAN_PID_FILE = '/run/sendmail/mta/sendmail.pid';
+export const DEFAULT_PID_FILE = '/var/run/sendmail.pid';
+
+/**
+ * The file the running daemon writes its PID to: the cf's `O PidFile=` when
+ * it sets one, else the platform's default. Undefined when the cf's value
+ * holds a macro (`$j` and the like), which only sendmail can expand.
+ */
+export function sendmailPidFile(cfText: string | undefined, probe: Pick<HostProbe, 'debian'>): string | undefined {
+	let fromCf: string | undefined;
+	for (const line of (cfText ?? '').split(/\r?\n/)) {
+		const match = /^O\s*PidFile\s*=(.*)$/.exec(line);
+		if (match) {
+			fromCf = match[1]!.trim(); // the last setting wins, as in sendmail
+		}
+	}
+
+	if (fromCf !== undefined && fromCf !== '') {
+		return fromCf.includes('$') ? undefined : fromCf;
+	}
+
+	return probe.debian ? DEBIAN_PID_FILE : DEFAULT_PID_FILE;
+}
+
+/** The PID in a sendmail PidFile: its first line (the second is the daemon's command line). */
+export function parsePidFile(text: string): number | undefined {
+	const first = text.split('\n', 1)[0]!.trim();
+	if (!/^\d+$/.test(first)) {
+		return undefined;
+	}
+
+	const pid = Number(first);
+	return pid > 1 && Number.isSafeInteger(pid) ? pid : undefined;
+}
+
+/**
+ * What to tell the admin when this tool does not restart sendmail itself
+ * (`--no-restart`, or no way found).
+ */
+export function describeManualRestart(plan: RestartPlan | undefined, pidFile?: string): string {
+	if (plan !== undefined) {
+		return `Restart sendmail to load the new settings; run: ${plan.label}`;
+	}
+
+	// sendmail re-executes itself on SIGHUP, reading its configuration afresh.
+	const pidFileHint = pidFile ?? DEFAULT_PID_FILE;
+	return 'No systemd unit, init script or rc script for sendmail was found; restart the sendmail daemon the way this host runs it to load the new settings, '
+		+ `e.g. run: kill -HUP $(head -1 ${pidFileHint})`;
+}

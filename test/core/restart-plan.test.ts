@@ -1,0 +1,101 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {
+	DEBIAN_PID_FILE,
+	DEFAULT_PID_FILE,
+	describeManualRestart,
+	detectRestart,
+	parsePidFile,
+	sendmailPidFile,
+	type HostProbe,
+} from '../../source/core/restart-plan.js';
+
+const bare: HostProbe = {platform: 'linux', systemdRunning: false, sendmailUnitKnown: false, debian: false};
+
+test('systemd with a sendmail unit: systemctl restart sendmail', () => {
+	const plan = detectRestart({
+		...bare,
+		systemdRunning: true,
+		systemctlPath: '/usr/bin/systemctl',
+		sendmailUnitKnown: true,
+		servicePath: '/usr/sbin/service',
+		initScriptPath: '/etc/init.d/sendmail',
+	});
+	assert.deepEqual(plan, {label: 'systemctl restart sendmail', command: '/usr/bin/systemctl', args: ['restart', 'sendmail']});
+});
+
+test('systemd without a sendmail unit falls back to the init script', () => {
+	const plan = detectRestart({
+		...bare,
+		systemdRunning: true,
+		systemctlPath: '/usr/bin/systemctl',
+		initScriptPath: '/etc/init.d/sendmail',
+	});
+	assert.deepEqual(plan, {label: '/etc/init.d/sendmail restart', command: '/etc/init.d/sendmail', args: ['restart']});
+});
+
+test('systemctl installed but systemd not running: not used', () => {
+	const plan = detectRestart({...bare, systemctlPath: '/usr/bin/systemctl', sendmailUnitKnown: true});
+	assert.equal(plan, undefined);
+});
+
+test('an init script with service(8): service sendmail restart', () => {
+	const plan = detectRestart({...bare, initScriptPath: '/etc/init.d/sendmail', servicePath: '/usr/sbin/service'});
+	assert.deepEqual(plan, {label: 'service sendmail restart', command: '/usr/sbin/service', args: ['sendmail', 'restart']});
+});
+
+test('an init script without service(8): the script itself', () => {
+	const plan = detectRestart({...bare, initScriptPath: '/etc/init.d/sendmail'});
+	assert.deepEqual(plan, {label: '/etc/init.d/sendmail restart', command: '/etc/init.d/sendmail', args: ['restart']});
+});
+
+test('FreeBSD: service sendmail restart, by platform or by /etc/rc.d/sendmail', () => {
+	const expected = {label: 'service sendmail restart', command: '/usr/sbin/service', args: ['sendmail', 'restart']};
+	assert.deepEqual(detectRestart({...bare, platform: 'freebsd', servicePath: '/usr/sbin/service'}), expected);
+	assert.deepEqual(detectRestart({...bare, rcScriptPath: '/etc/rc.d/sendmail', servicePath: '/usr/sbin/service'}), expected);
+	assert.deepEqual(
+		detectRestart({...bare, platform: 'freebsd', rcScriptPath: '/etc/rc.d/sendmail'}),
+		{label: '/etc/rc.d/sendmail restart', command: '/etc/rc.d/sendmail', args: ['restart']},
+	);
+});
+
+test('nothing found, or only service(8) with no script: no plan', () => {
+	assert.equal(detectRestart(bare), undefined);
+	assert.equal(detectRestart({...bare, servicePath: '/usr/sbin/service'}), undefined);
+});
+
+test('sendmailPidFile reads O PidFile from the cf', () => {
+	// Debian's sendmail.cf line 525: O PidFile=/var/run/sendmail/mta/sendmail.pid
+	const cf = 'O QueueDirectory=/var/spool/mqueue\nO PidFile=/var/run/sendmail/mta/sendmail.pid\n';
+	assert.equal(sendmailPidFile(cf, {debian: false}), '/var/run/sendmail/mta/sendmail.pid');
+	assert.equal(sendmailPidFile('O PidFile=/a\r\nO PidFile=/b\r\n', {debian: false}), '/b');
+});
+
+test('sendmailPidFile falls back to the platform default, ignoring commented lines', () => {
+	assert.equal(sendmailPidFile('#O PidFile=/x.pid\n', {debian: true}), DEBIAN_PID_FILE);
+	assert.equal(sendmailPidFile(undefined, {debian: false}), DEFAULT_PID_FILE);
+});
+
+test('sendmailPidFile gives up on a macro only sendmail can expand', () => {
+	assert.equal(sendmailPidFile('O PidFile=/var/run/sendmail.$j.pid\n', {debian: false}), undefined);
+});
+
+test('parsePidFile takes the first line', () => {
+	assert.equal(parsePidFile('1234\n/usr/sbin/sendmail -bd -q15m\n'), 1234);
+	assert.equal(parsePidFile('  77  \n'), 77);
+	assert.equal(parsePidFile(''), undefined);
+	assert.equal(parsePidFile('abc\n'), undefined);
+	assert.equal(parsePidFile('1\n'), undefined); // never init
+	assert.equal(parsePidFile('-5\n'), undefined);
+});
+
+test('describeManualRestart names the command to run', () => {
+	assert.match(
+		describeManualRestart({label: 'systemctl restart sendmail', command: '/usr/bin/systemctl', args: ['restart', 'sendmail']}),
+		/run: systemctl restart sendmail$/,
+	);
+	const none = describeManualRestart(undefined, '/run/sendmail/mta/sendmail.pid');
+	assert.match(none, /^No systemd unit, init script or rc script for sendmail was found/);
+	assert.match(none, /kill -HUP \$\(head -1 \/run\/sendmail\/mta\/sendmail\.pid\)$/);
+	assert.doesNotMatch(none, /\n/);
+});
