@@ -1,0 +1,35 @@
+import {auditConfig} from '../core/audit.js';
+import {loadTarget} from '../system/target.js';
+import {EXIT, type CommandIo} from './command-io.js';
+
+/** `sendmail-harden audit`: each setting, its value, and whether it is hardened. */
+export async function runAudit(flags: {config?: string; json?: boolean}, io: CommandIo): Promise<number> {
+	const target = await loadTarget(flags.config);
+	if (!target.ok) {
+		io.err(`sendmail-harden: ${target.error}\n`);
+		return EXIT.badInput;
+	}
+
+	const {cfPath, cfText, helpFile, demo} = target.value;
+	const audit = auditConfig(cfText, helpFile);
+	if (flags.json) {
+		io.out(JSON.stringify({config: cfPath, demo, hardened: audit.hardened, settings: audit.items}, undefined, 2) + '\n');
+	} else {
+		if (demo) {
+			io.out(`Demo mode: no /etc/mail/sendmail.cf here, so this is a copy of the bundled sample.\n`);
+		}
+
+		io.out(`${cfPath}\n\n`);
+		for (const item of audit.items) {
+			io.out(`${item.hardened ? '✔' : '✘'} ${item.setting.padEnd(24)} ${item.value}\n`);
+			if (item.advice) {
+				io.out(`  ${' '.repeat(24)} ${item.advice}\n`);
+			}
+		}
+
+		const weak = audit.items.filter(item => !item.hardened).length;
+		io.out(weak === 0 ? '\nHardened.\n' : `\n${weak} of ${audit.items.length} settings are not hardened; run sendmail-harden to fix them.\n`);
+	}
+
+	return audit.hardened ? EXIT.done : EXIT.notHardened;
+}

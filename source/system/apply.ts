@@ -1,0 +1,50 @@
+import type {Plan} from '../core/plan.js';
+import type {Result} from '../core/result.js';
+import {writeChanges, type BackupSet, type FileOps} from './config-files.js';
+import {validateChange, type Validation} from './sendmail.js';
+
+export type Applied = {validation: Validation; backup: BackupSet};
+
+export type ApplyFailure = {
+	/** "validate": sendmail refused the new config; "write": the disk did. Nothing was changed either way. */
+	stage: 'validate' | 'write';
+	error: string;
+};
+
+export type ApplyOptions = {
+	cfPath: string;
+	now: Date;
+	env?: NodeJS.ProcessEnv;
+	/** How long sendmail may take to read a config (it waits 60 s when the host name is unqualified). */
+	checkTimeoutMs?: number;
+	fileOps?: FileOps;
+};
+
+export const DEFAULT_CHECK_TIMEOUT_MS = 90_000;
+
+/**
+ * Checks the new config with the installed sendmail, then backs up and writes
+ * every file of the plan. The wizard and --yes both come through here.
+ */
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok: true; value: Applied} | ({ok: false} & ApplyFailure)> {
+	const cf = plan.files.find(file => file.role === 'cf');
+	let validation: Result<Validation> = {ok: true, value: {checked: false, reason: 'the config itself does not change'}};
+	if (cf) {
+		validation = await validateChange(cf.before, cf.after, {
+			env: options.env,
+			timeoutMs: options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
+			cfPath: options.cfPath,
+		});
+	}
+
+	if (!validation.ok) {
+		return {ok: false, stage: 'validate', error: validation.error};
+	}
+
+	const written = await writeChanges(plan.files, {cfPath: options.cfPath, now: options.now, fileOps: options.fileOps});
+	if (!written.ok) {
+		return {ok: false, stage: 'write', error: written.error};
+	}
+
+	return {ok: true, value: {validation: validation.value, backup: written.value}};
+}

@@ -1,0 +1,161 @@
+import {spawn} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {fail, ok, type Result} from '../core/result.js';
+import {toBytes} from './config-files.js';
+
+const KNOWN_PROGRAMS = ['/usr/sbin/sendmail', '/usr/lib/sendmail', '/usr/libexec/sendmail/sendmail'];
+
+/** The installed sendmail, or undefined. SENDMAIL_HARDEN_SENDMAIL names another program (tests use a wrapper). */
+export function findSendmail(env: NodeJS.ProcessEnv = process.env): string | undefined {
+	const chosen = env['SENDMAIL_HARDEN_SENDMAIL'];
+	if (chosen) {
+		return chosen;
+	}
+
+	return KNOWN_PROGRAMS.find(program => existsSync(program));
+}
+
+type RunResult = {status: number | null; stdout: string; stderr: string; timedOut: boolean};
+
+/** Runs sendmail with no input (so -bt ends at once) and a time limit. */
+async function runSendmail(
+	program: string,
+	args: string[],
+	options: {timeoutMs: number; stopWhen?: (stdout: string) => boolean},
+): Promise<RunResult> {
+	return new Promise(resolve => {
+		const child = spawn(program, args, {stdio: ['ignore', 'pipe', 'pipe'], detached: true});
+		let stdout = '';
+		let stderr = '';
+		let timedOut = false;
+		const stop = () => {
+			try {
+				process.kill(-child.pid!, 'SIGKILL');
+			} catch {
+				// Already gone.
+			}
+		};
+
+		const timer = setTimeout(() => {
+			timedOut = true;
+			stop();
+		}, options.timeoutMs);
+		child.stdout.on('data', (chunk: Buffer) => {
+			stdout += chunk.toString('latin1');
+			if (options.stopWhen?.(stdout)) {
+				stop();
+			}
+		});
+		child.stderr.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString('latin1');
+		});
+		child.on('error', error => {
+			clearTimeout(timer);
+			resolve({status: null, stdout, stderr: stderr + error.message, timedOut});
+		});
+		child.on('close', status => {
+			clearTimeout(timer);
+			resolve({status, stdout, stderr, timedOut});
+		});
+	});
+}
+
+/** The version the installed sendmail reports ("8.17.1.9"), or undefined. */
+export async function sendmailVersion(program: string, cfPath: string): Promise<string | undefined> {
+	const versionLine = /^Version (\S+)/m;
+	const result = await runSendmail(program, ['-C', cfPath, '-d0.1', '-bt'], {
+		timeoutMs: 10_000,
+		stopWhen: stdout => versionLine.test(stdout),
+	});
+	return versionLine.exec(result.stdout)?.[1];
+}
+
+export type ConfigCheck =
+	| {status: 'accepted'}
+	| {status: 'rejected'; reason: string};
+
+const BT_PROMPT = /^(ADDRESS TEST MODE|Enter <ruleset> <address>|> ?$)/;
+
+// Warnings that do not make sendmail reject a config.
+const HARMLESS = [/WARNING: local host name .* is not qualified/, /unable to qualify my own domain name/, /My unqualified host name .* unknown; sleeping/];
+
+/**
+ * Loads a config the way sendmail would (`sendmail -C FILE -bt` reading no input):
+ * exit 0 means sendmail accepts it. The text is checked from a private temporary file.
+ */
+export async function checkConfig(
+	program: string,
+	cfText: string,
+	options: {timeoutMs: number; displayPath: string},
+): Promise<Result<ConfigCheck>> {
+	const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'sendmail-harden-check-'));
+	const file = path.join(folder, 'sendmail.cf');
+	try {
+		await fs.writeFile(file, toBytes(cfText), {mode: 0o600});
+		const result = await runSendmail(program, ['-C', file, '-bt'], {timeoutMs: options.timeoutMs});
+		// In -bt mode sendmail prints its complaints about the file on stdout, after its prompt.
+		const reasons = `${result.stderr}\n${result.stdout}`
+			.split('\n')
+			.filter(line => !BT_PROMPT.test(line))
+			.map(line => line.replaceAll(file, options.displayPath).trim())
+			.filter(line => line !== '' && !HARMLESS.some(pattern => pattern.test(line)));
+		if (result.timedOut) {
+			const unqualified = /unqualified host name|not qualified/.test(result.stderr);
+			return fail(
+				`sendmail did not finish reading the config within ${Math.round(options.timeoutMs / 1000)} s${
+					unqualified ? ' (it waits 60 s when the host name is not fully qualified: see "WHO AM I?" in sendmail\'s cf/README)' : ''
+				}; nothing was written`,
+			);
+		}
+
+		if (result.status === null) {
+			return fail(`cannot run ${program} to check the config: ${reasons.join('; ') || 'it did not start'}`);
+		}
+
+		return ok(result.status === 0 ? {status: 'accepted'} : {status: 'rejected', reason: reasons.join('; ') || `sendmail exited with status ${result.status}`});
+	} finally {
+		await fs.rm(folder, {recursive: true, force: true});
+	}
+}
+
+export type Validation = {checked: false; reason: string} | {checked: true};
+
+/**
+ * Refuses a new config that sendmail rejects while it accepted the current one.
+ * When sendmail already rejects the current config, the new one must fail the same way.
+ */
+export async function validateChange(
+	before: string,
+	after: string,
+	options: {env?: NodeJS.ProcessEnv; timeoutMs: number; cfPath: string},
+): Promise<Result<Validation>> {
+	const program = findSendmail(options.env);
+	if (program === undefined) {
+		return ok({checked: false, reason: 'sendmail is not installed here, so the new config was not checked with it'});
+	}
+
+	const [current, next] = await Promise.all([
+		checkConfig(program, before, {timeoutMs: options.timeoutMs, displayPath: options.cfPath}),
+		checkConfig(program, after, {timeoutMs: options.timeoutMs, displayPath: `${options.cfPath} (new)`}),
+	]);
+	if (!next.ok) {
+		return next;
+	}
+
+	if (next.value.status === 'accepted') {
+		return ok({checked: true});
+	}
+
+	if (current.ok && current.value.status === 'rejected') {
+		// Edits move lines, so compare the complaints without the file and line they name.
+		const withoutPlace = (reason: string) => reason.replaceAll(/[^;]*?line \d+: /g, '');
+		if (withoutPlace(current.value.reason) === withoutPlace(next.value.reason)) {
+			return ok({checked: false, reason: `sendmail already rejects the current config (${current.value.reason}); the change does not make it worse`});
+		}
+	}
+
+	return fail(`sendmail rejects the new config: ${next.value.reason}; nothing was written`);
+}

@@ -1,0 +1,80 @@
+import {existsSync} from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import type {HelpFileState} from '../core/plan.js';
+import {fail, ok, type Result} from '../core/result.js';
+import {setOption} from '../core/sendmail-cf.js';
+import {readHelpFile, readTextFile, toBytes} from './config-files.js';
+
+export const DEFAULT_CONFIG = '/etc/mail/sendmail.cf';
+
+/** The config the tool works on, as read from disk. */
+export type Target = {
+	cfPath: string;
+	cfText: string;
+	helpFile: HelpFileState;
+	/** True when working on a temporary copy of the bundled sample. */
+	demo: boolean;
+};
+
+/** The bundled sample (Debian's sendmail.cf as m4 builds it, and its help file). */
+export function demoFolder(): string {
+	// Works from source/system/ (tests) and from the bundle in dist/.
+	let folder = path.dirname(fileURLToPath(import.meta.url));
+	while (!existsSync(path.join(folder, 'package.json'))) {
+		const parent = path.dirname(folder);
+		if (parent === folder) {
+			throw new Error('cannot find the package folder for the bundled demo config');
+		}
+
+		folder = parent;
+	}
+
+	return path.join(folder, 'source', 'demo');
+}
+
+async function copyDemo(): Promise<string> {
+	const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'sendmail-harden-demo-'));
+	const helpPath = path.join(folder, 'helpfile');
+	const cfPath = path.join(folder, 'sendmail.cf');
+	await fs.copyFile(path.join(demoFolder(), 'helpfile'), helpPath);
+	const sample = (await fs.readFile(path.join(demoFolder(), 'sendmail.cf'))).toString('latin1');
+	// The copy's HelpFile must be the copied help file, not the host's.
+	await fs.writeFile(cfPath, toBytes(setOption(sample, 'HelpFile', helpPath).text));
+	return cfPath;
+}
+
+/**
+ * Reads the config named by --config, or /etc/mail/sendmail.cf, or, when neither
+ * is given nor there, a fresh copy of the bundled sample (demo mode).
+ */
+export async function loadTarget(configFlag: string | undefined): Promise<Result<Target>> {
+	let demo = false;
+	let cfPath: string;
+	if (configFlag !== undefined) {
+		cfPath = path.resolve(configFlag);
+	} else if (existsSync(DEFAULT_CONFIG)) {
+		cfPath = DEFAULT_CONFIG;
+	} else {
+		cfPath = await copyDemo();
+		demo = true;
+	}
+
+	const cfText = await readTextFile(cfPath);
+	if (!cfText.ok) {
+		return fail(`${cfText.error}; give the sendmail config with --config PATH`);
+	}
+
+	if (!/^(O |#O |D|C|S|R|V|M)/m.test(cfText.value)) {
+		return fail(`${cfPath} does not look like a sendmail.cf (no option, macro or rule lines); give the right file with --config PATH`);
+	}
+
+	const helpFile = await readHelpFile(cfPath, cfText.value);
+	if (!helpFile.ok) {
+		return helpFile;
+	}
+
+	return ok({cfPath, cfText: cfText.value, helpFile: helpFile.value, demo});
+}
