@@ -1,7 +1,8 @@
 import {unifiedDiff} from '../core/diff.js';
-import {planHardening, type Plan} from '../core/plan.js';
+import type {Plan} from '../core/plan.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {applyPlan} from '../system/apply.js';
+import {makePlan} from '../system/make-plan.js';
 import {loadTarget} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
@@ -11,6 +12,7 @@ export type HardenFlags = {
 	answers?: string;
 	yes?: boolean;
 	dryRun?: boolean;
+	cfOnly?: boolean;
 };
 
 function printPlanSummary(plan: Plan, io: CommandIo): void {
@@ -54,7 +56,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, now: () => Da
 		io.err(`sendmail-harden: demo mode: there is no /etc/mail/sendmail.cf, so working on a copy of the bundled sample at ${cfPath}\n`);
 	}
 
-	const plan = planHardening({cfPath, cfText, helpFile, answers: source.value.answers});
+	const plan = await makePlan(target.value, source.value.answers, {cfOnly: flags.cfOnly, env: io.env});
 	if (!plan.ok) {
 		io.err(`sendmail-harden: ${plan.error}\n`);
 		return EXIT.badInput;

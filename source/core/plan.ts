@@ -12,7 +12,7 @@ export const OPTION = {
 	privacyOptions: 'PrivacyOptions',
 } as const;
 
-export type FileRole = 'cf' | 'helpfile';
+export type FileRole = 'cf' | 'helpfile' | 'mc';
 
 /** One file's text before and after, one character per byte. */
 export type FileChange = {
