@@ -115,7 +115,7 @@ export async function runExplain(flag: string | undefined, io: CommandIo): Promi
 	if (!isPrivacyFlag(name)) {
 		const suggestion = nearestFlag(name);
 		const hint = suggestion ? `did you mean "${suggestion}"? ` : '';
-		io.err(`unknown privacy flag "${flag}"; ${hint}run "sendmail-harden explain" to list the ${PRIVACY_FLAG_NAMES.length} flags\n`);
+		io.err(`sendmail-harden: unknown privacy flag "${flag}"; ${hint}run "sendmail-harden explain" to list the ${PRIVACY_FLAG_NAMES.length} flags\n`);
 		return EXIT.badInput;
 	}
 

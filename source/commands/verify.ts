@@ -24,7 +24,7 @@ export async function runVerify(options: VerifyCommandOptions, io: CommandIo): P
 	const address = options.host.includes(':') ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
 	const result = await verifyServer(options.host, options.port, options.answers, options.limits);
 	if (!result.ok) {
-		io.err(`cannot verify: ${result.error}\n`);
+		io.err(`sendmail-harden: cannot verify: ${result.error}\n`);
 		return EXIT.verifyFailed;
 	}
 

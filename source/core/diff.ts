@@ -3,7 +3,9 @@ import type {FileChange} from './plan.js';
 
 /** A unified diff of one file change, the way `diff -u` prints it. */
 export function unifiedDiff(change: FileChange, context = 3): string {
-	return createTwoFilesPatch(change.path, change.path, change.before, change.after, 'current', 'hardened', {context});
+	const patch = createTwoFilesPatch(change.path, change.path, change.before, change.after, 'current', 'hardened', {context});
+	// jsdiff starts with "Index:" and a rule; `diff -u` and `patch` need only what follows.
+	return patch.replace(/^Index: .*\n=+\n/, '');
 }
 
 export type DiffLine = {

@@ -50,13 +50,13 @@ async function copyDemo(): Promise<string> {
  * Reads the config named by --config, or /etc/mail/sendmail.cf, or, when neither
  * is given nor there, a fresh copy of the bundled sample (demo mode).
  */
-export async function loadTarget(configFlag: string | undefined): Promise<Result<Target>> {
+export async function loadTarget(configFlag: string | undefined, defaultConfig = DEFAULT_CONFIG): Promise<Result<Target>> {
 	let demo = false;
 	let cfPath: string;
 	if (configFlag !== undefined) {
 		cfPath = path.resolve(configFlag);
-	} else if (existsSync(DEFAULT_CONFIG)) {
-		cfPath = DEFAULT_CONFIG;
+	} else if (existsSync(defaultConfig)) {
+		cfPath = defaultConfig;
 	} else {
 		cfPath = await copyDemo();
 		demo = true;

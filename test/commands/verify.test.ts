@@ -119,7 +119,7 @@ test('a closed port is one clear line, exit 1', async () => {
 	const io = captureIo();
 	assert.equal(await runVerify({host: '127.0.0.1', port, answers: article}, io), 1);
 	assert.equal(io.stdout, '');
-	assert.equal(io.stderr, `cannot verify: nothing listens on 127.0.0.1:${port}\n`);
+	assert.equal(io.stderr, `sendmail-harden: cannot verify: nothing listens on 127.0.0.1:${port}\n`);
 });
 
 test('a server that never answers is one clear line, not a hang', async () => {
@@ -131,7 +131,7 @@ test('a server that never answers is one clear line, not a hang', async () => {
 	try {
 		const io = captureIo();
 		assert.equal(await runVerify({host: '127.0.0.1', port, answers: article, limits: {replyTimeoutMs: 300}}, io), 1);
-		assert.equal(io.stderr, `cannot verify: the server at 127.0.0.1:${port} did not answer within 0.3 s\n`);
+		assert.equal(io.stderr, `sendmail-harden: cannot verify: the server at 127.0.0.1:${port} did not answer within 0.3 s\n`);
 	} finally {
 		silent.close();
 	}

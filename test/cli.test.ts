@@ -1,0 +1,76 @@
+// Bad input: exit 2, exactly one line on stderr, no stack trace, and every file unchanged.
+import assert from 'node:assert/strict';
+import {createHash} from 'node:crypto';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'node:test';
+import {copyDemoConfig, runCli} from './helpers/cli.js';
+
+function folderHash(folder: string): string {
+	const hash = createHash('sha256');
+	for (const name of readdirSync(folder).sort()) {
+		hash.update(name).update(readFileSync(path.join(folder, name)));
+	}
+
+	return hash.digest('hex');
+}
+
+function answersFile(content: string): string {
+	const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'answers-')), 'answers.json');
+	writeFileSync(file, content);
+	return file;
+}
+
+const emptyStore = () => mkdtempSync(path.join(os.tmpdir(), 'xdg-'));
+
+const cases: Array<{name: string; args: (cfPath: string) => string[]; message: RegExp; env?: () => NodeJS.ProcessEnv}> = [
+	{name: 'a greeting with a newline', args: cf => ['--config', cf, '--yes', '--answers', answersFile('{"greeting": "$j\\nO QueueDirectory=/tmp"}')], message: /control character.*newline would add lines/},
+	{name: 'a greeting with a bell character', args: cf => ['--config', cf, '--yes', '--answers', answersFile('{"greeting": "hi\\u0007"}')], message: /control character \(U\+0007\)/},
+	{name: 'a greeting that is not ASCII', args: cf => ['--config', cf, '--yes', '--answers', answersFile('{"greeting": "$j café"}')], message: /plain ASCII/},
+	{name: 'a negative size', args: cf => ['--config', cf, '--yes', '--answers', answersFile('{"maxMessageSize": -1}')], message: /maxMessageSize must be 0 or more/},
+	{name: 'a fractional count', args: cf => ['--config', cf, '--yes', '--answers', answersFile('{"maxRecipientsPerMessage": 2.5}')], message: /must be a whole number/},
+	{name: 'a size that is not a number', args: cf => ['--config', cf, '--yes', '--answers', answersFile('{"maxMessageSize": "lots"}')], message: /must be a whole number/},
+	{name: 'an unknown privacy flag', args: cf => ['--config', cf, '--yes', '--answers', answersFile('{"privacyOptions": ["goaway", "novrify"]}')], message: /unknown privacy flag "novrify"/},
+	{name: 'an unknown key', args: cf => ['--config', cf, '--yes', '--answers', answersFile('{"maxMessageSise": 1}')], message: /unknown key "maxMessageSise"/},
+	{name: 'answers that are not JSON', args: cf => ['--config', cf, '--yes', '--answers', answersFile('{greeting: x')], message: /is not valid JSON/},
+	{name: 'answers that are a list', args: cf => ['--config', cf, '--yes', '--answers', answersFile('[1]')], message: /must be a JSON object/},
+	{name: 'a missing answers file', args: cf => ['--config', cf, '--yes', '--answers', '/nonexistent/answers.json'], message: /does not exist/},
+	{name: 'a missing preset', args: cf => ['--config', cf, '--yes', '--preset', 'nope'], message: /nope/, env: () => ({XDG_CONFIG_HOME: emptyStore()})},
+	{
+		name: 'a corrupt preset store',
+		args: cf => ['--config', cf, '--yes', '--preset', 'web'],
+		message: /presets file/,
+		env() {
+			const home = emptyStore();
+			mkdirSync(path.join(home, 'sendmail-harden'));
+			writeFileSync(path.join(home, 'sendmail-harden', 'config.json'), '{"presets": [oops');
+			return {XDG_CONFIG_HOME: home};
+		},
+	},
+	{name: 'both --preset and --answers', args: cf => ['--config', cf, '--yes', '--preset', 'a', '--answers', 'b'], message: /either --preset NAME or --answers FILE/},
+	{name: 'a missing config file', args: () => ['--config', '/nonexistent/sendmail.cf', '--dry-run', '--answers', 'test/fixtures/article-answers.json'], message: /does not exist; give the sendmail config with --config PATH/},
+	{name: 'a config that is a folder', args: () => ['--config', os.tmpdir(), '--dry-run', '--answers', 'test/fixtures/article-answers.json'], message: /is a folder/},
+	{name: 'a config that is not a sendmail.cf', args: () => ['--config', 'package.json', '--dry-run', '--answers', 'test/fixtures/article-answers.json'], message: /does not look like a sendmail.cf/},
+	{name: 'an unknown option', args: cf => ['--config', cf, '--yess'], message: /unknown option --yess/},
+	{name: 'an option without its value', args: () => ['--config'], message: /--config needs a value/},
+	{name: 'an unknown command', args: () => ['harden'], message: /unknown command "harden"/},
+	{name: '--yes without answers', args: cf => ['--config', cf, '--yes'], message: /needs answers: give --preset NAME or --answers FILE/},
+	{name: 'no TTY and no --yes', args: cf => ['--config', cf], message: /--yes/},
+	{name: 'a port that is not a number', args: () => ['verify', '--port', 'smtp', '--host', '127.0.0.1'], message: /--port must be a port number/},
+	{name: 'explain of an unknown flag', args: () => ['explain', 'novrify'], message: /did you mean "novrfy"/},
+];
+
+for (const {name, args, message, env} of cases) {
+	test(`bad input: ${name}`, async () => {
+		const {folder, cfPath} = copyDemoConfig();
+		const before = folderHash(folder);
+		const run = await runCli(args(cfPath), {env: env?.()});
+		assert.equal(run.status, 2, `exit status; stderr: ${run.stderr}`);
+		assert.equal(run.stderr.split('\n').filter(Boolean).length, 1, `one line on stderr: ${run.stderr}`);
+		assert.match(run.stderr, /^sendmail-harden: /);
+		assert.match(run.stderr, message);
+		assert.doesNotMatch(run.stderr, /\n\s+at /);
+		assert.equal(folderHash(folder), before, 'files unchanged');
+	});
+}

@@ -1,0 +1,45 @@
+import {spawn} from 'node:child_process';
+import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {sendmailWrapper} from './sendmail.js';
+
+export const cliPath = path.resolve('dist/cli.js');
+
+export type CliRun = {status: number | null; stdout: string; stderr: string};
+
+/**
+ * Runs the built CLI (npm test builds it first) with no TTY on stdin, as CI and scripts do.
+ * sendmail's config check goes through the UTS wrapper so it does not wait 60 s.
+ */
+export async function runCli(args: string[], options: {env?: NodeJS.ProcessEnv} = {}): Promise<CliRun> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [cliPath, ...args], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+			env: {...process.env, SENDMAIL_HARDEN_SENDMAIL: sendmailWrapper, ...options.env},
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', chunk => {
+			stdout += chunk;
+		});
+		child.stderr.on('data', chunk => {
+			stderr += chunk;
+		});
+		child.on('error', reject);
+		child.on('close', status => {
+			resolve({status, stdout, stderr});
+		});
+	});
+}
+
+/** A temp folder holding a copy of the bundled Debian config and its help file, wired together. */
+export function copyDemoConfig(): {folder: string; cfPath: string; helpPath: string} {
+	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-test-'));
+	const helpPath = path.join(folder, 'helpfile');
+	const cfPath = path.join(folder, 'sendmail.cf');
+	cpSync('source/demo/helpfile', helpPath);
+	const cf = readFileSync('source/demo/sendmail.cf', 'latin1').replace('O HelpFile=/etc/mail/helpfile', `O HelpFile=${helpPath}`);
+	writeFileSync(cfPath, Buffer.from(cf, 'latin1'));
+	return {folder, cfPath, helpPath};
+}
