@@ -3,10 +3,16 @@ import type {Plan} from '../core/plan.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {applyPlan} from '../system/apply.js';
 import {makePlan} from '../system/make-plan.js';
+import {readDaemonAddress} from '../core/verify-checks.js';
+import {restartOrRecover, waitForListener} from '../system/restart.js';
+import {describeManualRestart, findRestartPlan, type RestartPlan} from '../system/service.js';
 import {loadTarget} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
+import {runVerify} from './verify.js';
 
 export type HardenFlags = {
+	/** true: restart after writing; false or undefined: print the command to run. */
+	restart?: boolean;
 	config?: string;
 	preset?: string;
 	answers?: string;
@@ -33,7 +39,15 @@ function printPlanSummary(plan: Plan, io: CommandIo): void {
  * The no-UI path: `--dry-run` prints the diff of what would change; `--yes`
  * checks, backs up and writes it. Both take their answers from --preset or --answers.
  */
-export async function runHarden(flags: HardenFlags, io: CommandIo, now: () => Date = () => new Date()): Promise<number> {
+export type HardenDeps = {
+	now: () => Date;
+	/** How this host restarts sendmail (systemd, init script, rc); tests pass a stand-in. */
+	findRestartPlan: () => Promise<RestartPlan | undefined>;
+};
+
+const realDeps: HardenDeps = {now: () => new Date(), findRestartPlan: async () => findRestartPlan()};
+
+export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenDeps = realDeps): Promise<number> {
 	const source = await loadAnswers(flags);
 	if (!source.ok) {
 		io.err(`sendmail-harden: ${source.error}\n`);
@@ -71,7 +85,14 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, now: () => Da
 		return EXIT.done;
 	}
 
+	const {source: planSource} = plan.value;
 	if (flags.dryRun) {
+		// On stderr, so that stdout stays a patch; the .mc diff comes first, then the .cf it rebuilds.
+		if (planSource?.kind === 'mc') {
+			io.err(`sendmail-harden: note: ${plan.value.notes[0] ?? ''}\n`);
+			io.err(`sendmail-harden: the new ${cfPath} is built with: ${planSource.buildCommand}: ${planSource.rebuildOutput}\n`);
+		}
+
 		for (const file of plan.value.files) {
 			io.out(unifiedDiff(file));
 		}
@@ -83,19 +104,54 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, now: () => Da
 		return EXIT.done;
 	}
 
-	const applied = await applyPlan(plan.value, {cfPath, now: now(), env: io.env});
+	const applied = await applyPlan(plan.value, {cfPath, now: deps.now(), env: io.env});
 	if (!applied.ok) {
 		io.err(`sendmail-harden: ${applied.error}\n`);
 		return applied.stage === 'validate' ? EXIT.badInput : EXIT.writeFailed;
 	}
 
-	io.out(`Changed ${cfPath} with the answers of ${source.value.from}:\n`);
+	io.out(
+		planSource?.kind === 'mc'
+			? `Changed ${planSource.mcPath} and rebuilt ${cfPath} from it with the answers of ${source.value.from}:\n`
+			: `Changed ${cfPath} with the answers of ${source.value.from}:\n`,
+	);
 	printPlanSummary(plan.value, io);
+	if (planSource?.kind === 'mc') {
+		io.out(`  rebuilt with: ${planSource.buildCommand}: ${planSource.rebuildOutput}\n`);
+	}
+
 	if (!applied.value.validation.checked) {
 		io.err(`sendmail-harden: warning: ${applied.value.validation.reason}\n`);
 	}
 
 	io.out(`Backup: ${applied.value.backup.files.map(file => file.backup).join(', ')}\n`);
 	io.out(`Undo with: sendmail-harden rollback --config ${cfPath}\n`);
-	return EXIT.done;
+
+	const restartPlan = demo ? undefined : await deps.findRestartPlan();
+	if (flags.restart !== true || restartPlan === undefined) {
+		io.out(demo ? 'Demo mode: no sendmail was restarted.\n' : `${describeManualRestart(restartPlan)}\n`);
+		return EXIT.done;
+	}
+
+	io.out(`Restarting sendmail: ${restartPlan.label}\n`);
+	const restarted = await restartOrRecover(restartPlan, applied.value.backup, {onOutput: chunk => io.out(chunk), env: io.env});
+	if (!restarted.ok) {
+		io.err(`sendmail-harden: ${restarted.error}; ${restarted.rolledBack.ok ? restarted.rolledBack.value : restarted.rolledBack.error}\n`);
+		return EXIT.writeFailed;
+	}
+
+	// Prove it on the live server, at the address the config itself listens on.
+	const {host, port} = readDaemonAddress(plan.value.files.find(file => file.role === 'cf')?.after ?? cfText);
+	io.out(`sendmail restarted. Checking ${host}:${port}:\n`);
+	if (!(await waitForListener(host, port, 15_000))) {
+		io.err(`sendmail-harden: sendmail was restarted but nothing listens on ${host}:${port} after 15 s; check its log, or roll back with: sendmail-harden rollback --config ${cfPath}\n`);
+		return EXIT.writeFailed;
+	}
+
+	const verified = await runVerify({host, port, answers: source.value.answers}, io);
+	if (verified !== EXIT.done) {
+		io.err(`sendmail-harden: the server does not answer as hardened yet (see above); roll back with: sendmail-harden rollback --config ${cfPath}\n`);
+	}
+
+	return verified;
 }
