@@ -1,6 +1,11 @@
 import {auditConfig} from '../core/audit.js';
+import {wrapText} from '../core/wrap-text.js';
 import {loadTarget} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
+
+// Rows fit an 80-column terminal: mark, setting name, then the value.
+const VALUE_WIDTH = 80 - 2 - 25;
+const fit = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
 
 /** `sendmail-harden audit`: each setting, its value, and whether it is hardened. */
 export async function runAudit(flags: {config?: string; json?: boolean}, io: CommandIo): Promise<number> {
@@ -21,9 +26,9 @@ export async function runAudit(flags: {config?: string; json?: boolean}, io: Com
 
 		io.out(`${cfPath}\n\n`);
 		for (const item of audit.items) {
-			io.out(`${item.hardened ? '✔' : '✘'} ${item.setting.padEnd(24)} ${item.value}\n`);
-			if (item.advice) {
-				io.out(`  ${' '.repeat(24)} ${item.advice}\n`);
+			io.out(`${item.hardened ? '✔' : '✘'} ${item.setting.padEnd(24)} ${fit(item.value, VALUE_WIDTH)}\n`);
+			for (const line of wrapText(item.advice, 78, '    ')) {
+				io.out(`${line}\n`);
 			}
 		}
 

@@ -7,29 +7,12 @@ import {
 	privacyFlagInfos,
 	type PrivacyFlag,
 } from '../core/privacy-flags.js';
+import {wrapText} from '../core/wrap-text.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
+export {wrapText} from '../core/wrap-text.js';
+
 const WIDTH = 78;
-
-/** Breaks text into lines of at most `width` characters, at spaces. */
-export function wrapText(text: string, width = WIDTH, indent = ''): string[] {
-	const lines: string[] = [];
-	let line = '';
-	for (const word of text.split(/\s+/).filter(Boolean)) {
-		if (line !== '' && indent.length + line.length + 1 + word.length > width) {
-			lines.push(indent + line);
-			line = word;
-		} else {
-			line = line === '' ? word : `${line} ${word}`;
-		}
-	}
-
-	if (line !== '') {
-		lines.push(indent + line);
-	}
-
-	return lines;
-}
 
 /** The help text for one flag, as lines of at most 78 characters (the wizard shows it too). */
 export function formatFlagHelp(flag: PrivacyFlag): string[] {
