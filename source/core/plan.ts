@@ -37,7 +37,30 @@ export type Plan = {
 	notes: string[];
 	/** Things that undermine the result (HELP will still leak the version). */
 	warnings: string[];
+	/** Set when a sendmail.mc is beside the .cf: how the .cf came to be, for the Review and Apply steps. */
+	source?: PlanSource;
 };
+
+export type PlanSource =
+	| {
+		/** The .mc's define() lines were edited and the .cf rebuilt from it. */
+		kind: 'mc';
+		mcPath: string;
+		/** How this host rebuilds the .cf ("make -C /etc/mail sendmail.cf"), to tell the admin. */
+		rebuildCommand: string;
+		/** The m4 run that built the new .cf in memory, as a shell would show it. */
+		buildCommand: string;
+		/** What that build gave, in one line. */
+		rebuildOutput: string;
+	}
+	| {
+		/** --cf-only: the .cf is edited directly, and the next rebuild from the .mc will undo it. */
+		kind: 'cf-only';
+		mcPath: string;
+		rebuildCommand: string;
+		/** The standing warning to keep in view. */
+		warning: string;
+	};
 
 export type HelpFileState =
 	| {path: string; text: string}
@@ -89,6 +112,8 @@ export function helpLinesRevealingVersion(helpText: string): string[] {
 export function removeVersionFromHelp(helpText: string): string {
 	return helpText.replaceAll(/^[^\n]*\$[vZ][^\n]*(\n|$)/gm, '');
 }
+
+const removedLines = (count: number) => (count === 1 ? '1 line removed' : `${count} lines removed`);
 
 /**
  * Turns answers into the exact file edits, touching only the lines of the
@@ -167,7 +192,7 @@ export function planHardening(input: PlanInput): Result<Plan> {
 				settings.push({
 					setting: 'HELP version',
 					from: 'shown',
-					to: `hidden (${helpLinesRevealingVersion(help.text).length} line(s) removed from ${help.path})`,
+					to: `hidden (${removedLines(helpLinesRevealingVersion(help.text).length)} from ${help.path})`,
 				});
 			}
 		}
