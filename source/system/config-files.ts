@@ -178,11 +178,13 @@ export async function writeChanges(
 		} catch (error) {
 			const restored = await restoreFiles(written, fileOps);
 			const what = describeError(error, change.path, 'write');
-			return fail(
-				restored.ok
-					? `${what}; every file was left as it was (backups in ${path.dirname(manifest)})`
-					: `${what}; restoring the others failed too (${restored.error}): copy the backups listed in ${manifest} back by hand`,
-			);
+			if (!restored.ok) {
+				return fail(`${what}; restoring the others failed too (${restored.error}): copy the backups listed in ${manifest} back by hand`);
+			}
+
+			// Every file is as it was: this set was never in force, so rollback must not offer it.
+			await Promise.all([manifest, ...files.map(file => file.backup)].map(async file => fs.rm(file, {force: true})));
+			return fail(`${what}; every file was left as it was`);
 		}
 	}
 
