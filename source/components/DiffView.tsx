@@ -1,0 +1,67 @@
+import {Box, Text} from 'ink';
+import {diffHunks, type DiffLine} from '../core/diff.js';
+import type {FileChange} from '../core/plan.js';
+import {useTheme} from './theme.js';
+import {hardWrap} from './wrap.js';
+
+export type DiffRow = {key: string; kind: DiffLine['kind'] | 'file' | 'gap'; text: string};
+
+const SIGN = {context: ' ', removed: '-', added: '+'} as const;
+
+/** The changed lines of every file as screen rows of at most `width` characters. */
+export function diffRows(files: readonly FileChange[], width: number): DiffRow[] {
+	const rows: DiffRow[] = [];
+	for (const file of files) {
+		for (const [index, piece] of hardWrap(file.path, width).entries()) {
+			rows.push({key: `${file.path}:file:${index}`, kind: 'file', text: piece});
+		}
+
+		const hunks = diffHunks(file);
+		const numberWidth = Math.max(...hunks.flatMap(hunk => hunk.lines.map(line => String(line.number).length)), 1);
+		for (const [hunkIndex, hunk] of hunks.entries()) {
+			if (hunkIndex > 0) {
+				rows.push({key: `${file.path}:gap:${hunkIndex}`, kind: 'gap', text: `${' '.repeat(numberWidth + 2)}...`});
+			}
+
+			for (const [lineIndex, line] of hunk.lines.entries()) {
+				const prefix = `${SIGN[line.kind]} ${String(line.number).padStart(numberWidth)} `;
+				const pieces = hardWrap(line.text, Math.max(width - prefix.length, 10));
+				for (const [pieceIndex, piece] of pieces.entries()) {
+					rows.push({
+						key: `${file.path}:${hunkIndex}:${lineIndex}:${pieceIndex}`,
+						kind: line.kind,
+						text: (pieceIndex === 0 ? prefix : ' '.repeat(prefix.length)) + piece,
+					});
+				}
+			}
+		}
+	}
+
+	return rows;
+}
+
+type Props = {
+	rows: readonly DiffRow[];
+	/** The first row shown. */
+	scroll: number;
+	height: number;
+};
+
+/** A window onto the diff rows; says where it is when the diff is taller than the window. */
+export function DiffView({rows, scroll, height}: Props) {
+	const theme = useTheme();
+	const shown = rows.slice(scroll, scroll + height);
+	const colour = (kind: DiffRow['kind']) => (kind === 'added' ? theme.added : kind === 'removed' ? theme.removed : undefined);
+	return (
+		<Box flexDirection="column">
+			{shown.map(row => (
+				<Text key={row.key} wrap="truncate-end" color={colour(row.kind)} bold={row.kind === 'file'} dimColor={row.kind === 'context' || row.kind === 'gap'}>
+					{row.text}
+				</Text>
+			))}
+			{rows.length > height ? (
+				<Text dimColor>{`(lines ${scroll + 1}-${Math.min(scroll + height, rows.length)} of ${rows.length}; pgup/pgdn scroll)`}</Text>
+			) : null}
+		</Box>
+	);
+}

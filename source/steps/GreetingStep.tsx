@@ -1,0 +1,103 @@
+import {useState} from 'react';
+import {Box, Text} from 'ink';
+import type {Answers} from '../core/answers.js';
+import {previewGreeting, type GreetingContext} from '../core/greeting.js';
+import {GreetingPreview} from '../components/GreetingPreview.js';
+import {OptionList, type OptionItem} from '../components/OptionList.js';
+import {HINTS, StepFrame} from '../components/StepFrame.js';
+import {TextField} from '../components/TextField.js';
+import {useTheme} from '../components/theme.js';
+import {useStepKeys} from '../hooks/use-step-keys.js';
+import {GREETING_OPTIONS, greetingAnswer, greetingSelection, greetingTemplate} from './choices.js';
+
+export type HelpState =
+	/** The help file prints the version ($v) on these lines. */
+	| {kind: 'leaks'; line: string}
+	| {kind: 'clean'}
+	/** No HelpFile, or it is missing: HELP answers with the version whatever is chosen. */
+	| {kind: 'none'};
+
+type Props = {
+	current: string | undefined;
+	answers: Answers;
+	preview: GreetingContext;
+	help: HelpState;
+	onNext(answers: Answers): void;
+};
+
+const HELP_ROW = GREETING_OPTIONS.length;
+
+export function GreetingStep({current, answers, preview, help, onNext}: Props) {
+	const theme = useTheme();
+	const initial = greetingSelection(answers.greeting, current);
+	const [highlight, setHighlight] = useState(GREETING_OPTIONS.findIndex(option => option.id === initial.id));
+	const [chosen, setChosen] = useState(initial.id);
+	const [customText, setCustomText] = useState(initial.customText);
+	const [hideHelp, setHideHelp] = useState(answers.hideHelpVersion === true);
+
+	const template = greetingTemplate(chosen, current, customText);
+	const answer = greetingAnswer(chosen, current, customText);
+	const shown = previewGreeting(template, preview);
+	const editing = highlight === GREETING_OPTIONS.findIndex(option => option.id === 'custom');
+
+	const move = (to: number) => {
+		const next = (to + HELP_ROW + 1) % (HELP_ROW + 1);
+		setHighlight(next);
+		const option = GREETING_OPTIONS[next];
+		if (option) {
+			setChosen(option.id);
+		}
+	};
+
+	useStepKeys({
+		onUp: () => move(highlight - 1),
+		onDown: () => move(highlight + 1),
+		onSpace() {
+			if (highlight === HELP_ROW) {
+				setHideHelp(value => !value);
+			}
+		},
+		onEnter() {
+			if (!answer.ok) {
+				return;
+			}
+
+			const hideHelpVersion = hideHelp ? true : answers.hideHelpVersion === false ? false : undefined;
+			onNext({greeting: answer.value, hideHelpVersion});
+		},
+		text: editing ? {value: customText, onChange: setCustomText} : undefined,
+	});
+
+	const items: OptionItem[] = GREETING_OPTIONS.map(option => ({
+		key: option.id,
+		label: option.label,
+		editor: option.id === 'custom' ? <TextField value={customText} placeholder="type the greeting, e.g. $j mail; $b" invalid={!answer.ok} /> : undefined,
+	}));
+
+	const helpNote = help.kind === 'none'
+		? 'There is no help file: HELP answers "502 5.3.0 Sendmail <version> -- HELP not implemented" whatever you choose.'
+		: help.kind === 'clean'
+			? 'The help file already leaves the version out.'
+			: hideHelp
+				? 'HELP will start with "214-2.0.0 Topics:" (the version line goes).'
+				: `HELP still answers "214-2.0.0 ${help.line}".`;
+
+	return (
+		<StepFrame
+			step="greeting"
+			title="The first line every client sees (SmtpGreetingMessage). Hide what an attacker can use."
+			hints={[HINTS.move, HINTS.toggle, HINTS.next, HINTS.back, editing ? HINTS.quitTyping : HINTS.quit]}
+		>
+			<OptionList label="Greeting" kind="radio" items={items} highlight={highlight} selected={GREETING_OPTIONS.findIndex(option => option.id === chosen)} />
+			<Box aria-role="checkbox" aria-state={{checked: hideHelp, selected: highlight === HELP_ROW}}>
+				<Text color={highlight === HELP_ROW ? theme.accent : undefined} bold={highlight === HELP_ROW}>
+					{`${highlight === HELP_ROW ? '›' : ' '} [${hideHelp ? 'x' : ' '}] Also hide the version from HELP`}
+				</Text>
+			</Box>
+			<Text wrap="wrap" dimColor>{`      ${helpNote}`}</Text>
+			<Box marginTop={1}>
+				<GreetingPreview line={shown.line} warnings={shown.warnings} problem={answer.ok ? undefined : answer.error} />
+			</Box>
+		</StepFrame>
+	);
+}

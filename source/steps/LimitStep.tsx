@@ -1,0 +1,78 @@
+import {useState, type ReactNode} from 'react';
+import {Box, Text} from 'ink';
+import type {Result} from '../core/result.js';
+import {OptionList} from '../components/OptionList.js';
+import {HINTS, StepFrame} from '../components/StepFrame.js';
+import {TextField} from '../components/TextField.js';
+import {useTheme} from '../components/theme.js';
+import {useStepKeys} from '../hooks/use-step-keys.js';
+import type {StepId} from '../hooks/use-wizard.js';
+import {limitAnswer, limitSelection, type LimitOption} from './choices.js';
+
+type Props = {
+	step: StepId;
+	title: string;
+	label: string;
+	options: LimitOption[];
+	answer: number | null | undefined;
+	/** The value in force now (0: no limit). */
+	current: number;
+	parse(text: string): Result<number>;
+	toText(value: number): string;
+	placeholder: string;
+	/** A note beside each option. */
+	detail(value: number | undefined): string | undefined;
+	/** What the highlighted choice means (the value in force when "keep"). */
+	guidance(value: number | undefined): ReactNode;
+	onNext(value: number | undefined): void;
+};
+
+/** A limit: a few common values, custom (typed, validated as typed), no limit, or keep. */
+export function LimitStep(props: Props) {
+	const theme = useTheme();
+	const initial = limitSelection(props.options, props.answer, props.toText);
+	const [highlight, setHighlight] = useState(Math.max(initial.index, 0));
+	const [customText, setCustomText] = useState(initial.customText);
+	const option = props.options[highlight]!;
+	const answer = limitAnswer(option, customText, props.parse);
+	const editing = option.value === 'custom';
+	const count = props.options.length;
+
+	useStepKeys({
+		onUp: () => setHighlight(index => (index + count - 1) % count),
+		onDown: () => setHighlight(index => (index + 1) % count),
+		onEnter() {
+			if (answer.ok) {
+				props.onNext(answer.value);
+			}
+		},
+		text: editing ? {value: customText, onChange: setCustomText} : undefined,
+	});
+
+	const effective = answer.ok ? (answer.value ?? props.current) : undefined;
+	const items = props.options.map(each => {
+		const value = each.value === 'keep' ? props.current : each.value === 'custom' ? (each === option && answer.ok ? answer.value : undefined) : each.value;
+		return {
+			key: each.id,
+			label: each.label,
+			detail: value === undefined ? undefined : props.detail(value),
+			editor: each.value === 'custom' ? <TextField value={customText} placeholder={props.placeholder} invalid={!answer.ok} /> : undefined,
+		};
+	});
+	const labelWidth = Math.max(...props.options.map(each => each.label.length)) + 1;
+
+	return (
+		<StepFrame step={props.step} title={props.title} hints={[HINTS.move, HINTS.next, HINTS.back, editing ? HINTS.quitTyping : HINTS.quit]}>
+			<OptionList label={props.label} kind="radio" items={items} highlight={highlight} labelWidth={labelWidth} />
+			<Box marginTop={1} flexDirection="column">
+				{answer.ok ? (
+					props.guidance(effective)
+				) : editing && customText.trim() === '' ? (
+					<Text dimColor wrap="wrap">{`Type a value, e.g. ${props.placeholder}.`}</Text>
+				) : (
+					<Text color={theme.bad} wrap="wrap">{`✗ ${answer.error}`}</Text>
+				)}
+			</Box>
+		</StepFrame>
+	);
+}

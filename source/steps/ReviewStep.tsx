@@ -1,0 +1,86 @@
+import {useContext, useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {Plan} from '../core/plan.js';
+import type {Result} from '../core/result.js';
+import {DiffView, diffRows} from '../components/DiffView.js';
+import {OptionList} from '../components/OptionList.js';
+import {HINTS, StepFrame, useScreenHeight, useScreenWidth} from '../components/StepFrame.js';
+import {useTheme} from '../components/theme.js';
+import {StepNavigationContext, useStepKeys} from '../hooks/use-step-keys.js';
+
+type Props = {
+	/** Undefined while the changes are worked out (an .mc rebuild takes a moment). */
+	plan: Result<Plan> | undefined;
+	/** The 220 line a client will see after the change. */
+	greeting: string;
+	onWrite(): void;
+};
+
+export function ReviewStep({plan, greeting, onWrite}: Props) {
+	const theme = useTheme();
+	const navigation = useContext(StepNavigationContext);
+	const width = useScreenWidth();
+	const height = useScreenHeight();
+	const changes = plan?.ok === true && plan.value.files.length > 0;
+	// No choice while the plan is worked out, so an early Enter cannot pick the wrong one.
+	const choices = plan === undefined
+		? []
+		: changes
+		? [{key: 'write', label: 'Write changes'}, {key: 'back', label: 'Back'}, {key: 'quit', label: 'Quit without writing'}]
+		: [{key: 'quit', label: plan.ok ? 'Finish (nothing to write)' : 'Quit without writing'}, {key: 'back', label: 'Back'}];
+	const choicesKey = choices.map(choice => choice.key).join();
+	useEffect(() => {
+		setHighlight(0);
+	}, [choicesKey]);
+	const [highlight, setHighlight] = useState(0);
+	const [scroll, setScroll] = useState(0);
+	const rows = plan?.ok ? diffRows(plan.value.files, width) : [];
+	const warnings = plan?.ok ? plan.value.warnings : [];
+	// Rows left for the diff: the frame (5), the greeting (3), warnings, the choices (4), the position line (1).
+	const greetingRows = Math.ceil((greeting.length + 1) / width) + 1;
+	const warningRows = warnings.reduce((sum, warning) => sum + Math.ceil((warning.length + 2) / width), 0);
+	const diffHeight = Math.max(height - 5 - greetingRows - warningRows - choices.length - 2 - 1, 3);
+	const maxScroll = Math.max(rows.length - diffHeight, 0);
+
+	useStepKeys({
+		onUp: () => setHighlight(index => (index + choices.length - 1) % Math.max(choices.length, 1)),
+		onDown: () => setHighlight(index => (index + 1) % Math.max(choices.length, 1)),
+		onPageUp: () => setScroll(Math.max(scroll - diffHeight, 0)),
+		onPageDown: () => setScroll(Math.min(scroll + diffHeight, maxScroll)),
+		onEnter() {
+			const choice = choices[highlight]?.key;
+			if (choice === 'write') {
+				onWrite();
+			} else if (choice === 'back') {
+				navigation.back();
+			} else if (choice === 'quit') {
+				navigation.quit();
+			}
+		},
+	});
+
+	const hints = [HINTS.move, ...(rows.length > diffHeight ? [HINTS.scroll] : []), {keys: 'enter', action: 'choose'}, HINTS.back, HINTS.quit];
+	return (
+		<StepFrame step="review" hints={hints}>
+			{plan === undefined ? (
+				<Text color={theme.accent}>Working out the changes...</Text>
+			) : plan.ok ? (
+				changes ? (
+					<DiffView rows={rows} scroll={Math.min(scroll, maxScroll)} height={diffHeight} />
+				) : (
+					<Text>Nothing to change: the file already has these settings.</Text>
+				)
+			) : (
+				<Text color={theme.bad} wrap="wrap">{`✗ ${plan.error}`}</Text>
+			)}
+			<Box flexDirection="column" marginTop={1}>
+				<Text dimColor>Clients will be greeted with:</Text>
+				<Text wrap="wrap" color={theme.good}>{greeting}</Text>
+				{warnings.map(warning => <Text key={warning} wrap="wrap" color={theme.warn}>{`! ${warning}`}</Text>)}
+			</Box>
+			<Box marginTop={1}>
+				<OptionList label="" kind="radio" items={choices} highlight={highlight} />
+			</Box>
+		</StepFrame>
+	);
+}

@@ -1,0 +1,43 @@
+import {Text} from 'ink';
+import {formatSize, parseSize, type Answers} from '../core/answers.js';
+import {LimitStep} from './LimitStep.js';
+import {largestAttachment, roughSize, sizeOptions, sizeText} from './choices.js';
+
+type Props = {
+	current: number;
+	answers: Answers;
+	onNext(answers: Answers): void;
+};
+
+const attachmentNote = (value: number | undefined) =>
+	value === undefined ? undefined : value === 0 ? 'any attachment' : `attachments up to about ${roughSize(largestAttachment(value))}`;
+
+export function SizeStep({current, answers, onNext}: Props) {
+	return (
+		<LimitStep
+			step="size"
+			title="MaxMessageSize: the largest message sendmail accepts. A limit blunts floods and disk-filling."
+			label="Largest message"
+			options={sizeOptions(current)}
+			answer={answers.maxMessageSize}
+			current={current}
+			parse={parseSize}
+			toText={sizeText}
+			placeholder="20MB, 25 MiB, 500000"
+			detail={attachmentNote}
+			guidance={value => (
+				<>
+					<Text wrap="wrap">
+						{value === undefined || value === 0
+							? 'No limit: any size is accepted, and EHLO advertises a bare "250-SIZE".'
+							: `Messages over ${formatSize(value)} are refused ("552 5.2.3 Message size exceeds fixed maximum message size (${value})"); EHLO advertises "250-SIZE ${value}".`}
+					</Text>
+					<Text dimColor wrap="wrap">
+						Attachments are sent base64-encoded: a file of N bytes takes about 1.37 N, so a 10 MB attachment needs about 14 MB.
+					</Text>
+				</>
+			)}
+			onNext={value => onNext({maxMessageSize: value})}
+		/>
+	);
+}

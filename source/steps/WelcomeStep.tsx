@@ -1,0 +1,78 @@
+import {useState} from 'react';
+import {Box, Text} from 'ink';
+import type {Audit} from '../core/audit.js';
+import {OptionList} from '../components/OptionList.js';
+import {HINTS, StepFrame} from '../components/StepFrame.js';
+import {useTheme} from '../components/theme.js';
+import {useStepKeys} from '../hooks/use-step-keys.js';
+
+/** What is known of the installed sendmail: still asking, its version, or none found. */
+export type VersionState = {kind: 'checking'} | {kind: 'known'; version: string} | {kind: 'unknown'; reason: string};
+
+type Props = {
+	cfPath: string;
+	demo: boolean;
+	version: VersionState;
+	audit: Audit;
+	/** Where the pre-filled answers come from ("preset \"web\"", a file), if not the config itself. */
+	answersFrom: string | undefined;
+	/** Saved presets to start from (only offered when no answers were given). */
+	presetNames: readonly string[];
+	onNext(preset: string | undefined): void;
+};
+
+export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNames, onNext}: Props) {
+	const theme = useTheme();
+	const starts = answersFrom === undefined ? [undefined, ...presetNames] : [undefined];
+	const [highlight, setHighlight] = useState(0);
+	useStepKeys({
+		onUp: () => setHighlight(index => (index + starts.length - 1) % starts.length),
+		onDown: () => setHighlight(index => (index + 1) % starts.length),
+		onEnter: () => onNext(starts[highlight]),
+		canGoBack: false,
+	});
+
+	const score = audit.items.filter(item => item.hardened).length;
+	return (
+		<StepFrame step="welcome" hints={starts.length > 1 ? [HINTS.move, {keys: 'enter', action: 'start'}, HINTS.quit] : [{keys: 'enter', action: 'start'}, HINTS.quit]}>
+			<Text wrap="wrap"><Text bold>File      </Text>{cfPath}</Text>
+			<Text wrap="wrap">
+				<Text bold>sendmail  </Text>
+				{version.kind === 'checking' ? <Text dimColor>checking the version...</Text> : version.kind === 'known' ? version.version : <Text dimColor>{version.reason}</Text>}
+			</Text>
+			{answersFrom === undefined ? null : <Text wrap="wrap"><Text bold>Answers   </Text>{`pre-filled from ${answersFrom}`}</Text>}
+			{demo ? (
+				<Text wrap="wrap" color={theme.warn}>
+					Demo mode: there is no /etc/mail/sendmail.cf here, so this works on a copy of the bundled sample. Nothing on this system changes.
+				</Text>
+			) : null}
+			<Box marginTop={1} flexDirection="column">
+				<Text bold>{`Current settings: ${score} of ${audit.items.length} hardened`}</Text>
+				{audit.items.map(item => (
+					<Box key={item.setting} flexDirection="column">
+						<Text wrap="truncate-end">
+							<Text color={item.hardened ? theme.good : theme.bad}>{item.hardened ? ' ✓ ' : ' ✗ '}</Text>
+							<Text bold>{item.setting}</Text>
+							<Text dimColor>{`  ${item.value}`}</Text>
+						</Text>
+						{item.hardened ? null : <Text wrap="truncate-end" dimColor>{`   ${item.advice}`}</Text>}
+					</Box>
+				))}
+			</Box>
+			{starts.length > 1 ? (
+				<Box marginTop={1}>
+					<OptionList
+						label="Start from"
+						kind="radio"
+						highlight={highlight}
+						items={starts.map(name => ({key: name ?? '', label: name === undefined ? 'The current settings' : `Preset "${name}"`}))}
+					/>
+				</Box>
+			) : (
+				<Box marginTop={1}>
+					<Text>Every step starts from {answersFrom ?? 'the current settings'}; press enter to keep them.</Text>
+				</Box>
+			)}
+		</StepFrame>
+	);
+}
