@@ -1,8 +1,56 @@
 // Bundles the CLI into dist/ so it starts fast: one file per lazily loaded part, production React.
-import {chmodSync} from 'node:fs';
+// `npm run bench` measures the result (media/bench.md).
+import {chmodSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import path from 'node:path';
 import {build} from 'esbuild';
 
-await build({
+// Start-up work of some dependencies that the first screen need not wait for. Each is an exact
+// text edit of one file; when a new version no longer has the text, the build warns and goes on
+// without it (the bench shows the cost coming back).
+const startupEdits = [
+	{
+		// meow normalizes package.json data when imported, and that sorts a license list with
+		// localeCompare (ICU collation set-up, ~20 ms); only --help and --version need it.
+		file: /node_modules\/meow\/build\/dependencies\.js$/,
+		from: 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
+		to: 'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);',
+	},
+	{
+		// yoga-layout fetches its wasm from a data: URL, which loads Node's fetch (undici, ~15 ms);
+		// its own base64 decoder, the path it takes where there is no fetch, gives the same bytes.
+		file: /node_modules\/yoga-layout\/dist\/binaries\/yoga-wasm-base64-esm\.js$/,
+		from: 'return w||"function"!=typeof fetch?',
+		to: 'return w||!0?',
+	},
+];
+
+const startupPlugin = {
+	name: 'startup-edits',
+	setup(build) {
+		build.onLoad({filter: /node_modules\/(meow|yoga-layout)\/.*\.js$/}, args => {
+			const edits = startupEdits.filter(edit => edit.file.test(args.path));
+			if (edits.length === 0) {
+				return undefined;
+			}
+
+			let contents = readFileSync(args.path, 'utf8');
+			const applied = edits.filter(edit => contents.includes(edit.from));
+			for (const edit of applied) {
+				contents = contents.replace(edit.from, edit.to);
+			}
+
+			const missing = edits.filter(edit => !applied.includes(edit));
+
+			return {
+				contents,
+				loader: 'js',
+				warnings: missing.map(edit => ({text: `start-up edit not applied, the file has changed: ${edit.from.slice(0, 60)}`})),
+			};
+		});
+	},
+};
+
+const result = await build({
 	entryPoints: {cli: 'source/cli.tsx'},
 	outdir: 'dist',
 	bundle: true,
@@ -23,8 +71,19 @@ await build({
 			"const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
 		].join(' '),
 	},
+	plugins: [startupPlugin],
 	chunkNames: 'chunks/[name]-[hash]',
 	logLevel: 'warning',
 	legalComments: 'none',
+	metafile: true,
 });
 chmodSync('dist/cli.js', 0o755);
+
+// Chunk names carry a hash: drop the ones earlier builds left, so the package ships only this build.
+const written = new Set(Object.keys(result.metafile.outputs).map(file => path.resolve(file)));
+for (const name of readdirSync('dist/chunks')) {
+	const file = path.resolve('dist/chunks', name);
+	if (!written.has(file)) {
+		rmSync(file, {force: true});
+	}
+}

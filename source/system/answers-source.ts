@@ -2,7 +2,6 @@ import fs from 'node:fs/promises';
 import type {Answers} from '../core/answers.js';
 import {readAnswersFile} from '../core/answers-file.js';
 import {fail, ok, type Result} from '../core/result.js';
-import {openPresetStore} from '../presets.js';
 
 export type AnswersSource = {answers: Answers; from: string};
 
@@ -13,6 +12,8 @@ export async function loadAnswers(flags: {preset?: string; answers?: string}): P
 	}
 
 	if (flags.preset !== undefined) {
+		// conf, ajv and the schema compile cost ~120 ms: load them only when a preset is asked for.
+		const {openPresetStore} = await import('../presets.js');
 		const store = openPresetStore();
 		if (!store.ok) {
 			return store;
