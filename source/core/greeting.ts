@@ -316,8 +316,13 @@ function conditionalsBalanced(template: string): boolean {
 
 /** The 220 line a client would see for a SmtpGreetingMessage, and what is wrong with it. */
 export function previewGreeting(template: string, context: GreetingContext): GreetingPreview {
+	const {text: asRead} = readCfValue(template);
+	return {line: greetingReply(expandMacros(asRead, greetingMacros(context))), warnings: greetingWarnings(template)};
+}
+
+/** What is wrong with a SmtpGreetingMessage, whatever the host: the same for every preview of it. */
+export function greetingWarnings(template: string): string[] {
 	const {text: asRead, droppedComment} = readCfValue(template);
-	const line = greetingReply(expandMacros(asRead, greetingMacros(context)));
 	const warnings: string[] = [];
 
 	if (droppedComment) {
@@ -349,7 +354,7 @@ export function previewGreeting(template: string, context: GreetingContext): Gre
 		warnings.push('the greeting has a $?, $| or $. out of place: each $? needs its own $. after it');
 	}
 
-	return {line, warnings};
+	return warnings;
 }
 
 export type GreetingChoiceId = 'keep' | 'hide-version' | 'generic';

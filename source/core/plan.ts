@@ -1,6 +1,7 @@
 import type {Answers} from './answers.js';
 import type {PrivacyFlag} from './privacy-flag-names.js';
 import {parsePrivacyFlags} from './answers.js';
+import {greetingWarnings} from './greeting.js';
 import {fail, ok, type Result} from './result.js';
 import {findOption, optionValue, parseCf, setOption, type CfDocument} from './sendmail-cf.js';
 
@@ -141,6 +142,7 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		const current = optionValue(document, OPTION.greeting);
 		if (current !== answers.greeting) {
 			apply(OPTION.greeting, current, answers.greeting);
+			warnings.push(...greetingWarnings(answers.greeting));
 		}
 	}
 
