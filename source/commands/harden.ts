@@ -88,8 +88,11 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	const {source: planSource} = plan.value;
 	if (flags.dryRun) {
 		// On stderr, so that stdout stays a patch; the .mc diff comes first, then the .cf it rebuilds.
+		for (const note of plan.value.notes) {
+			io.err(`sendmail-harden: note: ${note}\n`);
+		}
+
 		if (planSource?.kind === 'mc') {
-			io.err(`sendmail-harden: note: ${plan.value.notes[0] ?? ''}\n`);
 			io.err(`sendmail-harden: the new ${cfPath} is built with: ${planSource.buildCommand}: ${planSource.rebuildOutput}\n`);
 		}
 

@@ -71,3 +71,20 @@ test('a config sendmail rejects is never written', async () => {
 	assert.equal(run.stderr, `sendmail-harden: sendmail rejects the new config: ${cfPath} (new): line 284: readcf: Op line: goaway unrecognized; nothing was written\n`);
 	assert.deepEqual(readFileSync(cfPath), before);
 });
+
+test('an option set twice: the last one is changed, and --dry-run says so', async () => {
+	const {cfPath} = copyDemoConfig();
+	const text = readFileSync(cfPath, 'latin1').replace('O BlankSub=.\n', 'O BlankSub=.\nO PrivacyOptions=authwarnings\n');
+	writeFileSync(cfPath, text, 'latin1');
+	const run = await runCli(['--config', cfPath, '--answers', answersFile('{"privacyOptions": ["goaway"]}'), '--dry-run']);
+	assert.equal(run.status, 0, run.stderr);
+	assert.match(run.stderr, /note: PrivacyOptions is set 2 times; sendmail uses the last one \(line 285\), so that is the one changed/);
+	assert.match(run.stdout, /^-O PrivacyOptions=needmailhelo,/m);
+	assert.doesNotMatch(run.stdout, /^[-+]O PrivacyOptions=authwarnings$/m, "the earlier, ignored line stays as it is");
+});
+
+function answersFile(content: string): string {
+	const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'answers-')), 'answers.json');
+	writeFileSync(file, content);
+	return file;
+}
