@@ -1,4 +1,4 @@
-import {newestBackupSet, rollbackBackupSet} from '../system/config-files.js';
+import {checkRollback, newestBackupSet, rollbackBackupSet} from '../system/config-files.js';
 import {DEFAULT_CONFIG} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
@@ -8,6 +8,13 @@ export async function runRollback(flags: {config?: string; force?: boolean}, io:
 	const set = await newestBackupSet(cfPath);
 	if (!set.ok) {
 		io.err(`sendmail-harden: ${set.error}\n`);
+		return EXIT.badInput;
+	}
+
+	// A refusal (a file changed since, a backup gone) writes nothing: bad input, not a failed write.
+	const allowed = await checkRollback(set.value, {force: flags.force});
+	if (!allowed.ok) {
+		io.err(`sendmail-harden: ${allowed.error}\n`);
 		return EXIT.badInput;
 	}
 

@@ -245,6 +245,23 @@ export async function newestBackupSet(cfPath: string): Promise<Result<BackupSet>
  * was changed after this tool wrote it, unless forced, since that change would be lost.
  */
 export async function rollbackBackupSet(set: BackupSet, options: {force?: boolean; fileOps?: FileOps} = {}): Promise<Result<string[]>> {
+	const allowed = await checkRollback(set, options);
+	if (!allowed.ok) {
+		return allowed;
+	}
+
+	const restored = await restoreFiles(set.files, options.fileOps ?? realFileOps);
+	if (!restored.ok) {
+		return restored;
+	}
+
+	// Mark the set as used, so the next rollback goes one step further back.
+	await fs.rename(set.manifest, set.manifest.replace(/\.json$/, '.restored'));
+	return ok(set.files.map(file => file.path));
+}
+
+/** Whether a backup set can be put back without losing anything; reads only. */
+export async function checkRollback(set: BackupSet, options: {force?: boolean} = {}): Promise<Result<void>> {
 	for (const file of set.files) {
 		try {
 			await fs.access(file.backup);
@@ -260,12 +277,5 @@ export async function rollbackBackupSet(set: BackupSet, options: {force?: boolea
 		}
 	}
 
-	const restored = await restoreFiles(set.files, options.fileOps ?? realFileOps);
-	if (!restored.ok) {
-		return restored;
-	}
-
-	// Mark the set as used, so the next rollback goes one step further back.
-	await fs.rename(set.manifest, set.manifest.replace(/\.json$/, '.restored'));
-	return ok(set.files.map(file => file.path));
+	return ok(undefined);
 }
