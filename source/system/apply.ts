@@ -41,10 +41,39 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok:
 		return {ok: false, stage: 'validate', error: validation.error};
 	}
 
-	const written = await writeChanges(plan.files, {cfPath: options.cfPath, now: options.now, fileOps: options.fileOps});
+	const written = await withSignalsDeferred(async () => writeChanges(plan.files, {cfPath: options.cfPath, now: options.now, fileOps: options.fileOps}));
 	if (!written.ok) {
 		return {ok: false, stage: 'write', error: written.error};
 	}
 
 	return {ok: true, value: {validation: validation.value, backup: written.value}};
+}
+
+const DEFERRED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs the writes with Ctrl+C and friends held back: a stop between two files would leave a
+ * half-applied set (say, a new help file with the old config). The signal takes effect after.
+ */
+async function withSignalsDeferred<T>(work: () => Promise<T>): Promise<T> {
+	const received: NodeJS.Signals[] = [];
+	const hold = (signal: NodeJS.Signals) => {
+		received.push(signal);
+	};
+
+	for (const signal of DEFERRED_SIGNALS) {
+		process.on(signal, hold);
+	}
+
+	try {
+		return await work();
+	} finally {
+		for (const signal of DEFERRED_SIGNALS) {
+			process.off(signal, hold);
+		}
+
+		if (received.length > 0) {
+			process.kill(process.pid, received[0]);
+		}
+	}
 }
