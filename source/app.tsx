@@ -4,16 +4,22 @@ import type {Answers} from './core/answers.js';
 import {auditConfig} from './core/audit.js';
 import {previewGreeting, type GreetingContext} from './core/greeting.js';
 import {helpLinesRevealingVersion, type Plan} from './core/plan.js';
-import type {Result} from './core/result.js';
+import type {RestartPlan} from './core/restart-plan.js';
+import {fail, type Result} from './core/result.js';
+import {readDaemonAddress} from './core/verify-checks.js';
+import type {PresetStore} from './presets.js';
 import type {applyPlan} from './system/apply.js';
 import type {BackupSet} from './system/config-files.js';
-import type {Target} from './system/target.js';
+import {RESTART_TIMEOUT_MS, type restartOrRecover, type waitForListener} from './system/restart.js';
+import type {runRestart} from './system/service.js';
+import {DEFAULT_CONFIG, type Target} from './system/target.js';
+import type {verifyServer} from './system/verify-server.js';
 import {ThemeContext, themeFor} from './components/theme.js';
 import {StepNavigationContext, type StepNavigation} from './hooks/use-step-keys.js';
 import {useWizard} from './hooks/use-wizard.js';
 import {ApplyStep, type ApplySummary, type RestartSeam} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
-import {DoneStep, type PresetSaver} from './steps/DoneStep.js';
+import {DoneStep} from './steps/DoneStep.js';
 import {GreetingStep, type HelpState} from './steps/GreetingStep.js';
 import {PrivacyStep} from './steps/PrivacyStep.js';
 import {RecipientsStep} from './steps/RecipientsStep.js';
@@ -29,12 +35,15 @@ export type WizardSetup = {
 	answersFrom?: string;
 	/** $j for the greeting preview. */
 	hostname: string;
-	/** Saved presets Welcome offers to start from, and how to read one. */
-	presetNames?: string[];
-	loadPreset?(name: string): Result<Answers>;
-	/** Restart and live check after writing, or why there is none (demo, another file). */
-	restart: RestartSeam | {reason: string};
+	/** --restart / --no-restart: false never restarts, only says how; otherwise the admin is asked. */
+	restart?: boolean;
 };
+
+/** The part of the preset store (source/presets.ts) the wizard uses: Welcome starts from one, Done saves one. */
+export type WizardPresets = Pick<PresetStore, 'list' | 'get' | 'save'>;
+
+/** How long a restarted daemon may take to listen, as for --yes --restart. */
+export const LISTENER_WAIT_MS = 15_000;
 
 /** Every effect the wizard has, so tests can run it on a temp copy with the real plan/apply code. */
 export type WizardEffects = {
@@ -47,7 +56,21 @@ export type WizardEffects = {
 	/** source/system/apply.ts applyPlan: the same write path as --yes. */
 	applyPlan: typeof applyPlan;
 	rollback(set: BackupSet): Promise<Result<string[]>>;
-	presets?: PresetSaver;
+	/**
+	 * Whether the running daemon reads this file: only then are restart and live check offered
+	 * (never in demo mode). The CLI says yes for /etc/mail/sendmail.cf only.
+	 */
+	isLiveConfig(cfPath: string): boolean;
+	/** source/system/service.ts findRestartPlan: how this host restarts sendmail. */
+	findRestartPlan(): Promise<RestartPlan | undefined>;
+	/** source/system/restart.ts: the same restart-and-recover and wait as --yes --restart. */
+	restartOrRecover: typeof restartOrRecover;
+	waitForListener: typeof waitForListener;
+	/** A plain restart, after the admin rolled back a config the live server failed. */
+	runRestart: typeof runRestart;
+	verifyServer: typeof verifyServer;
+	/** The preset store; undefined when it cannot be opened (then no preset is offered or saved). */
+	presets?: WizardPresets;
 };
 
 /** How the wizard ended: the exit code and a line for the terminal after Ink is gone. */
@@ -74,6 +97,33 @@ function helpState(target: Target, version: string | undefined): HelpState {
 	return {kind: 'leaks', line: version === undefined ? text : text.replaceAll('$v', version)};
 }
 
+/**
+ * Restart and live check for the Apply step, from the same functions --yes --restart uses
+ * (source/commands/harden.ts): restartOrRecover, then wait for the address the NEW config
+ * listens on, then verifyServer with the answers. None for a demo copy or a file the daemon
+ * does not read: restarting would prove nothing.
+ */
+function restartSeam(setup: WizardSetup, effects: WizardEffects, target: Target, plan: Plan): RestartSeam | {reason: string} {
+	if (target.demo) {
+		return {reason: 'Demo mode: the running sendmail does not read this copy, so there is nothing to restart.'};
+	}
+
+	if (!effects.isLiveConfig(target.cfPath)) {
+		return {reason: `The running sendmail reads ${DEFAULT_CONFIG}, not this file, so there is nothing to restart.`};
+	}
+
+	const address = readDaemonAddress(plan.files.find(file => file.role === 'cf')?.after ?? target.cfText);
+	return {
+		findPlan: async () => effects.findRestartPlan(),
+		restartOrRecover: async (restartPlan, backup, onOutput) => effects.restartOrRecover(restartPlan, backup, {onOutput, env: effects.env}),
+		restartOnly: async (restartPlan, onOutput) => effects.runRestart(restartPlan, {timeoutMs: RESTART_TIMEOUT_MS, onOutput, env: effects.env}),
+		address,
+		waitForListener: async () => effects.waitForListener(address.host, address.port, LISTENER_WAIT_MS),
+		verify: async answers => effects.verifyServer(address.host, address.port, answers),
+		never: setup.restart === false,
+	};
+}
+
 const cfVersionOf = (cfText: string) => /^DZ(.+)$/m.exec(cfText)?.[1]?.trim();
 
 export function App({setup, effects, onExit}: Props) {
@@ -89,6 +139,8 @@ export function App({setup, effects, onExit}: Props) {
 	const theme = useMemo(() => themeFor(effects.env), [effects.env]);
 	const current = useMemo(() => currentSettings(target.cfText), [target.cfText]);
 	const audit = useMemo(() => auditConfig(target.cfText, target.helpFile), [target]);
+	// Read once: Welcome offers these only when no --preset or --answers was given.
+	const [presetNames] = useState(() => (setup.answersFrom === undefined ? effects.presets?.list().map(preset => preset.name) ?? [] : []));
 
 	useEffect(() => {
 		let live = true;
@@ -173,14 +225,12 @@ export function App({setup, effects, onExit}: Props) {
 					version={version}
 					audit={audit}
 					answersFrom={answersFrom}
-					presetNames={setup.presetNames ?? []}
+					presetNames={presetNames}
 					onNext={name => {
-						if (name !== undefined && setup.loadPreset) {
-							const loaded = setup.loadPreset(name);
-							if (loaded.ok) {
-								dispatch({type: 'replace-answers', answers: loaded.value});
-								setAnswersFrom(`preset "${name}"`);
-							}
+						const preset = name === undefined ? undefined : effects.presets?.get(name);
+						if (preset?.ok) {
+							dispatch({type: 'replace-answers', answers: preset.value.answers});
+							setAnswersFrom(`preset "${name}"`);
 						}
 
 						next();
@@ -222,7 +272,7 @@ export function App({setup, effects, onExit}: Props) {
 					plan={plan.value}
 					answers={state.answers}
 					apply={async () => effects.applyPlan(plan.value, {cfPath: target.cfPath, now: effects.now(), env: effects.env})}
-					restart={setup.restart}
+					restart={restartSeam(setup, effects, target, plan.value)}
 					rollback={effects.rollback}
 					onBusy={value => {
 						busy.current = value;
@@ -245,7 +295,16 @@ export function App({setup, effects, onExit}: Props) {
 
 		case 'done': {
 			screen = summary === undefined ? null : (
-				<DoneStep cfPath={target.cfPath} summary={summary} answers={state.answers} presets={effects.presets} onFinish={() => end({code: 0})} />
+				<DoneStep
+					cfPath={target.cfPath}
+					summary={summary}
+					answers={state.answers}
+					presets={effects.presets === undefined ? undefined : {
+						exists: name => effects.presets?.get(name).ok ?? false,
+						save: (name, answers, force) => effects.presets?.save(name, answers, {force, now: effects.now()}) ?? fail('the preset store is not open'),
+					}}
+					onFinish={() => end({code: 0})}
+				/>
 			);
 			break;
 		}

@@ -9,6 +9,9 @@ import type {Answers} from '../source/core/answers.js';
 import {applyPlan} from '../source/system/apply.js';
 import {makePlan} from '../source/system/make-plan.js';
 import {rollbackBackupSet} from '../source/system/config-files.js';
+import {restartOrRecover, waitForListener} from '../source/system/restart.js';
+import {runRestart} from '../source/system/service.js';
+import {verifyServer} from '../source/system/verify-server.js';
 import {loadTarget, type Target} from '../source/system/target.js';
 import {sendmailWrapper} from './helpers/sendmail.js';
 
@@ -60,6 +63,13 @@ export function testEffects(overrides: Partial<WizardEffects> = {}): WizardEffec
 		makePlan: async (target, answers) => makePlan(target, answers, {env: checkEnv}),
 		applyPlan,
 		rollback: async set => rollbackBackupSet(set),
+		// A temp copy is not what a daemon reads, unless a test says so.
+		isLiveConfig: () => false,
+		findRestartPlan: async () => undefined,
+		restartOrRecover,
+		waitForListener,
+		runRestart,
+		verifyServer,
 		...overrides,
 	};
 }
@@ -83,7 +93,6 @@ export function renderWizard(target: Target, options: {answers?: Answers; answer
 		answers: options.answers ?? {},
 		answersFrom: options.answersFrom,
 		hostname: 'mail.example.org',
-		restart: {reason: 'test: nothing to restart'},
 		...options.setup,
 	};
 	const instance = render(<App setup={setup} effects={testEffects(options.effects)} onExit={value => {

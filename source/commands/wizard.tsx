@@ -1,17 +1,15 @@
 import os from 'node:os';
 import {render} from 'ink';
-import type {Answers} from '../core/answers.js';
-import {describeManualRestart} from '../core/restart-plan.js';
-import {readDaemonAddress} from '../core/verify-checks.js';
-import {App, type WizardEffects, type WizardResult, type WizardSetup} from '../app.js';
+import {App, type WizardEffects, type WizardPresets, type WizardResult, type WizardSetup} from '../app.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {applyPlan} from '../system/apply.js';
 import {makePlan} from '../system/make-plan.js';
 import {rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
-import {DEFAULT_CONFIG, loadTarget, type Target} from '../system/target.js';
-import type {RestartSeam} from '../steps/ApplyStep.js';
-import type {PresetSaver} from '../steps/DoneStep.js';
+import {restartOrRecover, waitForListener} from '../system/restart.js';
+import {findRestartPlan, runRestart} from '../system/service.js';
+import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
+import {verifyServer} from '../system/verify-server.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
 export type WizardFlags = {
@@ -41,51 +39,12 @@ export function previewHostname(flag: string | undefined, cfText: string): strin
 	return fromCf !== undefined && !fromCf.includes('$') ? fromCf : os.hostname();
 }
 
-/**
- * Restart and live check are offered only for the file the running daemon reads: a demo
- * copy or another --config path is not it, and restarting would prove nothing.
- */
-async function restartSeam(target: Target, flags: WizardFlags, env: NodeJS.ProcessEnv): Promise<RestartSeam | {reason: string}> {
-	if (target.demo) {
-		return {reason: 'Demo mode: the running sendmail does not read this copy, so there is nothing to restart.'};
-	}
-
-	if (target.cfPath !== DEFAULT_CONFIG) {
-		return {reason: `The running sendmail reads ${DEFAULT_CONFIG}, not this file, so there is nothing to restart.`};
-	}
-
-	const service = await import('../system/service.js');
-	const {verifyServer} = await import('../system/verify-server.js');
-	const address = readDaemonAddress(target.cfText);
-	return {
-		findPlan: async () => service.findRestartPlan({env}),
-		run: async (plan, onOutput) => service.runRestart(plan, {timeoutMs: 120_000, onOutput, env}),
-		verify: async (answers: Answers) => verifyServer(address.host, address.port, answers),
-		manual: plan => describeManualRestart(plan),
-		never: flags.restart === false,
-	};
-}
-
-async function presetAccess(): Promise<{names: string[]; saver: PresetSaver; load: WizardSetup['loadPreset']} | undefined> {
+/** The preset store, or undefined when it cannot be opened (the wizard then neither offers nor saves presets). */
+async function openPresets(): Promise<WizardPresets | undefined> {
 	try {
 		const {openPresetStore} = await import('../presets.js');
 		const store = openPresetStore();
-		if (!store.ok) {
-			return undefined;
-		}
-
-		const presets = store.value;
-		return {
-			names: presets.list().map(preset => preset.name),
-			saver: {
-				exists: name => presets.get(name).ok,
-				save: (name, answers, force) => presets.save(name, answers, {force, now: new Date()}),
-			},
-			load(name) {
-				const preset = presets.get(name);
-				return preset.ok ? {ok: true, value: preset.value.answers} : preset;
-			},
-		};
+		return store.ok ? store.value : undefined;
 	} catch {
 		return undefined;
 	}
@@ -112,15 +71,13 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 	}
 
 	const env = io.env;
-	const presets = await presetAccess();
+	const presets = await openPresets();
 	const setup: WizardSetup = {
 		target: target.value,
 		answers: source.value?.answers ?? {},
 		answersFrom: source.value?.from,
 		hostname: previewHostname(flags.hostname, target.value.cfText),
-		presetNames: source.value === undefined ? presets?.names ?? [] : [],
-		loadPreset: presets?.load,
-		restart: await restartSeam(target.value, flags, env),
+		restart: flags.restart,
 	};
 	const effects: WizardEffects = {
 		now: () => new Date(),
@@ -132,7 +89,14 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		makePlan: async (target, answers) => makePlan(target, answers, {cfOnly: flags.cfOnly, env}),
 		applyPlan,
 		rollback: async set => rollbackBackupSet(set),
-		presets: presets?.saver,
+		// The daemon reads the default config; a demo copy or another --config is not it.
+		isLiveConfig: cfPath => cfPath === DEFAULT_CONFIG,
+		findRestartPlan: async () => findRestartPlan({env}),
+		restartOrRecover,
+		waitForListener,
+		runRestart,
+		verifyServer,
+		presets,
 	};
 
 	let result: WizardResult = {code: EXIT.done};

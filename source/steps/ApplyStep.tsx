@@ -2,11 +2,12 @@ import {useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {Answers} from '../core/answers.js';
 import type {Plan} from '../core/plan.js';
-import type {RestartPlan} from '../core/restart-plan.js';
+import {describeManualRestart, type RestartPlan} from '../core/restart-plan.js';
 import type {Result} from '../core/result.js';
 import type {Check} from '../core/verify-checks.js';
 import type {Applied, ApplyFailure} from '../system/apply.js';
 import type {BackupSet} from '../system/config-files.js';
+import type {RestartReport} from '../system/restart.js';
 import type {RestartOutcome} from '../system/service.js';
 import {OptionList} from '../components/OptionList.js';
 import {HINTS, StepFrame} from '../components/StepFrame.js';
@@ -17,16 +18,20 @@ export type ApplyOutcome = {ok: true; value: Applied} | ({ok: false} & ApplyFail
 
 /**
  * Restarting and checking the live server, when the written file is the one the daemon
- * reads. Undefined (with a reason) when there is nothing to restart.
+ * reads. The App builds it from the same functions --yes --restart uses.
  */
 export type RestartSeam = {
 	/** How this host restarts sendmail; undefined when no way was found. */
 	findPlan(): Promise<RestartPlan | undefined>;
-	run(plan: RestartPlan, onOutput: (chunk: string) => void): Promise<RestartOutcome>;
-	/** Talks to the live server; undefined when no check is available. */
-	verify?(answers: Answers): Promise<Result<{checks: Check[]}>>;
-	/** What to tell the admin who restarts by hand. */
-	manual(plan: RestartPlan | undefined): string;
+	/** restartOrRecover: restart; when that fails, the old files are put back and sendmail restarted on them. */
+	restartOrRecover(plan: RestartPlan, backup: BackupSet, onOutput: (chunk: string) => void): Promise<RestartReport>;
+	/** One restart, after the admin rolled back (the old files are already back). */
+	restartOnly(plan: RestartPlan, onOutput: (chunk: string) => void): Promise<RestartOutcome>;
+	/** Where the new config listens (its DaemonPortOptions). */
+	address: {host: string; port: number};
+	/** Waits until the restarted daemon accepts connections; false when nothing listens in time. */
+	waitForListener(): Promise<boolean>;
+	verify(answers: Answers): Promise<Result<{checks: Check[]}>>;
 	/** --no-restart: never restart, only say how. */
 	never: boolean;
 };
@@ -60,30 +65,57 @@ type Props = {
 type Phase =
 	| {kind: 'writing'}
 	| {kind: 'refused'; failure: ApplyFailure}
-	| {kind: 'written'}
-	| {kind: 'ask-restart'; plan: RestartPlan | undefined}
-	| {kind: 'restarting'; label: string}
+	| {kind: 'ask-restart'; plan: RestartPlan}
+	| {kind: 'restarting'}
+	| {kind: 'waiting'}
 	| {kind: 'verifying'}
 	| {kind: 'offer-rollback'; why: string}
 	| {kind: 'rolling-back'}
 	| {kind: 'finished'};
 
-const OUTPUT_LINES = 5;
+type Tone = 'good' | 'bad' | 'warn' | 'plain';
+
+/** What the screen shows after the write, in order; `note` lines are not repeated on Done. */
+type Entry =
+	| {kind: 'text'; text: string; tone: Tone; note?: boolean}
+	| {kind: 'output'; run: number}
+	| {kind: 'checks'};
+
+const OUTPUT_LINES = 4;
+
+/** restartOrRecover's words for "the old files are back" (with or without sendmail running on them). */
+const filesAreBack = (report: Extract<RestartReport, {ok: false}>) => report.rolledBack.ok || report.rolledBack.error.startsWith('the old files are back');
+
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.)]$/.test(text) ? '' : '.'}`;
 
 export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWritten, onBack, onDone}: Props) {
 	const theme = useTheme();
 	const [phase, setPhase] = useState<Phase>({kind: 'writing'});
 	const [applied, setApplied] = useState<Applied>();
-	const [events, setEvents] = useState<string[]>([]);
-	const [output, setOutput] = useState('');
-	const [highlight, setHighlight] = useState(0);
+	const [entries, setEntries] = useState<Entry[]>([]);
+	const [outputs, setOutputs] = useState<string[]>([]);
+	// Kept in a ref as well: keys that arrive in one burst (arrow then enter) must see the move.
+	const [highlight, setHighlightState] = useState(0);
+	const highlightNow = useRef(0);
+	const setHighlight = (next: number | ((index: number) => number)) => {
+		highlightNow.current = typeof next === 'number' ? next : next(highlightNow.current);
+		setHighlightState(highlightNow.current);
+	};
 	const [rolledBack, setRolledBack] = useState(false);
 	const [checks, setChecks] = useState<Check[]>([]);
 	const restartPlan = useRef<RestartPlan | undefined>(undefined);
 	const started = useRef(false);
 	const seam = 'findPlan' in restart ? restart : undefined;
 
-	const addEvent = (event: string) => setEvents(list => [...list, event]);
+	const say = (text: string, tone: Tone = 'plain', note = false) => setEntries(list => [...list, {kind: 'text', text, tone, note}]);
+	// Each restart's output gets its own block, kept to its last few lines.
+	const outputCount = useRef(0);
+	const newOutput = () => {
+		const run = outputCount.current++;
+		setOutputs(list => [...list, '']);
+		setEntries(list => [...list, {kind: 'output', run}]);
+		return (chunk: string) => setOutputs(list => list.map((text, index) => (index === run ? (text + chunk).split('\n').slice(-OUTPUT_LINES - 1).join('\n') : text)));
+	};
 
 	useEffect(() => {
 		if (started.current) {
@@ -110,7 +142,7 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 			const found = await seam.findPlan();
 			restartPlan.current = found;
 			if (seam.never || found === undefined) {
-				addEvent(seam.manual(found));
+				say(describeManualRestart(found));
 				setPhase({kind: 'finished'});
 				return;
 			}
@@ -120,49 +152,60 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);
 
-	const runRestart = async (after: 'verify' | 'rolled back') => {
-		const found = restartPlan.current;
-		if (seam === undefined || found === undefined) {
+	const restartAndVerify = async (found: RestartPlan, backup: BackupSet) => {
+		if (seam === undefined) {
 			return;
 		}
 
-		setOutput('');
-		setPhase({kind: 'restarting', label: found.label});
+		say(`Restarting sendmail: ${found.label}`, 'plain', true);
+		const onOutput = newOutput();
+		setPhase({kind: 'restarting'});
 		onBusy(true);
-		const outcome = await seam.run(found, chunk => setOutput(text => (text + chunk).split('\n').slice(-OUTPUT_LINES - 1).join('\n')));
+		const report = await seam.restartOrRecover(found, backup, onOutput);
 		onBusy(false);
-		if (!outcome.ok) {
-			addEvent(`${found.label} failed: ${outcome.error}`);
-			if (after === 'verify') {
-				setPhase({kind: 'offer-rollback', why: `The restart failed: ${outcome.error}`});
-			} else {
+		if (!report.ok) {
+			const back = filesAreBack(report);
+			setRolledBack(back);
+			say(`✗ The restart failed: ${report.error}`, 'bad');
+			say(sentence(report.rolledBack.ok ? report.rolledBack.value : report.rolledBack.error), back ? 'warn' : 'bad');
+			if (back) {
 				setPhase({kind: 'finished'});
+			} else {
+				setPhase({kind: 'offer-rollback', why: 'The new files are still in place and sendmail may not be running.'});
 			}
 
 			return;
 		}
 
-		addEvent(`Ran ${found.label}.`);
-		if (after === 'rolled back' || seam.verify === undefined) {
-			setPhase({kind: 'finished'});
+		say(`✓ sendmail restarted (${found.label}).`, 'good');
+		const {host, port} = seam.address;
+		setPhase({kind: 'waiting'});
+		onBusy(true);
+		const listening = await seam.waitForListener();
+		if (!listening) {
+			onBusy(false);
+			setPhase({kind: 'offer-rollback', why: `sendmail was restarted, but nothing listens on ${host}:${port}; check its log.`});
 			return;
 		}
 
 		setPhase({kind: 'verifying'});
 		const verified = await seam.verify(answers);
+		onBusy(false);
 		if (!verified.ok) {
-			addEvent(`Could not check the live server: ${verified.error}`);
-			setPhase({kind: 'offer-rollback', why: `The live server could not be checked: ${verified.error}`});
+			say(`✗ Could not check the live server: ${verified.error}`, 'bad');
+			setPhase({kind: 'offer-rollback', why: 'The live server could not be checked.'});
 			return;
 		}
 
-		const failed = verified.value.checks.filter(check => check.status === 'fail');
 		setChecks(verified.value.checks);
+		setEntries(list => [...list, {kind: 'checks'}]);
+		const failed = verified.value.checks.filter(check => check.status === 'fail');
 		if (failed.length === 0) {
-			addEvent('The live server passed every check.');
+			say(`✓ The live server on ${host}:${port} passed every check.`, 'good');
 			setPhase({kind: 'finished'});
 		} else {
-			setPhase({kind: 'offer-rollback', why: `The live server failed ${failed.length} check(s): ${failed.map(check => check.name).join(', ')}.`});
+			say(`✗ The live server failed ${failed.length} check${failed.length === 1 ? '' : 's'}: ${failed.map(check => check.name).join(', ')}.`, 'bad');
+			setPhase({kind: 'offer-rollback', why: ''});
 		}
 	};
 
@@ -171,32 +214,48 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 			return;
 		}
 
+		// The first restart's output and checks give way to the rollback's, so the screen fits.
+		setEntries(list => list.filter(entry => entry.kind === 'text' && !entry.note));
 		setPhase({kind: 'rolling-back'});
 		onBusy(true);
 		const result = await rollback(applied.backup);
-		onBusy(false);
 		if (!result.ok) {
-			addEvent(`Rollback failed: ${result.error}`);
+			onBusy(false);
+			say(`✗ Rollback failed: ${result.error}`, 'bad');
 			setPhase({kind: 'finished'});
 			return;
 		}
 
 		setRolledBack(true);
-		addEvent(`Restored ${result.value.join(', ')} from the backup.`);
-		await runRestart('rolled back');
+		say(`Restored ${result.value.join(', ')} from the backup.`, 'warn');
+		const found = restartPlan.current;
+		if (seam === undefined || found === undefined) {
+			onBusy(false);
+			setPhase({kind: 'finished'});
+			return;
+		}
+
+		say(`Restarting sendmail on the old files: ${found.label}`, 'plain', true);
+		const onOutput = newOutput();
+		setPhase({kind: 'restarting'});
+		const again = await seam.restartOnly(found, onOutput);
+		onBusy(false);
+		say(again.ok ? '✓ sendmail restarted on the old files.' : `✗ Restarting sendmail on the old files failed: ${again.error}`, again.ok ? 'good' : 'bad');
+		setPhase({kind: 'finished'});
 	};
 
 	const choices: Array<{key: string; label: string}> = phase.kind === 'refused'
 		? [{key: 'back', label: 'Back to Review'}, {key: 'quit', label: 'Quit (nothing was written)'}]
 		: phase.kind === 'ask-restart'
-			? [{key: 'restart', label: `Restart sendmail now (${phase.plan?.label ?? ''})`}, {key: 'skip', label: 'Don\'t restart'}]
+			? [{key: 'restart', label: `Restart sendmail now (${phase.plan.label})`}, {key: 'skip', label: 'Don\'t restart'}]
 			: phase.kind === 'offer-rollback'
-				? [{key: 'rollback', label: 'Roll back and restart again'}, {key: 'keep', label: 'Keep the new config'}]
+				? [{key: 'rollback', label: 'Roll back to the old files and restart'}, {key: 'keep', label: 'Keep the new files'}]
 				: phase.kind === 'finished'
 					? [{key: 'next', label: 'Continue'}]
 					: [];
 	const busy = choices.length === 0;
-	const finish = () => onDone({applied, events, rolledBack, failed: phase.kind === 'refused'});
+	const summaryEvents = () => entries.flatMap(entry => (entry.kind === 'text' && !entry.note ? [entry.text] : []));
+	const finish = () => onDone({applied, events: summaryEvents(), rolledBack, failed: phase.kind === 'refused'});
 
 	useStepKeys({
 		active: !busy,
@@ -204,7 +263,7 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 		onUp: () => setHighlight(index => (index + choices.length - 1) % choices.length),
 		onDown: () => setHighlight(index => (index + 1) % choices.length),
 		onEnter() {
-			const choice = choices[highlight]?.key;
+			const choice = choices[highlightNow.current]?.key;
 			setHighlight(0);
 			switch (choice) {
 				case 'back': {
@@ -213,17 +272,20 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 				}
 
 				case 'quit': {
-					onDone({applied: undefined, events, rolledBack: false, failed: true, stage: phase.kind === 'refused' ? phase.failure.stage : undefined});
+					onDone({applied: undefined, events: [], rolledBack: false, failed: true, stage: phase.kind === 'refused' ? phase.failure.stage : undefined});
 					break;
 				}
 
 				case 'restart': {
-					void runRestart('verify');
+					if (phase.kind === 'ask-restart' && applied !== undefined) {
+						void restartAndVerify(phase.plan, applied.backup);
+					}
+
 					break;
 				}
 
 				case 'skip': {
-					addEvent(seam?.manual(restartPlan.current) ?? '');
+					say(describeManualRestart(restartPlan.current));
 					setPhase({kind: 'finished'});
 					break;
 				}
@@ -234,7 +296,7 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 				}
 
 				case 'keep': {
-					addEvent('Kept the new config.');
+					say('Kept the new files.');
 					setPhase({kind: 'finished'});
 					break;
 				}
@@ -246,8 +308,11 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 		},
 	});
 
+	const color = (tone: Tone) => (tone === 'good' ? theme.good : tone === 'bad' ? theme.bad : tone === 'warn' ? theme.warn : undefined);
+	// Once a restart is under way the screen needs its rows for the output and the checks.
+	const compact = entries.some(entry => entry.kind === 'output');
 	return (
-		<StepFrame step="apply" hints={busy ? [{keys: 'please wait', action: ''}] : [...(choices.length > 1 ? [HINTS.move] : []), {keys: 'enter', action: 'choose'}]}>
+		<StepFrame step="apply" hints={busy ? [{keys: 'please wait', action: ''}] : [...(choices.length > 1 ? [HINTS.move] : []), {keys: 'enter', action: 'choose'}, ...(phase.kind === 'refused' ? [] : [HINTS.quit])]}>
 			{phase.kind === 'writing' ? (
 				<Text color={theme.accent}>Checking the new config with sendmail, then backing up and writing...</Text>
 			) : null}
@@ -260,9 +325,11 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 			{applied === undefined ? null : (
 				<Box flexDirection="column">
 					<Text wrap="wrap" color={applied.validation.checked ? theme.good : theme.warn}>
-						{applied.validation.checked ? '✓ sendmail accepted the new config' : `! Not checked with sendmail: ${applied.validation.reason}`}
+						{applied.validation.checked
+							? `✓ sendmail accepted the new config${compact ? `; ${plan.settings.length} setting${plan.settings.length === 1 ? '' : 's'} changed` : ''}`
+							: `! Not checked with sendmail: ${applied.validation.reason}`}
 					</Text>
-					{plan.settings.map(change => (
+					{compact ? null : plan.settings.map(change => (
 						<Text key={change.setting} wrap="truncate-end">{`✓ ${change.setting}: ${change.to}`}</Text>
 					))}
 					{applied.backup.files.map(file => (
@@ -271,28 +338,38 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 				</Box>
 			)}
 			{'reason' in restart && applied !== undefined ? <Text wrap="wrap" dimColor>{restart.reason}</Text> : null}
-			{events.map((event, index) => (
-				// eslint-disable-next-line react/no-array-index-key
-				<Text key={index} wrap="wrap">{event}</Text>
-			))}
-			{phase.kind === 'restarting' || (output !== '' && phase.kind !== 'finished') ? (
-				<Box flexDirection="column" marginTop={1}>
-					{phase.kind === 'restarting' ? <Text color={theme.accent}>{`Running ${phase.label}...`}</Text> : null}
-					<Text wrap="truncate-end" dimColor>{output.trimEnd()}</Text>
-				</Box>
-			) : null}
-			{phase.kind === 'verifying' ? <Text color={theme.accent}>Checking the live server...</Text> : null}
+			{entries.map((entry, index) => {
+				const key = `${entry.kind}-${index}`;
+				if (entry.kind === 'output') {
+					const text = (outputs[entry.run] ?? '').trimEnd();
+					return text === '' ? null : (
+						<Box key={key} flexDirection="column" paddingLeft={2}>
+							{text.split('\n').map((line, lineIndex) => (
+								// eslint-disable-next-line react/no-array-index-key
+								<Text key={lineIndex} wrap="truncate-end" dimColor>{line}</Text>
+							))}
+						</Box>
+					);
+				}
+
+				if (entry.kind === 'checks') {
+					return (
+						<Box key={key} flexDirection="column">
+							{checks.map(check => (
+								<Text key={check.name} wrap="truncate-end" color={check.status === 'fail' ? theme.bad : check.status === 'pass' ? theme.good : undefined}>
+									{`${check.status === 'pass' ? '✓' : check.status === 'fail' ? '✗' : '·'} ${check.name}: ${check.reply}`}
+								</Text>
+							))}
+						</Box>
+					);
+				}
+
+				return <Text key={key} wrap="wrap" color={color(entry.tone)}>{entry.text}</Text>;
+			})}
+			{phase.kind === 'waiting' && seam !== undefined ? <Text color={theme.accent}>{`Waiting for sendmail on ${seam.address.host}:${seam.address.port}...`}</Text> : null}
+			{phase.kind === 'verifying' && seam !== undefined ? <Text color={theme.accent}>{`Checking the live server on ${seam.address.host}:${seam.address.port}...`}</Text> : null}
 			{phase.kind === 'rolling-back' ? <Text color={theme.accent}>Restoring the backup...</Text> : null}
-			{checks.length > 0 ? (
-				<Box flexDirection="column">
-					{checks.map(check => (
-						<Text key={check.name} wrap="truncate-end" color={check.status === 'fail' ? theme.bad : check.status === 'pass' ? theme.good : undefined}>
-							{`${check.status === 'pass' ? '✓' : check.status === 'fail' ? '✗' : '·'} ${check.name}: ${check.reply}`}
-						</Text>
-					))}
-				</Box>
-			) : null}
-			{phase.kind === 'offer-rollback' ? <Text color={theme.bad} wrap="wrap">{`✗ ${phase.why}`}</Text> : null}
+			{phase.kind === 'offer-rollback' && phase.why !== '' ? <Text color={theme.bad} wrap="wrap">{`✗ ${phase.why}`}</Text> : null}
 			{choices.length > 0 ? (
 				<Box marginTop={1}>
 					<OptionList label="" kind="radio" items={choices} highlight={highlight} />

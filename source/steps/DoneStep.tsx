@@ -1,4 +1,4 @@
-import {useState} from 'react';
+import {useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {Answers} from '../core/answers.js';
 import {checkPresetName} from '../core/answers-file.js';
@@ -31,7 +31,13 @@ export function DoneStep({cfPath, summary, answers, presets, onFinish}: Props) {
 	const [mode, setMode] = useState<Mode>({kind: 'menu'});
 	const [name, setName] = useState('');
 	const [error, setError] = useState<string>();
-	const [highlight, setHighlight] = useState(0);
+	// Kept in a ref as well: keys that arrive in one burst (arrow then enter) must see the move.
+	const [highlight, setHighlightState] = useState(0);
+	const highlightNow = useRef(0);
+	const setHighlight = (next: number | ((index: number) => number)) => {
+		highlightNow.current = typeof next === 'number' ? next : next(highlightNow.current);
+		setHighlightState(highlightNow.current);
+	};
 	const canSave = presets !== undefined && mode.kind === 'menu';
 	const choices = canSave ? [{key: 'finish', label: 'Finish'}, {key: 'save', label: 'Save these answers as a preset'}] : [{key: 'finish', label: 'Finish'}];
 	const nameCheck = checkPresetName(name);
@@ -74,7 +80,7 @@ export function DoneStep({cfPath, summary, answers, presets, onFinish}: Props) {
 				return;
 			}
 
-			if (choices[highlight]?.key === 'save') {
+			if (choices[highlightNow.current]?.key === 'save') {
 				setMode({kind: 'naming'});
 				setHighlight(0);
 				return;
@@ -100,7 +106,7 @@ export function DoneStep({cfPath, summary, answers, presets, onFinish}: Props) {
 
 	const {applied} = summary;
 	return (
-		<StepFrame step="done" hints={mode.kind === 'naming' ? [{keys: 'enter', action: 'save'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : choices.length > 1 ? [HINTS.move, {keys: 'enter', action: 'choose'}, HINTS.quit] : [{keys: 'enter', action: 'finish'}, HINTS.quit]}>
+		<StepFrame step="done" hints={mode.kind === 'naming' ? [{keys: 'enter', action: 'save'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : mode.kind === 'confirm' ? [{keys: 'y/n', action: 'answer'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : choices.length > 1 ? [HINTS.move, {keys: 'enter', action: 'choose'}, HINTS.quit] : [{keys: 'enter', action: 'finish'}, HINTS.quit]}>
 			{applied === undefined ? (
 				<Text>Nothing was written.</Text>
 			) : (
@@ -127,7 +133,7 @@ export function DoneStep({cfPath, summary, answers, presets, onFinish}: Props) {
 					<Text color={theme.warn} wrap="wrap">{`A preset named "${mode.name}" exists. Replace it? (y/n)`}</Text>
 				) : (
 					<>
-						{mode.kind === 'saved' ? <Text color={theme.good} wrap="wrap">{`✓ Saved as preset "${mode.name}"; reuse it with --preset ${mode.name}`}</Text> : null}
+						{mode.kind === 'saved' ? <Box marginBottom={1}><Text color={theme.good} wrap="wrap">{`✓ Saved as preset "${mode.name}"; reuse it with --preset ${mode.name}`}</Text></Box> : null}
 						<OptionList label="" kind="radio" items={choices} highlight={highlight} />
 					</>
 				)}

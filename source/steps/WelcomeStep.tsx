@@ -1,8 +1,8 @@
-import {useState} from 'react';
+import {useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {Audit} from '../core/audit.js';
 import {OptionList} from '../components/OptionList.js';
-import {HINTS, StepFrame} from '../components/StepFrame.js';
+import {HINTS, StepFrame, useScreenHeight} from '../components/StepFrame.js';
 import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
 
@@ -24,15 +24,29 @@ type Props = {
 export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNames, onNext}: Props) {
 	const theme = useTheme();
 	const starts = answersFrom === undefined ? [undefined, ...presetNames] : [undefined];
-	const [highlight, setHighlight] = useState(0);
+	// Kept in a ref as well: keys that arrive in one burst (arrow then enter) must see the move.
+	const [highlight, setHighlightState] = useState(0);
+	const highlightNow = useRef(0);
+	const setHighlight = (next: number | ((index: number) => number)) => {
+		highlightNow.current = typeof next === 'number' ? next : next(highlightNow.current);
+		setHighlightState(highlightNow.current);
+	};
 	useStepKeys({
 		onUp: () => setHighlight(index => (index + starts.length - 1) % starts.length),
 		onDown: () => setHighlight(index => (index + 1) % starts.length),
-		onEnter: () => onNext(starts[highlight]),
+		onEnter: () => onNext(starts[highlightNow.current]),
 		canGoBack: false,
 	});
 
 	const score = audit.items.filter(item => item.hardened).length;
+	// The preset list gets the rows the rest leaves of the screen; beyond that it scrolls.
+	const height = useScreenHeight();
+	const auditRows = audit.items.length + audit.items.filter(item => !item.hardened).length;
+	const otherRows = 12 + auditRows + (demo ? 2 : 0);
+	const fits = starts.length <= height - otherRows;
+	const visible = fits ? starts.length : Math.max(2, height - otherRows - 1);
+	const first = Math.max(0, Math.min(highlight - Math.floor(visible / 2), starts.length - visible));
+	const hidden = {above: first, below: starts.length - first - visible};
 	return (
 		<StepFrame step="welcome" hints={starts.length > 1 ? [HINTS.move, {keys: 'enter', action: 'start'}, HINTS.quit] : [{keys: 'enter', action: 'start'}, HINTS.quit]}>
 			<Text wrap="wrap"><Text bold>File      </Text>{cfPath}</Text>
@@ -60,13 +74,14 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 				))}
 			</Box>
 			{starts.length > 1 ? (
-				<Box marginTop={1}>
+				<Box marginTop={1} flexDirection="column">
 					<OptionList
-						label="Start from"
+						label={`Start from${fits ? '' : ` (${starts.length - 1} presets)`}`}
 						kind="radio"
-						highlight={highlight}
-						items={starts.map(name => ({key: name ?? '', label: name === undefined ? 'The current settings' : `Preset "${name}"`}))}
+						highlight={highlight - first}
+						items={starts.slice(first, first + visible).map(name => ({key: name ?? '', label: name === undefined ? 'The current settings' : `Preset "${name}"`}))}
 					/>
+					{fits ? null : <Text dimColor>{`  ${hidden.above} more above, ${hidden.below} more below`}</Text>}
 				</Box>
 			) : (
 				<Box marginTop={1}>

@@ -1,0 +1,351 @@
+// The Apply step after Write: restart through the same restartOrRecover as --yes --restart, the
+// live checks, the rollback offer, and the manual restart line. Restart commands are stand-in
+// shell scripts in a temp folder; one test drives a real sendmail daemon through one.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type {Answers} from '../source/core/answers.js';
+import {GENERIC_GREETING} from '../source/core/greeting.js';
+import {describeManualRestart, type RestartPlan} from '../source/core/restart-plan.js';
+import {ok} from '../source/core/result.js';
+import type {Check} from '../source/core/verify-checks.js';
+import type {WizardEffects} from '../source/app.js';
+import {KEY, checkEnv, readTarget, renderWizard, tempConfig} from './app-helpers.js';
+import {daemonCf, skipUnlessSendmail} from './helpers/sendmail.js';
+
+const PRESET: Answers = {
+	greeting: GENERIC_GREETING,
+	maxMessageSize: 500_000,
+	maxRecipientsPerMessage: 10,
+	privacyOptions: ['goaway', 'restrictmailq', 'restrictqrun'],
+	hideHelpVersion: true,
+};
+
+// The stand-in scripts need sed, grep and the like.
+const env: NodeJS.ProcessEnv = {...checkEnv, PATH: process.env['PATH']};
+
+function script(folder: string, name: string, body: string): string {
+	const file = path.join(folder, name);
+	writeFileSync(file, `#!/bin/sh\n${body}`);
+	chmodSync(file, 0o755);
+	return file;
+}
+
+/** A restart command that logs each run and prints two lines. */
+function loggingRestart(folder: string, body = ''): {plan: RestartPlan; runs(): number} {
+	const log = path.join(folder, 'restarts.log');
+	const command = script(folder, 'sendmail-init', `echo run >> '${log}'\necho 'Stopping sendmail: 4242'\necho 'Starting sendmail'\n${body}`);
+	return {
+		plan: {label: '/etc/init.d/sendmail restart', command, args: ['restart']},
+		runs: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0),
+	};
+}
+
+const passing: Check[] = [
+	{name: 'banner', status: 'pass', expected: 'no version', reply: '220 mail.test.example ESMTP mailserver; Tue, 4 Mar 2025 05:06:07 GMT'},
+	{name: 'HELP', status: 'pass', expected: 'no version', reply: '214-2.0.0 This is sendmail'},
+];
+
+/** The files in the config's folder that are not backups, byte for byte. */
+function configFiles(folder: string): Record<string, Buffer> {
+	return Object.fromEntries(readdirSync(folder).filter(name => name === 'sendmail.cf' || name === 'helpfile').sort().map(name => [name, readFileSync(path.join(folder, name))]));
+}
+
+function everyFile(folder: string): Record<string, string> {
+	return Object.fromEntries(readdirSync(folder).sort().map(name => [name, readFileSync(path.join(folder, name), 'latin1')]));
+}
+
+/** Welcome → Review by Enter, then Write; resolves on the screen after the write. */
+async function writeAndWait(app: ReturnType<typeof renderWizard>, text: string | RegExp): Promise<string> {
+	await app.waitFor('pre-filled from');
+	for (let index = 0; index < 5; index++) {
+		// eslint-disable-next-line no-await-in-loop
+		await app.press(KEY.enter);
+	}
+
+	await app.waitFor('Write changes');
+	await app.press(KEY.enter);
+	return app.waitFor(text);
+}
+
+function live(overrides: Partial<WizardEffects>): Partial<WizardEffects> {
+	return {env, isLiveConfig: () => true, ...overrides};
+}
+
+test('Restart runs the host\'s restart command, streams its output, then shows each live check', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	const restart = loggingRestart(folder);
+	const asked: Array<{host: string; port: number; answers: Answers}> = [];
+	const app = renderWizard(await readTarget(cfPath), {
+		answers: PRESET,
+		answersFrom: 'preset "web"',
+		effects: live({
+			findRestartPlan: async () => restart.plan,
+			waitForListener: async () => true,
+			async verifyServer(host, port, answers) {
+				asked.push({host, port, answers});
+				return ok({checks: passing, exchange: [], transcript: {banner: {code: 220, lines: []}, recipients: [], recipientsPlanned: 11}});
+			},
+		}),
+	});
+	t.after(() => app.unmount());
+
+	const ask = await writeAndWait(app, 'Restart sendmail now');
+	// The command is on screen before it runs.
+	assert.match(ask, /› \(•\) Restart sendmail now \(\/etc\/init\.d\/sendmail restart\)/);
+	assert.match(ask, /\( \) Don't restart/);
+	assert.equal(restart.runs(), 0);
+	await app.press(KEY.enter);
+	const done = await app.waitFor('passed every check');
+	assert.equal(restart.runs(), 1);
+	assert.match(done, /Restarting sendmail: \/etc\/init\.d\/sendmail restart\n +Stopping sendmail: 4242\n +Starting sendmail\n/);
+	assert.match(done, /✓ banner: 220 mail\.test\.example ESMTP mailserver/);
+	assert.match(done, /✓ HELP: 214-2\.0\.0 This is sendmail/);
+	// The demo config listens on every address, port 25 (no DaemonPortOptions Addr).
+	assert.deepEqual(asked, [{host: '127.0.0.1', port: 25, answers: PRESET}]);
+	await app.press(KEY.enter);
+	const summary = await app.waitFor('of 8  Done');
+	assert.match(summary, /passed every check/);
+	assert.doesNotMatch(summary, /Stopping sendmail/);
+});
+
+test('a failed restart says the old files are back, and they are, byte for byte', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	const before = configFiles(folder);
+	// Fails while the new config is in place; succeeds once the old one is back.
+	const restart = loggingRestart(folder, `if grep -q goaway '${cfPath}'; then echo 'sendmail: cannot start' >&2; exit 1; fi\n`);
+	let verified = false;
+	const app = renderWizard(await readTarget(cfPath), {
+		answers: PRESET,
+		answersFrom: 'preset "web"',
+		effects: live({
+			findRestartPlan: async () => restart.plan,
+			async verifyServer() {
+				verified = true;
+				throw new Error('no live check after a failed restart');
+			},
+		}),
+	});
+	t.after(() => app.unmount());
+
+	await writeAndWait(app, 'Restart sendmail now');
+	assert.notDeepEqual(configFiles(folder), before);
+	await app.press(KEY.enter);
+	const failed = await app.waitFor('Continue');
+	assert.match(failed, /✗ The restart failed: .*exit status 1/);
+	assert.match(failed, /sendmail: cannot start/);
+	assert.match(failed, /The old files are back and sendmail was restarted on them\./);
+	assert.doesNotMatch(failed, /Roll back/);
+	assert.equal(restart.runs(), 2);
+	assert.equal(verified, false);
+	assert.deepEqual(configFiles(folder), before);
+	await app.press(KEY.enter);
+	const done = await app.waitFor('of 8  Done');
+	assert.match(done, /was changed, then restored from the backup/);
+	assert.doesNotMatch(done, /Undo with/);
+});
+
+test('Don\'t restart runs nothing and says how to restart by hand', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	const restart = loggingRestart(folder);
+	const app = renderWizard(await readTarget(cfPath), {
+		answers: PRESET,
+		answersFrom: 'preset "web"',
+		effects: live({findRestartPlan: async () => restart.plan}),
+	});
+	t.after(() => app.unmount());
+
+	await writeAndWait(app, 'Restart sendmail now');
+	await app.press(KEY.down, KEY.enter);
+	const screen = await app.waitFor('Continue');
+	assert.ok(screen.replaceAll('\n', ' ').includes(describeManualRestart(restart.plan)), screen);
+	assert.equal(restart.runs(), 0);
+	await app.press(KEY.enter);
+	assert.match(await app.waitFor('of 8  Done'), /Restart sendmail to load the new settings; run: \/etc\/init\.d\/sendmail restart/);
+});
+
+test('a failed live check offers rollback; rolling back restores the files byte for byte and restarts on them', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	const before = configFiles(folder);
+	const restart = loggingRestart(folder);
+	const failing: Check[] = [
+		...passing,
+		{name: 'recipient limit', status: 'fail', expected: 'the 11th RCPT TO refused', reply: '250 2.1.5 <root@localhost>... Recipient ok'},
+	];
+	const app = renderWizard(await readTarget(cfPath), {
+		answers: PRESET,
+		answersFrom: 'preset "web"',
+		effects: live({
+			findRestartPlan: async () => restart.plan,
+			waitForListener: async () => true,
+			verifyServer: async () => ok({checks: failing, exchange: [], transcript: {banner: {code: 220, lines: []}, recipients: [], recipientsPlanned: 11}}),
+		}),
+	});
+	t.after(() => app.unmount());
+
+	await writeAndWait(app, 'Restart sendmail now');
+	await app.press(KEY.enter);
+	const offer = await app.waitFor('Keep the new files');
+	assert.match(offer, /✗ recipient limit: 250 2\.1\.5 <root@localhost>\.\.\. Recipient ok/);
+	assert.match(offer, /✗ The live server failed 1 check: recipient limit\./);
+	assert.match(offer, /› \(•\) Roll back to the old files and restart/);
+	assert.notDeepEqual(configFiles(folder), before);
+	await app.press(KEY.enter);
+	const rolled = await app.waitFor('Continue');
+	assert.match(rolled, /Restored .*sendmail\.cf.* from the backup/);
+	assert.match(rolled, /✓ sendmail restarted on the old files\./);
+	assert.deepEqual(configFiles(folder), before);
+	assert.equal(restart.runs(), 2);
+	await app.press(KEY.enter);
+	assert.match(await app.waitFor('of 8  Done'), /was changed, then restored from the backup/);
+});
+
+test('Keep the new files after a failed check leaves them written', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	const restart = loggingRestart(folder);
+	const app = renderWizard(await readTarget(cfPath), {
+		answers: PRESET,
+		answersFrom: 'preset "web"',
+		effects: live({
+			findRestartPlan: async () => restart.plan,
+			waitForListener: async () => false,
+		}),
+	});
+	t.after(() => app.unmount());
+
+	await writeAndWait(app, 'Restart sendmail now');
+	await app.press(KEY.enter);
+	const offer = await app.waitFor('Keep the new files');
+	assert.match(offer, /✗ sendmail was restarted, but nothing listens on 127\.0\.0\.1:25; check its log\./);
+	const written = everyFile(folder);
+	await app.press(KEY.down, KEY.enter);
+	assert.match(await app.waitFor('Continue'), /Kept the new files\./);
+	assert.deepEqual(everyFile(folder), written);
+	assert.equal(restart.runs(), 1);
+});
+
+test('Esc and q at the restart question restart nothing and write nothing more', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	const restart = loggingRestart(folder);
+	const app = renderWizard(await readTarget(cfPath), {
+		answers: PRESET,
+		answersFrom: 'preset "web"',
+		effects: live({findRestartPlan: async () => restart.plan}),
+	});
+	t.after(() => app.unmount());
+
+	await writeAndWait(app, 'Restart sendmail now');
+	const written = everyFile(folder);
+	await app.press(KEY.escape);
+	assert.match(app.frame(), /of 8  Apply/);
+	assert.match(app.frame(), /Restart sendmail now/);
+	await app.press('q');
+	assert.deepEqual(app.result(), {code: 0});
+	assert.equal(restart.runs(), 0);
+	assert.deepEqual(everyFile(folder), written);
+});
+
+test('no restart is offered in demo mode, for a file the daemon does not read, or with --no-restart', async t => {
+	const cases: Array<{name: string; demo?: boolean; live: boolean; restart?: boolean; says: RegExp}> = [
+		{name: 'demo', demo: true, live: true, says: /Demo mode: the running sendmail does not read this copy/},
+		{name: 'another file', live: false, says: /The running sendmail reads \/etc\/mail\/sendmail\.cf, not this file/},
+		{name: '--no-restart', live: true, restart: false, says: /Restart sendmail to load the new settings; run: \/etc\/init\.d\/sendmail restart/},
+	];
+	for (const each of cases) {
+		const {folder, cfPath} = tempConfig(t);
+		const restart = loggingRestart(folder);
+		let asked = 0;
+		// eslint-disable-next-line no-await-in-loop
+		const target = await readTarget(cfPath);
+		const app = renderWizard({...target, demo: each.demo ?? false}, {
+			answers: PRESET,
+			answersFrom: 'preset "web"',
+			setup: {restart: each.restart},
+			effects: live({
+				isLiveConfig: () => each.live,
+				async findRestartPlan() {
+					asked++;
+					return restart.plan;
+				},
+			}),
+		});
+		// eslint-disable-next-line no-await-in-loop
+		const screen = await writeAndWait(app, 'Continue');
+		assert.match(screen.replaceAll('\n', ' '), each.says, each.name);
+		assert.doesNotMatch(screen, /Restart sendmail now/, each.name);
+		assert.equal(restart.runs(), 0, each.name);
+		assert.equal(asked, each.name === '--no-restart' ? 1 : 0, each.name);
+		app.unmount();
+	}
+});
+
+// --- A real daemon, restarted through a stand-in init script -------------------------------
+
+async function portIsFree(port: number): Promise<boolean> {
+	return new Promise(resolve => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+async function freePort(): Promise<number> {
+	for (let attempt = 0; attempt < 50; attempt++) {
+		const port = 20_000 + Math.floor(Math.random() * 40_000);
+		// eslint-disable-next-line no-await-in-loop
+		if (await portIsFree(port)) {
+			return port;
+		}
+	}
+
+	throw new Error('found no free port in 20000-60000 after 50 tries');
+}
+
+// Stops the daemon named in the PidFile (a zombie counts as stopped: nothing reaps it here) and starts one on the config.
+function initScript(folder: string, cfPath: string, pidFile: string): string {
+	return script(folder, 'sendmail-init', `running() { [ -d "/proc/$1" ] && [ "$(sed 's/^.*) //' "/proc/$1/stat" | cut -c1)" != Z ]; }
+if [ -s '${pidFile}' ]; then
+	old=$(head -n 1 '${pidFile}'); echo "Stopping sendmail: $old"; kill "$old"
+	while running "$old"; do sleep 0.1; done; rm -f '${pidFile}'
+fi
+echo "Starting sendmail"
+unshare --uts sh -c 'hostname mail.test.example; exec /usr/sbin/sendmail -C "$0" -bd -q15m' '${cfPath}' </dev/null >/dev/null 2>&1 || exit 1
+i=0; while [ ! -s '${pidFile}' ]; do i=$((i + 1)); [ $i -gt 100 ] && exit 1; sleep 0.1; done
+`);
+}
+
+test('a real sendmail, restarted from the wizard on the new config, passes every live check', skipUnlessSendmail(), async t => {
+	const {folder, cfPath, helpPath} = tempConfig(t);
+	const pidFile = path.join(folder, 'sendmail.pid');
+	const port = await freePort();
+	writeFileSync(cfPath, daemonCf(readFileSync(cfPath, 'latin1'), folder, port, helpPath), 'latin1');
+	mkdirSync(path.join(folder, 'mqueue'), {mode: 0o700});
+	const init = initScript(folder, cfPath, pidFile);
+	// Stopped in finally, before the temp folder with its PidFile goes away.
+	try {
+		assert.equal(spawnSync(init, {env}).status, 0, 'the stand-in starts the daemon on the current config');
+		const app = renderWizard(await readTarget(cfPath), {
+			answers: PRESET,
+			answersFrom: 'preset "web"',
+			effects: live({findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: init, args: ['restart']})}),
+		});
+		t.after(() => app.unmount());
+		await writeAndWait(app, 'Restart sendmail now');
+		await app.press(KEY.enter);
+		const done = await app.waitFor(/passed every check|Roll back|Continue/, 120_000);
+		assert.match(done, /Stopping sendmail: \d+\n +Starting sendmail/);
+		// sendmail-facts.md: "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>".
+		assert.match(done, /✓ banner: 220 mail\.test\.example ESMTP mailserver;/);
+		assert.match(done, /✓ HELP/);
+		// sendmail-facts.md: goaway answers VRFY with 252 2.5.2 and EXPN with 502 5.7.0.
+		assert.match(done, /✓ VRFY: 252 2\.5\.2/);
+		assert.match(done, /✓ EXPN: 502 5\.7\.0/);
+		assert.doesNotMatch(done, /✗/);
+		assert.match(done, new RegExp(`✓ The live server on 127\\.0\\.0\\.1:${port} passed every check\\.`));
+	} finally {
+		spawnSync('sh', ['-c', `[ -s '${pidFile}' ] && kill "$(head -n 1 '${pidFile}')"`]);
+	}
+});

@@ -1,0 +1,249 @@
+// Presets in the wizard: Welcome offers to start from a saved one (every step pre-filled from it),
+// and Done saves the answers under a name, asking before it replaces one. The store is the real
+// one (source/presets.ts) in a temp folder.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {Answers} from '../source/core/answers.js';
+import {GENERIC_GREETING} from '../source/core/greeting.js';
+import {openPresetStore, type PresetStore} from '../source/presets.js';
+import {KEY, NOW, readTarget, renderWizard, tempConfig} from './app-helpers.js';
+
+const WEB: Answers = {
+	greeting: GENERIC_GREETING,
+	maxMessageSize: 25_000_000,
+	maxRecipientsPerMessage: 50,
+	privacyOptions: ['goaway', 'restrictmailq', 'restrictqrun'],
+	hideHelpVersion: true,
+};
+
+const OTHER: Answers = {maxMessageSize: 10_000_000, maxRecipientsPerMessage: 10};
+
+function tempStore(t: {after(fn: () => void): void}, presets: Record<string, Answers> = {}): {folder: string; store: PresetStore; reopen(): PresetStore; file(): string | undefined} {
+	const folder = mkdtempSync(path.join(os.tmpdir(), 'wizard-presets-'));
+	t.after(() => {
+		rmSync(folder, {recursive: true, force: true});
+	});
+	const open = () => {
+		const store = openPresetStore({cwd: folder});
+		if (!store.ok) {
+			throw new Error(store.error);
+		}
+
+		return store.value;
+	};
+
+	const store = open();
+	for (const [name, answers] of Object.entries(presets)) {
+		const saved = store.save(name, answers, {force: false, now: NOW});
+		assert.ok(saved.ok);
+	}
+
+	const configFile = path.join(folder, 'config.json');
+	return {folder, store, reopen: open, file: () => (existsSync(configFile) ? readFileSync(configFile, 'utf8') : undefined)};
+}
+
+async function enter(app: ReturnType<typeof renderWizard>, times: number): Promise<void> {
+	for (let index = 0; index < times; index++) {
+		// eslint-disable-next-line no-await-in-loop
+		await app.press(KEY.enter);
+	}
+}
+
+test('Welcome offers the saved presets; one chosen pre-fills every step and Enter replays it to Review', async t => {
+	const {cfPath} = tempConfig(t);
+	const {store} = tempStore(t, {'web': WEB, 'a-other': OTHER});
+	const app = renderWizard(await readTarget(cfPath), {effects: {presets: store}});
+	t.after(() => app.unmount());
+
+	// 24 rows leave room for two of the three starts here; the list scrolls.
+	const welcome = await app.waitFor('Start from');
+	assert.match(welcome, /Start from \(2 presets\)\n› \(•\) The current settings\n {2}\( \) Preset "a-other"\n {2}0 more above, 1 more below\n/);
+	await app.press(KEY.down, KEY.down);
+	assert.match(app.frame(), /\( \) Preset "a-other"\n› \(•\) Preset "web"\n {2}1 more above, 0 more below\n/);
+	await app.press(KEY.enter);
+
+	const greeting = await app.waitFor('of 8  Greeting');
+	assert.match(greeting, /› \(•\) Generic: host name and "mailserver"/);
+	// sendmail-facts.md: "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>".
+	assert.match(greeting, /220 mail\.example\.org ESMTP mailserver; Tue, 4 Mar 2025 05:06:07 GMT/);
+	await app.press(KEY.enter);
+	assert.match(await app.waitFor('of 8  Size'), /› \(•\) 25 MB/);
+	await app.press(KEY.enter);
+	assert.match(await app.waitFor('of 8  Recipients'), /› \(•\) 50/);
+	await app.press(KEY.enter);
+	const privacy = await app.waitFor('of 8  Privacy');
+	assert.match(privacy, /\[x\] goaway/);
+	assert.match(privacy, /\[x\] restrictmailq/);
+	assert.match(privacy, /\[x\] restrictqrun/);
+	await app.press(KEY.enter);
+	await app.waitFor('of 8  Review');
+	// The diff scrolls: read every page of it.
+	let review = (await app.waitFor('Write changes')).replaceAll('\n', '');
+	for (let page = 0; page < 4; page++) {
+		// eslint-disable-next-line no-await-in-loop
+		await app.press(KEY.pageDown);
+		review += app.frame().replaceAll('\n', '');
+	}
+
+	assert.match(review, /\+ *\d+ O SmtpGreetingMessage=\$j mailserver; \$b/);
+	assert.match(review, /\+ *\d+ O MaxMessageSize=25000000/);
+	assert.match(review, /\+ *\d+ O MaxRecipientsPerMessage=50/);
+	assert.match(review, /\+ *\d+ O PrivacyOptions=goaway,restrictmailq,restrictqrun/);
+
+	// Back at Welcome, it says where the answers come from.
+	for (const step of ['Privacy', 'Recipients', 'Size', 'Greeting', 'Welcome']) {
+		// eslint-disable-next-line no-await-in-loop
+		await app.press(KEY.escape);
+		// eslint-disable-next-line no-await-in-loop
+		await app.waitFor(`of 8  ${step}`);
+	}
+
+	assert.match(app.frame(), /pre-filled from preset "web"/);
+});
+
+test('no presets, or answers given with --preset/--answers: Welcome offers no choice', async t => {
+	const {cfPath} = tempConfig(t);
+	const empty = tempStore(t);
+	const none = renderWizard(await readTarget(cfPath), {effects: {presets: empty.store}});
+	t.after(() => none.unmount());
+	assert.doesNotMatch(await none.waitFor('press enter to keep them'), /Start from/);
+
+	const {store} = tempStore(t, {web: WEB});
+	const given = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {presets: store}});
+	t.after(() => given.unmount());
+	const screen = await given.waitFor('pre-filled from answers.json');
+	assert.doesNotMatch(screen, /Preset "web"/);
+});
+
+test('q and Esc at Welcome with presets offered write nothing', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	const cfBefore = readFileSync(cfPath);
+	const filesBefore = readdirSync(folder);
+	const presets = tempStore(t, {web: WEB});
+	const storeBefore = presets.file();
+	const app = renderWizard(await readTarget(cfPath), {effects: {presets: presets.store}});
+	t.after(() => app.unmount());
+	await app.waitFor('Start from');
+	await app.press(KEY.down, KEY.escape);
+	assert.match(app.frame(), /of 8  Welcome/);
+	await app.press('q');
+	assert.deepEqual(app.result(), {code: 0, message: 'Quit: nothing was written.'});
+	assert.deepEqual(readFileSync(cfPath), cfBefore);
+	assert.equal(presets.file(), storeBefore);
+	assert.deepEqual(readdirSync(folder), filesBefore);
+});
+
+/** Replays the answers to Done (nothing to restart in a temp folder). */
+async function toDone(app: ReturnType<typeof renderWizard>): Promise<string> {
+	await app.waitFor('pre-filled from');
+	await enter(app, 5);
+	await app.waitFor('Write changes');
+	await app.press(KEY.enter);
+	await app.waitFor('Continue');
+	await app.press(KEY.enter);
+	return app.waitFor('Save these answers as a preset');
+}
+
+test('Done saves the answers as a new preset; a bad name is refused with the reason', async t => {
+	const {cfPath} = tempConfig(t);
+	const presets = tempStore(t, {web: WEB});
+	const app = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {presets: presets.store}});
+	t.after(() => app.unmount());
+	await toDone(app);
+	await app.press(KEY.down, KEY.enter);
+	await app.waitFor('Name for the preset');
+	await app.press(...'-bad');
+	await app.press(KEY.enter);
+	const refused = await app.waitFor('is not a usable preset name');
+	assert.match(refused, /✗ "-bad" is not a usable preset name/);
+	assert.deepEqual(presets.reopen().list().map(preset => preset.name), ['web']);
+
+	await app.press('\u0015', ...'mail-2');
+	await app.press(KEY.enter);
+	const saved = await app.waitFor('Saved as preset');
+	assert.match(saved, /✓ Saved as preset "mail-2"; reuse it with --preset mail-2/);
+	const stored = presets.reopen().get('mail-2');
+	assert.ok(stored.ok);
+	assert.deepEqual(stored.value.answers, OTHER);
+	assert.equal(stored.value.savedAt, NOW.toISOString());
+	assert.deepEqual(presets.reopen().get('web'), presets.store.get('web'));
+	await app.press(KEY.enter);
+	assert.deepEqual(app.result(), {code: 0});
+});
+
+test('Done asks before replacing a preset: n keeps the old one, y replaces it', async t => {
+	const {cfPath} = tempConfig(t);
+	const presets = tempStore(t, {web: WEB});
+	const app = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {presets: presets.store}});
+	t.after(() => app.unmount());
+	await toDone(app);
+	await app.press(KEY.down, KEY.enter);
+	await app.waitFor('Name for the preset');
+	await app.press(...'web', KEY.enter);
+	assert.match(await app.waitFor('Replace it?'), /A preset named "web" exists\. Replace it\? \(y\/n\)/);
+	await app.press('n');
+	await app.waitFor('Name for the preset');
+	const kept = presets.reopen().get('web');
+	assert.ok(kept.ok);
+	assert.deepEqual(kept.value.answers, WEB);
+
+	await app.press(KEY.enter);
+	await app.waitFor('Replace it?');
+	await app.press('y');
+	await app.waitFor('Saved as preset "web"');
+	const replaced = presets.reopen().get('web');
+	assert.ok(replaced.ok);
+	assert.deepEqual(replaced.value.answers, OTHER);
+	assert.deepEqual(presets.reopen().list().map(preset => preset.name), ['web']);
+});
+
+test('Esc and q at Done save nothing', async t => {
+	const {cfPath} = tempConfig(t);
+	const presets = tempStore(t, {web: WEB});
+	const storeBefore = presets.file();
+	const app = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {presets: presets.store}});
+	t.after(() => app.unmount());
+	await toDone(app);
+	const written = readFileSync(cfPath);
+	await app.press(KEY.down, KEY.enter);
+	await app.waitFor('Name for the preset');
+	await app.press(...'web', KEY.enter);
+	await app.waitFor('Replace it?');
+	await app.press(KEY.escape);
+	await app.waitFor('Save these answers as a preset');
+	await app.press(KEY.down, KEY.enter);
+	await app.waitFor('Name for the preset');
+	await app.press(...'new-one', KEY.escape);
+	await app.waitFor('Save these answers as a preset');
+	// Esc at the menu is not "back" once the files are written.
+	await app.press(KEY.escape);
+	assert.match(app.frame(), /of 8  Done/);
+	await app.press('q');
+	assert.deepEqual(app.result(), {code: 0});
+	assert.equal(presets.file(), storeBefore);
+	assert.deepEqual(readFileSync(cfPath), written);
+});
+
+test('an arrow and Enter that arrive in one burst act on the moved highlight', async t => {
+	const {cfPath} = tempConfig(t);
+	const presets = tempStore(t, {web: WEB});
+	const app = renderWizard(await readTarget(cfPath), {effects: {presets: presets.store}});
+	t.after(() => app.unmount());
+	await app.waitFor('Start from');
+	app.stdin.write(KEY.down + KEY.enter);
+	await app.waitFor('of 8  Greeting');
+	await app.press(KEY.escape);
+	assert.match(await app.waitFor('of 8  Welcome'), /pre-filled from preset "web"/);
+	await app.press(KEY.enter);
+	await enter(app, 4);
+	await app.waitFor('Write changes');
+	await app.press(KEY.enter);
+	await app.waitFor('Continue');
+	await app.press(KEY.enter);
+	await app.waitFor('Save these answers as a preset');
+	app.stdin.write(KEY.down + KEY.enter);
+	await app.waitFor('Name for the preset');
+});
