@@ -1,23 +1,9 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {formatFlagHelp, nearestFlag, runExplain} from '../../source/commands/explain.js';
-import type {CommandIo} from '../../source/commands/command-io.js';
 import {PRIVACY_FLAG_NAMES} from '../../source/core/privacy-flag-names.js';
+import {captureIo} from '../helpers/capture-io.js';
 
-function captureIo(): CommandIo & {stdout: string; stderr: string} {
-	const io = {
-		stdout: '',
-		stderr: '',
-		env: {},
-		out(text: string) {
-			io.stdout += text;
-		},
-		err(text: string) {
-			io.stderr += text;
-		},
-	};
-	return io;
-}
 
 describe('explain', () => {
 	test('without a flag lists all 16 flags in 80 columns', async () => {

@@ -6,7 +6,6 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import writeFileAtomic from 'write-file-atomic';
-import type {CommandIo} from '../../source/commands/command-io.js';
 import {runHarden} from '../../source/commands/harden.js';
 import {runRollback} from '../../source/commands/rollback.js';
 import type {Answers} from '../../source/core/answers.js';
@@ -16,7 +15,8 @@ import {applyPlan} from '../../source/system/apply.js';
 import {makePlan} from '../../source/system/make-plan.js';
 import {buildCfFromMc} from '../../source/system/mc-rebuild.js';
 import {loadTarget} from '../../source/system/target.js';
-import {sendmailBt, sendmailWrapper, skipUnlessSendmail, smtpTalk, startSendmailDaemon, type SendmailDaemon} from '../helpers/sendmail.js';
+import {sendmailBt, skipUnlessSendmail, smtpTalk, startSendmailDaemon, type SendmailDaemon} from '../helpers/sendmail.js';
+import {captureIoWithSendmail} from '../helpers/capture-io.js';
 
 const haveDebian = existsSync('/etc/mail/sendmail.mc') && existsSync('/etc/mail/sendmail.cf');
 const needDebian = () => (haveDebian ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
@@ -30,21 +30,6 @@ test.after(() => {
 	rmSync(scratch, {recursive: true, force: true});
 });
 
-function captureIo(env: NodeJS.ProcessEnv = {}): CommandIo & {stdout: string; stderr: string} {
-	const io = {
-		stdout: '',
-		stderr: '',
-		out(text: string) {
-			io.stdout += text;
-		},
-		err(text: string) {
-			io.stderr += text;
-		},
-		// sendmail's config check runs in its own UTS namespace, so it does not wait 60 s.
-		env: {...process.env, SENDMAIL_HARDEN_SENDMAIL: sendmailWrapper, ...env},
-	};
-	return io;
-}
 
 /** Debian's .mc and .cf as installed, in a fresh folder, with HelpFile pointing at a copy of the help file. */
 function copyDebian(): {folder: string; mcPath: string; cfPath: string; helpPath: string} {
@@ -68,7 +53,7 @@ function snapshot(files: string[]): Buffer[] {
 test('--yes edits the .mc, rebuilds the .cf from it, and a live daemon on it answers as hardened', needDebian(), async () => {
 	const {mcPath, cfPath, helpPath} = copyDebian();
 	const originalCf = readFileSync(cfPath, 'latin1');
-	const io = captureIo();
+	const io = captureIoWithSendmail();
 	const status = await runHarden({config: cfPath, ...article, yes: true}, io);
 	assert.equal(status, 0, io.stderr);
 	assert.match(io.stdout, new RegExp(`^Changed ${mcPath} and rebuilt ${cfPath} from it with the answers of `));
@@ -127,10 +112,10 @@ test('rollback puts back the .mc, the .cf and the help file together, byte for b
 	const {mcPath, cfPath, helpPath} = copyDebian();
 	const files = [mcPath, cfPath, helpPath];
 	const before = snapshot(files);
-	assert.equal(await runHarden({config: cfPath, ...article, yes: true}, captureIo()), 0);
+	assert.equal(await runHarden({config: cfPath, ...article, yes: true}, captureIoWithSendmail()), 0);
 	assert.notDeepEqual(snapshot(files), before);
 
-	const io = captureIo();
+	const io = captureIoWithSendmail();
 	assert.equal(await runRollback({config: cfPath}, io), 0, io.stderr);
 	assert.deepEqual(snapshot(files), before);
 	assert.ok(io.stdout.includes(mcPath) && io.stdout.includes(cfPath));
@@ -140,7 +125,7 @@ test('--dry-run shows the .mc diff, then the .cf diff it rebuilds, and writes no
 	const {folder, mcPath, cfPath} = copyDebian();
 	const before = snapshot([mcPath, cfPath]);
 	const names = readdirSync(folder).sort();
-	const io = captureIo();
+	const io = captureIoWithSendmail();
 	assert.equal(await runHarden({config: cfPath, ...article, dryRun: true}, io), 0, io.stderr);
 	const mcDiff = io.stdout.indexOf(`--- ${mcPath}\tcurrent\n+++ ${mcPath}\thardened\n`);
 	const cfDiff = io.stdout.indexOf(`--- ${cfPath}\tcurrent\n+++ ${cfPath}\thardened\n`);
@@ -161,14 +146,14 @@ test('a failed rebuild exits 2 and leaves both files byte-identical', needDebian
 	const names = readdirSync(folder).sort();
 	let before = snapshot([mcPath, cfPath]);
 
-	const noM4 = captureIo({PATH: path.join(scratch, 'no-such-bin')});
+	const noM4 = captureIoWithSendmail({PATH: path.join(scratch, 'no-such-bin')});
 	assert.equal(await runHarden({config: cfPath, ...article, yes: true}, noM4), 2);
 	assert.match(noM4.stderr, /^sendmail-harden: Cannot rebuild sendmail\.cf: m4 is not installed or not on PATH.*\n$/);
 	assert.deepEqual(snapshot([mcPath, cfPath]), before);
 
 	writeFileSync(mcPath, readFileSync(mcPath, 'latin1').replace(/^MAILER\(`local'\)/m, "include(`/no/such/file.m4')dnl\n$&"), 'latin1');
 	before = snapshot([mcPath, cfPath]);
-	const broken = captureIo();
+	const broken = captureIoWithSendmail();
 	assert.equal(await runHarden({config: cfPath, ...article, yes: true}, broken), 2);
 	assert.match(broken.stderr, /^sendmail-harden: m4 could not build sendmail\.cf from .*no\/such\/file\.m4.*\n$/);
 	assert.deepEqual(snapshot([mcPath, cfPath]), before);
@@ -179,7 +164,7 @@ test('a .cf edited by hand stops the run with one line naming both files and --c
 	const {mcPath, cfPath} = copyDebian();
 	writeFileSync(cfPath, readFileSync(cfPath, 'latin1').replace('O Timeout.queuereturn=5d', 'O Timeout.queuereturn=9d'), 'latin1');
 	const before = snapshot([mcPath, cfPath]);
-	const io = captureIo();
+	const io = captureIoWithSendmail();
 	assert.equal(await runHarden({config: cfPath, ...article, yes: true}, io), 2);
 	assert.match(io.stderr, /^sendmail-harden: sendmail\.cf and sendmail\.mc disagree: .* or use --cf-only to edit sendmail\.cf alone\n$/);
 	assert.deepEqual(snapshot([mcPath, cfPath]), before);
@@ -188,7 +173,7 @@ test('a .cf edited by hand stops the run with one line naming both files and --c
 test('--cf-only edits the .cf alone and keeps the rebuild warning in view', needDebian(), async () => {
 	const {mcPath, cfPath} = copyDebian();
 	const mc = readFileSync(mcPath);
-	const io = captureIo();
+	const io = captureIoWithSendmail();
 	assert.equal(await runHarden({config: cfPath, ...article, yes: true, cfOnly: true}, io), 0, io.stderr);
 	assert.match(io.stdout, new RegExp(`^Changed ${cfPath} with the answers of `));
 	assert.match(io.stderr, /warning: sendmail\.cf is built from .*sendmail\.mc, and this edits the \.cf directly \(--cf-only\): the next rebuild .* will silently undo it/);
@@ -212,7 +197,7 @@ test('when the second write fails, the .mc already written is restored: both fil
 	const applied = await applyPlan(plan.value, {
 		cfPath,
 		now: new Date('2026-11-26T10:00:00Z'),
-		env: captureIo().env,
+		env: captureIoWithSendmail().env,
 		fileOps: {
 			async writeFile(filePath, bytes) {
 				written.push(filePath);

@@ -5,26 +5,13 @@ import {spawnSync} from 'node:child_process';
 import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import {EXIT, type CommandIo} from '../../source/commands/command-io.js';
+import {EXIT} from '../../source/commands/command-io.js';
 import {runHarden} from '../../source/commands/harden.js';
 import type {RestartPlan} from '../../source/system/service.js';
 import {copyDemoConfig} from '../helpers/cli.js';
-import {daemonCf, sendmailWrapper, skipUnlessSendmail} from '../helpers/sendmail.js';
+import {daemonCf, skipUnlessSendmail} from '../helpers/sendmail.js';
+import {captureIoWithSendmail} from '../helpers/capture-io.js';
 
-function bufferIo(): CommandIo & {stdout: string; stderr: string} {
-	const io = {
-		stdout: '',
-		stderr: '',
-		out(text: string) {
-			io.stdout += text;
-		},
-		err(text: string) {
-			io.stderr += text;
-		},
-		env: {...process.env, SENDMAIL_HARDEN_SENDMAIL: sendmailWrapper},
-	};
-	return io;
-}
 
 const freePort = () => 20_000 + Math.floor(Math.random() * 40_000);
 
@@ -61,7 +48,7 @@ test('--yes --restart restarts sendmail on the new config and verifies the live 
 	const restart: RestartPlan = {label: '/etc/init.d/sendmail restart', command: script, args: ['restart']};
 	try {
 		assert.equal(spawnSync(script).status, 0, 'the stand-in starts the daemon on the current config');
-		const io = bufferIo();
+		const io = captureIoWithSendmail();
 		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
 			now: () => new Date(),
 			findRestartPlan: async () => restart,
@@ -86,7 +73,7 @@ test('a failed restart puts the old files back, restarts again, and exits 3', as
 	writeFileSync(script, `#!/bin/sh\necho run >> '${log}'\nif grep -q goaway '${cfPath}'; then echo 'sendmail: cannot start' >&2; exit 1; fi\n`);
 	chmodSync(script, 0o755);
 
-	const io = bufferIo();
+	const io = captureIoWithSendmail();
 	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
 		now: () => new Date(),
 		findRestartPlan: async () => ({label: 'service sendmail restart', command: script, args: ['restart']}),
@@ -100,7 +87,7 @@ test('a failed restart puts the old files back, restarts again, and exits 3', as
 
 test('without --restart it says what to run and restarts nothing', async () => {
 	const {cfPath} = copyDemoConfig();
-	const io = bufferIo();
+	const io = captureIoWithSendmail();
 	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true}, io, {
 		now: () => new Date(),
 		findRestartPlan: async () => ({label: 'systemctl restart sendmail', command: '/bin/false', args: []}),

@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type {Answers} from '../../source/core/answers.js';
 import {runVerify} from '../../source/commands/verify.js';
-import type {CommandIo} from '../../source/commands/command-io.js';
 import {skipUnlessSendmail, startSendmailDaemon, type SendmailDaemon} from '../helpers/sendmail.js';
+import {captureIo} from '../helpers/capture-io.js';
 
 const skip = skipUnlessSendmail();
 
@@ -20,20 +20,6 @@ const article: Answers = {
 	hideHelpVersion: true,
 };
 
-function captureIo(): CommandIo & {stdout: string; stderr: string} {
-	const io = {
-		stdout: '',
-		stderr: '',
-		out(text: string) {
-			io.stdout += text;
-		},
-		err(text: string) {
-			io.stderr += text;
-		},
-		env: {NO_COLOR: '1'},
-	};
-	return io;
-}
 
 /** Replaces one whole line, failing loudly when Debian's file no longer has it. */
 function replaceLine(text: string, from: RegExp, to: string): string {
@@ -56,7 +42,7 @@ describe('verify against a live sendmail', () => {
 	test('Debian\'s default config fails, naming the banner version and the HELP leak', skip, async () => {
 		const daemon = await startSendmailDaemon(debianCf);
 		daemons.push(daemon);
-		const io = captureIo();
+		const io = captureIo({NO_COLOR: '1'});
 		assert.equal(await runVerify({host: daemon.host, port: daemon.port, answers: article}, io), 1);
 		assert.equal(io.stderr, '');
 		// sendmail-facts.md: the default greeting "$j Sendmail $v/$Z; $b" and HELP's "$v" line.
@@ -83,7 +69,7 @@ describe('verify against a live sendmail', () => {
 
 		const daemon = await startSendmailDaemon(cf, {helpFile});
 		daemons.push(daemon);
-		const io = captureIo();
+		const io = captureIo({NO_COLOR: '1'});
 		const code = await runVerify({host: daemon.host, port: daemon.port, answers: article}, io);
 		assert.equal(io.stderr, '');
 		assert.doesNotMatch(io.stdout, /^[✘•]/m);
@@ -100,7 +86,7 @@ describe('verify against a live sendmail', () => {
 	test('answers that leave settings alone report them for information', skip, async () => {
 		const daemon = await startSendmailDaemon(debianCf);
 		daemons.push(daemon);
-		const io = captureIo();
+		const io = captureIo({NO_COLOR: '1'});
 		assert.equal(await runVerify({host: daemon.host, port: daemon.port, answers: {}}, io), 1);
 		assert.match(io.stdout, /^• VRFY: not chosen .* — server said "250 2\.1\.5 root <root@mail\.test\.example>"$/m);
 		assert.match(io.stdout, /^• recipient limit: .*accepted all 1000 recipients sent/m);
@@ -116,7 +102,7 @@ test('a closed port is one clear line, exit 1', async () => {
 	await new Promise(resolve => {
 		server.close(resolve);
 	});
-	const io = captureIo();
+	const io = captureIo({NO_COLOR: '1'});
 	assert.equal(await runVerify({host: '127.0.0.1', port, answers: article}, io), 1);
 	assert.equal(io.stdout, '');
 	assert.equal(io.stderr, `sendmail-harden: cannot verify: nothing listens on 127.0.0.1:${port}\n`);
@@ -129,7 +115,7 @@ test('a server that never answers is one clear line, not a hang', async () => {
 	});
 	const {port} = silent.address() as net.AddressInfo;
 	try {
-		const io = captureIo();
+		const io = captureIo({NO_COLOR: '1'});
 		assert.equal(await runVerify({host: '127.0.0.1', port, answers: article, limits: {replyTimeoutMs: 300}}, io), 1);
 		assert.equal(io.stderr, `sendmail-harden: cannot verify: the server at 127.0.0.1:${port} did not answer within 0.3 s\n`);
 	} finally {
