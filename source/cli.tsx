@@ -127,6 +127,16 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 				return runHarden(flags, io);
 			}
 
+			if (process.stdin.isTTY && process.stdout.isTTY) {
+				// Ink draws only the last frame when it sees CI set; someone at a terminal is
+				// interactive whatever the environment says. Ink reads this when it is loaded, below.
+				for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) {
+					if (name in process.env) {
+						process.env[name] = 'false';
+					}
+				}
+			}
+
 			const {runWizard} = await import('./commands/wizard.js');
 			return runWizard(flags, io);
 		}
