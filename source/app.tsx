@@ -69,8 +69,12 @@ export type WizardEffects = {
 	/** A plain restart, after the admin rolled back a config the live server failed. */
 	runRestart: typeof runRestart;
 	verifyServer: typeof verifyServer;
-	/** The preset store; undefined when it cannot be opened (then no preset is offered or saved). */
-	presets?: WizardPresets;
+	/**
+	 * Opens the preset store. Called after the first screen is drawn (conf, ajv and the schema
+	 * compile cost ~120 ms); a store that cannot be opened is one line on Welcome, and then no
+	 * preset is offered or saved. Absent: no store at all.
+	 */
+	loadPresets?(): Promise<Result<WizardPresets>>;
 };
 
 /** How the wizard ended: the exit code and a line for the terminal after Ink is gone. */
@@ -139,8 +143,24 @@ export function App({setup, effects, onExit}: Props) {
 	const theme = useMemo(() => themeFor(effects.env), [effects.env]);
 	const current = useMemo(() => currentSettings(target.cfText), [target.cfText]);
 	const audit = useMemo(() => auditConfig(target.cfText, target.helpFile), [target]);
-	// Read once: Welcome offers these only when no --preset or --answers was given.
-	const [presetNames] = useState(() => (setup.answersFrom === undefined ? effects.presets?.list().map(preset => preset.name) ?? [] : []));
+	const [presets, setPresets] = useState<{store?: WizardPresets; problem?: string}>({});
+	// Welcome offers these only when no --preset or --answers was given.
+	const presetNames = useMemo(() => (setup.answersFrom === undefined ? presets.store?.list().map(preset => preset.name) ?? [] : []), [presets.store, setup.answersFrom]);
+
+	useEffect(() => {
+		if (effects.loadPresets === undefined) {
+			return;
+		}
+
+		let live = true;
+		effects.loadPresets().then(
+			store => live && setPresets(store.ok ? {store: store.value} : {problem: store.error}),
+			(error: unknown) => live && setPresets({problem: `cannot open the preset store: ${error instanceof Error ? error.message : String(error)}`}),
+		);
+		return () => {
+			live = false;
+		};
+	}, [effects]);
 
 	useEffect(() => {
 		let live = true;
@@ -226,8 +246,9 @@ export function App({setup, effects, onExit}: Props) {
 					audit={audit}
 					answersFrom={answersFrom}
 					presetNames={presetNames}
+					presetProblem={presets.problem}
 					onNext={name => {
-						const preset = name === undefined ? undefined : effects.presets?.get(name);
+						const preset = name === undefined ? undefined : presets.store?.get(name);
 						if (preset?.ok) {
 							dispatch({type: 'replace-answers', answers: preset.value.answers});
 							setAnswersFrom(`preset "${name}"`);
@@ -299,9 +320,9 @@ export function App({setup, effects, onExit}: Props) {
 					cfPath={target.cfPath}
 					summary={summary}
 					answers={state.answers}
-					presets={effects.presets === undefined ? undefined : {
-						exists: name => effects.presets?.get(name).ok ?? false,
-						save: (name, answers, force) => effects.presets?.save(name, answers, {force, now: effects.now()}) ?? fail('the preset store is not open'),
+					presets={presets.store === undefined ? undefined : {
+						exists: name => presets.store?.get(name).ok ?? false,
+						save: (name, answers, force) => presets.store?.save(name, answers, {force, now: effects.now()}) ?? fail('the preset store is not open'),
 					}}
 					onFinish={() => end({code: 0})}
 				/>

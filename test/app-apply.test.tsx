@@ -148,6 +148,28 @@ test('a failed restart says the old files are back, and they are, byte for byte'
 	assert.doesNotMatch(done, /Undo with/);
 });
 
+test('a restart that fails again on the old files: they are back (no rollback offered), and it says sendmail did not start', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	const before = configFiles(folder);
+	const restart = loggingRestart(folder, 'echo \'sendmail: cannot start\' >&2; exit 1\n');
+	const app = renderWizard(await readTarget(cfPath), {
+		answers: PRESET,
+		answersFrom: 'preset "web"',
+		effects: live({findRestartPlan: async () => restart.plan}),
+	});
+	t.after(() => app.unmount());
+
+	await writeAndWait(app, 'Restart sendmail now');
+	await app.press(KEY.enter);
+	const failed = (await app.waitFor('Continue')).replaceAll('\n', ' ');
+	assert.match(failed, /The old files are back, but restarting sendmail failed again/);
+	assert.doesNotMatch(failed, /Roll back/);
+	assert.equal(restart.runs(), 2);
+	assert.deepEqual(configFiles(folder), before);
+	await app.press(KEY.enter);
+	assert.match(await app.waitFor('of 8  Done'), /was changed, then restored from the backup/);
+});
+
 test('Don\'t restart runs nothing and says how to restart by hand', async t => {
 	const {folder, cfPath} = tempConfig(t);
 	const restart = loggingRestart(folder);
@@ -165,6 +187,23 @@ test('Don\'t restart runs nothing and says how to restart by hand', async t => {
 	assert.equal(restart.runs(), 0);
 	await app.press(KEY.enter);
 	assert.match(await app.waitFor('of 8  Done'), /Restart sendmail to load the new settings; run: \/etc\/init\.d\/sendmail restart/);
+});
+
+test('Down and Enter in one burst at the restart question pick Don\'t restart', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	const restart = loggingRestart(folder);
+	const app = renderWizard(await readTarget(cfPath), {
+		answers: PRESET,
+		answersFrom: 'preset "web"',
+		effects: live({findRestartPlan: async () => restart.plan}),
+	});
+	t.after(() => app.unmount());
+
+	await writeAndWait(app, 'Restart sendmail now');
+	app.stdin.write(KEY.down + KEY.enter);
+	const screen = await app.waitFor('Continue');
+	assert.ok(screen.replaceAll('\n', ' ').includes(describeManualRestart(restart.plan)), screen);
+	assert.equal(restart.runs(), 0);
 });
 
 test('a failed live check offers rollback; rolling back restores the files byte for byte and restarts on them', async t => {

@@ -3,11 +3,12 @@
 // one (source/presets.ts) in a temp folder.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {Answers} from '../source/core/answers.js';
 import {GENERIC_GREETING} from '../source/core/greeting.js';
+import {ok, type Result} from '../source/core/result.js';
 import {openPresetStore, type PresetStore} from '../source/presets.js';
 import {KEY, NOW, readTarget, renderWizard, tempConfig} from './app-helpers.js';
 
@@ -55,7 +56,7 @@ async function enter(app: ReturnType<typeof renderWizard>, times: number): Promi
 test('Welcome offers the saved presets; one chosen pre-fills every step and Enter replays it to Review', async t => {
 	const {cfPath} = tempConfig(t);
 	const {store} = tempStore(t, {'web': WEB, 'a-other': OTHER});
-	const app = renderWizard(await readTarget(cfPath), {effects: {presets: store}});
+	const app = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => ok(store)}});
 	t.after(() => app.unmount());
 
 	// 24 rows leave room for two of the three starts here; the list scrolls.
@@ -107,12 +108,12 @@ test('Welcome offers the saved presets; one chosen pre-fills every step and Ente
 test('no presets, or answers given with --preset/--answers: Welcome offers no choice', async t => {
 	const {cfPath} = tempConfig(t);
 	const empty = tempStore(t);
-	const none = renderWizard(await readTarget(cfPath), {effects: {presets: empty.store}});
+	const none = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => ok(empty.store)}});
 	t.after(() => none.unmount());
 	assert.doesNotMatch(await none.waitFor('press enter to keep them'), /Start from/);
 
 	const {store} = tempStore(t, {web: WEB});
-	const given = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {presets: store}});
+	const given = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {loadPresets: async () => ok(store)}});
 	t.after(() => given.unmount());
 	const screen = await given.waitFor('pre-filled from answers.json');
 	assert.doesNotMatch(screen, /Preset "web"/);
@@ -124,7 +125,7 @@ test('q and Esc at Welcome with presets offered write nothing', async t => {
 	const filesBefore = readdirSync(folder);
 	const presets = tempStore(t, {web: WEB});
 	const storeBefore = presets.file();
-	const app = renderWizard(await readTarget(cfPath), {effects: {presets: presets.store}});
+	const app = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => ok(presets.store)}});
 	t.after(() => app.unmount());
 	await app.waitFor('Start from');
 	await app.press(KEY.down, KEY.escape);
@@ -150,7 +151,7 @@ async function toDone(app: ReturnType<typeof renderWizard>): Promise<string> {
 test('Done saves the answers as a new preset; a bad name is refused with the reason', async t => {
 	const {cfPath} = tempConfig(t);
 	const presets = tempStore(t, {web: WEB});
-	const app = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {presets: presets.store}});
+	const app = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {loadPresets: async () => ok(presets.store)}});
 	t.after(() => app.unmount());
 	await toDone(app);
 	await app.press(KEY.down, KEY.enter);
@@ -177,7 +178,7 @@ test('Done saves the answers as a new preset; a bad name is refused with the rea
 test('Done asks before replacing a preset: n keeps the old one, y replaces it', async t => {
 	const {cfPath} = tempConfig(t);
 	const presets = tempStore(t, {web: WEB});
-	const app = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {presets: presets.store}});
+	const app = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {loadPresets: async () => ok(presets.store)}});
 	t.after(() => app.unmount());
 	await toDone(app);
 	await app.press(KEY.down, KEY.enter);
@@ -204,7 +205,7 @@ test('Esc and q at Done save nothing', async t => {
 	const {cfPath} = tempConfig(t);
 	const presets = tempStore(t, {web: WEB});
 	const storeBefore = presets.file();
-	const app = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {presets: presets.store}});
+	const app = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {loadPresets: async () => ok(presets.store)}});
 	t.after(() => app.unmount());
 	await toDone(app);
 	const written = readFileSync(cfPath);
@@ -230,7 +231,7 @@ test('Esc and q at Done save nothing', async t => {
 test('an arrow and Enter that arrive in one burst act on the moved highlight', async t => {
 	const {cfPath} = tempConfig(t);
 	const presets = tempStore(t, {web: WEB});
-	const app = renderWizard(await readTarget(cfPath), {effects: {presets: presets.store}});
+	const app = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => ok(presets.store)}});
 	t.after(() => app.unmount());
 	await app.waitFor('Start from');
 	app.stdin.write(KEY.down + KEY.enter);
@@ -246,4 +247,30 @@ test('an arrow and Enter that arrive in one burst act on the moved highlight', a
 	await app.waitFor('Save these answers as a preset');
 	app.stdin.write(KEY.down + KEY.enter);
 	await app.waitFor('Name for the preset');
+});
+
+test('presets arrive after the first screen without moving the highlight; a damaged store is one line on Welcome', async t => {
+	const {cfPath} = tempConfig(t);
+	const {store} = tempStore(t, {web: WEB});
+	let arrive: (value: Result<PresetStore>) => void = () => {};
+	const app = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => new Promise(resolve => {
+		arrive = resolve;
+	})}});
+	t.after(() => app.unmount());
+	// The first screen does not wait for the store.
+	assert.match(await app.waitFor('of 8  Welcome'), /press enter to keep them/);
+	arrive(ok(store));
+	assert.match(await app.waitFor('Start from'), /› \(•\) The current settings\n {2}\( \) Preset "web"/);
+
+	const folder = mkdtempSync(path.join(os.tmpdir(), 'wizard-presets-'));
+	t.after(() => {
+		rmSync(folder, {recursive: true, force: true});
+	});
+	writeFileSync(path.join(folder, 'config.json'), '{"presets": [');
+	const damaged = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => openPresetStore({cwd: folder})}});
+	t.after(() => damaged.unmount());
+	const screen = (await damaged.waitFor('! ')).replaceAll('\n', ' ');
+	assert.match(screen, /! the presets file \S+config\.json .*nothing was changed\)/);
+	assert.doesNotMatch(screen, /Start from/);
+	assert.equal(readFileSync(path.join(folder, 'config.json'), 'utf8'), '{"presets": [');
 });

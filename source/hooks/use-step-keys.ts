@@ -21,8 +21,11 @@ export type StepKeys = {
 	onSpace?(): void;
 	onPageUp?(): void;
 	onPageDown?(): void;
-	/** When set, printable keys (q and space included) edit this text instead. */
-	text?: {value: string; onChange(value: string): void};
+	/**
+	 * When it returns a field, printable keys (q and space included) edit that text instead.
+	 * Asked at each key, so a key after an arrow in the same burst sees the field it moved to.
+	 */
+	text?(): {value: string; onChange(value: string): void} | undefined;
 	/** False while the step is busy (writing): keys are ignored. */
 	active?: boolean;
 	/** False where Esc must not go back. */
@@ -54,7 +57,8 @@ export function editText(value: string, input: string, key: Key): string | undef
 export function useStepKeys(keys: StepKeys): void {
 	const navigation = useContext(StepNavigationContext);
 	// The handler reads the newest props: a key that arrives between a render and
-	// Ink re-attaching the handler must not act on the screen before.
+	// Ink re-attaching the handler must not act on the screen before. Keys of one burst all
+	// reach the same handler before React renders again: state they read is useSyncedState's.
 	const latest = useRef(keys);
 	latest.current = keys;
 	useInput((input, key) => {
@@ -108,10 +112,11 @@ export function useStepKeys(keys: StepKeys): void {
 			return;
 		}
 
-		if (keys.text) {
-			const edited = editText(keys.text.value, input, key);
+		const text = keys.text?.();
+		if (text) {
+			const edited = editText(text.value, input, key);
 			if (edited !== undefined) {
-				keys.text.onChange(edited);
+				text.onChange(edited);
 			}
 
 			return;

@@ -13,6 +13,7 @@ import {OptionList} from '../components/OptionList.js';
 import {HINTS, StepFrame} from '../components/StepFrame.js';
 import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
+import {useSyncedState} from '../hooks/use-synced-state.js';
 
 export type ApplyOutcome = {ok: true; value: Applied} | ({ok: false} & ApplyFailure);
 
@@ -83,25 +84,42 @@ type Entry =
 
 const OUTPUT_LINES = 4;
 
-/** restartOrRecover's words for "the old files are back" (with or without sendmail running on them). */
-const filesAreBack = (report: Extract<RestartReport, {ok: false}>) => report.rolledBack.ok || report.rolledBack.error.startsWith('the old files are back');
-
 const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.)]$/.test(text) ? '' : '.'}`;
+
+/** What the admin can choose in a phase; none while something runs. */
+function choicesFor(phase: Phase): Array<{key: string; label: string}> {
+	switch (phase.kind) {
+		case 'refused': {
+			return [{key: 'back', label: 'Back to Review'}, {key: 'quit', label: 'Quit (nothing was written)'}];
+		}
+
+		case 'ask-restart': {
+			return [{key: 'restart', label: `Restart sendmail now (${phase.plan.label})`}, {key: 'skip', label: 'Don\'t restart'}];
+		}
+
+		case 'offer-rollback': {
+			return [{key: 'rollback', label: 'Roll back to the old files and restart'}, {key: 'keep', label: 'Keep the new files'}];
+		}
+
+		case 'finished': {
+			return [{key: 'next', label: 'Continue'}];
+		}
+
+		default: {
+			return [];
+		}
+	}
+}
 
 export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWritten, onBack, onDone}: Props) {
 	const theme = useTheme();
-	const [phase, setPhase] = useState<Phase>({kind: 'writing'});
+	// Synced, as the highlight: the keys of one burst (Down then Enter, Enter then Enter) each see the ones before.
+	const [phase, setPhase, phaseNow] = useSyncedState<Phase>({kind: 'writing'});
 	const [applied, setApplied] = useState<Applied>();
-	const [entries, setEntries] = useState<Entry[]>([]);
+	const [entries, setEntries, entriesNow] = useSyncedState<Entry[]>([]);
 	const [outputs, setOutputs] = useState<string[]>([]);
-	// Kept in a ref as well: keys that arrive in one burst (arrow then enter) must see the move.
-	const [highlight, setHighlightState] = useState(0);
-	const highlightNow = useRef(0);
-	const setHighlight = (next: number | ((index: number) => number)) => {
-		highlightNow.current = typeof next === 'number' ? next : next(highlightNow.current);
-		setHighlightState(highlightNow.current);
-	};
-	const [rolledBack, setRolledBack] = useState(false);
+	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
+	const [rolledBack, setRolledBack, rolledBackNow] = useSyncedState(false);
 	const [checks, setChecks] = useState<Check[]>([]);
 	const restartPlan = useRef<RestartPlan | undefined>(undefined);
 	const started = useRef(false);
@@ -164,7 +182,7 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 		const report = await seam.restartOrRecover(found, backup, onOutput);
 		onBusy(false);
 		if (!report.ok) {
-			const back = filesAreBack(report);
+			const back = report.filesRestored;
 			setRolledBack(back);
 			say(`✗ The restart failed: ${report.error}`, 'bad');
 			say(sentence(report.rolledBack.ok ? report.rolledBack.value : report.rolledBack.error), back ? 'warn' : 'bad');
@@ -244,26 +262,24 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 		setPhase({kind: 'finished'});
 	};
 
-	const choices: Array<{key: string; label: string}> = phase.kind === 'refused'
-		? [{key: 'back', label: 'Back to Review'}, {key: 'quit', label: 'Quit (nothing was written)'}]
-		: phase.kind === 'ask-restart'
-			? [{key: 'restart', label: `Restart sendmail now (${phase.plan.label})`}, {key: 'skip', label: 'Don\'t restart'}]
-			: phase.kind === 'offer-rollback'
-				? [{key: 'rollback', label: 'Roll back to the old files and restart'}, {key: 'keep', label: 'Keep the new files'}]
-				: phase.kind === 'finished'
-					? [{key: 'next', label: 'Continue'}]
-					: [];
+	const choices = choicesFor(phase);
 	const busy = choices.length === 0;
-	const summaryEvents = () => entries.flatMap(entry => (entry.kind === 'text' && !entry.note ? [entry.text] : []));
-	const finish = () => onDone({applied, events: summaryEvents(), rolledBack, failed: phase.kind === 'refused'});
+	const summaryEvents = () => entriesNow().flatMap(entry => (entry.kind === 'text' && !entry.note ? [entry.text] : []));
 
 	useStepKeys({
 		active: !busy,
 		canGoBack: false,
-		onUp: () => setHighlight(index => (index + choices.length - 1) % choices.length),
-		onDown: () => setHighlight(index => (index + 1) % choices.length),
+		onUp() {
+			const count = Math.max(choicesFor(phaseNow()).length, 1);
+			setHighlight(index => (index + count - 1) % count);
+		},
+		onDown() {
+			const count = Math.max(choicesFor(phaseNow()).length, 1);
+			setHighlight(index => (index + 1) % count);
+		},
 		onEnter() {
-			const choice = choices[highlightNow.current]?.key;
+			const phase = phaseNow();
+			const choice = choicesFor(phase)[highlightNow()]?.key;
 			setHighlight(0);
 			switch (choice) {
 				case 'back': {
@@ -301,8 +317,13 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 					break;
 				}
 
+				case 'next': {
+					onDone({applied, events: summaryEvents(), rolledBack: rolledBackNow(), failed: false});
+					break;
+				}
+
 				default: {
-					finish();
+					// Nothing to choose while something runs (a key of the burst that started it).
 				}
 			}
 		},

@@ -1,4 +1,3 @@
-import {useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {Answers} from '../core/answers.js';
 import {checkPresetName} from '../core/answers-file.js';
@@ -8,6 +7,7 @@ import {HINTS, StepFrame} from '../components/StepFrame.js';
 import {TextField} from '../components/TextField.js';
 import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
+import {useSyncedState} from '../hooks/use-synced-state.js';
 import type {ApplySummary} from './ApplyStep.js';
 
 /** The part of the preset store the wizard uses (source/presets.ts). */
@@ -28,24 +28,19 @@ type Mode = {kind: 'menu'} | {kind: 'naming'} | {kind: 'confirm'; name: string} 
 
 export function DoneStep({cfPath, summary, answers, presets, onFinish}: Props) {
 	const theme = useTheme();
-	const [mode, setMode] = useState<Mode>({kind: 'menu'});
-	const [name, setName] = useState('');
-	const [error, setError] = useState<string>();
-	// Kept in a ref as well: keys that arrive in one burst (arrow then enter) must see the move.
-	const [highlight, setHighlightState] = useState(0);
-	const highlightNow = useRef(0);
-	const setHighlight = (next: number | ((index: number) => number)) => {
-		highlightNow.current = typeof next === 'number' ? next : next(highlightNow.current);
-		setHighlightState(highlightNow.current);
-	};
-	const canSave = presets !== undefined && mode.kind === 'menu';
-	const choices = canSave ? [{key: 'finish', label: 'Finish'}, {key: 'save', label: 'Save these answers as a preset'}] : [{key: 'finish', label: 'Finish'}];
+	// Synced: the keys of one burst (Down then Enter, a name then Enter) each see the ones before.
+	const [mode, setMode, modeNow] = useSyncedState<Mode>({kind: 'menu'});
+	const [name, setName, nameNow] = useSyncedState('');
+	const [error, setError] = useSyncedState<string | undefined>(undefined);
+	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
+	const choicesIn = (kind: Mode['kind']) => (presets !== undefined && kind === 'menu' ? [{key: 'finish', label: 'Finish'}, {key: 'save', label: 'Save these answers as a preset'}] : [{key: 'finish', label: 'Finish'}]);
+	const choices = choicesIn(mode.kind);
 	const nameCheck = checkPresetName(name);
 
 	const save = (force: boolean) => {
-		const saved = presets!.save(name, answers, force);
+		const saved = presets!.save(nameNow(), answers, force);
 		if (saved.ok) {
-			setMode({kind: 'saved', name});
+			setMode({kind: 'saved', name: nameNow()});
 			setError(undefined);
 		} else {
 			setError(saved.error);
@@ -53,22 +48,31 @@ export function DoneStep({cfPath, summary, answers, presets, onFinish}: Props) {
 		}
 	};
 
+	const moveBy = (by: number) => {
+		const count = choicesIn(modeNow().kind).length;
+		setHighlight(index => (index + count + by) % count);
+	};
+
 	useStepKeys({
 		canGoBack: false,
-		onEscape: mode.kind === 'naming' || mode.kind === 'confirm'
-			? () => {
+		// Esc cancels naming; at the menu it does nothing (the files are written, there is no back).
+		onEscape() {
+			if (modeNow().kind === 'naming' || modeNow().kind === 'confirm') {
 				setMode({kind: 'menu'});
 				setError(undefined);
 			}
-			: undefined,
-		onUp: () => setHighlight(index => (index + choices.length - 1) % choices.length),
-		onDown: () => setHighlight(index => (index + 1) % choices.length),
+		},
+		onUp: () => moveBy(-1),
+		onDown: () => moveBy(1),
 		onEnter() {
-			if (mode.kind === 'naming') {
-				if (!nameCheck.ok) {
-					setError(nameCheck.error);
-				} else if (presets!.exists(name)) {
-					setMode({kind: 'confirm', name});
+			const now = modeNow();
+			if (now.kind === 'naming') {
+				const typed = nameNow();
+				const check = checkPresetName(typed);
+				if (!check.ok) {
+					setError(check.error);
+				} else if (presets!.exists(typed)) {
+					setMode({kind: 'confirm', name: typed});
 				} else {
 					save(false);
 				}
@@ -76,11 +80,11 @@ export function DoneStep({cfPath, summary, answers, presets, onFinish}: Props) {
 				return;
 			}
 
-			if (mode.kind === 'confirm') {
+			if (now.kind === 'confirm') {
 				return;
 			}
 
-			if (choices[highlightNow.current]?.key === 'save') {
+			if (choicesIn(now.kind)[highlightNow()]?.key === 'save') {
 				setMode({kind: 'naming'});
 				setHighlight(0);
 				return;
@@ -88,12 +92,16 @@ export function DoneStep({cfPath, summary, answers, presets, onFinish}: Props) {
 
 			onFinish();
 		},
-		text: mode.kind === 'naming'
-			? {value: name, onChange(value) {
-				setName(value);
-				setError(undefined);
-			}}
-			: mode.kind === 'confirm'
+		text() {
+			const now = modeNow();
+			if (now.kind === 'naming') {
+				return {value: nameNow(), onChange(value) {
+					setName(value);
+					setError(undefined);
+				}};
+			}
+
+			return now.kind === 'confirm'
 				? {value: '', onChange(value) {
 					if (/^y/i.test(value)) {
 						save(true);
@@ -101,7 +109,8 @@ export function DoneStep({cfPath, summary, answers, presets, onFinish}: Props) {
 						setMode({kind: 'naming'});
 					}
 				}}
-				: undefined,
+				: undefined;
+		},
 	});
 
 	const {applied} = summary;

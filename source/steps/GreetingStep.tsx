@@ -1,4 +1,3 @@
-import {useState} from 'react';
 import {Box, Text} from 'ink';
 import type {Answers} from '../core/answers.js';
 import {previewGreeting, type GreetingContext} from '../core/greeting.js';
@@ -8,6 +7,7 @@ import {HINTS, StepFrame} from '../components/StepFrame.js';
 import {TextField} from '../components/TextField.js';
 import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
+import {useSyncedState} from '../hooks/use-synced-state.js';
 import {GREETING_OPTIONS, greetingAnswer, greetingSelection, greetingTemplate} from './choices.js';
 
 export type HelpState =
@@ -30,18 +30,20 @@ const HELP_ROW = GREETING_OPTIONS.length;
 export function GreetingStep({current, answers, preview, help, onNext}: Props) {
 	const theme = useTheme();
 	const initial = greetingSelection(answers.greeting, current);
-	const [highlight, setHighlight] = useState(GREETING_OPTIONS.findIndex(option => option.id === initial.id));
-	const [chosen, setChosen] = useState(initial.id);
-	const [customText, setCustomText] = useState(initial.customText);
-	const [hideHelp, setHideHelp] = useState(answers.hideHelpVersion === true);
+	// Synced: the keys of one burst (Down then Enter, Down then typing) each see the ones before.
+	const [highlight, setHighlight, highlightNow] = useSyncedState(GREETING_OPTIONS.findIndex(option => option.id === initial.id));
+	const [chosen, setChosen, chosenNow] = useSyncedState(initial.id);
+	const [customText, setCustomText, customTextNow] = useSyncedState(initial.customText);
+	const [hideHelp, setHideHelp, hideHelpNow] = useSyncedState(answers.hideHelpVersion === true);
 
 	const template = greetingTemplate(chosen, current, customText);
 	const answer = greetingAnswer(chosen, current, customText);
 	const shown = previewGreeting(template, preview);
-	const editing = highlight === GREETING_OPTIONS.findIndex(option => option.id === 'custom');
+	const customRow = GREETING_OPTIONS.findIndex(option => option.id === 'custom');
+	const editing = highlight === customRow;
 
-	const move = (to: number) => {
-		const next = (to + HELP_ROW + 1) % (HELP_ROW + 1);
+	const move = (by: number) => {
+		const next = (highlightNow() + by + HELP_ROW + 1) % (HELP_ROW + 1);
 		setHighlight(next);
 		const option = GREETING_OPTIONS[next];
 		if (option) {
@@ -50,22 +52,23 @@ export function GreetingStep({current, answers, preview, help, onNext}: Props) {
 	};
 
 	useStepKeys({
-		onUp: () => move(highlight - 1),
-		onDown: () => move(highlight + 1),
+		onUp: () => move(-1),
+		onDown: () => move(1),
 		onSpace() {
-			if (highlight === HELP_ROW) {
+			if (highlightNow() === HELP_ROW) {
 				setHideHelp(value => !value);
 			}
 		},
 		onEnter() {
-			if (!answer.ok) {
+			const latest = greetingAnswer(chosenNow(), current, customTextNow());
+			if (!latest.ok) {
 				return;
 			}
 
-			const hideHelpVersion = hideHelp ? true : answers.hideHelpVersion === false ? false : undefined;
-			onNext({greeting: answer.value, hideHelpVersion});
+			const hideHelpVersion = hideHelpNow() ? true : answers.hideHelpVersion === false ? false : undefined;
+			onNext({greeting: latest.value, hideHelpVersion});
 		},
-		text: editing ? {value: customText, onChange: setCustomText} : undefined,
+		text: () => (highlightNow() === customRow ? {value: customTextNow(), onChange: setCustomText} : undefined),
 	});
 
 	const items: OptionItem[] = GREETING_OPTIONS.map(option => ({

@@ -1,4 +1,4 @@
-import {useState, type ReactNode} from 'react';
+import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {Result} from '../core/result.js';
 import {OptionList} from '../components/OptionList.js';
@@ -6,6 +6,7 @@ import {HINTS, StepFrame} from '../components/StepFrame.js';
 import {TextField} from '../components/TextField.js';
 import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
+import {useSyncedState} from '../hooks/use-synced-state.js';
 import type {StepId} from '../hooks/use-wizard.js';
 import {limitAnswer, limitSelection, type LimitOption} from './choices.js';
 
@@ -31,8 +32,9 @@ type Props = {
 export function LimitStep(props: Props) {
 	const theme = useTheme();
 	const initial = limitSelection(props.options, props.answer, props.toText);
-	const [highlight, setHighlight] = useState(Math.max(initial.index, 0));
-	const [customText, setCustomText] = useState(initial.customText);
+	// Synced: the keys of one burst (Down then Enter, Down then typing) each see the ones before.
+	const [highlight, setHighlight, highlightNow] = useSyncedState(Math.max(initial.index, 0));
+	const [customText, setCustomText, customTextNow] = useSyncedState(initial.customText);
 	const option = props.options[highlight]!;
 	const answer = limitAnswer(option, customText, props.parse);
 	const editing = option.value === 'custom';
@@ -42,11 +44,12 @@ export function LimitStep(props: Props) {
 		onUp: () => setHighlight(index => (index + count - 1) % count),
 		onDown: () => setHighlight(index => (index + 1) % count),
 		onEnter() {
-			if (answer.ok) {
-				props.onNext(answer.value);
+			const latest = limitAnswer(props.options[highlightNow()]!, customTextNow(), props.parse);
+			if (latest.ok) {
+				props.onNext(latest.value);
 			}
 		},
-		text: editing ? {value: customText, onChange: setCustomText} : undefined,
+		text: () => (props.options[highlightNow()]?.value === 'custom' ? {value: customTextNow(), onChange: setCustomText} : undefined),
 	});
 
 	const effective = answer.ok ? (answer.value ?? props.current) : undefined;

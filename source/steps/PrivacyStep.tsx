@@ -1,4 +1,3 @@
-import {useState} from 'react';
 import {Box, Text} from 'ink';
 import type {Answers} from '../core/answers.js';
 import {formatPrivacyFlags} from '../core/plan.js';
@@ -7,6 +6,7 @@ import {FlagHelp} from '../components/FlagHelp.js';
 import {HINTS, StepFrame, useScreenHeight, useScreenWidth} from '../components/StepFrame.js';
 import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
+import {useSyncedState} from '../hooks/use-synced-state.js';
 import {initialFlags, privacyAnswer, toggleFlag} from './choices.js';
 
 type Props = {
@@ -21,8 +21,9 @@ export function PrivacyStep({current, answers, onNext}: Props) {
 	const theme = useTheme();
 	const width = useScreenWidth();
 	const height = useScreenHeight();
-	const [flags, setFlags] = useState(() => initialFlags(answers.privacyOptions, current));
-	const [highlight, setHighlight] = useState(0);
+	// Synced: the keys of one burst (Down then Space) each see the ones before.
+	const [flags, setFlags, flagsNow] = useSyncedState(() => initialFlags(answers.privacyOptions, current));
+	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
 	const count = PRIVACY_FLAG_NAMES.length;
 	const focused = PRIVACY_FLAG_NAMES[highlight]!;
 	const goaway = flags.includes('goaway');
@@ -30,8 +31,8 @@ export function PrivacyStep({current, answers, onNext}: Props) {
 	useStepKeys({
 		onUp: () => setHighlight(index => (index + count - 1) % count),
 		onDown: () => setHighlight(index => (index + 1) % count),
-		onSpace: () => setFlags(toggleFlag(flags, focused)),
-		onEnter: () => onNext({privacyOptions: privacyAnswer(flags, current, answers.privacyOptions)}),
+		onSpace: () => setFlags(list => toggleFlag(list, PRIVACY_FLAG_NAMES[highlightNow()]!)),
+		onEnter: () => onNext({privacyOptions: privacyAnswer(flagsNow(), current, answers.privacyOptions)}),
 	});
 
 	const wide = width >= 70;

@@ -1,4 +1,4 @@
-import {useContext, useEffect, useState} from 'react';
+import {useContext, useEffect} from 'react';
 import {Box, Text} from 'ink';
 import type {Plan} from '../core/plan.js';
 import type {Result} from '../core/result.js';
@@ -7,6 +7,7 @@ import {OptionList} from '../components/OptionList.js';
 import {HINTS, StepFrame, useScreenHeight, useScreenWidth} from '../components/StepFrame.js';
 import {useTheme} from '../components/theme.js';
 import {StepNavigationContext, useStepKeys} from '../hooks/use-step-keys.js';
+import {useSyncedState} from '../hooks/use-synced-state.js';
 
 type Props = {
 	/** Undefined while the changes are worked out (an .mc rebuild takes a moment). */
@@ -29,11 +30,12 @@ export function ReviewStep({plan, greeting, onWrite}: Props) {
 		? [{key: 'write', label: 'Write changes'}, {key: 'back', label: 'Back'}, {key: 'quit', label: 'Quit without writing'}]
 		: [{key: 'quit', label: plan.ok ? 'Finish (nothing to write)' : 'Quit without writing'}, {key: 'back', label: 'Back'}];
 	const choicesKey = choices.map(choice => choice.key).join();
+	// Synced: the keys of one burst (Down then Enter) each see the ones before.
+	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
+	const [scroll, setScroll] = useSyncedState(0);
 	useEffect(() => {
 		setHighlight(0);
-	}, [choicesKey]);
-	const [highlight, setHighlight] = useState(0);
-	const [scroll, setScroll] = useState(0);
+	}, [choicesKey, setHighlight]);
 	const rows = plan?.ok ? diffRows(plan.value.files, width) : [];
 	const warnings = plan?.ok ? plan.value.warnings : [];
 	// Rows left for the diff: the frame (5), the greeting (3), warnings, the choices (4), the position line (1).
@@ -45,10 +47,10 @@ export function ReviewStep({plan, greeting, onWrite}: Props) {
 	useStepKeys({
 		onUp: () => setHighlight(index => (index + choices.length - 1) % Math.max(choices.length, 1)),
 		onDown: () => setHighlight(index => (index + 1) % Math.max(choices.length, 1)),
-		onPageUp: () => setScroll(Math.max(scroll - diffHeight, 0)),
-		onPageDown: () => setScroll(Math.min(scroll + diffHeight, maxScroll)),
+		onPageUp: () => setScroll(value => Math.max(value - diffHeight, 0)),
+		onPageDown: () => setScroll(value => Math.min(value + diffHeight, maxScroll)),
 		onEnter() {
-			const choice = choices[highlight]?.key;
+			const choice = choices[highlightNow()]?.key;
 			if (choice === 'write') {
 				onWrite();
 			} else if (choice === 'back') {

@@ -1,10 +1,10 @@
-import {useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {Audit} from '../core/audit.js';
 import {OptionList} from '../components/OptionList.js';
 import {HINTS, StepFrame, useScreenHeight} from '../components/StepFrame.js';
 import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
+import {useSyncedState} from '../hooks/use-synced-state.js';
 
 /** What is known of the installed sendmail: still asking, its version, or none found. */
 export type VersionState = {kind: 'checking'} | {kind: 'known'; version: string} | {kind: 'unknown'; reason: string};
@@ -16,25 +16,22 @@ type Props = {
 	audit: Audit;
 	/** Where the pre-filled answers come from ("preset \"web\"", a file), if not the config itself. */
 	answersFrom: string | undefined;
-	/** Saved presets to start from (only offered when no answers were given). */
+	/** Saved presets to start from (only offered when no answers were given); they arrive after the first screen. */
 	presetNames: readonly string[];
+	/** Why the preset store could not be opened (one line naming the file); undefined when it could. */
+	presetProblem?: string;
 	onNext(preset: string | undefined): void;
 };
 
-export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNames, onNext}: Props) {
+export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNames, presetProblem, onNext}: Props) {
 	const theme = useTheme();
 	const starts = answersFrom === undefined ? [undefined, ...presetNames] : [undefined];
-	// Kept in a ref as well: keys that arrive in one burst (arrow then enter) must see the move.
-	const [highlight, setHighlightState] = useState(0);
-	const highlightNow = useRef(0);
-	const setHighlight = (next: number | ((index: number) => number)) => {
-		highlightNow.current = typeof next === 'number' ? next : next(highlightNow.current);
-		setHighlightState(highlightNow.current);
-	};
+	// "The current settings" comes first, so presets arriving later never move the highlighted row.
+	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
 	useStepKeys({
 		onUp: () => setHighlight(index => (index + starts.length - 1) % starts.length),
 		onDown: () => setHighlight(index => (index + 1) % starts.length),
-		onEnter: () => onNext(starts[highlightNow.current]),
+		onEnter: () => onNext(starts[highlightNow()]),
 		canGoBack: false,
 	});
 
@@ -42,7 +39,7 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 	// The preset list gets the rows the rest leaves of the screen; beyond that it scrolls.
 	const height = useScreenHeight();
 	const auditRows = audit.items.length + audit.items.filter(item => !item.hardened).length;
-	const otherRows = 12 + auditRows + (demo ? 2 : 0);
+	const otherRows = 12 + auditRows + (demo ? 2 : 0) + (presetProblem === undefined ? 0 : 2);
 	const fits = starts.length <= height - otherRows;
 	const visible = fits ? starts.length : Math.max(2, height - otherRows - 1);
 	const first = Math.max(0, Math.min(highlight - Math.floor(visible / 2), starts.length - visible));
@@ -88,6 +85,7 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 					<Text>Every step starts from {answersFrom ?? 'the current settings'}; press enter to keep them.</Text>
 				</Box>
 			)}
+			{presetProblem === undefined ? null : <Text wrap="wrap" color={theme.warn}>{`! ${presetProblem}`}</Text>}
 		</StepFrame>
 	);
 }

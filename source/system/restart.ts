@@ -8,8 +8,11 @@ export const RESTART_TIMEOUT_MS = 60_000;
 
 export type RestartReport =
 	| {ok: true}
-	/** The restart failed; `rolledBack` says whether the old files are back and sendmail runs on them again. */
-	| {ok: false; error: string; rolledBack: Result<string>};
+	/**
+	 * The restart failed. `filesRestored`: the old files are back (whether or not sendmail then
+	 * started on them); `rolledBack` says so in words, and whether sendmail runs on them again.
+	 */
+	| {ok: false; error: string; filesRestored: boolean; rolledBack: Result<string>};
 
 /**
  * Restarts sendmail on the new files. If that fails, puts the old files back and
@@ -28,13 +31,14 @@ export async function restartOrRecover(
 
 	const restored = await rollbackBackupSet(backup, {force: true});
 	if (!restored.ok) {
-		return {ok: false, error: first.error, rolledBack: fail(`the old files could not be put back (${restored.error})`)};
+		return {ok: false, error: first.error, filesRestored: false, rolledBack: fail(`the old files could not be put back (${restored.error})`)};
 	}
 
 	const again = await run();
 	return {
 		ok: false,
 		error: first.error,
+		filesRestored: true,
 		rolledBack: again.ok
 			? ok('the old files are back and sendmail was restarted on them')
 			: fail(`the old files are back, but restarting sendmail failed again (${again.error})`),
