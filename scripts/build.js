@@ -22,12 +22,21 @@ const startupEdits = [
 		from: 'return w||"function"!=typeof fetch?',
 		to: 'return w||!0?',
 	},
+	{
+		// Not start-up work but a bug fix: ink 6.8's incremental writer moves back up one row too
+		// few when the last frame ended in a newline (as every frame shorter than the terminal
+		// does), so each frame not shorter than the one before lands a row lower and old lines stay
+		// on screen (ink issue #909, fixed in ink 7, which needs Node 22).
+		file: /node_modules\/ink\/build\/log-update\.js$/,
+		from: 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
+		to: "buffer.push(ansiEscapes.cursorUp(previousOutput.endsWith('\\n') ? previousVisible : previousVisible - 1));",
+	},
 ];
 
 const startupPlugin = {
-	name: 'startup-edits',
+	name: 'dependency-edits',
 	setup(build) {
-		build.onLoad({filter: /node_modules\/(meow|yoga-layout)\/.*\.js$/}, args => {
+		build.onLoad({filter: /node_modules\/(meow|yoga-layout|ink)\/.*\.js$/}, args => {
 			const edits = startupEdits.filter(edit => edit.file.test(args.path));
 			if (edits.length === 0) {
 				return undefined;
@@ -60,7 +69,7 @@ const result = await build({
 	target: 'node20',
 	// Ink imports it only when DEV is set; it is not a dependency.
 	external: ['react-devtools-core'],
-	define: {'process.env.NODE_ENV': '"production"'},
+	define: {'process.env.NODE_ENV': '"production"', SENDMAIL_HARDEN_BUNDLE: 'true'},
 	// Some dependencies are CommonJS: they call require() and use __filename (write-file-atomic names its temp files with it).
 	banner: {
 		js: [

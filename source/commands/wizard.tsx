@@ -47,6 +47,10 @@ async function loadPresets(): Promise<Result<WizardPresets>> {
 }
 
 /** The interactive wizard (design.md "The wizard"). Exit codes as for --yes. */
+// Set by scripts/build.js, which also fixes ink's incremental writer; off where ink runs unbundled.
+declare const SENDMAIL_HARDEN_BUNDLE: boolean | undefined;
+const INCREMENTAL_RENDERING = typeof SENDMAIL_HARDEN_BUNDLE !== 'undefined' && SENDMAIL_HARDEN_BUNDLE;
+
 export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: WizardTerminal = process): Promise<number> {
 	// Ink needs raw mode; without a terminal its error would be a stack trace.
 	if (!terminal.stdin.isTTY) {
@@ -102,14 +106,10 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		stdout: terminal.stdout,
 		stderr: terminal.stderr,
 		exitOnCtrlC: false,
-		// Not incrementalRendering, though it would cut an arrow key on Privacy from ~1.5 KB to
-		// ~1.05 KB: ink 6.8's incremental writer (build/log-update.js) moves back up with
-		// cursorUp(previousVisible - 1), one row short when the last frame ended in a newline,
-		// as every frame shorter than the terminal does. Each frame not shorter than the one
-		// before is then drawn one row lower: the "checking the version..." line stays on
-		// Welcome when the version arrives, and every step after it is doubled and shifted
-		// (ink issue #909; ink 7 moves up by the full count). With that one cursorUp corrected,
-		// every screen at 80x24 matches the standard writer's.
+		// A key rewrites only the lines that changed (about 1 KB an arrow key on Privacy instead of
+		// the whole frame): that matters over SSH. Ink 6.8's writer needs the one-line fix that
+		// scripts/build.js applies (ink issue #909), so this is on only in the bundle.
+		incrementalRendering: INCREMENTAL_RENDERING,
 	});
 	await instance.waitUntilExit();
 	if (result.message !== undefined) {
