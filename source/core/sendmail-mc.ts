@@ -320,7 +320,6 @@ export function quoteMcValue(setting: McSetting, value: string): Result<string> 
 			return ok(`\`${value}'`);
 		}
 		case 'confSMTP_LOGIN_MSG': {
-			// eslint-disable-next-line no-control-regex
 			if (/[\u0000-\u001f\u007f]/.test(value)) {
 				return fail('The greeting holds a control character or line break; use printable text on one line.');
 			}

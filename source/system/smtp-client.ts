@@ -106,7 +106,6 @@ export async function smtpConnect(host: string, port: number, options: SmtpClien
 				return fail(timeoutMessage);
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise<void>(resolve => {
 				const timer = setTimeout(resolve, left);
 				wake = () => {

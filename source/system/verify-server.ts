@@ -81,7 +81,6 @@ export async function verifyServer(host: string, port: number, answers: Answers,
 		const recipientsPlanned = recipientProbeCount(answers);
 		if (isPositive(mailFrom)) {
 			for (let sent = 0; sent < recipientsPlanned; sent++) {
-				// eslint-disable-next-line no-await-in-loop
 				const reply = await ask(probeRecipient);
 				if (reply === undefined) {
 					break;

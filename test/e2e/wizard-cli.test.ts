@@ -57,7 +57,6 @@ function startTmux(t: {after(fn: () => void): void}, folder: string, args: strin
 			for (;;) {
 				const screen = capture();
 				if (typeof text === 'string' ? screen.includes(text) : text.test(screen)) {
-					// eslint-disable-next-line no-await-in-loop
 					await new Promise(resolve => setTimeout(resolve, 50));
 					return screen;
 				}
@@ -66,7 +65,6 @@ function startTmux(t: {after(fn: () => void): void}, folder: string, args: strin
 					throw new Error(`the screen never showed ${String(text)}; it shows:\n${screen}`);
 				}
 
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setTimeout(resolve, 50));
 			}
 		},
@@ -81,7 +79,6 @@ function startTmux(t: {after(fn: () => void): void}, folder: string, args: strin
 					throw new Error(`the CLI did not exit; the screen shows:\n${capture()}`);
 				}
 
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setTimeout(resolve, 50));
 			}
 		},
@@ -108,7 +105,6 @@ test('tmux 80x24: an --answers file replays by pressing Enter, and the file is w
 	assert.match(welcome, /pre-filled from/);
 	for (const step of ['Greeting', 'Size', 'Recipients', 'Privacy', 'Review']) {
 		tmux.keys('Enter');
-		// eslint-disable-next-line no-await-in-loop
 		const screen = await tmux.waitFor(`Step ${['Welcome', 'Greeting', 'Size', 'Recipients', 'Privacy', 'Review'].indexOf(step) + 1} of 8`);
 		for (const line of screen.split('\n')) {
 			assert.ok(line.length <= 80, `a line overflows 80 columns: ${line}`);

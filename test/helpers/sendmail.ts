@@ -163,7 +163,6 @@ async function portIsFree(port: number): Promise<boolean> {
 async function freePort(): Promise<number> {
 	for (let attempt = 0; attempt < 50; attempt++) {
 		const port = 20_000 + Math.floor(Math.random() * 40_000);
-		// eslint-disable-next-line no-await-in-loop
 		if (await portIsFree(port)) {
 			return port;
 		}
@@ -252,7 +251,6 @@ async function startOnPort(cfText: string, port: number, helpFile: string | unde
 
 	for (let waited = 0; waited < 15_000 && !exited; waited += 100) {
 		if (readPid(pidFile) !== undefined) {
-			// eslint-disable-next-line no-await-in-loop
 			const banner = await readBanner(port);
 			if (banner?.startsWith('220')) {
 				return {host: '127.0.0.1', port, dir, cfPath, stop};
@@ -260,12 +258,10 @@ async function startOnPort(cfText: string, port: number, helpFile: string | unde
 		}
 
 		if (/Address already in use/i.test(stderr)) {
-			// eslint-disable-next-line no-await-in-loop
 			await stop();
 			return 'port taken';
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await sleep(100);
 	}
 
@@ -280,7 +276,6 @@ async function startOnPort(cfText: string, port: number, helpFile: string | unde
  */
 export async function startSendmailDaemon(cfText: string, options: {helpFile?: string} = {}): Promise<SendmailDaemon> {
 	for (let attempt = 0; attempt < 5; attempt++) {
-		// eslint-disable-next-line no-await-in-loop
 		const daemon = await startOnPort(cfText, await freePort(), options.helpFile);
 		if (daemon !== 'port taken') {
 			return daemon;
