@@ -1,7 +1,7 @@
 // `sendmail-harden --yes / --dry-run` on Debian's own sendmail.mc and sendmail.cf, copied into a
 // temporary folder: the .mc is edited, the .cf rebuilt from it, both backed up and restored together.
 import assert from 'node:assert/strict';
-import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
@@ -17,13 +17,11 @@ import {buildCfFromMc} from '../../source/system/mc-rebuild.js';
 import {loadTarget} from '../../source/system/target.js';
 import {sendmailBt, skipUnlessSendmail, smtpTalk, startSendmailDaemon, type SendmailDaemon} from '../helpers/sendmail.js';
 import {captureIoWithSendmail} from '../helpers/capture-io.js';
+import {copyDebianMcPair, haveDebianMc, stampLines, withoutStamp} from '../helpers/debian-mc.js';
 
-const haveDebian = existsSync('/etc/mail/sendmail.mc') && existsSync('/etc/mail/sendmail.cf');
-const needDebian = () => (haveDebian ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
+const needDebian = () => (haveDebianMc ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
 const answersFile = 'test/fixtures/article-answers.json';
 const article = {answers: answersFile};
-const buildStamp = /^##### (built by|in) /;
-const withoutStamp = (text: string) => text.split('\n').map(line => (buildStamp.test(line) ? '#####' : line)).join('\n');
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'harden-mc-test-'));
 test.after(() => {
@@ -31,20 +29,7 @@ test.after(() => {
 });
 
 
-/** Debian's .mc and .cf as installed, in a fresh folder, with HelpFile pointing at a copy of the help file. */
-function copyDebian(): {folder: string; mcPath: string; cfPath: string; helpPath: string} {
-	const folder = mkdtempSync(path.join(scratch, 'debian-'));
-	const mcPath = path.join(folder, 'sendmail.mc');
-	const cfPath = path.join(folder, 'sendmail.cf');
-	const helpPath = path.join(folder, 'helpfile');
-	copyFileSync('/etc/mail/helpfile', helpPath);
-	// The same HelpFile change in both files (proto.m4 reads HELP_FILE), so they still agree.
-	const mc = readFileSync('/etc/mail/sendmail.mc', 'latin1').replace(/^MAILER\(/m, `define(\`HELP_FILE', \`${helpPath}')dnl\nMAILER(`);
-	const cf = readFileSync('/etc/mail/sendmail.cf', 'latin1').replace(/^O HelpFile=.*$/m, `O HelpFile=${helpPath}`);
-	writeFileSync(mcPath, mc, 'latin1');
-	writeFileSync(cfPath, cf, 'latin1');
-	return {folder, mcPath, cfPath, helpPath};
-}
+const copyDebian = () => copyDebianMcPair(scratch);
 
 function snapshot(files: string[]): Buffer[] {
 	return files.map(file => readFileSync(file));
@@ -83,7 +68,7 @@ test('--yes edits the .mc, rebuilds the .cf from it, and a live daemon on it ans
 	const built = await buildCfFromMc(mc, mcPath);
 	assert.ok(built.ok);
 	assert.equal(withoutStamp(cf), withoutStamp(built.value));
-	assert.deepEqual(cf.split('\n').filter(line => buildStamp.test(line)), originalCf.split('\n').filter(line => buildStamp.test(line)));
+	assert.deepEqual(stampLines(cf), stampLines(originalCf));
 
 	// sendmail-facts.md: `sendmail -C FILE -bt` reading no input exits 0 for a good file.
 	const loaded = sendmailBt(cfPath);

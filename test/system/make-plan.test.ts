@@ -1,7 +1,7 @@
 // makePlan with a sendmail.mc beside the .cf: Debian's own sendmail.mc and .cf (copied into a
 // temporary folder) and the example .mc files Debian ships.
 import assert from 'node:assert/strict';
-import {copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
@@ -13,11 +13,9 @@ import {makePlan} from '../../source/system/make-plan.js';
 import {buildCfFromMc} from '../../source/system/mc-rebuild.js';
 import {loadTarget} from '../../source/system/target.js';
 import {exampleMcNames, sendmailBt, sendmailInstalled, skipUnlessSendmail} from '../helpers/sendmail.js';
+import {copyDebianMcPair, debianCf, debianMc, haveDebianMc, stampLines, withoutStamp} from '../helpers/debian-mc.js';
 
-const debianMc = '/etc/mail/sendmail.mc';
-const debianCf = '/etc/mail/sendmail.cf';
-const haveDebian = existsSync(debianMc) && existsSync(debianCf);
-const needDebian = () => (haveDebian ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
+const needDebian = () => (haveDebianMc ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
 
 const articleAnswers = JSON.parse(readFileSync('test/fixtures/article-answers.json', 'utf8')) as Answers;
 const {hideHelpVersion: _, ...cfAnswers} = articleAnswers;
@@ -34,29 +32,13 @@ const expectedDefines = {
 	confPRIVACY_FLAGS: 'goaway,restrictmailq,restrictqrun',
 };
 
-const buildStamp = /^##### (built by|in) /;
-const stampLines = (text: string) => text.split('\n').filter(line => buildStamp.test(line));
-const withoutStamp = (text: string) => text.split('\n').map(line => (buildStamp.test(line) ? '#####' : line)).join('\n');
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'make-plan-test-'));
 test.after(() => {
 	rmSync(scratch, {recursive: true, force: true});
 });
 
-/** Debian's .mc and .cf as installed, in a fresh folder, with HelpFile pointing at a copy of the help file. */
-function copyDebian(): {folder: string; mcPath: string; cfPath: string; helpPath: string} {
-	const folder = mkdtempSync(path.join(scratch, 'debian-'));
-	const mcPath = path.join(folder, 'sendmail.mc');
-	const cfPath = path.join(folder, 'sendmail.cf');
-	const helpPath = path.join(folder, 'helpfile');
-	copyFileSync('/etc/mail/helpfile', helpPath);
-	// The same HelpFile change in both files, so they still agree (and /etc/mail/helpfile is never written).
-	const mc = readFileSync(debianMc, 'latin1').replace(/^MAILER\(/m, `define(\`HELP_FILE', \`${helpPath}')dnl\nMAILER(`);
-	const cf = readFileSync(debianCf, 'latin1').replace(/^O HelpFile=.*$/m, `O HelpFile=${helpPath}`);
-	writeFileSync(mcPath, mc, 'latin1');
-	writeFileSync(cfPath, cf, 'latin1');
-	return {folder, mcPath, cfPath, helpPath};
-}
+const copyDebian = () => copyDebianMcPair(scratch);
 
 async function target(cfPath: string) {
 	const loaded = await loadTarget(cfPath);
