@@ -37,6 +37,8 @@ export type WizardSetup = {
 	hostname: string;
 	/** --restart / --no-restart: false never restarts, only says how; otherwise the admin is asked. */
 	restart?: boolean;
+	/** --cf-only: pre-selects "edit sendmail.cf only" when a sendmail.mc is beside the .cf. */
+	cfOnly?: boolean;
 };
 
 /** The part of the preset store (source/presets.ts) the wizard uses: Welcome starts from one, Done saves one. */
@@ -51,8 +53,16 @@ export type WizardEffects = {
 	env: NodeJS.ProcessEnv;
 	/** The installed sendmail's version; undefined when unknown. */
 	sendmailVersion(): Promise<string | undefined>;
-	/** source/system/make-plan.ts makePlan: the same plan as --yes (through the .mc when there is one). */
-	makePlan(target: Target, answers: Answers): Promise<Result<Plan>>;
+	/**
+	 * source/system/mc-rebuild.ts findMcFor: the sendmail.mc the .cf is built from, if any. Called
+	 * after the first screen is drawn; Welcome then offers to edit the .mc or the .cf only.
+	 */
+	findMc(cfPath: string): Promise<string | undefined>;
+	/**
+	 * source/system/make-plan.ts makePlan: the same plan as --yes (through the .mc when there is one;
+	 * cfOnly: the .cf alone, as --cf-only).
+	 */
+	makePlan(target: Target, answers: Answers, options: {cfOnly: boolean}): Promise<Result<Plan>>;
 	/** source/system/apply.ts applyPlan: the same write path as --yes. */
 	applyPlan: typeof applyPlan;
 	rollback(set: BackupSet): Promise<Result<string[]>>;
@@ -136,6 +146,8 @@ export function App({setup, effects, onExit}: Props) {
 	const [state, dispatch] = useWizard(setup.answers);
 	const [answersFrom, setAnswersFrom] = useState(setup.answersFrom);
 	const [version, setVersion] = useState<VersionState>({kind: 'checking'});
+	const [mcPath, setMcPath] = useState<string>();
+	const [cfOnly, setCfOnly] = useState(setup.cfOnly === true);
 	const [summary, setSummary] = useState<ApplySummary>();
 	const busy = useRef(false);
 	const ended = useRef(false);
@@ -172,6 +184,18 @@ export function App({setup, effects, onExit}: Props) {
 			live = false;
 		};
 	}, [effects]);
+
+	useEffect(() => {
+		let live = true;
+		// Not finding one is the same as having none: the plan looks again, and says so if it cannot rebuild.
+		effects.findMc(target.cfPath).then(
+			found => live && setMcPath(found),
+			() => undefined,
+		);
+		return () => {
+			live = false;
+		};
+	}, [effects, target.cfPath]);
 
 	const end = (result: WizardResult) => {
 		if (ended.current) {
@@ -214,24 +238,25 @@ export function App({setup, effects, onExit}: Props) {
 		now,
 	};
 	// Planned when Review opens, for the answers as they are then; Apply writes that plan.
-	const [planned, setPlanned] = useState<{answers: Answers; plan: Result<Plan>}>();
+	const [planned, setPlanned] = useState<{answers: Answers; cfOnly: boolean; plan: Result<Plan>}>();
 	const onReview = state.step === 'review';
+	const upToDate = planned?.answers === state.answers && planned.cfOnly === cfOnly;
 	useEffect(() => {
-		if (!onReview || planned?.answers === state.answers) {
+		if (!onReview || upToDate) {
 			return;
 		}
 
 		let live = true;
 		const {answers} = state;
-		effects.makePlan(target, answers).then(
-			plan => live && setPlanned({answers, plan}),
-			(error: unknown) => live && setPlanned({answers, plan: {ok: false, error: `cannot work out the changes: ${String(error)}`}}),
+		effects.makePlan(target, answers, {cfOnly}).then(
+			plan => live && setPlanned({answers, cfOnly, plan}),
+			(error: unknown) => live && setPlanned({answers, cfOnly, plan: {ok: false, error: `cannot work out the changes: ${String(error)}`}}),
 		);
 		return () => {
 			live = false;
 		};
-	}, [onReview, state, planned, effects, target]);
-	const plan = planned?.answers === state.answers ? planned.plan : undefined;
+	}, [onReview, upToDate, state, cfOnly, effects, target]);
+	const plan = upToDate ? planned?.plan : undefined;
 	const finalTemplate = state.answers.greeting ?? current.greeting ?? SENDMAIL_DEFAULT_GREETING;
 	const next = (answers?: Answers) => dispatch({type: 'next', answers});
 
@@ -247,7 +272,10 @@ export function App({setup, effects, onExit}: Props) {
 					answersFrom={answersFrom}
 					presetNames={presetNames}
 					presetProblem={presets.problem}
-					onNext={name => {
+					mcPath={mcPath}
+					cfOnly={cfOnly}
+					onNext={(name, editCfOnly) => {
+						setCfOnly(editCfOnly);
 						const preset = name === undefined ? undefined : presets.store?.get(name);
 						if (preset?.ok) {
 							dispatch({type: 'replace-answers', answers: preset.value.answers});
@@ -318,6 +346,7 @@ export function App({setup, effects, onExit}: Props) {
 			screen = summary === undefined ? null : (
 				<DoneStep
 					cfPath={target.cfPath}
+					mcPath={plan?.ok && plan.value.source?.kind === 'mc' ? plan.value.source.mcPath : undefined}
 					summary={summary}
 					answers={state.answers}
 					presets={presets.store === undefined ? undefined : {

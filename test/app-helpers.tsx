@@ -8,6 +8,7 @@ import {App, type WizardEffects, type WizardResult, type WizardSetup} from '../s
 import type {Answers} from '../source/core/answers.js';
 import {applyPlan} from '../source/system/apply.js';
 import {makePlan} from '../source/system/make-plan.js';
+import {findMcFor} from '../source/system/mc-rebuild.js';
 import {rollbackBackupSet} from '../source/system/config-files.js';
 import {restartOrRecover, waitForListener} from '../source/system/restart.js';
 import {runRestart} from '../source/system/service.js';
@@ -60,7 +61,8 @@ export function testEffects(overrides: Partial<WizardEffects> = {}): WizardEffec
 		now: () => NOW,
 		env: checkEnv,
 		sendmailVersion: async () => '8.17.1.9',
-		makePlan: async (target, answers) => makePlan(target, answers, {env: checkEnv}),
+		findMc: async cfPath => findMcFor(cfPath),
+		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env: checkEnv}),
 		applyPlan,
 		rollback: async set => rollbackBackupSet(set),
 		// A temp copy is not what a daemon reads, unless a test says so.

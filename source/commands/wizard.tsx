@@ -4,6 +4,7 @@ import {App, type WizardEffects, type WizardPresets, type WizardResult, type Wiz
 import {loadAnswers} from '../system/answers-source.js';
 import {applyPlan} from '../system/apply.js';
 import {makePlan} from '../system/make-plan.js';
+import {findMcFor} from '../system/mc-rebuild.js';
 import {rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
 import {restartOrRecover, waitForListener} from '../system/restart.js';
@@ -77,6 +78,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		answersFrom: source.value?.from,
 		hostname: previewHostname(flags.hostname, target.value.cfText),
 		restart: flags.restart,
+		cfOnly: flags.cfOnly,
 	};
 	const effects: WizardEffects = {
 		now: () => new Date(),
@@ -85,7 +87,9 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 			const program = findSendmail(env);
 			return program === undefined ? undefined : sendmailVersion(program, target.value.cfPath);
 		},
-		makePlan: async (target, answers) => makePlan(target, answers, {cfOnly: flags.cfOnly, env}),
+		findMc: async cfPath => findMcFor(cfPath),
+		// Welcome's choice, pre-selected from --cf-only.
+		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env}),
 		applyPlan,
 		rollback: async set => rollbackBackupSet(set),
 		// The daemon reads the default config; a demo copy or another --config is not it.

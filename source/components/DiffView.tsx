@@ -4,7 +4,8 @@ import type {FileChange} from '../core/plan.js';
 import {useTheme} from './theme.js';
 import {hardWrap} from './wrap.js';
 
-export type DiffRow = {key: string; kind: DiffLine['kind'] | 'file' | 'gap'; text: string};
+/** One screen row: a diff line, a file's path heading, a gap between hunks, or prose around the diffs. */
+export type DiffRow = {key: string; kind: DiffLine['kind'] | 'file' | 'gap' | 'info' | 'note'; text: string};
 
 const SIGN = {context: ' ', removed: '-', added: '+'} as const;
 
@@ -55,7 +56,7 @@ export function DiffView({rows, scroll, height}: Props) {
 	return (
 		<Box flexDirection="column">
 			{shown.map(row => (
-				<Text key={row.key} wrap="truncate-end" color={colour(row.kind)} bold={row.kind === 'file'} dimColor={row.kind === 'context' || row.kind === 'gap'}>
+				<Text key={row.key} wrap="truncate-end" color={colour(row.kind)} bold={row.kind === 'file'} dimColor={row.kind === 'context' || row.kind === 'gap' || row.kind === 'note'}>
 					{row.text}
 				</Text>
 			))}

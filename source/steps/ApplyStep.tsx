@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {Answers} from '../core/answers.js';
@@ -350,6 +351,11 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 							? `✓ sendmail accepted the new config${compact ? `; ${plan.settings.length} setting${plan.settings.length === 1 ? '' : 's'} changed` : ''}`
 							: `! Not checked with sendmail: ${applied.validation.reason}`}
 					</Text>
+					{compact || plan.source?.kind !== 'mc' ? null : (
+						<Text wrap="wrap" color={theme.good}>
+							{`✓ Wrote ${path.basename(plan.source.mcPath)} and rebuilt ${path.basename(plan.files.find(file => file.role === 'cf')?.path ?? 'sendmail.cf')} from it; both were backed up first.`}
+						</Text>
+					)}
 					{compact ? null : plan.settings.map(change => (
 						<Text key={change.setting} wrap="truncate-end">{`✓ ${change.setting}: ${change.to}`}</Text>
 					))}

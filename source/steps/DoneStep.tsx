@@ -18,6 +18,8 @@ export type PresetSaver = {
 
 type Props = {
 	cfPath: string;
+	/** The sendmail.mc that was edited and the .cf rebuilt from; undefined when the .cf was edited directly. */
+	mcPath?: string;
 	summary: ApplySummary;
 	answers: Answers;
 	presets: PresetSaver | undefined;
@@ -26,8 +28,9 @@ type Props = {
 
 type Mode = {kind: 'menu'} | {kind: 'naming'} | {kind: 'confirm'; name: string} | {kind: 'saved'; name: string};
 
-export function DoneStep({cfPath, summary, answers, presets, onFinish}: Props) {
+export function DoneStep({cfPath, mcPath, summary, answers, presets, onFinish}: Props) {
 	const theme = useTheme();
+	const changed = mcPath === undefined ? `${cfPath} was` : `${mcPath} and ${cfPath} (rebuilt from it) were`;
 	// Synced: the keys of one burst (Down then Enter, a name then Enter) each see the ones before.
 	const [mode, setMode, modeNow] = useSyncedState<Mode>({kind: 'menu'});
 	const [name, setName, nameNow] = useSyncedState('');
@@ -121,7 +124,7 @@ export function DoneStep({cfPath, summary, answers, presets, onFinish}: Props) {
 			) : (
 				<Box flexDirection="column">
 					<Text color={summary.rolledBack ? theme.warn : theme.good} wrap="wrap">
-						{summary.rolledBack ? `${cfPath} was changed, then restored from the backup.` : `${cfPath} was changed.`}
+						{summary.rolledBack ? `${changed} changed, then restored from the backup.` : `${changed} changed.`}
 					</Text>
 					{applied.backup.files.map(file => <Text key={file.backup} wrap="wrap" dimColor>{`Backup: ${file.backup}`}</Text>)}
 					{summary.rolledBack ? null : <Text wrap="wrap">{`Undo with: sendmail-harden rollback --config ${cfPath}`}</Text>}

@@ -1,8 +1,11 @@
+import path from 'node:path';
 import {useContext, useEffect} from 'react';
 import {Box, Text} from 'ink';
 import type {Plan} from '../core/plan.js';
 import type {Result} from '../core/result.js';
-import {DiffView, diffRows} from '../components/DiffView.js';
+import {wrapText} from '../core/wrap-text.js';
+import {DiffView, diffRows, type DiffRow} from '../components/DiffView.js';
+import {hardWrap} from '../components/wrap.js';
 import {OptionList} from '../components/OptionList.js';
 import {HINTS, StepFrame, useScreenHeight, useScreenWidth} from '../components/StepFrame.js';
 import {useTheme} from '../components/theme.js';
@@ -16,6 +19,40 @@ type Props = {
 	greeting: string;
 	onWrite(): void;
 };
+
+/** Prose as screen rows: wrapped at spaces, and a word longer than the screen (a path) cut. */
+function proseRows(key: string, kind: 'info' | 'note', text: string, width: number, indent = ''): DiffRow[] {
+	return wrapText(text, width, indent)
+		.flatMap(line => hardWrap(line, width))
+		.map((line, index) => ({key: `${key}:${index}`, kind, text: line}));
+}
+
+/**
+ * What Review scrolls through: with a sendmail.mc, how the .cf comes from it, the .mc's diff, the
+ * m4 run that rebuilt the .cf, then the .cf's diff; every file's diff under its path; the notes last.
+ */
+export function reviewRows(plan: Plan, width: number): DiffRow[] {
+	const rows: DiffRow[] = [];
+	const {source} = plan;
+	const mcFile = plan.files.find(file => file.role === 'mc');
+	const others = plan.files.filter(file => file !== mcFile);
+	if (source?.kind === 'mc' && mcFile !== undefined) {
+		const cfName = path.basename(others.find(file => file.role === 'cf')?.path ?? 'sendmail.cf');
+		rows.push(...proseRows('source', 'info', `${cfName} is rebuilt from ${path.basename(source.mcPath)} (same as: ${source.rebuildCommand})`, width));
+		rows.push(...diffRows([mcFile], width));
+		rows.push(...proseRows('build', 'note', `$ ${source.buildCommand}`, width, '  '));
+		rows.push(...proseRows('output', 'note', source.rebuildOutput, width, '  '));
+	} else if (mcFile !== undefined) {
+		rows.push(...diffRows([mcFile], width));
+	}
+
+	rows.push(...diffRows(others, width));
+	for (const [index, note] of plan.notes.entries()) {
+		rows.push(...proseRows(`note-${index}`, 'note', `note: ${note}`, width));
+	}
+
+	return rows;
+}
 
 export function ReviewStep({plan, greeting, onWrite}: Props) {
 	const theme = useTheme();
@@ -36,7 +73,7 @@ export function ReviewStep({plan, greeting, onWrite}: Props) {
 	useEffect(() => {
 		setHighlight(0);
 	}, [choicesKey, setHighlight]);
-	const rows = plan?.ok ? diffRows(plan.value.files, width) : [];
+	const rows = plan?.ok ? reviewRows(plan.value, width) : [];
 	const warnings = plan?.ok ? plan.value.warnings : [];
 	// Rows left for the diff: the frame (5), the greeting (3), warnings, the choices (4), the position line (1).
 	const greetingRows = Math.ceil((greeting.length + 1) / width) + 1;
