@@ -144,7 +144,7 @@ test('"sendmail.cf only" leaves the .mc byte-identical, keeps the warning on Rev
 	assert.ok(app.frame().includes(`› (•) ${CF_CHOICE}`), app.frame());
 	const review = await toReview(app);
 	// The warning stays in view under the diff, whatever the scroll.
-	assert.match(review.replaceAll('\n', ' '), /! sendmail\.cf is built from .*sendmail\.mc, and this edits the \.cf directly .* will silently undo/);
+	assert.match(review.replaceAll('\n', ' '), /! sendmail\.cf is built from .*sendmail\.mc, and this edits the \.cf alone: .* will silently undo/);
 	assert.ok(review.includes(cfPath), review);
 	const rows = await everyReviewRow(app);
 	assert.ok(!rows.split('\n').includes(mcPath), rows);
@@ -173,7 +173,7 @@ test('--cf-only pre-selects "sendmail.cf only", and Up then Enter goes through t
 	await app.press(KEY.up);
 	const review = await toReview(app);
 	assert.ok(review.includes(mcPath), review);
-	assert.doesNotMatch(review, /this edits the \.cf directly/);
+	assert.doesNotMatch(review, /this edits the \.cf alone/);
 });
 
 test('with presets too, Welcome still fits 24 rows: the pointer moves from the presets to the .mc choice, and Enter takes both', needDebian(), async t => {
@@ -211,7 +211,7 @@ test('with presets too, Welcome still fits 24 rows: the pointer moves from the p
 	const back = await app.waitFor('pre-filled from preset "web"');
 	assert.ok(back.includes(`› (•) ${CF_CHOICE}`), back);
 	const review = await toReview(app);
-	assert.match(review, /this edits the \.cf directly/);
+	assert.match(review, /this edits the \.cf alone/);
 	assert.ok(!review.split('\n').includes(mcPath), review);
 });
 

@@ -91,7 +91,7 @@ const CF_ONLY_HINT = 'To edit sendmail.cf alone, use --cf-only (a rebuild from t
 
 /** The standing warning for a direct .cf edit while an .mc is there. */
 function cfOnlyWarning(cfPath: string, mcPath: string, rebuildCommand: string): string {
-	return `${path.basename(cfPath)} is built from ${mcPath}, and this edits the .cf directly (--cf-only): the next rebuild (${rebuildCommand}, Debian's sendmailconfig, FreeBSD's make install) will silently undo it. Run without --cf-only to edit the .mc instead`;
+	return `${path.basename(cfPath)} is built from ${mcPath}, and this edits the .cf alone: the next rebuild (${rebuildCommand}, Debian's sendmailconfig, FreeBSD's make install) will silently undo it. Edit the .mc instead to keep the change`;
 }
 
 /**
@@ -190,7 +190,7 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 	}
 
 	const notes = [
-		`${cfName} is built from ${mcPath}: a direct edit of the .cf would be lost at the next rebuild (${rebuildCommand}; Debian's sendmailconfig, FreeBSD's make install), so this edits the .mc's define() lines and rebuilds ${cfName} from it. Use --cf-only to edit the .cf alone`,
+		`${cfName} is built from ${mcPath}: a direct edit of the .cf would be lost at the next rebuild (${rebuildCommand}; Debian's sendmailconfig, FreeBSD's make install), so this edits the .mc's define() lines and rebuilds ${cfName} from it`,
 		...edited.notes,
 	];
 	if (hasMcTrailer(target.cfText) && !hasMcTrailer(cfAfter)) {

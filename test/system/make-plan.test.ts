@@ -175,7 +175,7 @@ test('--cf-only: today\'s direct .cf plan, with a standing warning that a rebuil
 	assert.deepEqual(plan.value.files, direct.value.files);
 	assert.equal(plan.value.source?.kind, 'cf-only');
 	assert.equal(plan.value.source.mcPath, mcPath);
-	assert.match(plan.value.warnings[0] ?? '', /is built from .*sendmail\.mc, and this edits the \.cf directly \(--cf-only\): the next rebuild .* will silently undo it/);
+	assert.match(plan.value.warnings[0] ?? '', /is built from .*sendmail\.mc, and this edits the \.cf alone: the next rebuild .* will silently undo it/);
 	assert.equal(plan.value.warnings[0], plan.value.source.warning);
 });
 
