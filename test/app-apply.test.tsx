@@ -3,26 +3,16 @@
 // shell scripts in a temp folder; one test drives a real sendmail daemon through one.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
-import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
-import net from 'node:net';
+import {chmodSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import type {Answers} from '../source/core/answers.js';
-import {GENERIC_GREETING} from '../source/core/greeting.js';
 import {describeManualRestart, type RestartPlan} from '../source/core/restart-plan.js';
 import {ok} from '../source/core/result.js';
 import type {Check} from '../source/core/verify-checks.js';
 import type {WizardEffects} from '../source/app.js';
-import {KEY, checkEnv, readTarget, renderWizard, tempConfig} from './app-helpers.js';
-import {daemonCf, skipUnlessSendmail} from './helpers/sendmail.js';
-
-const PRESET: Answers = {
-	greeting: GENERIC_GREETING,
-	maxMessageSize: 500_000,
-	maxRecipientsPerMessage: 10,
-	privacyOptions: ['goaway', 'restrictmailq', 'restrictqrun'],
-	hideHelpVersion: true,
-};
+import {KEY, PRESET, checkEnv, openWizard, pressEnter, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
+import {startWithInitScript} from './helpers/init-script.js';
+import {skipUnlessSendmail} from './helpers/sendmail.js';
 
 // The stand-in scripts need sed, grep and the like.
 const env: NodeJS.ProcessEnv = {...checkEnv, PATH: process.env['PATH']};
@@ -61,10 +51,7 @@ function everyFile(folder: string): Record<string, string> {
 /** Welcome → Review by Enter, then Write; resolves on the screen after the write. */
 async function writeAndWait(app: ReturnType<typeof renderWizard>, text: string | RegExp): Promise<string> {
 	await app.waitFor('pre-filled from');
-	for (let index = 0; index < 5; index++) {
-		// eslint-disable-next-line no-await-in-loop
-		await app.press(KEY.enter);
-	}
+	await pressEnter(app, 5);
 
 	await app.waitFor('Write changes');
 	await app.press(KEY.enter);
@@ -75,25 +62,29 @@ function live(overrides: Partial<WizardEffects>): Partial<WizardEffects> {
 	return {env, isLiveConfig: () => true, ...overrides};
 }
 
+/**
+ * The wizard pre-filled from preset "web" on a config the daemon reads, after Write, at the restart
+ * question; unmounted after the test.
+ */
+async function atRestartQuestion(t: {after(fn: () => void): void}, cfPath: string, effects: Partial<WizardEffects>): Promise<Rendered> {
+	const app = await openWizard(t, cfPath, {answers: PRESET, answersFrom: 'preset "web"', effects: live(effects)});
+	await writeAndWait(app, 'Restart sendmail now');
+	return app;
+}
+
 test('Restart runs the host\'s restart command, streams its output, then shows each live check', async t => {
 	const {folder, cfPath} = tempConfig(t);
 	const restart = loggingRestart(folder);
 	const asked: Array<{host: string; port: number; answers: Answers}> = [];
-	const app = renderWizard(await readTarget(cfPath), {
-		answers: PRESET,
-		answersFrom: 'preset "web"',
-		effects: live({
-			findRestartPlan: async () => restart.plan,
-			waitForListener: async () => true,
-			async verifyServer(host, port, answers) {
-				asked.push({host, port, answers});
-				return ok({checks: passing, exchange: [], transcript: {banner: {code: 220, lines: []}, recipients: [], recipientsPlanned: 11}});
-			},
-		}),
+	const app = await atRestartQuestion(t, cfPath, {
+		findRestartPlan: async () => restart.plan,
+		waitForListener: async () => true,
+		async verifyServer(host, port, answers) {
+			asked.push({host, port, answers});
+			return ok({checks: passing, exchange: [], transcript: {banner: {code: 220, lines: []}, recipients: [], recipientsPlanned: 11}});
+		},
 	});
-	t.after(() => app.unmount());
-
-	const ask = await writeAndWait(app, 'Restart sendmail now');
+	const ask = app.frame();
 	// The command is on screen before it runs.
 	assert.match(ask, /› \(•\) Restart sendmail now \(\/etc\/init\.d\/sendmail restart\)/);
 	assert.match(ask, /\( \) Don't restart/);
@@ -118,20 +109,13 @@ test('a failed restart says the old files are back, and they are, byte for byte'
 	// Fails while the new config is in place; succeeds once the old one is back.
 	const restart = loggingRestart(folder, `if grep -q goaway '${cfPath}'; then echo 'sendmail: cannot start' >&2; exit 1; fi\n`);
 	let verified = false;
-	const app = renderWizard(await readTarget(cfPath), {
-		answers: PRESET,
-		answersFrom: 'preset "web"',
-		effects: live({
-			findRestartPlan: async () => restart.plan,
-			async verifyServer() {
-				verified = true;
-				throw new Error('no live check after a failed restart');
-			},
-		}),
+	const app = await atRestartQuestion(t, cfPath, {
+		findRestartPlan: async () => restart.plan,
+		async verifyServer() {
+			verified = true;
+			throw new Error('no live check after a failed restart');
+		},
 	});
-	t.after(() => app.unmount());
-
-	await writeAndWait(app, 'Restart sendmail now');
 	assert.notDeepEqual(configFiles(folder), before);
 	await app.press(KEY.enter);
 	const failed = await app.waitFor('Continue');
@@ -152,14 +136,7 @@ test('a restart that fails again on the old files: they are back (no rollback of
 	const {folder, cfPath} = tempConfig(t);
 	const before = configFiles(folder);
 	const restart = loggingRestart(folder, 'echo \'sendmail: cannot start\' >&2; exit 1\n');
-	const app = renderWizard(await readTarget(cfPath), {
-		answers: PRESET,
-		answersFrom: 'preset "web"',
-		effects: live({findRestartPlan: async () => restart.plan}),
-	});
-	t.after(() => app.unmount());
-
-	await writeAndWait(app, 'Restart sendmail now');
+	const app = await atRestartQuestion(t, cfPath, {findRestartPlan: async () => restart.plan});
 	await app.press(KEY.enter);
 	const failed = (await app.waitFor('Continue')).replaceAll('\n', ' ');
 	assert.match(failed, /The old files are back, but restarting sendmail failed again/);
@@ -173,14 +150,7 @@ test('a restart that fails again on the old files: they are back (no rollback of
 test('Don\'t restart runs nothing and says how to restart by hand', async t => {
 	const {folder, cfPath} = tempConfig(t);
 	const restart = loggingRestart(folder);
-	const app = renderWizard(await readTarget(cfPath), {
-		answers: PRESET,
-		answersFrom: 'preset "web"',
-		effects: live({findRestartPlan: async () => restart.plan}),
-	});
-	t.after(() => app.unmount());
-
-	await writeAndWait(app, 'Restart sendmail now');
+	const app = await atRestartQuestion(t, cfPath, {findRestartPlan: async () => restart.plan});
 	await app.press(KEY.down, KEY.enter);
 	const screen = await app.waitFor('Continue');
 	assert.ok(screen.replaceAll('\n', ' ').includes(describeManualRestart(restart.plan)), screen);
@@ -192,14 +162,7 @@ test('Don\'t restart runs nothing and says how to restart by hand', async t => {
 test('Down and Enter in one burst at the restart question pick Don\'t restart', async t => {
 	const {folder, cfPath} = tempConfig(t);
 	const restart = loggingRestart(folder);
-	const app = renderWizard(await readTarget(cfPath), {
-		answers: PRESET,
-		answersFrom: 'preset "web"',
-		effects: live({findRestartPlan: async () => restart.plan}),
-	});
-	t.after(() => app.unmount());
-
-	await writeAndWait(app, 'Restart sendmail now');
+	const app = await atRestartQuestion(t, cfPath, {findRestartPlan: async () => restart.plan});
 	app.stdin.write(KEY.down + KEY.enter);
 	const screen = await app.waitFor('Continue');
 	assert.ok(screen.replaceAll('\n', ' ').includes(describeManualRestart(restart.plan)), screen);
@@ -214,18 +177,11 @@ test('a failed live check offers rollback; rolling back restores the files byte 
 		...passing,
 		{name: 'recipient limit', status: 'fail', expected: 'the 11th RCPT TO refused', reply: '250 2.1.5 <root@localhost>... Recipient ok'},
 	];
-	const app = renderWizard(await readTarget(cfPath), {
-		answers: PRESET,
-		answersFrom: 'preset "web"',
-		effects: live({
-			findRestartPlan: async () => restart.plan,
-			waitForListener: async () => true,
-			verifyServer: async () => ok({checks: failing, exchange: [], transcript: {banner: {code: 220, lines: []}, recipients: [], recipientsPlanned: 11}}),
-		}),
+	const app = await atRestartQuestion(t, cfPath, {
+		findRestartPlan: async () => restart.plan,
+		waitForListener: async () => true,
+		verifyServer: async () => ok({checks: failing, exchange: [], transcript: {banner: {code: 220, lines: []}, recipients: [], recipientsPlanned: 11}}),
 	});
-	t.after(() => app.unmount());
-
-	await writeAndWait(app, 'Restart sendmail now');
 	await app.press(KEY.enter);
 	const offer = await app.waitFor('Keep the new files');
 	assert.match(offer, /✗ recipient limit: 250 2\.1\.5 <root@localhost>\.\.\. Recipient ok/);
@@ -245,17 +201,10 @@ test('a failed live check offers rollback; rolling back restores the files byte 
 test('Keep the new files after a failed check leaves them written', async t => {
 	const {folder, cfPath} = tempConfig(t);
 	const restart = loggingRestart(folder);
-	const app = renderWizard(await readTarget(cfPath), {
-		answers: PRESET,
-		answersFrom: 'preset "web"',
-		effects: live({
-			findRestartPlan: async () => restart.plan,
-			waitForListener: async () => false,
-		}),
+	const app = await atRestartQuestion(t, cfPath, {
+		findRestartPlan: async () => restart.plan,
+		waitForListener: async () => false,
 	});
-	t.after(() => app.unmount());
-
-	await writeAndWait(app, 'Restart sendmail now');
 	await app.press(KEY.enter);
 	const offer = await app.waitFor('Keep the new files');
 	assert.match(offer, /✗ sendmail was restarted, but nothing listens on 127\.0\.0\.1:25; check its log\./);
@@ -269,14 +218,7 @@ test('Keep the new files after a failed check leaves them written', async t => {
 test('Esc and q at the restart question restart nothing and write nothing more', async t => {
 	const {folder, cfPath} = tempConfig(t);
 	const restart = loggingRestart(folder);
-	const app = renderWizard(await readTarget(cfPath), {
-		answers: PRESET,
-		answersFrom: 'preset "web"',
-		effects: live({findRestartPlan: async () => restart.plan}),
-	});
-	t.after(() => app.unmount());
-
-	await writeAndWait(app, 'Restart sendmail now');
+	const app = await atRestartQuestion(t, cfPath, {findRestartPlan: async () => restart.plan});
 	const written = everyFile(folder);
 	await app.press(KEY.escape);
 	assert.match(app.frame(), /of 8  Apply/);
@@ -297,7 +239,6 @@ test('no restart is offered in demo mode, for a file the daemon does not read, o
 		const {folder, cfPath} = tempConfig(t);
 		const restart = loggingRestart(folder);
 		let asked = 0;
-		// eslint-disable-next-line no-await-in-loop
 		const target = await readTarget(cfPath);
 		const app = renderWizard({...target, demo: each.demo ?? false}, {
 			answers: PRESET,
@@ -311,7 +252,6 @@ test('no restart is offered in demo mode, for a file the daemon does not read, o
 				},
 			}),
 		});
-		// eslint-disable-next-line no-await-in-loop
 		const screen = await writeAndWait(app, 'Continue');
 		assert.match(screen.replaceAll('\n', ' '), each.says, each.name);
 		assert.doesNotMatch(screen, /Restart sendmail now/, each.name);
@@ -323,56 +263,12 @@ test('no restart is offered in demo mode, for a file the daemon does not read, o
 
 // --- A real daemon, restarted through a stand-in init script -------------------------------
 
-async function portIsFree(port: number): Promise<boolean> {
-	return new Promise(resolve => {
-		const server = net.createServer();
-		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-	});
-}
-
-async function freePort(): Promise<number> {
-	for (let attempt = 0; attempt < 50; attempt++) {
-		const port = 20_000 + Math.floor(Math.random() * 40_000);
-		// eslint-disable-next-line no-await-in-loop
-		if (await portIsFree(port)) {
-			return port;
-		}
-	}
-
-	throw new Error('found no free port in 20000-60000 after 50 tries');
-}
-
-// Stops the daemon named in the PidFile (a zombie counts as stopped: nothing reaps it here) and starts one on the config.
-function initScript(folder: string, cfPath: string, pidFile: string): string {
-	return script(folder, 'sendmail-init', `running() { [ -d "/proc/$1" ] && [ "$(sed 's/^.*) //' "/proc/$1/stat" | cut -c1)" != Z ]; }
-if [ -s '${pidFile}' ]; then
-	old=$(head -n 1 '${pidFile}'); echo "Stopping sendmail: $old"; kill "$old"
-	while running "$old"; do sleep 0.1; done; rm -f '${pidFile}'
-fi
-echo "Starting sendmail"
-unshare --uts sh -c 'hostname mail.test.example; exec /usr/sbin/sendmail -C "$0" -bd -q15m' '${cfPath}' </dev/null >/dev/null 2>&1 || exit 1
-i=0; while [ ! -s '${pidFile}' ]; do i=$((i + 1)); [ $i -gt 100 ] && exit 1; sleep 0.1; done
-`);
-}
-
 test('a real sendmail, restarted from the wizard on the new config, passes every live check', skipUnlessSendmail(), async t => {
-	const {folder, cfPath, helpPath} = tempConfig(t);
-	const pidFile = path.join(folder, 'sendmail.pid');
-	const port = await freePort();
-	writeFileSync(cfPath, daemonCf(readFileSync(cfPath, 'latin1'), folder, port, helpPath), 'latin1');
-	mkdirSync(path.join(folder, 'mqueue'), {mode: 0o700});
-	const init = initScript(folder, cfPath, pidFile);
+	const {cfPath, helpPath} = tempConfig(t);
+	const daemon = await startWithInitScript(cfPath, {helpFile: helpPath});
 	// Stopped in finally, before the temp folder with its PidFile goes away.
 	try {
-		assert.equal(spawnSync(init, {env}).status, 0, 'the stand-in starts the daemon on the current config');
-		const app = renderWizard(await readTarget(cfPath), {
-			answers: PRESET,
-			answersFrom: 'preset "web"',
-			effects: live({findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: init, args: ['restart']})}),
-		});
-		t.after(() => app.unmount());
-		await writeAndWait(app, 'Restart sendmail now');
+		const app = await atRestartQuestion(t, cfPath, {findRestartPlan: async () => daemon.restart});
 		await app.press(KEY.enter);
 		const done = await app.waitFor(/passed every check|Roll back|Continue/, 120_000);
 		assert.match(done, /Stopping sendmail: \d+\n +Starting sendmail/);
@@ -383,8 +279,8 @@ test('a real sendmail, restarted from the wizard on the new config, passes every
 		assert.match(done, /✓ VRFY: 252 2\.5\.2/);
 		assert.match(done, /✓ EXPN: 502 5\.7\.0/);
 		assert.doesNotMatch(done, /✗/);
-		assert.match(done, new RegExp(`✓ The live server on 127\\.0\\.0\\.1:${port} passed every check\\.`));
+		assert.match(done, new RegExp(`✓ The live server on 127\\.0\\.0\\.1:${daemon.port} passed every check\\.`));
 	} finally {
-		spawnSync('sh', ['-c', `[ -s '${pidFile}' ] && kill "$(head -n 1 '${pidFile}')"`]);
+		await daemon.stop();
 	}
 });

@@ -13,9 +13,7 @@ async function goTo(app: App, step: string): Promise<string> {
 	const steps = ['Welcome', 'Greeting', 'Size', 'Recipients', 'Privacy'];
 	await app.waitFor('of 8  Welcome');
 	for (const name of steps.slice(1, steps.indexOf(step) + 1)) {
-		// eslint-disable-next-line no-await-in-loop
 		await app.press(KEY.enter);
-		// eslint-disable-next-line no-await-in-loop
 		await app.waitFor(`of 8  ${name}`);
 	}
 

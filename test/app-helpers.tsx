@@ -6,6 +6,7 @@ import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {App, type WizardEffects, type WizardResult, type WizardSetup} from '../source/app.js';
 import type {Answers} from '../source/core/answers.js';
+import {GENERIC_GREETING} from '../source/core/greeting.js';
 import {applyPlan} from '../source/system/apply.js';
 import {makePlan} from '../source/system/make-plan.js';
 import {findMcFor} from '../source/system/mc-rebuild.js';
@@ -26,6 +27,15 @@ export const KEY = {
 	backspace: '\u007F',
 	pageDown: '\u001B[6~',
 } as const;
+
+/** The answers the wizard tests replay, as a saved preset "web" would hold them. */
+export const PRESET: Answers = {
+	greeting: GENERIC_GREETING,
+	maxMessageSize: 500_000,
+	maxRecipientsPerMessage: 10,
+	privacyOptions: ['goaway', 'restrictmailq', 'restrictqrun'],
+	hideHelpVersion: true,
+};
 
 /** A fixed clock, so the $b in previews is the same on every run. */
 export const NOW = new Date('2025-03-04T05:06:07Z');
@@ -108,7 +118,6 @@ export function renderWizard(target: Target, options: {answers?: Answers; answer
 			for (const key of keys) {
 				instance.stdin.write(key);
 				// Let Ink parse the key and React commit the new screen.
-				// eslint-disable-next-line no-await-in-loop
 				await pause(15);
 			}
 		},
@@ -118,7 +127,6 @@ export function renderWizard(target: Target, options: {answers?: Answers; answer
 				const shown = frame();
 				if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) {
 					// Ink attaches a step's key handler in an effect after the screen is drawn.
-					// eslint-disable-next-line no-await-in-loop
 					await pause(20);
 					return shown;
 				}
@@ -127,9 +135,22 @@ export function renderWizard(target: Target, options: {answers?: Answers; answer
 					throw new Error(`the screen never showed ${String(text)}; it shows:\n${shown}`);
 				}
 
-				// eslint-disable-next-line no-await-in-loop
 				await pause(10);
 			}
 		},
 	});
+}
+
+type RenderOptions = Parameters<typeof renderWizard>[1];
+
+/** The wizard on the config at cfPath, unmounted when the test ends. */
+export async function openWizard(t: {after(fn: () => void): void}, cfPath: string, options?: RenderOptions): Promise<Rendered> {
+	const app = renderWizard(await readTarget(cfPath), options);
+	t.after(() => app.unmount());
+	return app;
+}
+
+/** Enter, times over, one key at a time. */
+export async function pressEnter(app: Rendered, times: number): Promise<void> {
+	await app.press(...Array.from({length: times}, () => KEY.enter));
 }

@@ -12,7 +12,7 @@ import {fail, ok} from '../source/core/result.js';
 import {optionValue, parseCf} from '../source/core/sendmail-cf.js';
 import type {Preset} from '../source/presets.js';
 import {findMcFor} from '../source/system/mc-rebuild.js';
-import {KEY, NOW, checkEnv, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
+import {KEY, NOW, checkEnv, pressEnter, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
 import {skipUnlessSendmail} from './helpers/sendmail.js';
 
 const haveDebian = existsSync('/etc/mail/sendmail.mc') && existsSync('/etc/mail/sendmail.cf');
@@ -44,10 +44,7 @@ const snapshot = (files: string[]) => files.map(file => readFileSync(file));
 
 /** Welcome → Review by Enter (the Welcome choice as it stands); resolves on the worked-out plan. */
 async function toReview(app: Rendered): Promise<string> {
-	for (let index = 0; index < 5; index++) {
-		// eslint-disable-next-line no-await-in-loop
-		await app.press(KEY.enter);
-	}
+	await pressEnter(app, 5);
 
 	return app.waitFor('Write changes');
 }
@@ -66,7 +63,6 @@ async function everyReviewRow(app: Rendered): Promise<string> {
 			return pages.join('\n');
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await app.press(KEY.pageDown);
 	}
 }
@@ -197,7 +193,6 @@ test('with presets too, Welcome still fits 24 rows: the pointer moves from the p
 	assert.match(welcome, /› \(•\) The current settings\n {2}\( \) Preset "article"\n {2}\( \) Preset "web"\n/);
 	assert.ok(welcome.includes(`  (•) ${MC_CHOICE}`), welcome);
 	for (const key of [KEY.down, KEY.down, KEY.down, KEY.down]) {
-		// eslint-disable-next-line no-await-in-loop
 		await app.press(key);
 	}
 

@@ -10,7 +10,7 @@ import type {Answers} from '../source/core/answers.js';
 import {GENERIC_GREETING} from '../source/core/greeting.js';
 import {ok, type Result} from '../source/core/result.js';
 import {openPresetStore, type PresetStore} from '../source/presets.js';
-import {KEY, NOW, readTarget, renderWizard, tempConfig} from './app-helpers.js';
+import {KEY, NOW, openWizard, pressEnter, type Rendered, tempConfig} from './app-helpers.js';
 
 const WEB: Answers = {
 	greeting: GENERIC_GREETING,
@@ -46,18 +46,15 @@ function tempStore(t: {after(fn: () => void): void}, presets: Record<string, Ans
 	return {folder, store, reopen: open, file: () => (existsSync(configFile) ? readFileSync(configFile, 'utf8') : undefined)};
 }
 
-async function enter(app: ReturnType<typeof renderWizard>, times: number): Promise<void> {
-	for (let index = 0; index < times; index++) {
-		// eslint-disable-next-line no-await-in-loop
-		await app.press(KEY.enter);
-	}
+/** The wizard's options for a preset store that opens at once. */
+function withStore(store: PresetStore) {
+	return {effects: {loadPresets: async () => ok(store)}};
 }
 
 test('Welcome offers the saved presets; one chosen pre-fills every step and Enter replays it to Review', async t => {
 	const {cfPath} = tempConfig(t);
 	const {store} = tempStore(t, {'web': WEB, 'a-other': OTHER});
-	const app = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => ok(store)}});
-	t.after(() => app.unmount());
+	const app = await openWizard(t, cfPath, withStore(store));
 
 	// 24 rows leave room for two of the three starts here; the list scrolls.
 	const welcome = await app.waitFor('Start from');
@@ -84,7 +81,6 @@ test('Welcome offers the saved presets; one chosen pre-fills every step and Ente
 	// The diff scrolls: read every page of it.
 	let review = (await app.waitFor('Write changes')).replaceAll('\n', '');
 	for (let page = 0; page < 4; page++) {
-		// eslint-disable-next-line no-await-in-loop
 		await app.press(KEY.pageDown);
 		review += app.frame().replaceAll('\n', '');
 	}
@@ -96,9 +92,7 @@ test('Welcome offers the saved presets; one chosen pre-fills every step and Ente
 
 	// Back at Welcome, it says where the answers come from.
 	for (const step of ['Privacy', 'Recipients', 'Size', 'Greeting', 'Welcome']) {
-		// eslint-disable-next-line no-await-in-loop
 		await app.press(KEY.escape);
-		// eslint-disable-next-line no-await-in-loop
 		await app.waitFor(`of 8  ${step}`);
 	}
 
@@ -108,13 +102,11 @@ test('Welcome offers the saved presets; one chosen pre-fills every step and Ente
 test('no presets, or answers given with --preset/--answers: Welcome offers no choice', async t => {
 	const {cfPath} = tempConfig(t);
 	const empty = tempStore(t);
-	const none = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => ok(empty.store)}});
-	t.after(() => none.unmount());
+	const none = await openWizard(t, cfPath, withStore(empty.store));
 	assert.doesNotMatch(await none.waitFor('press enter to keep them'), /Start from/);
 
 	const {store} = tempStore(t, {web: WEB});
-	const given = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {loadPresets: async () => ok(store)}});
-	t.after(() => given.unmount());
+	const given = await openWizard(t, cfPath, {answers: OTHER, answersFrom: 'answers.json', ...withStore(store)});
 	const screen = await given.waitFor('pre-filled from answers.json');
 	assert.doesNotMatch(screen, /Preset "web"/);
 });
@@ -125,8 +117,7 @@ test('q and Esc at Welcome with presets offered write nothing', async t => {
 	const filesBefore = readdirSync(folder);
 	const presets = tempStore(t, {web: WEB});
 	const storeBefore = presets.file();
-	const app = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => ok(presets.store)}});
-	t.after(() => app.unmount());
+	const app = await openWizard(t, cfPath, withStore(presets.store));
 	await app.waitFor('Start from');
 	await app.press(KEY.down, KEY.escape);
 	assert.match(app.frame(), /of 8  Welcome/);
@@ -138,9 +129,9 @@ test('q and Esc at Welcome with presets offered write nothing', async t => {
 });
 
 /** Replays the answers to Done (nothing to restart in a temp folder). */
-async function toDone(app: ReturnType<typeof renderWizard>): Promise<string> {
+async function toDone(app: Rendered): Promise<string> {
 	await app.waitFor('pre-filled from');
-	await enter(app, 5);
+	await pressEnter(app, 5);
 	await app.waitFor('Write changes');
 	await app.press(KEY.enter);
 	await app.waitFor('Continue');
@@ -148,14 +139,18 @@ async function toDone(app: ReturnType<typeof renderWizard>): Promise<string> {
 	return app.waitFor('Save these answers as a preset');
 }
 
-test('Done saves the answers as a new preset; a bad name is refused with the reason', async t => {
-	const {cfPath} = tempConfig(t);
-	const presets = tempStore(t, {web: WEB});
-	const app = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {loadPresets: async () => ok(presets.store)}});
-	t.after(() => app.unmount());
+/** Replays the answers to Done, then picks saving them as a preset. */
+async function toPresetName(app: Rendered): Promise<void> {
 	await toDone(app);
 	await app.press(KEY.down, KEY.enter);
 	await app.waitFor('Name for the preset');
+}
+
+test('Done saves the answers as a new preset; a bad name is refused with the reason', async t => {
+	const {cfPath} = tempConfig(t);
+	const presets = tempStore(t, {web: WEB});
+	const app = await openWizard(t, cfPath, {answers: OTHER, answersFrom: 'answers.json', ...withStore(presets.store)});
+	await toPresetName(app);
 	await app.press(...'-bad');
 	await app.press(KEY.enter);
 	const refused = await app.waitFor('is not a usable preset name');
@@ -178,11 +173,8 @@ test('Done saves the answers as a new preset; a bad name is refused with the rea
 test('Done asks before replacing a preset: n keeps the old one, y replaces it', async t => {
 	const {cfPath} = tempConfig(t);
 	const presets = tempStore(t, {web: WEB});
-	const app = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {loadPresets: async () => ok(presets.store)}});
-	t.after(() => app.unmount());
-	await toDone(app);
-	await app.press(KEY.down, KEY.enter);
-	await app.waitFor('Name for the preset');
+	const app = await openWizard(t, cfPath, {answers: OTHER, answersFrom: 'answers.json', ...withStore(presets.store)});
+	await toPresetName(app);
 	await app.press(...'web', KEY.enter);
 	assert.match(await app.waitFor('Replace it?'), /A preset named "web" exists\. Replace it\? \(y\/n\)/);
 	await app.press('n');
@@ -205,8 +197,7 @@ test('Esc and q at Done save nothing', async t => {
 	const {cfPath} = tempConfig(t);
 	const presets = tempStore(t, {web: WEB});
 	const storeBefore = presets.file();
-	const app = renderWizard(await readTarget(cfPath), {answers: OTHER, answersFrom: 'answers.json', effects: {loadPresets: async () => ok(presets.store)}});
-	t.after(() => app.unmount());
+	const app = await openWizard(t, cfPath, {answers: OTHER, answersFrom: 'answers.json', ...withStore(presets.store)});
 	await toDone(app);
 	const written = readFileSync(cfPath);
 	await app.press(KEY.down, KEY.enter);
@@ -231,15 +222,14 @@ test('Esc and q at Done save nothing', async t => {
 test('an arrow and Enter that arrive in one burst act on the moved highlight', async t => {
 	const {cfPath} = tempConfig(t);
 	const presets = tempStore(t, {web: WEB});
-	const app = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => ok(presets.store)}});
-	t.after(() => app.unmount());
+	const app = await openWizard(t, cfPath, withStore(presets.store));
 	await app.waitFor('Start from');
 	app.stdin.write(KEY.down + KEY.enter);
 	await app.waitFor('of 8  Greeting');
 	await app.press(KEY.escape);
 	assert.match(await app.waitFor('of 8  Welcome'), /pre-filled from preset "web"/);
 	await app.press(KEY.enter);
-	await enter(app, 4);
+	await pressEnter(app, 4);
 	await app.waitFor('Write changes');
 	await app.press(KEY.enter);
 	await app.waitFor('Continue');
@@ -253,10 +243,9 @@ test('presets arrive after the first screen without moving the highlight; a dama
 	const {cfPath} = tempConfig(t);
 	const {store} = tempStore(t, {web: WEB});
 	let arrive: (value: Result<PresetStore>) => void = () => {};
-	const app = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => new Promise(resolve => {
+	const app = await openWizard(t, cfPath, {effects: {loadPresets: async () => new Promise(resolve => {
 		arrive = resolve;
 	})}});
-	t.after(() => app.unmount());
 	// The first screen does not wait for the store.
 	assert.match(await app.waitFor('of 8  Welcome'), /press enter to keep them/);
 	arrive(ok(store));
@@ -267,8 +256,7 @@ test('presets arrive after the first screen without moving the highlight; a dama
 		rmSync(folder, {recursive: true, force: true});
 	});
 	writeFileSync(path.join(folder, 'config.json'), '{"presets": [');
-	const damaged = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => openPresetStore({cwd: folder})}});
-	t.after(() => damaged.unmount());
+	const damaged = await openWizard(t, cfPath, {effects: {loadPresets: async () => openPresetStore({cwd: folder})}});
 	const screen = (await damaged.waitFor('! ')).replaceAll('\n', ' ');
 	assert.match(screen, /! the presets file \S+config\.json .*nothing was changed\)/);
 	assert.doesNotMatch(screen, /Start from/);

@@ -2,18 +2,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import type {Answers} from '../source/core/answers.js';
-import {GENERIC_GREETING} from '../source/core/greeting.js';
 import {runHarden} from '../source/commands/harden.js';
-import {KEY, NOW, checkEnv, readTarget, renderWizard, tempConfig} from './app-helpers.js';
-
-const PRESET: Answers = {
-	greeting: GENERIC_GREETING,
-	maxMessageSize: 500_000,
-	maxRecipientsPerMessage: 10,
-	privacyOptions: ['goaway', 'restrictmailq', 'restrictqrun'],
-	hideHelpVersion: true,
-};
+import {KEY, NOW, PRESET, checkEnv, openWizard, pressEnter, tempConfig} from './app-helpers.js';
 
 function snapshot(folder: string): Record<string, string> {
 	return Object.fromEntries(readdirSync(folder).sort().map(name => [name, readFileSync(path.join(folder, name), 'latin1')]));
@@ -23,14 +13,11 @@ test('replaying a preset is Enter on every step, and Write gives exactly the byt
 	const {folder, cfPath, helpPath} = tempConfig(t);
 	const originalCf = readFileSync(cfPath);
 	const originalHelp = readFileSync(helpPath);
-	const app = renderWizard(await readTarget(cfPath), {answers: PRESET, answersFrom: 'preset "web"'});
-	t.after(() => app.unmount());
+	const app = await openWizard(t, cfPath, {answers: PRESET, answersFrom: 'preset "web"'});
 
 	await app.waitFor('pre-filled from preset "web"');
 	for (const step of ['Greeting', 'Size', 'Recipients', 'Privacy', 'Review']) {
-		// eslint-disable-next-line no-await-in-loop
 		await app.press(KEY.enter);
-		// eslint-disable-next-line no-await-in-loop
 		await app.waitFor(`of 8  ${step}`);
 	}
 
@@ -68,12 +55,8 @@ for (const [name, key] of [['q', 'q'], ['Ctrl+C', KEY.ctrlC]] as const) {
 	test(`${name} before Write leaves every file untouched`, async t => {
 		const {folder, cfPath} = tempConfig(t);
 		const before = snapshot(folder);
-		const app = renderWizard(await readTarget(cfPath), {answers: PRESET});
-		t.after(() => app.unmount());
-		for (let index = 0; index < 5; index++) {
-			// eslint-disable-next-line no-await-in-loop
-			await app.press(KEY.enter);
-		}
+		const app = await openWizard(t, cfPath, {answers: PRESET});
+		await pressEnter(app, 5);
 
 		await app.waitFor('of 8  Review');
 		await app.press(key);
@@ -85,8 +68,7 @@ for (const [name, key] of [['q', 'q'], ['Ctrl+C', KEY.ctrlC]] as const) {
 test('Ctrl+C while typing a custom value quits too, writing nothing; q there is a letter', async t => {
 	const {folder, cfPath} = tempConfig(t);
 	const before = snapshot(folder);
-	const app = renderWizard(await readTarget(cfPath));
-	t.after(() => app.unmount());
+	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter);
 	await app.waitFor('of 8  Greeting');
 	await app.press(KEY.down, KEY.down, KEY.down); // keep -> custom
@@ -100,8 +82,7 @@ test('Ctrl+C while typing a custom value quits too, writing nothing; q there is 
 
 test('Esc goes back one step with the answers kept', async t => {
 	const {cfPath} = tempConfig(t);
-	const app = renderWizard(await readTarget(cfPath));
-	t.after(() => app.unmount());
+	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter, KEY.enter);
 	await app.waitFor('of 8  Size');
 	await app.press(KEY.up, KEY.up, KEY.up, KEY.up); // Keep -> 25 MB
@@ -116,10 +97,7 @@ test('Esc goes back one step with the answers kept', async t => {
 	await app.press(KEY.escape);
 	await app.waitFor('of 8  Welcome');
 	// The size chosen before still reaches Review.
-	for (let index = 0; index < 5; index++) {
-		// eslint-disable-next-line no-await-in-loop
-		await app.press(KEY.enter);
-	}
+	await pressEnter(app, 5);
 
 	await app.waitFor('of 8  Review');
 	assert.match(await app.waitFor('MaxMessageSize='), /\+ *\d+ O MaxMessageSize=25000000/);
@@ -127,8 +105,7 @@ test('Esc goes back one step with the answers kept', async t => {
 
 test('the greeting preview follows the highlight before Enter', async t => {
 	const {cfPath} = tempConfig(t);
-	const app = renderWizard(await readTarget(cfPath));
-	t.after(() => app.unmount());
+	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter);
 	// sendmail-facts.md: "$j Sendmail $v/$Z; $b" shows the version after ESMTP.
 	const keep = await app.waitFor('of 8  Greeting');
@@ -143,8 +120,7 @@ test('the greeting preview follows the highlight before Enter', async t => {
 
 test('a custom greeting is validated as typed, with the reason; Enter is refused until it is fixed', async t => {
 	const {cfPath} = tempConfig(t);
-	const app = renderWizard(await readTarget(cfPath));
-	t.after(() => app.unmount());
+	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter);
 	await app.waitFor('of 8  Greeting');
 	await app.press(KEY.down, KEY.down, KEY.down, '\u0015'); // to Custom, Ctrl+U clears the field
@@ -161,8 +137,7 @@ test('a custom greeting is validated as typed, with the reason; Enter is refused
 
 test('a custom size accepts 20MB and explains a bad one', async t => {
 	const {cfPath} = tempConfig(t);
-	const app = renderWizard(await readTarget(cfPath));
-	t.after(() => app.unmount());
+	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter, KEY.enter);
 	await app.waitFor('of 8  Size');
 	await app.press(KEY.up, KEY.up); // Keep -> No limit -> Custom
@@ -183,8 +158,7 @@ test('a custom size accepts 20MB and explains a bad one', async t => {
 
 test('Recipients: a limit under 100 says that none is lost; custom counts are checked', async t => {
 	const {cfPath} = tempConfig(t);
-	const app = renderWizard(await readTarget(cfPath));
-	t.after(() => app.unmount());
+	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter, KEY.enter, KEY.enter);
 	await app.waitFor('of 8  Recipients');
 	await app.press(KEY.down); // Keep -> 10 (wraps)
@@ -201,8 +175,7 @@ test('Recipients: a limit under 100 says that none is lost; custom counts are ch
 
 test('Privacy: space toggles, goaway marks what it implies, and the help follows the highlight', async t => {
 	const {cfPath} = tempConfig(t);
-	const app = renderWizard(await readTarget(cfPath));
-	t.after(() => app.unmount());
+	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
 	const first = await app.waitFor('of 8  Privacy');
 	assert.match(first, /public: No restrictions/);
@@ -222,12 +195,8 @@ test('Privacy: space toggles, goaway marks what it implies, and the help follows
 
 test('Review shows numbered diff lines and the final greeting; nothing to change offers Finish', async t => {
 	const {cfPath} = tempConfig(t);
-	const app = renderWizard(await readTarget(cfPath));
-	t.after(() => app.unmount());
-	for (let index = 0; index < 5; index++) {
-		// eslint-disable-next-line no-await-in-loop
-		await app.press(KEY.enter);
-	}
+	const app = await openWizard(t, cfPath);
+	await pressEnter(app, 5);
 
 	await app.waitFor('of 8  Review');
 	const review = await app.waitFor('Nothing to change');
@@ -240,15 +209,11 @@ test('Review shows numbered diff lines and the final greeting; nothing to change
 test('a write sendmail refuses shows why, writes nothing, and Back returns to Review', async t => {
 	const {folder, cfPath} = tempConfig(t);
 	const before = snapshot(folder);
-	const app = renderWizard(await readTarget(cfPath), {
+	const app = await openWizard(t, cfPath, {
 		answers: {maxMessageSize: 1000},
 		effects: {applyPlan: async () => ({ok: false, stage: 'validate', error: 'sendmail rejects the new config: line 2: bad; nothing was written'})},
 	});
-	t.after(() => app.unmount());
-	for (let index = 0; index < 5; index++) {
-		// eslint-disable-next-line no-await-in-loop
-		await app.press(KEY.enter);
-	}
+	await pressEnter(app, 5);
 
 	// Review offers no choice until the plan is worked out.
 	await app.waitFor('Write changes');

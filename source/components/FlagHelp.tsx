@@ -51,7 +51,6 @@ export function FlagHelp({flag, width, height, impliedByGoaway}: Props) {
 	return (
 		<Box flexDirection="column" width={width}>
 			{lines.map((line, index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={index} wrap="truncate-end" bold={line.kind === 'title'} color={line.kind === 'server' ? theme.good : line.kind === 'note' ? theme.warn : undefined}>
 					{line.text}
 				</Text>

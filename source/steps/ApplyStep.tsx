@@ -168,7 +168,6 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 
 			setPhase({kind: 'ask-restart', plan: found});
 		})();
-	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);
 
 	const restartAndVerify = async (found: RestartPlan, backup: BackupSet) => {
@@ -372,7 +371,6 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 					return text === '' ? null : (
 						<Box key={key} flexDirection="column" paddingLeft={2}>
 							{text.split('\n').map((line, lineIndex) => (
-								// eslint-disable-next-line react/no-array-index-key
 								<Text key={lineIndex} wrap="truncate-end" dimColor>{line}</Text>
 							))}
 						</Box>

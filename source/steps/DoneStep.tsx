@@ -131,7 +131,6 @@ export function DoneStep({cfPath, mcPath, summary, answers, presets, onFinish}: 
 				</Box>
 			)}
 			{summary.events.map((event, index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={index} wrap="wrap">{event}</Text>
 			))}
 			<Box marginTop={1} flexDirection="column">

@@ -93,12 +93,18 @@ const answers = {
 	hideHelpVersion: true,
 };
 
+/** A temp config with the answers above in answers.json beside it. */
+function tempConfigWithAnswers(t: {after(fn: () => void): void}) {
+	const config = tempConfig(t);
+	const answersFile = path.join(config.folder, 'answers.json');
+	writeFileSync(answersFile, JSON.stringify(answers));
+	return {...config, answersFile};
+}
+
 test('tmux 80x24: an --answers file replays by pressing Enter, and the file is what --yes writes', {skip: tmuxInstalled ? undefined : 'tmux is not installed'}, async t => {
-	const {folder, cfPath, helpPath} = tempConfig(t);
+	const {folder, cfPath, helpPath, answersFile} = tempConfigWithAnswers(t);
 	const originalCf = readFileSync(cfPath);
 	const originalHelp = readFileSync(helpPath);
-	const answersFile = path.join(folder, 'answers.json');
-	writeFileSync(answersFile, JSON.stringify(answers));
 	const tmux = startTmux(t, folder, ['--config', cfPath, '--answers', answersFile]);
 
 	const welcome = await tmux.waitFor('Step 1 of 8');
@@ -134,9 +140,7 @@ test('tmux 80x24: an --answers file replays by pressing Enter, and the file is w
 });
 
 test('tmux 80x24: quitting midway changes nothing', {skip: tmuxInstalled ? undefined : 'tmux is not installed'}, async t => {
-	const {folder, cfPath} = tempConfig(t);
-	const answersFile = path.join(folder, 'answers.json');
-	writeFileSync(answersFile, JSON.stringify(answers));
+	const {folder, cfPath, answersFile} = tempConfigWithAnswers(t);
 	const before = snapshot(folder);
 	const tmux = startTmux(t, folder, ['--config', cfPath, '--answers', answersFile]);
 	await tmux.waitFor('Step 1 of 8');

@@ -100,7 +100,8 @@ export type SendmailDaemon = {
 // Daemons still running, so a crashed test never leaves one behind.
 const runningDaemons = new Set<ChildProcess>();
 
-function readPid(pidFile: string): number | undefined {
+/** The process id on the first line of a PidFile, or undefined when there is none. */
+export function readPid(pidFile: string): number | undefined {
 	try {
 		const pid = Number.parseInt(readFileSync(pidFile, 'latin1').split('\n')[0] ?? '', 10);
 		return Number.isInteger(pid) && pid > 1 ? pid : undefined;
@@ -121,7 +122,9 @@ const sleep = async (ms: number) => new Promise(resolve => {
 
 /** The config rewritten per sendmail-facts.md's "Test daemon recipe", with its files in `dir`. */
 export function daemonCf(cfText: string, dir: string, port: number, helpFile?: string): string {
-	const ownOptions = ['DaemonPortOptions', 'PidFile', 'QueueDirectory', 'StatusFile', 'ServiceSwitchFile'];
+	// Commented out: each gets its own line below, except Debian's ControlSocketName, which parallel
+	// daemons would share; a test daemon has no control socket.
+	const ownOptions = ['DaemonPortOptions', 'PidFile', 'QueueDirectory', 'StatusFile', 'ServiceSwitchFile', 'ControlSocketName'];
 	if (helpFile !== undefined) {
 		ownOptions.push('HelpFile');
 	}
@@ -160,7 +163,8 @@ async function portIsFree(port: number): Promise<boolean> {
 	});
 }
 
-async function freePort(): Promise<number> {
+/** A port in 20000-60000 that nothing listens on now (sendmail may still find it taken later). */
+export async function freePort(): Promise<number> {
 	for (let attempt = 0; attempt < 50; attempt++) {
 		const port = 20_000 + Math.floor(Math.random() * 40_000);
 		if (await portIsFree(port)) {
@@ -172,7 +176,7 @@ async function freePort(): Promise<number> {
 }
 
 /** The first reply line on port, or undefined when nothing answers within a second. */
-async function readBanner(port: number): Promise<string | undefined> {
+export async function readBanner(port: number): Promise<string | undefined> {
 	return new Promise(resolve => {
 		let text = '';
 		const socket = net.connect({host: '127.0.0.1', port});

@@ -1,12 +1,10 @@
 import test, {after, describe} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {chmod, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {setTimeout as sleep} from 'node:timers/promises';
 import {
 	describeManualRestart,
 	detectRestart,
@@ -16,6 +14,8 @@ import {
 	sendmailRunning,
 	type RestartPlan,
 } from '../../source/system/service.js';
+import {processEnds, startWithInitScript} from '../helpers/init-script.js';
+import {readPid, skipUnlessSendmail, smtpTalk} from '../helpers/sendmail.js';
 
 const temporaryFolders: string[] = [];
 after(async () => {
@@ -247,26 +247,6 @@ describe('runRestart', () => {
 	});
 });
 
-/** Whether the process is gone (or a zombie nobody reaps), within a few seconds. */
-async function processEnds(pid: number): Promise<boolean> {
-	for (let attempt = 0; attempt < 50; attempt++) {
-		let state: string;
-		try {
-			state = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /s, '').charAt(0);
-		} catch {
-			return true;
-		}
-
-		if (state === 'Z') {
-			return true;
-		}
-
-		await sleep(100);
-	}
-
-	return false;
-}
-
 describe('sendmailRunning', () => {
 	test('no PidFile, an empty one, a dead process, a live one', async () => {
 		const root = await temporaryFolder();
@@ -288,173 +268,27 @@ describe('sendmailRunning', () => {
 });
 
 // A real daemon restarted through an init-script stand-in (sendmail-facts.md, "Test daemon recipe").
-const haveSendmail = existsSync('/usr/sbin/sendmail');
-describe('runRestart with a real sendmail daemon', {skip: !haveSendmail && process.env['CI'] !== 'true' ? '/usr/sbin/sendmail is not installed' : false}, () => {
-	test('the init script restarts it: a new PID, and the port answers 220 again', async () => {
-		const folder = await temporaryFolder();
-		const pidFile = path.join(folder, 'sendmail.pid');
-		const cfFile = path.join(folder, 'test.cf');
-		const initScript = path.join(folder, 'etc/init.d/sendmail');
-		let port = 0;
-
+describe('runRestart with a real sendmail daemon', () => {
+	test('the init script restarts it: a new PID, and the port answers 220 again', skipUnlessSendmail(), async () => {
+		const cfFile = path.join(await temporaryFolder(), 'test.cf');
+		await writeFile(cfFile, await readFile('/etc/mail/sendmail.cf'));
+		const daemon = await startWithInitScript(cfFile);
+		const greeting = async () => (await smtpTalk(daemon.port, ['QUIT']))[0] ?? '';
 		try {
-			port = await startDaemon(cfFile, pidFile);
-			const firstPid = await readPid(pidFile);
-			assert.match(await greeting(port), /^220 mail\.test\.example ESMTP /);
+			const firstPid = readPid(daemon.pidFile);
+			assert.match(await greeting(), /^220 mail\.test\.example ESMTP /);
 
-			await writeScript(initScript, initScriptText(cfFile, pidFile));
 			const chunks: string[] = [];
-			const result = await runRestart(
-				{label: '/etc/init.d/sendmail restart', command: initScript, args: ['restart']},
-				{timeoutMs: 30_000, onOutput: chunk => chunks.push(chunk)},
-			);
+			const result = await runRestart(daemon.restart, {timeoutMs: 30_000, onOutput: chunk => chunks.push(chunk)});
 			assert.deepEqual(result, {ok: true, output: `Stopping sendmail: ${firstPid}\nStarting sendmail\n`});
 			assert.equal(chunks.join(''), result.output);
 
-			const secondPid = await readPid(pidFile);
+			const secondPid = readPid(daemon.pidFile);
 			assert.notEqual(secondPid, firstPid);
-			assert.deepEqual(await sendmailRunning(pidFile), {running: true, pid: secondPid});
-			assert.match(await greeting(port), /^220 mail\.test\.example ESMTP /);
+			assert.deepEqual(await sendmailRunning(daemon.pidFile), {running: true, pid: secondPid});
+			assert.match(await greeting(), /^220 mail\.test\.example ESMTP /);
 		} finally {
-			await stopDaemon(pidFile);
+			await daemon.stop();
 		}
 	});
 });
-
-function testCf(cf: string, port: number, pidFile: string): string {
-	const lines = cf.split('\n').map(line =>
-		// Debian's own daemon ports, PID file and control socket would clash with a real daemon or another test.
-		/^O (DaemonPortOptions|PidFile|ControlSocketName)=/.test(line) ? `#${line}` : line);
-	lines.push(
-		`O DaemonPortOptions=Name=MTA-test,Port=${port},Addr=127.0.0.1`,
-		`O PidFile=${pidFile}`,
-		'O ServiceSwitchFile=/etc/mail/service.switch-nodns',
-		'Djmail.test.example',
-		'',
-	);
-	return lines.join('\n');
-}
-
-function initScriptText(cfFile: string, pidFile: string): string {
-	// Stops the daemon named in the PidFile (a zombie counts as stopped: nothing may reap it here), then starts a new one.
-	return `pidfile='${pidFile}'
-running() { [ -d "/proc/$1" ] && [ "$(sed 's/^.*) //' "/proc/$1/stat" | cut -c1)" != Z ]; }
-case "$1" in
-restart)
-	if [ -s "$pidfile" ]; then
-		old=$(head -n 1 "$pidfile")
-		echo "Stopping sendmail: $old"
-		kill "$old"
-		i=0
-		while running "$old"; do
-			i=$((i + 1)); [ $i -gt 100 ] && { echo "sendmail $old did not stop" >&2; exit 1; }
-			sleep 0.1
-		done
-		rm -f "$pidfile"
-	fi
-	echo "Starting sendmail"
-	unshare --uts sh -c 'hostname mail.test.example; exec /usr/sbin/sendmail -C "$0" -bd -q15m' '${cfFile}' </dev/null >/dev/null 2>&1
-	i=0
-	while [ ! -s "$pidfile" ]; do
-		i=$((i + 1)); [ $i -gt 100 ] && { echo "sendmail did not start (no $pidfile)" >&2; exit 1; }
-		sleep 0.1
-	done
-	;;
-*)
-	echo "usage: $0 restart" >&2; exit 2 ;;
-esac`;
-}
-
-async function startDaemon(cfFile: string, pidFile: string): Promise<number> {
-	const cf = await readFile('/etc/mail/sendmail.cf', 'utf8');
-	for (let attempt = 0; attempt < 5; attempt++) {
-		const port = 20_000 + Math.floor(Math.random() * 40_000);
-		if (!await portIsFree(port)) {
-			continue;
-		}
-
-		await writeFile(cfFile, testCf(cf, port, pidFile));
-		const child = spawn('unshare', ['--uts', 'sh', '-c', 'hostname mail.test.example; exec /usr/sbin/sendmail -C "$0" -bd -q15m', cfFile], {stdio: 'ignore'});
-		const code = await new Promise<number | null>(resolve => {
-			child.on('exit', resolve);
-		});
-		assert.equal(code, 0, 'sendmail -bd did not start');
-		if (await answers(port)) {
-			return port;
-		}
-
-		await stopDaemon(pidFile); // someone took the port first: try another
-	}
-
-	throw new Error('no free port for the test daemon after 5 tries');
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-	return new Promise(resolve => {
-		const server = net.createServer();
-		server.once('error', () => {
-			resolve(false);
-		});
-		server.listen(port, '127.0.0.1', () => {
-			server.close(() => {
-				resolve(true);
-			});
-		});
-	});
-}
-
-async function answers(port: number): Promise<boolean> {
-	for (let attempt = 0; attempt < 50; attempt++) {
-		try {
-			if ((await greeting(port)).startsWith('220 ')) {
-				return true;
-			}
-		} catch {}
-
-		await sleep(100);
-	}
-
-	return false;
-}
-
-/** The first line the server sends; then QUIT. */
-async function greeting(port: number): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const socket = net.connect(port, '127.0.0.1');
-		let text = '';
-		socket.setEncoding('utf8');
-		socket.setTimeout(10_000, () => {
-			socket.destroy(new Error(`no greeting on port ${port}`));
-		});
-		socket.on('data', chunk => {
-			text += chunk;
-			const end = text.indexOf('\r\n');
-			if (end !== -1) {
-				socket.end('QUIT\r\n');
-				resolve(text.slice(0, end));
-			}
-		});
-		socket.on('error', reject);
-	});
-}
-
-async function readPid(pidFile: string): Promise<number> {
-	return Number((await readFile(pidFile, 'utf8')).split('\n', 1)[0]);
-}
-
-async function stopDaemon(pidFile: string): Promise<void> {
-	let pid: number;
-	try {
-		pid = await readPid(pidFile);
-	} catch {
-		return;
-	}
-
-	try {
-		process.kill(pid, 'SIGTERM');
-	} catch {
-		return;
-	}
-
-	await processEnds(pid);
-}
