@@ -4,21 +4,14 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type {Answers} from '../../source/core/answers.js';
 import {runVerify} from '../../source/commands/verify.js';
 import {skipUnlessSendmail, startSendmailDaemon, type SendmailDaemon} from '../helpers/sendmail.js';
 import {captureIo} from '../helpers/capture-io.js';
+import {articleAnswers} from '../helpers/article.js';
 
 const skip = skipUnlessSendmail();
 
-// The article's answers (design.md, "Answers").
-const article: Answers = {
-	greeting: '$j mailserver; $b',
-	maxMessageSize: 500_000,
-	maxRecipientsPerMessage: 10,
-	privacyOptions: ['goaway', 'restrictmailq', 'restrictqrun'],
-	hideHelpVersion: true,
-};
+const article = articleAnswers;
 
 
 /** Replaces one whole line, failing loudly when Debian's file no longer has it. */

@@ -10,17 +10,12 @@ import {
 	type SmtpReply,
 	type VerifyTranscript,
 } from '../../source/core/verify-checks.js';
+import {articleAnswers} from '../helpers/article.js';
 
 const reply = (...lines: string[]): SmtpReply => ({code: Number(lines[0]!.slice(0, 3)), lines});
 const times = (count: number, value: SmtpReply) => Array.from({length: count}, () => value);
 
-const article: Answers = {
-	greeting: '$j mailserver; $b',
-	maxMessageSize: 500_000,
-	maxRecipientsPerMessage: 10,
-	privacyOptions: ['goaway', 'restrictmailq', 'restrictqrun'],
-	hideHelpVersion: true,
-};
+const article = articleAnswers;
 
 const accepted = reply('250 2.1.5 <root@localhost>... Recipient ok');
 const tooMany = reply('452 4.5.3 Too many recipients');
