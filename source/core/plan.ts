@@ -2,6 +2,7 @@ import type {Answers} from './answers.js';
 import type {PrivacyFlag} from './privacy-flag-names.js';
 import {parsePrivacyFlags} from './answers.js';
 import {greetingWarnings} from './greeting.js';
+import {formatPrivacyOptions, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {fail, ok, type Result} from './result.js';
 import {findOption, optionValue, parseCf, setOption, type CfDocument} from './sendmail-cf.js';
 
@@ -85,24 +86,20 @@ export function helpFilePath(cfText: string): string | undefined {
 /** Numeric options: unset and 0 both mean "no limit" to sendmail. */
 function currentNumber(document: CfDocument, name: string): number {
 	const value = optionValue(document, name);
-	const number = value === undefined ? 0 : Number.parseInt(value.trim(), 10);
-	return Number.isNaN(number) ? Number.NaN : number;
+	return value === undefined ? 0 : Number.parseInt(value.trim(), 10);
 }
 
+/** The flags a PrivacyOptions value sets, read as sendmail reads them; unknown words count too. */
 function flagSet(value: string | undefined): Set<string> {
-	return new Set(
-		(value ?? '')
-			.split(/[\s,]+/)
-			.map(flag => flag.toLowerCase())
-			.filter(Boolean),
-	);
+	const {flags, unknown} = parsePrivacyOptionsValue(value ?? '');
+	return new Set([...flags, ...unknown.map(word => word.toLowerCase())]);
 }
 
 const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every(item => b.has(item));
 
-/** The text a set of flags gets in the config, in the order given. */
+/** The text a set of flags gets in the config; no flags at all is "public", the flag that means none. */
 export function formatPrivacyFlags(flags: readonly PrivacyFlag[]): string {
-	return flags.length === 0 ? 'public' : flags.join(',');
+	return flags.length === 0 ? 'public' : formatPrivacyOptions(flags);
 }
 
 /** Lines of a help file that print the version ($v) or the config's version ($Z). */

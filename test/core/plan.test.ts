@@ -27,6 +27,13 @@ test('answers that match the file change nothing', () => {
 	assert.deepEqual(result.value, {files: [], settings: [], notes: [], warnings: []});
 });
 
+test('flags are compared as sendmail reads them: any punctuation or space separates them', () => {
+	const text = cf.replace('O PrivacyOptions=authwarnings,noexpn', 'O PrivacyOptions=AuthWarnings; noexpn');
+	const same = planHardening({cfPath: '/etc/mail/sendmail.cf', cfText: text, answers: {privacyOptions: ['noexpn', 'authwarnings']}});
+	assert.ok(same.ok);
+	assert.deepEqual(same.value.files, []);
+});
+
 test('each changed setting is listed with its old and new value', () => {
 	const result = plan({maxMessageSize: 500_000, privacyOptions: ['goaway']});
 	assert.ok(result.ok);
