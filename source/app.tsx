@@ -6,6 +6,7 @@ import {previewGreeting, type GreetingContext} from './core/greeting.js';
 import {helpLinesRevealingVersion, type Plan} from './core/plan.js';
 import type {RestartPlan} from './core/restart-plan.js';
 import {fail, type Result} from './core/result.js';
+import {parseCf} from './core/sendmail-cf.js';
 import {readDaemonAddress} from './core/verify-checks.js';
 import type {PresetStore} from './presets.js';
 import type {applyPlan} from './system/apply.js';
@@ -138,8 +139,6 @@ function restartSeam(setup: WizardSetup, effects: WizardEffects, target: Target,
 	};
 }
 
-const cfVersionOf = (cfText: string) => /^DZ(.+)$/m.exec(cfText)?.[1]?.trim();
-
 export function App({setup, effects, onExit}: Props) {
 	const {exit} = useApp();
 	const {target} = setup;
@@ -231,10 +230,12 @@ export function App({setup, effects, onExit}: Props) {
 		}
 	});
 
+	// $Z for the preview, from the config's DZ line: parsed once, not at every key.
+	const cfVersion = useMemo(() => parseCf(target.cfText).macros.get('Z')?.trim(), [target.cfText]);
 	const preview: GreetingContext = {
 		hostname: setup.hostname,
 		version: version.kind === 'known' ? version.version : undefined,
-		cfVersion: cfVersionOf(target.cfText),
+		cfVersion,
 		now,
 	};
 	// Planned when Review opens, for the answers as they are then; Apply writes that plan.

@@ -13,6 +13,7 @@ import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
 import {verifyServer} from '../system/verify-server.js';
 import type {Result} from '../core/result.js';
 import {EXIT, type CommandIo} from './command-io.js';
+import {parseCf} from '../core/sendmail-cf.js';
 
 export type WizardFlags = {
 	config?: string;
@@ -37,8 +38,8 @@ export function previewHostname(flag: string | undefined, cfText: string): strin
 		return flag;
 	}
 
-	const fromCf = /^Dj(\S+)\s*$/m.exec(cfText)?.[1];
-	return fromCf !== undefined && !fromCf.includes('$') ? fromCf : os.hostname();
+	const fromCf = parseCf(cfText).macros.get('j')?.trim();
+	return fromCf && !fromCf.includes('$') ? fromCf : os.hostname();
 }
 
 /** Opens the preset store; the wizard calls it after its first screen (conf, ajv and the schema compile cost ~120 ms). */
