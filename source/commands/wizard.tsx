@@ -12,8 +12,8 @@ import {findRestartPlan, runRestart} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
 import {verifyServer} from '../system/verify-server.js';
 import type {Result} from '../core/result.js';
-import {EXIT, type CommandIo} from './command-io.js';
 import {parseCf} from '../core/sendmail-cf.js';
+import {EXIT, type CommandIo} from './command-io.js';
 
 export type WizardFlags = {
 	config?: string;
