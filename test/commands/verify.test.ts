@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {runVerify} from '../../source/commands/verify.js';
-import {skipUnlessSendmail, startSendmailDaemon, type SendmailDaemon} from '../helpers/sendmail.js';
+import {freePort, skipUnlessSendmail, startSendmailDaemon, type SendmailDaemon} from '../helpers/sendmail.js';
 import {captureIo} from '../helpers/capture-io.js';
 import {articleAnswers} from '../helpers/article.js';
 
@@ -87,14 +87,8 @@ describe('verify against a live sendmail', () => {
 });
 
 test('a closed port is one clear line, exit 1', async () => {
-	const server = net.createServer();
-	await new Promise<void>(resolve => {
-		server.listen(0, '127.0.0.1', resolve);
-	});
-	const {port} = server.address() as net.AddressInfo;
-	await new Promise(resolve => {
-		server.close(resolve);
-	});
+	// Nothing listens there: the port was free a moment ago.
+	const port = await freePort();
 	const io = captureIo({NO_COLOR: '1'});
 	assert.equal(await runVerify({host: '127.0.0.1', port, answers: article}, io), 1);
 	assert.equal(io.stdout, '');

@@ -2,6 +2,7 @@ import {after, test} from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import {smtpConnect} from '../../source/system/smtp-client.js';
+import {freePort} from '../helpers/sendmail.js';
 
 const servers: net.Server[] = [];
 after(() => {
@@ -18,18 +19,6 @@ async function fakeServer(onConnect: (socket: net.Socket) => void): Promise<numb
 		server.listen(0, '127.0.0.1', resolve);
 	});
 	return (server.address() as net.AddressInfo).port;
-}
-
-async function closedPort(): Promise<number> {
-	const server = net.createServer();
-	await new Promise<void>(resolve => {
-		server.listen(0, '127.0.0.1', resolve);
-	});
-	const {port} = server.address() as net.AddressInfo;
-	await new Promise(resolve => {
-		server.close(resolve);
-	});
-	return port;
 }
 
 test('reads the greeting and multi-line replies, then says QUIT', async () => {
@@ -64,7 +53,8 @@ test('reads the greeting and multi-line replies, then says QUIT', async () => {
 });
 
 test('a closed port is a clear error', async () => {
-	const port = await closedPort();
+	// Nothing listens there: the port was free a moment ago.
+	const port = await freePort();
 	assert.deepEqual(await smtpConnect('127.0.0.1', port), {ok: false, error: `nothing listens on 127.0.0.1:${port}`});
 });
 
