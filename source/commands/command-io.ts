@@ -1,3 +1,5 @@
+import {safeTerminalText} from '../core/sanitize.js';
+
 // What a command needs from the outside world, so tests can run commands in-process.
 export type CommandIo = {
 	/** Writes text to standard output (add the newline yourself). */
@@ -7,9 +9,10 @@ export type CommandIo = {
 	env: NodeJS.ProcessEnv;
 };
 
+// Commands print config values, file names and server replies: none of it reaches the terminal raw.
 export const processIo: CommandIo = {
-	out: text => process.stdout.write(text),
-	err: text => process.stderr.write(text),
+	out: text => process.stdout.write(safeTerminalText(text)),
+	err: text => process.stderr.write(safeTerminalText(text)),
 	env: process.env,
 };
 

@@ -8,6 +8,7 @@
 // differently from what it is (U+202A-U+202E, U+2066-U+2069).
 const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 const UNSAFE_BUT_NEWLINE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+const UNSAFE_BUT_NEWLINE_AND_TAB = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
 const NAMED: Record<string, string> = {'\t': String.raw`\t`, '\r': String.raw`\r`, '\n': String.raw`\n`, '\u001B': String.raw`\e`};
 
@@ -30,6 +31,15 @@ export function safeLine(text: string): string {
 /** Several lines as they are safe to print: newlines kept, every other control character made visible. */
 export function safeText(text: string): string {
 	return text.replaceAll(UNSAFE_BUT_NEWLINE, visible);
+}
+
+/**
+ * A command's output as it is safe to send to a terminal: newlines and tabs kept (a --dry-run patch
+ * keeps its tabs), every other control character made visible. The command-line edge applies it to
+ * all that commands print, so no untrusted byte reaches the terminal raw whatever a command forgets.
+ */
+export function safeTerminalText(text: string): string {
+	return text.replaceAll(UNSAFE_BUT_NEWLINE_AND_TAB, visible);
 }
 
 // JSON.stringify escapes C0 but leaves DEL, C1, the bidi overrides and the line separators raw.

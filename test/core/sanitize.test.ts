@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {safeJson, safeLine, safeText} from '../../source/core/sanitize.js';
+import {safeJson, safeLine, safeTerminalText, safeText} from '../../source/core/sanitize.js';
 
 const hostile = 'a\u001B]0;owned\u0007b\u009B2Jc\u007Fd\re\u202Ef';
 
@@ -25,4 +25,8 @@ test('safeJson round-trips and holds no raw control character', () => {
 	const text = safeJson(value, 2);
 	assert.doesNotMatch(text, /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E]/);
 	assert.deepEqual(JSON.parse(text), value);
+});
+
+test('safeTerminalText keeps newlines and tabs, so a patch stays a patch', () => {
+	assert.equal(safeTerminalText('+smtp\tThis is\n\u001B[2J\r'), '+smtp\tThis is\n' + String.raw`\e[2J\r`);
 });
