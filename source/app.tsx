@@ -9,7 +9,7 @@ import {fail, type Result} from './core/result.js';
 import {parseCf} from './core/sendmail-cf.js';
 import {readDaemonAddress} from './core/verify-checks.js';
 import type {PresetStore} from './presets.js';
-import type {applyPlan} from './system/apply.js';
+import type {applyPlan, validatePlan} from './system/apply.js';
 import type {BackupSet} from './system/config-files.js';
 import {RESTART_TIMEOUT_MS, type waitForListener} from './system/restart.js';
 import type {runRestart} from './system/service.js';
@@ -65,7 +65,8 @@ export type WizardEffects = {
 	 * cfOnly: the .cf alone, as --cf-only).
 	 */
 	makePlan(target: Target, answers: Answers, options: {cfOnly: boolean}): Promise<Result<Plan>>;
-	/** source/system/apply.ts applyPlan: the same write path as --yes. */
+	/** source/system/apply.ts validatePlan and applyPlan: the same check and write path as --yes. */
+	validatePlan: typeof validatePlan;
 	applyPlan: typeof applyPlan;
 	/** force: restore over files that no longer hold what was written (after a failed restart). */
 	rollback(set: BackupSet, options?: {force?: boolean}): Promise<Result<string[]>>;
@@ -140,6 +141,7 @@ function flowDeps(effects: WizardEffects): ApplyFlowDeps {
 	return {
 		now: effects.now,
 		env: effects.env,
+		validatePlan: effects.validatePlan,
 		rehearse: effects.rehearse,
 		applyPlan: effects.applyPlan,
 		findRestartPlan: effects.findRestartPlan,
