@@ -18,14 +18,14 @@ const help = `
 	  --preset NAME     take the answers from a saved preset
 	  --answers FILE    take the answers from a JSON file (or a preset export)
 	  --yes             apply the answers without the wizard
-	  --dry-run         print the diff of what would change; write nothing
+	  --dry-run         print the diff, and what sendmail answers with it; write nothing
 	  --restart         restart sendmail after writing (with --yes)
 	  --no-restart      never restart; print the command to run instead
 	  --cf-only         edit sendmail.cf even when a sendmail.mc is beside it
 	  --hostname NAME   the host name ($j) for the greeting preview
 	  --host ADDRESS    verify: the server to talk to (default: from DaemonPortOptions, else 127.0.0.1)
 	  --port NUMBER     verify: its port (default: from DaemonPortOptions, else 25)
-	  --json            audit: print JSON
+	  --json            one JSON document on stdout (audit, --yes, --dry-run)
 	  --force           presets save/import: replace a preset of that name;
 	                    rollback: restore even files changed since
 	  --name NAME       presets import: the name to give the preset
