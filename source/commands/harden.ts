@@ -16,6 +16,8 @@ export type HardenFlags = {
 	/** true: restart after writing; false or undefined: print the command to run. */
 	restart?: boolean;
 	config?: string;
+	/** --demo: work on a copy of the bundled sample. */
+	demo?: boolean;
 	preset?: string;
 	answers?: string;
 	yes?: boolean;
@@ -97,7 +99,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		return badInput(`${flags.dryRun ? '--dry-run' : '--yes'} needs answers: give --preset NAME or --answers FILE`);
 	}
 
-	const target = await loadTarget(flags.config);
+	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		return badInput(target.error);
 	}
