@@ -277,7 +277,7 @@ const rehearseStep: FlowStep = {
 		const failed = report.checks.filter(check => contradicts(check, state.input.answers));
 		if (failed.length === 0) {
 			const passed = report.checks.filter(check => check.status === 'pass').length;
-			return {ok: true, detail: `sendmail answers as the answers say (${passed} check${passed === 1 ? '' : 's'} passed)`};
+			return {ok: true, detail: `its replies match the answers (${passed} check${passed === 1 ? '' : 's'} passed)`};
 		}
 
 		state.result.problems.push(...failed.map(check => checkProblem('rehearsal', check)));
