@@ -97,7 +97,10 @@ function stepText(step: FlowStepView, known: FlowKnown & {restartFailed: boolean
 
 		case 'write': {
 			if (step.status === 'done') {
-				return {line: `✓ Backed up and wrote ${plan.files.map(file => path.basename(file.path)).join(', ')}`, tone: 'good'};
+				const cf = plan.files.find(file => file.role === 'cf');
+				return plan.source?.kind === 'mc'
+					? {line: `✓ Wrote ${path.basename(plan.source.mcPath)} and rebuilt ${path.basename(cf?.path ?? 'sendmail.cf')} from it; both were backed up first.`, tone: 'good'}
+					: {line: `✓ Backed up and wrote ${plan.files.map(file => path.basename(file.path)).join(', ')}`, tone: 'good'};
 			}
 
 			if (step.status === 'failed') {
@@ -182,8 +185,14 @@ function screenRows(steps: readonly FlowStepView[], known: FlowKnown, plan: Plan
 		}
 	};
 
+	const restart = steps.find(step => step.id === 'restart')?.status;
 	for (const step of steps) {
 		if (step.status === 'off' || (step.id === 'rollback' && step.status === 'pending')) {
+			continue;
+		}
+
+		// The wait and the live check belong to a restart; without one, the restart row says why.
+		if ((step.id === 'listen' || step.id === 'verify') && (step.status === 'skipped' || (step.status === 'pending' && restart !== 'running' && restart !== 'done'))) {
 			continue;
 		}
 
