@@ -106,6 +106,8 @@ export type ApplyFlowResult = {
 	/** What sendmail -bt said of the new config (or why it was not asked). */
 	validation?: Validation;
 	rehearsal?: RehearsalReport;
+	/** No check the answers decide failed in the rehearsal (see contradicts); unset when it did not run. */
+	rehearsalAgrees?: boolean;
 	applied?: Applied;
 	restartPlan?: RestartPlan;
 	restart?: {attempted: boolean; ok: boolean; command: string; output: string; rolledBack: boolean};
@@ -275,6 +277,7 @@ const rehearseStep: FlowStep = {
 		}
 
 		const failed = report.checks.filter(check => contradicts(check, state.input.answers));
+		state.result.rehearsalAgrees = failed.length === 0;
 		if (failed.length === 0) {
 			const passed = report.checks.filter(check => check.status === 'pass').length;
 			return {ok: true, detail: `its replies match the answers (${passed} check${passed === 1 ? '' : 's'} passed)`};
