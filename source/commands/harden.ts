@@ -167,7 +167,13 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 			noRestartReason: demo ? 'Demo mode: no sendmail was restarted.' : undefined,
 		},
 		flowDeps,
-		{onChange: printer?.onChange, onOutput: printer?.onOutput},
+		{
+			onChange: printer?.onChange,
+			onOutput: printer?.onOutput,
+			// Nothing listening after the restart: mail is down, so the old files go back. A server
+			// that runs but fails a check keeps the new files (undo with rollback).
+			confirmRollback: async (_why, outcome) => outcome === 'not-listening',
+		},
 	);
 	document = flowDocument(document, result);
 	if (text) {
@@ -312,7 +318,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			}
 
 			if (result.error !== undefined) {
-				const undo = result.outcome === 'not-listening' || result.outcome === 'verify-failed' || result.outcome === 'stopped'
+				const undo = (result.outcome === 'verify-failed' || result.outcome === 'stopped' || (result.outcome === 'not-listening' && result.rollback === undefined)) && result.changed
 					? `; roll back with: sendmail-harden rollback --config ${cfPath}`
 					: '';
 				io.err(`sendmail-harden: ${result.error}${undo}\n`);

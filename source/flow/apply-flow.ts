@@ -72,8 +72,8 @@ export type ApplyFlowHooks = {
 	onOutput?(id: FlowStepId, chunk: string): void;
 	/** restart 'ask': whether to restart now. */
 	confirmRestart?(plan: RestartPlan): Promise<boolean>;
-	/** After the live server failed or could not be checked: roll back? Without it: no (--yes keeps the files). */
-	confirmRollback?(why: string): Promise<boolean>;
+	/** After nothing listened or the live server failed or could not be checked: roll back? Without it: no. */
+	confirmRollback?(why: string, outcome: FlowOutcome): Promise<boolean>;
 	/** Ctrl+C: stop as soon as it is safe (never between two files of a write, never mid-restart). */
 	signal?: AbortSignal;
 };
@@ -479,7 +479,7 @@ const rollbackStep: FlowStep = {
 			return undefined;
 		}
 
-		const rollBack = await state.hooks.confirmRollback?.(state.liveProblem ?? '') ?? false;
+		const rollBack = await state.hooks.confirmRollback?.(state.liveProblem ?? '', state.failure?.outcome ?? 'verify-failed') ?? false;
 		return rollBack ? undefined : `kept the new files; undo with: sendmail-harden rollback --config ${state.input.cfPath}`;
 	},
 	async task(state, output) {
