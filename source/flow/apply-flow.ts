@@ -407,6 +407,32 @@ const notRestarted = async (state: FlowState, what: string): Promise<string | un
 	return undefined;
 };
 
+/** The work's value, or undefined as soon as Ctrl+C comes (the work is left to end by itself). */
+async function untilStopped<T>(state: FlowState, work: Promise<T>): Promise<T | undefined> {
+	const {signal} = state.hooks;
+	if (signal === undefined) {
+		return work;
+	}
+
+	let onAbort = () => {};
+	const aborted = new Promise<undefined>(resolve => {
+		onAbort = () => {
+			resolve(undefined);
+		};
+
+		if (signal.aborted) {
+			onAbort();
+		} else {
+			signal.addEventListener('abort', onAbort, {once: true});
+		}
+	});
+	try {
+		return await Promise.race([work, aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}
+
 /** Ctrl+C after the restart: written and restarted, but not verified. */
 function stopBeforeCheck(state: FlowState): void {
 	state.failure ??= {outcome: 'stopped', meaning: 'verify failed', error: 'stopped before the live server was checked; check it with: sendmail-harden verify'};
@@ -445,7 +471,13 @@ const verifyStep: FlowStep = {
 	enabled: () => true,
 	skip: async state => notRestarted(state, `check the live server on ${addressText(state.address)}`),
 	async task(state) {
-		const verified = await state.deps.verifyServer(state.address.host, state.address.port, state.input.answers);
+		// The checks may take a while (up to 1000 RCPTs); Ctrl+C does not wait for them.
+		const verified = await untilStopped(state, state.deps.verifyServer(state.address.host, state.address.port, state.input.answers));
+		if (verified === undefined) {
+			stopBeforeCheck(state);
+			return {ok: false, detail: STOPPED};
+		}
+
 		if (!verified.ok) {
 			const why = `could not check the live server: ${verified.error}`;
 			state.failure = {outcome: 'verify-failed', meaning: 'verify failed', error: why};

@@ -388,3 +388,19 @@ test('only failed checks the answers decide stop the write: a version left in th
 	const withVersion = await runApplyFlow(input({answers: {...answers, greeting: '$j Sendmail $v/$Z; $b'}, restart: 'no'}), fakes({rehearse: async () => ok(report)}).deps);
 	assert.equal(withVersion.outcome, 'done', 'a greeting chosen with $v shows the version, as the answers say');
 });
+
+test('Ctrl+C during the live check stops without waiting for it: written, restarted, not verified, exit 1, no rollback', async () => {
+	const stop = new AbortController();
+	const {deps} = fakes({
+		verifyServer: async () => {
+			stop.abort();
+			return new Promise(() => undefined); // a server that never finishes answering
+		},
+	});
+	const result = await runApplyFlow(input(), deps, {signal: stop.signal, confirmRollback: async () => assert.fail('nothing to roll back')});
+	assert.equal(result.outcome, 'stopped');
+	assert.equal(result.exitCode, 1);
+	assert.equal(result.changed, true);
+	assert.equal(result.steps.find(step => step.id === 'verify')?.status, 'failed');
+	assert.match(result.error ?? '', /stopped before the live server was checked/);
+});
