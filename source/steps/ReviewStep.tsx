@@ -84,7 +84,9 @@ export function ReviewStep({plan, greeting, clients, answers = {}, onWrite}: Pro
 	const rows = plan?.ok ? reviewRows(plan.value, width) : [];
 	const warnings = plan?.ok ? plan.value.warnings : [];
 	// Rows left for the diff: the frame (5), the greeting (3), warnings, the choices (4), the position line (1).
-	const greetingRows = Math.ceil((greeting.length + 1) / width) + 1;
+	// Once sendmail has answered, its own banner (in the client view) replaces the model's preview.
+	const rehearsed = changes && clients?.after.kind === 'done' && clients.after.report.status === 'ran';
+	const greetingRows = rehearsed ? 0 : Math.ceil((greeting.length + 1) / width) + 1;
 	const warningRows = warnings.reduce((sum, warning) => sum + Math.ceil((warning.length + 2) / width), 0);
 	const spare = height - 5 - greetingRows - warningRows - choices.length - 2 - 1;
 	// The client view takes what the diff can spare beyond three rows, and no more than it needs.
@@ -124,8 +126,8 @@ export function ReviewStep({plan, greeting, clients, answers = {}, onWrite}: Pro
 				<Text color={theme.bad} wrap="wrap">{`✗ ${plan.error}`}</Text>
 			)}
 			<Box flexDirection="column" marginTop={1}>
-				<Text dimColor>Clients will be greeted with:</Text>
-				<Text wrap="wrap" color={theme.good}>{greeting}</Text>
+				{rehearsed ? null : <Text dimColor>Clients will be greeted with:</Text>}
+				{rehearsed ? null : <Text wrap="wrap" color={theme.good}>{greeting}</Text>}
 				{warnings.map(warning => <Text key={warning} wrap="wrap" color={theme.warn}>{`! ${warning}`}</Text>)}
 				{clientRows > 0 && clients !== undefined ? <ClientView state={clients} answers={answers} width={width} maxRows={clientRows} /> : null}
 			</Box>
