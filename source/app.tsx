@@ -232,6 +232,12 @@ export function App({setup, effects, onExit}: Props) {
 			return;
 		}
 
+		// A write Apply refused (sendmail rejected the config, or its replies contradict the answers).
+		if (state.step === 'apply') {
+			end({code: exitCode.current, message: 'Quit: nothing was written.'});
+			return;
+		}
+
 		end({code: 0, message: 'Quit: nothing was written.'});
 	};
 
@@ -372,7 +378,10 @@ export function App({setup, effects, onExit}: Props) {
 						exitCode.current = code;
 					}}
 					onWritten={() => dispatch({type: 'write-started'})}
-					onBack={() => dispatch({type: 'goto', step: 'review'})}
+					onBack={() => {
+						exitCode.current = 0;
+						dispatch({type: 'goto', step: 'review'});
+					}}
 					onDone={result => {
 						if (result.stopped !== undefined) {
 							end({code: result.exitCode, message: result.stopped});

@@ -295,6 +295,25 @@ function summaryEvents(result: ApplyFlowResult): string[] {
 	return events;
 }
 
+/** What the admin can choose: none while something runs. */
+function choicesFor(question: Question | undefined, result: ApplyFlowResult | undefined): Array<{key: string; label: string}> {
+	if (question?.kind === 'restart') {
+		return [{key: 'restart', label: `Restart sendmail now (${question.plan.label})`}, {key: 'skip', label: 'Don\'t restart'}];
+	}
+
+	if (question?.kind === 'rollback') {
+		return [{key: 'rollback', label: 'Roll back to the old files and restart'}, {key: 'keep', label: 'Keep the new files'}];
+	}
+
+	if (result === undefined) {
+		return [];
+	}
+
+	return result.applied === undefined
+		? [{key: 'back', label: 'Back to Review'}, {key: 'quit', label: 'Quit (nothing was written)'}]
+		: [{key: 'next', label: 'Continue'}];
+}
+
 /** What Ctrl+C left behind, in one line for the terminal after the wizard. */
 function stoppedMessage(finished: ApplyFlowResult, plan: Plan): string {
 	if (finished.applied === undefined) {
@@ -379,15 +398,7 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 	});
 
 	const refused = result !== undefined && result.applied === undefined;
-	const choices = question?.kind === 'restart'
-		? [{key: 'restart', label: `Restart sendmail now (${question.plan.label})`}, {key: 'skip', label: 'Don\'t restart'}]
-		: question?.kind === 'rollback'
-			? [{key: 'rollback', label: 'Roll back to the old files and restart'}, {key: 'keep', label: 'Keep the new files'}]
-			: result === undefined
-				? []
-				: refused
-					? [{key: 'back', label: 'Back to Review'}, {key: 'quit', label: 'Quit (nothing was written)'}]
-					: [{key: 'next', label: 'Continue'}];
+	const choices = choicesFor(question, result);
 	const busy = choices.length === 0;
 
 	function doneSummary(finished: ApplyFlowResult): ApplySummary {
@@ -408,10 +419,12 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 		active: !busy,
 		canGoBack: false,
 		onUp() {
-			setHighlight(index => (index + Math.max(choices.length, 1) - 1) % Math.max(choices.length, 1));
+			const count = Math.max(choicesFor(questionNow(), resultNow()).length, 1);
+			setHighlight(index => (index + count - 1) % count);
 		},
 		onDown() {
-			setHighlight(index => (index + 1) % Math.max(choices.length, 1));
+			const count = Math.max(choicesFor(questionNow(), resultNow()).length, 1);
+			setHighlight(index => (index + 1) % count);
 		},
 		onEnter() {
 			const asked = questionNow();
