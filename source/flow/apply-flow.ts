@@ -13,9 +13,12 @@ import type {Validation} from '../system/sendmail.js';
 import type {BackupSet} from '../system/config-files.js';
 import type {RestartOutcome} from '../system/service.js';
 import type {VerifyResult} from '../system/verify-server.js';
-import type {RehearsalReport, RehearseFiles} from './rehearsal-report.js';
+import type {RehearsalReport, rehearseFiles} from '../system/rehearsal.js';
 
-export type {RehearsalReport, RehearseFiles} from './rehearsal-report.js';
+export type {RehearsalReport} from '../system/rehearsal.js';
+
+/** source/system/rehearsal.ts rehearseFiles, or a stand-in in tests; fail(...) means it broke. */
+export type RehearseFiles = typeof rehearseFiles;
 
 export type FlowStepId = 'check' | 'rehearse' | 'write' | 'restart' | 'listen' | 'verify' | 'rollback';
 
