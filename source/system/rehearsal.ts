@@ -187,7 +187,11 @@ async function converse(run: SendmailRun, answers: Answers, options: RehearsalOp
 	}
 
 	// One deadline for everything; the signal ends it early.
-	const timer = setTimeout(kill, timeoutMs);
+	let timedOut = false;
+	const timer = setTimeout(() => {
+		timedOut = true;
+		kill();
+	}, timeoutMs);
 	const onAbort = () => kill();
 	options.signal?.addEventListener('abort', onAbort, {once: true});
 	let countdown: NodeJS.Timeout | undefined;
@@ -202,6 +206,10 @@ async function converse(run: SendmailRun, answers: Answers, options: RehearsalOp
 
 	try {
 		const explain = (failure: string) => {
+			if (timedOut) {
+				return `sendmail -bs did not answer within ${timeoutMs / 1000} s`;
+			}
+
 			const said = stderr.split('\n').map(line => line.trim()).filter(line => line !== '' && !/unqualified host name|not qualified|sleeping for retry/.test(line));
 			const detail = said.length > 0 ? `; sendmail said: ${safeLine(said.slice(0, 3).join(' / '))}` : exited === undefined ? '' : `; sendmail ${exited}`;
 			return `${failure}${detail}`;
