@@ -16,7 +16,11 @@ import {smtpSession, type SmtpReplyLimits} from './smtp-client.js';
 import {verifyConversation} from './verify-server.js';
 
 export type RehearsalReport =
-	| {status: 'ran'; checks: Check[]; exchange: string[]; agrees: boolean /* no check failed */}
+	| {
+		status: 'ran'; checks: Check[]; exchange: string[]; agrees: boolean /* no check failed */;
+		/** The host name sendmail saw, and whether it was a private one given for the rehearsal (unqualified host). */
+		hostName?: {name: string; private: boolean};
+	}
 	| {status: 'skipped'; reason: string}; // no sendmail installed; not root; ...
 
 export type RehearsalOptions = {
@@ -235,7 +239,7 @@ async function converse(run: SendmailRun, answers: Answers, options: RehearsalOp
 		}
 
 		const {checks, exchange} = result.value;
-		return ok({status: 'ran', checks, exchange, agrees: checks.every(check => check.status !== 'fail')});
+		return ok({status: 'ran', checks, exchange, agrees: checks.every(check => check.status !== 'fail'), hostName: {name: run.hostName, private: run.how === 'private-name'}});
 	} finally {
 		clearTimeout(timer);
 		if (countdown !== undefined) {
