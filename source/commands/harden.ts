@@ -10,6 +10,7 @@ import {makePlan} from '../system/make-plan.js';
 import type {RestartPlan} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
+import {hostNameCountdown} from './audit.js';
 import {formatCheck} from './verify.js';
 
 export type HardenFlags = {
@@ -148,8 +149,14 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		}
 	}
 
+	const real = realFlowDeps(io.env, deps.rehearse);
+	// Where sendmail must sleep on an unqualified host name, the wait is counted down on stderr
+	// (not in --json, where stderr is the one error line).
+	const countdown = text ? hostNameCountdown(io) : undefined;
 	const flowDeps: ApplyFlowDeps = {
-		...realFlowDeps(io.env, deps.rehearse),
+		...real,
+		validatePlan: async (toCheck, options) => real.validatePlan(toCheck, {...options, onHostNameWait: countdown}),
+		rehearse: async (files, answers, options) => real.rehearse(files, answers, {...options, onHostNameWait: countdown}),
 		now: deps.now,
 		findRestartPlan: deps.findRestartPlan,
 		...deps.flow,

@@ -41,7 +41,7 @@ export type ApplyFlowDeps = {
 	now(): Date;
 	env?: NodeJS.ProcessEnv;
 	/** system/apply.ts validatePlan: does the installed sendmail load the new config (-bt)? */
-	validatePlan(plan: Plan, options: {cfPath: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal}): Promise<Result<Validation>>;
+	validatePlan(plan: Plan, options: {cfPath: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal; onHostNameWait?: (secondsLeft: number) => void}): Promise<Result<Validation>>;
 	rehearse: RehearseFiles;
 	applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok: true; value: Applied} | ({ok: false} & ApplyFailure)>;
 	findRestartPlan(): Promise<RestartPlan | undefined>;
