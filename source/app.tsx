@@ -142,7 +142,7 @@ function flowDeps(effects: WizardEffects): ApplyFlowDeps {
 	return {
 		now: effects.now,
 		env: effects.env,
-		validatePlan: effects.validatePlan,
+		validatePlan: async (plan, options) => effects.validatePlan(plan, options),
 		rehearse: effects.rehearse,
 		applyPlan: effects.applyPlan,
 		findRestartPlan: effects.findRestartPlan,

@@ -149,14 +149,8 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		}
 	}
 
-	const real = realFlowDeps(io.env, deps.rehearse);
-	// Where sendmail must sleep on an unqualified host name, the wait is counted down on stderr
-	// (not in --json, where stderr is the one error line).
-	const countdown = text ? hostNameCountdown(io) : undefined;
 	const flowDeps: ApplyFlowDeps = {
-		...real,
-		validatePlan: async (toCheck, options) => real.validatePlan(toCheck, {...options, onHostNameWait: countdown}),
-		rehearse: async (files, answers, options) => real.rehearse(files, answers, {...options, onHostNameWait: countdown}),
+		...realFlowDeps(io.env, deps.rehearse),
 		now: deps.now,
 		findRestartPlan: deps.findRestartPlan,
 		...deps.flow,
@@ -177,6 +171,9 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		{
 			onChange: printer?.onChange,
 			onOutput: printer?.onOutput,
+			// Where sendmail must sleep on an unqualified host name, the wait is counted down on
+			// stderr (not in --json, where stderr is the one error line).
+			onHostNameWait: text ? hostNameCountdown(io) : undefined,
 			// Nothing listening after the restart: mail is down, so the old files go back. A server
 			// that runs but fails a check keeps the new files (undo with rollback).
 			confirmRollback: async (_why, outcome) => outcome === 'not-listening',

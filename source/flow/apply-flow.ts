@@ -77,6 +77,8 @@ export type ApplyFlowHooks = {
 	confirmRestart?(plan: RestartPlan): Promise<boolean>;
 	/** After nothing listened or the live server failed or could not be checked: roll back? Without it: no. */
 	confirmRollback?(why: string, outcome: FlowOutcome): Promise<boolean>;
+	/** Once a second while sendmail sleeps on a host name that is not qualified (check, rehearsal). */
+	onHostNameWait?(secondsLeft: number): void;
 	/** Ctrl+C: stop as soon as it is safe (never between two files of a write, never mid-restart). */
 	signal?: AbortSignal;
 };
@@ -217,7 +219,7 @@ const checkStep: FlowStep = {
 	// It writes nothing: a dry run checks too.
 	skip: async state => (stopped(state) ? STOPPED : undefined),
 	async task(state) {
-		const validated = await state.deps.validatePlan(state.input.plan, {cfPath: state.input.cfPath, env: state.deps.env, signal: state.hooks.signal});
+		const validated = await state.deps.validatePlan(state.input.plan, {cfPath: state.input.cfPath, env: state.deps.env, signal: state.hooks.signal, onHostNameWait: state.hooks.onHostNameWait});
 		if (!validated.ok) {
 			if (stopped(state)) {
 				state.failure = {outcome: 'stopped', meaning: 'done', error: 'stopped before writing; nothing was written'};
@@ -255,7 +257,7 @@ const rehearseStep: FlowStep = {
 		if (state.cannotRehearse !== undefined && state.input.rehearsal === undefined) {
 			report = {status: 'skipped', reason: state.cannotRehearse};
 		} else if (state.input.rehearsal === undefined) {
-			const rehearsed = await state.deps.rehearse(candidateFiles(state.input), state.input.answers, {env: state.deps.env, signal: state.hooks.signal});
+			const rehearsed = await state.deps.rehearse(candidateFiles(state.input), state.input.answers, {env: state.deps.env, signal: state.hooks.signal, onHostNameWait: state.hooks.onHostNameWait});
 			if (!rehearsed.ok) {
 				if (stopped(state)) {
 					state.stopReason = STOPPED;

@@ -336,6 +336,8 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 	const [result, setResult, resultNow] = useSyncedState<ApplyFlowResult | undefined>(undefined);
 	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
 	const [stopping, setStopping] = useState(false);
+	// Seconds left while sendmail sleeps on a host name that is not qualified; never a silent wait.
+	const [hostNameWait, setHostNameWait] = useState<number>();
 	const started = useRef(false);
 	const written = useRef(false);
 	const abort = useRef(new AbortController());
@@ -360,7 +362,12 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 		void (async () => {
 			const finished = await run({
 				signal: abort.current.signal,
+				onHostNameWait: setHostNameWait,
 				onChange(views, now) {
+					if (!views.some(view => view.status === 'running' && (view.id === 'check' || view.id === 'rehearse'))) {
+						setHostNameWait(undefined);
+					}
+
 					setSteps(views);
 					setKnown(now);
 					if (!written.current && now.applied !== undefined) {
@@ -456,13 +463,15 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 	const hintRows = Math.ceil(hints.map(hint => `${hint.keys} ${hint.action}`).join(' · ').length / width);
 	const stoppingLine = stopping ? (written.current ? 'Ctrl+C: finishing this step, then stopping.' : 'Ctrl+C: finishing the write, then stopping (nothing is left half-written).') : undefined;
 	const choiceRows = choices.length === 0 ? 0 : choices.length + 1;
-	const budget = Math.max(height - 4 - hintRows - choiceRows - 1 - (stoppingLine === undefined ? 0 : 1), 1);
+	const waitLine = hostNameWait === undefined ? undefined : `sendmail waits for its host name (not fully qualified): ${hostNameWait} s left`;
+	const budget = Math.max(height - 4 - hintRows - choiceRows - 1 - (stoppingLine === undefined ? 0 : 1) - (waitLine === undefined ? 0 : 1), 1);
 	const rows = fitRows(screenRows(steps, known, plan, width), budget);
 	return (
 		<StepFrame step="apply" hints={hints}>
 			{rows.map(row => (
 				<Text key={row.key} wrap="truncate-end" color={toneColor(theme, row.tone)} dimColor={row.tone === 'dim'}>{row.text}</Text>
 			))}
+			{waitLine === undefined ? null : <Text wrap="truncate-end" color={theme.warn}>{waitLine}</Text>}
 			{stoppingLine === undefined ? null : <Text wrap="truncate-end" color={theme.warn}>{stoppingLine}</Text>}
 			{choices.length > 0 ? (
 				<Box marginTop={1}>

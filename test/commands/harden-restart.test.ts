@@ -128,3 +128,26 @@ test('--yes --restart with nothing listening afterwards puts the old files back 
 	assert.deepEqual(readFileSync(helpPath), help);
 	assert.equal(readFileSync(log, 'utf8'), 'run\nrun\n');
 });
+
+test('--yes counts down on stderr while sendmail sleeps on an unqualified host name; --json does not', async () => {
+	for (const json of [false, true]) {
+		const {cfPath} = copyDemoConfig();
+		const io = captureIoWithSendmail();
+		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, json}, io, {
+			now: () => new Date(),
+			findRestartPlan: async () => undefined,
+			flow: {
+				async validatePlan(_plan, {onHostNameWait}) {
+					for (const left of [60, 59, 50]) {
+						onHostNameWait?.(left);
+					}
+
+					return {ok: true, value: {checked: true}};
+				},
+				rehearse: async () => ({ok: true, value: {status: 'skipped', reason: 'sendmail is not installed here'}}),
+			},
+		});
+		assert.equal(status, EXIT.done, io.stderr);
+		assert.equal(io.stderr, json ? '' : 'sendmail-harden: sendmail waits for its host name to resolve: 60 s left\nsendmail-harden: sendmail waits for its host name to resolve: 50 s left\n');
+	}
+});

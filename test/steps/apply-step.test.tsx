@@ -279,3 +279,29 @@ test('Ctrl+C while sendmail checks the config stops at once: nothing written', a
 		app.unmount();
 	}
 });
+
+test('while sendmail sleeps on an unqualified host name, Apply counts the wait down', async () => {
+	let release: () => void = () => undefined;
+	const checked = new Promise<void>(resolve => {
+		release = resolve;
+	});
+	const app = draw(80, 15, deps({
+		async validatePlan(_plan, {onHostNameWait}) {
+			onHostNameWait?.(60);
+			onHostNameWait?.(59);
+			await checked;
+			return ok({checked: true});
+		},
+	}));
+	try {
+		const waiting = await app.waitFor('s left');
+		assert.match(waiting, /sendmail waits for its host name \(not fully qualified\): 59 s left/);
+		release();
+		const asked = await app.waitFor('Restart sendmail now');
+		assert.doesNotMatch(asked, /s left/);
+		assertFits(app.frames, 80, 15);
+	} finally {
+		release();
+		app.unmount();
+	}
+});
