@@ -29,6 +29,8 @@ const help = `
 	  --force           presets save/import: replace a preset of that name;
 	                    rollback: restore even files changed since
 	  --name NAME       presets import: the name to give the preset
+	  --keep N          keep the newest N backup sets of the config (default 10)
+	  --set ID          rollback: undo the change of that backup set (and every newer one)
 
 	Exit codes: 0 done, 1 audit not hardened or verify failed, 2 bad usage or input
 	(nothing written), 3 a write or restart failed (files restored).
@@ -48,6 +50,8 @@ const flagSpec = {
 	json: {type: 'boolean', default: false},
 	force: {type: 'boolean', default: false},
 	name: {type: 'string'},
+	keep: {type: 'string'},
+	set: {type: 'string'},
 } as const;
 
 const COMMANDS = ['audit', 'rollback', 'verify', 'explain', 'presets'] as const;
@@ -76,10 +80,19 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 		return usageError(io, `unknown option --${kebab(unknown)}`);
 	}
 
-	for (const name of ['config', 'preset', 'answers', 'hostname', 'host', 'port', 'name'] as const) {
+	for (const name of ['config', 'preset', 'answers', 'hostname', 'host', 'port', 'name', 'keep', 'set'] as const) {
 		if (flags[name] === '') {
 			return usageError(io, `--${name} needs a value`);
 		}
+	}
+
+	let keep: number | undefined;
+	if (flags.keep !== undefined) {
+		if (!/^\d{1,4}$/.test(flags.keep) || Number(flags.keep) < 1) {
+			return usageError(io, `--keep needs a whole number of backup sets from 1 to 9999, not "${flags.keep}"`);
+		}
+
+		keep = Number(flags.keep);
 	}
 
 	const [command, ...rest] = input;
@@ -95,7 +108,7 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 
 		case 'rollback': {
 			const {runRollback} = await import('./commands/rollback.js');
-			return runRollback({config: flags.config, force: flags.force}, io);
+			return runRollback({config: flags.config, force: flags.force, set: flags.set}, io);
 		}
 
 		case 'explain': {
@@ -124,7 +137,7 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 
 			if (flags.yes || flags.dryRun) {
 				const {runHarden} = await import('./commands/harden.js');
-				return runHarden(flags, io);
+				return runHarden({...flags, keep}, io);
 			}
 
 			if (process.stdin.isTTY && process.stdout.isTTY) {

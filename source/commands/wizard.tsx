@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs';
 import os from 'node:os';
 import {render} from 'ink';
 import {App, type WizardEffects, type WizardPresets, type WizardResult, type WizardSetup} from '../app.js';
@@ -5,7 +6,7 @@ import {loadAnswers} from '../system/answers-source.js';
 import {applyPlan} from '../system/apply.js';
 import {makePlan} from '../system/make-plan.js';
 import {findMcFor} from '../system/mc-rebuild.js';
-import {rollbackBackupSet} from '../system/config-files.js';
+import {recoverInterrupted, rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
 import {restartOrRecover, waitForListener} from '../system/restart.js';
 import {findRestartPlan, runRestart} from '../system/service.js';
@@ -64,6 +65,20 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 	if (!source.ok) {
 		io.err(`sendmail-harden: ${source.error}\n`);
 		return EXIT.badInput;
+	}
+
+	// A run killed halfway leaves a half-applied set: settle it before reading the files.
+	const settleConfig = flags.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+	if (settleConfig !== undefined) {
+		const recovered = await recoverInterrupted(settleConfig);
+		if (!recovered.ok) {
+			io.err(`sendmail-harden: ${recovered.error}\n`);
+			return EXIT.writeFailed;
+		}
+
+		for (const note of recovered.value) {
+			io.err(`sendmail-harden: note: ${note}\n`);
+		}
 	}
 
 	const target = await loadTarget(flags.config);

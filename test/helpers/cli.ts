@@ -6,6 +6,9 @@ import {sendmailWrapper} from './sendmail.js';
 
 export const cliPath = path.resolve('dist/cli.js');
 
+// scripts/run-tests.js gives every run a private state folder; a test file run alone gets its own.
+process.env['SENDMAIL_HARDEN_STATE_DIR'] ??= mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-state-'));
+
 export type CliRun = {status: number | null; stdout: string; stderr: string};
 
 /**
