@@ -40,7 +40,7 @@ function describeError(error: unknown, filePath: string, doing: string): string 
 			}
 
 			case 'ENOTREG': {
-				return `${error.path} is not a regular file (a folder, FIFO or device); sendmail-harden reads and writes only regular files`;
+				return `${error.message}; sendmail-harden reads and writes only regular files`;
 			}
 
 			case 'EVERIFY': {

@@ -44,6 +44,10 @@ export type Ownership = {mode: number; uid: number; gid: number};
 
 export const ownershipOf = (stat: Stats): Ownership => ({mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid});
 
+function kindOf(stat: Stats): string {
+	return stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO' : stat.isSocket() ? 'a socket' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
+}
+
 /** lstat, refusing anything but a regular file (a link planted at the name above all); undefined when absent. */
 export async function lstatRegular(filePath: string): Promise<Stats | undefined> {
 	let stat: Stats;
@@ -63,7 +67,7 @@ export async function lstatRegular(filePath: string): Promise<Stats | undefined>
 	}
 
 	if (!stat.isFile()) {
-		throw new FileSafetyError('ENOTREG', filePath, `${filePath} is not a regular file`);
+		throw new FileSafetyError('ENOTREG', filePath, `${filePath} is ${kindOf(stat)}, not a file`);
 	}
 
 	return stat;
@@ -85,7 +89,7 @@ export async function readRegularFile(filePath: string, maxBytes = MAX_FILE_BYTE
 	try {
 		const stat = await handle.stat();
 		if (!stat.isFile()) {
-			throw new FileSafetyError('ENOTREG', filePath, `${filePath} is not a regular file`);
+			throw new FileSafetyError('ENOTREG', filePath, `${filePath} is ${kindOf(stat)}, not a file`);
 		}
 
 		if (stat.size > maxBytes) {
