@@ -7,6 +7,7 @@ import {fail, ok, type Result} from '../core/result.js';
 import {acquireLock, type HeldLock} from './config-lock.js';
 import {
 	createVerifiedFile,
+	describeError,
 	FileSafetyError,
 	fsyncFolder,
 	isProcessAlive,
@@ -31,66 +32,6 @@ const ENCODING = 'latin1';
 export const toBytes = (text: string) => Buffer.from(text, ENCODING);
 
 export const DEFAULT_KEEP = 10;
-
-function describeError(error: unknown, filePath: string, doing: string): string {
-	if (error instanceof FileSafetyError) {
-		switch (error.code) {
-			case 'ESYMLINK': {
-				return `${error.message}; sendmail-harden does not follow links in the config folder (the mail user can plant them there): give the real file, or replace the link by the file`;
-			}
-
-			case 'ENOTREG': {
-				return `${error.message}; sendmail-harden reads and writes only regular files`;
-			}
-
-			case 'EVERIFY': {
-				return `cannot ${doing} ${error.path}: the disk did not keep every byte written (${error.message})`;
-			}
-
-			default: {
-				return error.message;
-			}
-		}
-	}
-
-	const code = (error as NodeJS.ErrnoException).code;
-	const where = (error as NodeJS.ErrnoException).path ?? filePath;
-	switch (code) {
-		case 'ENOENT': {
-			return `${where} does not exist`;
-		}
-
-		case 'EACCES':
-		case 'EPERM': {
-			return `cannot ${doing} ${where}: permission denied (run as root, or with sudo)`;
-		}
-
-		case 'EISDIR': {
-			return `${where} is a folder, not a file`;
-		}
-
-		case 'ELOOP': {
-			return `${where} is a symbolic link; sendmail-harden does not follow links in the config folder: give the real file`;
-		}
-
-		case 'ENOSPC':
-		case 'EDQUOT': {
-			return `cannot ${doing} ${where}: the disk is full`;
-		}
-
-		case 'EROFS': {
-			return `cannot ${doing} ${where}: the file system is read-only`;
-		}
-
-		case 'EIO': {
-			return `cannot ${doing} ${where}: input/output error (check the disk)`;
-		}
-
-		default: {
-			return `cannot ${doing} ${where}: ${(error as Error).message}`;
-		}
-	}
-}
 
 /** Reads a config, .mc or help file: a regular file, not through a link, bounded in size. */
 export async function readTextFile(filePath: string): Promise<Result<string>> {
@@ -461,7 +402,8 @@ async function replaceAll(
 	try {
 		await replaceFile(journalPath(state), Buffer.from(JSON.stringify(journal, undefined, '\t') + '\n'), PRIVATE, fileOps);
 	} catch (error) {
-		return fail(describeError(error, journalPath(state), 'write'));
+		await Promise.all(createdBackups.map(removeQuietly));
+		return fail(`${describeError(error, journalPath(state), 'write')}; nothing was written`);
 	}
 
 	try {
@@ -804,9 +746,11 @@ export async function rollbackWithNotes(set: BackupSet, options: RollbackOptions
 			}
 
 			// What is there now is kept too, so an interrupted rollback can be undone.
-			const fromSha256 = current ? await storeBlob(state, current.bytes, fileOps).catch(() => undefined) : null;
-			if (fromSha256 === undefined) {
-				return fail(`cannot keep a copy of ${file.path} in ${state} before restoring it (is the disk full?); nothing was restored`);
+			let fromSha256: string | null = null;
+			try {
+				fromSha256 = current ? await storeBlob(state, current.bytes, fileOps) : null;
+			} catch (error) {
+				return fail(`${describeError(error, state, `keep a copy of ${file.path} in`)}; nothing was restored`);
 			}
 
 			replacements.push({path: file.path, bytes: file.bytes, fromSha256, ownership: current?.ownership ?? file.ownership});

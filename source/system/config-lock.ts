@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {fail, ok, type Result} from '../core/result.js';
-import {createVerifiedFile, isProcessAlive, processStartTime, readRegularFile} from './safe-write.js';
+import {createVerifiedFile, describeError, isProcessAlive, processStartTime, readRegularFile} from './safe-write.js';
 
 // One run at a time per config: a lock file in the config's state folder holding who has it.
 // It is made whole under a private name and hard-linked into place, so it is never seen half written.
@@ -124,7 +124,7 @@ export async function acquireLock(stateFolder: string, what: string, options: {w
 			});
 		}
 	} catch (error) {
-		return fail(`cannot take the lock ${file}: ${(error as Error).message}; nothing was written`);
+		return fail(`${describeError(error, file, 'take the lock')}; nothing was written`);
 	}
 
 	return fail(`${what} is being changed by another sendmail-harden run (${holder ? describeHolder(holder) : 'unknown'}); nothing was written. Try again when it has finished`);

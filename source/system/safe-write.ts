@@ -250,3 +250,64 @@ export async function isProcessAlive(pid: number, startTime?: string): Promise<b
 
 	return true;
 }
+
+/** An error from the file system, in words for an admin: what could not be done to which file, and why. */
+export function describeError(error: unknown, filePath: string, doing: string): string {
+	if (error instanceof FileSafetyError) {
+		switch (error.code) {
+			case 'ESYMLINK': {
+				return `${error.message}; sendmail-harden does not follow links in the config folder (the mail user can plant them there): give the real file, or replace the link by the file`;
+			}
+
+			case 'ENOTREG': {
+				return `${error.message}; sendmail-harden reads and writes only regular files`;
+			}
+
+			case 'EVERIFY': {
+				return `cannot ${doing} ${error.path}: the disk did not keep every byte written (${error.message})`;
+			}
+
+			default: {
+				return error.message;
+			}
+		}
+	}
+
+	const code = (error as NodeJS.ErrnoException).code;
+	const where = (error as NodeJS.ErrnoException).path ?? filePath;
+	switch (code) {
+		case 'ENOENT': {
+			return `${where} does not exist`;
+		}
+
+		case 'EACCES':
+		case 'EPERM': {
+			return `cannot ${doing} ${where}: permission denied (run as root, or with sudo)`;
+		}
+
+		case 'EISDIR': {
+			return `${where} is a folder, not a file`;
+		}
+
+		case 'ELOOP': {
+			return `${where} is a symbolic link; sendmail-harden does not follow links in the config folder: give the real file`;
+		}
+
+		case 'ENOSPC':
+		case 'EDQUOT': {
+			return `cannot ${doing} ${where}: the disk is full`;
+		}
+
+		case 'EROFS': {
+			return `cannot ${doing} ${where}: the file system is read-only`;
+		}
+
+		case 'EIO': {
+			return `cannot ${doing} ${where}: input/output error (check the disk)`;
+		}
+
+		default: {
+			return `cannot ${doing} ${where}: ${(error as Error).message}`;
+		}
+	}
+}
