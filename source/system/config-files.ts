@@ -384,7 +384,7 @@ async function replaceAll(
 	config: string,
 	replacements: readonly Replacement[],
 	records: ReadonlyArray<{path: string; bytes: Buffer}>,
-	createdBackups: string[],
+	backups: ReadonlyArray<{path: string; bytes: Buffer; ownership: Ownership}>,
 	fileOps: FileOps,
 ): Promise<Result<void>> {
 	const journal: Journal = {
@@ -395,18 +395,31 @@ async function replaceAll(
 		config,
 		files: replacements.map(file => ({path: file.path, temp: tempNameFor(file.path), fromSha256: file.fromSha256, toSha256: sha256(file.bytes), ownership: file.ownership})),
 		records: records.map(record => ({path: record.path, temp: tempNameFor(record.path), sha256: sha256(record.bytes)})),
-		createdBackups,
+		createdBackups: backups.map(backup => backup.path),
 	};
 	let step = 'write';
 	let current = config;
 	try {
 		await replaceFile(journalPath(state), Buffer.from(JSON.stringify(journal, undefined, '\t') + '\n'), PRIVATE, fileOps);
 	} catch (error) {
-		await Promise.all(createdBackups.map(removeQuietly));
 		return fail(`${describeError(error, journalPath(state), 'write')}; nothing was written`);
 	}
 
 	try {
+		for (const backup of backups) {
+			// Written whole under a temporary name, then linked to the backup name: link never follows nor replaces.
+			current = backup.path;
+			step = 'back up to';
+			const temp = tempNameFor(backup.path);
+			await createVerifiedFile(temp, backup.bytes, backup.ownership, fileOps);
+			try {
+				await fs.link(temp, backup.path);
+			} finally {
+				await removeQuietly(temp);
+			}
+		}
+
+		step = 'write';
 		for (const [index, file] of journal.files.entries()) {
 			current = file.path;
 			await createVerifiedFile(file.temp, replacements[index]!.bytes, file.ownership, fileOps);
@@ -479,7 +492,6 @@ export async function writeChanges(
 	}
 
 	const {state, lock} = locked.value;
-	const createdBackups: string[] = [];
 	try {
 		const originals: Array<{bytes: Buffer; ownership: Ownership}> = [];
 		for (const change of changes) {
@@ -503,26 +515,18 @@ export async function writeChanges(
 		}
 
 		const files: BackedUpFile[] = [];
+		const backups: Array<{path: string; bytes: Buffer; ownership: Ownership}> = [];
 		try {
 			for (const [index, change] of changes.entries()) {
 				const original = originals[index]!;
 				const backupSha256 = await storeBlob(state, original.bytes, fileOps);
 				const backup = await freeBackupName(change.path, id);
-				// Written whole under a temporary name, then linked to the backup name: link never follows nor replaces.
-				const temp = tempNameFor(backup);
-				await createVerifiedFile(temp, original.bytes, original.ownership, fileOps);
-				try {
-					await fs.link(temp, backup);
-				} finally {
-					await removeQuietly(temp);
-				}
-
-				createdBackups.push(backup);
+				backups.push({path: backup, bytes: original.bytes, ownership: original.ownership});
 				files.push({role: change.role, path: change.path, backup, backupSha256, writtenSha256: sha256(toBytes(change.after)), ownership: original.ownership});
 			}
 		} catch (error) {
-			await Promise.all(createdBackups.map(removeQuietly));
-			return fail(`${describeError(error, (error as NodeJS.ErrnoException).path ?? 'a backup', 'back up to')}; nothing was written`);
+			await removeUnusedCopies(state, cfPath);
+			return fail(`${describeError(error, state, 'keep a copy of the files in')}; nothing was written`);
 		}
 
 		const set: BackupSet = {id, manifest: setPath(state, id), config: cfPath, savedAt: options.now.toISOString(), files};
@@ -533,7 +537,7 @@ export async function writeChanges(
 			cfPath,
 			changes.map((change, index) => ({path: change.path, bytes: toBytes(change.after), fromSha256: files[index]!.backupSha256, ownership: files[index]!.ownership})),
 			[{path: set.manifest, bytes: Buffer.from(JSON.stringify(record, undefined, '\t') + '\n')}],
-			createdBackups,
+			backups,
 			fileOps,
 		);
 		if (!written.ok) {

@@ -274,7 +274,8 @@ export function describeError(error: unknown, filePath: string, doing: string): 
 	}
 
 	const code = (error as NodeJS.ErrnoException).code;
-	const where = (error as NodeJS.ErrnoException).path ?? filePath;
+	// The file the admin knows (the config, its backup), not the temporary name the error may carry.
+	const where = filePath || (error as NodeJS.ErrnoException).path || 'a file';
 	switch (code) {
 		case 'ENOENT': {
 			return `${where} does not exist`;
