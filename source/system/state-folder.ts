@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import {fail, ok, type Result} from '../core/result.js';
 
@@ -8,7 +9,22 @@ import {fail, ok, type Result} from '../core/result.js';
 
 export const DEFAULT_STATE_DIR = '/var/lib/sendmail-harden';
 
-export const stateFolderPath = () => process.env['SENDMAIL_HARDEN_STATE_DIR'] ?? DEFAULT_STATE_DIR;
+/**
+ * SENDMAIL_HARDEN_STATE_DIR, else /var/lib/sendmail-harden for root (who alone can write /etc/mail),
+ * else the user's own state folder, so that the demo works without root.
+ */
+export function stateFolderPath(): string {
+	const chosen = process.env['SENDMAIL_HARDEN_STATE_DIR'];
+	if (chosen) {
+		return chosen;
+	}
+
+	if (process.getuid === undefined || process.getuid() === 0) {
+		return DEFAULT_STATE_DIR;
+	}
+
+	return path.join(process.env['XDG_STATE_HOME'] || path.join(os.homedir(), '.local', 'state'), 'sendmail-harden');
+}
 
 async function ensurePrivateFolder(folder: string, what: string): Promise<Result<string>> {
 	try {
