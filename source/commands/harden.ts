@@ -16,6 +16,8 @@ export type HardenFlags = {
 	/** true: restart after writing; false or undefined: print the command to run. */
 	restart?: boolean;
 	config?: string;
+	/** --demo: work on a copy of the bundled sample. */
+	demo?: boolean;
 	preset?: string;
 	answers?: string;
 	yes?: boolean;
@@ -64,7 +66,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	}
 
 	// A run killed halfway leaves a half-applied set: settle it before reading the files.
-	const settleConfig = flags.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+	const settleConfig = flags.config ?? (!flags.demo && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
 	if (!flags.dryRun && settleConfig !== undefined) {
 		const recovered = await recoverInterrupted(settleConfig);
 		if (!recovered.ok) {
@@ -77,7 +79,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		}
 	}
 
-	const target = await loadTarget(flags.config);
+	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
 		return EXIT.badInput;

@@ -18,6 +18,8 @@ import {EXIT, type CommandIo} from './command-io.js';
 
 export type WizardFlags = {
 	config?: string;
+	/** --demo: work on a copy of the bundled sample. */
+	demo?: boolean;
 	preset?: string;
 	answers?: string;
 	hostname?: string;
@@ -68,7 +70,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 	}
 
 	// A run killed halfway leaves a half-applied set: settle it before reading the files.
-	const settleConfig = flags.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+	const settleConfig = flags.config ?? (!flags.demo && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
 	if (settleConfig !== undefined) {
 		const recovered = await recoverInterrupted(settleConfig);
 		if (!recovered.ok) {
@@ -81,7 +83,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		}
 	}
 
-	const target = await loadTarget(flags.config);
+	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
 		return EXIT.badInput;

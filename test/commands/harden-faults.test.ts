@@ -329,7 +329,7 @@ test('--keep N keeps the newest N backup sets; a bad --keep is one line, exit 2'
 		const run = await runCli(['--config', cfPath, ...article, '--yes', '--keep', bad]);
 		assertClean(run);
 		assert.equal(run.status, 2);
-		assert.match(run.stderr, /--keep needs a whole number of backup sets from 1 to 9999/);
+		assert.match(run.stderr, /--keep must be a whole number of backup sets, 1 or more/);
 	}
 });
 
