@@ -3,11 +3,9 @@ import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {sendmailWrapper} from './sendmail.js';
+import './state-dir.js';
 
 export const cliPath = path.resolve('dist/cli.js');
-
-// scripts/run-tests.js gives every run a private state folder; a test file run alone gets its own.
-process.env['SENDMAIL_HARDEN_STATE_DIR'] ??= mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-state-'));
 
 export type CliRun = {status: number | null; stdout: string; stderr: string};
 
