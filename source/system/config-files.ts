@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +23,7 @@ import {
 	type FileOps,
 	type Ownership,
 } from './safe-write.js';
-import {configStateFolder, stateFolderPath} from './state-folder.js';
+import {configStateFolder, configStateFolderPath, stateFolderPath} from './state-folder.js';
 
 export type {FileOps} from './safe-write.js';
 
@@ -206,6 +207,14 @@ async function readJournal(state: string): Promise<Journal | undefined> {
 		return undefined;
 	}
 
+	// Written by this tool in a folder only its user can write; still, it may only name absolute paths.
+	const valid = journal.version === 1 && Array.isArray(journal.files) && Array.isArray(journal.records) && Array.isArray(journal.createdBackups)
+		&& journal.files.every(file => path.isAbsolute(file.path) && path.isAbsolute(file.temp) && isOwnership(file.ownership))
+		&& journal.records.every(record => record.path.startsWith(state + path.sep));
+	if (!valid) {
+		throw new FileSafetyError('EUNSAFE', journalPath(state), `${journalPath(state)} is not a journal this tool wrote; look at it, then remove it`);
+	}
+
 	return journal;
 }
 
@@ -362,6 +371,11 @@ async function lockConfig(cfPath: string, fileOps: FileOps): Promise<Result<Lock
  * files: its renames are undone, or, if it had finished, its leftovers removed. Returns notes.
  */
 export async function recoverInterrupted(cfPath: string, options: {fileOps?: FileOps} = {}): Promise<Result<string[]>> {
+	// No state folder for this config: no run of this tool ever wrote it, so none was interrupted.
+	if (!existsSync(configStateFolderPath(cfPath))) {
+		return ok([]);
+	}
+
 	const locked = await lockConfig(path.resolve(cfPath), options.fileOps ?? realFileOps);
 	if (!locked.ok) {
 		return locked;

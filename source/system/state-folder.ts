@@ -62,6 +62,12 @@ export async function openStateFolder(): Promise<Result<string>> {
 	return ensurePrivateFolder(path.resolve(stateFolderPath()), 'the state folder');
 }
 
+/** Where the state folder of one config is, whether or not it exists yet. */
+export function configStateFolderPath(cfPath: string): string {
+	const key = createHash('sha256').update(path.resolve(cfPath)).digest('hex').slice(0, 20);
+	return path.join(path.resolve(stateFolderPath()), 'configs', key);
+}
+
 /** The state folder of one config: its lock, journal, backup records and copies of the backups. */
 export async function configStateFolder(cfPath: string): Promise<Result<string>> {
 	const root = await openStateFolder();
@@ -69,8 +75,7 @@ export async function configStateFolder(cfPath: string): Promise<Result<string>>
 		return root;
 	}
 
-	const key = createHash('sha256').update(path.resolve(cfPath)).digest('hex').slice(0, 20);
-	const folder = await ensurePrivateFolder(path.join(root.value, 'configs', key), 'the state folder');
+	const folder = await ensurePrivateFolder(configStateFolderPath(cfPath), 'the state folder');
 	if (!folder.ok) {
 		return folder;
 	}

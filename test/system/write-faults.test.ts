@@ -13,6 +13,7 @@ import {acquireLock} from '../../source/system/config-lock.js';
 import {
 	listBackupSets,
 	newestBackupSet,
+	recoverInterrupted,
 	rollbackBackupSet,
 	rollbackWithNotes,
 	writeChanges,
@@ -422,4 +423,43 @@ test('records are only read from the state folder: a planted one there that name
 	assert.equal(hashOf(victim), victimHash);
 	assert.ok(stateFolderPath().length > 0);
 	assert.equal(sha256(readFileSync(victim)), victimHash);
+});
+
+test('kill -9 before every write and rename of a two-file change: the next run puts back a whole set, old or new', async t => {
+	const whole = copyDemoConfig();
+	const probe = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/write-slowly.ts', whole.cfPath, '0'], {encoding: 'utf8'});
+	const total = Number(/(\d+) operations/.exec(probe.stdout)?.[1]);
+	assert.ok(total > 5, probe.stdout + probe.stderr);
+	const fresh = [readFileSync(whole.cfPath), readFileSync(whole.helpPath)];
+	const outcomes: string[] = [];
+	for (let crashAt = 1; crashAt <= total; crashAt++) {
+		const {folder, cfPath, helpPath} = copyDemoConfig();
+		const old = [readFileSync(cfPath), readFileSync(helpPath)];
+		const expected = [Buffer.from(fresh[0]!.toString('latin1').replaceAll(whole.helpPath, helpPath), 'latin1'), fresh[1]!];
+		const killed = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/write-slowly.ts', cfPath, '0', String(crashAt)], {encoding: 'utf8'});
+		assert.equal(killed.signal, 'SIGKILL');
+		const after = [readFileSync(cfPath), readFileSync(helpPath)];
+		const mixed = !after[0]!.equals(after[1]!.equals(expected[1]!) ? expected[0]! : old[0]!);
+		const recovered = await recoverInterrupted(cfPath);
+		assert.ok(recovered.ok, recovered.ok ? '' : recovered.error);
+		const settled = [readFileSync(cfPath), readFileSync(helpPath)];
+		const isOld = settled[0]!.equals(old[0]!) && settled[1]!.equals(old[1]!);
+		const isNew = settled[0]!.equals(expected[0]!) && settled[1]!.equals(expected[1]!);
+		assert.ok(isOld || isNew, `killed before operation ${crashAt} of ${total}: a whole set after recovery`);
+		if (mixed) {
+			assert.match(recovered.value.join('\n'), /was stopped before it finished and has been undone \(put back as they were before it: /);
+		}
+
+		// A set in force can be rolled back; one that was undone left no backup behind.
+		const sets = await listBackupSets(cfPath);
+		assert.ok(sets.ok);
+		assert.equal(sets.value.length, isNew ? 1 : 0);
+		assert.deepEqual(readdirSync(folder).filter(name => name.endsWith('.bak')).length, isNew ? 2 : 0);
+		assert.deepEqual(leftovers(folder), []);
+		const killedState = mixed ? 'mixed' : after[0]!.equals(expected[0]!) ? 'new' : 'old';
+		outcomes.push(`${crashAt}:${killedState}->${isNew ? 'new' : 'old'}`);
+	}
+
+	t.diagnostic(`killed before each of ${total} operations (kill point:files after the kill->after recovery): ${outcomes.join(' ')}`);
+	assert.ok(outcomes.some(outcome => outcome.includes('mixed')), 'some kill fell between the two files');
 });
