@@ -26,6 +26,8 @@ export type WizardFlags = {
 	/** --restart / --no-restart; undefined: ask. */
 	restart?: boolean;
 	cfOnly?: boolean;
+	/** --keep N: how many backup sets of the config to keep. */
+	keep?: number;
 };
 
 /** What runWizard needs from the terminal; tests replace it. */
@@ -108,7 +110,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		findMc: async cfPath => findMcFor(cfPath),
 		// Welcome's choice, pre-selected from --cf-only.
 		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env}),
-		applyPlan,
+		applyPlan: async (plan, options) => applyPlan(plan, {...options, keep: flags.keep}),
 		rollback: async set => rollbackBackupSet(set),
 		// The daemon reads the default config; a demo copy or another --config is not it.
 		isLiveConfig: cfPath => cfPath === DEFAULT_CONFIG,
