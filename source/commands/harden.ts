@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs';
 import {unifiedDiff} from '../core/diff.js';
 import type {Plan} from '../core/plan.js';
 import type {Check} from '../core/verify-checks.js';
@@ -6,6 +7,7 @@ import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowResult, type FlowKnown, 
 import {emptyDocument, flowDocument, planDocument, withFailure, type JsonDocument} from '../flow/json-document.js';
 import {realFlowDeps} from '../flow/real-deps.js';
 import {loadAnswers} from '../system/answers-source.js';
+import {recoverInterrupted} from '../system/config-files.js';
 import {makePlan} from '../system/make-plan.js';
 import type {RestartPlan} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
@@ -26,6 +28,8 @@ export type HardenFlags = {
 	cfOnly?: boolean;
 	/** One JSON document on stdout (json-document.ts) instead of the text. */
 	json?: boolean;
+	/** How many backup sets to keep (--keep N). */
+	keep?: number;
 };
 
 /**
@@ -100,6 +104,24 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		return badInput(`${flags.dryRun ? '--dry-run' : '--yes'} needs answers: give --preset NAME or --answers FILE`);
 	}
 
+	// A run killed halfway leaves a half-applied set: settle it before reading the files.
+	const settleConfig = flags.config ?? (!flags.demo && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+	if (!flags.dryRun && settleConfig !== undefined) {
+		const recovered = await recoverInterrupted(settleConfig);
+		if (!recovered.ok) {
+			document = withFailure(document, 'write failed', recovered.error);
+			return end(EXIT.writeFailed, recovered.error);
+		}
+
+		for (const note of recovered.value) {
+			if (text) {
+				io.err(`sendmail-harden: note: ${note}\n`);
+			}
+
+			document.notes.push(note);
+		}
+	}
+
 	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		return badInput(target.error);
@@ -117,7 +139,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		return badInput(plan.error);
 	}
 
-	document = planDocument(command, cfPath, plan.value, demo ? [demoNote] : []);
+	document = planDocument(command, cfPath, plan.value, [...document.notes, ...(demo ? [demoNote] : [])]);
 	if (plan.value.files.length === 0) {
 		if (text) {
 			io.out(`Nothing to change: ${cfPath} already has the settings of ${source.value.from}.\n`);
@@ -165,6 +187,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 			helpFileText: helpFile !== undefined && 'text' in helpFile ? helpFile.text : undefined,
 			dryRun: flags.dryRun === true,
 			restart: flags.restart === true ? 'yes' : 'no',
+			keep: flags.keep,
 			noRestartReason: demo ? 'Demo mode: no sendmail was restarted.' : undefined,
 		},
 		flowDeps,

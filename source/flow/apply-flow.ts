@@ -64,6 +64,8 @@ export type ApplyFlowInput = {
 	restart: 'yes' | 'no' | 'ask';
 	/** Why a restart would prove nothing here (a demo copy, a file the daemon does not read). */
 	noRestartReason?: string;
+	/** How many backup sets of the config to keep (--keep N); the write removes older ones. */
+	keep?: number;
 	/** A rehearsal already run on these very files (the wizard's Review): not run again. */
 	rehearsal?: RehearsalReport;
 };
@@ -312,7 +314,7 @@ const writeStep: FlowStep = {
 		return stopped(state) ? `${STOPPED}: nothing was written` : undefined;
 	},
 	async task(state) {
-		const applied = await state.deps.applyPlan(state.input.plan, {cfPath: state.input.cfPath, now: state.deps.now(), env: state.deps.env, signal: state.hooks.signal, validated: state.validated});
+		const applied = await state.deps.applyPlan(state.input.plan, {cfPath: state.input.cfPath, now: state.deps.now(), env: state.deps.env, signal: state.hooks.signal, validated: state.validated, keep: state.input.keep});
 		if (!applied.ok) {
 			if (applied.stage === 'stopped') {
 				state.failure = {outcome: 'stopped', meaning: 'done', error: applied.error};
