@@ -15,6 +15,7 @@ const help = `
 	Options
 	  --config PATH     the sendmail.cf to harden (default /etc/mail/sendmail.cf;
 	                    without it and without that file: a demo copy)
+	  --demo            work on a temporary copy of the bundled sample, removed on exit
 	  --preset NAME     take the answers from a saved preset
 	  --answers FILE    take the answers from a JSON file (or a preset export)
 	  --yes             apply the answers without the wizard
@@ -36,6 +37,7 @@ const help = `
 
 const flagSpec = {
 	config: {type: 'string'},
+	demo: {type: 'boolean', default: false},
 	preset: {type: 'string'},
 	answers: {type: 'string'},
 	yes: {type: 'boolean', default: false},
@@ -57,7 +59,8 @@ function usageError(io: CommandIo, message: string): number {
 	return EXIT.badInput;
 }
 
-const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+// As typed: "-v" for a one-letter flag, "--dry-run" for a long one.
+const flagName = (name: string) => (name.length === 1 ? `-${name}` : `--${name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`)}`);
 
 export async function main(argv: string[], io: CommandIo = processIo): Promise<number> {
 	const cli = meow(help, {
@@ -73,7 +76,7 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 	const known = new Set<string>([...Object.keys(flagSpec), 'help', 'version']);
 	const unknown = Object.keys(cli.unnormalizedFlags).find(key => !known.has(key) && !known.has(key.replaceAll(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())));
 	if (unknown !== undefined) {
-		return usageError(io, `unknown option --${kebab(unknown)}`);
+		return usageError(io, `unknown option ${flagName(unknown)}`);
 	}
 
 	for (const name of ['config', 'preset', 'answers', 'hostname', 'host', 'port', 'name'] as const) {
@@ -90,7 +93,7 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 	switch (command) {
 		case 'audit': {
 			const {runAudit} = await import('./commands/audit.js');
-			return runAudit({config: flags.config, json: flags.json}, io);
+			return runAudit({config: flags.config, json: flags.json, demo: flags.demo}, io);
 		}
 
 		case 'rollback': {

@@ -1,15 +1,14 @@
 import {auditConfig} from '../core/audit.js';
 import {wrapText} from '../core/wrap-text.js';
-import {loadTarget} from '../system/target.js';
+import {loadTarget, removeDemoCopy} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
-// Rows fit an 80-column terminal: mark, setting name, then the value.
-const VALUE_WIDTH = 80 - 2 - 25;
-const fit = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
+// At a terminal a row fits its width (mark, setting name, then the value); a pipe or file gets values whole.
+const fit = (text: string, width: number | undefined) => (width === undefined || text.length <= width ? text : `${text.slice(0, Math.max(width - 1, 1))}…`);
 
 /** `sendmail-harden audit`: each setting, its value, and whether it is hardened. */
-export async function runAudit(flags: {config?: string; json?: boolean}, io: CommandIo): Promise<number> {
-	const target = await loadTarget(flags.config);
+export async function runAudit(flags: {config?: string; json?: boolean; demo?: boolean}, io: CommandIo): Promise<number> {
+	const target = await loadTarget(flags.config, undefined, {demo: flags.demo});
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
 		return EXIT.badInput;
@@ -17,6 +16,7 @@ export async function runAudit(flags: {config?: string; json?: boolean}, io: Com
 
 	const {cfPath, cfText, helpFile, demo} = target.value;
 	const audit = auditConfig(cfText, helpFile);
+	await removeDemoCopy(target.value);
 	if (flags.json) {
 		io.out(JSON.stringify({config: cfPath, demo, hardened: audit.hardened, settings: audit.items}, undefined, 2) + '\n');
 	} else {
@@ -25,8 +25,9 @@ export async function runAudit(flags: {config?: string; json?: boolean}, io: Com
 		}
 
 		io.out(`${cfPath}\n\n`);
+		const valueWidth = io.columns === undefined ? undefined : Math.max(io.columns - 2 - 25, 10);
 		for (const item of audit.items) {
-			io.out(`${item.hardened ? '✔' : '✘'} ${item.setting.padEnd(24)} ${fit(item.value, VALUE_WIDTH)}\n`);
+			io.out(`${item.hardened ? '✔' : '✘'} ${item.setting.padEnd(24)} ${fit(item.value, valueWidth)}\n`);
 			for (const line of wrapText(item.advice, 78, '    ')) {
 				io.out(`${line}\n`);
 			}

@@ -19,6 +19,7 @@ export type HardenFlags = {
 	yes?: boolean;
 	dryRun?: boolean;
 	cfOnly?: boolean;
+	demo?: boolean;
 };
 
 function printPlanSummary(plan: Plan, io: CommandIo): void {
@@ -59,7 +60,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		return EXIT.badInput;
 	}
 
-	const target = await loadTarget(flags.config);
+	const target = await loadTarget(flags.config, undefined, {demo: flags.demo});
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
 		return EXIT.badInput;

@@ -46,14 +46,30 @@ async function copyDemo(): Promise<string> {
 	return cfPath;
 }
 
+/** Removes a demo copy (the temporary folder loadTarget made); any other target is left alone. */
+export async function removeDemoCopy(target: Target): Promise<void> {
+	const folder = path.dirname(target.cfPath);
+	if (target.demo && path.basename(folder).startsWith('sendmail-harden-demo-')) {
+		await fs.rm(folder, {recursive: true, force: true});
+	}
+}
+
 /**
  * Reads the config named by --config, or /etc/mail/sendmail.cf, or, when neither
  * is given nor there, a fresh copy of the bundled sample (demo mode).
  */
-export async function loadTarget(configFlag: string | undefined, defaultConfig = DEFAULT_CONFIG): Promise<Result<Target>> {
+export async function loadTarget(configFlag: string | undefined, defaultConfig = DEFAULT_CONFIG, options: {demo?: boolean} = {}): Promise<Result<Target>> {
 	let demo = false;
 	let cfPath: string;
-	if (configFlag !== undefined) {
+	if (options.demo) {
+		// --demo (and `npm start` from a clone): the sample, even on a mail server.
+		if (configFlag !== undefined) {
+			return fail('--demo works on a copy of the bundled sample; leave out --config, or leave out --demo');
+		}
+
+		cfPath = await copyDemo();
+		demo = true;
+	} else if (configFlag !== undefined) {
 		cfPath = path.resolve(configFlag);
 	} else if (existsSync(defaultConfig)) {
 		cfPath = defaultConfig;
