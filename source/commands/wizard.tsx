@@ -3,7 +3,8 @@ import {render} from 'ink';
 import {App, type WizardEffects, type WizardPresets, type WizardResult, type WizardSetup} from '../app.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {applyPlan} from '../system/apply.js';
-import {makePlan} from '../system/make-plan.js';
+import {checkMcAgrees, makePlan} from '../system/make-plan.js';
+import {accessProblem} from '../system/access.js';
 import {findMcFor} from '../system/mc-rebuild.js';
 import {rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
@@ -94,6 +95,8 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 			return program === undefined ? undefined : sendmailVersion(program, target.value.cfPath);
 		},
 		findMc: async cfPath => findMcFor(cfPath),
+		checkMcAgrees: async target => checkMcAgrees(target, {env}),
+		accessProblem: async target => (target.demo ? undefined : accessProblem(target.cfPath, {live: target.cfPath === DEFAULT_CONFIG})),
 		// Welcome's choice, pre-selected from --cf-only.
 		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env}),
 		applyPlan,
