@@ -21,7 +21,7 @@ test('replaying a preset is Enter on every step, and Write gives exactly the byt
 		await app.waitFor(`of 8  ${step}`);
 	}
 
-	assert.match(app.frame(), /› \(•\) Write changes/);
+	assert.match(await app.waitFor('Write changes'), /› \(•\) Write changes/);
 	await app.press(KEY.enter);
 	const applied = await app.waitFor('Continue');
 	assert.match(applied, /✓ sendmail accepted the new config/);
@@ -187,7 +187,7 @@ test('Privacy: space toggles, goaway marks what it implies, and the help follows
 	assert.match(goaway, /\[\+\] noexpn/);
 	assert.match(goaway, /\[\+\] noverb/);
 	assert.match(goaway, /\[ \] noetrn/);
-	assert.match(goaway.replaceAll('\n', ''), /O PrivacyOptions=needmailhelo,needexpnhelo,needvrfyhelo,restrictqrun,restrictexpand,nobodyreturn,authwarnings,goaway /);
+	assert.match(goaway.replaceAll('\n', ''), /O PrivacyOptions=needmailhelo,needexpnhelo,needvrfyhelo,restrictqrun,restrictexpand,nobodyreturn,authwarnings,goaway *\(\[\+\] set by goaway\)/);
 	await app.press(KEY.enter);
 	await app.waitFor('of 8  Review');
 	assert.match((await app.waitFor('+ 284')).replaceAll('\n', ''), /\+ 284 O PrivacyOptions=.*authwarnings,goaway/);
