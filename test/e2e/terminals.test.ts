@@ -115,7 +115,10 @@ test('80x15 and 60x20: the Privacy highlight stays on screen, no key clears the 
 		tmux.keys('Enter');
 		await tmux.waitFor('Step 2 of 8');
 		// A custom greeting far wider than the screen, typed into the field.
-		tmux.keys('Down', 'Down', 'Down', 'C-u');
+		tmux.keys('Down', 'Down', 'Down');
+		await tmux.waitFor('ctrl+c quit');
+		tmux.keys('C-u');
+		await tmux.waitFor('type the greeting');
 		tmux.keys('-l', '$j mail gateway of the example organisation, run by the postmaster team; $b');
 		const greeting = await tmux.waitFor('postmaster team; $b');
 		assert.equal(greeting.match(/Step 2 of 8/g)?.length, 1, greeting);
