@@ -7,8 +7,8 @@ import {EXIT, type CommandIo} from './command-io.js';
 const fit = (text: string, width: number | undefined) => (width === undefined || text.length <= width ? text : `${text.slice(0, Math.max(width - 1, 1))}…`);
 
 /** `sendmail-harden audit`: each setting, its value, and whether it is hardened. */
-export async function runAudit(flags: {config?: string; json?: boolean; demo?: boolean}, io: CommandIo): Promise<number> {
-	const target = await loadTarget(flags.config, undefined, {demo: flags.demo});
+export async function runAudit(flags: {config?: string; demo?: boolean; json?: boolean}, io: CommandIo): Promise<number> {
+	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
 		return EXIT.badInput;

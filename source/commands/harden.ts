@@ -14,12 +14,13 @@ export type HardenFlags = {
 	/** true: restart after writing; false or undefined: print the command to run. */
 	restart?: boolean;
 	config?: string;
+	/** --demo: work on a copy of the bundled sample. */
+	demo?: boolean;
 	preset?: string;
 	answers?: string;
 	yes?: boolean;
 	dryRun?: boolean;
 	cfOnly?: boolean;
-	demo?: boolean;
 };
 
 function printPlanSummary(plan: Plan, io: CommandIo): void {
@@ -60,7 +61,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		return EXIT.badInput;
 	}
 
-	const target = await loadTarget(flags.config, undefined, {demo: flags.demo});
+	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
 		return EXIT.badInput;

@@ -19,14 +19,14 @@ import {EXIT, type CommandIo} from './command-io.js';
 
 export type WizardFlags = {
 	config?: string;
+	/** --demo: work on a copy of the bundled sample. */
+	demo?: boolean;
 	preset?: string;
 	answers?: string;
 	hostname?: string;
 	/** --restart / --no-restart; undefined: ask. */
 	restart?: boolean;
 	cfOnly?: boolean;
-	/** --demo: a temporary copy of the bundled sample, whatever is installed. */
-	demo?: boolean;
 };
 
 /** What runWizard needs from the terminal; tests replace it. */
@@ -72,7 +72,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		return EXIT.badInput;
 	}
 
-	const target = await loadTarget(flags.config, undefined, {demo: flags.demo});
+	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
 		return EXIT.badInput;

@@ -56,22 +56,15 @@ export async function removeDemoCopy(target: Target): Promise<void> {
 
 /**
  * Reads the config named by --config, or /etc/mail/sendmail.cf, or, when neither
- * is given nor there, a fresh copy of the bundled sample (demo mode).
+ * is given nor there, a fresh copy of the bundled sample (demo mode). A null
+ * defaultConfig (--demo) goes straight to the sample.
  */
-export async function loadTarget(configFlag: string | undefined, defaultConfig = DEFAULT_CONFIG, options: {demo?: boolean} = {}): Promise<Result<Target>> {
+export async function loadTarget(configFlag: string | undefined, defaultConfig: string | null = DEFAULT_CONFIG): Promise<Result<Target>> {
 	let demo = false;
 	let cfPath: string;
-	if (options.demo) {
-		// --demo (and `npm start` from a clone): the sample, even on a mail server.
-		if (configFlag !== undefined) {
-			return fail('--demo works on a copy of the bundled sample; leave out --config, or leave out --demo');
-		}
-
-		cfPath = await copyDemo();
-		demo = true;
-	} else if (configFlag !== undefined) {
+	if (configFlag !== undefined) {
 		cfPath = path.resolve(configFlag);
-	} else if (existsSync(defaultConfig)) {
+	} else if (defaultConfig !== null && existsSync(defaultConfig)) {
 		cfPath = defaultConfig;
 	} else {
 		cfPath = await copyDemo();
