@@ -48,7 +48,6 @@ export const HINTS = {
 	quitTyping: {keys: 'ctrl+c', action: 'quit'},
 	/** In a text field every printable key, q and space included, is text. */
 	typing: {keys: 'type', action: 'text (q, space too)'},
-	erase: {keys: 'backspace', action: 'erase'},
 	scroll: {keys: 'pgup/pgdn', action: 'scroll'},
 } satisfies Record<string, KeyHint>;
 

@@ -72,7 +72,7 @@ export function GreetingStep({current, answers, preview, help, onNext}: Props) {
 		text: () => (highlightNow() === customRow ? {value: customTextNow(), onChange: setCustomText} : undefined),
 	});
 
-	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.erase, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, HINTS.toggle, HINTS.next, HINTS.back, HINTS.quit];
+	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, HINTS.toggle, HINTS.next, HINTS.back, HINTS.quit];
 	const title = 'The first line every client sees (SmtpGreetingMessage). Hide what an attacker can use.';
 	const body = useFrameBody(title, hints);
 	const {width} = body;
@@ -94,7 +94,7 @@ export function GreetingStep({current, answers, preview, help, onNext}: Props) {
 	// Every row is counted, so the step fits the terminal: the choices and the 220 line first, then
 	// as much of the HELP note, the heading and the warnings as the rows left allow.
 	const problem = answer.ok ? undefined : answer.error;
-	const lineRows = clipRows(problem === undefined ? textRows(safeLine(shown.line), width, 'good') : [{text: '(no preview)', tone: 'dim'}], 3);
+	const lineRows = clipRows(problem === undefined ? textRows(safeLine(shown.line), width, 'good') : [{text: '(no preview)', tone: 'dim'}], body.rows < 12 ? 2 : 3);
 	const problemRows = problem === undefined ? [] : clipRows(textRows(`✗ ${problem}`, width, 'bad'), 2);
 	const listRows = Math.min(GREETING_OPTIONS.length + 1, Math.max(body.rows - 2 - lineRows.length - problemRows.length, 3));
 	let left = body.rows - listRows - 2 - lineRows.length - problemRows.length;

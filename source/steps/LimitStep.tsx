@@ -50,7 +50,7 @@ export function LimitStep(props: Props) {
 		text: () => (props.options[highlightNow()]?.value === 'custom' ? {value: customTextNow(), onChange: setCustomText} : undefined),
 	});
 
-	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.erase, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, HINTS.next, HINTS.back, HINTS.quit];
+	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, HINTS.next, HINTS.back, HINTS.quit];
 	const body = useFrameBody(props.title, hints);
 	const {width} = body;
 	const labelWidth = Math.max(...props.options.map(each => each.label.length)) + 1;

@@ -4,6 +4,7 @@ import {formatPrivacyFlags} from '../core/plan.js';
 import {GOAWAY_IMPLIES, PRIVACY_FLAG_NAMES, type PrivacyFlag} from '../core/privacy-flags.js';
 import {FlagHelp} from '../components/FlagHelp.js';
 import {optionWindow} from '../components/OptionList.js';
+import {wrapText} from '../core/wrap-text.js';
 import {hardWrap} from '../components/wrap.js';
 import {HINTS, StepFrame, useFrameBody, useScreenWidth} from '../components/StepFrame.js';
 import {useTheme} from '../components/theme.js';
@@ -40,8 +41,12 @@ export function PrivacyStep({current, answers, onNext}: Props) {
 	const title = 'PrivacyOptions: what sendmail tells strangers and lets local users do.';
 	const body = useFrameBody(title, hints);
 	const wide = width >= 70;
-	// The option line as it will be in sendmail.cf, cut at the screen's edge (it has no spaces to wrap at).
-	const valueRows = hardWrap(`O PrivacyOptions=${formatPrivacyFlags(flags)}${goaway ? '  ([+] set by goaway)' : ''}`, width).map(text => ({text}));
+	// The option line as it will be in sendmail.cf, wrapped after a comma (a flag is never cut).
+	const valueLine = `O PrivacyOptions=${formatPrivacyFlags(flags).replaceAll(',', ', ')}${goaway ? ' ([+] set by goaway)' : ''}`;
+	const valueRows = wrapText(valueLine, width)
+		.map(line => line.replaceAll(', ', ','))
+		.flatMap(line => hardWrap(line, width))
+		.map(text => ({text}));
 	const rows = Math.max(body.rows - valueRows.length, 4);
 	// The list keeps the highlighted flag in view; beside it (or under it on a narrow screen) its help.
 	const listRows = wide ? rows : Math.min(count, Math.max(Math.ceil(rows / 2), 4));

@@ -80,13 +80,13 @@ export function ReviewStep({plan, greeting, onWrite, onBack}: Props) {
 	const warnings = plan?.ok ? plan.value.warnings : [];
 	const hints = [HINTS.move, HINTS.scroll, {keys: 'enter', action: 'choose'}, HINTS.back, HINTS.quit];
 	const body = useFrameBody(undefined, hints);
-	// The choices and the greeting first; the warnings get a few rows; the diff takes the rest and scrolls.
+	// The choices and the greeting first; the warnings get what is left beyond six diff rows; the diff takes the rest and scrolls.
 	// At least two diff rows and its position line, the choices and two gaps; the greeting gets up to three rows of the rest.
 	const heading = body.rows >= 14;
-	const greetingRows = clipRows(textRows(safeLine(greeting), width, 'good'), Math.max(Math.min(3, body.rows - choices.length - 5 - (heading ? 1 : 0)), 1));
+	const greetingRows = clipRows(textRows(safeLine(greeting), width, 'good'), Math.max(Math.min(body.rows < 16 ? 2 : 3, body.rows - choices.length - 5 - (heading ? 1 : 0)), 1));
 	const warningRows = warnings.flatMap(warning => textRows(`! ${safeLine(warning)}`, width, 'warn'));
 	const fixedRows = 1 + choices.length + 1 + (heading ? 1 : 0) + greetingRows.length;
-	const warningShown = clipRows(warningRows, Math.max(Math.min(warningRows.length, body.rows - fixedRows - 4), 0));
+	const warningShown = clipRows(warningRows, Math.max(Math.min(warningRows.length, body.rows - fixedRows - 7), 0));
 	const problemRows = plan?.ok === false ? clipRows(textRows(`✗ ${safeLine(plan.error)}`, width, 'bad'), Math.max(body.rows - fixedRows - warningShown.length, 2)) : [];
 	// The diff's own last row says where the window is.
 	const diffHeight = Math.max(body.rows - fixedRows - warningShown.length - 1, 2);
