@@ -21,7 +21,7 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 		io.out(JSON.stringify({config: cfPath, demo, hardened: audit.hardened, settings: audit.items}, undefined, 2) + '\n');
 	} else {
 		if (demo) {
-			io.out(`Demo mode: no /etc/mail/sendmail.cf here, so this is a copy of the bundled sample.\n`);
+			io.out(`Demo mode: a copy of the bundled sample, removed when done.\n`);
 		}
 
 		io.out(`${cfPath}\n\n`);
