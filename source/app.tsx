@@ -386,6 +386,7 @@ export function App({setup, effects, onExit}: Props) {
 			screen = summary === undefined ? null : (
 				<DoneStep
 					cfPath={target.cfPath}
+					demo={target.demo}
 					mcPath={plan?.ok && plan.value.source?.kind === 'mc' ? plan.value.source.mcPath : undefined}
 					summary={summary}
 					answers={state.answers}

@@ -83,13 +83,17 @@ export function ReviewStep({plan, greeting, onWrite, onBack}: Props) {
 	// The choices and the greeting first; the warnings get what is left beyond six diff rows; the diff takes the rest and scrolls.
 	// At least two diff rows and its position line, the choices and two gaps; the greeting gets up to three rows of the rest.
 	const heading = body.rows >= 14;
+	// On a short screen the changed lines matter more than the greeting (the Greeting step showed it).
+	const greetingShown = body.rows >= 12;
 	const greetingRows = clipRows(textRows(safeLine(greeting), width, 'good'), Math.max(Math.min(body.rows < 16 ? 2 : 3, body.rows - choices.length - 5 - (heading ? 1 : 0)), 1));
 	const warningRows = warnings.flatMap(warning => textRows(`! ${safeLine(warning)}`, width, 'warn'));
-	const fixedRows = 1 + choices.length + 1 + (heading ? 1 : 0) + greetingRows.length;
-	const warningShown = clipRows(warningRows, Math.max(Math.min(warningRows.length, body.rows - fixedRows - 7), 0));
-	const problemRows = plan?.ok === false ? clipRows(textRows(`✗ ${safeLine(plan.error)}`, width, 'bad'), Math.max(body.rows - fixedRows - warningShown.length, 2)) : [];
+	const fixedRows = 1 + choices.length + (greetingShown ? 1 + (heading ? 1 : 0) + greetingRows.length : 0);
+	const warningShown = clipRows(warningRows, Math.max(Math.min(warningRows.length, body.rows - fixedRows - (greetingShown ? 0 : 1) - 7), 0));
+	const boxShown = greetingShown || warningShown.length > 0;
+	const boxRows = warningShown.length + (boxShown && !greetingShown ? 1 : 0);
+	const problemRows = plan?.ok === false ? clipRows(textRows(`✗ ${safeLine(plan.error)}`, width, 'bad'), Math.max(body.rows - fixedRows - boxRows, 2)) : [];
 	// The diff's own last row says where the window is.
-	const diffHeight = Math.max(body.rows - fixedRows - warningShown.length - 1, 2);
+	const diffHeight = Math.max(body.rows - fixedRows - boxRows - 1, 2);
 	const maxScroll = Math.max(rows.length - diffHeight, 0);
 
 	useStepKeys({
@@ -123,10 +127,12 @@ export function ReviewStep({plan, greeting, onWrite, onBack}: Props) {
 			) : (
 				<Rows rows={problemRows} />
 			)}
-			<Box flexDirection="column" marginTop={1}>
-				{heading ? <Text dimColor>Clients will be greeted with:</Text> : null}
-				<Rows rows={[...greetingRows, ...warningShown]} />
-			</Box>
+			{boxShown ? (
+				<Box flexDirection="column" marginTop={1}>
+					{greetingShown && heading ? <Text dimColor>Clients will be greeted with:</Text> : null}
+					<Rows rows={[...(greetingShown ? greetingRows : []), ...warningShown]} />
+				</Box>
+			) : null}
 			<Box marginTop={1}>
 				<OptionList label="" kind="radio" items={choices} highlight={highlight} />
 			</Box>
