@@ -3,12 +3,11 @@ import {safeJson} from '../core/sanitize.js';
 import {wrapText} from '../core/wrap-text.js';
 import {checkHostName, hostNameWarning} from '../system/host-name.js';
 import {rehearseFiles, type RehearsalReport} from '../system/rehearsal.js';
-import {loadTarget} from '../system/target.js';
+import {loadTarget, removeDemoCopy} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
-// Rows fit an 80-column terminal: mark, setting name, then the value.
-const VALUE_WIDTH = 80 - 2 - 25;
-const fit = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
+// At a terminal a row fits its width (mark, setting name, then the value); a pipe or file gets values whole.
+const fit = (text: string, width: number | undefined) => (width === undefined || text.length <= width ? text : `${text.slice(0, Math.max(width - 1, 1))}…`);
 
 /** A countdown on stderr while sendmail sleeps on an unqualified host name, every 10 s. */
 export function hostNameCountdown(io: CommandIo): (secondsLeft: number) => void {
@@ -38,6 +37,7 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 		env: io.env,
 		onHostNameWait: hostNameCountdown(io),
 	});
+	await removeDemoCopy(target.value);
 	let rehearsal: RehearsalReport | {status: 'failed'; error: string};
 	if (rehearsed.ok) {
 		rehearsal = rehearsed.value;
@@ -61,7 +61,7 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	if (demo) {
-		io.out(`Demo mode: no /etc/mail/sendmail.cf here, so this is a copy of the bundled sample.\n`);
+		io.out(`Demo mode: a copy of the bundled sample, removed when done.\n`);
 	}
 
 	io.out(`${cfPath}\n`);
@@ -81,10 +81,12 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	io.out('\n');
+	const valueWidth = io.columns === undefined ? undefined : Math.max(io.columns - 2 - 25, 10);
+	const replyWidth = io.columns === undefined ? undefined : Math.max(io.columns - 2 - 15, 10);
 	for (const item of audit.items) {
-		io.out(`${item.hardened ? '✔' : '✘'} ${item.setting.padEnd(24)} ${fit(item.value, VALUE_WIDTH)}\n`);
+		io.out(`${item.hardened ? '✔' : '✘'} ${item.setting.padEnd(24)} ${fit(item.value, valueWidth)}\n`);
 		if (item.from === 'sendmail' && item.reply !== undefined) {
-			io.out(`    (sendmail) ${fit(`"${item.reply}"`, 78 - 15)}\n`);
+			io.out(`    (sendmail) ${fit(`"${item.reply}"`, replyWidth)}\n`);
 		}
 
 		for (const line of wrapText(item.advice, 78, '    ')) {

@@ -162,6 +162,42 @@ export async function makePlan(target: Target, answers: Answers, options: MakePl
 	return planThroughMc(target, direct.value, cfChange, rebuild.value, options);
 }
 
+/** Why a rebuild from the .mc would lose changes: the .cf is not what the .mc builds today. */
+function mcDisagreement(target: Target, rebuild: RebuildPlan, unedited: string): string | undefined {
+	const difference = firstDifference(target.cfText, unedited);
+	if (difference === undefined) {
+		return undefined;
+	}
+
+	const cfName = path.basename(target.cfPath);
+	return `${cfName} and ${path.basename(rebuild.mcPath)} disagree: ${target.cfPath} is not what ${rebuild.mcPath} builds (line ${difference.line}: "${difference.text}"), so a rebuild would lose those changes; rebuild it first (${rebuildCommandOf(rebuild)}) or use --cf-only to edit ${cfName} alone`;
+}
+
+/**
+ * Before any answer is given: whether the .cf can be edited through the sendmail.mc beside it, by
+ * the same comparison makePlan makes. ok(undefined) when there is no .mc or the two agree; ok(why)
+ * when they disagree; fail when the .mc cannot be built here (m4 missing, files not readable).
+ */
+export async function checkMcAgrees(target: Target, options: MakePlanOptions = {}): Promise<Result<string | undefined>> {
+	const mcPath = await findMcFor(target.cfPath, options.hostname);
+	if (mcPath === undefined) {
+		return ok(undefined);
+	}
+
+	const rebuild = await rebuildPlan(mcPath);
+	if (!rebuild.ok) {
+		return fail(rebuild.error);
+	}
+
+	const mcText = await readTextFile(mcPath);
+	if (!mcText.ok) {
+		return fail(mcText.error);
+	}
+
+	const unedited = await buildCfFromMc(mcText.value, mcPath, {plan: rebuild.value, env: options.env});
+	return unedited.ok ? ok(mcDisagreement(target, rebuild.value, unedited.value)) : fail(unedited.error);
+}
+
 async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange, rebuild: RebuildPlan, options: MakePlanOptions): Promise<Result<Plan>> {
 	const {mcPath} = rebuild;
 	const cfName = path.basename(target.cfPath);
@@ -208,11 +244,9 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 
 	// A rebuild replaces the whole .cf: if the .cf is not what the .mc builds today (edited by hand,
 	// or the .mc changed and not rebuilt), those differences would be lost without a word.
-	const difference = firstDifference(target.cfText, unedited.value);
-	if (difference !== undefined) {
-		return fail(
-			`${cfName} and ${path.basename(mcPath)} disagree: ${target.cfPath} is not what ${mcPath} builds (line ${difference.line}: "${difference.text}"), so a rebuild would lose those changes; rebuild it first (${rebuildCommand}) or use --cf-only to edit ${cfName} alone`,
-		);
+	const disagreement = mcDisagreement(target, rebuild, unedited.value);
+	if (disagreement !== undefined) {
+		return fail(disagreement);
 	}
 
 	const cfAfter = keepBuildStamp(rebuilt.value, target.cfText);
