@@ -24,8 +24,8 @@ export function hostNameCountdown(io: CommandIo): (secondsLeft: number) => void 
  * installed, the current config is rehearsed (`sendmail -C COPY -bs`) and what a client sees is
  * judged from sendmail's replies; the rest from the file.
  */
-export async function runAudit(flags: {config?: string; json?: boolean}, io: CommandIo): Promise<number> {
-	const target = await loadTarget(flags.config);
+export async function runAudit(flags: {config?: string; demo?: boolean; json?: boolean}, io: CommandIo): Promise<number> {
+	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
 		return EXIT.badInput;
