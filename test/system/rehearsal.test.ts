@@ -136,3 +136,10 @@ function isAlive(pid: number): boolean {
 		return false;
 	}
 }
+
+test('where sendmail would sleep 60 s (root without unshare), the rehearsal counts down or says why it skipped', async () => {
+	const host = {check: {name: 'vm', qualifiedAs: undefined}, root: true, unshare: undefined};
+	const silent = await rehearseFiles({cfText: debianCf}, {}, {host});
+	assert.ok(silent.ok && silent.value.status === 'skipped');
+	assert.match(silent.value.reason, /^the host name "vm" is not fully qualified, so sendmail would sleep 60 s before answering \(fix: put a fully qualified name first for this host in \/etc\/hosts/);
+});
