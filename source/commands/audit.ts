@@ -31,7 +31,7 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	const {cfPath, cfText, helpFile, demo} = target.value;
-	const fromFile = auditConfig(cfText, helpFile);
+	const fromFile = auditConfig(cfText, helpFile, {receivedHeader: true});
 	const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
 	const rehearsed = await rehearseFiles({cfText, helpFileText}, auditRehearsalAnswers(cfText), {
 		env: io.env,

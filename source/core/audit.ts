@@ -45,8 +45,12 @@ function limit(value: string | undefined): {number: number; text: string} {
 	return {number, text: value === undefined ? 'not set (no limit)' : number === 0 ? '0 (no limit)' : String(number)};
 }
 
-/** How the current settings score. The help file is as read from disk. */
-export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
+/**
+ * How the current settings score. The help file is as read from disk. The Received header's row
+ * comes with `receivedHeader` (audit shows it; the wizard's Welcome leaves it out until it offers
+ * hideReceivedVersion).
+ */
+export function auditConfig(cfText: string, helpFile: HelpFileState, options: {receivedHeader?: boolean} = {}): Audit {
 	const document = parseCf(cfText);
 	const items: AuditItem[] = [];
 
@@ -108,13 +112,15 @@ export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
 	});
 
 	const receivedLeak = receivedVersionLeak(cfText);
-	items.push({
-		setting: RECEIVED_SETTING,
-		value: receivedLeak === undefined ? 'no version' : `every relayed message says "by host ${receivedLeak}"`,
-		hardened: receivedLeak === undefined,
-		advice: receivedLeak === undefined ? '' : 'the Received: header of every message this server relays tells the sendmail version: remove $v/$Z from the HReceived line (hideReceivedVersion)',
-		from: 'file',
-	});
+	if (options.receivedHeader) {
+		items.push({
+			setting: RECEIVED_SETTING,
+			value: receivedLeak === undefined ? 'no version' : `every relayed message says "by host ${receivedLeak}"`,
+			hardened: receivedLeak === undefined,
+			advice: receivedLeak === undefined ? '' : 'the Received: header of every message this server relays tells the sendmail version: remove $v/$Z from the HReceived line (hideReceivedVersion)',
+			from: 'file',
+		});
+	}
 
 	return {items, hardened: items.every(item => item.hardened)};
 }
