@@ -3,7 +3,7 @@ import type {HelpFileState} from './plan.js';
 import {helpLinesRevealingVersion, OPTION} from './plan.js';
 import type {PrivacyFlag} from './privacy-flag-names.js';
 import {effectiveFlags, parsePrivacyOptionsValue} from './privacy-flags.js';
-import {optionValue, parseCf} from './sendmail-cf.js';
+import {findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, valueAsRead} from './sendmail-cf.js';
 
 export type AuditItem = {
 	/** The option's name in sendmail.cf, or "HELP" for the help file. */
@@ -27,7 +27,7 @@ export const RECOMMENDED_FLAGS: readonly PrivacyFlag[] = [
 ];
 
 function limit(value: string | undefined): {number: number; text: string} {
-	const number = value === undefined ? 0 : Number.parseInt(value.trim(), 10);
+	const number = value === undefined ? 0 : Number.parseInt(valueAsRead(value).trim(), 10);
 	if (Number.isNaN(number)) {
 		return {number: 0, text: `"${value}" (not a number)`};
 	}
@@ -82,16 +82,35 @@ export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
 		});
 	}
 
-	const privacy = optionValue(document, OPTION.privacyOptions);
+	// sendmail ORs the flags of every PrivacyOptions line, so the set in force is all of them together.
+	const privacy = privacyOptionsValue(document);
 	const parsed = parsePrivacyOptionsValue(privacy ?? '');
 	const effective = effectiveFlags(parsed.flags);
 	const missing = RECOMMENDED_FLAGS.filter(flag => !effective.has(flag));
+	const privacyLines = findOption(document, OPTION.privacyOptions).setters;
+	// public is the flag that sets nothing: next to other flags it adds nothing.
+	const setFlags = parsed.flags.filter(flag => flag !== 'public');
+	const shownSet = setFlags.length === 0 ? 'public' : setFlags.join(',');
 	items.push({
 		setting: OPTION.privacyOptions,
-		value: privacy === undefined ? 'not set (public)' : privacy,
+		value: privacy === undefined
+			? 'not set (public)'
+			: privacyLines.length === 1
+				? privacy
+				: `${shownSet} (sendmail adds up ${privacyLines.map(setter => `line ${setter.line.firstLine + 1} "${valueAsRead(setter.value)}"`).join(', ')})`,
 		hardened: missing.length === 0,
 		advice: missing.length === 0 ? '' : `missing ${missing.join(', ')}`,
 	});
+
+	// Lines that an admin would read as one of these settings but sendmail does not.
+	for (const lookalike of lookalikeLines(document, [OPTION.greeting, OPTION.maxMessageSize, OPTION.maxRecipientsPerMessage, OPTION.privacyOptions, 'HelpFile'])) {
+		items.push({
+			setting: lookalike.name,
+			value: `line ${lookalike.line.firstLine + 1}: ${lookalike.line.text.slice(0, 60)}`,
+			hardened: false,
+			advice: `${lookalike.reading}; write it as "O ${lookalike.name}=..." or remove it`,
+		});
+	}
 
 	return {items, hardened: items.every(item => item.hardened)};
 }

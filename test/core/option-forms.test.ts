@@ -1,0 +1,110 @@
+// Every form of an option line sendmail takes, planned and then read back by the installed
+// sendmail (`-bt -d37.1` prints each setoption call): the plan must leave exactly the chosen
+// settings in force. sendmail-facts.md, "Seen in December": PrivacyOptions lines add up, names
+// are case-insensitive, a unique prefix is accepted, `OPrivacyOptions=` is the option `P`.
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'node:test';
+import {auditConfig} from '../../source/core/audit.js';
+import {helpFilePath, planHardening} from '../../source/core/plan.js';
+import {sendmailBt, sendmailWrapper, skipUnlessSendmail} from '../helpers/sendmail.js';
+
+const debian = readFileSync('source/demo/sendmail.cf').toString('latin1');
+const folder = mkdtempSync(path.join(os.tmpdir(), 'option-forms-'));
+const withoutPrivacy = debian.replace(/^O PrivacyOptions=.*\n/m, '');
+
+/** The config with `lines` in place of Debian's PrivacyOptions line. */
+const configWith = (...lines: string[]) => debian.replace(/^O PrivacyOptions=.*$/m, lines.join('\n'));
+
+/** Each value sendmail sets an option to while reading the file, in order (from -d37.1). */
+function setoptionCalls(cfText: string, option: string): string[] {
+	const file = path.join(folder, `${Math.random().toString(36).slice(2)}.cf`);
+	writeFileSync(file, Buffer.from(cfText, 'latin1'));
+	const result = spawnSync(sendmailWrapper, ['-C', file, '-bt', '-d37.1'], {stdio: ['ignore', 'pipe', 'pipe'], encoding: 'latin1', timeout: 30_000});
+	const prefix = `setoption ${option} (`;
+	return `${result.stdout}${result.stderr}`
+		.split('\n')
+		.filter(line => line.startsWith(prefix))
+		.map(line => line.slice(line.indexOf('=') + 1));
+}
+
+function plannedCf(cfText: string, answers: Parameters<typeof planHardening>[0]['answers']): string {
+	const plan = planHardening({cfPath: '/etc/mail/sendmail.cf', cfText, answers});
+	assert.ok(plan.ok, plan.ok ? '' : plan.error);
+	return plan.value.files.find(file => file.role === 'cf')?.after ?? cfText;
+}
+
+test('two PrivacyOptions lines (goaway + public): the plan leaves exactly the chosen set in force', skipUnlessSendmail(), () => {
+	const text = configWith('O PrivacyOptions=goaway', 'O PrivacyOptions=public');
+	assert.deepEqual(setoptionCalls(text, 'PrivacyOptions'), ['goaway', 'public']);
+	const audit = auditConfig(text, undefined).items.find(item => item.setting === 'PrivacyOptions')!;
+	assert.match(audit.value, /^goaway \(sendmail adds up line \d+ "goaway", line \d+ "public"\)$/);
+
+	const plan = planHardening({cfPath: '/etc/mail/sendmail.cf', cfText: text, answers: {privacyOptions: ['restrictqrun']}});
+	assert.ok(plan.ok);
+	assert.deepEqual(plan.value.settings, [{setting: 'PrivacyOptions', from: 'goaway,public', to: 'restrictqrun'}]);
+	assert.match(plan.value.notes.join('\n'), /set on 2 lines and sendmail adds them all up/);
+	const after = plan.value.files[0]!.after;
+	assert.deepEqual(setoptionCalls(after, 'PrivacyOptions'), ['restrictqrun']);
+
+	// A second run finds nothing to change.
+	const again = planHardening({cfPath: '/etc/mail/sendmail.cf', cfText: after, answers: {privacyOptions: ['restrictqrun']}});
+	assert.ok(again.ok);
+	assert.deepEqual(again.value.files, []);
+});
+
+const forms: Array<[string, string]> = [
+	['the one-letter form Opnoetrn', 'Opnoetrn'],
+	['the unique prefix O Privacy=', 'O Privacy=noetrn'],
+	['a lower-case name', 'O privacyoptions=noetrn'],
+	['a sub-option suffix', 'O PrivacyOptions.x=noetrn'],
+];
+for (const [what, line] of forms) {
+	test(`${what}: found, audited, and replaced so that sendmail reads exactly the chosen set`, skipUnlessSendmail(), () => {
+		const text = configWith('O PrivacyOptions=authwarnings', line);
+		assert.deepEqual(setoptionCalls(text, 'PrivacyOptions'), ['authwarnings', 'noetrn']);
+		const audit = auditConfig(text, undefined).items.find(item => item.setting === 'PrivacyOptions')!;
+		assert.match(audit.value, /^authwarnings,noetrn /);
+
+		const after = plannedCf(text, {privacyOptions: ['goaway']});
+		assert.deepEqual(setoptionCalls(after, 'PrivacyOptions'), ['goaway']);
+		const file = path.join(folder, `form-${forms.findIndex(([name]) => name === what)}.cf`);
+		writeFileSync(file, Buffer.from(after, 'latin1'));
+		assert.equal(sendmailBt(file).status, 0, sendmailBt(file).stderr);
+	});
+}
+
+test('O<TAB>PrivacyOptions= is an error to sendmail, and the tool does not turn it into the option', skipUnlessSendmail(), () => {
+	const text = `${withoutPrivacy.trimEnd()}\nO\tPrivacyOptions=goaway\n`;
+	const file = path.join(folder, 'tab.cf');
+	writeFileSync(file, Buffer.from(text, 'latin1'));
+	assert.match(sendmailBt(file).stderr, /unknown option name 0x9/);
+
+	const plan = planHardening({cfPath: '/etc/mail/sendmail.cf', cfText: text, answers: {privacyOptions: ['goaway']}});
+	assert.ok(plan.ok);
+	const after = plan.value.files[0]!.after;
+	assert.ok(after.includes('O\tPrivacyOptions=goaway\n'), 'the rejected line is left as it is');
+	assert.match(plan.value.warnings.join('\n'), /looks like PrivacyOptions but sendmail rejects it: unknown option name 0x9/);
+	const audit = auditConfig(text, undefined);
+	assert.ok(audit.items.some(item => item.setting === 'PrivacyOptions' && !item.hardened && /unknown option name 0x9/.test(item.advice)));
+});
+
+test('OPrivacyOptions=goaway (no space) is the option P to sendmail, and to the tool', skipUnlessSendmail(), () => {
+	const text = configWith('O PrivacyOptions=authwarnings', 'OPrivacyOptions=goaway');
+	assert.deepEqual(setoptionCalls(text, 'PrivacyOptions'), ['authwarnings']);
+	assert.deepEqual(setoptionCalls(text, 'PostmasterCopy'), ['rivacyOptions=goaway']);
+	const audit = auditConfig(text, undefined).items.filter(item => item.setting === 'PrivacyOptions');
+	assert.equal(audit[0]!.value, 'authwarnings');
+	assert.match(audit[1]!.advice, /one-letter option P \(PostmasterCopy\)/);
+});
+
+test('OH, the old one-letter HelpFile, is the HelpFile the plan edits', () => {
+	const text = debian.replace(/^O HelpFile=(.*)$/m, 'OH$1');
+	assert.equal(helpFilePath(text), '/etc/mail/helpfile');
+	const plan = planHardening({cfPath: '/etc/mail/sendmail.cf', cfText: text, helpFile: {path: '/etc/mail/helpfile', text: 'smtp\tThis is sendmail version $v\n'}, answers: {hideHelpVersion: true}});
+	assert.ok(plan.ok);
+	assert.deepEqual(plan.value.files.map(file => file.role), ['helpfile']);
+});
