@@ -3,14 +3,13 @@
 // settings in force. sendmail-facts.md, "Seen in December": PrivacyOptions lines add up, names
 // are case-insensitive, a unique prefix is accepted, `OPrivacyOptions=` is the option `P`.
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import {auditConfig} from '../../source/core/audit.js';
 import {helpFilePath, planHardening} from '../../source/core/plan.js';
-import {sendmailBt, sendmailWrapper, skipUnlessSendmail} from '../helpers/sendmail.js';
+import {sendmailBt, sendmailOptionValues, skipUnlessSendmail} from '../helpers/sendmail.js';
 
 const debian = readFileSync('source/demo/sendmail.cf').toString('latin1');
 const folder = mkdtempSync(path.join(os.tmpdir(), 'option-forms-'));
@@ -19,16 +18,11 @@ const withoutPrivacy = debian.replace(/^O PrivacyOptions=.*\n/m, '');
 /** The config with `lines` in place of Debian's PrivacyOptions line. */
 const configWith = (...lines: string[]) => debian.replace(/^O PrivacyOptions=.*$/m, lines.join('\n'));
 
-/** Each value sendmail sets an option to while reading the file, in order (from -d37.1). */
+/** Each value sendmail sets an option to while reading the text, in order (from -d37.1). */
 function setoptionCalls(cfText: string, option: string): string[] {
 	const file = path.join(folder, `${Math.random().toString(36).slice(2)}.cf`);
 	writeFileSync(file, Buffer.from(cfText, 'latin1'));
-	const result = spawnSync(sendmailWrapper, ['-C', file, '-bt', '-d37.1'], {stdio: ['ignore', 'pipe', 'pipe'], encoding: 'latin1', timeout: 30_000});
-	const prefix = `setoption ${option} (`;
-	return `${result.stdout}${result.stderr}`
-		.split('\n')
-		.filter(line => line.startsWith(prefix))
-		.map(line => line.slice(line.indexOf('=') + 1));
+	return sendmailOptionValues(file, option);
 }
 
 function plannedCf(cfText: string, answers: Parameters<typeof planHardening>[0]['answers']): string {

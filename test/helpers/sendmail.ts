@@ -330,3 +330,17 @@ export async function smtpTalk(port: number, lines: string[]): Promise<string[]>
 		});
 	});
 }
+
+/**
+ * Each value sendmail sets `option` to while it reads the config, in order: `sendmail -C FILE -bt
+ * -d37.1` prints every setoption call ("setoption PrivacyOptions (p)=goaway"). For PrivacyOptions
+ * the set in force is all of them together (sendmail-facts.md, "Seen in December").
+ */
+export function sendmailOptionValues(cfPath: string, option: string): string[] {
+	const result = spawnSync(sendmailWrapper, ['-C', cfPath, '-bt', '-d37.1'], {stdio: ['ignore', 'pipe', 'pipe'], encoding: 'latin1', timeout: 30_000});
+	const prefix = `setoption ${option} (`;
+	return `${result.stdout ?? ''}${result.stderr ?? ''}`
+		.split('\n')
+		.filter(line => line.startsWith(prefix))
+		.map(line => line.slice(line.indexOf('=') + 1));
+}
