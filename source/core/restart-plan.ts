@@ -20,6 +20,10 @@ export type HostProbe = {
 	rcScriptPath?: string;
 	/** /etc/debian_version exists (Debian, Ubuntu and their kin). */
 	debian: boolean;
+	/** /etc/init.d/sendmail is an OpenRC script (`#!/sbin/openrc-run`, or Gentoo's older `#!/sbin/runscript`): Alpine, Gentoo. */
+	openrcScript?: boolean;
+	/** Where OpenRC's `rc-service` is on PATH, if it is. */
+	rcServicePath?: string;
 };
 
 /** One command that restarts sendmail, run as an argument list. */
@@ -36,6 +40,7 @@ export type RestartPlan = {
  * Order: systemd first (when it runs and knows a sendmail unit, it owns the
  * daemon; going around it leaves its state wrong). Then FreeBSD's rc
  * (`service sendmail restart`, which is how FreeBSD's handbook does it).
+ * Then an OpenRC script through `rc-service` (Alpine, Gentoo).
  * Then an init script: through `service` when there is one, since service(8)
  * runs the script with a clean environment and `/` as the working folder,
  * as at boot, instead of this tool's environment and folder (and on a
@@ -57,6 +62,14 @@ export function detectRestart(probe: HostProbe): RestartPlan | undefined {
 		if (probe.rcScriptPath !== undefined) {
 			return {label: '/etc/rc.d/sendmail restart', command: probe.rcScriptPath, args: ['restart']};
 		}
+	}
+
+	// OpenRC (Alpine, Gentoo): rc-service runs the script as the init system does, keeping its
+	// record of started services right.
+	if (probe.initScriptPath !== undefined && probe.openrcScript === true) {
+		return probe.rcServicePath === undefined
+			? {label: '/etc/init.d/sendmail restart', command: probe.initScriptPath, args: ['restart']}
+			: {label: 'rc-service sendmail restart', command: probe.rcServicePath, args: ['sendmail', 'restart']};
 	}
 
 	if (probe.initScriptPath !== undefined) {
@@ -119,6 +132,6 @@ export function describeManualRestart(plan: RestartPlan | undefined, pidFile?: s
 
 	// sendmail re-executes itself on SIGHUP, reading its configuration afresh.
 	const pidFileHint = pidFile ?? DEFAULT_PID_FILE;
-	return 'No systemd unit, init script or rc script for sendmail was found; restart the sendmail daemon the way this host runs it to load the new settings, '
+	return 'No systemd unit, init script, OpenRC service or rc script for sendmail was found; restart the sendmail daemon the way this host runs it to load the new settings, '
 		+ `e.g. run: kill -HUP $(head -1 ${pidFileHint})`;
 }
