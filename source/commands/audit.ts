@@ -1,5 +1,7 @@
 import {auditConfig} from '../core/audit.js';
 import {wrapText} from '../core/wrap-text.js';
+import {cfSourceReport} from '../core/sendmail-layouts.js';
+import {findMcSource} from '../system/mc-rebuild.js';
 import {loadTarget} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
@@ -17,14 +19,28 @@ export async function runAudit(flags: {config?: string; json?: boolean}, io: Com
 
 	const {cfPath, cfText, helpFile, demo} = target.value;
 	const audit = auditConfig(cfText, helpFile);
+	// Where the .cf comes from on this system's layout: an edit must go to the .mc a rebuild uses.
+	const source = demo ? {kind: 'cf' as const} : cfSourceReport(cfPath, cfText, await findMcSource(cfPath));
 	if (flags.json) {
-		io.out(JSON.stringify({config: cfPath, demo, hardened: audit.hardened, settings: audit.items}, undefined, 2) + '\n');
+		io.out(JSON.stringify({config: cfPath, demo, hardened: audit.hardened, source, settings: audit.items}, undefined, 2) + '\n');
 	} else {
 		if (demo) {
 			io.out(`Demo mode: no /etc/mail/sendmail.cf here, so this is a copy of the bundled sample.\n`);
 		}
 
-		io.out(`${cfPath}\n\n`);
+		io.out(`${cfPath}\n`);
+		if (source.kind === 'mc') {
+			io.out(`built from ${source.mcPath} (${source.layout}; rebuild: ${source.rebuild})\n`);
+			for (const line of wrapText(source.note ?? '', 78, '    ')) {
+				io.out(`${line}\n`);
+			}
+		} else if (source.warning !== undefined) {
+			for (const line of wrapText(`! ${source.warning}`, 78, '  ')) {
+				io.out(`${line}\n`);
+			}
+		}
+
+		io.out('\n');
 		for (const item of audit.items) {
 			io.out(`${item.hardened ? '✔' : '✘'} ${item.setting.padEnd(24)} ${fit(item.value, VALUE_WIDTH)}\n`);
 			for (const line of wrapText(item.advice, 78, '    ')) {

@@ -97,7 +97,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
 			? 'not set (public)'
 			: privacyLines.length === 1
 				? privacy
-				: `${shownSet} (sendmail adds up ${privacyLines.map(setter => `line ${setter.line.firstLine + 1} "${valueAsRead(setter.value)}"`).join(', ')})`,
+				: `${shownSet} (lines ${privacyLines.map(setter => setter.line.firstLine + 1).join(', ')} add up)`,
 		hardened: missing.length === 0,
 		advice: missing.length === 0 ? '' : `missing ${missing.join(', ')}`,
 	});

@@ -204,3 +204,24 @@ export function missingMcWarning(cfPath: string, cfText: string, source: McSourc
 
 	return `${path.basename(cfPath)} was built by m4 from an .mc, but none was found (looked for ${path.basename(cfPath, '.cf')}.mc beside it, $(hostname).mc, FreeBSD's freebsd.mc and Solaris' cf/cf/${path.basename(cfPath, '.cf')}.mc): this edits ${path.basename(cfPath)} alone, and a rebuild from that .mc would undo it; make the same change there`;
 }
+
+/** What the admin is told about where a .cf comes from: `audit` prints it, `--json` carries it. */
+export type CfSourceReport =
+	| {kind: 'mc'; mcPath: string; layout: string; rebuild: string; note?: string}
+	| {kind: 'cf'; warning?: string};
+
+export function cfSourceReport(cfPath: string, cfText: string, source: McSource): CfSourceReport {
+	if (source.found) {
+		const layout = LAYOUTS[source.layout];
+		return {kind: 'mc', mcPath: source.mcPath, layout: layout.name, rebuild: layout.rebuild, ...(source.note === undefined ? {} : {note: source.note})};
+	}
+
+	const warning = missingMcWarning(cfPath, cfText, source);
+	return warning === undefined ? {kind: 'cf'} : {kind: 'cf', warning};
+}
+
+/** The readme's table of layouts (test/readme.test.ts keeps the readme equal to it). */
+export function layoutsMarkdown(): string {
+	const rows = Object.values(LAYOUTS).map(layout => `| ${layout.name} | ${layout.builds} | \`${layout.rebuild}\` | ${layout.undoneBy} | ${layout.tested} |`);
+	return ['| System | How sendmail.cf is built | Rebuild after editing the .mc | What undoes a .cf-only edit | Tested with |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
