@@ -76,7 +76,14 @@ export type McSearch = {
 
 export type McSource =
 	| {found: true; mcPath: string; layout: LayoutId; /** How it was chosen, for the admin. */ note?: string}
-	| {found: false; layout?: LayoutId; /** Why none was taken, when something suggests there should be one. */ warning?: string};
+	| {
+		found: false;
+		layout?: LayoutId;
+		/** Why none was taken, when something suggests there should be one. */
+		warning?: string;
+		/** The .cf's folder has a Makefile: the host builds its .cf there. */
+		makefile?: boolean;
+	};
 
 /** A make variable's value as last assigned in a Makefile or make.conf (`NAME=`, `NAME?=`, `NAME:=`; not `!=`). */
 export function makeVariable(text: string, name: string): string | undefined {
@@ -185,7 +192,7 @@ export function chooseMcSource(search: McSearch): McSource {
 		}
 	}
 
-	return {found: false};
+	return makefile === undefined ? {found: false} : {found: false, makefile: true};
 }
 
 /** The warning when no .mc was found for a .cf that m4 built: a rebuild elsewhere would undo the edit. */
@@ -199,6 +206,15 @@ export function missingMcWarning(cfPath: string, cfText: string, source: McSourc
 	}
 
 	if (!builtByM4(cfText)) {
+		return undefined;
+	}
+
+	// Only where this host builds sendmail.cf: the usual /etc/mail, a folder with a Makefile, or the
+	// folder m4's stamp says the build ran in. A built .cf copied elsewhere (a test copy, a staging
+	// folder) is not rebuilt where it is.
+	const folder = path.dirname(cfPath);
+	const builtIn = /^##### in (\S+)/m.exec(cfText)?.[1];
+	if (folder !== '/etc/mail' && source.makefile !== true && (builtIn === undefined || path.resolve(builtIn) !== folder)) {
 		return undefined;
 	}
 

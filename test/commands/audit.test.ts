@@ -32,6 +32,8 @@ test('audit warns when a .cf that m4 built has no .mc to be found, and shows Pri
 	const cfPath = path.join(folder, 'sendmail.cf');
 	const text = readFileSync('source/demo/sendmail.cf', 'latin1').replace(/^O PrivacyOptions=.*$/m, 'O PrivacyOptions=goaway\nOppublic');
 	writeFileSync(cfPath, text, 'latin1');
+	// A Makefile says this folder is where the host builds its .cf.
+	writeFileSync(path.join(folder, 'Makefile'), 'sendmail.cf: sendmail.mc\n\tm4 sendmail.mc > sendmail.cf\n');
 	const result = await audit({config: cfPath});
 	assert.match(result.out, /! sendmail\.cf was built by m4 from an \.mc, but none was found/);
 	assert.match(result.out, /PrivacyOptions\s+goaway \(lines \d+, \d+ add up\)/);

@@ -42,5 +42,8 @@ test('no .mc: a warning only when the .cf says m4 built it', () => {
 	const debian = readFileSync('source/demo/sendmail.cf', 'latin1');
 	assert.ok(builtByM4(debian));
 	assert.match(missingMcWarning('/etc/mail/sendmail.cf', debian, {found: false})!, /was built by m4 from an \.mc, but none was found/);
+	assert.match(missingMcWarning('/srv/mail/sendmail.cf', debian, {found: false, makefile: true})!, /none was found/);
+	// A built .cf copied to a folder where nothing builds it (a test copy, a staging folder).
+	assert.equal(missingMcWarning('/srv/copy/sendmail.cf', debian, {found: false}), undefined);
 	assert.equal(missingMcWarning('/etc/mail/sendmail.cf', 'O A=1\n', {found: false}), undefined);
 });

@@ -230,12 +230,14 @@ test('an .mc whose LOCAL_CONFIG sets PrivacyOptions: that line is commented out,
 	assert.equal(optionValue(parseCf(cf!.after), 'PrivacyOptions'), 'goaway,restrictmailq,restrictqrun');
 });
 
-test('no .mc found for a .cf that m4 built: the plan says so and warns that a rebuild would undo it', async () => {
-	const folder = mkdtempSync(path.join(scratch, 'orphan-'));
-	const cfPath = path.join(folder, 'sendmail.cf');
-	writeFileSync(cfPath, readFileSync('source/demo/sendmail.cf'));
+test('no .mc found for a .cf that m4 built where the host builds it: the plan says so and warns that a rebuild would undo it', skipUnlessSendmail(), async () => {
+	const {folder, mcPath, cfPath} = rhelFolder();
+	rmSync(mcPath);
 	const plan = await planFor(cfPath);
+	assert.deepEqual(plan.files.map(file => file.role), ['cf']);
 	assert.match(plan.warnings[0]!, /sendmail\.cf was built by m4 from an \.mc, but none was found .*a rebuild from that \.mc would undo it/);
+	assert.deepEqual(await findMcSource(cfPath, 'box.example.org'), {found: false, makefile: true});
+	assert.ok(folder);
 });
 
 test('a failed .mc build quotes cf.m4\'s *** ERROR line, not the WARNING printed before it', async () => {
