@@ -35,6 +35,31 @@ function limit(value: string | undefined): {number: number; text: string} {
 	return {number, text: value === undefined ? 'not set (no limit)' : number === 0 ? '0 (no limit)' : String(number)};
 }
 
+/**
+ * Where a last-wins option's value comes from, when that is not one plain `O Name=` line: the
+ * one-letter form, an abbreviation, MinFreeBlocks' size, or several lines of which the last counts.
+ */
+function whereSet(document: ReturnType<typeof parseCf>, name: string): string {
+	const {active, activeCount} = findOption(document, name);
+	if (active === undefined) {
+		return '';
+	}
+
+	const line = active.line.firstLine + 1;
+	const form = active.via === 'MinFreeBlocks'
+		? `from "O MinFreeBlocks=${active.line.text.replace(/^O ?\S*?=|^Ob/, '')}"`
+		: active.form === 'letter'
+			? `one-letter "O${active.name}"`
+			: active.form === 'abbreviation'
+				? `as "${active.name}"`
+				: '';
+	if (form === '' && activeCount === 1) {
+		return '';
+	}
+
+	return ` (line ${line}${form === '' ? '' : `, ${form}`}${activeCount > 1 ? `; set ${activeCount} times, the last counts` : ''})`;
+}
+
 /** How the current settings score. The help file is as read from disk. */
 export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
 	const document = parseCf(cfText);
@@ -44,7 +69,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
 	const greetingLeaks = greeting === undefined || /\$[vZ]/.test(greeting);
 	items.push({
 		setting: OPTION.greeting,
-		value: greeting ?? 'not set (sendmail\'s default shows the version)',
+		value: greeting === undefined ? 'not set (sendmail\'s default shows the version)' : greeting + whereSet(document, OPTION.greeting),
 		hardened: !greetingLeaks,
 		advice: greetingLeaks ? 'the 220 greeting tells every client the sendmail version: remove $v and $Z' : '',
 	});
@@ -73,7 +98,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
 		[OPTION.maxRecipientsPerMessage, 'recipients per message'],
 	] as const) {
 		const {number, text} = limit(optionValue(document, name));
-		const shown = name === OPTION.maxMessageSize && number > 0 ? `${text} (${formatSize(number)})` : text;
+		const shown = (name === OPTION.maxMessageSize && number > 0 ? `${text} (${formatSize(number)})` : text) + whereSet(document, name);
 		items.push({
 			setting: name,
 			value: shown,

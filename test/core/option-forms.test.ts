@@ -9,6 +9,7 @@ import path from 'node:path';
 import test from 'node:test';
 import {auditConfig} from '../../source/core/audit.js';
 import {helpFilePath, planHardening} from '../../source/core/plan.js';
+import {bsSession} from '../helpers/sendmail-bs.js';
 import {sendmailBt, sendmailOptionValues, skipUnlessSendmail} from '../helpers/sendmail.js';
 
 const debian = readFileSync('source/demo/sendmail.cf').toString('latin1');
@@ -101,4 +102,30 @@ test('OH, the old one-letter HelpFile, is the HelpFile the plan edits', () => {
 	const plan = planHardening({cfPath: '/etc/mail/sendmail.cf', cfText: text, helpFile: {path: '/etc/mail/helpfile', text: 'smtp\tThis is sendmail version $v\n'}, answers: {hideHelpVersion: true}});
 	assert.ok(plan.ok);
 	assert.deepEqual(plan.value.files.map(file => file.role), ['helpfile']);
+});
+
+test('audit says where a value comes from when it is not one plain O Name= line', () => {
+	const text = debian.replace(/^#O MaxMessageSize=0$/m, 'O MinFreeBlocks=100/500000').replace(/^#O MaxRecipientsPerMessage=0$/m, 'O MaxRe=10\nO MaxRecipientsPerMessage=20');
+	const items = auditConfig(text, undefined).items;
+	assert.match(items.find(item => item.setting === 'MaxMessageSize')!.value, /^500000 \(.*\) \(line \d+, from "O MinFreeBlocks=100\/500000"\)$/);
+	assert.match(items.find(item => item.setting === 'MaxRecipientsPerMessage')!.value, /^20 \(line \d+; set 2 times, the last counts\)$/);
+});
+
+// The same as a client sees it, in a -bs session (test/helpers/sendmail-bs.ts): after the plan,
+// VRFY is answered (goaway is gone) and the size limit sits where MinFreeBlocks had it.
+test('-bs: two PrivacyOptions lines and MinFreeBlocks=N/SIZE, before and after the plan', skipUnlessSendmail(), async () => {
+	const text = configWith('O PrivacyOptions=goaway', 'O PrivacyOptions=public')
+		.replace(/^#O MaxMessageSize=0$/m, 'O MinFreeBlocks=100/2000')
+		.replace(/^O ServiceSwitchFile=.*$/m, 'O ServiceSwitchFile=/etc/mail/service.switch-nodns');
+	const session = async (cf: string) => {
+		const file = path.join(folder, `bs-${Math.random().toString(36).slice(2)}.cf`);
+		writeFileSync(file, Buffer.from(cf, 'latin1'));
+		const [, ehlo, vrfy] = await bsSession(file, ['EHLO client.example.org', 'VRFY root']);
+		return {size: ehlo!.lines.find(line => /^250.SIZE/.test(line)), vrfy: vrfy!.code};
+	};
+
+	assert.deepEqual(await session(text), {size: '250-SIZE 2000', vrfy: 252});
+	const after = plannedCf(text, {privacyOptions: ['restrictqrun'], maxMessageSize: 500_000});
+	assert.match(after, /^O MinFreeBlocks=100\/500000$/m);
+	assert.deepEqual(await session(after), {size: '250-SIZE 500000', vrfy: 250});
 });
