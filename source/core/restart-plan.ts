@@ -1,3 +1,5 @@
+import {optionValue, parseCf, valueAsRead} from './sendmail-cf.js';
+
 /**
  * Facts about how this host runs its services, gathered by `gatherHostProbe`
  * (source/system/service.ts). Paths are where the thing was found, so they
@@ -95,13 +97,9 @@ export const DEFAULT_PID_FILE = '/var/run/sendmail.pid';
  * holds a macro (`$j` and the like), which only sendmail can expand.
  */
 export function sendmailPidFile(cfText: string | undefined, probe: Pick<HostProbe, 'debian'>): string | undefined {
-	let fromCf: string | undefined;
-	for (const line of (cfText ?? '').split(/\r?\n/)) {
-		const match = /^O\s*PidFile\s*=(.*)$/.exec(line);
-		if (match) {
-			fromCf = match[1]!.trim(); // the last setting wins, as in sendmail
-		}
-	}
+	// Read as sendmail reads it (any case, a unique prefix; the last line wins).
+	const raw = optionValue(parseCf(cfText ?? ''), 'PidFile');
+	const fromCf = raw === undefined ? undefined : valueAsRead(raw).trim();
 
 	if (fromCf !== undefined && fromCf !== '') {
 		return fromCf.includes('$') ? undefined : fromCf;

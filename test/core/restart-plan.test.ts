@@ -115,3 +115,9 @@ test('an OpenRC script without rc-service on PATH: the script itself', () => {
 	const plan = detectRestart({...bare, initScriptPath: '/etc/init.d/sendmail', openrcScript: true});
 	assert.deepEqual(plan, {label: '/etc/init.d/sendmail restart', command: '/etc/init.d/sendmail', args: ['restart']});
 });
+
+test('the PidFile is read as sendmail reads it: any case, a unique prefix; O<TAB>PidFile= is no option', () => {
+	assert.equal(sendmailPidFile('O pidfile=/run/a.pid\n', {debian: false}), '/run/a.pid');
+	assert.equal(sendmailPidFile('O PidF=/run/b.pid # comment\n', {debian: false}), '/run/b.pid');
+	assert.equal(sendmailPidFile('O\tPidFile=/run/c.pid\n', {debian: false}), DEFAULT_PID_FILE);
+});
