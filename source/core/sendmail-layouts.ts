@@ -111,6 +111,29 @@ export const isDebianMakefile = (text: string) => /sendmailconfig|\/usr\/share\/
 /** A .cf that m4 built carries the `##### $Id: cfhead.m4 ...` lines of the m4 files it came from. */
 export const builtByM4 = (cfText: string) => /^#####\s+\$Id: \S+\.m4,v/m.test(cfText);
 
+/** The .mc a Makefile rule for the .cf (`sendmail.cf: sendmail.mc ...`, by name or full path) builds from. */
+export function mcOfRule(makefileText: string, cfPath: string): string | undefined {
+	const folder = path.dirname(cfPath);
+	for (const line of makefileText.split('\n')) {
+		const rule = /^([^\t#:=][^:=]*?)\s*::?(?!=)(.*)$/.exec(line);
+		if (!rule) {
+			continue;
+		}
+
+		const targets = rule[1]!.trim().split(/\s+/).map(target => path.resolve(folder, target));
+		if (!targets.includes(cfPath)) {
+			continue;
+		}
+
+		const mc = rule[2]!.split(/\s+/).find(word => word.endsWith('.mc') && !word.includes('$') && !word.includes('%'));
+		if (mc !== undefined) {
+			return path.resolve(folder, mc);
+		}
+	}
+
+	return undefined;
+}
+
 /** The files the finder may ask about for a .cf, most specific first. */
 export function candidatesToCheck(cfPath: string, hostname: string): string[] {
 	const folder = path.dirname(cfPath);
@@ -140,6 +163,9 @@ export function chooseMcSource(search: McSearch): McSource {
 	const has = (file: string) => existing.has(file);
 	const resolve = (file: string) => (path.isAbsolute(file) ? file : path.join(folder, file));
 
+	const layoutOf = (): LayoutId =>
+		makefile && isRhelMakefile(makefile.text) ? 'rhel' : makefile && isDebianMakefile(makefile.text) ? 'debian' : 'm4';
+
 	if (makefile && isFreeBsdMakefile(makefile.text) && name === 'sendmail') {
 		const configured = (search.makeConf === undefined ? undefined : makeVariable(search.makeConf, 'SENDMAIL_MC')) ?? makeVariable(makefile.text, 'SENDMAIL_MC');
 		if (configured !== undefined && !configured.includes('$')) {
@@ -167,8 +193,18 @@ export function chooseMcSource(search: McSearch): McSource {
 		return {found: false, layout: 'freebsd', warning: `/etc/mail/Makefile builds ${hostname}.mc from freebsd.mc, and neither exists`};
 	}
 
+	// A Makefile rule that names the .cf as its target and an .mc among its prerequisites (Debian's
+	// `/etc/mail/sendmail.cf : /etc/mail/sendmail.mc ...`) says which .mc it builds from.
+	const fromRule = makefile === undefined ? undefined : mcOfRule(makefile.text, cfPath);
+	if (fromRule !== undefined && has(fromRule)) {
+		return {found: true, mcPath: fromRule, layout: layoutOf()};
+	}
+
 	const beside = path.join(folder, `${name}.mc`);
-	const layoutOf = (): LayoutId =>
+	if (has(beside)) {
+		return {found: true, mcPath: beside, layout: layoutOf()};
+	}
+
 		makefile && isRhelMakefile(makefile.text) ? 'rhel' : makefile && isDebianMakefile(makefile.text) ? 'debian' : 'm4';
 	if (has(beside)) {
 		return {found: true, mcPath: beside, layout: layoutOf()};

@@ -5,7 +5,7 @@ import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {type Result, ok, fail} from '../core/result.js';
-import {candidatesToCheck, chooseMcSource, isFreeBsdMakefile, makeVariable, type LayoutId, type McSource} from '../core/sendmail-layouts.js';
+import {candidatesToCheck, chooseMcSource, isFreeBsdMakefile, makeVariable, mcOfRule, type LayoutId, type McSource} from '../core/sendmail-layouts.js';
 
 async function isFile(file: string): Promise<boolean> {
 	try {
@@ -54,6 +54,8 @@ export async function findMcSource(cfPath: string, hostname: string = os.hostnam
 		if (await isFile(candidate)) existing.add(candidate);
 	}));
 	const makefile = await readMakefile(folder);
+	const fromRule = makefile === undefined ? undefined : mcOfRule(makefile.text, absolute);
+	if (fromRule !== undefined && await isFile(fromRule)) existing.add(fromRule);
 	let makeConf: string | undefined;
 	if (makefile && isFreeBsdMakefile(makefile.text)) {
 		makeConf = await readIfFile(options.makeConfPath ?? '/etc/make.conf');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import test from 'node:test';
-import {builtByM4, chooseMcSource, layoutsMarkdown, makeVariable, missingMcWarning} from '../../source/core/sendmail-layouts.js';
+import {builtByM4, chooseMcSource, layoutsMarkdown, makeVariable, mcOfRule, missingMcWarning} from '../../source/core/sendmail-layouts.js';
 
 const freebsdMakefile = '.ifndef SENDMAIL_MC\nSENDMAIL_MC!=           hostname\nSENDMAIL_MC:=           ${SENDMAIL_MC}.mc\n\n${SENDMAIL_MC}:\n\t${CP} freebsd.mc ${SENDMAIL_MC}\n.endif\n';
 const search = (existing: string[], extra: Partial<Parameters<typeof chooseMcSource>[0]> = {}) =>
@@ -46,4 +46,12 @@ test('no .mc: a warning only when the .cf says m4 built it', () => {
 	// A built .cf copied to a folder where nothing builds it (a test copy, a staging folder).
 	assert.equal(missingMcWarning('/srv/copy/sendmail.cf', debian, {found: false}), undefined);
 	assert.equal(missingMcWarning('/etc/mail/sendmail.cf', 'O A=1\n', {found: false}), undefined);
+});
+
+test('a Makefile rule for the .cf names its .mc (Debian: /etc/mail/sendmail.cf : /etc/mail/sendmail.mc ...)', () => {
+	const text = '/etc/mail/sendmail.cf : /etc/mail/sendmail.mc /usr/share/sendmail/cf/m4/cf.m4\n\t@m4 /etc/mail/sendmail.mc > /etc/mail/sendmail.cf.new\n';
+	assert.equal(mcOfRule(text, '/etc/mail/sendmail.cf'), '/etc/mail/sendmail.mc');
+	assert.equal(mcOfRule('sendmail.cf: site.mc\n', '/srv/mail/sendmail.cf'), '/srv/mail/site.mc');
+	assert.deepEqual(search(['/etc/mail/site.mc'], {makefile: {path: '/etc/mail/Makefile', text: 'sendmail.cf: site.mc\n\tm4 site.mc > sendmail.cf\n'}}), {found: true, mcPath: '/etc/mail/site.mc', layout: 'm4'});
+	assert.deepEqual(search(['/etc/mail/sendmail.mc'], {makefile: {path: '/etc/mail/Makefile', text}}), {found: true, mcPath: '/etc/mail/sendmail.mc', layout: 'debian'});
 });
