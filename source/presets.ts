@@ -49,6 +49,7 @@ const answersSchema = {
 		maxRecipientsPerMessage: {anyOf: [{type: 'null'}, {type: 'integer', minimum: 0, maximum: 2_147_483_647}]},
 		privacyOptions: {anyOf: [{type: 'null'}, {type: 'array', items: {enum: [...PRIVACY_FLAG_NAMES]}}]},
 		hideHelpVersion: {anyOf: [{type: 'null'}, {type: 'boolean'}]},
+		hideReceivedVersion: {anyOf: [{type: 'null'}, {type: 'boolean'}]},
 	},
 } as const;
 

@@ -1,6 +1,8 @@
 import type {Answers} from '../core/answers.js';
 import type {Check} from '../core/verify-checks.js';
 import {verifyServer, type VerifyOptions} from '../system/verify-server.js';
+import {rehearseFiles} from '../system/rehearsal.js';
+import {hostNameCountdown} from './audit.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
 export type VerifyCommandOptions = {
@@ -29,14 +31,44 @@ export async function runVerify(options: VerifyCommandOptions, io: CommandIo): P
 	}
 
 	io.out(`Checking the server at ${address}\n`);
-	for (const check of result.value.checks) {
+	return printChecks(result.value.checks, io);
+}
+
+/** The checks, one line each, and the summary; 0 when every check passes, 1 otherwise. */
+export function printChecks(checks: readonly Check[], io: CommandIo): number {
+	for (const check of checks) {
 		io.out(formatCheck(check));
 	}
 
-	const failed = result.value.checks.filter(check => check.status === 'fail').length;
-	const passed = result.value.checks.filter(check => check.status === 'pass').length;
-	const info = result.value.checks.length - failed - passed;
+	const failed = checks.filter(check => check.status === 'fail').length;
+	const passed = checks.filter(check => check.status === 'pass').length;
+	const info = checks.length - failed - passed;
 	const summary = `${passed} passed, ${failed} failed${info > 0 ? `, ${info} for information only` : ''}`;
 	io.out(failed === 0 ? `All checks passed: ${summary}.\n` : `Not hardened as the answers say: ${summary}.\n`);
 	return failed === 0 ? EXIT.done : EXIT.verifyFailed;
+}
+
+/**
+ * `verify --config FILE`: the same checks and exit codes, with the installed sendmail answering
+ * for FILE (`sendmail -C COPY -bs`), no daemon needed.
+ */
+export async function runRehearsalVerify(
+	options: {cfPath: string; cfText: string; helpFileText?: string; answers: Answers; rehearse?: typeof rehearseFiles},
+	io: CommandIo,
+): Promise<number> {
+	const rehearse = options.rehearse ?? rehearseFiles;
+	const result = await rehearse({cfText: options.cfText, helpFileText: options.helpFileText}, options.answers, {env: io.env, onHostNameWait: hostNameCountdown(io)});
+	if (!result.ok) {
+		io.err(`sendmail-harden: cannot verify: ${result.error}\n`);
+		return EXIT.verifyFailed;
+	}
+
+	if (result.value.status === 'skipped') {
+		io.err(`sendmail-harden: cannot verify ${options.cfPath} offline: ${result.value.reason}\n`);
+		return EXIT.verifyFailed;
+	}
+
+	const name = result.value.hostName?.private ? `, host name ${result.value.hostName.name}` : '';
+	io.out(`Checking ${options.cfPath} in the installed sendmail (sendmail -C COPY -bs${name})\n`);
+	return printChecks(result.value.checks, io);
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type {Answers} from '../core/answers.js';
 import {planHardening, type FileChange, type Plan} from '../core/plan.js';
+import {findReceivedHeaders, receivedVersionLeak} from '../core/received-header.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {ACCUMULATING_OPTIONS, findOption, optionValue, parseCf, privacyOptionsValue, valueAsRead, type CfDocument} from '../core/sendmail-cf.js';
 import {LAYOUTS, missingMcWarning} from '../core/sendmail-layouts.js';
@@ -155,6 +156,33 @@ function commentOutMcLines(mcText: string, cfLines: string[]): {text: string; no
 	};
 }
 
+const RECEIVED_SETTING = 'Received header';
+
+/**
+ * The .mc with a define(`confRECEIVED_HEADER', ...) that gives the header the candidate .cf has
+ * (the version taken out, the rest as it was), put before MAILER_DEFINITIONS / the first MAILER().
+ */
+function receivedHeaderDefine(mcText: string, cfAfter: string): Result<string> {
+	const header = findReceivedHeaders(cfAfter).at(-1);
+	if (header === undefined) {
+		return fail('found no Received header in the new sendmail.cf to put into the .mc;');
+	}
+
+	const value = header.lines.map(line => line.replace(/\r$/, '')).join('\n').replace(/^H(?:\?[^?]*\?)?Received:\s*/i, '');
+	if (/[`']/.test(value)) {
+		return fail('the Received header holds an m4 quote character, so it cannot go into the .mc as it is;');
+	}
+
+	const newline = mcText.includes('\r\n') ? '\r\n' : '\n';
+	const define = `define(\`confRECEIVED_HEADER', \`${value.replaceAll('\n', newline)}')dnl${newline}`;
+	const at = /^(?:MAILER_DEFINITIONS|MAILER\()/m.exec(mcText);
+	if (at === null) {
+		return ok(`${mcText}${mcText === '' || mcText.endsWith('\n') ? '' : newline}${define}`);
+	}
+
+	return ok(mcText.slice(0, at.index) + define + mcText.slice(at.index));
+}
+
 const OPTION_SETTING = new Map<string, McSetting>(MC_SETTINGS.map(setting => [MC_SETTING_OPTION[setting], setting]));
 
 const CF_ONLY_HINT = 'To edit sendmail.cf alone, use --cf-only (a rebuild from the .mc would then undo it).';
@@ -232,6 +260,15 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 	}
 
 	const definesEdited = editMcDefines(mcText.value, changes);
+	const received = direct.settings.some(change => change.setting === RECEIVED_SETTING) ? receivedHeaderDefine(definesEdited.text, cfChange.after) : undefined;
+	if (received !== undefined && !received.ok) {
+		return fail(`${received.error} ${CF_ONLY_HINT}`);
+	}
+
+	if (received !== undefined) {
+		definesEdited.text = received.value;
+	}
+
 	const build = async (text: string) => buildCfFromMc(text, mcPath, {plan: rebuild, env: options.env});
 	const [unedited, firstBuild] = await Promise.all([build(mcText.value), build(definesEdited.text)]);
 	if (!unedited.ok) {
@@ -278,6 +315,10 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 	}
 
 	const cfAfter = keepHeader(rebuilt.value, target.cfText);
+	if (received !== undefined && receivedVersionLeak(cfAfter) !== undefined) {
+		return fail(`the ${cfName} rebuilt from ${mcPath} still has the version in its Received header: something later in the .mc sets confRECEIVED_HEADER; change it there, or use --cf-only to edit ${cfName} alone`);
+	}
+
 	const document = parseCf(cfAfter);
 	for (const change of direct.settings) {
 		if (OPTION_SETTING.has(change.setting) && !takesEffect(document, change.setting, change.to)) {
