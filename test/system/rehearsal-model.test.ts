@@ -143,3 +143,21 @@ describe('PrivacyOptions lines add up: the rehearsal asks sendmail, whatever the
 		assert.equal(await runVerifyCommand({config: path.join(scratch, 'nope.cf')}, missing), 2);
 	});
 });
+
+test('verify --json: one document with the shared keys, the rehearsal\'s checks and replies for --config', skip, async () => {
+	const io = captureIo({...process.env});
+	assert.equal(await runVerifyCommand({config: '/etc/mail/sendmail.cf', answers: 'test/fixtures/article-answers.json', json: true}, io), 1);
+	const document = JSON.parse(io.stdout);
+	assert.deepEqual(Object.keys(document), ['command', 'config', 'changed', 'exitCode', 'meaning', 'error', 'settings', 'diff', 'files', 'notes', 'warnings', 'rehearsal', 'backup', 'restart', 'verify']);
+	assert.equal(document.command, 'verify');
+	assert.equal(document.meaning, 'verify failed');
+	assert.equal(document.rehearsal.status, 'ran');
+	assert.equal(document.rehearsal.agrees, false);
+	assert.ok(document.rehearsal.exchange.includes('> EHLO localhost'));
+	assert.equal(io.stderr, '');
+
+	const bad = captureIo({...process.env});
+	assert.equal(await runVerifyCommand({port: '0', json: true}, bad), 2);
+	assert.equal(JSON.parse(bad.stdout).error, '--port must be a port number from 1 to 65535, not "0"');
+	assert.equal(bad.stderr, 'sendmail-harden: --port must be a port number from 1 to 65535, not "0"\n');
+});
