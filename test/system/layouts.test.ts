@@ -13,6 +13,7 @@ import type {Answers} from '../../source/core/answers.js';
 import {optionValue, parseCf} from '../../source/core/sendmail-cf.js';
 import {makePlan} from '../../source/system/make-plan.js';
 import {buildCfFromMc, findMcSource} from '../../source/system/mc-rebuild.js';
+import {rehearseFiles} from '../../source/system/rehearsal.js';
 import {loadTarget} from '../../source/system/target.js';
 import {sendmailBt, sendmailOptionValues, skipUnlessSendmail} from '../helpers/sendmail.js';
 
@@ -41,8 +42,11 @@ async function planFor(cfPath: string, options: Parameters<typeof makePlan>[2] =
 	return plan.value;
 }
 
-/** The rebuilt .cf loads, and sendmail reads exactly the answers from it. */
-function assertSendmailReadsAnswers(cfText: string, name: string): void {
+/**
+ * The rebuilt .cf loads, sendmail reads exactly the answers from it, and the rehearsal (a -bs
+ * session on a private copy, the same checks as `verify`) agrees with the answers.
+ */
+async function assertSendmailReadsAnswers(cfText: string, name: string): Promise<void> {
 	const file = path.join(scratch, `${name}.cf`);
 	writeFileSync(file, cfText, 'latin1');
 	const loaded = sendmailBt(file);
@@ -51,6 +55,13 @@ function assertSendmailReadsAnswers(cfText: string, name: string): void {
 	assert.deepEqual(sendmailOptionValues(file, 'MaxMessageSize'), ['500000']);
 	assert.deepEqual(sendmailOptionValues(file, 'MaxRecipientsPerMessage'), ['10']);
 	assert.deepEqual(sendmailOptionValues(file, 'SmtpGreetingMessage'), ['$j mailserver; $b']);
+	const rehearsal = await rehearseFiles({cfText}, answers);
+	assert.ok(rehearsal.ok, rehearsal.ok ? '' : rehearsal.error);
+	assert.equal(rehearsal.value.status, 'ran', JSON.stringify(rehearsal.value));
+	// HELP is not among these answers (the example configs' helpfile states the version).
+	const failed = rehearsal.value.status === 'ran' ? rehearsal.value.checks.filter(check => check.name !== 'HELP' && check.status !== 'pass') : [];
+	assert.deepEqual(failed.map(check => `${check.name}: ${check.reply}`), []);
+	assert.ok(rehearsal.value.status === 'ran' && rehearsal.value.checks.length >= 7);
 }
 
 // RHEL's /etc/mail: sendmail.mc includes cf.m4 itself (there from the sendmail-cf package; here
@@ -90,7 +101,7 @@ test('RHEL: a .cf whose build stamp the RPM removed is still what its .mc builds
 	assert.doesNotMatch(cf.after, /##### built by/);
 	const changed = cf.after.split('\n').filter((line, index) => line !== before.split('\n')[index]);
 	assert.ok(changed.every(line => /^O (SmtpGreetingMessage|MaxMessageSize|MaxRecipientsPerMessage|PrivacyOptions)=/.test(line)), changed.join('\n'));
-	assertSendmailReadsAnswers(cf.after, 'rhel');
+	await assertSendmailReadsAnswers(cf.after, 'rhel');
 });
 
 test('RHEL: when the .cf really differs from what the .mc builds, the error says which lines and options', skipUnlessSendmail(), async () => {
@@ -172,7 +183,7 @@ test('FreeBSD: with no $(hostname).mc, freebsd.mc is the source the Makefile bui
 	assert.match(plan.notes.join('\n'), /there is no box\.example\.org\.mc yet: \/etc\/mail\/Makefile copies freebsd\.mc to it/);
 	// The release's stamp stays.
 	assert.match(plan.files[1]!.after, /^##### using \/usr\/src\/contrib\/sendmail\/cf\/ as configuration include directory$/m);
-	assertSendmailReadsAnswers(plan.files[1]!.after, 'freebsd');
+	await assertSendmailReadsAnswers(plan.files[1]!.after, 'freebsd');
 });
 
 test('FreeBSD: $(hostname).mc wins over freebsd.mc, and SENDMAIL_MC in make.conf over both', async () => {
@@ -209,7 +220,7 @@ test('Solaris/illumos: /etc/mail/cf/cf/sendmail.mc is the source of /etc/mail/se
 	const plan = await planFor(cfPath);
 	assert.deepEqual(plan.files.map(file => `${file.role} ${file.path}`), [`mc ${mcPath}`, `cf ${cfPath}`]);
 	assert.equal(plan.source?.rebuildCommand, `cd ${cfFolder} && make sendmail.cf && cp sendmail.cf ${cfPath}`);
-	assertSendmailReadsAnswers(plan.files[1]!.after, 'solaris');
+	await assertSendmailReadsAnswers(plan.files[1]!.after, 'solaris');
 });
 
 test('an .mc whose LOCAL_CONFIG sets PrivacyOptions: that line is commented out, so the set in force is the answers', skipUnlessSendmail(), async () => {
@@ -226,7 +237,7 @@ test('an .mc whose LOCAL_CONFIG sets PrivacyOptions: that line is commented out,
 	const [mc, cf] = plan.files;
 	assert.match(mc!.after, /^#O PrivacyOptions=noetrn$/m);
 	assert.match(plan.notes.join('\n'), /PrivacyOptions is also set on line \d+ of the \.mc, copied into the \.cf as is/);
-	assertSendmailReadsAnswers(cf!.after, 'local-config');
+	await assertSendmailReadsAnswers(cf!.after, 'local-config');
 	assert.equal(optionValue(parseCf(cf!.after), 'PrivacyOptions'), 'goaway,restrictmailq,restrictqrun');
 });
 
