@@ -34,7 +34,7 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	const {cfPath, cfText, helpFile, demo} = target.value;
-	const fromFile = auditConfig(cfText, helpFile);
+	const fromFile = auditConfig(cfText, helpFile, {receivedHeader: true});
 	// Where the .cf comes from on this system's layout: an edit must go to the .mc a rebuild uses.
 	const source = demo ? {kind: 'cf' as const} : cfSourceReport(cfPath, cfText, await findMcSource(cfPath));
 	const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;

@@ -70,8 +70,12 @@ function whereSet(document: ReturnType<typeof parseCf>, name: string): string {
 	return ` (line ${line}${form === '' ? '' : `, ${form}`}${activeCount > 1 ? `; set ${activeCount} times, the last counts` : ''})`;
 }
 
-/** How the current settings score. The help file is as read from disk. */
-export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
+/**
+ * How the current settings score. The help file is as read from disk. The Received header's row
+ * comes with `receivedHeader` (audit shows it; the wizard's Welcome leaves it out until it offers
+ * hideReceivedVersion).
+ */
+export function auditConfig(cfText: string, helpFile: HelpFileState, options: {receivedHeader?: boolean} = {}): Audit {
 	const document = parseCf(cfText);
 	const items: AuditItem[] = [];
 
@@ -142,13 +146,15 @@ export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
 	});
 
 	const receivedLeak = receivedVersionLeak(cfText);
-	items.push({
-		setting: RECEIVED_SETTING,
-		value: receivedLeak === undefined ? 'no version' : `every relayed message says "by host ${receivedLeak}"`,
-		hardened: receivedLeak === undefined,
-		advice: receivedLeak === undefined ? '' : 'the Received: header of every message this server relays tells the sendmail version: remove $v/$Z from the HReceived line (hideReceivedVersion)',
-		from: 'file',
-	});
+	if (options.receivedHeader) {
+		items.push({
+			setting: RECEIVED_SETTING,
+			value: receivedLeak === undefined ? 'no version' : `every relayed message says "by host ${receivedLeak}"`,
+			hardened: receivedLeak === undefined,
+			advice: receivedLeak === undefined ? '' : 'the Received: header of every message this server relays tells the sendmail version: remove $v/$Z from the HReceived line (hideReceivedVersion)',
+			from: 'file',
+		});
+	}
 
 	// Lines that an admin would read as one of these settings but sendmail does not.
 	for (const lookalike of lookalikeLines(document, [OPTION.greeting, OPTION.maxMessageSize, OPTION.maxRecipientsPerMessage, OPTION.privacyOptions, 'HelpFile'])) {
