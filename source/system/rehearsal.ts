@@ -151,6 +151,11 @@ export async function rehearseFiles(
 
 		await fs.writeFile(cfPath, toBytes(rehearsalConfig(files.cfText, helpPath)), {mode: 0o600, flag: 'wx'});
 		const run = sendmailRun(program!, ['-C', cfPath, '-bs'], host, options.hostName ?? configHostName(files.cfText));
+		if (run.how === 'waits' && options.onHostNameWait === undefined) {
+			// Never a silent 60 s wait: a caller that can show a countdown passes onHostNameWait.
+			return ok({status: 'skipped', reason: `the host name "${host.check.name}" is not fully qualified, so sendmail would sleep ${UNQUALIFIED_SLEEP_SECONDS} s before answering (fix: ${hostNameFix(host.check)})`});
+		}
+
 		const report = await converse(run, answers, options);
 		// Errors name the candidate, not the throwaway copy.
 		return report.ok ? report : fail(report.error.replaceAll(cfPath, 'the candidate sendmail.cf'));
