@@ -1,13 +1,15 @@
+import {existsSync} from 'node:fs';
 import os from 'node:os';
 import {render} from 'ink';
 import {App, type WizardEffects, type WizardPresets, type WizardResult, type WizardSetup} from '../app.js';
 import {loadAnswers} from '../system/answers-source.js';
-import {applyPlan} from '../system/apply.js';
+import {applyPlan, validatePlan} from '../system/apply.js';
 import {makePlan} from '../system/make-plan.js';
 import {findMcFor} from '../system/mc-rebuild.js';
-import {rollbackBackupSet} from '../system/config-files.js';
+import {recoverInterrupted, rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
-import {restartOrRecover, waitForListener} from '../system/restart.js';
+import {waitForListener} from '../system/restart.js';
+import {rehearseFiles} from '../system/rehearsal.js';
 import {findRestartPlan, runRestart} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
 import {verifyServer} from '../system/verify-server.js';
@@ -25,6 +27,8 @@ export type WizardFlags = {
 	/** --restart / --no-restart; undefined: ask. */
 	restart?: boolean;
 	cfOnly?: boolean;
+	/** --keep N: how many backup sets of the config to keep. */
+	keep?: number;
 };
 
 /** What runWizard needs from the terminal; tests replace it. */
@@ -68,6 +72,20 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		return EXIT.badInput;
 	}
 
+	// A run killed halfway leaves a half-applied set: settle it before reading the files.
+	const settleConfig = flags.config ?? (!flags.demo && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+	if (settleConfig !== undefined) {
+		const recovered = await recoverInterrupted(settleConfig);
+		if (!recovered.ok) {
+			io.err(`sendmail-harden: ${recovered.error}\n`);
+			return EXIT.writeFailed;
+		}
+
+		for (const note of recovered.value) {
+			io.err(`sendmail-harden: note: ${note}\n`);
+		}
+	}
+
 	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
@@ -93,12 +111,14 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		findMc: async cfPath => findMcFor(cfPath),
 		// Welcome's choice, pre-selected from --cf-only.
 		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env}),
-		applyPlan,
-		rollback: async set => rollbackBackupSet(set),
+		validatePlan,
+		applyPlan: async (plan, options) => applyPlan(plan, {...options, keep: flags.keep}),
+		rollback: async (set, options) => rollbackBackupSet(set, options),
+		// --hostname stands for the host's name where it is not qualified.
+		rehearse: async (files, answers, options) => rehearseFiles(files, answers, {hostName: flags.hostname, ...options}),
 		// The daemon reads the default config; a demo copy or another --config is not it.
 		isLiveConfig: cfPath => cfPath === DEFAULT_CONFIG,
 		findRestartPlan: async () => findRestartPlan({env}),
-		restartOrRecover,
 		waitForListener,
 		runRestart,
 		verifyServer,
