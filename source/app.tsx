@@ -72,6 +72,8 @@ export type WizardEffects = {
 	checkMcAgrees?(target: Target): Promise<Result<string | undefined>>;
 	/** source/system/access.ts accessProblem: what this user cannot do (write, restart), for Welcome. */
 	accessProblem?(target: Target): Promise<string | undefined>;
+	/** source/system/host-name.ts hostNameWarning: a host name that makes every sendmail start sleep 60 s. */
+	hostNameWarning?(): string | undefined;
 	/**
 	 * source/system/make-plan.ts makePlan: the same plan as --yes (through the .mc when there is one;
 	 * cfOnly: the .cf alone, as --cf-only).
@@ -178,6 +180,11 @@ export function App({setup, effects, onExit}: Props) {
 	const [mcPath, setMcPath] = useState<string>();
 	const [mcProblem, setMcProblem] = useState<string>();
 	const [access, setAccess] = useState<string>();
+	// Read after the first frame: it reads /etc/hosts.
+	const [hostNote, setHostNote] = useState<string>();
+	useEffect(() => {
+		setHostNote(effects.hostNameWarning?.());
+	}, [effects]);
 	const [cfOnly, setCfOnly] = useState(setup.cfOnly === true);
 	const [summary, setSummary] = useState<ApplySummary>();
 	const busy = useRef(false);
@@ -385,6 +392,7 @@ export function App({setup, effects, onExit}: Props) {
 					mcPath={mcPath}
 					mcProblem={mcProblem}
 					access={access}
+					hostNote={hostNote}
 					cfOnly={cfOnly}
 					onNext={(name, editCfOnly) => {
 						setCfOnly(editCfOnly);

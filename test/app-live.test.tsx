@@ -97,3 +97,11 @@ test('Greeting: "Also hide it from Received: headers" gives hideReceivedVersion,
 	assert.match(review, /- *\d+ +\$\.by \$j \(\$v\/\$Z\)\$\?r with \$r\$\. id \$i/);
 	assert.match(review, /\+ *\d+ +\$\.by \$j\$\?r with \$r\$\. id \$i/);
 });
+
+test('Welcome says when the host name is not fully qualified, with the fix', async t => {
+	const {cfPath} = tempConfig(t);
+	const warning = 'The host name "vm" is not fully qualified: sendmail sleeps 60 s at every start. Fix: add "127.0.1.1 vm.example.org vm" to /etc/hosts.';
+	const app = await openWizard(t, cfPath, {effects: {hostNameWarning: () => warning}});
+	const frame = (await app.waitFor('not fully qualified')).replaceAll('\n', ' ');
+	assert.match(frame, /! The host name "vm" is not fully qualified: sendmail sleeps 60 s at every start\. Fix: add/);
+});
