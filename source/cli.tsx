@@ -25,7 +25,7 @@ const help = `
 	  --hostname NAME   the host name ($j) for the greeting preview
 	  --host ADDRESS    verify: the server to talk to (default: from DaemonPortOptions, else 127.0.0.1)
 	  --port NUMBER     verify: its port (default: from DaemonPortOptions, else 25)
-	  --json            audit: print JSON
+	  --json            audit, rollback, verify: print one JSON document
 	  --force           presets save/import: replace a preset of that name;
 	                    rollback: restore even files changed since
 	  --name NAME       presets import: the name to give the preset
@@ -95,7 +95,7 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 
 		case 'rollback': {
 			const {runRollback} = await import('./commands/rollback.js');
-			return runRollback({config: flags.config, force: flags.force}, io);
+			return runRollback({config: flags.config, force: flags.force, json: flags.json}, io);
 		}
 
 		case 'explain': {
@@ -114,7 +114,7 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 
 		case 'verify': {
 			const {runVerifyCommand} = await import('./commands/verify-command.js');
-			return runVerifyCommand({config: flags.config, host: flags.host, port: flags.port, preset: flags.preset, answers: flags.answers}, io);
+			return runVerifyCommand({config: flags.config, host: flags.host, port: flags.port, preset: flags.preset, answers: flags.answers, json: flags.json}, io);
 		}
 
 		default: {

@@ -3,28 +3,31 @@ import {loadAnswers} from '../system/answers-source.js';
 import {readTextFile} from '../system/config-files.js';
 import {DEFAULT_CONFIG} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
-import {runVerify} from './verify.js';
+import {printVerifyJson, runVerify} from './verify.js';
 
-export type VerifyFlags = {config?: string; host?: string; port?: string; preset?: string; answers?: string};
+export type VerifyFlags = {config?: string; host?: string; port?: string; preset?: string; answers?: string; json?: boolean};
 
 /**
  * `sendmail-harden verify`: the address comes from --host/--port, else from the
  * config's DaemonPortOptions, else 127.0.0.1:25.
  */
 export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promise<number> {
+	const badInput = (error: string): number => {
+		io.err(`sendmail-harden: ${error}\n`);
+		return flags.json ? printVerifyJson(io, {config: flags.config, exitCode: EXIT.badInput, error}) : EXIT.badInput;
+	};
+
 	let port: number | undefined;
 	if (flags.port !== undefined) {
 		port = Number(flags.port);
 		if (!/^\d+$/.test(flags.port) || port < 1 || port > 65_535) {
-			io.err(`sendmail-harden: --port must be a port number from 1 to 65535, not "${flags.port}"\n`);
-			return EXIT.badInput;
+			return badInput(`--port must be a port number from 1 to 65535, not "${flags.port}"`);
 		}
 	}
 
 	const source = await loadAnswers(flags);
 	if (!source.ok) {
-		io.err(`sendmail-harden: ${source.error}\n`);
-		return EXIT.badInput;
+		return badInput(source.error);
 	}
 
 	let address = {host: '127.0.0.1', port: 25};
@@ -33,10 +36,10 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 		if (cf.ok) {
 			address = readDaemonAddress(cf.value);
 		} else if (flags.config !== undefined) {
-			io.err(`sendmail-harden: ${cf.error}\n`);
-			return EXIT.badInput;
+			return badInput(cf.error);
 		}
 	}
 
-	return runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers: source.value?.answers ?? {}}, io);
+	const answers = source.value?.answers ?? {};
+	return runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers, json: flags.json, config: flags.config}, io);
 }
