@@ -1,0 +1,187 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+"""Runs sendmail-harden on the managed host and turns its --json document into a task result."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: sendmail_harden
+short_description: Harden sendmail.cf with sendmail-harden, roll it back, or verify the live server
+description:
+  - Runs the sendmail-harden tool already installed on the host with C(--json) and reports what its
+    document says. C(changed) is the tool's own C(changed), true only when a byte changed on disk.
+  - In check mode C(harden) runs C(--dry-run --json), and the unified diff is returned for C(--diff).
+  - A non-zero exit fails the task with the tool's one-line reason.
+options:
+  action:
+    description: What to do.
+    choices: [harden, rollback, verify, restart]
+    default: harden
+    type: str
+  tool:
+    description: The command that runs sendmail-harden, as an argument list (node and the script, or the one-file build).
+    type: list
+    elements: str
+    required: true
+  config:
+    description: The sendmail.cf to harden, roll back or take the daemon address from.
+    type: path
+    default: /etc/mail/sendmail.cf
+  answers:
+    description: The answers, with the keys of the answers file; null values are left out.
+    type: dict
+  answers_text:
+    description: The text of an answers file or preset export.
+    type: str
+  cf_only:
+    description: Edit sendmail.cf even when a sendmail.mc is beside it.
+    type: bool
+    default: false
+  force:
+    description: Roll back even files changed since the tool wrote them.
+    type: bool
+    default: false
+  host:
+    description: C(verify) only, the address of the live server; default from DaemonPortOptions.
+    type: str
+  port:
+    description: C(verify) only, its port.
+    type: int
+  restart_command:
+    description: C(restart) only, the command that restarts sendmail, as an argument list.
+    type: list
+    elements: str
+'''
+
+import json
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def one_line(text):
+    """The last non-empty line of text, without the tool's name in front."""
+    lines = [line.strip() for line in (text or '').splitlines() if line.strip()]
+    if not lines:
+        return ''
+    line = lines[-1]
+    prefix = 'sendmail-harden: '
+    return line[len(prefix):] if line.startswith(prefix) else line
+
+
+def write_answers(module):
+    text = module.params['answers_text']
+    if text is None:
+        answers = dict((key, value) for key, value in (module.params['answers'] or {}).items() if value is not None)
+        text = json.dumps(answers, indent=2) + '\n'
+    handle, path = tempfile.mkstemp(prefix='answers-', suffix='.json', dir=module.tmpdir)
+    with os.fdopen(handle, 'w') as answers_file:
+        answers_file.write(text)
+    return path
+
+
+def run_tool(module, args):
+    """Runs the tool; returns (document or None, rc, stdout, stderr)."""
+    tool = module.params['tool']
+    if not tool or not os.path.exists(tool[-1]):
+        module.fail_json(msg='sendmail-harden is not installed at %s; run the role once without --check (or with --tags sendmail_harden_install) first' % (tool[-1] if tool else '(no tool given)'))
+    command = list(tool) + args
+    rc, stdout, stderr = module.run_command(command)
+    try:
+        document = json.loads(stdout)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict):
+        reason = one_line(stderr) or 'exit status %d' % rc
+        module.fail_json(msg='sendmail-harden gave no JSON document: %s' % reason, rc=rc, stdout=stdout, stderr=stderr, cmd=command)
+    return document, rc, stdout, stderr
+
+
+def failed_checks(checks):
+    return '; '.join('%s: expected %s, server said "%s"' % (check.get('name'), check.get('expected'), check.get('reply'))
+                     for check in checks if check.get('status') == 'fail')
+
+
+def reason(document, stderr, rc):
+    """The tool's one-line reason for a non-zero exit."""
+    if document.get('error'):
+        return document['error']
+    verify = document.get('verify') or {}
+    failed = failed_checks(verify.get('checks') or [])
+    if failed:
+        return 'the live server does not answer as hardened: %s' % failed
+    return one_line(stderr) or '%s (exit status %d)' % (document.get('meaning') or 'failed', rc)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            action=dict(type='str', default='harden', choices=['harden', 'rollback', 'verify', 'restart']),
+            tool=dict(type='list', elements='str', required=True),
+            config=dict(type='path', default='/etc/mail/sendmail.cf'),
+            answers=dict(type='dict'),
+            answers_text=dict(type='str'),
+            cf_only=dict(type='bool', default=False),
+            force=dict(type='bool', default=False),
+            host=dict(type='str'),
+            port=dict(type='int'),
+            restart_command=dict(type='list', elements='str'),
+        ),
+        mutually_exclusive=[('answers', 'answers_text')],
+        supports_check_mode=True,
+    )
+    params = module.params
+    action = params['action']
+    config = params['config']
+
+    if action == 'restart':
+        command = params['restart_command']
+        if not command:
+            module.fail_json(msg='restart_command is empty')
+        if module.check_mode:
+            module.exit_json(changed=True, msg='would run: %s' % ' '.join(command))
+        rc, stdout, stderr = module.run_command(command)
+        if rc != 0:
+            module.fail_json(msg='restarting sendmail failed: %s' % (one_line(stderr) or one_line(stdout) or 'exit status %d' % rc), rc=rc, stdout=stdout, stderr=stderr)
+        module.exit_json(changed=True, rc=rc, stdout=stdout, stderr=stderr, msg='ran: %s' % ' '.join(command))
+
+    if action == 'rollback':
+        if module.check_mode:
+            module.exit_json(changed=False, skipped=True, msg='rollback has no dry run: it does not run in check mode')
+        args = ['rollback', '--config', config, '--json'] + (['--force'] if params['force'] else [])
+    elif action == 'verify':
+        args = ['verify', '--config', config, '--answers', write_answers(module), '--json']
+        if params['host']:
+            args += ['--host', params['host']]
+        if params['port']:
+            args += ['--port', str(params['port'])]
+    else:
+        args = ['--config', config, '--answers', write_answers(module), '--json', '--no-restart']
+        args += ['--dry-run'] if module.check_mode else ['--yes']
+        if params['cf_only']:
+            args.append('--cf-only')
+
+    document, rc, stdout, stderr = run_tool(module, args)
+    result = dict(changed=bool(document.get('changed')), report=document, rc=rc, stderr=stderr)
+    diff = document.get('diff')
+    if action == 'harden' and diff:
+        result['diff'] = dict(prepared=diff)
+    for warning in document.get('warnings') or []:
+        module.warn(warning)
+    if rc != 0:
+        module.fail_json(msg=reason(document, stderr, rc), **result)
+
+    if action == 'verify':
+        result['msg'] = 'the live server at %s answers as hardened' % (document.get('verify') or {}).get('address')
+    elif action == 'rollback':
+        result['msg'] = 'restored %s' % ', '.join(file.get('path') for file in document.get('files') or []) if result['changed'] else 'nothing to restore'
+    else:
+        result['msg'] = ('would change' if module.check_mode else 'changed') if result['changed'] else 'already hardened as the answers say'
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

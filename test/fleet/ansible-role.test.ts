@@ -1,0 +1,243 @@
+// The Ansible role, run by the real ansible-playbook against four local hosts, each with its own
+// config folder: Debian's sendmail.cf with its help file (restarted through a stand-in init script
+// into a live daemon that the role then verifies), Debian's sendmail.mc and .cf, a config already
+// hardened with the same answers, and an .mc whose .cf was edited by hand (the tool refuses it).
+import assert from 'node:assert/strict';
+import {spawn, spawnSync} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {after, before, describe, test} from 'node:test';
+import {articleAnswers, articleAnswersFile} from '../helpers/article.js';
+import {copyDemoConfig, runCli} from '../helpers/cli.js';
+import {copyDebianMcPair, haveDebianMc} from '../helpers/debian-mc.js';
+import {startWithInitScript, type InitScriptDaemon} from '../helpers/init-script.js';
+import {sendmailInstalled, sendmailWrapper, smtpTalk} from '../helpers/sendmail.js';
+
+const ansiblePlaybook = '/usr/bin/ansible-playbook';
+const haveAnsible = spawnSync(ansiblePlaybook, ['--version']).status === 0;
+const skip = !haveAnsible ? {skip: 'ansible-playbook is not installed (apt-get install ansible-core)'}
+	: !sendmailInstalled ? {skip: 'sendmail is not installed'}
+		: !haveDebianMc ? {skip: 'no Debian /etc/mail/sendmail.mc'} : {};
+
+const repo = path.resolve('.');
+// ansible starts slowly and runs a module per task and host: minutes on a loaded machine.
+const RUN_TIMEOUT_MS = 600_000;
+
+type Run = {status: number | null; stdout: string; stderr: string};
+
+/** The PLAY RECAP counts per host, e.g. {ok: 5, changed: 1, failed: 0, ...}. */
+function recap(stdout: string): Record<string, Record<string, number>> {
+	const hosts: Record<string, Record<string, number>> = {};
+	const start = stdout.lastIndexOf('PLAY RECAP');
+	assert.ok(start >= 0, `no PLAY RECAP in:\n${stdout}`);
+	for (const line of stdout.slice(start).split('\n').slice(1)) {
+		const match = /^(\S+)\s+:\s+(.*)$/.exec(line);
+		if (match) {
+			hosts[match[1]!] = Object.fromEntries([...match[2]!.matchAll(/(\w+)=(\d+)/g)].map(([, key, value]) => [key!, Number(value)]));
+		}
+	}
+
+	return hosts;
+}
+
+/** The PLAY RECAP lines as printed, for the record. */
+const recapLines = (stdout: string) => stdout.slice(stdout.lastIndexOf('PLAY RECAP')).trimEnd();
+
+/** sha256 of every file under folder (names and bytes), to prove a run wrote nothing. */
+function hashFolder(folder: string): string {
+	const hash = createHash('sha256');
+	for (const name of (readdirSync(folder, {recursive: true}) as string[]).sort()) {
+		const file = path.join(folder, name);
+		if (statSync(file).isFile()) {
+			hash.update(`${name}\0`).update(readFileSync(file));
+		}
+	}
+
+	return hash.digest('hex');
+}
+
+describe('the sendmail_harden role with ansible-playbook', skip, () => {
+	let scratch: string;
+	let daemon: InitScriptDaemon | undefined;
+	const hosts: Record<'plaincf' | 'withmc' | 'hardened' | 'handedited', {folder: string; cfPath: string; files: string[]; original: Buffer[]}> = {} as never;
+	let env: NodeJS.ProcessEnv;
+	let playbook: string;
+	let inventory: string;
+
+	async function ansible(args: string[]): Promise<Run> {
+		return new Promise((resolve, reject) => {
+			const child = spawn(ansiblePlaybook, ['-i', inventory, playbook, ...args], {cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe']});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', chunk => {
+				stdout += chunk;
+			});
+			child.stderr.on('data', chunk => {
+				stderr += chunk;
+			});
+			child.on('error', reject);
+			child.on('close', status => {
+				resolve({status, stdout, stderr});
+			});
+		});
+	}
+
+	const read = (files: string[]) => files.map(file => readFileSync(file));
+
+	before(async () => {
+		scratch = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-fleet-'));
+		const stateDir = path.join(scratch, 'state');
+		mkdirSync(stateDir);
+
+		// The package exactly as `npm pack` makes it from this clone (npm test has built dist/).
+		const packed = spawnSync('npm', ['pack', '--pack-destination', scratch, '--silent'], {cwd: repo, encoding: 'utf8', env: {...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'}});
+		assert.equal(packed.status, 0, packed.stderr);
+		const packageFile = path.join(scratch, packed.stdout.trim().split('\n').at(-1)!);
+
+		// Debian's sendmail.cf and help file, run as a live daemon through a stand-in init script.
+		const plain = copyDemoConfig();
+		daemon = await startWithInitScript(plain.cfPath, {helpFile: plain.helpPath});
+		hosts.plaincf = {folder: plain.folder, cfPath: plain.cfPath, files: [plain.cfPath, plain.helpPath], original: []};
+
+		const mc = copyDebianMcPair(scratch);
+		hosts.withmc = {folder: mc.folder, cfPath: mc.cfPath, files: [mc.mcPath, mc.cfPath, mc.helpPath], original: []};
+
+		// Hardened beforehand with the same answers, by the tool itself.
+		const done = copyDemoConfig();
+		const preHardened = read([done.cfPath, done.helpPath]);
+		const hardened = await runCli(['--config', done.cfPath, '--answers', articleAnswersFile, '--yes'], {env: {SENDMAIL_HARDEN_STATE_DIR: stateDir}});
+		assert.equal(hardened.status, 0, hardened.stderr);
+		hosts.hardened = {folder: done.folder, cfPath: done.cfPath, files: [done.cfPath, done.helpPath], original: preHardened};
+
+		// An .mc whose .cf was edited by hand since it was built: the answers cannot apply there.
+		const edited = copyDebianMcPair(scratch);
+		writeFileSync(edited.cfPath, readFileSync(edited.cfPath, 'latin1').replace(/^O Timeout\.ident=.*$/m, 'O Timeout.ident=10s'), 'latin1');
+		hosts.handedited = {folder: edited.folder, cfPath: edited.cfPath, files: [edited.mcPath, edited.cfPath, edited.helpPath], original: []};
+		for (const host of [hosts.plaincf, hosts.withmc, hosts.handedited]) {
+			host.original = read(host.files);
+		}
+
+		const hostVars = (name: keyof typeof hosts, extra: Record<string, unknown>) => ({
+			ansible_connection: 'local',
+			ansible_python_interpreter: '/usr/bin/python3',
+			sendmail_harden_config: hosts[name].cfPath,
+			sendmail_harden_install_dir: path.join(scratch, `${name}-tool`),
+			...extra,
+		});
+		inventory = path.join(scratch, 'inventory.json');
+		writeFileSync(inventory, JSON.stringify({
+			mailservers: {
+				hosts: {
+					plaincf: hostVars('plaincf', {sendmail_harden_restart_command: daemon.restart.args.length > 0 ? [daemon.restart.command, ...daemon.restart.args] : [daemon.restart.command]}),
+					withmc: hostVars('withmc', {sendmail_harden_restart: false}),
+					hardened: hostVars('hardened', {sendmail_harden_restart: false}),
+					handedited: hostVars('handedited', {sendmail_harden_restart: false}),
+				},
+				vars: {
+					sendmail_harden_answers: articleAnswers,
+					sendmail_harden_package: packageFile,
+					sendmail_harden_node: process.env.FLEET_DEV_NODE ?? process.execPath,
+					sendmail_harden_environment: {SENDMAIL_HARDEN_STATE_DIR: stateDir, SENDMAIL_HARDEN_SENDMAIL: sendmailWrapper},
+				},
+			},
+		}, undefined, 2));
+		playbook = path.join(scratch, 'site.yml');
+		writeFileSync(playbook, '- name: Harden sendmail\n  hosts: mailservers\n  gather_facts: false\n  roles:\n    - sendmail_harden\n');
+
+		const home = path.join(scratch, 'home');
+		mkdirSync(home);
+		env = {
+			PATH: process.env.PATH,
+			LANG: 'C.UTF-8',
+			HOME: home,
+			ANSIBLE_CONFIG: path.join(scratch, 'none.cfg'),
+			ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
+			ANSIBLE_REMOTE_TEMP: path.join(scratch, 'ansible-remote'),
+			ANSIBLE_ROLES_PATH: path.join(repo, 'ansible/roles'),
+			ANSIBLE_NOCOLOR: '1',
+			ANSIBLE_RETRY_FILES_ENABLED: '0',
+			ANSIBLE_HOST_KEY_CHECKING: '0',
+		};
+	});
+
+	after(async () => {
+		await daemon?.stop();
+		if (scratch !== undefined) {
+			rmSync(scratch, {recursive: true, force: true});
+		}
+	});
+
+	test('the install tag puts the package on every host and touches no config', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const before = Object.values(hosts).map(host => hashFolder(host.folder));
+		const run = await ansible(['--tags', 'sendmail_harden_install']);
+		assert.equal(run.status, 0, run.stdout + run.stderr);
+		for (const [name, counts] of Object.entries(recap(run.stdout))) {
+			assert.ok(counts.changed! > 0, `${name} installed`);
+		}
+
+		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
+		assert.ok(statSync(path.join(scratch, 'plaincf-tool/package/dist/cli.js')).isFile());
+	});
+
+	test('--check --diff shows each host\'s diff and writes nothing', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const before = Object.values(hosts).map(host => hashFolder(host.folder));
+		const run = await ansible(['--check', '--diff']);
+		assert.equal(run.status, 2, 'the hand-edited host fails');
+		const counts = recap(run.stdout);
+		// Would harden, and would restart (in check mode the handler says so and runs nothing).
+		assert.equal(counts.plaincf?.changed, 2);
+		assert.equal(counts.withmc?.changed, 1);
+		assert.equal(counts.hardened?.changed, 0);
+		assert.equal(counts.handedited?.failed, 1);
+		assert.match(run.stdout, new RegExp(`^--- ${hosts.plaincf.cfPath}\\tcurrent$`, 'm'));
+		assert.match(run.stdout, /^\+O MaxMessageSize=500000$/m);
+		assert.match(run.stdout, /^-smtp\tThis is sendmail version \$v$/m);
+		assert.match(run.stdout, new RegExp(`^\\+\\+\\+ ${path.join(hosts.withmc.folder, 'sendmail.mc')}\\thardened$`, 'm'));
+		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
+	});
+
+	test('first run: changed where needed, ok where hardened, the hand-edited host fails with the tool\'s reason', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const run = await ansible([]);
+		console.log(recapLines(run.stdout));
+		assert.equal(run.status, 2, run.stdout);
+		const counts = recap(run.stdout);
+		assert.equal(counts.plaincf?.changed, 2, 'hardened, then restarted by the handler');
+		assert.equal(counts.plaincf?.failed, 0, run.stdout);
+		assert.equal(counts.withmc?.changed, 1);
+		assert.equal(counts.withmc?.failed, 0);
+		assert.equal(counts.hardened?.changed, 0);
+		assert.equal(counts.hardened?.failed, 0);
+		assert.equal(counts.handedited?.failed, 1);
+		assert.match(run.stdout, new RegExp(`fatal: \\[handedited\\]: FAILED! => .*"msg": "sendmail\\.cf and sendmail\\.mc disagree: ${hosts.handedited.cfPath} is not what .* builds \\(line \\d+: .*\\), so a rebuild would lose those changes; `));
+		assert.deepEqual(read(hosts.handedited.files), hosts.handedited.original, 'the refused host is untouched');
+		assert.deepEqual(read(hosts.hardened.files), read(hosts.hardened.files));
+		assert.match(readFileSync(hosts.withmc.files[0]!, 'latin1'), /^define\(`confMAX_MESSAGE_SIZE', `500000'\)dnl$/m);
+		// The handler restarted the daemon on the new files and the role asked it: it answers hardened.
+		assert.match(run.stdout, /RUNNING HANDLER \[sendmail_harden : Check the live server's answers\][^\n]*\n(?:\w+: \[\w+\]\n)*ok: \[plaincf\]\n/);
+		const [banner] = await smtpTalk(daemon!.port, []);
+		assert.match(banner ?? '', /^220 mail\.test\.example ESMTP mailserver; /);
+	});
+
+	test('second run: ok everywhere, nothing changed', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const before = Object.values(hosts).map(host => hashFolder(host.folder));
+		const run = await ansible(['--limit', 'plaincf,withmc,hardened']);
+		console.log(recapLines(run.stdout));
+		assert.equal(run.status, 0, run.stdout);
+		for (const [name, counts] of Object.entries(recap(run.stdout))) {
+			assert.equal(counts.changed, 0, `${name} unchanged`);
+			assert.equal(counts.failed, 0);
+		}
+
+		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
+	});
+
+	test('the rollback tag restores every file byte for byte', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const run = await ansible(['--limit', 'plaincf,withmc,hardened', '--tags', 'sendmail_harden_rollback']);
+		assert.equal(run.status, 0, run.stdout);
+		for (const name of ['plaincf', 'withmc', 'hardened'] as const) {
+			assert.deepEqual(read(hosts[name].files), hosts[name].original, `${name} is back as it was`);
+		}
+	});
+});
