@@ -7,7 +7,8 @@ import {makePlan} from '../system/make-plan.js';
 import {findMcFor} from '../system/mc-rebuild.js';
 import {rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
-import {restartOrRecover, waitForListener} from '../system/restart.js';
+import {waitForListener} from '../system/restart.js';
+import {noRehearsal} from '../flow/real-deps.js';
 import {findRestartPlan, runRestart} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
 import {verifyServer} from '../system/verify-server.js';
@@ -94,11 +95,11 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		// Welcome's choice, pre-selected from --cf-only.
 		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env}),
 		applyPlan,
-		rollback: async set => rollbackBackupSet(set),
+		rollback: async (set, options) => rollbackBackupSet(set, options),
+		rehearse: noRehearsal,
 		// The daemon reads the default config; a demo copy or another --config is not it.
 		isLiveConfig: cfPath => cfPath === DEFAULT_CONFIG,
 		findRestartPlan: async () => findRestartPlan({env}),
-		restartOrRecover,
 		waitForListener,
 		runRestart,
 		verifyServer,

@@ -1,0 +1,75 @@
+// The rehearsal asks the installed sendmail (`sendmail -C COPY -bs`) what a config answers.
+import {describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
+import {planHardening} from '../../source/core/plan.js';
+import {rehearsalConfig, rehearseFiles} from '../../source/system/rehearsal.js';
+import {articleAnswers} from '../helpers/article.js';
+import {skipUnlessSendmail} from '../helpers/sendmail.js';
+
+const skip = skipUnlessSendmail();
+const debianCf = readFileSync('/etc/mail/sendmail.cf', 'latin1');
+const debianHelp = readFileSync('/etc/mail/helpfile', 'latin1');
+const statusOf = (checks: Array<{name: string; status: string}>) => Object.fromEntries(checks.map(check => [check.name, check.status]));
+
+describe('rehearseFiles against the installed sendmail', () => {
+	test('Debian\'s own config: sendmail\'s replies show every leak the article fixes', skip, async () => {
+		const report = await rehearseFiles({cfText: debianCf, helpFileText: debianHelp}, articleAnswers);
+		assert.ok(report.ok, report.ok ? '' : report.error);
+		assert.equal(report.value.status, 'ran');
+		assert.ok(report.value.status === 'ran');
+		assert.equal(report.value.agrees, false);
+		assert.deepEqual(statusOf(report.value.checks), {
+			banner: 'fail', HELP: 'fail', 'MAIL before HELO': 'pass', VRFY: 'fail', EXPN: 'fail', SIZE: 'fail', 'recipient limit': 'fail',
+		});
+		// The exchange is sendmail's own: its greeting names the version, and its HELP the $v line.
+		assert.match(report.value.exchange[0]!, /^220 \S+ ESMTP Sendmail 8\.17\.1\.9\//);
+		assert.ok(report.value.exchange.includes('> VRFY root'));
+		assert.ok(report.value.exchange.includes('214-2.0.0 This is sendmail version 8.17.1.9'));
+	});
+
+	test('the article\'s answers planned on Debian\'s config rehearse with every check passing', skip, async () => {
+		const plan = planHardening({cfPath: '/etc/mail/sendmail.cf', cfText: debianCf, helpFile: {path: '/etc/mail/helpfile', text: debianHelp}, answers: articleAnswers});
+		assert.ok(plan.ok);
+		const cfText = plan.value.files.find(file => file.role === 'cf')!.after;
+		const helpFileText = plan.value.files.find(file => file.role === 'helpfile')!.after;
+		const report = await rehearseFiles({cfText, helpFileText}, articleAnswers);
+		assert.ok(report.ok, report.ok ? '' : report.error);
+		assert.ok(report.value.status === 'ran');
+		assert.deepEqual(report.value.checks.filter(check => check.status !== 'pass'), []);
+		assert.equal(report.value.agrees, true);
+		assert.ok(report.value.exchange.includes('252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery (or try finger)'), report.value.exchange.join('\n'));
+	});
+
+	test('the help text given is the one sendmail reads, from a folder it deems safe', skip, async () => {
+		// An empty helpfile answers "214 2.0.0 End of HELP info" (sendmail-facts.md); under /tmp
+		// without TrustStickyBit it would be "502 5.3.0 ... HELP not implemented" instead.
+		const withoutTrust = debianCf.replace(/^O DontBlameSendmail=.*$/m, '#$&');
+		const report = await rehearseFiles({cfText: withoutTrust, helpFileText: ''}, {});
+		assert.ok(report.ok, report.ok ? '' : report.error);
+		assert.ok(report.value.status === 'ran');
+		const help = report.value.exchange.indexOf('> HELP');
+		assert.equal(report.value.exchange[help + 1], '214 2.0.0 End of HELP info');
+	});
+
+	test('sendmail\'s start failing is a clear error, not a hang', skip, async () => {
+		const report = await rehearseFiles({cfText: 'this is garbage\n'}, {});
+		assert.equal(report.ok, false);
+		assert.ok(!report.ok);
+		assert.equal(report.error, 'the rehearsal in sendmail failed: sendmail -bs refused the connection: 554 5.0.0 the candidate sendmail.cf: line 1: unknown configuration line "this is garbage"');
+		assert.doesNotMatch(report.error, /\n/);
+	});
+});
+
+test('without root, the rehearsal says it was skipped and why', async () => {
+	const notRoot = await rehearseFiles({cfText: debianCf}, {}, {host: {check: {name: 'vm', qualifiedAs: undefined}, root: false, unshare: undefined}});
+	assert.ok(notRoot.ok);
+	assert.ok(notRoot.value.status === 'skipped');
+	assert.match(notRoot.value.reason, /^not running as root: .*not fully qualified/);
+});
+
+test('the candidate\'s HelpFile is pointed at the copy, keeping line endings; no HelpFile stays none', () => {
+	assert.equal(rehearsalConfig('O HelpFile=/etc/mail/helpfile\n', '/run/x/helpfile'), 'O HelpFile=/etc/mail/helpfile\nO HelpFile=/run/x/helpfile\n');
+	assert.equal(rehearsalConfig('O HelpFile=/etc/mail/helpfile\r\nDZ1', '/run/x/h'), 'O HelpFile=/etc/mail/helpfile\r\nDZ1\r\nO HelpFile=/run/x/h\r\n');
+	assert.equal(rehearsalConfig('#O HelpFile=/etc/mail/helpfile\n', '/run/x/helpfile'), '#O HelpFile=/etc/mail/helpfile\n');
+});
