@@ -23,10 +23,8 @@ export type RollbackReport = {
 
 const meanings = {[EXIT.done]: 'done', [EXIT.badInput]: 'bad input', [EXIT.writeFailed]: 'write failed'} as const;
 
-/** The set's name: the time stamp its manifest and backups carry. */
-function backupId(set: BackupSet): string {
-	return path.basename(set.manifest).replace(/^.*\.sendmail-harden-/, '').replace(/\.json$/, '');
-}
+/** The set's name, as the --yes document gives it: when it was saved. */
+const backupId = (set: BackupSet) => set.savedAt;
 
 function roleOf(file: string, cfPath: string): 'cf' | 'mc' | 'helpfile' {
 	if (path.resolve(file) === path.resolve(cfPath)) {

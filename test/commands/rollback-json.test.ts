@@ -44,7 +44,7 @@ test('rollback --json: one document with the set restored, the files and changed
 		meaning: 'done',
 		error: null,
 		backup: {
-			id: '20261202T080000-000Z',
+			id: '2026-12-02T08:00:00.000Z',
 			files: [
 				{path: helpPath, backup: `${helpPath}.sendmail-harden-20261202T080000-000Z.bak`},
 				{path: cfPath, backup: `${cfPath}.sendmail-harden-20261202T080000-000Z.bak`},

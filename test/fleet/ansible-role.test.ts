@@ -1,7 +1,8 @@
 // The Ansible role, run by the real ansible-playbook against four local hosts, each with its own
 // config folder: Debian's sendmail.cf with its help file (restarted through a stand-in init script
 // into a live daemon that the role then verifies), Debian's sendmail.mc and .cf, a config already
-// hardened with the same answers, and an .mc whose .cf was edited by hand (the tool refuses it).
+// hardened with the same answers, an .mc whose .cf was edited by hand (the tool refuses it), and a
+// live daemon whose "restart" does not restart it (the live check fails).
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
@@ -61,7 +62,8 @@ function hashFolder(folder: string): string {
 describe('the sendmail_harden role with ansible-playbook', skip, () => {
 	let scratch: string;
 	let daemon: InitScriptDaemon | undefined;
-	const hosts: Record<'plaincf' | 'withmc' | 'hardened' | 'handedited', {folder: string; cfPath: string; files: string[]; original: Buffer[]}> = {} as never;
+	let staleDaemon: InitScriptDaemon | undefined;
+	const hosts: Record<'plaincf' | 'withmc' | 'hardened' | 'handedited' | 'stale', {folder: string; cfPath: string; files: string[]; original: Buffer[]}> = {} as never;
 	let env: NodeJS.ProcessEnv;
 	let playbook: string;
 	let inventory: string;
@@ -115,7 +117,11 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		const edited = copyDebianMcPair(scratch);
 		writeFileSync(edited.cfPath, readFileSync(edited.cfPath, 'latin1').replace(/^O Timeout\.ident=.*$/m, 'O Timeout.ident=10s'), 'latin1');
 		hosts.handedited = {folder: edited.folder, cfPath: edited.cfPath, files: [edited.mcPath, edited.cfPath, edited.helpPath], original: []};
-		for (const host of [hosts.plaincf, hosts.withmc, hosts.handedited]) {
+		// A live daemon the handler does not restart (its command is `true`): it keeps the old answers.
+		const stale = copyDemoConfig();
+		staleDaemon = await startWithInitScript(stale.cfPath, {helpFile: stale.helpPath});
+		hosts.stale = {folder: stale.folder, cfPath: stale.cfPath, files: [stale.cfPath, stale.helpPath], original: []};
+		for (const host of [hosts.plaincf, hosts.withmc, hosts.handedited, hosts.stale]) {
 			host.original = read(host.files);
 		}
 
@@ -134,11 +140,12 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 					withmc: hostVars('withmc', {sendmail_harden_restart: false}),
 					hardened: hostVars('hardened', {sendmail_harden_restart: false}),
 					handedited: hostVars('handedited', {sendmail_harden_restart: false}),
+					stale: hostVars('stale', {sendmail_harden_restart_command: ['/bin/true']}),
 				},
 				vars: {
 					sendmail_harden_answers: articleAnswers,
 					sendmail_harden_package: packageFile,
-					sendmail_harden_node: process.env.FLEET_DEV_NODE ?? process.execPath,
+					sendmail_harden_node: process.execPath,
 					sendmail_harden_environment: {SENDMAIL_HARDEN_STATE_DIR: stateDir, SENDMAIL_HARDEN_SENDMAIL: sendmailWrapper},
 				},
 			},
@@ -164,6 +171,7 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 
 	after(async () => {
 		await daemon?.stop();
+		await staleDaemon?.stop();
 		if (scratch !== undefined) {
 			rmSync(scratch, {recursive: true, force: true});
 		}
@@ -191,6 +199,7 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		assert.equal(counts.withmc?.changed, 1);
 		assert.equal(counts.hardened?.changed, 0);
 		assert.equal(counts.handedited?.failed, 1);
+		assert.equal(counts.stale?.changed, 2);
 		assert.match(run.stdout, new RegExp(`^--- ${hosts.plaincf.cfPath}\\tcurrent$`, 'm'));
 		assert.match(run.stdout, /^\+O MaxMessageSize=500000$/m);
 		assert.match(run.stdout, /^-smtp\tThis is sendmail version \$v$/m);
@@ -198,7 +207,7 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
 	});
 
-	test('first run: changed where needed, ok where hardened, the hand-edited host fails with the tool\'s reason', {timeout: RUN_TIMEOUT_MS}, async () => {
+	test('first run: changed where needed, ok where hardened; the refused host and the failed live check fail with their reason', {timeout: RUN_TIMEOUT_MS}, async () => {
 		const run = await ansible([]);
 		console.log(recapLines(run.stdout));
 		assert.equal(run.status, 2, run.stdout);
@@ -212,7 +221,10 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		assert.equal(counts.handedited?.failed, 1);
 		assert.match(run.stdout, new RegExp(`fatal: \\[handedited\\]: FAILED! => .*"msg": "sendmail\\.cf and sendmail\\.mc disagree: ${hosts.handedited.cfPath} is not what .* builds \\(line \\d+: .*\\), so a rebuild would lose those changes; `));
 		assert.deepEqual(read(hosts.handedited.files), hosts.handedited.original, 'the refused host is untouched');
-		assert.deepEqual(read(hosts.hardened.files), read(hosts.hardened.files));
+		// Written, "restarted", then asked: the daemon still runs the old config, so the host fails.
+		assert.equal(counts.stale?.changed, 2, 'hardened and restarted');
+		assert.equal(counts.stale?.failed, 1);
+		assert.match(run.stdout, /fatal: \[stale\]: FAILED! => .*"msg": "the live server does not answer as hardened: banner: expected no version number and no \\"Sendmail\\"; it shows 8\.17\.1\.9\/[^\n]* — server said \\"220 mail\.test\.example ESMTP Sendmail 8\.17/);
 		assert.match(readFileSync(hosts.withmc.files[0]!, 'latin1'), /^define\(`confMAX_MESSAGE_SIZE', `500000'\)dnl$/m);
 		// The handler restarted the daemon on the new files and the role asked it: it answers hardened.
 		assert.match(run.stdout, /RUNNING HANDLER \[sendmail_harden : Check the live server's answers\][^\n]*\n(?:\w+: \[\w+\]\n)*ok: \[plaincf\]\n/);
@@ -234,9 +246,13 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 	});
 
 	test('the rollback tag restores every file byte for byte', {timeout: RUN_TIMEOUT_MS}, async () => {
-		const run = await ansible(['--limit', 'plaincf,withmc,hardened', '--tags', 'sendmail_harden_rollback']);
+		const run = await ansible(['--limit', 'plaincf,withmc,hardened,stale', '--tags', 'sendmail_harden_rollback']);
 		assert.equal(run.status, 0, run.stdout);
-		for (const name of ['plaincf', 'withmc', 'hardened'] as const) {
+		for (const [name, counts] of Object.entries(recap(run.stdout))) {
+			assert.ok(counts.changed! > 0, `${name} rolled back`);
+		}
+
+		for (const name of ['plaincf', 'withmc', 'hardened', 'stale'] as const) {
 			assert.deepEqual(read(hosts[name].files), hosts[name].original, `${name} is back as it was`);
 		}
 	});

@@ -101,7 +101,8 @@ def run_tool(module, args):
 
 
 def failed_checks(checks):
-    return '; '.join('%s: expected %s, server said "%s"' % (check.get('name'), check.get('expected'), check.get('reply'))
+    # As the tool prints a check: what was expected, then what the server said.
+    return '; '.join(u'%s: expected %s \u2014 server said "%s"' % (check.get('name'), check.get('expected'), check.get('reply'))
                      for check in checks if check.get('status') == 'fail')
 
 
