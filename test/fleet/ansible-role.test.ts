@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
@@ -254,6 +254,61 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 
 		for (const name of ['plaincf', 'withmc', 'hardened', 'stale'] as const) {
 			assert.deepEqual(read(hosts[name].files), hosts[name].original, `${name} is back as it was`);
+		}
+	});
+});
+
+describe('the sendmail_harden role with the one-file build', skip, () => {
+	test('copies the one file, runs it, and hardens', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const scratch = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-fleet-sea-'));
+		try {
+			// `npm run sea` makes dist/sendmail-harden-linux-x64; without it, a one-file launcher of the
+			// bundle stands in, so the role's own part (copy it, make it executable, run it) is still tested.
+			let executable = path.join(repo, 'dist/sendmail-harden-linux-x64');
+			try {
+				statSync(executable);
+			} catch {
+				executable = path.join(scratch, 'sendmail-harden-linux-x64');
+				writeFileSync(executable, `#!/bin/sh\nexec '${process.execPath}' '${path.join(repo, 'dist/cli.js')}' "$@"\n`);
+			}
+
+			const {cfPath} = copyDemoConfig();
+			const installDir = path.join(scratch, 'tool');
+			const inventory = path.join(scratch, 'inventory.json');
+			writeFileSync(inventory, JSON.stringify({all: {hosts: {onefile: {
+				ansible_connection: 'local',
+				ansible_python_interpreter: '/usr/bin/python3',
+				sendmail_harden_config: cfPath,
+				sendmail_harden_executable: executable,
+				sendmail_harden_install_dir: installDir,
+				sendmail_harden_answers: articleAnswers,
+				sendmail_harden_restart: false,
+				sendmail_harden_environment: {SENDMAIL_HARDEN_STATE_DIR: path.join(scratch, 'state'), SENDMAIL_HARDEN_SENDMAIL: sendmailWrapper},
+			}}}}));
+			const playbook = path.join(scratch, 'site.yml');
+			writeFileSync(playbook, '- name: Harden sendmail\n  hosts: all\n  gather_facts: false\n  roles:\n    - sendmail_harden\n');
+			mkdirSync(path.join(scratch, 'home'));
+			const run = spawnSync(ansiblePlaybook, ['-i', inventory, playbook], {
+				cwd: scratch,
+				encoding: 'utf8',
+				env: {
+					PATH: process.env.PATH,
+					LANG: 'C.UTF-8',
+					HOME: path.join(scratch, 'home'),
+					ANSIBLE_CONFIG: path.join(scratch, 'none.cfg'),
+					ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
+					ANSIBLE_REMOTE_TEMP: path.join(scratch, 'ansible-remote'),
+					ANSIBLE_ROLES_PATH: path.join(repo, 'ansible/roles'),
+					ANSIBLE_NOCOLOR: '1',
+				},
+			});
+			assert.equal(run.status, 0, run.stdout + run.stderr);
+			assert.deepEqual(readFileSync(path.join(installDir, 'sendmail-harden')), readFileSync(executable));
+			assert.equal(statSync(path.join(installDir, 'sendmail-harden')).mode & 0o777, 0o755);
+			assert.match(run.stdout, /TASK \[sendmail_harden : Harden sendmail\][^\n]*\nchanged: \[onefile\]/);
+			assert.match(readFileSync(cfPath, 'latin1'), /^O MaxMessageSize=500000$/m);
+		} finally {
+			rmSync(scratch, {recursive: true, force: true});
 		}
 	});
 });
