@@ -43,6 +43,23 @@ function recap(stdout: string): Record<string, Record<string, number>> {
 	return hosts;
 }
 
+/** Each host's outcome of one task ("ok", "changed", "fatal", "skipping"), from the default output. */
+function taskOutcomes(stdout: string, task: string, kind: 'TASK' | 'RUNNING HANDLER' = 'TASK'): Record<string, string> {
+	const start = stdout.indexOf(`${kind} [sendmail_harden : ${task}]`);
+	assert.ok(start >= 0, `no task "${task}" in:\n${stdout}`);
+	const outcomes: Record<string, string> = {};
+	for (const line of stdout.slice(start).split('\n').slice(1)) {
+		const match = /^(ok|changed|fatal|skipping): \[(\w+)\]/.exec(line);
+		if (match) {
+			outcomes[match[2]!] = match[1]!;
+		} else if (line.startsWith('TASK ') || line.startsWith('RUNNING HANDLER ') || line.startsWith('PLAY RECAP')) {
+			break;
+		}
+	}
+
+	return outcomes;
+}
+
 /** The PLAY RECAP lines as printed, for the record. */
 const recapLines = (stdout: string) => stdout.slice(stdout.lastIndexOf('PLAY RECAP')).trimEnd();
 
@@ -177,6 +194,22 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		}
 	});
 
+	test('--check --diff on hosts without the tool shows each host\'s diff and writes nothing', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const before = Object.values(hosts).map(host => hashFolder(host.folder));
+		const run = await ansible(['--check', '--diff']);
+		assert.equal(run.status, 2, 'the hand-edited host fails');
+		assert.deepEqual(taskOutcomes(run.stdout, 'Harden sendmail'), {plaincf: 'changed', withmc: 'changed', hardened: 'ok', handedited: 'fatal', stale: 'changed'});
+		assert.equal(recap(run.stdout).hardened?.changed, 2, 'only "would create the tool\'s folder and copy the package"');
+		assert.match(run.stdout, new RegExp(`^--- ${hosts.plaincf.cfPath}\\tcurrent$`, 'm'));
+		assert.match(run.stdout, /^\+O MaxMessageSize=500000$/m);
+		assert.match(run.stdout, /^-smtp\tThis is sendmail version \$v$/m);
+		assert.match(run.stdout, new RegExp(`^\\+\\+\\+ ${path.join(hosts.withmc.folder, 'sendmail.mc')}\\thardened$`, 'm'));
+		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
+		// Nor is the tool left anywhere: it ran from a temporary copy, removed afterwards.
+		assert.deepEqual(readdirSync(scratch).filter(name => name.endsWith('-tool')), []);
+		assert.deepEqual(readdirSync(path.join(scratch, 'ansible-remote')).filter(name => name.startsWith('sendmail-harden-')), []);
+	});
+
 	test('the install tag puts the package on every host and touches no config', {timeout: RUN_TIMEOUT_MS}, async () => {
 		const before = Object.values(hosts).map(host => hashFolder(host.folder));
 		const run = await ansible(['--tags', 'sendmail_harden_install']);
@@ -187,24 +220,6 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 
 		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
 		assert.ok(statSync(path.join(scratch, 'plaincf-tool/package/dist/cli.js')).isFile());
-	});
-
-	test('--check --diff shows each host\'s diff and writes nothing', {timeout: RUN_TIMEOUT_MS}, async () => {
-		const before = Object.values(hosts).map(host => hashFolder(host.folder));
-		const run = await ansible(['--check', '--diff']);
-		assert.equal(run.status, 2, 'the hand-edited host fails');
-		const counts = recap(run.stdout);
-		// Would harden, and would restart (in check mode the handler says so and runs nothing).
-		assert.equal(counts.plaincf?.changed, 2);
-		assert.equal(counts.withmc?.changed, 1);
-		assert.equal(counts.hardened?.changed, 0);
-		assert.equal(counts.handedited?.failed, 1);
-		assert.equal(counts.stale?.changed, 2);
-		assert.match(run.stdout, new RegExp(`^--- ${hosts.plaincf.cfPath}\\tcurrent$`, 'm'));
-		assert.match(run.stdout, /^\+O MaxMessageSize=500000$/m);
-		assert.match(run.stdout, /^-smtp\tThis is sendmail version \$v$/m);
-		assert.match(run.stdout, new RegExp(`^\\+\\+\\+ ${path.join(hosts.withmc.folder, 'sendmail.mc')}\\thardened$`, 'm'));
-		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
 	});
 
 	test('first run: changed where needed, ok where hardened; the refused host and the failed live check fail with their reason', {timeout: RUN_TIMEOUT_MS}, async () => {
@@ -227,7 +242,7 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		assert.match(run.stdout, /fatal: \[stale\]: FAILED! => .*"msg": "the live server does not answer as hardened: banner: expected no version number and no \\"Sendmail\\"; it shows 8\.17\.1\.9\/[^\n]* — server said \\"220 mail\.test\.example ESMTP Sendmail 8\.17/);
 		assert.match(readFileSync(hosts.withmc.files[0]!, 'latin1'), /^define\(`confMAX_MESSAGE_SIZE', `500000'\)dnl$/m);
 		// The handler restarted the daemon on the new files and the role asked it: it answers hardened.
-		assert.match(run.stdout, /RUNNING HANDLER \[sendmail_harden : Check the live server's answers\][^\n]*\n(?:\w+: \[\w+\]\n)*ok: \[plaincf\]\n/);
+		assert.deepEqual(taskOutcomes(run.stdout, 'Check the live server\'s answers', 'RUNNING HANDLER'), {plaincf: 'ok', withmc: 'skipping', stale: 'fatal'});
 		const [banner] = await smtpTalk(daemon!.port, []);
 		assert.match(banner ?? '', /^220 mail\.test\.example ESMTP mailserver; /);
 	});

@@ -166,7 +166,8 @@ def main():
             args.append('--cf-only')
 
     document, rc, stdout, stderr = run_tool(module, args)
-    result = dict(changed=bool(document.get('changed')), report=document, rc=rc, stderr=stderr)
+    # The document holds all the tool said; its stderr lines repeat the error and the warnings.
+    result = dict(changed=bool(document.get('changed')), report=document, rc=rc)
     diff = document.get('diff')
     if action == 'harden' and diff:
         result['diff'] = dict(prepared=diff)
