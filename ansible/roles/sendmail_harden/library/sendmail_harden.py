@@ -55,8 +55,34 @@ options:
     elements: str
 '''
 
+EXAMPLES = r'''
+- name: Harden sendmail (a dry run with the diff in check mode)
+  sendmail_harden:
+    tool: [node, /usr/local/lib/sendmail-harden/package/dist/cli.js]
+    answers:
+      greeting: "$j mailserver; $b"
+      privacyOptions: [goaway, restrictmailq, restrictqrun]
+
+- name: Roll back the newest change
+  sendmail_harden:
+    action: rollback
+    tool: [/usr/local/lib/sendmail-harden/sendmail-harden]
+'''
+
+RETURN = r'''
+report:
+  description: The tool's whole --json document (command, changed, settings, diff, backup, rehearsal, verify, ...).
+  returned: when the tool printed one
+  type: dict
+msg:
+  description: What happened, or the tool's one-line reason when it failed.
+  returned: always
+  type: str
+'''
+
 import json
 import os
+import re
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
@@ -86,6 +112,8 @@ def write_answers(module):
 def run_tool(module, args):
     """Runs the tool; returns (document or None, rc, stdout, stderr)."""
     tool = module.params['tool']
+    if len(tool) > 1:
+        check_node(module, tool[0])
     if not tool or not os.path.exists(tool[-1]):
         module.fail_json(msg='sendmail-harden is not installed at %s; run the role once without --check (or with --tags sendmail_harden_install) first' % (tool[-1] if tool else '(no tool given)'))
     command = list(tool) + args
@@ -98,6 +126,18 @@ def run_tool(module, args):
         reason = one_line(stderr) or 'exit status %d' % rc
         module.fail_json(msg='sendmail-harden gave no JSON document: %s' % reason, rc=rc, stdout=stdout, stderr=stderr, cmd=command)
     return document, rc, stdout, stderr
+
+
+def check_node(module, node):
+    """The package needs Node.js 20 or newer; say so plainly rather than show a syntax error."""
+    path = node if os.path.isabs(node) else module.get_bin_path(node)
+    if not path or not os.path.exists(path):
+        module.fail_json(msg='%s (Node.js 20 or newer) is not installed on this host: install it, or use the one-file build (sendmail_harden_executable)' % node)
+    rc, stdout, stderr = module.run_command([path, '--version'])
+    match = re.match(r'v(\d+)\.', stdout.strip())
+    if rc != 0 or not match or int(match.group(1)) < 20:
+        version = (stdout.strip().splitlines() or [''])[0] or one_line(stderr) or 'not runnable'
+        module.fail_json(msg='sendmail-harden needs Node.js 20 or newer; %s is %s' % (path, version))
 
 
 def failed_checks(checks):
