@@ -120,6 +120,15 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		daemon = await startWithInitScript(plain.cfPath, {helpFile: plain.helpPath});
 		hosts.plaincf = {folder: plain.folder, cfPath: plain.cfPath, files: [plain.cfPath, plain.helpPath], original: []};
 
+		// The .mc host takes its answers from a preset export, as an admin would carry them over.
+		const presetEnv = {XDG_CONFIG_HOME: path.join(scratch, 'config')};
+		const presetFile = path.join(scratch, 'mx.json');
+		const saved = await runCli(['presets', 'save', 'mx', '--answers', articleAnswersFile], {env: presetEnv});
+		assert.equal(saved.status, 0, saved.stderr);
+		const exported = await runCli(['presets', 'export', 'mx', presetFile], {env: presetEnv});
+		assert.equal(exported.status, 0, exported.stderr);
+		assert.equal((JSON.parse(readFileSync(presetFile, 'utf8')) as {name?: string}).name, 'mx');
+
 		const mc = copyDebianMcPair(scratch);
 		hosts.withmc = {folder: mc.folder, cfPath: mc.cfPath, files: [mc.mcPath, mc.cfPath, mc.helpPath], original: []};
 
@@ -154,7 +163,7 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 			mailservers: {
 				hosts: {
 					plaincf: hostVars('plaincf', {sendmail_harden_restart_command: daemon.restart.args.length > 0 ? [daemon.restart.command, ...daemon.restart.args] : [daemon.restart.command]}),
-					withmc: hostVars('withmc', {sendmail_harden_restart: false}),
+					withmc: hostVars('withmc', {sendmail_harden_restart: false, sendmail_harden_preset_file: presetFile}),
 					hardened: hostVars('hardened', {sendmail_harden_restart: false}),
 					handedited: hostVars('handedited', {sendmail_harden_restart: false}),
 					stale: hostVars('stale', {sendmail_harden_restart_command: ['/bin/true']}),

@@ -30,11 +30,10 @@ options:
     type: path
     default: /etc/mail/sendmail.cf
   answers:
-    description: The answers, with the keys of the answers file; null values are left out.
+    description:
+      - The answers, with the keys of the answers file (null values are left out), or a preset export
+        as a dict. Written to a private temporary file for the tool's C(--answers).
     type: dict
-  answers_text:
-    description: The text of an answers file or preset export.
-    type: str
   cf_only:
     description: Edit sendmail.cf even when a sendmail.mc is beside it.
     type: bool
@@ -99,10 +98,8 @@ def one_line(text):
 
 
 def write_answers(module):
-    text = module.params['answers_text']
-    if text is None:
-        answers = dict((key, value) for key, value in (module.params['answers'] or {}).items() if value is not None)
-        text = json.dumps(answers, indent=2) + '\n'
+    answers = dict((key, value) for key, value in (module.params['answers'] or {}).items() if value is not None)
+    text = json.dumps(answers, indent=2) + '\n'
     handle, path = tempfile.mkstemp(prefix='answers-', suffix='.json', dir=module.tmpdir)
     with os.fdopen(handle, 'w') as answers_file:
         answers_file.write(text)
@@ -164,14 +161,12 @@ def main():
             tool=dict(type='list', elements='str', required=True),
             config=dict(type='path', default='/etc/mail/sendmail.cf'),
             answers=dict(type='dict'),
-            answers_text=dict(type='str'),
             cf_only=dict(type='bool', default=False),
             force=dict(type='bool', default=False),
             host=dict(type='str'),
             port=dict(type='int'),
             restart_command=dict(type='list', elements='str'),
         ),
-        mutually_exclusive=[('answers', 'answers_text')],
         supports_check_mode=True,
     )
     params = module.params
