@@ -9,11 +9,12 @@ import {fail, type Result} from './core/result.js';
 import {parseCf} from './core/sendmail-cf.js';
 import {readDaemonAddress} from './core/verify-checks.js';
 import type {PresetStore} from './presets.js';
-import type {applyPlan} from './system/apply.js';
+import type {applyPlan, validatePlan} from './system/apply.js';
 import type {BackupSet} from './system/config-files.js';
 import {RESTART_TIMEOUT_MS, type waitForListener} from './system/restart.js';
 import type {runRestart} from './system/service.js';
-import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowInput, type RehearseFiles} from './flow/apply-flow.js';
+import {candidateFiles, runApplyFlow, type ApplyFlowDeps, type ApplyFlowInput, type RehearseFiles} from './flow/apply-flow.js';
+import type {ClientViewState, RehearsalState} from './components/ClientView.js';
 import {DEFAULT_CONFIG, type Target} from './system/target.js';
 import type {verifyServer} from './system/verify-server.js';
 import {ThemeContext, themeFor} from './components/theme.js';
@@ -65,7 +66,8 @@ export type WizardEffects = {
 	 * cfOnly: the .cf alone, as --cf-only).
 	 */
 	makePlan(target: Target, answers: Answers, options: {cfOnly: boolean}): Promise<Result<Plan>>;
-	/** source/system/apply.ts applyPlan: the same write path as --yes. */
+	/** source/system/apply.ts validatePlan and applyPlan: the same check and write path as --yes. */
+	validatePlan: typeof validatePlan;
 	applyPlan: typeof applyPlan;
 	/** force: restore over files that no longer hold what was written (after a failed restart). */
 	rollback(set: BackupSet, options?: {force?: boolean}): Promise<Result<string[]>>;
@@ -140,6 +142,7 @@ function flowDeps(effects: WizardEffects): ApplyFlowDeps {
 	return {
 		now: effects.now,
 		env: effects.env,
+		validatePlan: effects.validatePlan,
 		rehearse: effects.rehearse,
 		applyPlan: effects.applyPlan,
 		findRestartPlan: effects.findRestartPlan,
@@ -271,6 +274,29 @@ export function App({setup, effects, onExit}: Props) {
 		};
 	}, [onReview, upToDate, state, cfOnly, effects, target]);
 	const plan = upToDate ? planned?.plan : undefined;
+	// What clients will see, now and with the plan's files: asked of sendmail when Review has a plan.
+	const [clients, setClients] = useState<{plan: Plan; view: ClientViewState}>();
+	const planValue = plan?.ok && plan.value.files.length > 0 ? plan.value : undefined;
+	useEffect(() => {
+		if (!onReview || planValue === undefined || clients?.plan === planValue) {
+			return;
+		}
+
+		const asked = planValue;
+		setClients({plan: asked, view: {now: {kind: 'asking'}, after: {kind: 'asking'}}});
+		const help = target.helpFile !== undefined && 'text' in target.helpFile ? target.helpFile.text : undefined;
+		const ask = async (files: {cfText: string; helpFileText?: string}): Promise<RehearsalState> => effects.rehearse(files, state.answers, {env: effects.env}).then(
+			result => (result.ok ? {kind: 'done', report: result.value} : {kind: 'failed', error: result.error}),
+			(error: unknown) => ({kind: 'failed', error: String(error)}),
+		);
+		const settle = (side: 'now' | 'after') => (answer: RehearsalState) => {
+			setClients(current => (current?.plan === asked ? {plan: asked, view: {...current.view, [side]: answer}} : current));
+		};
+
+		void ask(help === undefined ? {cfText: target.cfText} : {cfText: target.cfText, helpFileText: help}).then(settle('now'));
+		void ask(candidateFiles({plan: asked, cfText: target.cfText, helpFileText: help})).then(settle('after'));
+	}, [onReview, planValue, clients?.plan, effects, target, state.answers]);
+	const clientView = clients !== undefined && clients.plan === planValue ? clients.view : undefined;
 	const finalTemplate = state.answers.greeting ?? current.greeting ?? SENDMAIL_DEFAULT_GREETING;
 	const next = (answers?: Answers) => dispatch({type: 'next', answers});
 
@@ -324,7 +350,7 @@ export function App({setup, effects, onExit}: Props) {
 		}
 
 		case 'review': {
-			screen = <ReviewStep plan={plan} greeting={previewGreeting(finalTemplate, preview).line} onWrite={() => next()} />;
+			screen = <ReviewStep plan={plan} greeting={previewGreeting(finalTemplate, preview).line} clients={clientView} answers={state.answers} onWrite={() => next()} />;
 			break;
 		}
 
@@ -333,7 +359,12 @@ export function App({setup, effects, onExit}: Props) {
 			screen = plan?.ok ? (
 				<ApplyStep
 					plan={plan.value}
-					run={async hooks => runApplyFlow(flowInput(setup, effects, target, plan.value, state.answers), flowDeps(effects), hooks)}
+					run={async hooks => runApplyFlow(
+						// Review's rehearsal of these very files is not run again.
+						{...flowInput(setup, effects, target, plan.value, state.answers), rehearsal: clientView?.after.kind === 'done' ? clientView.after.report : undefined},
+						flowDeps(effects),
+						hooks,
+					)}
 					onBusy={value => {
 						busy.current = value;
 					}}

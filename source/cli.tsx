@@ -19,7 +19,7 @@ const help = `
 	  --preset NAME     take the answers from a saved preset
 	  --answers FILE    take the answers from a JSON file (or a preset export)
 	  --yes             apply the answers without the wizard
-	  --dry-run         print the diff of what would change; write nothing
+	  --dry-run         print the diff, and what sendmail answers with it; write nothing
 	  --restart         restart sendmail after writing (with --yes)
 	  --no-restart      never restart; print the command to run instead
 	  --cf-only         edit sendmail.cf even when a sendmail.mc is beside it

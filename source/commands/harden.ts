@@ -4,7 +4,7 @@ import type {Check} from '../core/verify-checks.js';
 import {safeJson} from '../core/sanitize.js';
 import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowResult, type FlowKnown, type FlowStepView, type RehearseFiles} from '../flow/apply-flow.js';
 import {emptyDocument, flowDocument, planDocument, withFailure, type JsonDocument} from '../flow/json-document.js';
-import {noRehearsal, realFlowDeps} from '../flow/real-deps.js';
+import {realFlowDeps} from '../flow/real-deps.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {makePlan} from '../system/make-plan.js';
 import type {RestartPlan} from '../system/service.js';
@@ -43,7 +43,7 @@ export type HardenDeps = {
 
 
 function defaultDeps(): HardenDeps {
-	return {now: () => new Date(), findRestartPlan: async () => realFlowDeps(process.env, noRehearsal).findRestartPlan()};
+	return {now: () => new Date(), findRestartPlan: async () => realFlowDeps(process.env).findRestartPlan()};
 }
 
 function printPlanSummary(plan: Plan, io: CommandIo): void {
@@ -60,10 +60,11 @@ function printPlanSummary(plan: Plan, io: CommandIo): void {
 	}
 }
 
-function printChecks(heading: string, checks: readonly Check[], io: CommandIo): void {
+function printChecks(heading: string, checks: readonly Check[], io: CommandIo, peer = 'server'): void {
 	io.out(heading);
 	for (const check of checks) {
-		io.out(formatCheck(check));
+		// The replies of a rehearsal are sendmail's own, not a server's over the network.
+		io.out(peer === 'server' ? formatCheck(check) : formatCheck(check).replace(/ — server said "/, ` — ${peer} said "`));
 	}
 }
 
@@ -148,7 +149,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	}
 
 	const flowDeps: ApplyFlowDeps = {
-		...realFlowDeps(io.env, deps.rehearse ?? noRehearsal),
+		...realFlowDeps(io.env, deps.rehearse),
 		now: deps.now,
 		findRestartPlan: deps.findRestartPlan,
 		...deps.flow,
@@ -193,7 +194,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			if (step.id === 'rehearse' && (step.status === 'done' || step.status === 'failed')) {
 				const {rehearsal} = known;
 				if (rehearsal?.status === 'ran') {
-					printChecks('Rehearsal with the installed sendmail (sendmail -C NEW -bs), what clients would see:\n', rehearsal.checks, io);
+					printChecks('Rehearsal with the installed sendmail (sendmail -C NEW -bs), what clients would see:\n', rehearsal.checks, io, 'sendmail');
 				} else if (rehearsal?.status === 'skipped') {
 					io.out(`Not rehearsed with sendmail: ${rehearsal.reason}.\n`);
 				}
@@ -201,7 +202,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 
 			// A dry run skips every step that would change something, each with its reason.
 			if (step.status === 'skipped' && step.id !== 'rehearse') {
-				io.out(`skipped: ${step.title}: ${step.detail ?? ''}\n`);
+				io.out(`skipped: ${step.title} — ${step.detail ?? ''}\n`);
 			}
 
 			return;

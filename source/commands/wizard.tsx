@@ -2,13 +2,13 @@ import os from 'node:os';
 import {render} from 'ink';
 import {App, type WizardEffects, type WizardPresets, type WizardResult, type WizardSetup} from '../app.js';
 import {loadAnswers} from '../system/answers-source.js';
-import {applyPlan} from '../system/apply.js';
+import {applyPlan, validatePlan} from '../system/apply.js';
 import {makePlan} from '../system/make-plan.js';
 import {findMcFor} from '../system/mc-rebuild.js';
 import {rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
 import {waitForListener} from '../system/restart.js';
-import {noRehearsal} from '../flow/real-deps.js';
+import {rehearseFiles} from '../system/rehearsal.js';
 import {findRestartPlan, runRestart} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
 import {verifyServer} from '../system/verify-server.js';
@@ -94,9 +94,11 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		findMc: async cfPath => findMcFor(cfPath),
 		// Welcome's choice, pre-selected from --cf-only.
 		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env}),
+		validatePlan,
 		applyPlan,
 		rollback: async (set, options) => rollbackBackupSet(set, options),
-		rehearse: noRehearsal,
+		// --hostname stands for the host's name where it is not qualified.
+		rehearse: async (files, answers, options) => rehearseFiles(files, answers, {hostName: flags.hostname, ...options}),
 		// The daemon reads the default config; a demo copy or another --config is not it.
 		isLiveConfig: cfPath => cfPath === DEFAULT_CONFIG,
 		findRestartPlan: async () => findRestartPlan({env}),

@@ -9,6 +9,7 @@ import {describeManualRestart, type RestartPlan} from '../core/restart-plan.js';
 import type {Result} from '../core/result.js';
 import {readDaemonAddress, type Check} from '../core/verify-checks.js';
 import type {Applied, ApplyFailure, ApplyOptions} from '../system/apply.js';
+import type {Validation} from '../system/sendmail.js';
 import type {BackupSet} from '../system/config-files.js';
 import type {RestartOutcome} from '../system/service.js';
 import type {VerifyResult} from '../system/verify-server.js';
@@ -16,7 +17,7 @@ import type {RehearsalReport, RehearseFiles} from './rehearsal-report.js';
 
 export type {RehearsalReport, RehearseFiles} from './rehearsal-report.js';
 
-export type FlowStepId = 'rehearse' | 'write' | 'restart' | 'listen' | 'verify' | 'rollback';
+export type FlowStepId = 'check' | 'rehearse' | 'write' | 'restart' | 'listen' | 'verify' | 'rollback';
 
 /** `off`: the step does not apply to this run (say, no rollback when nothing failed); not shown. */
 export type FlowStepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'off';
@@ -36,6 +37,8 @@ export type FlowStepView = {
 export type ApplyFlowDeps = {
 	now(): Date;
 	env?: NodeJS.ProcessEnv;
+	/** system/apply.ts validatePlan: does the installed sendmail load the new config (-bt)? */
+	validatePlan(plan: Plan, options: {cfPath: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal}): Promise<Result<Validation>>;
 	rehearse: RehearseFiles;
 	applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok: true; value: Applied} | ({ok: false} & ApplyFailure)>;
 	findRestartPlan(): Promise<RestartPlan | undefined>;
@@ -76,7 +79,7 @@ export type ApplyFlowHooks = {
 };
 
 /** What the run has found so far (the rehearsal's report, the backup, the live checks). */
-export type FlowKnown = Pick<ApplyFlowResult, 'rehearsal' | 'applied' | 'restartPlan' | 'verify' | 'rollback' | 'address'>;
+export type FlowKnown = Pick<ApplyFlowResult, 'validation' | 'rehearsal' | 'applied' | 'restartPlan' | 'verify' | 'rollback' | 'address'>;
 
 export type FlowMeaning = 'done' | 'not hardened' | 'verify failed' | 'bad input' | 'write failed';
 
@@ -100,6 +103,8 @@ export type ApplyFlowResult = {
 	problems: string[];
 	/** A byte is different on disk now (dry-run: would be). */
 	changed: boolean;
+	/** What sendmail -bt said of the new config (or why it was not asked). */
+	validation?: Validation;
 	rehearsal?: RehearsalReport;
 	applied?: Applied;
 	restartPlan?: RestartPlan;
@@ -136,6 +141,10 @@ type FlowState = {
 	stopReason?: string;
 	written: boolean;
 	restarted: boolean;
+	/** The check step's verdict, handed to the write so sendmail is not asked twice. */
+	validated?: Validation;
+	/** Why sendmail cannot rehearse this config (it rejects the current one already). */
+	cannotRehearse?: string;
 	/** The live check failed or could not be made (rollback is offered). */
 	liveProblem?: string;
 };
@@ -167,9 +176,68 @@ export function candidateFiles(input: Pick<ApplyFlowInput, 'plan' | 'cfText' | '
 }
 
 /** One stderr line per failed check: what the answers call for and what sendmail said. */
-export function checkProblem(source: string, check: Check): string {
-	return `${source}: ${check.name}: expected ${check.expected}; sendmail said "${check.reply}"`;
+export function checkProblem(source: 'rehearsal' | 'live server', check: Check): string {
+	return `${source}: ${check.name}: expected ${check.expected}; ${source === 'rehearsal' ? 'sendmail' : 'the server'} said "${check.reply}"`;
 }
+
+/**
+ * Whether a failed check contradicts the answers. The banner and HELP checks judge the version
+ * whatever the answers say; they count only when the answers chose a greeting without $v/$Z or
+ * to hide the HELP version. The other checks only fail for a setting the answers chose.
+ */
+export function contradicts(check: Check, answers: Answers): boolean {
+	if (check.status !== 'fail') {
+		return false;
+	}
+
+	switch (check.name) {
+		case 'banner': {
+			return typeof answers.greeting === 'string' && !/\$[vZ]/.test(answers.greeting);
+		}
+
+		case 'HELP': {
+			return answers.hideHelpVersion === true;
+		}
+
+		default: {
+			return true;
+		}
+	}
+}
+
+const checkStep: FlowStep = {
+	id: 'check',
+	title: () => 'Check that sendmail loads the new config (sendmail -C NEW -bt)',
+	enabled: () => true,
+	// It writes nothing: a dry run checks too.
+	skip: async state => (stopped(state) ? STOPPED : undefined),
+	async task(state) {
+		const validated = await state.deps.validatePlan(state.input.plan, {cfPath: state.input.cfPath, env: state.deps.env, signal: state.hooks.signal});
+		if (!validated.ok) {
+			if (stopped(state)) {
+				state.failure = {outcome: 'stopped', meaning: 'done', error: 'stopped before writing; nothing was written'};
+				state.stopReason = STOPPED;
+				return {ok: false, detail: STOPPED};
+			}
+
+			state.failure = {outcome: 'rejected', meaning: 'bad input', error: validated.error};
+			state.stopReason = 'sendmail does not load the new config; nothing was written';
+			return {ok: false, detail: validated.error};
+		}
+
+		state.validated = validated.value;
+		state.result.validation = validated.value;
+		if (validated.value.checked) {
+			return {ok: true, detail: 'sendmail loads the new config'};
+		}
+
+		if (state.input.plan.files.some(file => file.role === 'cf')) {
+			state.cannotRehearse = validated.value.reason;
+		}
+
+		return {ok: true, detail: `not checked: ${validated.value.reason}`};
+	},
+};
 
 const rehearseStep: FlowStep = {
 	id: 'rehearse',
@@ -179,7 +247,9 @@ const rehearseStep: FlowStep = {
 	skip: async state => (stopped(state) ? STOPPED : undefined),
 	async task(state) {
 		let report: RehearsalReport;
-		if (state.input.rehearsal === undefined) {
+		if (state.cannotRehearse !== undefined && state.input.rehearsal === undefined) {
+			report = {status: 'skipped', reason: state.cannotRehearse};
+		} else if (state.input.rehearsal === undefined) {
 			const rehearsed = await state.deps.rehearse(candidateFiles(state.input), state.input.answers, {env: state.deps.env, signal: state.hooks.signal});
 			if (!rehearsed.ok) {
 				if (stopped(state)) {
@@ -204,10 +274,10 @@ const rehearseStep: FlowStep = {
 			return {ok: true, detail: `not rehearsed: ${report.reason}`};
 		}
 
-		const failed = report.checks.filter(check => check.status === 'fail');
-		if (failed.length === 0 && report.agrees) {
+		const failed = report.checks.filter(check => contradicts(check, state.input.answers));
+		if (failed.length === 0) {
 			const passed = report.checks.filter(check => check.status === 'pass').length;
-			return {ok: true, detail: `sendmail answers as the answers say (${passed} check${passed === 1 ? '' : 's'} passed)`};
+			return {ok: true, detail: `its replies match the answers (${passed} check${passed === 1 ? '' : 's'} passed)`};
 		}
 
 		state.result.problems.push(...failed.map(check => checkProblem('rehearsal', check)));
@@ -228,13 +298,13 @@ const writeStep: FlowStep = {
 	enabled: () => true,
 	async skip(state) {
 		if (state.input.dryRun) {
-			return `dry run: would check the new config with sendmail -bt, back up and write ${state.input.plan.files.map(file => file.path).join(', ')}`;
+			return 'dry run: nothing written (--yes backs up each file first)';
 		}
 
 		return stopped(state) ? `${STOPPED}: nothing was written` : undefined;
 	},
 	async task(state) {
-		const applied = await state.deps.applyPlan(state.input.plan, {cfPath: state.input.cfPath, now: state.deps.now(), env: state.deps.env, signal: state.hooks.signal});
+		const applied = await state.deps.applyPlan(state.input.plan, {cfPath: state.input.cfPath, now: state.deps.now(), env: state.deps.env, signal: state.hooks.signal, validated: state.validated});
 		if (!applied.ok) {
 			if (applied.stage === 'stopped') {
 				state.failure = {outcome: 'stopped', meaning: 'done', error: applied.error};
@@ -267,7 +337,7 @@ async function restartSkipReason(state: FlowState): Promise<string | undefined> 
 	state.result.restartPlan = found;
 	if (input.dryRun) {
 		return found !== undefined && input.restart !== 'no'
-			? `dry run: would restart sendmail: ${found.label}`
+			? `dry run: would run ${found.label}`
 			: `dry run: would not restart; ${describeManualRestart(found)}`;
 	}
 
@@ -381,7 +451,7 @@ const verifyStep: FlowStep = {
 		}
 
 		const {checks} = verified.value;
-		const failed = checks.filter(check => check.status === 'fail');
+		const failed = checks.filter(check => contradicts(check, state.input.answers));
 		state.result.verify = {passed: failed.length === 0, checks};
 		if (failed.length === 0) {
 			return {ok: true, detail: `the live server on ${addressText(state.address)} passed every check`};
@@ -443,7 +513,7 @@ const rollbackStep: FlowStep = {
 };
 
 /** The steps, in order. */
-export const APPLY_STEPS: readonly FlowStep[] = [rehearseStep, writeStep, restartStep, listenStep, verifyStep, rollbackStep];
+export const APPLY_STEPS: readonly FlowStep[] = [checkStep, rehearseStep, writeStep, restartStep, listenStep, verifyStep, rollbackStep];
 
 // A restart's output is kept to its tail, as its lines came (never merged into one).
 const MAX_OUTPUT = 16 * 1024;

@@ -1,15 +1,17 @@
 // The flow's effects on a real host: the same functions for the wizard, --yes and --dry-run.
-import {applyPlan} from '../system/apply.js';
+import {applyPlan, validatePlan} from '../system/apply.js';
 import {rollbackBackupSet} from '../system/config-files.js';
 import {RESTART_TIMEOUT_MS, waitForListener} from '../system/restart.js';
 import {findRestartPlan, runRestart} from '../system/service.js';
+import {rehearseFiles} from '../system/rehearsal.js';
 import {verifyServer} from '../system/verify-server.js';
 import {LISTENER_WAIT_MS, type ApplyFlowDeps, type RehearseFiles} from './apply-flow.js';
 
-export function realFlowDeps(env: NodeJS.ProcessEnv, rehearse: RehearseFiles): ApplyFlowDeps {
+export function realFlowDeps(env: NodeJS.ProcessEnv, rehearse: RehearseFiles = rehearseFiles): ApplyFlowDeps {
 	return {
 		now: () => new Date(),
 		env,
+		validatePlan,
 		rehearse,
 		applyPlan,
 		findRestartPlan: async () => findRestartPlan({env}),
@@ -20,5 +22,3 @@ export function realFlowDeps(env: NodeJS.ProcessEnv, rehearse: RehearseFiles): A
 	};
 }
 
-/** Until the rehearsal is wired in, the flow says plainly that it did not rehearse. */
-export const noRehearsal: RehearseFiles = async () => ({ok: true, value: {status: 'skipped', reason: 'this build cannot rehearse with sendmail'}});

@@ -1,16 +1,7 @@
-// The rehearsal's report, as source/system/rehearsal.ts gives it (the shared rehearsal interface):
-// sendmail -C CANDIDATE -bs asked the same checks as verify, or why it could not be asked.
-import type {Answers} from '../core/answers.js';
-import type {Result} from '../core/result.js';
-import type {Check} from '../core/verify-checks.js';
+// The rehearsal as the flow takes it: source/system/rehearsal.ts's rehearseFiles, or a stand-in in tests.
+import type {rehearseFiles} from '../system/rehearsal.js';
 
-export type RehearsalReport =
-	| {status: 'ran'; checks: Check[]; exchange: string[]; agrees: boolean}
-	| {status: 'skipped'; reason: string};
+export type {RehearsalReport} from '../system/rehearsal.js';
 
 /** rehearseFiles: fail(...) means it should have run but broke (timeout, crash). */
-export type RehearseFiles = (
-	files: {cfText: string; helpFileText?: string},
-	answers: Answers,
-	options?: {env?: NodeJS.ProcessEnv; timeoutMs?: number; signal?: AbortSignal},
-) => Promise<Result<RehearsalReport>>;
+export type RehearseFiles = typeof rehearseFiles;

@@ -69,6 +69,20 @@ export function outputLines(output: string): string[] {
 function stepText(step: FlowStepView, known: FlowKnown & {restartFailed: boolean}, plan: Plan): {line: string; tone: Tone; message?: string; messageTone?: Tone} {
 	const detail = safeLine(step.detail ?? '');
 	switch (step.id) {
+		case 'check': {
+			if (step.status === 'done' && known.validation !== undefined) {
+				return known.validation.checked
+					? {line: '✓ sendmail accepted the new config', tone: 'good'}
+					: {line: `! Not checked with sendmail: ${safeLine(known.validation.reason)}`, tone: 'warn'};
+			}
+
+			if (step.status === 'failed') {
+				return {line: '✗ Nothing was written; every file is as it was.', tone: 'bad', message: `✗ ${detail}`, messageTone: 'bad'};
+			}
+
+			return {line: `${MARK[step.status]} ${step.status === 'running' ? 'Checking the new config with sendmail -bt...' : 'Check the new config with sendmail -bt'}`, tone: step.status === 'running' ? 'accent' : 'dim'};
+		}
+
 		case 'rehearse': {
 			if (step.status === 'done' && known.rehearsal?.status === 'skipped') {
 				return {line: `! Not rehearsed with sendmail: ${safeLine(known.rehearsal.reason)}`, tone: 'warn'};
@@ -82,18 +96,18 @@ function stepText(step: FlowStepView, known: FlowKnown & {restartFailed: boolean
 		}
 
 		case 'write': {
-			if (step.status === 'done' && known.applied !== undefined) {
-				const names = plan.files.map(file => path.basename(file.path)).join(', ');
-				return known.applied.validation.checked
-					? {line: `✓ sendmail accepted the new config; backed up and wrote ${names}`, tone: 'good'}
-					: {line: `! Not checked with sendmail: ${safeLine(known.applied.validation.reason)}; backed up and wrote ${names}`, tone: 'warn'};
+			if (step.status === 'done') {
+				const cf = plan.files.find(file => file.role === 'cf');
+				return plan.source?.kind === 'mc'
+					? {line: `✓ Wrote ${path.basename(plan.source.mcPath)} and rebuilt ${path.basename(cf?.path ?? 'sendmail.cf')} from it; both were backed up first.`, tone: 'good'}
+					: {line: `✓ Backed up and wrote ${plan.files.map(file => path.basename(file.path)).join(', ')}`, tone: 'good'};
 			}
 
 			if (step.status === 'failed') {
 				return {line: '✗ Nothing was written; every file is as it was.', tone: 'bad', message: `✗ ${detail}`, messageTone: 'bad'};
 			}
 
-			return {line: `${MARK[step.status]} ${step.status === 'running' ? 'Checking the new config with sendmail -bt, then backing up and writing...' : 'Back up and write'}`, tone: step.status === 'running' ? 'accent' : 'dim'};
+			return {line: `${MARK[step.status]} ${step.status === 'running' ? 'Backing up and writing...' : 'Back up and write'}`, tone: step.status === 'running' ? 'accent' : 'dim'};
 		}
 
 		case 'restart': {
@@ -171,8 +185,14 @@ function screenRows(steps: readonly FlowStepView[], known: FlowKnown, plan: Plan
 		}
 	};
 
+	const restart = steps.find(step => step.id === 'restart')?.status;
 	for (const step of steps) {
 		if (step.status === 'off' || (step.id === 'rollback' && step.status === 'pending')) {
+			continue;
+		}
+
+		// The wait and the live check belong to a restart; without one, the restart row says why.
+		if ((step.id === 'listen' || step.id === 'verify') && (step.status === 'skipped' || (step.status === 'pending' && restart !== 'running' && restart !== 'done'))) {
 			continue;
 		}
 

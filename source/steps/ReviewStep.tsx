@@ -4,6 +4,8 @@ import {Box, Text} from 'ink';
 import type {Plan} from '../core/plan.js';
 import type {Result} from '../core/result.js';
 import {wrapText} from '../core/wrap-text.js';
+import type {Answers} from '../core/answers.js';
+import {ClientView, clientViewLines, writeRefusal, type ClientViewState} from '../components/ClientView.js';
 import {DiffView, diffRows, type DiffRow} from '../components/DiffView.js';
 import {hardWrap} from '../components/wrap.js';
 import {OptionList} from '../components/OptionList.js';
@@ -17,6 +19,9 @@ type Props = {
 	plan: Result<Plan> | undefined;
 	/** The 220 line a client will see after the change. */
 	greeting: string;
+	/** What sendmail answers now and with the new files; Write is refused when that contradicts the answers. */
+	clients?: ClientViewState;
+	answers?: Answers;
 	onWrite(): void;
 };
 
@@ -54,15 +59,18 @@ export function reviewRows(plan: Plan, width: number): DiffRow[] {
 	return rows;
 }
 
-export function ReviewStep({plan, greeting, onWrite}: Props) {
+export function ReviewStep({plan, greeting, clients, answers = {}, onWrite}: Props) {
 	const theme = useTheme();
 	const navigation = useContext(StepNavigationContext);
 	const width = useScreenWidth();
 	const height = useScreenHeight();
 	const changes = plan?.ok === true && plan.value.files.length > 0;
+	const refused = changes ? writeRefusal(clients, answers) : undefined;
 	// No choice while the plan is worked out, so an early Enter cannot pick the wrong one.
 	const choices = plan === undefined
 		? []
+		: changes && refused !== undefined
+		? [{key: 'back', label: 'Back'}, {key: 'quit', label: 'Quit without writing'}]
 		: changes
 		? [{key: 'write', label: 'Write changes'}, {key: 'back', label: 'Back'}, {key: 'quit', label: 'Quit without writing'}]
 		: [{key: 'quit', label: plan.ok ? 'Finish (nothing to write)' : 'Quit without writing'}, {key: 'back', label: 'Back'}];
@@ -78,7 +86,10 @@ export function ReviewStep({plan, greeting, onWrite}: Props) {
 	// Rows left for the diff: the frame (5), the greeting (3), warnings, the choices (4), the position line (1).
 	const greetingRows = Math.ceil((greeting.length + 1) / width) + 1;
 	const warningRows = warnings.reduce((sum, warning) => sum + Math.ceil((warning.length + 2) / width), 0);
-	const diffHeight = Math.max(height - 5 - greetingRows - warningRows - choices.length - 2 - 1, 3);
+	const spare = height - 5 - greetingRows - warningRows - choices.length - 2 - 1;
+	// The client view takes what the diff can spare beyond three rows, and no more than it needs.
+	const clientRows = changes && clients !== undefined ? Math.min(clientViewLines(clients, answers, width, 99).length, Math.max(spare - 3, 1)) : 0;
+	const diffHeight = Math.max(spare - clientRows, 3);
 	const maxScroll = Math.max(rows.length - diffHeight, 0);
 
 	useStepKeys({
@@ -116,6 +127,7 @@ export function ReviewStep({plan, greeting, onWrite}: Props) {
 				<Text dimColor>Clients will be greeted with:</Text>
 				<Text wrap="wrap" color={theme.good}>{greeting}</Text>
 				{warnings.map(warning => <Text key={warning} wrap="wrap" color={theme.warn}>{`! ${warning}`}</Text>)}
+				{clientRows > 0 && clients !== undefined ? <ClientView state={clients} answers={answers} width={width} maxRows={clientRows} /> : null}
 			</Box>
 			<Box marginTop={1}>
 				<OptionList label="" kind="radio" items={choices} highlight={highlight} />

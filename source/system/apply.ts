@@ -23,29 +23,39 @@ export type ApplyOptions = {
 	fileOps?: FileOps;
 	/** Ctrl+C: stops before the writes begin; once they have begun they finish first. */
 	signal?: AbortSignal;
+	/** validatePlan's verdict, when the caller checked first (the apply flow does): not checked again. */
+	validated?: Validation;
 };
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 90_000;
 
 /**
- * Checks the new config with the installed sendmail, then backs up and writes
- * every file of the plan. The wizard and --yes both come through here.
+ * Whether the installed sendmail loads the plan's new config (`sendmail -C NEW -bt`). Ctrl+C does
+ * not wait for it: checking may take up to a minute on a host whose name is not qualified.
  */
-export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok: true; value: Applied} | ({ok: false} & ApplyFailure)> {
+export async function validatePlan(plan: Plan, options: Pick<ApplyOptions, 'cfPath' | 'env' | 'checkTimeoutMs' | 'signal'>): Promise<Result<Validation>> {
 	const cf = plan.files.find(file => file.role === 'cf');
-	let validation: Result<Validation> = {ok: true, value: {checked: false, reason: 'the config itself does not change'}};
-	if (cf) {
-		// Checking may take up to a minute (an unqualified host name): Ctrl+C does not wait for it.
-		const checked = validateChange(cf.before, cf.after, {
-			env: options.env,
-			timeoutMs: options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
-			cfPath: options.cfPath,
-		});
-		const interrupted = untilAborted(options.signal);
-		validation = await Promise.race([checked, interrupted.promise]);
-		interrupted.cancel();
+	if (cf === undefined) {
+		return {ok: true, value: {checked: false, reason: 'the config itself does not change'}};
 	}
 
+	const checked = validateChange(cf.before, cf.after, {
+		env: options.env,
+		timeoutMs: options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
+		cfPath: options.cfPath,
+	});
+	const interrupted = untilAborted(options.signal);
+	const validation = await Promise.race([checked, interrupted.promise]);
+	interrupted.cancel();
+	return validation;
+}
+
+/**
+ * Checks the new config with the installed sendmail (unless already checked), then backs up and
+ * writes every file of the plan. The wizard and --yes both come through here.
+ */
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok: true; value: Applied} | ({ok: false} & ApplyFailure)> {
+	const validation = options.validated === undefined ? await validatePlan(plan, options) : {ok: true as const, value: options.validated};
 	if (!validation.ok) {
 		return {ok: false, stage: options.signal?.aborted ? 'stopped' : 'validate', error: validation.error};
 	}
