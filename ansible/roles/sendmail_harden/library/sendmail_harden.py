@@ -151,6 +151,10 @@ def reason(document, stderr, rc):
     failed = failed_checks(verify.get('checks') or [])
     if failed:
         return 'the live server does not answer as hardened: %s' % failed
+    rehearsal = document.get('rehearsal') or {}
+    failed = failed_checks(rehearsal.get('checks') or [])
+    if failed:
+        return 'sendmail, run on the new files, does not answer as the answers say (nothing was written): %s' % failed
     return one_line(stderr) or '%s (exit status %d)' % (document.get('meaning') or 'failed', rc)
 
 
