@@ -2,7 +2,8 @@
 // config folder: Debian's sendmail.cf with its help file (restarted through a stand-in init script
 // into a live daemon that the role then verifies), Debian's sendmail.mc and .cf, a config already
 // hardened with the same answers, an .mc whose .cf was edited by hand (the tool refuses it), and a
-// live daemon whose "restart" does not restart it (the live check fails).
+// live daemon whose "restart" does not restart it (the live check fails), and a host whose restart
+// fails on the new files (they are put back).
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
@@ -80,7 +81,7 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 	let scratch: string;
 	let daemon: InitScriptDaemon | undefined;
 	let staleDaemon: InitScriptDaemon | undefined;
-	const hosts: Record<'plaincf' | 'withmc' | 'hardened' | 'handedited' | 'stale', {folder: string; cfPath: string; files: string[]; original: Buffer[]}> = {} as never;
+	const hosts: Record<'plaincf' | 'withmc' | 'hardened' | 'handedited' | 'stale' | 'badrestart', {folder: string; cfPath: string; files: string[]; original: Buffer[]}> = {} as never;
 	let env: NodeJS.ProcessEnv;
 	let playbook: string;
 	let inventory: string;
@@ -147,7 +148,9 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		const stale = copyDemoConfig();
 		staleDaemon = await startWithInitScript(stale.cfPath, {helpFile: stale.helpPath});
 		hosts.stale = {folder: stale.folder, cfPath: stale.cfPath, files: [stale.cfPath, stale.helpPath], original: []};
-		for (const host of [hosts.plaincf, hosts.withmc, hosts.handedited, hosts.stale]) {
+		const badRestart = copyDemoConfig();
+		hosts.badrestart = {folder: badRestart.folder, cfPath: badRestart.cfPath, files: [badRestart.cfPath, badRestart.helpPath], original: []};
+		for (const host of [hosts.plaincf, hosts.withmc, hosts.handedited, hosts.stale, hosts.badrestart]) {
 			host.original = read(host.files);
 		}
 
@@ -167,6 +170,8 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 					hardened: hostVars('hardened', {sendmail_harden_restart: false}),
 					handedited: hostVars('handedited', {sendmail_harden_restart: false}),
 					stale: hostVars('stale', {sendmail_harden_restart_command: ['/bin/true']}),
+					// A restart that fails while the config has goaway in it, and works once it is gone.
+					badrestart: hostVars('badrestart', {sendmail_harden_restart_command: ['/bin/sh', '-c', 'if grep -q goaway "$0"; then echo "sendmail: cannot start on this config" >&2; exit 1; fi', hosts.badrestart.cfPath]}),
 				},
 				vars: {
 					sendmail_harden_answers: articleAnswers,
@@ -207,7 +212,7 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		const before = Object.values(hosts).map(host => hashFolder(host.folder));
 		const run = await ansible(['--check', '--diff']);
 		assert.equal(run.status, 2, 'the hand-edited host fails');
-		assert.deepEqual(taskOutcomes(run.stdout, 'Harden sendmail'), {plaincf: 'changed', withmc: 'changed', hardened: 'ok', handedited: 'fatal', stale: 'changed'});
+		assert.deepEqual(taskOutcomes(run.stdout, 'Harden sendmail'), {plaincf: 'changed', withmc: 'changed', hardened: 'ok', handedited: 'fatal', stale: 'changed', badrestart: 'changed'});
 		assert.equal(recap(run.stdout).hardened?.changed, 2, 'only "would create the tool\'s folder and copy the package"');
 		assert.match(run.stdout, new RegExp(`^--- ${hosts.plaincf.cfPath}\\tcurrent$`, 'm'));
 		assert.match(run.stdout, /^\+O MaxMessageSize=500000$/m);
@@ -251,7 +256,13 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		assert.match(run.stdout, /fatal: \[stale\]: FAILED! => .*"msg": "the live server does not answer as hardened: banner: expected no version number and no \\"Sendmail\\"; it shows 8\.17\.1\.9\/[^\n]* — server said \\"220 mail\.test\.example ESMTP Sendmail 8\.17/);
 		assert.match(readFileSync(hosts.withmc.files[0]!, 'latin1'), /^define\(`confMAX_MESSAGE_SIZE', `500000'\)dnl$/m);
 		// The handler restarted the daemon on the new files and the role asked it: it answers hardened.
-		assert.deepEqual(taskOutcomes(run.stdout, 'Check the live server\'s answers', 'RUNNING HANDLER'), {plaincf: 'ok', withmc: 'skipping', stale: 'fatal'});
+		const checked = taskOutcomes(run.stdout, 'Check the live server\'s answers', 'RUNNING HANDLER');
+		assert.equal(checked.plaincf, 'ok');
+		assert.equal(checked.stale, 'fatal');
+		// The restart failed on the new files: they were put back byte for byte and sendmail restarted on them.
+		assert.equal(counts.badrestart?.failed, 1);
+		assert.match(run.stdout, /fatal: \[badrestart\]: FAILED! => .*"msg": "restarting sendmail failed \(\/bin\/sh -c .*\): sendmail: cannot start on this config; the files were put back as they were before this run and sendmail restarted on them"/);
+		assert.deepEqual(read(hosts.badrestart.files), hosts.badrestart.original);
 		const [banner] = await smtpTalk(daemon!.port, []);
 		assert.match(banner ?? '', /^220 mail\.test\.example ESMTP mailserver; /);
 	});

@@ -52,6 +52,12 @@ options:
     description: C(restart) only, the command that restarts sendmail, as an argument list.
     type: list
     elements: str
+  rollback_on_failure:
+    description:
+      - C(restart) only. When the restart fails, restore the newest backup set (the files this run
+        wrote), restart again on them, and fail the task saying so.
+    type: bool
+    default: false
 '''
 
 EXAMPLES = r'''
@@ -158,6 +164,38 @@ def reason(document, stderr, rc):
     return one_line(stderr) or '%s (exit status %d)' % (document.get('meaning') or 'failed', rc)
 
 
+def run_restart(module, command):
+    """Runs the restart command; returns None, or why it failed in one line."""
+    rc, stdout, stderr = module.run_command(command)
+    if rc == 0:
+        return None
+    return one_line(stderr) or one_line(stdout) or 'exit status %d' % rc
+
+
+def restart(module):
+    """Restarts sendmail; if it fails on the new files, puts the old ones back and restarts on them."""
+    command = module.params['restart_command']
+    if not command:
+        module.fail_json(msg='restart_command is empty')
+    shown = ' '.join(command)
+    if module.check_mode:
+        module.exit_json(changed=True, msg='would run: %s' % shown)
+    failure = run_restart(module, command)
+    if failure is None:
+        module.exit_json(changed=True, msg='ran: %s' % shown)
+    message = 'restarting sendmail failed (%s): %s' % (shown, failure)
+    if not module.params['rollback_on_failure']:
+        module.fail_json(msg=message)
+    # As sendmail-harden --yes --restart does: the old files back, and sendmail restarted on them.
+    document, rc, stdout, stderr = run_tool(module, ['rollback', '--config', module.params['config'], '--json'])
+    if rc != 0:
+        module.fail_json(msg='%s; putting the old files back failed too: %s' % (message, reason(document, stderr, rc)), report=document)
+    failure = run_restart(module, command)
+    if failure is not None:
+        module.fail_json(changed=True, msg='%s; the files were put back as they were before this run, but restarting on them failed too: %s' % (message, failure), report=document)
+    module.fail_json(changed=True, msg='%s; the files were put back as they were before this run and sendmail restarted on them' % message, report=document)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -170,6 +208,7 @@ def main():
             host=dict(type='str'),
             port=dict(type='int'),
             restart_command=dict(type='list', elements='str'),
+            rollback_on_failure=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -178,15 +217,7 @@ def main():
     config = params['config']
 
     if action == 'restart':
-        command = params['restart_command']
-        if not command:
-            module.fail_json(msg='restart_command is empty')
-        if module.check_mode:
-            module.exit_json(changed=True, msg='would run: %s' % ' '.join(command))
-        rc, stdout, stderr = module.run_command(command)
-        if rc != 0:
-            module.fail_json(msg='restarting sendmail failed: %s' % (one_line(stderr) or one_line(stdout) or 'exit status %d' % rc), rc=rc, stdout=stdout, stderr=stderr)
-        module.exit_json(changed=True, rc=rc, stdout=stdout, stderr=stderr, msg='ran: %s' % ' '.join(command))
+        restart(module)
 
     if action == 'rollback':
         if module.check_mode:
