@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs';
 import {unifiedDiff} from '../core/diff.js';
 import type {Plan} from '../core/plan.js';
 import type {Check} from '../core/verify-checks.js';
@@ -6,6 +7,8 @@ import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowResult, type FlowKnown, 
 import {emptyDocument, flowDocument, planDocument, withFailure, type JsonDocument} from '../flow/json-document.js';
 import {realFlowDeps} from '../flow/real-deps.js';
 import {loadAnswers} from '../system/answers-source.js';
+import {applyPlan} from '../system/apply.js';
+import {recoverInterrupted} from '../system/config-files.js';
 import {makePlan} from '../system/make-plan.js';
 import type {RestartPlan} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
@@ -25,6 +28,8 @@ export type HardenFlags = {
 	cfOnly?: boolean;
 	/** One JSON document on stdout (json-document.ts) instead of the text. */
 	json?: boolean;
+	/** How many backup sets to keep (--keep N). */
+	keep?: number;
 };
 
 /**
@@ -99,6 +104,20 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		return badInput(`${flags.dryRun ? '--dry-run' : '--yes'} needs answers: give --preset NAME or --answers FILE`);
 	}
 
+	// A run killed halfway leaves a half-applied set: settle it before reading the files.
+	const settleConfig = flags.config ?? (!flags.demo && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+	if (!flags.dryRun && settleConfig !== undefined) {
+		const recovered = await recoverInterrupted(settleConfig);
+		if (!recovered.ok) {
+			document = withFailure(document, 'write failed', recovered.error);
+			return end(EXIT.writeFailed, recovered.error);
+		}
+
+		for (const note of recovered.value) {
+			io.err(`sendmail-harden: note: ${note}\n`);
+		}
+	}
+
 	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		return badInput(target.error);
@@ -152,6 +171,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		...realFlowDeps(io.env, deps.rehearse),
 		now: deps.now,
 		findRestartPlan: deps.findRestartPlan,
+		applyPlan: async (plan, options) => applyPlan(plan, {...options, keep: flags.keep}),
 		...deps.flow,
 	};
 	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: source.value.from}) : undefined;

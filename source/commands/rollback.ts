@@ -1,10 +1,11 @@
-import path from 'node:path';
 import {safeJson} from '../core/sanitize.js';
-import {checkRollback, newestBackupSet, readTextFile, rollbackBackupSet, type BackupSet} from '../system/config-files.js';
+import {DEFAULT_CHECK_TIMEOUT_MS} from '../system/apply.js';
+import {checkRollback, newestBackupSet, readTextFile, recoverInterrupted, rollbackWithNotes, type BackupSet} from '../system/config-files.js';
+import {validateChange} from '../system/sendmail.js';
 import {DEFAULT_CONFIG} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
-export type RollbackFlags = {config?: string; force?: boolean; json?: boolean};
+export type RollbackFlags = {config?: string; force?: boolean; set?: string; json?: boolean};
 
 /** What `rollback --json` prints: the top-level keys of the --yes document that apply to a rollback. */
 export type RollbackReport = {
@@ -15,30 +16,28 @@ export type RollbackReport = {
 	exitCode: number;
 	meaning: 'done' | 'bad input' | 'write failed';
 	error: string | null;
-	/** The set that was (or would have been) put back. */
+	/** The set that was (or would have been) put back; its id is what `rollback --set ID` takes. */
 	backup: null | {id: string; files: Array<{path: string; backup: string}>};
 	/** The files restored. */
 	files: Array<{role: 'cf' | 'mc' | 'helpfile'; path: string}>;
+	/** What the restore had to say (a help file already as it was, an interrupted run finished). */
+	notes: string[];
 };
 
+type RollbackExit = typeof EXIT.done | typeof EXIT.badInput | typeof EXIT.writeFailed;
 const meanings = {[EXIT.done]: 'done', [EXIT.badInput]: 'bad input', [EXIT.writeFailed]: 'write failed'} as const;
 
-/** The set's name, as the --yes document gives it: when it was saved. */
-const backupId = (set: BackupSet) => set.savedAt;
+const readAll = async (set: BackupSet) => Promise.all(set.files.map(async file => readTextFile(file.path)));
 
-function roleOf(file: string, cfPath: string): 'cf' | 'mc' | 'helpfile' {
-	if (path.resolve(file) === path.resolve(cfPath)) {
-		return 'cf';
-	}
-
-	return file.endsWith('.mc') ? 'mc' : 'helpfile';
-}
-
-/** `sendmail-harden rollback`: puts back the files of the newest change, byte for byte. */
+/**
+ * `sendmail-harden rollback`: puts back the files of the newest change (or of the change
+ * `--set ID`, and every newer one), byte for byte, from backups checked against their hashes,
+ * and only a config that sendmail accepts. With --json, one document on stdout.
+ */
 export async function runRollback(flags: RollbackFlags, io: CommandIo): Promise<number> {
 	const cfPath = flags.config ?? DEFAULT_CONFIG;
-	const report: RollbackReport = {command: 'rollback', config: cfPath, changed: false, exitCode: EXIT.done, meaning: 'done', error: null, backup: null, files: []};
-	const finish = (exitCode: typeof EXIT.done | typeof EXIT.badInput | typeof EXIT.writeFailed, error?: string): number => {
+	const report: RollbackReport = {command: 'rollback', config: cfPath, changed: false, exitCode: EXIT.done, meaning: 'done', error: null, backup: null, files: [], notes: []};
+	const finish = (exitCode: RollbackExit, error?: string): number => {
 		if (error !== undefined) {
 			io.err(`sendmail-harden: ${error}\n`);
 		}
@@ -50,36 +49,56 @@ export async function runRollback(flags: RollbackFlags, io: CommandIo): Promise<
 		return exitCode;
 	};
 
-	const set = await newestBackupSet(cfPath);
+	const recovered = await recoverInterrupted(cfPath);
+	if (!recovered.ok) {
+		return finish(EXIT.writeFailed, recovered.error);
+	}
+
+	for (const note of recovered.value) {
+		io.err(`sendmail-harden: note: ${note}\n`);
+		report.notes.push(note);
+	}
+
+	const set = await newestBackupSet(cfPath, flags.set);
 	if (!set.ok) {
 		return finish(EXIT.badInput, set.error);
 	}
 
-	report.backup = {id: backupId(set.value), files: set.value.files.map(file => ({path: file.path, backup: file.backup}))};
+	report.backup = {id: set.value.id, files: set.value.files.map(file => ({path: file.path, backup: file.backup}))};
 
-	// A refusal (a file changed since, a backup gone) writes nothing: bad input, not a failed write.
+	// A refusal (a file changed since, a backup gone or altered) writes nothing: bad input, not a failed write.
 	const allowed = await checkRollback(set.value, {force: flags.force});
 	if (!allowed.ok) {
 		return finish(EXIT.badInput, allowed.error);
 	}
 
 	// "changed" means a byte changed: compare each file before and after, not merely "it ran".
-	const before = await Promise.all(set.value.files.map(async file => readTextFile(file.path)));
-	const restored = await rollbackBackupSet(set.value, {force: flags.force});
-	const after = await Promise.all(set.value.files.map(async file => readTextFile(file.path)));
-	report.changed = set.value.files.some((_, index) => {
-		const was = before[index]!;
+	const before = await readAll(set.value);
+	const restored = await rollbackWithNotes(set.value, {
+		force: flags.force,
+		async checkConfig(current, restoredText) {
+			return validateChange(current, restoredText, {env: io.env, timeoutMs: DEFAULT_CHECK_TIMEOUT_MS, cfPath: set.value.config});
+		},
+	});
+	const after = await readAll(set.value);
+	report.changed = before.some((was, index) => {
 		const is = after[index]!;
 		return was.ok !== is.ok || (was.ok && is.ok && was.value !== is.value);
 	});
 	if (!restored.ok) {
-		return finish(EXIT.writeFailed, restored.error);
+		// The disk failed (files left as they were) or another run holds the config: a failed write. Else a refusal.
+		return finish(/every file was left as it was|putting back|being changed by another/.test(restored.error) ? EXIT.writeFailed : EXIT.badInput, restored.error);
 	}
 
-	report.files = restored.value.map(file => ({role: roleOf(file, cfPath), path: file}));
+	for (const note of restored.value.notes) {
+		io.err(`sendmail-harden: warning: ${note}\n`);
+		report.notes.push(note);
+	}
+
+	report.files = restored.value.restored.map(file => ({role: set.value.files.find(backedUp => backedUp.path === file)?.role ?? 'cf', path: file}));
 	if (!flags.json) {
 		io.out(`Restored the files as they were before the change of ${set.value.savedAt}:\n`);
-		for (const file of restored.value) {
+		for (const file of restored.value.restored) {
 			io.out(`  ${file}\n`);
 		}
 

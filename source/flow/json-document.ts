@@ -67,7 +67,7 @@ export function planDocument(command: 'harden' | 'dry-run', config: string, plan
 }
 
 function backupOf(set: BackupSet): NonNullable<JsonDocument['backup']> {
-	return {id: set.savedAt, files: set.files.map(file => ({path: file.path, backup: file.backup}))};
+	return {id: set.id, files: set.files.map(file => ({path: file.path, backup: file.backup}))};
 }
 
 /** The plan's document filled in with how the flow went. */

@@ -25,6 +25,8 @@ export type ApplyOptions = {
 	signal?: AbortSignal;
 	/** validatePlan's verdict, when the caller checked first (the apply flow does): not checked again. */
 	validated?: Validation;
+	/** How many backup sets of the config to keep (--keep); older ones are removed after the write. */
+	keep?: number;
 };
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 90_000;
@@ -64,7 +66,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok:
 		return {ok: false, stage: 'stopped', error: STOPPED_BEFORE_WRITING};
 	}
 
-	const written = await withSignalsDeferred(async () => writeChanges(plan.files, {cfPath: options.cfPath, now: options.now, fileOps: options.fileOps}));
+	const written = await withSignalsDeferred(async () => writeChanges(plan.files, {cfPath: options.cfPath, now: options.now, fileOps: options.fileOps, keep: options.keep}));
 	if (!written.ok) {
 		return {ok: false, stage: 'write', error: written.error};
 	}

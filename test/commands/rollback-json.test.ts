@@ -44,13 +44,15 @@ test('rollback --json: one document with the set restored, the files and changed
 		meaning: 'done',
 		error: null,
 		backup: {
-			id: '2026-12-02T08:00:00.000Z',
+			// What `rollback --set ID` takes.
+			id: '20261202T080000-000Z',
 			files: [
 				{path: helpPath, backup: `${helpPath}.sendmail-harden-20261202T080000-000Z.bak`},
 				{path: cfPath, backup: `${cfPath}.sendmail-harden-20261202T080000-000Z.bak`},
 			],
 		},
 		files: [{role: 'helpfile', path: helpPath}, {role: 'cf', path: cfPath}],
+		notes: [],
 	});
 	assert.deepEqual(readFileSync(cfPath), cf);
 	assert.deepEqual(readFileSync(helpPath), help);

@@ -21,7 +21,13 @@ const plan: Plan = {
 	warnings: [],
 };
 const initScript: RestartPlan = {label: '/etc/init.d/sendmail restart', command: '/etc/init.d/sendmail', args: ['restart']};
-const backup: BackupSet = {manifest: '/etc/mail/sendmail.cf.sendmail-harden-x.json', savedAt: '2026-12-02T07:00:00.000Z', files: [{path: '/etc/mail/sendmail.cf', backup: '/etc/mail/sendmail.cf.bak', writtenSha256: 'x'}]};
+const backup: BackupSet = {
+	id: '20261202T070000-000Z',
+	manifest: '/var/lib/sendmail-harden/x/20261202T070000-000Z.json',
+	config: '/etc/mail/sendmail.cf',
+	savedAt: '2026-12-02T07:00:00.000Z',
+	files: [{role: 'cf', path: '/etc/mail/sendmail.cf', backup: '/etc/mail/sendmail.cf.bak', backupSha256: 'b', writtenSha256: 'x', ownership: {mode: 0o644, uid: 0, gid: 0}}],
+};
 const pass = (name: string): Check => ({name, status: 'pass', expected: 'SIZE 500000', reply: '250-SIZE 500000'});
 const failing: Check = {name: 'SIZE', status: 'fail', expected: 'SIZE 500000', reply: '250-SIZE'};
 const agrees: RehearsalReport = {status: 'ran', checks: [pass('SIZE')], exchange: [], agrees: true};

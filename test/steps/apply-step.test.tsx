@@ -63,11 +63,13 @@ const plan: Plan = {
 };
 const debianInit: RestartPlan = {label: 'systemctl restart sendmail', command: '/bin/systemctl', args: ['restart', 'sendmail']};
 const backup: BackupSet = {
-	manifest: '/etc/mail/sendmail.cf.sendmail-harden-20261202T070000-000Z.json',
+	id: '20261202T070000-000Z',
+	manifest: '/var/lib/sendmail-harden/x/20261202T070000-000Z.json',
+	config: '/etc/mail/sendmail.cf',
 	savedAt: '2026-12-02T07:00:00.000Z',
 	files: [
-		{path: '/etc/mail/sendmail.cf', backup: '/etc/mail/sendmail.cf.sendmail-harden-20261202T070000-000Z.bak', writtenSha256: 'x'},
-		{path: '/etc/mail/helpfile', backup: '/etc/mail/helpfile.sendmail-harden-20261202T070000-000Z.bak', writtenSha256: 'y'},
+		{role: 'cf', path: '/etc/mail/sendmail.cf', backup: '/etc/mail/sendmail.cf.sendmail-harden-20261202T070000-000Z.bak', backupSha256: 'b', writtenSha256: 'x', ownership: {mode: 0o644, uid: 0, gid: 0}},
+		{role: 'helpfile', path: '/etc/mail/helpfile', backup: '/etc/mail/helpfile.sendmail-harden-20261202T070000-000Z.bak', backupSha256: 'c', writtenSha256: 'y', ownership: {mode: 0o644, uid: 0, gid: 0}},
 	],
 };
 const checks: Check[] = ['banner', 'HELP', 'MAIL before HELO', 'VRFY', 'EXPN', 'SIZE', 'recipient limit'].map(name => ({
