@@ -62,6 +62,13 @@ export type WizardEffects = {
 	 */
 	findMc(cfPath: string): Promise<string | undefined>;
 	/**
+	 * source/system/make-plan.ts checkMcAgrees: whether the .cf is what its .mc builds, asked on
+	 * Welcome, where the choice between them is made. ok(why) when they disagree. Absent: not asked.
+	 */
+	checkMcAgrees?(target: Target): Promise<Result<string | undefined>>;
+	/** source/system/access.ts accessProblem: what this user cannot do (write, restart), for Welcome. */
+	accessProblem?(target: Target): Promise<string | undefined>;
+	/**
 	 * source/system/make-plan.ts makePlan: the same plan as --yes (through the .mc when there is one;
 	 * cfOnly: the .cf alone, as --cf-only).
 	 */
@@ -142,7 +149,7 @@ function flowDeps(effects: WizardEffects): ApplyFlowDeps {
 	return {
 		now: effects.now,
 		env: effects.env,
-		validatePlan: effects.validatePlan,
+		validatePlan: async (plan, options) => effects.validatePlan(plan, options),
 		rehearse: effects.rehearse,
 		applyPlan: effects.applyPlan,
 		findRestartPlan: effects.findRestartPlan,
@@ -160,6 +167,8 @@ export function App({setup, effects, onExit}: Props) {
 	const [answersFrom, setAnswersFrom] = useState(setup.answersFrom);
 	const [version, setVersion] = useState<VersionState>({kind: 'checking'});
 	const [mcPath, setMcPath] = useState<string>();
+	const [mcProblem, setMcProblem] = useState<string>();
+	const [access, setAccess] = useState<string>();
 	const [cfOnly, setCfOnly] = useState(setup.cfOnly === true);
 	const [summary, setSummary] = useState<ApplySummary>();
 	const busy = useRef(false);
@@ -212,6 +221,32 @@ export function App({setup, effects, onExit}: Props) {
 		};
 	}, [effects, target.cfPath]);
 
+	useEffect(() => {
+		if (mcPath === undefined || effects.checkMcAgrees === undefined) {
+			return;
+		}
+
+		let live = true;
+		effects.checkMcAgrees(target).then(
+			agrees => live && setMcProblem(agrees.ok ? agrees.value : agrees.error),
+			() => undefined,
+		);
+		return () => {
+			live = false;
+		};
+	}, [effects, target, mcPath]);
+
+	useEffect(() => {
+		let live = true;
+		effects.accessProblem?.(target).then(
+			problem => live && setAccess(problem),
+			() => undefined,
+		);
+		return () => {
+			live = false;
+		};
+	}, [effects, target]);
+
 	const end = (result: WizardResult) => {
 		if (ended.current) {
 			return;
@@ -229,6 +264,12 @@ export function App({setup, effects, onExit}: Props) {
 
 		if (state.writeStarted) {
 			end({code: exitCode.current});
+			return;
+		}
+
+		// A write Apply refused (sendmail rejected the config, or its replies contradict the answers).
+		if (state.step === 'apply') {
+			end({code: exitCode.current, message: 'Quit: nothing was written.'});
 			return;
 		}
 
@@ -313,6 +354,8 @@ export function App({setup, effects, onExit}: Props) {
 					presetNames={presetNames}
 					presetProblem={presets.problem}
 					mcPath={mcPath}
+					mcProblem={mcProblem}
+					access={access}
 					cfOnly={cfOnly}
 					onNext={(name, editCfOnly) => {
 						setCfOnly(editCfOnly);
@@ -350,7 +393,9 @@ export function App({setup, effects, onExit}: Props) {
 		}
 
 		case 'review': {
-			screen = <ReviewStep plan={plan} greeting={previewGreeting(finalTemplate, preview).line} clients={clientView} answers={state.answers} onWrite={() => next()} />;
+			// A plan refused through the .mc (it and the .cf disagree, m4 fails) is undone on Welcome, where that choice is.
+			const refusedThroughMc = plan?.ok === false && mcPath !== undefined && !cfOnly;
+			screen = <ReviewStep plan={plan} greeting={previewGreeting(finalTemplate, preview).line} clients={clientView} answers={state.answers} onWrite={() => next()} onBack={refusedThroughMc ? () => dispatch({type: 'goto', step: 'welcome'}) : undefined} />;
 			break;
 		}
 
@@ -372,7 +417,10 @@ export function App({setup, effects, onExit}: Props) {
 						exitCode.current = code;
 					}}
 					onWritten={() => dispatch({type: 'write-started'})}
-					onBack={() => dispatch({type: 'goto', step: 'review'})}
+					onBack={() => {
+						exitCode.current = 0;
+						dispatch({type: 'goto', step: 'review'});
+					}}
 					onDone={result => {
 						if (result.stopped !== undefined) {
 							end({code: result.exitCode, message: result.stopped});
@@ -396,6 +444,7 @@ export function App({setup, effects, onExit}: Props) {
 			screen = summary === undefined ? null : (
 				<DoneStep
 					cfPath={target.cfPath}
+					demo={target.demo}
 					mcPath={plan?.ok && plan.value.source?.kind === 'mc' ? plan.value.source.mcPath : undefined}
 					summary={summary}
 					answers={state.answers}

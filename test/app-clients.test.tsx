@@ -187,3 +187,17 @@ test('Ctrl+C in the wizard while sendmail checks the new config: stops at once, 
 	assert.deepEqual(app.result(), {code: 0, message: 'Stopped: nothing was written.'});
 	assert.deepEqual(readdirSync(folder).sort(), before);
 });
+
+test('q at a write Apply refused exits with the refusal\'s code, as the Quit choice does', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = await openWizard(t, cfPath, {
+		answers: {maxMessageSize: 1000},
+		effects: {validatePlan: async () => ({ok: false, error: 'sendmail rejects the new config: line 2: bad; nothing was written'})},
+	});
+	await pressEnter(app, 5);
+	await app.waitFor('Write changes');
+	await app.press(KEY.enter);
+	await app.waitFor('Back to Review');
+	await app.press('q');
+	assert.deepEqual(app.result(), {code: 2, message: 'Quit: nothing was written.'});
+});

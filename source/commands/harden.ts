@@ -7,12 +7,12 @@ import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowResult, type FlowKnown, 
 import {emptyDocument, flowDocument, planDocument, withFailure, type JsonDocument} from '../flow/json-document.js';
 import {realFlowDeps} from '../flow/real-deps.js';
 import {loadAnswers} from '../system/answers-source.js';
-import {applyPlan} from '../system/apply.js';
 import {recoverInterrupted} from '../system/config-files.js';
 import {makePlan} from '../system/make-plan.js';
 import type {RestartPlan} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
+import {hostNameCountdown} from './audit.js';
 import {formatCheck} from './verify.js';
 
 export type HardenFlags = {
@@ -114,7 +114,11 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		}
 
 		for (const note of recovered.value) {
-			io.err(`sendmail-harden: note: ${note}\n`);
+			if (text) {
+				io.err(`sendmail-harden: note: ${note}\n`);
+			}
+
+			document.notes.push(note);
 		}
 	}
 
@@ -135,7 +139,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		return badInput(plan.error);
 	}
 
-	document = planDocument(command, cfPath, plan.value, demo ? [demoNote] : []);
+	document = planDocument(command, cfPath, plan.value, [...document.notes, ...(demo ? [demoNote] : [])]);
 	if (plan.value.files.length === 0) {
 		if (text) {
 			io.out(`Nothing to change: ${cfPath} already has the settings of ${source.value.from}.\n`);
@@ -171,7 +175,6 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		...realFlowDeps(io.env, deps.rehearse),
 		now: deps.now,
 		findRestartPlan: deps.findRestartPlan,
-		applyPlan: async (plan, options) => applyPlan(plan, {...options, keep: flags.keep}),
 		...deps.flow,
 	};
 	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: source.value.from}) : undefined;
@@ -184,10 +187,20 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 			helpFileText: helpFile !== undefined && 'text' in helpFile ? helpFile.text : undefined,
 			dryRun: flags.dryRun === true,
 			restart: flags.restart === true ? 'yes' : 'no',
+			keep: flags.keep,
 			noRestartReason: demo ? 'Demo mode: no sendmail was restarted.' : undefined,
 		},
 		flowDeps,
-		{onChange: printer?.onChange, onOutput: printer?.onOutput},
+		{
+			onChange: printer?.onChange,
+			onOutput: printer?.onOutput,
+			// Where sendmail must sleep on an unqualified host name, the wait is counted down on
+			// stderr (not in --json, where stderr is the one error line).
+			onHostNameWait: text ? hostNameCountdown(io) : undefined,
+			// Nothing listening after the restart: mail is down, so the old files go back. A server
+			// that runs but fails a check keeps the new files (undo with rollback).
+			confirmRollback: async (_why, outcome) => outcome === 'not-listening',
+		},
 	);
 	document = flowDocument(document, result);
 	if (text) {
@@ -332,7 +345,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			}
 
 			if (result.error !== undefined) {
-				const undo = result.outcome === 'not-listening' || result.outcome === 'verify-failed' || result.outcome === 'stopped'
+				const undo = (result.outcome === 'verify-failed' || result.outcome === 'stopped' || (result.outcome === 'not-listening' && result.rollback === undefined)) && result.changed
 					? `; roll back with: sendmail-harden rollback --config ${cfPath}`
 					: '';
 				io.err(`sendmail-harden: ${result.error}${undo}\n`);

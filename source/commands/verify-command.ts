@@ -1,15 +1,16 @@
 import {readDaemonAddress} from '../core/verify-checks.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {readTextFile} from '../system/config-files.js';
-import {DEFAULT_CONFIG} from '../system/target.js';
+import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
-import {printVerifyJson, runVerify} from './verify.js';
+import {printVerifyJson, runRehearsalVerify, runVerify} from './verify.js';
 
 export type VerifyFlags = {config?: string; host?: string; port?: string; preset?: string; answers?: string; json?: boolean};
 
 /**
- * `sendmail-harden verify`: the address comes from --host/--port, else from the
- * config's DaemonPortOptions, else 127.0.0.1:25.
+ * `sendmail-harden verify`: with --config FILE alone, the installed sendmail answers for FILE
+ * (the rehearsal, no daemon). Otherwise a live server: the address comes from --host/--port, else
+ * from the config's DaemonPortOptions, else 127.0.0.1:25.
  */
 export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promise<number> {
 	const badInput = (error: string): number => {
@@ -30,6 +31,19 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 		return badInput(source.error);
 	}
 
+	const answers = source.value?.answers ?? {};
+	// --config alone: the installed sendmail answers for that file, offline (the rehearsal).
+	if (flags.config !== undefined && flags.host === undefined && port === undefined) {
+		const target = await loadTarget(flags.config);
+		if (!target.ok) {
+			return badInput(target.error);
+		}
+
+		const {helpFile} = target.value;
+		const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
+		return runRehearsalVerify({cfPath: target.value.cfPath, cfText: target.value.cfText, helpFileText, answers, json: flags.json}, io);
+	}
+
 	let address = {host: '127.0.0.1', port: 25};
 	if (flags.host === undefined || port === undefined) {
 		const cf = await readTextFile(flags.config ?? DEFAULT_CONFIG);
@@ -40,6 +54,5 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 		}
 	}
 
-	const answers = source.value?.answers ?? {};
 	return runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers, json: flags.json, config: flags.config}, io);
 }

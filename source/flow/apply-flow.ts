@@ -13,9 +13,12 @@ import type {Validation} from '../system/sendmail.js';
 import type {BackupSet} from '../system/config-files.js';
 import type {RestartOutcome} from '../system/service.js';
 import type {VerifyResult} from '../system/verify-server.js';
-import type {RehearsalReport, RehearseFiles} from './rehearsal-report.js';
+import type {RehearsalReport, rehearseFiles} from '../system/rehearsal.js';
 
-export type {RehearsalReport, RehearseFiles} from './rehearsal-report.js';
+export type {RehearsalReport} from '../system/rehearsal.js';
+
+/** source/system/rehearsal.ts rehearseFiles, or a stand-in in tests; fail(...) means it broke. */
+export type RehearseFiles = typeof rehearseFiles;
 
 export type FlowStepId = 'check' | 'rehearse' | 'write' | 'restart' | 'listen' | 'verify' | 'rollback';
 
@@ -38,7 +41,7 @@ export type ApplyFlowDeps = {
 	now(): Date;
 	env?: NodeJS.ProcessEnv;
 	/** system/apply.ts validatePlan: does the installed sendmail load the new config (-bt)? */
-	validatePlan(plan: Plan, options: {cfPath: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal}): Promise<Result<Validation>>;
+	validatePlan(plan: Plan, options: {cfPath: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal; onHostNameWait?: (secondsLeft: number) => void}): Promise<Result<Validation>>;
 	rehearse: RehearseFiles;
 	applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok: true; value: Applied} | ({ok: false} & ApplyFailure)>;
 	findRestartPlan(): Promise<RestartPlan | undefined>;
@@ -61,6 +64,8 @@ export type ApplyFlowInput = {
 	restart: 'yes' | 'no' | 'ask';
 	/** Why a restart would prove nothing here (a demo copy, a file the daemon does not read). */
 	noRestartReason?: string;
+	/** How many backup sets of the config to keep (--keep N); the write removes older ones. */
+	keep?: number;
 	/** A rehearsal already run on these very files (the wizard's Review): not run again. */
 	rehearsal?: RehearsalReport;
 };
@@ -72,8 +77,10 @@ export type ApplyFlowHooks = {
 	onOutput?(id: FlowStepId, chunk: string): void;
 	/** restart 'ask': whether to restart now. */
 	confirmRestart?(plan: RestartPlan): Promise<boolean>;
-	/** After the live server failed or could not be checked: roll back? Without it: no (--yes keeps the files). */
-	confirmRollback?(why: string): Promise<boolean>;
+	/** After nothing listened or the live server failed or could not be checked: roll back? Without it: no. */
+	confirmRollback?(why: string, outcome: FlowOutcome): Promise<boolean>;
+	/** Once a second while sendmail sleeps on a host name that is not qualified (check, rehearsal). */
+	onHostNameWait?(secondsLeft: number): void;
 	/** Ctrl+C: stop as soon as it is safe (never between two files of a write, never mid-restart). */
 	signal?: AbortSignal;
 };
@@ -106,6 +113,8 @@ export type ApplyFlowResult = {
 	/** What sendmail -bt said of the new config (or why it was not asked). */
 	validation?: Validation;
 	rehearsal?: RehearsalReport;
+	/** No check the answers decide failed in the rehearsal (see contradicts); unset when it did not run. */
+	rehearsalAgrees?: boolean;
 	applied?: Applied;
 	restartPlan?: RestartPlan;
 	restart?: {attempted: boolean; ok: boolean; command: string; output: string; rolledBack: boolean};
@@ -212,7 +221,7 @@ const checkStep: FlowStep = {
 	// It writes nothing: a dry run checks too.
 	skip: async state => (stopped(state) ? STOPPED : undefined),
 	async task(state) {
-		const validated = await state.deps.validatePlan(state.input.plan, {cfPath: state.input.cfPath, env: state.deps.env, signal: state.hooks.signal});
+		const validated = await state.deps.validatePlan(state.input.plan, {cfPath: state.input.cfPath, env: state.deps.env, signal: state.hooks.signal, onHostNameWait: state.hooks.onHostNameWait});
 		if (!validated.ok) {
 			if (stopped(state)) {
 				state.failure = {outcome: 'stopped', meaning: 'done', error: 'stopped before writing; nothing was written'};
@@ -250,7 +259,7 @@ const rehearseStep: FlowStep = {
 		if (state.cannotRehearse !== undefined && state.input.rehearsal === undefined) {
 			report = {status: 'skipped', reason: state.cannotRehearse};
 		} else if (state.input.rehearsal === undefined) {
-			const rehearsed = await state.deps.rehearse(candidateFiles(state.input), state.input.answers, {env: state.deps.env, signal: state.hooks.signal});
+			const rehearsed = await state.deps.rehearse(candidateFiles(state.input), state.input.answers, {env: state.deps.env, signal: state.hooks.signal, onHostNameWait: state.hooks.onHostNameWait});
 			if (!rehearsed.ok) {
 				if (stopped(state)) {
 					state.stopReason = STOPPED;
@@ -275,6 +284,7 @@ const rehearseStep: FlowStep = {
 		}
 
 		const failed = report.checks.filter(check => contradicts(check, state.input.answers));
+		state.result.rehearsalAgrees = failed.length === 0;
 		if (failed.length === 0) {
 			const passed = report.checks.filter(check => check.status === 'pass').length;
 			return {ok: true, detail: `its replies match the answers (${passed} check${passed === 1 ? '' : 's'} passed)`};
@@ -304,7 +314,7 @@ const writeStep: FlowStep = {
 		return stopped(state) ? `${STOPPED}: nothing was written` : undefined;
 	},
 	async task(state) {
-		const applied = await state.deps.applyPlan(state.input.plan, {cfPath: state.input.cfPath, now: state.deps.now(), env: state.deps.env, signal: state.hooks.signal, validated: state.validated});
+		const applied = await state.deps.applyPlan(state.input.plan, {cfPath: state.input.cfPath, now: state.deps.now(), env: state.deps.env, signal: state.hooks.signal, validated: state.validated, keep: state.input.keep});
 		if (!applied.ok) {
 			if (applied.stage === 'stopped') {
 				state.failure = {outcome: 'stopped', meaning: 'done', error: applied.error};
@@ -404,6 +414,32 @@ const notRestarted = async (state: FlowState, what: string): Promise<string | un
 	return undefined;
 };
 
+/** The work's value, or undefined as soon as Ctrl+C comes (the work is left to end by itself). */
+async function untilStopped<T>(state: FlowState, work: Promise<T>): Promise<T | undefined> {
+	const {signal} = state.hooks;
+	if (signal === undefined) {
+		return work;
+	}
+
+	let onAbort = () => {};
+	const aborted = new Promise<undefined>(resolve => {
+		onAbort = () => {
+			resolve(undefined);
+		};
+
+		if (signal.aborted) {
+			onAbort();
+		} else {
+			signal.addEventListener('abort', onAbort, {once: true});
+		}
+	});
+	try {
+		return await Promise.race([work, aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}
+
 /** Ctrl+C after the restart: written and restarted, but not verified. */
 function stopBeforeCheck(state: FlowState): void {
 	state.failure ??= {outcome: 'stopped', meaning: 'verify failed', error: 'stopped before the live server was checked; check it with: sendmail-harden verify'};
@@ -442,7 +478,13 @@ const verifyStep: FlowStep = {
 	enabled: () => true,
 	skip: async state => notRestarted(state, `check the live server on ${addressText(state.address)}`),
 	async task(state) {
-		const verified = await state.deps.verifyServer(state.address.host, state.address.port, state.input.answers);
+		// The checks may take a while (up to 1000 RCPTs); Ctrl+C does not wait for them.
+		const verified = await untilStopped(state, state.deps.verifyServer(state.address.host, state.address.port, state.input.answers));
+		if (verified === undefined) {
+			stopBeforeCheck(state);
+			return {ok: false, detail: STOPPED};
+		}
+
 		if (!verified.ok) {
 			const why = `could not check the live server: ${verified.error}`;
 			state.failure = {outcome: 'verify-failed', meaning: 'verify failed', error: why};
@@ -476,7 +518,7 @@ const rollbackStep: FlowStep = {
 			return undefined;
 		}
 
-		const rollBack = await state.hooks.confirmRollback?.(state.liveProblem ?? '') ?? false;
+		const rollBack = await state.hooks.confirmRollback?.(state.liveProblem ?? '', state.failure?.outcome ?? 'verify-failed') ?? false;
 		return rollBack ? undefined : `kept the new files; undo with: sendmail-harden rollback --config ${state.input.cfPath}`;
 	},
 	async task(state, output) {

@@ -79,7 +79,8 @@ export function flowDocument(document: JsonDocument, result: ApplyFlowResult): J
 		exitCode: result.exitCode,
 		meaning: result.meaning,
 		error: result.error ?? null,
-		rehearsal: rehearsal === undefined ? null : rehearsal.status === 'ran' ? {status: 'ran', agrees: rehearsal.agrees, checks: rehearsal.checks} : {status: 'skipped', reason: rehearsal.reason},
+		// agrees: no check the answers decide failed (a version left in the banner by answers that keep the greeting does not count).
+		rehearsal: rehearsal === undefined ? null : rehearsal.status === 'ran' ? {status: 'ran', agrees: result.rehearsalAgrees ?? rehearsal.agrees, checks: rehearsal.checks} : {status: 'skipped', reason: rehearsal.reason},
 		backup: applied === undefined ? null : backupOf(applied.backup),
 		// Not restarted: which command would have, so a handler can run it.
 		restart: restart ?? (result.restartPlan === undefined ? null : {attempted: false, ok: false, command: result.restartPlan.label, output: '', rolledBack: false}),

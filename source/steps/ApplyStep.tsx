@@ -295,6 +295,25 @@ function summaryEvents(result: ApplyFlowResult): string[] {
 	return events;
 }
 
+/** What the admin can choose: none while something runs. */
+function choicesFor(question: Question | undefined, result: ApplyFlowResult | undefined): Array<{key: string; label: string}> {
+	if (question?.kind === 'restart') {
+		return [{key: 'restart', label: `Restart sendmail now (${question.plan.label})`}, {key: 'skip', label: 'Don\'t restart'}];
+	}
+
+	if (question?.kind === 'rollback') {
+		return [{key: 'rollback', label: 'Roll back to the old files and restart'}, {key: 'keep', label: 'Keep the new files'}];
+	}
+
+	if (result === undefined) {
+		return [];
+	}
+
+	return result.applied === undefined
+		? [{key: 'back', label: 'Back to Review'}, {key: 'quit', label: 'Quit (nothing was written)'}]
+		: [{key: 'next', label: 'Continue'}];
+}
+
 /** What Ctrl+C left behind, in one line for the terminal after the wizard. */
 function stoppedMessage(finished: ApplyFlowResult, plan: Plan): string {
 	if (finished.applied === undefined) {
@@ -317,6 +336,8 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 	const [result, setResult, resultNow] = useSyncedState<ApplyFlowResult | undefined>(undefined);
 	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
 	const [stopping, setStopping] = useState(false);
+	// Seconds left while sendmail sleeps on a host name that is not qualified; never a silent wait.
+	const [hostNameWait, setHostNameWait] = useState<number>();
 	const started = useRef(false);
 	const written = useRef(false);
 	const abort = useRef(new AbortController());
@@ -341,7 +362,12 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 		void (async () => {
 			const finished = await run({
 				signal: abort.current.signal,
+				onHostNameWait: setHostNameWait,
 				onChange(views, now) {
+					if (!views.some(view => view.status === 'running' && (view.id === 'check' || view.id === 'rehearse'))) {
+						setHostNameWait(undefined);
+					}
+
 					setSteps(views);
 					setKnown(now);
 					if (!written.current && now.applied !== undefined) {
@@ -379,15 +405,7 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 	});
 
 	const refused = result !== undefined && result.applied === undefined;
-	const choices = question?.kind === 'restart'
-		? [{key: 'restart', label: `Restart sendmail now (${question.plan.label})`}, {key: 'skip', label: 'Don\'t restart'}]
-		: question?.kind === 'rollback'
-			? [{key: 'rollback', label: 'Roll back to the old files and restart'}, {key: 'keep', label: 'Keep the new files'}]
-			: result === undefined
-				? []
-				: refused
-					? [{key: 'back', label: 'Back to Review'}, {key: 'quit', label: 'Quit (nothing was written)'}]
-					: [{key: 'next', label: 'Continue'}];
+	const choices = choicesFor(question, result);
 	const busy = choices.length === 0;
 
 	function doneSummary(finished: ApplyFlowResult): ApplySummary {
@@ -408,10 +426,12 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 		active: !busy,
 		canGoBack: false,
 		onUp() {
-			setHighlight(index => (index + Math.max(choices.length, 1) - 1) % Math.max(choices.length, 1));
+			const count = Math.max(choicesFor(questionNow(), resultNow()).length, 1);
+			setHighlight(index => (index + count - 1) % count);
 		},
 		onDown() {
-			setHighlight(index => (index + 1) % Math.max(choices.length, 1));
+			const count = Math.max(choicesFor(questionNow(), resultNow()).length, 1);
+			setHighlight(index => (index + 1) % count);
 		},
 		onEnter() {
 			const asked = questionNow();
@@ -443,13 +463,15 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 	const hintRows = Math.ceil(hints.map(hint => `${hint.keys} ${hint.action}`).join(' · ').length / width);
 	const stoppingLine = stopping ? (written.current ? 'Ctrl+C: finishing this step, then stopping.' : 'Ctrl+C: finishing the write, then stopping (nothing is left half-written).') : undefined;
 	const choiceRows = choices.length === 0 ? 0 : choices.length + 1;
-	const budget = Math.max(height - 4 - hintRows - choiceRows - 1 - (stoppingLine === undefined ? 0 : 1), 1);
+	const waitLine = hostNameWait === undefined ? undefined : `sendmail waits for its host name (not fully qualified): ${hostNameWait} s left`;
+	const budget = Math.max(height - 4 - hintRows - choiceRows - 1 - (stoppingLine === undefined ? 0 : 1) - (waitLine === undefined ? 0 : 1), 1);
 	const rows = fitRows(screenRows(steps, known, plan, width), budget);
 	return (
 		<StepFrame step="apply" hints={hints}>
 			{rows.map(row => (
 				<Text key={row.key} wrap="truncate-end" color={toneColor(theme, row.tone)} dimColor={row.tone === 'dim'}>{row.text}</Text>
 			))}
+			{waitLine === undefined ? null : <Text wrap="truncate-end" color={theme.warn}>{waitLine}</Text>}
 			{stoppingLine === undefined ? null : <Text wrap="truncate-end" color={theme.warn}>{stoppingLine}</Text>}
 			{choices.length > 0 ? (
 				<Box marginTop={1}>

@@ -23,6 +23,8 @@ export type ApplyOptions = {
 	fileOps?: FileOps;
 	/** Ctrl+C: stops before the writes begin; once they have begun they finish first. */
 	signal?: AbortSignal;
+	/** Counts down, once a second, while sendmail sleeps on a host name that is not qualified. */
+	onHostNameWait?: (secondsLeft: number) => void;
 	/** validatePlan's verdict, when the caller checked first (the apply flow does): not checked again. */
 	validated?: Validation;
 	/** How many backup sets of the config to keep (--keep); older ones are removed after the write. */
@@ -35,7 +37,7 @@ export const DEFAULT_CHECK_TIMEOUT_MS = 90_000;
  * Whether the installed sendmail loads the plan's new config (`sendmail -C NEW -bt`). Ctrl+C does
  * not wait for it: checking may take up to a minute on a host whose name is not qualified.
  */
-export async function validatePlan(plan: Plan, options: Pick<ApplyOptions, 'cfPath' | 'env' | 'checkTimeoutMs' | 'signal'>): Promise<Result<Validation>> {
+export async function validatePlan(plan: Plan, options: Pick<ApplyOptions, 'cfPath' | 'env' | 'checkTimeoutMs' | 'signal' | 'onHostNameWait'>): Promise<Result<Validation>> {
 	const cf = plan.files.find(file => file.role === 'cf');
 	if (cf === undefined) {
 		return {ok: true, value: {checked: false, reason: 'the config itself does not change'}};
@@ -45,6 +47,7 @@ export async function validatePlan(plan: Plan, options: Pick<ApplyOptions, 'cfPa
 		env: options.env,
 		timeoutMs: options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
 		cfPath: options.cfPath,
+		onHostNameWait: options.onHostNameWait,
 	});
 	const interrupted = untilAborted(options.signal);
 	const validation = await Promise.race([checked, interrupted.promise]);

@@ -49,7 +49,7 @@ export function checkHostName(options: {name?: string; hostsFile?: string} = {})
 
 /** The fix an admin makes, in one line. */
 export function hostNameFix(check: HostNameCheck): string {
-	return `put a fully qualified name first for this host in /etc/hosts, e.g. "127.0.1.1 ${check.name}.example.org ${check.name}" (your real domain), so sendmail does not sleep ${UNQUALIFIED_SLEEP_SECONDS} s at every start`;
+	return `put a fully qualified name first for this host in /etc/hosts, e.g. "127.0.1.1 ${check.name}.example.org ${check.name}" (your real domain)`;
 }
 
 /** One line for the Welcome screen and `audit`, or undefined when the name is qualified. */

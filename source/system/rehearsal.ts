@@ -16,7 +16,11 @@ import {smtpSession, type SmtpReplyLimits} from './smtp-client.js';
 import {verifyConversation} from './verify-server.js';
 
 export type RehearsalReport =
-	| {status: 'ran'; checks: Check[]; exchange: string[]; agrees: boolean /* no check failed */}
+	| {
+		status: 'ran'; checks: Check[]; exchange: string[]; agrees: boolean /* no check failed */;
+		/** The host name sendmail saw, and whether it was a private one given for the rehearsal (unqualified host). */
+		hostName?: {name: string; private: boolean};
+	}
 	| {status: 'skipped'; reason: string}; // no sendmail installed; not root; ...
 
 export type RehearsalOptions = {
@@ -187,7 +191,11 @@ async function converse(run: SendmailRun, answers: Answers, options: RehearsalOp
 	}
 
 	// One deadline for everything; the signal ends it early.
-	const timer = setTimeout(kill, timeoutMs);
+	let timedOut = false;
+	const timer = setTimeout(() => {
+		timedOut = true;
+		kill();
+	}, timeoutMs);
 	const onAbort = () => kill();
 	options.signal?.addEventListener('abort', onAbort, {once: true});
 	let countdown: NodeJS.Timeout | undefined;
@@ -202,6 +210,10 @@ async function converse(run: SendmailRun, answers: Answers, options: RehearsalOp
 
 	try {
 		const explain = (failure: string) => {
+			if (timedOut) {
+				return `sendmail -bs did not answer within ${timeoutMs / 1000} s`;
+			}
+
 			const said = stderr.split('\n').map(line => line.trim()).filter(line => line !== '' && !/unqualified host name|not qualified|sleeping for retry/.test(line));
 			const detail = said.length > 0 ? `; sendmail said: ${safeLine(said.slice(0, 3).join(' / '))}` : exited === undefined ? '' : `; sendmail ${exited}`;
 			return `${failure}${detail}`;
@@ -227,7 +239,7 @@ async function converse(run: SendmailRun, answers: Answers, options: RehearsalOp
 		}
 
 		const {checks, exchange} = result.value;
-		return ok({status: 'ran', checks, exchange, agrees: checks.every(check => check.status !== 'fail')});
+		return ok({status: 'ran', checks, exchange, agrees: checks.every(check => check.status !== 'fail'), hostName: {name: run.hostName, private: run.how === 'private-name'}});
 	} finally {
 		clearTimeout(timer);
 		if (countdown !== undefined) {

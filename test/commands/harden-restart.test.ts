@@ -107,3 +107,47 @@ test('--yes --restart --json: the restart and the live checks in the one documen
 		await daemon.stop();
 	}
 });
+
+test('--yes --restart with nothing listening afterwards puts the old files back and restarts on them; exit 3', async () => {
+	const {folder, cfPath, helpPath} = copyDemoConfig();
+	const cf = readFileSync(cfPath);
+	const help = readFileSync(helpPath);
+	const log = path.join(folder, 'restarts.log');
+	const script = path.join(folder, 'init');
+	writeFileSync(script, `#!/bin/sh\necho run >> '${log}'\n`);
+	chmodSync(script, 0o755);
+	const io = captureIoWithSendmail();
+	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
+		now: () => new Date(),
+		findRestartPlan: async () => ({label: 'service sendmail restart', command: script, args: ['restart']}),
+		flow: {waitForListener: async () => false},
+	});
+	assert.equal(status, EXIT.writeFailed);
+	assert.match(io.stderr, /sendmail was restarted, but nothing listens on 127\.0\.0\.1:25; check its log; the old files are back and sendmail was restarted on them\n$/);
+	assert.deepEqual(readFileSync(cfPath), cf);
+	assert.deepEqual(readFileSync(helpPath), help);
+	assert.equal(readFileSync(log, 'utf8'), 'run\nrun\n');
+});
+
+test('--yes counts down on stderr while sendmail sleeps on an unqualified host name; --json does not', async () => {
+	for (const json of [false, true]) {
+		const {cfPath} = copyDemoConfig();
+		const io = captureIoWithSendmail();
+		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, json}, io, {
+			now: () => new Date(),
+			findRestartPlan: async () => undefined,
+			flow: {
+				async validatePlan(_plan, {onHostNameWait}) {
+					for (const left of [60, 59, 50]) {
+						onHostNameWait?.(left);
+					}
+
+					return {ok: true, value: {checked: true}};
+				},
+				rehearse: async () => ({ok: true, value: {status: 'skipped', reason: 'sendmail is not installed here'}}),
+			},
+		});
+		assert.equal(status, EXIT.done, io.stderr);
+		assert.equal(io.stderr, json ? '' : 'sendmail-harden: sendmail waits for its host name to resolve: 60 s left\nsendmail-harden: sendmail waits for its host name to resolve: 50 s left\n');
+	}
+});

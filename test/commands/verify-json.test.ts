@@ -6,7 +6,8 @@ import test from 'node:test';
 import type {VerifyReport} from '../../source/commands/verify.js';
 import {runVerifyCommand} from '../../source/commands/verify-command.js';
 import {articleAnswersFile} from '../helpers/article.js';
-import {captureIo} from '../helpers/capture-io.js';
+import {captureIo, captureIoWithSendmail} from '../helpers/capture-io.js';
+import {copyDemoConfig} from '../helpers/cli.js';
 import {daemonCf, freePort, skipUnlessSendmail, startSendmailDaemon} from '../helpers/sendmail.js';
 
 function parse(stdout: string): VerifyReport {
@@ -43,16 +44,32 @@ test('verify --json against Debian\'s default config: one document, the checks a
 	}
 });
 
-test('verify --json takes the address from --config and names the config', skipUnlessSendmail(), async () => {
+test('verify --json --config FILE alone: the installed sendmail\'s answers for FILE, as the rehearsal', skipUnlessSendmail(), async () => {
+	const {cfPath} = copyDemoConfig();
+	const io = captureIoWithSendmail();
+	const code = await runVerifyCommand({config: cfPath, answers: articleAnswersFile, json: true}, io);
+	const report = parse(io.stdout);
+	assert.equal(code, 1, io.stderr);
+	assert.equal(report.config, cfPath);
+	assert.equal(report.verify, null);
+	assert.equal(report.rehearsal?.status, 'ran');
+	assert.equal(report.rehearsal?.agrees, false);
+	// sendmail-facts.md: Debian's config still answers MAIL before HELO with 503 (needmailhelo).
+	assert.equal(report.rehearsal?.checks.find(check => check.name === 'MAIL before HELO')?.reply, '503 5.0.0 Polite people say HELO first');
+	assert.match(report.rehearsal!.checks.find(check => check.name === 'banner')!.reply, /^220 \S+ ESMTP Sendmail 8\.17/);
+});
+
+test('verify --json with --config and --port asks the live server there, and names the config', skipUnlessSendmail(), async () => {
 	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-verify-json-'));
 	const daemon = await startSendmailDaemon(readFileSync('/etc/mail/sendmail.cf', 'latin1'));
 	try {
 		const cfPath = path.join(folder, 'sendmail.cf');
 		writeFileSync(cfPath, daemonCf(readFileSync('/etc/mail/sendmail.cf', 'latin1'), folder, daemon.port), 'latin1');
 		const io = captureIo();
-		await runVerifyCommand({config: cfPath, json: true}, io);
+		await runVerifyCommand({config: cfPath, port: String(daemon.port), json: true}, io);
 		const report = parse(io.stdout);
 		assert.equal(report.config, cfPath);
+		assert.equal(report.rehearsal, null);
 		assert.equal(report.verify?.address, `127.0.0.1:${daemon.port}`);
 		assert.ok((report.verify?.checks.length ?? 0) > 0);
 	} finally {
@@ -73,6 +90,7 @@ test('verify --json with nothing listening: exit 1, the reason in the document a
 		meaning: 'verify failed',
 		error: `cannot verify: nothing listens on 127.0.0.1:${port}`,
 		verify: null,
+		rehearsal: null,
 	});
 	assert.equal(io.stderr, `sendmail-harden: cannot verify: nothing listens on 127.0.0.1:${port}\n`);
 });

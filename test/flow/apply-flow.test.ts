@@ -23,7 +23,7 @@ const plan: Plan = {
 const initScript: RestartPlan = {label: '/etc/init.d/sendmail restart', command: '/etc/init.d/sendmail', args: ['restart']};
 const backup: BackupSet = {
 	id: '20261202T070000-000Z',
-	manifest: '/var/lib/sendmail-harden/x/20261202T070000-000Z.json',
+	manifest: '/var/lib/sendmail-harden/x.json',
 	config: '/etc/mail/sendmail.cf',
 	savedAt: '2026-12-02T07:00:00.000Z',
 	files: [{role: 'cf', path: '/etc/mail/sendmail.cf', backup: '/etc/mail/sendmail.cf.bak', backupSha256: 'b', writtenSha256: 'x', ownership: {mode: 0o644, uid: 0, gid: 0}}],
@@ -393,4 +393,20 @@ test('only failed checks the answers decide stop the write: a version left in th
 	assert.equal(chosen.problems.length, 2);
 	const withVersion = await runApplyFlow(input({answers: {...answers, greeting: '$j Sendmail $v/$Z; $b'}, restart: 'no'}), fakes({rehearse: async () => ok(report)}).deps);
 	assert.equal(withVersion.outcome, 'done', 'a greeting chosen with $v shows the version, as the answers say');
+});
+
+test('Ctrl+C during the live check stops without waiting for it: written, restarted, not verified, exit 1, no rollback', async () => {
+	const stop = new AbortController();
+	const {deps} = fakes({
+		verifyServer: async () => {
+			stop.abort();
+			return new Promise(() => undefined); // a server that never finishes answering
+		},
+	});
+	const result = await runApplyFlow(input(), deps, {signal: stop.signal, confirmRollback: async () => assert.fail('nothing to roll back')});
+	assert.equal(result.outcome, 'stopped');
+	assert.equal(result.exitCode, 1);
+	assert.equal(result.changed, true);
+	assert.equal(result.steps.find(step => step.id === 'verify')?.status, 'failed');
+	assert.match(result.error ?? '', /stopped before the live server was checked/);
 });

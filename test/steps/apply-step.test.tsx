@@ -62,14 +62,15 @@ const plan: Plan = {
 	warnings: [],
 };
 const debianInit: RestartPlan = {label: 'systemctl restart sendmail', command: '/bin/systemctl', args: ['restart', 'sendmail']};
+const ownership = {mode: 0o644, uid: 0, gid: 0};
 const backup: BackupSet = {
 	id: '20261202T070000-000Z',
-	manifest: '/var/lib/sendmail-harden/x/20261202T070000-000Z.json',
+	manifest: '/var/lib/sendmail-harden/20261202T070000-000Z.json',
 	config: '/etc/mail/sendmail.cf',
 	savedAt: '2026-12-02T07:00:00.000Z',
 	files: [
-		{role: 'cf', path: '/etc/mail/sendmail.cf', backup: '/etc/mail/sendmail.cf.sendmail-harden-20261202T070000-000Z.bak', backupSha256: 'b', writtenSha256: 'x', ownership: {mode: 0o644, uid: 0, gid: 0}},
-		{role: 'helpfile', path: '/etc/mail/helpfile', backup: '/etc/mail/helpfile.sendmail-harden-20261202T070000-000Z.bak', backupSha256: 'c', writtenSha256: 'y', ownership: {mode: 0o644, uid: 0, gid: 0}},
+		{role: 'cf', path: '/etc/mail/sendmail.cf', backup: '/etc/mail/sendmail.cf.sendmail-harden-20261202T070000-000Z.bak', backupSha256: 'a', writtenSha256: 'x', ownership},
+		{role: 'helpfile', path: '/etc/mail/helpfile', backup: '/etc/mail/helpfile.sendmail-harden-20261202T070000-000Z.bak', backupSha256: 'b', writtenSha256: 'y', ownership},
 	],
 };
 const checks: Check[] = ['banner', 'HELP', 'MAIL before HELO', 'VRFY', 'EXPN', 'SIZE', 'recipient limit'].map(name => ({
@@ -278,6 +279,32 @@ test('Ctrl+C while sendmail checks the config stops at once: nothing written', a
 		assert.equal(app.done()?.exitCode, 0);
 		assert.equal(wrote, false);
 	} finally {
+		app.unmount();
+	}
+});
+
+test('while sendmail sleeps on an unqualified host name, Apply counts the wait down', async () => {
+	let release: () => void = () => undefined;
+	const checked = new Promise<void>(resolve => {
+		release = resolve;
+	});
+	const app = draw(80, 15, deps({
+		async validatePlan(_plan, {onHostNameWait}) {
+			onHostNameWait?.(60);
+			onHostNameWait?.(59);
+			await checked;
+			return ok({checked: true});
+		},
+	}));
+	try {
+		const waiting = await app.waitFor('s left');
+		assert.match(waiting, /sendmail waits for its host name \(not fully qualified\): 59 s left/);
+		release();
+		const asked = await app.waitFor('Restart sendmail now');
+		assert.doesNotMatch(asked, /s left/);
+		assertFits(app.frames, 80, 15);
+	} finally {
+		release();
 		app.unmount();
 	}
 });

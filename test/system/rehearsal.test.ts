@@ -1,7 +1,9 @@
 // The rehearsal asks the installed sendmail (`sendmail -C COPY -bs`) what a config answers.
-import {describe, test} from 'node:test';
+import {after, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {planHardening} from '../../source/core/plan.js';
 import {rehearsalConfig, rehearseFiles} from '../../source/system/rehearsal.js';
 import {articleAnswers} from '../helpers/article.js';
@@ -73,3 +75,64 @@ test('the candidate\'s HelpFile is pointed at the copy, keeping line endings; no
 	assert.equal(rehearsalConfig('O HelpFile=/etc/mail/helpfile\r\nDZ1', '/run/x/h'), 'O HelpFile=/etc/mail/helpfile\r\nDZ1\r\nO HelpFile=/run/x/h\r\n');
 	assert.equal(rehearsalConfig('#O HelpFile=/etc/mail/helpfile\n', '/run/x/helpfile'), '#O HelpFile=/etc/mail/helpfile\n');
 });
+
+describe('a hostile sendmail -bs is bounded like a hostile server', () => {
+	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-fake-bs-'));
+	after(() => {
+		rmSync(folder, {recursive: true, force: true});
+	});
+	// Qualified, so the fake program runs as is.
+	const host = {check: {name: 'mail.example.org', qualifiedAs: 'mail.example.org'}, root: true, unshare: undefined};
+	const fake = (name: string, script: string) => {
+		const file = path.join(folder, name);
+		writeFileSync(file, `#!/bin/sh\n${script}\n`, {mode: 0o755});
+		return {env: {...process.env, SENDMAIL_HARDEN_SENDMAIL: file}, host};
+	};
+
+	const noControl = (text: string) => !/[\u0000-\u001F\u007F-\u009F]/.test(text);
+
+	test('silent: the time limit ends it and kills the whole process group', async () => {
+		const pidFile = path.join(folder, 'silent.pid');
+		const report = await rehearseFiles({cfText: ''}, {}, {...fake('silent', `sleep 600 & echo $! > ${pidFile}; wait`), timeoutMs: 500});
+		assert.deepEqual(report, {ok: false, error: 'the rehearsal in sendmail failed: sendmail -bs did not answer within 0.5 s'});
+		// The grandchild (sleep) went with its group.
+		const pid = Number(readFileSync(pidFile, 'latin1'));
+		for (let waited = 0; waited < 100 && isAlive(pid); waited++) {
+			await new Promise(resolve => setTimeout(resolve, 100));
+		}
+
+		assert.equal(isAlive(pid), false);
+	});
+
+	test('an endless line and an endless multi-line reply end with one line', async () => {
+		const line = await rehearseFiles({cfText: ''}, {}, fake('line', 'yes | tr -d "\\n"'));
+		assert.deepEqual(line, {ok: false, error: 'the rehearsal in sendmail failed: sendmail -bs sent a reply line longer than 2048 bytes; it does not look like an SMTP server'});
+		const multi = await rehearseFiles({cfText: ''}, {}, fake('multi', 'yes 220-flood'));
+		assert.deepEqual(multi, {ok: false, error: 'the rehearsal in sendmail failed: sendmail -bs sent a reply longer than 65536 bytes; it does not look like an SMTP server'});
+	});
+
+	test('escape bytes in its replies never come through raw, in the exchange or the checks', async () => {
+		const report = await rehearseFiles({cfText: ''}, {}, fake('escape', String.raw`printf '220 evil \033]0;owned\007 ready\r\n'; while read line; do case "$line" in QUIT*) printf '221 bye\r\n'; exit 0;; *) printf '250 \033[2J ok\r\n';; esac; done`));
+		assert.ok(report.ok, report.ok ? '' : report.error);
+		assert.ok(report.value.status === 'ran');
+		assert.equal(report.value.exchange[0], String.raw`220 evil \e]0;owned\x07 ready`);
+		for (const text of [...report.value.exchange, ...report.value.checks.map(check => check.reply)]) {
+			assert.ok(noControl(text), text);
+		}
+	});
+
+	test('a program that cannot start is one line', async () => {
+		const report = await rehearseFiles({cfText: ''}, {}, {env: {SENDMAIL_HARDEN_SENDMAIL: path.join(folder, 'missing')}, host});
+		assert.equal(report.ok, false);
+		assert.match(report.ok ? '' : report.error, /^cannot run \/tmp\/\S+\/missing: spawn \S+ ENOENT$/);
+	});
+});
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -43,10 +43,10 @@ options:
     type: bool
     default: false
   host:
-    description: C(verify) only, the address of the live server; default from DaemonPortOptions.
+    description: C(verify) only, the address of the live server; default from the config's DaemonPortOptions.
     type: str
   port:
-    description: C(verify) only, its port.
+    description: C(verify) only, its port; default from the config's DaemonPortOptions.
     type: int
   restart_command:
     description: C(restart) only, the command that restarts sendmail, as an argument list.
@@ -129,6 +129,46 @@ def run_tool(module, args):
         reason = one_line(stderr) or 'exit status %d' % rc
         module.fail_json(msg='sendmail-harden gave no JSON document: %s' % reason, rc=rc, stdout=stdout, stderr=stderr, cmd=command)
     return document, rc, stdout, stderr
+
+
+NAMED_PORTS = {'smtp': 25, 'submission': 587, 'smtps': 465}
+
+
+def daemon_address(module, config):
+    """Where the MTA listens, read from the config's DaemonPortOptions as the tool reads it
+    (source/core/verify-checks.ts, readDaemonAddress); 127.0.0.1:25 when it does not say."""
+    try:
+        with open(config, 'rb') as handle:
+            text = handle.read().decode('latin-1')
+    except (IOError, OSError) as error:
+        module.fail_json(msg='cannot read %s: %s' % (config, error))
+    entries = []
+    for line in re.split(r'\r?\n', text):
+        if line.startswith('O DaemonPortOptions='):
+            fields = {}
+            for part in line[len('O DaemonPortOptions='):].split(','):
+                if '=' in part:
+                    key, value = part.split('=', 1)
+                    fields[key.strip().lower()] = value.strip()
+            entries.append(fields)
+
+    def port_of(fields):
+        port = fields.get('port', 'smtp').lower()
+        return int(port) if port.isdigit() else NAMED_PORTS.get(port)
+
+    mta = next((fields for fields in entries if re.search('mta', fields.get('name', ''), re.I)), None)
+    if mta is None:
+        mta = next((fields for fields in entries if (port_of(fields) or 25) not in (587, 465)
+                    and not re.match('ms[ap]', fields.get('name', ''), re.I)), None)
+    if mta is None and entries:
+        mta = entries[0]
+    if mta is None:
+        return '127.0.0.1', 25
+    host = '::1' if mta.get('family', 'inet').lower() == 'inet6' else '127.0.0.1'
+    addr = mta.get('addr', mta.get('address'))
+    if addr and addr not in ('0.0.0.0', '::') and addr.lower() != 'inaddr_any':
+        host = addr
+    return host, port_of(mta) or 25
 
 
 def check_node(module, node):
@@ -224,11 +264,10 @@ def main():
             module.exit_json(changed=False, skipped=True, msg='rollback has no dry run: it does not run in check mode')
         args = ['rollback', '--config', config, '--json'] + (['--force'] if params['force'] else [])
     elif action == 'verify':
-        args = ['verify', '--config', config, '--answers', write_answers(module), '--json']
-        if params['host']:
-            args += ['--host', params['host']]
-        if params['port']:
-            args += ['--port', str(params['port'])]
+        # The live server: `verify --config FILE` alone would ask the installed sendmail instead.
+        host, port = daemon_address(module, config)
+        args = ['verify', '--host', params['host'] or host, '--port', str(params['port'] or port),
+                '--answers', write_answers(module), '--json']
     else:
         args = ['--config', config, '--answers', write_answers(module), '--json', '--no-restart']
         args += ['--dry-run'] if module.check_mode else ['--yes']
