@@ -8,6 +8,7 @@ const help = `
 	  $ sendmail-harden audit [--json]       how the current settings score
 	  $ sendmail-harden rollback [--json]    restore the files of the newest change
 	  $ sendmail-harden verify [--json]      check a live server's SMTP answers
+	  $ sendmail-harden verify --config FILE what sendmail -bs answers for FILE
 	  $ sendmail-harden explain [FLAG]       what a PrivacyOptions flag does
 	  $ sendmail-harden presets list | show NAME | save NAME --answers FILE | delete NAME
 	                            | export NAME [FILE] | import FILE [--name NAME]

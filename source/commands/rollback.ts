@@ -1,4 +1,5 @@
 import {safeJson} from '../core/sanitize.js';
+import {emptyDocument, type JsonDocument} from '../flow/json-document.js';
 import {DEFAULT_CHECK_TIMEOUT_MS} from '../system/apply.js';
 import {checkRollback, newestBackupSet, readTextFile, recoverInterrupted, rollbackWithNotes, type BackupSet} from '../system/config-files.js';
 import {validateChange} from '../system/sendmail.js';
@@ -6,23 +7,6 @@ import {DEFAULT_CONFIG} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
 export type RollbackFlags = {config?: string; force?: boolean; set?: string; json?: boolean};
-
-/** What `rollback --json` prints: the top-level keys of the --yes document that apply to a rollback. */
-export type RollbackReport = {
-	command: 'rollback';
-	config: string;
-	/** A byte changed on disk. */
-	changed: boolean;
-	exitCode: number;
-	meaning: 'done' | 'bad input' | 'write failed';
-	error: string | null;
-	/** The set that was (or would have been) put back; its id is what `rollback --set ID` takes. */
-	backup: null | {id: string; files: Array<{path: string; backup: string}>};
-	/** The files restored. */
-	files: Array<{role: 'cf' | 'mc' | 'helpfile'; path: string}>;
-	/** What the restore had to say (a help file already as it was, an interrupted run finished). */
-	notes: string[];
-};
 
 type RollbackExit = typeof EXIT.done | typeof EXIT.badInput | typeof EXIT.writeFailed;
 const meanings = {[EXIT.done]: 'done', [EXIT.badInput]: 'bad input', [EXIT.writeFailed]: 'write failed'} as const;
@@ -36,14 +20,16 @@ const readAll = async (set: BackupSet) => Promise.all(set.files.map(async file =
  */
 export async function runRollback(flags: RollbackFlags, io: CommandIo): Promise<number> {
 	const cfPath = flags.config ?? DEFAULT_CONFIG;
-	const report: RollbackReport = {command: 'rollback', config: cfPath, changed: false, exitCode: EXIT.done, meaning: 'done', error: null, backup: null, files: [], notes: []};
+	// The --yes document's keys: `backup` (its id is what --set takes), the `files` restored, `notes`.
+	const report: JsonDocument = emptyDocument('rollback', cfPath);
 	const finish = (exitCode: RollbackExit, error?: string): number => {
 		if (error !== undefined) {
 			io.err(`sendmail-harden: ${error}\n`);
 		}
 
 		if (flags.json) {
-			io.out(safeJson({...report, exitCode, meaning: meanings[exitCode], error: error ?? null}, 2) + '\n');
+			const document: JsonDocument = {...report, exitCode, meaning: meanings[exitCode], error: error ?? null};
+			io.out(safeJson(document, 2) + '\n');
 		}
 
 		return exitCode;

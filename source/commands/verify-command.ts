@@ -3,7 +3,7 @@ import {loadAnswers} from '../system/answers-source.js';
 import {readTextFile} from '../system/config-files.js';
 import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
-import {printVerifyJson, runRehearsalVerify, runVerify} from './verify.js';
+import {runRehearsalVerify, runVerify, verifyDocument} from './verify.js';
 
 export type VerifyFlags = {config?: string; host?: string; port?: string; preset?: string; answers?: string; json?: boolean};
 
@@ -13,9 +13,14 @@ export type VerifyFlags = {config?: string; host?: string; port?: string; preset
  * from the config's DaemonPortOptions, else 127.0.0.1:25.
  */
 export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promise<number> {
-	const badInput = (error: string): number => {
+	// Bad input: one line on stderr, and with --json the document that says so.
+	const badInput = (error: string) => {
 		io.err(`sendmail-harden: ${error}\n`);
-		return flags.json ? printVerifyJson(io, {config: flags.config, exitCode: EXIT.badInput, error}) : EXIT.badInput;
+		if (flags.json) {
+			io.out(verifyDocument({config: flags.config ?? null, exitCode: EXIT.badInput, error}));
+		}
+
+		return EXIT.badInput;
 	};
 
 	let port: number | undefined;
@@ -54,5 +59,5 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 		}
 	}
 
-	return runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers, json: flags.json, config: flags.config}, io);
+	return runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers, json: flags.json, config: flags.config ?? DEFAULT_CONFIG}, io);
 }

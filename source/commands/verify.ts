@@ -12,49 +12,42 @@ export type VerifyCommandOptions = {
 	answers: Answers;
 	/** Time limits, for tests; the defaults suit a real server. */
 	limits?: VerifyOptions;
-	/** Print one JSON document (VerifyReport) instead of lines. */
+	/** Print one JSON document (design.md's --json keys) instead of text. */
 	json?: boolean;
-	/** The config the address and answers came from, named in the JSON document. */
+	/** The config the address came from, for --json. */
 	config?: string;
 };
 
-/**
- * What `verify --json` prints: the top-level keys of the --yes document that apply to verify.
- * `verify` holds a live server's checks; `rehearsal` the installed sendmail's, for `--config FILE`.
- */
-export type VerifyReport = {
-	command: 'verify';
-	config: string | null;
-	/** verify only reads: never changed. */
-	changed: false;
-	exitCode: number;
-	meaning: 'done' | 'verify failed' | 'bad input';
-	error: string | null;
-	verify: null | {address: string; passed: boolean; checks: Check[]};
-	rehearsal: null | {status: 'ran'; agrees: boolean; checks: Check[]};
-};
+const MEANING: Record<number, string> = {0: 'done', 1: 'verify failed', 2: 'bad input', 3: 'write failed'};
 
-/** Prints the verify JSON document for an outcome (its error, if any, is also one stderr line). */
-export function printVerifyJson(
-	io: CommandIo,
-	outcome: {config?: string; exitCode: 0 | 1 | 2; error?: string; verify?: VerifyReport['verify']; rehearsal?: VerifyReport['rehearsal']},
-): number {
-	const meaning = outcome.exitCode === EXIT.done ? 'done' : outcome.exitCode === EXIT.badInput ? 'bad input' : 'verify failed';
-	const report: VerifyReport = {
+/** `verify --json`: the keys every command's --json document shares, with verify's parts filled in. */
+export function verifyDocument(parts: {
+	config?: string | null;
+	exitCode: number;
+	error?: string | null;
+	verify?: {address: string; passed: boolean; checks: Check[]} | null;
+	rehearsal?: {status: 'ran'; agrees: boolean; checks: Check[]; exchange: string[]} | {status: 'skipped'; reason: string} | null;
+}): string {
+	return safeJson({
 		command: 'verify',
-		config: outcome.config ?? null,
+		config: parts.config ?? null,
 		changed: false,
-		exitCode: outcome.exitCode,
-		meaning,
-		error: outcome.error ?? null,
-		verify: outcome.verify ?? null,
-		rehearsal: outcome.rehearsal ?? null,
-	};
-	io.out(safeJson(report, 2) + '\n');
-	return outcome.exitCode;
+		exitCode: parts.exitCode,
+		meaning: MEANING[parts.exitCode] ?? 'verify failed',
+		error: parts.error ?? null,
+		settings: [],
+		diff: '',
+		files: [],
+		notes: [],
+		warnings: [],
+		rehearsal: parts.rehearsal ?? null,
+		backup: null,
+		restart: null,
+		verify: parts.verify ?? null,
+	}, 2) + '\n';
 }
 
-const verdict = (checks: readonly Check[]) => (checks.some(check => check.status === 'fail') ? EXIT.verifyFailed : EXIT.done);
+const passedAll = (checks: readonly Check[]) => checks.every(check => check.status !== 'fail');
 
 const marks: Record<Check['status'], string> = {pass: '✔', fail: '✘', info: '•'};
 
@@ -70,12 +63,18 @@ export async function runVerify(options: VerifyCommandOptions, io: CommandIo): P
 	const result = await verifyServer(options.host, options.port, options.answers, options.limits);
 	if (!result.ok) {
 		io.err(`sendmail-harden: cannot verify: ${result.error}\n`);
-		return options.json ? printVerifyJson(io, {config: options.config, exitCode: EXIT.verifyFailed, error: `cannot verify: ${result.error}`}) : EXIT.verifyFailed;
+		if (options.json) {
+			io.out(verifyDocument({config: options.config, exitCode: EXIT.verifyFailed, error: `cannot verify: ${result.error}`}));
+		}
+
+		return EXIT.verifyFailed;
 	}
 
 	if (options.json) {
-		const exitCode = verdict(result.value.checks);
-		return printVerifyJson(io, {config: options.config, exitCode, verify: {address, passed: exitCode === EXIT.done, checks: result.value.checks}});
+		const passed = passedAll(result.value.checks);
+		const exitCode = passed ? EXIT.done : EXIT.verifyFailed;
+		io.out(verifyDocument({config: options.config, exitCode, verify: {address, passed, checks: result.value.checks}}));
+		return exitCode;
 	}
 
 	io.out(`Checking the server at ${address}\n`);
@@ -101,27 +100,35 @@ export function printChecks(checks: readonly Check[], io: CommandIo): number {
  * for FILE (`sendmail -C COPY -bs`), no daemon needed.
  */
 export async function runRehearsalVerify(
-	options: {cfPath: string; cfText: string; helpFileText?: string; answers: Answers; rehearse?: typeof rehearseFiles; json?: boolean},
+	options: {cfPath: string; cfText: string; helpFileText?: string; answers: Answers; json?: boolean},
 	io: CommandIo,
 ): Promise<number> {
-	const rehearse = options.rehearse ?? rehearseFiles;
-	const result = await rehearse({cfText: options.cfText, helpFileText: options.helpFileText}, options.answers, {env: io.env, onHostNameWait: hostNameCountdown(io)});
-	const failed = (error: string) => {
-		io.err(`sendmail-harden: ${error}\n`);
-		return options.json ? printVerifyJson(io, {config: options.cfPath, exitCode: EXIT.verifyFailed, error}) : EXIT.verifyFailed;
-	};
-
+	const result = await rehearseFiles({cfText: options.cfText, helpFileText: options.helpFileText}, options.answers, {env: io.env, onHostNameWait: hostNameCountdown(io)});
+	const config = options.cfPath;
 	if (!result.ok) {
-		return failed(`cannot verify: ${result.error}`);
+		io.err(`sendmail-harden: cannot verify: ${result.error}\n`);
+		if (options.json) {
+			io.out(verifyDocument({config, exitCode: EXIT.verifyFailed, error: `cannot verify: ${result.error}`}));
+		}
+
+		return EXIT.verifyFailed;
 	}
 
 	if (result.value.status === 'skipped') {
-		return failed(`cannot verify ${options.cfPath} offline: ${result.value.reason}`);
+		const error = `cannot verify ${config} offline: ${result.value.reason}`;
+		io.err(`sendmail-harden: ${error}\n`);
+		if (options.json) {
+			io.out(verifyDocument({config, exitCode: EXIT.verifyFailed, error, rehearsal: result.value}));
+		}
+
+		return EXIT.verifyFailed;
 	}
 
 	if (options.json) {
-		const exitCode = verdict(result.value.checks);
-		return printVerifyJson(io, {config: options.cfPath, exitCode, rehearsal: {status: 'ran', agrees: exitCode === EXIT.done, checks: result.value.checks}});
+		const {checks, exchange, agrees} = result.value;
+		const exitCode = agrees ? EXIT.done : EXIT.verifyFailed;
+		io.out(verifyDocument({config, exitCode, rehearsal: {status: 'ran', agrees, checks, exchange}}));
+		return exitCode;
 	}
 
 	const name = result.value.hostName?.private ? `, host name ${result.value.hostName.name}` : '';

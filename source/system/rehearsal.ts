@@ -48,10 +48,11 @@ const STDERR_BYTES = 4096;
  */
 async function privateFolder(env: NodeJS.ProcessEnv): Promise<Result<string>> {
 	const stateDir = env['SENDMAIL_HARDEN_STATE_DIR'] ?? '/var/lib/sendmail-harden';
-	const candidates = ['/run/sendmail-harden', path.join(stateDir, 'rehearsal')];
+	// /run where the system has one (never created here), else the tool's state folder.
+	const candidates = [{base: '/run/sendmail-harden', makeParent: false}, {base: path.join(stateDir, 'rehearsal'), makeParent: true}];
 	const problems: string[] = [];
-	for (const base of candidates) {
-		const safe = await safeBase(base);
+	for (const {base, makeParent} of candidates) {
+		const safe = await safeBase(base, makeParent);
 		if (safe === undefined) {
 			return ok(await fs.mkdtemp(path.join(base, 'run-')));
 		}
@@ -63,10 +64,13 @@ async function privateFolder(env: NodeJS.ProcessEnv): Promise<Result<string>> {
 }
 
 /** Undefined when `base` is (now) a root-only folder under folders nobody else can write; else why not. */
-async function safeBase(base: string): Promise<string | undefined> {
+async function safeBase(base: string, makeParent: boolean): Promise<string | undefined> {
 	const parent = path.dirname(base);
 	try {
-		await fs.mkdir(parent, {recursive: true, mode: 0o755});
+		if (makeParent) {
+			await fs.mkdir(parent, {recursive: true, mode: 0o755});
+		}
+
 		await fs.mkdir(base, {mode: 0o700});
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
@@ -151,6 +155,11 @@ export async function rehearseFiles(
 
 		await fs.writeFile(cfPath, toBytes(rehearsalConfig(files.cfText, helpPath)), {mode: 0o600, flag: 'wx'});
 		const run = sendmailRun(program!, ['-C', cfPath, '-bs'], host, options.hostName ?? configHostName(files.cfText));
+		if (run.how === 'waits' && options.onHostNameWait === undefined) {
+			// Never a silent 60 s wait: a caller that can show a countdown passes onHostNameWait.
+			return ok({status: 'skipped', reason: `the host name "${host.check.name}" is not fully qualified, so sendmail would sleep ${UNQUALIFIED_SLEEP_SECONDS} s before answering (fix: ${hostNameFix(host.check)})`});
+		}
+
 		const report = await converse(run, answers, options);
 		// Errors name the candidate, not the throwaway copy.
 		return report.ok ? report : fail(report.error.replaceAll(cfPath, 'the candidate sendmail.cf'));

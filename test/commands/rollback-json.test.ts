@@ -3,7 +3,8 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import {runRollback, type RollbackReport} from '../../source/commands/rollback.js';
+import {runRollback} from '../../source/commands/rollback.js';
+import type {JsonDocument} from '../../source/flow/json-document.js';
 import type {FileChange} from '../../source/core/plan.js';
 import {writeChanges} from '../../source/system/config-files.js';
 import {captureIo} from '../helpers/capture-io.js';
@@ -25,9 +26,9 @@ async function hardenedCopy(): Promise<{cfPath: string; helpPath: string; cf: Bu
 	return {cfPath, helpPath, cf, help};
 }
 
-function parse(stdout: string): RollbackReport {
+function parse(stdout: string): JsonDocument {
 	assert.equal(stdout.trim().split('\n').at(-1), '}', 'stdout ends with the document');
-	return JSON.parse(stdout) as RollbackReport;
+	return JSON.parse(stdout) as JsonDocument;
 }
 
 test('rollback --json: one document with the set restored, the files and changed: true', async () => {
@@ -53,6 +54,12 @@ test('rollback --json: one document with the set restored, the files and changed
 		},
 		files: [{role: 'helpfile', path: helpPath}, {role: 'cf', path: cfPath}],
 		notes: [],
+		settings: [],
+		diff: '',
+		warnings: [],
+		rehearsal: null,
+		restart: null,
+		verify: null,
 	});
 	assert.deepEqual(readFileSync(cfPath), cf);
 	assert.deepEqual(readFileSync(helpPath), help);

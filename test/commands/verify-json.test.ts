@@ -3,15 +3,15 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import type {VerifyReport} from '../../source/commands/verify.js';
+import type {JsonDocument} from '../../source/flow/json-document.js';
 import {runVerifyCommand} from '../../source/commands/verify-command.js';
 import {articleAnswersFile} from '../helpers/article.js';
 import {captureIo, captureIoWithSendmail} from '../helpers/capture-io.js';
 import {copyDemoConfig} from '../helpers/cli.js';
 import {daemonCf, freePort, skipUnlessSendmail, startSendmailDaemon} from '../helpers/sendmail.js';
 
-function parse(stdout: string): VerifyReport {
-	return JSON.parse(stdout) as VerifyReport;
+function parse(stdout: string): JsonDocument {
+	return JSON.parse(stdout) as JsonDocument;
 }
 
 test('verify --json against Debian\'s default config: one document, the checks as the server answered', skipUnlessSendmail(), async () => {
@@ -84,13 +84,21 @@ test('verify --json with nothing listening: exit 1, the reason in the document a
 	const report = parse(io.stdout);
 	assert.deepEqual(report, {
 		command: 'verify',
-		config: null,
+		// The config the address would have come from.
+		config: '/etc/mail/sendmail.cf',
 		changed: false,
 		exitCode: 1,
 		meaning: 'verify failed',
 		error: `cannot verify: nothing listens on 127.0.0.1:${port}`,
-		verify: null,
+		settings: [],
+		diff: '',
+		files: [],
+		notes: [],
+		warnings: [],
 		rehearsal: null,
+		backup: null,
+		restart: null,
+		verify: null,
 	});
 	assert.equal(io.stderr, `sendmail-harden: cannot verify: nothing listens on 127.0.0.1:${port}\n`);
 });

@@ -143,3 +143,65 @@ describe('PrivacyOptions lines add up: the rehearsal asks sendmail, whatever the
 		assert.equal(await runVerifyCommand({config: path.join(scratch, 'nope.cf')}, missing), 2);
 	});
 });
+
+test('verify --json: one document with the shared keys, the rehearsal\'s checks and replies for --config', skip, async () => {
+	const io = captureIo({...process.env});
+	assert.equal(await runVerifyCommand({config: '/etc/mail/sendmail.cf', answers: 'test/fixtures/article-answers.json', json: true}, io), 1);
+	const document = JSON.parse(io.stdout);
+	assert.deepEqual(Object.keys(document), ['command', 'config', 'changed', 'exitCode', 'meaning', 'error', 'settings', 'diff', 'files', 'notes', 'warnings', 'rehearsal', 'backup', 'restart', 'verify']);
+	assert.equal(document.command, 'verify');
+	assert.equal(document.meaning, 'verify failed');
+	assert.equal(document.rehearsal.status, 'ran');
+	assert.equal(document.rehearsal.agrees, false);
+	assert.ok(document.rehearsal.exchange.includes('> EHLO localhost'));
+	assert.equal(io.stderr, '');
+
+	const bad = captureIo({...process.env});
+	assert.equal(await runVerifyCommand({port: '0', json: true}, bad), 2);
+	assert.equal(JSON.parse(bad.stdout).error, '--port must be a port number from 1 to 65535, not "0"');
+	assert.equal(bad.stderr, 'sendmail-harden: --port must be a port number from 1 to 65535, not "0"\n');
+});
+
+test('a message queued by sendmail on the edited config has a Received header without the version', skip, async () => {
+	// DATA only here, never in the rehearsal: the message stays in a private queue (-odq), unsent.
+	const {spawn} = await import('node:child_process');
+	const {mkdirSync, readdirSync} = await import('node:fs');
+	const {smtpSession} = await import('../../source/system/smtp-client.js');
+	const {sendmailWrapper} = await import('../helpers/sendmail.js');
+	const folder = mkdtempSync('/run/sendmail-harden-received-test-');
+	try {
+		const queued = async (cfText: string) => {
+			const queue = path.join(folder, `mq-${Math.random().toString(36).slice(2)}`);
+			mkdirSync(queue, {mode: 0o700});
+			const cfPath = `${queue}.cf`;
+			writeFileSync(cfPath, `${cfText}\nO QueueDirectory=${queue}\n`, 'latin1');
+			const child = spawn(sendmailWrapper, ['-C', cfPath, '-bs', '-odq'], {stdio: ['pipe', 'pipe', 'ignore']});
+			const session = await smtpSession({input: child.stdout, output: child.stdin, destroy: () => child.kill('SIGKILL')}, 'sendmail -bs');
+			assert.ok(session.ok, session.ok ? '' : session.error);
+			for (const command of ['EHLO localhost', 'MAIL FROM:<root@localhost>', 'RCPT TO:<root@localhost>', 'DATA', '.']) {
+				if (command === '.') {
+					// The message itself gets no reply until its final dot.
+					child.stdin.write('Subject: test\r\n\r\nbody\r\n');
+				}
+
+				const reply = await session.value.send(command);
+				assert.ok(reply.ok && reply.value.code < 400, JSON.stringify(reply));
+			}
+
+			await session.value.close();
+			const qf = readdirSync(queue).find(name => name.startsWith('qf'));
+			assert.ok(qf, 'sendmail queued the message');
+			return readFileSync(path.join(queue, qf), 'latin1').split('\n').filter(line => /^H\?*[^:]*Received:|^\t/.test(line)).join('\n');
+		};
+
+		const before = await queued(debianCf);
+		assert.match(before, /by \S+ \(8\.17\.1\.9\/8\.17\.1\.9\/Debian-/);
+		const plan = planHardening({cfPath: '/etc/mail/sendmail.cf', cfText: debianCf, answers: {hideReceivedVersion: true}});
+		assert.ok(plan.ok);
+		const after = await queued(plan.value.files[0]!.after);
+		assert.match(after, /by \S+ with E?SMTP id /);
+		assert.doesNotMatch(after, /8\.17/);
+	} finally {
+		rmSync(folder, {recursive: true, force: true});
+	}
+});

@@ -121,6 +121,21 @@ describe('a hostile sendmail -bs is bounded like a hostile server', () => {
 		}
 	});
 
+	test('where sendmail sleeps on an unqualified name, the wait is counted down and the limit grows by 60 s', async () => {
+		const waits = {check: {name: 'vm', qualifiedAs: undefined}, root: true, unshare: undefined};
+		const seen: number[] = [];
+		// A stand-in that answers after 1.5 s, past the 1 s limit it would have without the host-name allowance.
+		const {env} = fake('slow', String.raw`sleep 1.5; printf '220 ready
+'; while read line; do case "$line" in QUIT*) printf '221 bye
+'; exit 0;; *) printf '250 ok
+';; esac; done`);
+		const report = await rehearseFiles({cfText: ''}, {}, {env, host: waits, timeoutMs: 1000, onHostNameWait: left => seen.push(left)});
+		assert.ok(report.ok && report.value.status === 'ran', JSON.stringify(report));
+		assert.equal(seen[0], 60);
+		assert.ok(seen.length >= 2, `counted ${JSON.stringify(seen)}`);
+		assert.ok(seen.every((left, index) => index === 0 || left === seen[index - 1]! - 1));
+	});
+
 	test('a program that cannot start is one line', async () => {
 		const report = await rehearseFiles({cfText: ''}, {}, {env: {SENDMAIL_HARDEN_SENDMAIL: path.join(folder, 'missing')}, host});
 		assert.equal(report.ok, false);
@@ -136,3 +151,10 @@ function isAlive(pid: number): boolean {
 		return false;
 	}
 }
+
+test('where sendmail would sleep 60 s (root without unshare), the rehearsal counts down or says why it skipped', async () => {
+	const host = {check: {name: 'vm', qualifiedAs: undefined}, root: true, unshare: undefined};
+	const silent = await rehearseFiles({cfText: debianCf}, {}, {host});
+	assert.ok(silent.ok && silent.value.status === 'skipped');
+	assert.match(silent.value.reason, /^the host name "vm" is not fully qualified, so sendmail would sleep 60 s before answering \(fix: put a fully qualified name first for this host in \/etc\/hosts/);
+});
