@@ -248,7 +248,7 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		assert.equal(counts.hardened?.changed, 0);
 		assert.equal(counts.hardened?.failed, 0);
 		assert.equal(counts.handedited?.failed, 1);
-		assert.match(run.stdout, new RegExp(`fatal: \\[handedited\\]: FAILED! => .*"msg": "sendmail\\.cf and sendmail\\.mc disagree: ${hosts.handedited.cfPath} is not what .* builds \\(line \\d+: .*\\), so a rebuild would lose those changes; `));
+		assert.match(run.stdout, new RegExp(`fatal: \\[handedited\\]: FAILED! => .*"msg": "sendmail\\.cf and sendmail\\.mc disagree: ${hosts.handedited.cfPath} is not what .* builds \\(line \\d+.*\\), so a rebuild would lose those changes; `));
 		assert.deepEqual(read(hosts.handedited.files), hosts.handedited.original, 'the refused host is untouched');
 		// Written, "restarted", then asked: the daemon still runs the old config, so the host fails.
 		assert.equal(counts.stale?.changed, 2, 'hardened and restarted');
