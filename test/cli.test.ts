@@ -121,3 +121,10 @@ test('--demo works on the bundled sample, whatever /etc/mail holds', async () =>
 	assert.equal(run.status, 1, run.stderr);
 	assert.match(run.stdout, /sendmail-harden-demo-/);
 });
+
+test('--dry-run --demo says it works on the sample because of --demo, not that /etc/mail has no config', async () => {
+	const run = await runCli(['--demo', '--dry-run', '--answers', 'test/fixtures/article-answers.json']);
+	assert.equal(run.status, 0, run.stderr);
+	assert.match(run.stderr, /demo mode: --demo, so working on a copy of the bundled sample at \S*sendmail-harden-demo-/);
+	assert.doesNotMatch(run.stderr, /there is no \/etc\/mail\/sendmail\.cf/);
+});

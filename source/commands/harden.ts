@@ -129,7 +129,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 
 	const {cfPath, cfText, helpFile, demo} = target.value;
 	document.config = cfPath;
-	const demoNote = `demo mode: there is no /etc/mail/sendmail.cf, so working on a copy of the bundled sample at ${cfPath}`;
+	const demoNote = `demo mode: ${flags.demo ? '--demo' : `there is no ${DEFAULT_CONFIG}`}, so working on a copy of the bundled sample at ${cfPath}`;
 	if (demo && text) {
 		io.err(`sendmail-harden: ${demoNote}\n`);
 	}
