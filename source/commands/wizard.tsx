@@ -14,6 +14,7 @@ import {verifyServer} from '../system/verify-server.js';
 import type {Result} from '../core/result.js';
 import {parseCf} from '../core/sendmail-cf.js';
 import {EXIT, type CommandIo} from './command-io.js';
+import {firstScreenShown} from '../system/launcher-host.js';
 
 export type WizardFlags = {
 	config?: string;
@@ -118,6 +119,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		// scripts/build.js applies (ink issue #909), so this is on only in the bundle.
 		incrementalRendering: INCREMENTAL_RENDERING,
 	});
+	firstScreenShown();
 	await instance.waitUntilExit();
 	if (result.message !== undefined) {
 		io.out(`${result.message}\n`);

@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+'use strict';
+// The program's entry, for the npm package (dist/cli.js) and the single executable alike: it runs
+// the one CommonJS bundle through vm.Script with V8's cached data (compiled code from an earlier
+// run), so a start skips most of the parsing and compiling. scripts/build.js fills in the bundle's
+// hash. Cached data is code, so it is read from and written to a folder that only the running user
+// can write (XDG_CACHE_HOME or ~/.cache, then sendmail-harden); a cache made for another bundle,
+// another node or other V8 flags is ignored and replaced.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+
+const BUNDLE_HASH = '@BUNDLE_HASH@';
+const MAGIC = 'sendmail-harden code cache 1\n';
+
+let sea;
+try {
+	sea = require('node:sea');
+} catch {
+	// Node without single executable applications: the npm package.
+}
+
+const inSea = sea !== undefined && sea.isSea();
+// Where the npm package keeps what the single executable carries as assets.
+const packageFiles = {
+	'bundle.cjs': 'bundle.cjs',
+	'yoga.wasm': 'yoga.wasm',
+	'demo/sendmail.cf': '../source/demo/sendmail.cf',
+	'demo/helpfile': '../source/demo/helpfile',
+};
+
+function readAsset(name) {
+	if (!Object.hasOwn(packageFiles, name)) {
+		throw new Error(`no bundled file ${name}`);
+	}
+
+	return inSea ? Buffer.from(sea.getAsset(name)) : fs.readFileSync(path.join(__dirname, packageFiles[name]));
+}
+
+/** A short, stable text for what makes V8 reject cached data: node's version, platform and flags. */
+function runtimeKey() {
+	const text = [process.version, process.arch, process.platform, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? ''].join('\0');
+	// FNV-1a: node:crypto costs more to load than this takes.
+	let hash = 0x81_1C_9D_C5;
+	for (let index = 0; index < text.length; index++) {
+		hash ^= text.charCodeAt(index);
+		hash = Math.imul(hash, 0x01_00_01_93) >>> 0;
+	}
+
+	return `${process.version}-${process.arch}-${hash.toString(16).padStart(8, '0')}`;
+}
+
+function cacheFolder() {
+	const base = process.env.XDG_CACHE_HOME;
+	const home = base !== undefined && path.isAbsolute(base) ? base : path.join(require('node:os').homedir(), '.cache');
+	return path.join(home, 'sendmail-harden');
+}
+
+const uid = typeof process.getuid === 'function' ? process.getuid() : -1;
+
+/** True when only the running user can change what is in the folder (or the file). */
+function ownedAndPrivate(stats) {
+	return stats.uid === uid && (stats.mode & 0o022) === 0;
+}
+
+function safeFolder(folder) {
+	try {
+		const stats = fs.lstatSync(folder);
+		return stats.isDirectory() && ownedAndPrivate(stats);
+	} catch {
+		return false;
+	}
+}
+
+const folder = cacheFolder();
+const cacheFile = path.join(folder, `${BUNDLE_HASH}-${runtimeKey()}.bin`);
+const header = `${MAGIC}${BUNDLE_HASH}\n${runtimeKey()}\n`;
+
+function readCache() {
+	if (process.env.SENDMAIL_HARDEN_CODE_CACHE === 'off' || !safeFolder(folder)) {
+		return undefined;
+	}
+
+	let fd;
+	try {
+		fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+		const stats = fs.fstatSync(fd);
+		if (!stats.isFile() || !ownedAndPrivate(stats) || stats.size > 64 * 1024 * 1024) {
+			return undefined;
+		}
+
+		const data = fs.readFileSync(fd);
+		// The header names the bundle and runtime the data was made for: a file renamed, copied
+		// or left by another build is not handed to V8.
+		const headerBytes = Buffer.from(header, 'latin1');
+		if (data.length <= headerBytes.length || !data.subarray(0, headerBytes.length).equals(headerBytes)) {
+			return undefined;
+		}
+
+		return data.subarray(headerBytes.length);
+	} catch {
+		return undefined;
+	} finally {
+		if (fd !== undefined) {
+			fs.closeSync(fd);
+		}
+	}
+}
+
+function writeCache(script) {
+	if (process.env.SENDMAIL_HARDEN_CODE_CACHE === 'off' || uid === -1) {
+		return;
+	}
+
+	try {
+		fs.mkdirSync(folder, {recursive: true, mode: 0o700});
+		if (!safeFolder(folder)) {
+			return;
+		}
+
+		const data = script.createCachedData();
+		const temporary = path.join(folder, `.${process.pid}-${Date.now()}.tmp`);
+		fs.writeFileSync(temporary, Buffer.concat([Buffer.from(header, 'latin1'), data]), {flag: 'wx', mode: 0o600});
+		fs.renameSync(temporary, cacheFile);
+	} catch {
+		// A cache is only a speed-up: a full disk or a read-only home changes nothing else.
+	}
+}
+
+const bundleName = inSea ? path.join(path.dirname(process.execPath), 'sendmail-harden.bundle.cjs') : path.join(__dirname, 'bundle.cjs');
+const source = readAsset('bundle.cjs').toString('latin1');
+const cachedData = readCache();
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {filename: bundleName, cachedData});
+let cacheWritten = cachedData !== undefined && !script.cachedDataRejected;
+const saveCache = () => {
+	if (!cacheWritten) {
+		cacheWritten = true;
+		writeCache(script);
+	}
+};
+
+let yogaModule;
+globalThis[Symbol.for('sendmail-harden.launcher')] = {
+	readAsset,
+	/** yoga's wasm, compiled once and instantiated synchronously by the bundle. */
+	yogaModule() {
+		yogaModule ??= new WebAssembly.Module(readAsset('yoga.wasm'));
+		return yogaModule;
+	},
+	/** The wizard drew its first screen: the functions it ran are compiled now, keep them. */
+	firstScreen() {
+		setTimeout(saveCache, 50).unref();
+	},
+};
+// Commands without a screen keep theirs when they end.
+process.once('exit', saveCache);
+
+const bundleModule = {exports: {}};
+script.runInThisContext()(bundleModule.exports, require, bundleModule, bundleName, path.dirname(bundleName));
