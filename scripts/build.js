@@ -13,8 +13,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const {version} = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-rmSync(path.join(root, 'dist'), {recursive: true, force: true});
-mkdirSync(path.join(root, 'dist'));
+// What earlier builds left (the ES module chunks of older versions too); the single executable
+// stays: test/single-file.test.ts rebuilds it when it holds another bundle.
+for (const name of ['chunks', 'cli.js', 'bundle.cjs', 'yoga.wasm', 'package.json']) {
+	rmSync(path.join(root, 'dist', name), {recursive: true, force: true});
+}
+
+mkdirSync(path.join(root, 'dist'), {recursive: true});
 const result = await build({
 	absWorkingDir: root,
 	entryPoints: ['source/cli.tsx'],
@@ -36,11 +41,13 @@ const result = await build({
 	write: false,
 });
 const bundle = result.outputFiles[0].contents;
-const bundleHash = createHash('sha256').update(bundle).digest('hex').slice(0, 16);
+// Names this build: the code cache's key, and how a single executable shows which build it holds.
+const launcherTemplate = readFileSync(path.join(root, 'scripts', 'launcher.cjs'), 'utf8');
+const bundleHash = createHash('sha256').update(launcherTemplate).update(bundle).digest('hex').slice(0, 16);
 writeFileSync(path.join(root, 'dist', 'bundle.cjs'), bundle);
 writeFileSync(path.join(root, 'dist', 'yoga.wasm'), yogaWasm);
 // The package is an ES module package; dist/ holds CommonJS.
 writeFileSync(path.join(root, 'dist', 'package.json'), '{"type": "commonjs"}\n');
-const launcher = applyEdit(readFileSync(path.join(root, 'scripts', 'launcher.cjs'), 'utf8'), {from: '@BUNDLE_HASH@', to: bundleHash}, 'scripts/launcher.cjs');
+const launcher = applyEdit(launcherTemplate, {from: '@BUNDLE_HASH@', to: bundleHash}, 'scripts/launcher.cjs');
 writeFileSync(path.join(root, 'dist', 'cli.js'), launcher, {mode: 0o755});
 chmodSync(path.join(root, 'dist', 'cli.js'), 0o755);

@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
+// The hash of this launcher and the bundle, filled in by scripts/build.js.
 const BUNDLE_HASH = '@BUNDLE_HASH@';
 const MAGIC = 'sendmail-harden code cache 1\n';
 
@@ -76,8 +77,23 @@ const folder = cacheFolder();
 const cacheFile = path.join(folder, `${BUNDLE_HASH}-${runtimeKey()}.bin`);
 const header = `${MAGIC}${BUNDLE_HASH}\n${runtimeKey()}\n`;
 
+// SENDMAIL_HARDEN_CODE_CACHE=off runs without the cache; =report says on stderr what became of it.
+const cacheMode = process.env.SENDMAIL_HARDEN_CODE_CACHE;
+let cacheState = 'absent';
+let cacheWrite = 'not written';
+
 function readCache() {
-	if (process.env.SENDMAIL_HARDEN_CODE_CACHE === 'off' || !safeFolder(folder)) {
+	if (cacheMode === 'off') {
+		cacheState = 'off';
+		return undefined;
+	}
+
+	if (!fs.existsSync(folder)) {
+		return undefined;
+	}
+
+	if (!safeFolder(folder)) {
+		cacheState = 'not used: the folder is not private to this user';
 		return undefined;
 	}
 
@@ -86,6 +102,7 @@ function readCache() {
 		fd = fs.openSync(cacheFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
 		const stats = fs.fstatSync(fd);
 		if (!stats.isFile() || !ownedAndPrivate(stats) || stats.size > 64 * 1024 * 1024) {
+			cacheState = 'not used: the file is not private to this user';
 			return undefined;
 		}
 
@@ -94,11 +111,17 @@ function readCache() {
 		// or left by another build is not handed to V8.
 		const headerBytes = Buffer.from(header, 'latin1');
 		if (data.length <= headerBytes.length || !data.subarray(0, headerBytes.length).equals(headerBytes)) {
+			cacheState = 'stale: made for another bundle or runtime';
 			return undefined;
 		}
 
 		return data.subarray(headerBytes.length);
-	} catch {
+	} catch (error) {
+		// ENOENT: no cache yet; ELOOP: a symbolic link, not followed.
+		if (error.code !== 'ENOENT') {
+			cacheState = `not used: ${error.code ?? error.message}`;
+		}
+
 		return undefined;
 	} finally {
 		if (fd !== undefined) {
@@ -108,13 +131,14 @@ function readCache() {
 }
 
 function writeCache(script) {
-	if (process.env.SENDMAIL_HARDEN_CODE_CACHE === 'off' || uid === -1) {
+	if (cacheMode === 'off' || uid === -1) {
 		return;
 	}
 
 	try {
 		fs.mkdirSync(folder, {recursive: true, mode: 0o700});
 		if (!safeFolder(folder)) {
+			cacheWrite = 'not written: the folder is not private to this user';
 			return;
 		}
 
@@ -122,6 +146,7 @@ function writeCache(script) {
 		const temporary = path.join(folder, `.${process.pid}-${Date.now()}.tmp`);
 		fs.writeFileSync(temporary, Buffer.concat([Buffer.from(header, 'latin1'), data]), {flag: 'wx', mode: 0o600});
 		fs.renameSync(temporary, cacheFile);
+		cacheWrite = 'written';
 	} catch {
 		// A cache is only a speed-up: a full disk or a read-only home changes nothing else.
 	}
@@ -132,6 +157,10 @@ const source = readAsset('bundle.cjs').toString('latin1');
 const cachedData = readCache();
 const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {filename: bundleName, cachedData});
 let cacheWritten = cachedData !== undefined && !script.cachedDataRejected;
+if (cachedData !== undefined) {
+	cacheState = script.cachedDataRejected ? 'rejected by V8' : 'used';
+}
+
 const saveCache = () => {
 	if (!cacheWritten) {
 		cacheWritten = true;
@@ -159,7 +188,12 @@ globalThis[Symbol.for('sendmail-harden.launcher')] = {
 	},
 };
 // Commands without a screen keep theirs when they end.
-process.once('exit', saveCache);
+process.once('exit', () => {
+	saveCache();
+	if (cacheMode === 'report') {
+		fs.writeSync(2, `code cache: ${cacheState}; ${cacheWrite}: ${cacheFile}\n`);
+	}
+});
 
 const bundleModule = {exports: {}};
 script.runInThisContext()(bundleModule.exports, require, bundleModule, bundleName, path.dirname(bundleName));
