@@ -90,8 +90,10 @@ const wizard = variant => [...variant.argv, '--config', cfPath];
 // The bare node stays alive so its peak memory can be read too.
 function firstScreens() {
 	const bare = [];
+	const bareCpu = [];
 	const bareMemory = [];
 	const app = variants.map(() => []);
+	const appCpu = variants.map(() => []);
 	const version = variants.map(() => []);
 	const cold = variants.map(() => undefined);
 	inPty(bareNode, [{wait: 'ready'}]);
@@ -103,6 +105,7 @@ function firstScreens() {
 	for (let run = 0; run < FIRST_SCREEN_RUNS; run++) {
 		const node = inPty(bareNode, [{wait: 'ready', mark: 'first'}, {hwm: true}]);
 		bare.push(node.marks.first);
+		bareCpu.push(node.cpu.first);
 		bareMemory.push(node.hwmKb);
 		for (const [index, variant] of variants.entries()) {
 			// The version row leaves "checking" once sendmail answered (or could not be asked).
@@ -111,13 +114,14 @@ function firstScreens() {
 				{waitRe: String.raw`sendmail {2,}(?!checking)\S`, mark: 'version', timeout: 12, optional: true},
 			]);
 			app[index].push(shown.marks.first);
+			appCpu[index].push(shown.cpu.first);
 			if (shown.marks.version !== undefined) {
 				version[index].push(shown.marks.version);
 			}
 		}
 	}
 
-	return {bare, bareMemory, app, version, cold};
+	return {bare, bareCpu, bareMemory, app, appCpu, version, cold};
 }
 
 // Enter through Welcome, Greeting, Size and Recipients with the answers pre-filled, then arrow down
@@ -221,6 +225,7 @@ try {
 	const columns = (format) => variants.map((variant, index) => format(index));
 	const rows = [
 		['First screen, 80x24 pty', ...columns(index => `**${(median(first.app[index]) / bare).toFixed(2)}x** bare node (${median(first.app[index]).toFixed(0)} ms, ${range(first.app[index])})`), `at most 1.8x (next: 1.5x); bare \`node -e 'console.log(…)'\`: ${bare.toFixed(0)} ms; median of ${FIRST_SCREEN_RUNS} runs each`],
+		['First screen, CPU time', ...columns(index => `${(median(first.appCpu[index]) / median(first.bareCpu)).toFixed(2)}x (${median(first.appCpu[index]).toFixed(0)} ms)`), `user+system time of all threads until the first screen, vs bare node's ${median(first.bareCpu).toFixed(0)} ms; what a busy machine changes least (10 ms steps)`],
 		['First screen, first start (no code cache yet)', ...columns(index => `${(first.cold[index] / bare).toFixed(2)}x (${first.cold[index].toFixed(0)} ms)`), 'one run; it writes the cache'],
 		['sendmail version on screen', ...columns(index => (first.version[index].length === 0 ? 'n/a' : `${median(first.version[index]).toFixed(0)} ms`)), 'after start; the first screen shows "checking" until sendmail answers'],
 		['Bytes per arrow key, Privacy step', ...columns(index => `**${(median(session[index].keyBytes) / 1024).toFixed(2)} KB** (${range(session[index].keyBytes)} bytes)`), `under 1.1 KB; median of ${SESSION_RUNS} runs x ${KEYS_PER_SESSION} keys`],

@@ -7,7 +7,7 @@ import {chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
-import {applyEdit, dependencyEdits, yogaWasm} from './dependency-edits.js';
+import {applyEdit, dependencyEdits, lazyBuiltins, yogaWasm} from './dependency-edits.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -35,7 +35,7 @@ const result = await build({
 		// Nothing in the bundle may need its own URL: files come from the launcher.
 		'import.meta.url': 'undefined',
 	},
-	plugins: [dependencyEdits()],
+	plugins: [dependencyEdits(), lazyBuiltins()],
 	logLevel: 'warning',
 	legalComments: 'none',
 	write: false,

@@ -195,3 +195,39 @@ export function dependencyEdits({requireAll = true} = {}) {
 		},
 	};
 }
+
+// Node modules the bundle loads only when first used, not when the code that imports them is
+// loaded: child_process (~6 ms: the sendmail version check runs after the first screen), crypto
+// (backups and atomic writes), assert (signal-exit's argument checks). Each import gets an object
+// with one getter per export of the real module (listed here, from the node running the build),
+// so `import {spawn} from 'node:child_process'` reaches the real spawn at its first call.
+const lazyModules = ['child_process', 'crypto', 'assert'];
+
+export function lazyBuiltins() {
+	const builtin = createRequire(import.meta.url);
+	return {
+		name: 'lazy-builtins',
+		setup(build) {
+			build.onResolve({filter: new RegExp(`^(node:)?(${lazyModules.join('|')})$`)}, args => {
+				if (args.namespace === 'lazy-builtin') {
+					return {path: args.path, external: true};
+				}
+
+				return {path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin'};
+			});
+			build.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, args => {
+				const names = Object.keys(builtin(`node:${args.path}`)).filter(name => name !== 'default');
+				return {
+					loader: 'js',
+					contents: [
+						'let loaded;',
+						`const load = () => (loaded ??= require(${JSON.stringify(`node:${args.path}`)}));`,
+						`for (const name of ${JSON.stringify(names)}) {`,
+						'\tObject.defineProperty(module.exports, name, {enumerable: true, get: () => load()[name]});',
+						'}',
+					].join('\n'),
+				};
+			});
+		},
+	};
+}

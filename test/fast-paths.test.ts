@@ -2,6 +2,7 @@
 // each edited library is bundled with the build's own edits and compared with the original.
 import assert from 'node:assert/strict';
 import {mkdtempSync, writeFileSync} from 'node:fs';
+import {spawnSync} from 'node:child_process';
 import {createRequire} from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import originalStringWidth from 'string-width';
 import {tokenize as originalTokenize} from '@alcalzone/ansi-tokenize';
 import {LazySegmenter} from '../source/fast-paths/segmenter.js';
 // @ts-expect-error plain JavaScript build script
-import {applyEdit, dependencyEdits} from '../scripts/dependency-edits.js';
+import {applyEdit, dependencyEdits, lazyBuiltins} from '../scripts/dependency-edits.js';
 
 type Width = (text: string, options?: {ambiguousIsNarrow?: boolean}) => number;
 type Edited = {
@@ -135,4 +136,31 @@ test('the build stops when an edit finds no file', async () => {
 		logLevel: 'silent',
 		plugins: [dependencyEdits()],
 	}), /no bundled file matched the edits/);
+});
+
+test('child_process, crypto and assert load at their first use, and are the real modules then', async () => {
+	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-fast-paths-'));
+	const entry = path.join(folder, 'entry.mjs');
+	writeFileSync(entry, [
+		"import {execFileSync} from 'node:child_process';",
+		"import crypto, {createHash} from 'crypto';",
+		"const assert = require('assert');",
+		"const loaded = name => process.moduleLoadList.includes(`NativeModule ${name}`);",
+		"const before = ['child_process', 'crypto', 'assert'].filter(loaded);",
+		"const hash = createHash('sha256').update('x').digest('hex');",
+		"const same = crypto.createHash === require('node:crypto').createHash && crypto.randomUUID().length === 36;",
+		"const echoed = execFileSync('echo', ['hi'], {encoding: 'utf8'});",
+		"assert.equal(1, 1);",
+		"console.log(JSON.stringify({before, hash, same, echoed, after: ['child_process', 'crypto', 'assert'].filter(loaded)}));",
+	].join('\n'));
+	const outfile = path.join(folder, 'out.cjs');
+	await build({entryPoints: [entry], outfile, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error', plugins: [lazyBuiltins()]});
+	const run = spawnSync(process.execPath, [outfile], {encoding: 'utf8'});
+	assert.equal(run.status, 0, run.stderr);
+	const result = JSON.parse(run.stdout) as {before: string[]; hash: string; same: boolean; echoed: string; after: string[]};
+	assert.deepEqual(result.before, [], 'not loaded by the imports');
+	assert.equal(result.hash, '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881');
+	assert.equal(result.same, true);
+	assert.equal(result.echoed, 'hi\n');
+	assert.deepEqual(result.after, ['child_process', 'crypto', 'assert']);
 });
