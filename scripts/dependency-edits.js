@@ -127,6 +127,36 @@ export const startupEdits = [
 		to: `${lazySegmenter}\nconst segmenter = new LazySegmenter(undefined, {granularity: 'grapheme'});`,
 	},
 	{
+		// ansi-tokenize: neighbouring characters with the same styles need no codes between them
+		// (diffAnsiCodes of two equal style lists is empty), and most of a frame is such runs.
+		file: 'node_modules/@alcalzone/ansi-tokenize/build/styledChars.js',
+		from: `        else {
+            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));
+        }`,
+		to: `        else if (!sameStyles(chars[i - 1].styles, char.styles)) {
+            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));
+        }`,
+	},
+	{
+		file: 'node_modules/@alcalzone/ansi-tokenize/build/styledChars.js',
+		from: 'export function styledCharsToString(chars) {',
+		to: `function sameStyles(from, to) {
+    if (from === to) {
+        return true;
+    }
+    if (from.length !== to.length) {
+        return false;
+    }
+    for (let i = 0; i < from.length; i++) {
+        if (from[i].code !== to[i].code || from[i].endCode !== to[i].endCode) {
+            return false;
+        }
+    }
+    return true;
+}
+export function styledCharsToString(chars) {`,
+	},
+	{
 		// Ink connects to React devtools when DEV=true, through top-level awaits a CommonJS bundle
 		// cannot have; the bundle leaves the devtools out (they are not a dependency either).
 		file: 'node_modules/ink/build/reconciler.js',

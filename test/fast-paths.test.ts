@@ -12,7 +12,7 @@ import {build} from 'esbuild';
 import fc from 'fast-check';
 import originalSliceAnsi from 'slice-ansi';
 import originalStringWidth from 'string-width';
-import {tokenize as originalTokenize} from '@alcalzone/ansi-tokenize';
+import {styledCharsFromTokens as originalStyledCharsFromTokens, styledCharsToString as originalStyledCharsToString, tokenize as originalTokenize} from '@alcalzone/ansi-tokenize';
 import {LazySegmenter} from '../source/fast-paths/segmenter.js';
 // @ts-expect-error plain JavaScript build script
 import {applyEdit, dependencyEdits, lazyBuiltins} from '../scripts/dependency-edits.js';
@@ -23,6 +23,8 @@ type Edited = {
 	wrapAnsiStringWidth: Width;
 	sliceAnsi: (text: string, start: number, end?: number) => string;
 	tokenize: typeof originalTokenize;
+	styledCharsFromTokens: typeof originalStyledCharsFromTokens;
+	styledCharsToString: typeof originalStyledCharsToString;
 };
 
 const require = createRequire(import.meta.url);
@@ -38,7 +40,7 @@ async function editedLibraries(): Promise<Edited> {
 				"export {default as stringWidth} from 'string-width';",
 				`export {default as wrapAnsiStringWidth} from ${JSON.stringify(require.resolve('string-width', {paths: [path.dirname(require.resolve('wrap-ansi'))]}))};`,
 				"export {default as sliceAnsi} from 'slice-ansi';",
-				"export {tokenize} from '@alcalzone/ansi-tokenize';",
+				"export {tokenize, styledCharsFromTokens, styledCharsToString} from '@alcalzone/ansi-tokenize';",
 			].join('\n'),
 			resolveDir: process.cwd(),
 			loader: 'js',
@@ -118,6 +120,16 @@ test('slice-ansi and ansi-tokenize with the lazy segmenter give what the librari
 		assert.deepEqual(edited.tokenize(styled), originalTokenize(styled));
 	}), {numRuns: 2000});
 	assert.equal(edited.sliceAnsi('✗ · MaxMessageSize…', 2, 6), originalSliceAnsi('✗ · MaxMessageSize…', 2, 6));
+});
+
+test('ansi-tokenize writes the same codes when it skips the diff between equally styled neighbours', () => {
+	const styles = ['\u001B[1m', '\u001B[22m', '\u001B[2m', '\u001B[31m', '\u001B[39m', '\u001B[42m', '\u001B[49m', '\u001B[4m', '\u001B[24m', '\u001B[0m', '\u001B[38;5;196m', '\u001B]8;;https://example.org\u0007', '\u001B]8;;\u0007'];
+	const styled = fc.array(fc.oneof(fc.constantFrom(...styles), text), {maxLength: 16}).map(parts => parts.join(''));
+	fc.assert(fc.property(styled, sample => {
+		const chars = originalStyledCharsFromTokens(originalTokenize(sample));
+		assert.equal(edited.styledCharsToString(chars), originalStyledCharsToString(chars));
+		assert.equal(edited.styledCharsToString(edited.styledCharsFromTokens(edited.tokenize(sample))), originalStyledCharsToString(chars));
+	}), {numRuns: 3000});
 });
 
 test('a build edit replaces its text literally and only when found exactly once', () => {
