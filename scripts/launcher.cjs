@@ -12,7 +12,7 @@ const vm = require('node:vm');
 
 // The hash of this launcher and the bundle, filled in by scripts/build.js.
 const BUNDLE_HASH = '@BUNDLE_HASH@';
-const MAGIC = 'sendmail-harden code cache 1\n';
+const MAGIC = 'sendmail-harden code cache 2\n';
 
 let sea;
 try {
@@ -115,7 +115,8 @@ function readCache() {
 			return undefined;
 		}
 
-		return data.subarray(headerBytes.length);
+		// Then who made it: the wizard's first screen (w) or a command run to its end (c).
+		return {data: data.subarray(headerBytes.length + 1), madeBy: data[headerBytes.length] === 0x77 ? 'wizard' : 'command'};
 	} catch (error) {
 		// ENOENT: no cache yet; ELOOP: a symbolic link, not followed.
 		if (error.code !== 'ENOENT') {
@@ -130,7 +131,7 @@ function readCache() {
 	}
 }
 
-function writeCache(script) {
+function writeCache(script, madeBy) {
 	if (cacheMode === 'off' || uid === -1) {
 		return;
 	}
@@ -144,7 +145,7 @@ function writeCache(script) {
 
 		const data = script.createCachedData();
 		const temporary = path.join(folder, `.${process.pid}-${Date.now()}.tmp`);
-		fs.writeFileSync(temporary, Buffer.concat([Buffer.from(header, 'latin1'), data]), {flag: 'wx', mode: 0o600});
+		fs.writeFileSync(temporary, Buffer.concat([Buffer.from(`${header}${madeBy === 'wizard' ? 'w' : 'c'}`, 'latin1'), data]), {flag: 'wx', mode: 0o600});
 		fs.renameSync(temporary, cacheFile);
 		cacheWrite = 'written';
 	} catch {
@@ -154,18 +155,25 @@ function writeCache(script) {
 
 const bundleName = inSea ? path.join(path.dirname(process.execPath), 'sendmail-harden.bundle.cjs') : path.join(__dirname, 'bundle.cjs');
 const source = readAsset('bundle.cjs').toString('latin1');
-const cachedData = readCache();
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {filename: bundleName, cachedData});
-let cacheWritten = cachedData !== undefined && !script.cachedDataRejected;
-if (cachedData !== undefined) {
+const cache = readCache();
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {filename: bundleName, cachedData: cache?.data});
+const accepted = cache !== undefined && !script.cachedDataRejected;
+if (cache !== undefined) {
 	cacheState = script.cachedDataRejected ? 'rejected by V8' : 'used';
 }
 
-const saveCache = () => {
-	if (!cacheWritten) {
-		cacheWritten = true;
-		writeCache(script);
+// A command replaces only a missing or rejected cache. The wizard also replaces one a command
+// made: that one lacks the code of the first screen, which is where a fast start shows.
+let cacheWritten = accepted;
+let wizardCacheCurrent = accepted && cache.madeBy === 'wizard';
+const saveCache = madeBy => {
+	if (madeBy === 'wizard' ? wizardCacheCurrent : cacheWritten) {
+		return;
 	}
+
+	cacheWritten = true;
+	wizardCacheCurrent = true;
+	writeCache(script, madeBy);
 };
 
 let yogaModule;
@@ -179,7 +187,7 @@ globalThis[Symbol.for('sendmail-harden.launcher')] = {
 	/** The wizard drew its first screen: the functions it ran are compiled now, keep them. */
 	firstScreen() {
 		setTimeout(() => {
-			saveCache();
+			saveCache('wizard');
 			// From here on the young generation keeps its size instead of doubling as start-up
 			// grew it: the peak stays lower while the wizard runs. Only after the cache is made:
 			// V8 rejects cached data made under other flags, and this changes them.
@@ -189,7 +197,7 @@ globalThis[Symbol.for('sendmail-harden.launcher')] = {
 };
 // Commands without a screen keep theirs when they end.
 process.once('exit', () => {
-	saveCache();
+	saveCache('command');
 	if (cacheMode === 'report') {
 		fs.writeSync(2, `code cache: ${cacheState}; ${cacheWrite}: ${cacheFile}\n`);
 	}

@@ -7,7 +7,7 @@ import {chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import {cliPath} from './helpers/cli.js';
+import {cliPath, copyDemoConfig} from './helpers/cli.js';
 
 const {version} = JSON.parse(readFileSync('package.json', 'utf8')) as {version: string};
 
@@ -34,7 +34,7 @@ test('the first run writes the cache into a private folder; the next run uses it
 	assert.equal(statSync(path.dirname(first.file)).mode & 0o777, 0o700);
 	assert.equal(statSync(first.file).mode & 0o777, 0o600);
 	const bundleHash = path.basename(first.file).split('-')[0]!;
-	assert.match(readFileSync(first.file, 'latin1'), new RegExp(`^sendmail-harden code cache 1\\n${bundleHash}\\n`));
+	assert.match(readFileSync(first.file, 'latin1'), new RegExp(`^sendmail-harden code cache 2\\n${bundleHash}\\n`));
 	const second = run(home);
 	assert.equal(second.state, 'used');
 	assert.equal(second.write, 'not written');
@@ -104,4 +104,47 @@ test('a cache file others can write, or a symbolic link, is not used', () => {
 	chmodSync(elsewhere, 0o600);
 	symlinkSync(elsewhere, file);
 	assert.equal(run(home).state, 'not used: ELOOP');
+});
+
+const madeBy = (file: string) => {
+	const data = readFileSync(file, 'latin1');
+	const headerEnd = data.indexOf('\n', data.indexOf('\n', data.indexOf('\n') + 1) + 1) + 1;
+	return data[headerEnd];
+};
+
+const tmuxInstalled = spawnSync('tmux', ['-V']).status === 0;
+
+test('the wizard replaces a cache a command made with one holding its first screen, once', {skip: tmuxInstalled ? undefined : 'tmux is not installed'}, async t => {
+	const home = cacheHome();
+	const {file} = run(home);
+	assert.equal(madeBy(file), 'c');
+	const {cfPath} = copyDemoConfig();
+	const wizardRun = async () => {
+		const before = statSync(file).mtimeMs;
+		const session = `code-cache-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+		spawnSync('tmux', ['new-session', '-d', '-s', session, '-x', '80', '-y', '24', `XDG_CACHE_HOME='${home}' '${process.execPath}' '${cliPath}' --config '${cfPath}'; sleep 600`]);
+		t.after(() => spawnSync('tmux', ['kill-session', '-t', session]));
+		const start = Date.now();
+		while (!spawnSync('tmux', ['capture-pane', '-p', '-t', session], {encoding: 'utf8'}).stdout.includes('Step 1 of')) {
+			assert.ok(Date.now() - start < 60_000, 'the first screen never showed');
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+
+		// The cache is written just after the first screen; give a busy machine time.
+		const shown = Date.now();
+		while (Date.now() - shown < 3000 && statSync(file).mtimeMs === before) {
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+
+		spawnSync('tmux', ['send-keys', '-t', session, 'q']);
+		await new Promise(resolve => setTimeout(resolve, 500));
+		spawnSync('tmux', ['kill-session', '-t', session]);
+		return statSync(file).mtimeMs !== before;
+	};
+
+	assert.equal(await wizardRun(), true, 'the wizard replaced the command\'s cache');
+	assert.equal(madeBy(file), 'w');
+	assert.equal(run(home).state, 'used');
+	assert.equal(madeBy(file), 'w', 'a command keeps the wizard\'s cache');
+	assert.equal(await wizardRun(), false, 'the wizard keeps its own cache');
 });
