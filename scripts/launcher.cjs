@@ -156,7 +156,8 @@ function writeCache(script, madeBy) {
 const bundleName = inSea ? path.join(path.dirname(process.execPath), 'sendmail-harden.bundle.cjs') : path.join(__dirname, 'bundle.cjs');
 const source = readAsset('bundle.cjs').toString('latin1');
 const cache = readCache();
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {filename: bundleName, cachedData: cache?.data});
+// The bundle is one function expression, (function (exports, require, module, __filename, __dirname) {...}).
+const script = new vm.Script(source, {filename: bundleName, cachedData: cache?.data});
 const accepted = cache !== undefined && !script.cachedDataRejected;
 if (cache !== undefined) {
 	cacheState = script.cachedDataRejected ? 'rejected by V8' : 'used';
