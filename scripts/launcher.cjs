@@ -80,6 +80,7 @@ const header = `${MAGIC}${BUNDLE_HASH}\n${runtimeKey()}\n`;
 // SENDMAIL_HARDEN_CODE_CACHE=off runs without the cache; =report says on stderr what became of it.
 const cacheMode = process.env.SENDMAIL_HARDEN_CODE_CACHE;
 let cacheState = 'absent';
+let cacheMadeBy;
 let cacheWrite = 'not written';
 
 function readCache() {
@@ -143,9 +144,15 @@ function writeCache(script, madeBy) {
 			return;
 		}
 
-		const data = script.createCachedData();
 		const temporary = path.join(folder, `.${process.pid}-${Date.now()}.tmp`);
-		fs.writeFileSync(temporary, Buffer.concat([Buffer.from(`${header}${madeBy === 'wizard' ? 'w' : 'c'}`, 'latin1'), data]), {flag: 'wx', mode: 0o600});
+		const fd = fs.openSync(temporary, 'wx', 0o600);
+		try {
+			fs.writeSync(fd, `${header}${madeBy === 'wizard' ? 'w' : 'c'}`, null, 'latin1');
+			fs.writeSync(fd, script.createCachedData());
+		} finally {
+			fs.closeSync(fd);
+		}
+
 		fs.renameSync(temporary, cacheFile);
 		cacheWrite = 'written';
 	} catch {
@@ -155,18 +162,24 @@ function writeCache(script, madeBy) {
 
 const bundleName = inSea ? path.join(path.dirname(process.execPath), 'sendmail-harden.bundle.cjs') : path.join(__dirname, 'bundle.cjs');
 const source = readAsset('bundle.cjs').toString('latin1');
-const cache = readCache();
 // The bundle is one function expression, (function (exports, require, module, __filename, __dirname) {...}).
-const script = new vm.Script(source, {filename: bundleName, cachedData: cache?.data});
-const accepted = cache !== undefined && !script.cachedDataRejected;
-if (cache !== undefined) {
-	cacheState = script.cachedDataRejected ? 'rejected by V8' : 'used';
-}
+const script = (() => {
+	// V8 copies what it uses of the cached data: the megabyte read here is not kept.
+	const cache = readCache();
+	const compiled = new vm.Script(source, {filename: bundleName, cachedData: cache?.data});
+	if (cache !== undefined) {
+		cacheState = compiled.cachedDataRejected ? 'rejected by V8' : 'used';
+		cacheMadeBy = compiled.cachedDataRejected ? undefined : cache.madeBy;
+	}
+
+	return compiled;
+})();
+const accepted = cacheMadeBy !== undefined;
 
 // A command replaces only a missing or rejected cache. The wizard also replaces one a command
 // made: that one lacks the code of the first screen, which is where a fast start shows.
 let cacheWritten = accepted;
-let wizardCacheCurrent = accepted && cache.madeBy === 'wizard';
+let wizardCacheCurrent = cacheMadeBy === 'wizard';
 const saveCache = madeBy => {
 	if (madeBy === 'wizard' ? wizardCacheCurrent : cacheWritten) {
 		return;
