@@ -38,6 +38,10 @@ const result = await build({
 	plugins: [dependencyEdits(), lazyBuiltins()],
 	logLevel: 'warning',
 	legalComments: 'none',
+	// Whitespace and syntax only (names stay, for readable stack traces): the 1.5 MB bundle
+	// becomes 1 MB, about 3 MB less at the peak (the source stays in memory for V8).
+	minifyWhitespace: true,
+	minifySyntax: true,
 	// The launcher compiles the bundle as this function: wrapped here, it need not build a second
 	// 1.5 MB string at every start.
 	banner: {js: '(function (exports, require, module, __filename, __dirname) {'},
