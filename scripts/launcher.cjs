@@ -155,6 +155,12 @@ function writeCache(script, madeBy) {
 
 		fs.renameSync(temporary, cacheFile);
 		cacheWrite = 'written';
+		// Caches of earlier versions are of no more use once this one has its own.
+		for (const name of fs.readdirSync(folder)) {
+			if (/^[\da-f]{16}-.*\.bin$/.test(name) && !name.startsWith(`${BUNDLE_HASH}-`)) {
+				fs.rmSync(path.join(folder, name), {force: true});
+			}
+		}
 	} catch {
 		// A cache is only a speed-up: a full disk or a read-only home changes nothing else.
 	}

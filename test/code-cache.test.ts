@@ -53,6 +53,19 @@ test('a cache made for another bundle is ignored and replaced', () => {
 	assert.equal(run(home).state, 'used');
 });
 
+test('writing a cache removes the caches of other versions, not those of other flags', () => {
+	const home = cacheHome();
+	const {file} = run(home);
+	const folder = path.dirname(file);
+	const otherVersion = path.join(folder, `0123456789abcdef-${path.basename(file).split('-').slice(1).join('-')}`);
+	const unrelated = path.join(folder, 'notes.txt');
+	writeFileSync(otherVersion, 'old', {mode: 0o600});
+	writeFileSync(unrelated, 'mine', {mode: 0o600});
+	const otherFlags = run(home, ['--no-opt']);
+	assert.equal(otherFlags.write, 'written');
+	assert.deepEqual(readdirSync(folder).sort(), [path.basename(file), path.basename(otherFlags.file), 'notes.txt'].sort());
+});
+
 test('a cache made under other node flags is not used under these', () => {
 	const home = cacheHome();
 	const other = run(home, ['--no-opt']);
