@@ -220,12 +220,51 @@ async function parseAndPlan() {
 	return {config, cold, times};
 }
 
+const REHEARSAL_RUNS = 9;
+
+// The rehearsal (sendmail -C COPY -bs with the verify checks) on the sample and the article's answers.
+async function rehearsals() {
+	// Beside the CLI bundle, so its packages resolve from node_modules.
+	const bundle = path.join(root, 'dist', 'bench-rehearsal.js');
+	await build({
+		entryPoints: [path.join(root, 'source', 'system', 'rehearsal.ts')],
+		outfile: bundle,
+		bundle: true,
+		format: 'esm',
+		platform: 'node',
+		target: 'node20',
+		packages: 'external',
+		logLevel: 'warning',
+	});
+	const {rehearseFiles} = await import(pathToFileURL(bundle).href);
+	rmSync(bundle, {force: true});
+	const answers = JSON.parse(readFileSync(answersPath, 'utf8'));
+	const files = {cfText: readFileSync(cfPath, 'latin1'), helpFileText: readFileSync(helpPath, 'latin1')};
+	const times = [];
+	for (let run = 0; run < REHEARSAL_RUNS; run++) {
+		const start = performance.now();
+		const report = await rehearseFiles(files, answers);
+		if (!report.ok) {
+			throw new Error(`bench: the rehearsal failed: ${report.error}`);
+		}
+
+		if (report.value.status === 'skipped') {
+			return {skipped: report.value.reason};
+		}
+
+		times.push(performance.now() - start);
+	}
+
+	return {times};
+}
+
 const started = performance.now();
 let table;
 try {
 	const first = firstScreens();
 	const session = variants.map(variant => sessions(variant));
 	const plan = await parseAndPlan();
+	const rehearsal = await rehearsals();
 	const bare = median(first.bare);
 	const mb = kb => `${(kb / 1024).toFixed(1)} MB`;
 	const columns = (format) => variants.map((variant, index) => format(index));
@@ -243,6 +282,10 @@ try {
 		...rows.map(row => `| ${row.join(' | ')} |`),
 		'',
 		`Parse+plan of the largest config: **${median(plan.times).toFixed(2)} ms**, ${plan.config.name}, ${(plan.config.text.length / 1024).toFixed(0)} KB; median of ${PLAN_RUNS} runs (first run ${plan.cold.toFixed(1)} ms).`,
+		'',
+		rehearsal.skipped === undefined
+			? `Rehearsal (sendmail -bs, verify checks): **${median(rehearsal.times).toFixed(0)} ms**, sample config, the article's answers; median of ${REHEARSAL_RUNS} runs, range ${range(rehearsal.times)} ms.`
+			: `Rehearsal (sendmail -bs, verify checks): n/a, ${rehearsal.skipped}.`,
 	].join('\n');
 } finally {
 	rmSync(scratch, {recursive: true, force: true});

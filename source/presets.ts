@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs';
 // The preset store: a JSON file kept by conf in the admin's config folder
 // ($XDG_CONFIG_HOME/sendmail-harden/config.json, else ~/.config/sendmail-harden/config.json).
 import path from 'node:path';
@@ -49,6 +50,7 @@ const answersSchema = {
 		maxRecipientsPerMessage: {anyOf: [{type: 'null'}, {type: 'integer', minimum: 0, maximum: 2_147_483_647}]},
 		privacyOptions: {anyOf: [{type: 'null'}, {type: 'array', items: {enum: [...PRIVACY_FLAG_NAMES]}}]},
 		hideHelpVersion: {anyOf: [{type: 'null'}, {type: 'boolean'}]},
+		hideReceivedVersion: {anyOf: [{type: 'null'}, {type: 'boolean'}]},
 	},
 } as const;
 
@@ -92,36 +94,37 @@ class StoreProblem extends Error {}
 export function openPresetStore(options: {cwd?: string; projectVersion?: string} = {}): Result<PresetStore> {
 	const folder = options.cwd ?? defaultPresetFolder();
 	const file = path.resolve(folder, 'config.json');
-	let conf: Conf<StoreData>;
-	try {
-		conf = new Conf<StoreData>({
-			projectName: PROJECT_NAME,
-			cwd: folder,
-			projectVersion: options.projectVersion ?? packageJson.version,
-			// Names may hold ".", which conf would otherwise read as a path into the object.
-			accessPropertiesByDotNotation: false,
-			// Checked on every read, before conf's migrations rewrite the file, so a bad
-			// store is refused untouched.
-			deserialize: parseStore,
-			schema: {presets: {type: 'array', items: presetSchema}},
-			rootSchema: {additionalProperties: false, patternProperties: {'^__internal__$': {type: 'object'}}},
-			migrations,
-			configFileMode: 0o600,
-		});
-	} catch (error) {
-		return fail(storeError(error, file));
-	}
-
-	let presets: Preset[];
-	try {
-		presets = sortByName(conf.get('presets') ?? []);
-	} catch (error) {
-		return fail(storeError(error, file));
+	const openConf = () => new Conf<StoreData>({
+		projectName: PROJECT_NAME,
+		cwd: folder,
+		projectVersion: options.projectVersion ?? packageJson.version,
+		// Names may hold ".", which conf would otherwise read as a path into the object.
+		accessPropertiesByDotNotation: false,
+		// Checked on every read, before conf's migrations rewrite the file, so a bad
+		// store is refused untouched.
+		deserialize: parseStore,
+		schema: {presets: {type: 'array', items: presetSchema}},
+		rootSchema: {additionalProperties: false, patternProperties: {'^__internal__$': {type: 'object'}}},
+		migrations,
+		configFileMode: 0o600,
+	});
+	// conf writes its file (and folder) as soon as it is opened; with no store yet, opening the
+	// wizard or listing presets must not create one: that waits for the first save.
+	let conf: Conf<StoreData> | undefined;
+	let presets: Preset[] = [];
+	if (existsSync(file)) {
+		try {
+			conf = openConf();
+			presets = sortByName(conf.get('presets') ?? []);
+		} catch (error) {
+			return fail(storeError(error, file));
+		}
 	}
 
 	const find = (name: string) => presets.find(preset => preset.name === name);
 	const write = (next: Preset[]): Result<void> => {
 		try {
+			conf ??= openConf();
 			conf.set('presets', sortByName(next));
 		} catch (error) {
 			return fail(storeError(error, file));
@@ -132,7 +135,7 @@ export function openPresetStore(options: {cwd?: string; projectVersion?: string}
 	};
 
 	return ok({
-		path: conf.path,
+		path: conf?.path ?? file,
 		list: () => presets.map(preset => structuredClone(preset)),
 		get(name) {
 			const preset = find(name);

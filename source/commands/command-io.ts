@@ -7,6 +7,8 @@ export type CommandIo = {
 	/** Writes text to standard error (add the newline yourself). */
 	err(text: string): void;
 	env: NodeJS.ProcessEnv;
+	/** The width of the terminal standard output goes to; undefined when it goes to a pipe or file. */
+	columns?: number;
 };
 
 // Commands print config values, file names and server replies: none of it reaches the terminal raw.
@@ -14,6 +16,9 @@ export const processIo: CommandIo = {
 	out: text => process.stdout.write(safeTerminalText(text)),
 	err: text => process.stderr.write(safeTerminalText(text)),
 	env: process.env,
+	get columns() {
+		return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
+	},
 };
 
 // Exit codes of the command-line contract (design.md).

@@ -3,8 +3,9 @@ import type {PrivacyFlag} from './privacy-flag-names.js';
 import {parsePrivacyFlags} from './answers.js';
 import {greetingWarnings} from './greeting.js';
 import {formatPrivacyOptions, parsePrivacyOptionsValue} from './privacy-flags.js';
+import {hideReceivedVersionIn} from './received-header.js';
 import {fail, ok, type Result} from './result.js';
-import {findOption, optionValue, parseCf, setOption, type CfDocument} from './sendmail-cf.js';
+import {findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOption, valueAsRead, type CfDocument} from './sendmail-cf.js';
 
 /** The sendmail.cf options this tool changes. */
 export const OPTION = {
@@ -79,14 +80,15 @@ export type PlanInput = {
 
 /** The HelpFile a config names, if any. */
 export function helpFilePath(cfText: string): string | undefined {
-	const value = optionValue(parseCf(cfText), 'HelpFile')?.trim();
+	const raw = optionValue(parseCf(cfText), 'HelpFile');
+	const value = raw === undefined ? undefined : valueAsRead(raw).trim();
 	return value === '' ? undefined : value;
 }
 
 /** Numeric options: unset and 0 both mean "no limit" to sendmail. */
 function currentNumber(document: CfDocument, name: string): number {
 	const value = optionValue(document, name);
-	return value === undefined ? 0 : Number.parseInt(value.trim(), 10);
+	return value === undefined ? 0 : Number.parseInt(valueAsRead(value).trim(), 10);
 }
 
 /** The flags a PrivacyOptions value sets, read as sendmail reads them; unknown words count too. */
@@ -102,16 +104,57 @@ export function formatPrivacyFlags(flags: readonly PrivacyFlag[]): string {
 	return flags.length === 0 ? 'public' : formatPrivacyOptions(flags);
 }
 
-/** Lines of a help file that print the version ($v) or the config's version ($Z). */
-export function helpLinesRevealingVersion(helpText: string): string[] {
-	return helpText.split('\n').filter(line => /\$[vZ]/.test(line));
+/**
+ * Whether sendmail reads a help file old-style: without a "#vers<TAB>N" line (N of 2 or more)
+ * before its first "smtp" topic line, HELP starts "214-2.0.0 This is Sendmail version 8.17.1.9"
+ * by itself (sendmail-facts.md, "Seen in December"; "#vers 2" with a space does not count). A file
+ * with no "smtp" line prints no such line.
+ */
+export function helpFileIsOldStyle(helpText: string): boolean {
+	for (const line of helpText.split('\n')) {
+		const vers = /^#vers\t(\d+)/.exec(line);
+		if (vers && Number(vers[1]) >= 2) {
+			return false;
+		}
+
+		if (/^smtp\t/i.test(line)) {
+			return true;
+		}
+	}
+
+	return false;
 }
 
+/** The line an old-style help file makes sendmail print. */
+export const OLD_STYLE_HELP_LEAK = 'This is Sendmail version $v (old-style help file: no "#vers<TAB>2" line)';
+
+/** Lines of a help file that print the version ($v) or the config's version ($Z), old-style's own first. */
+export function helpLinesRevealingVersion(helpText: string): string[] {
+	const lines = helpText.split('\n').filter(line => /\$[vZ]/.test(line));
+	return helpFileIsOldStyle(helpText) ? [`smtp\t${OLD_STYLE_HELP_LEAK}`, ...lines] : lines;
+}
+
+/** The help file without its version lines; an old-style one gets the "#vers<TAB>2" line it lacks. */
 export function removeVersionFromHelp(helpText: string): string {
-	return helpText.replaceAll(/^[^\n]*\$[vZ][^\n]*(\n|$)/gm, '');
+	const withoutLines = helpText.replaceAll(/^[^\n]*\$[vZ][^\n]*(\n|$)/gm, '');
+	if (!helpFileIsOldStyle(withoutLines)) {
+		return withoutLines;
+	}
+
+	return `#vers\t2${helpText.includes('\r\n') ? '\r\n' : '\n'}${withoutLines}`;
 }
 
 const removedLines = (count: number) => (count === 1 ? '1 line removed' : `${count} lines removed`);
+
+function helpChangeSummary(helpText: string): string {
+	const removed = helpText.split('\n').filter(line => /\$[vZ]/.test(line)).length;
+	const parts = removed > 0 ? [`${removedLines(removed)} from`] : [];
+	if (helpFileIsOldStyle(helpText.replaceAll(/^[^\n]*\$[vZ][^\n]*(\n|$)/gm, ''))) {
+		parts.push(`${removed > 0 ? 'and ' : ''}"#vers<TAB>2" added to`);
+	}
+
+	return parts.join(' ');
+}
 
 /**
  * Turns answers into the exact file edits, touching only the lines of the
@@ -134,6 +177,16 @@ export function planHardening(input: PlanInput): Result<Plan> {
 	};
 
 	const document = parseCf(input.cfText);
+	const touched = [
+		answers.greeting === undefined || answers.greeting === null ? undefined : OPTION.greeting,
+		answers.maxMessageSize === undefined || answers.maxMessageSize === null ? undefined : OPTION.maxMessageSize,
+		answers.maxRecipientsPerMessage === undefined || answers.maxRecipientsPerMessage === null ? undefined : OPTION.maxRecipientsPerMessage,
+		answers.privacyOptions === undefined || answers.privacyOptions === null ? undefined : OPTION.privacyOptions,
+		answers.hideHelpVersion === true ? 'HelpFile' : undefined,
+	].filter(name => name !== undefined);
+	for (const lookalike of lookalikeLines(document, touched)) {
+		warnings.push(`line ${lookalike.line.firstLine + 1} ("${lookalike.line.text.slice(0, 40)}") looks like ${lookalike.name} but ${lookalike.reading}; it is left as it is, fix it by hand`);
+	}
 
 	if (answers.greeting !== undefined && answers.greeting !== null) {
 		const current = optionValue(document, OPTION.greeting);
@@ -161,10 +214,18 @@ export function planHardening(input: PlanInput): Result<Plan> {
 			return flags;
 		}
 
-		const current = optionValue(document, OPTION.privacyOptions);
+		const current = privacyOptionsValue(document);
 		const wanted = formatPrivacyFlags(flags.value);
 		if (!sameSet(flagSet(current), flagSet(wanted))) {
 			apply(OPTION.privacyOptions, current, wanted);
+		}
+	}
+
+	if (answers.hideReceivedVersion === true) {
+		const received = hideReceivedVersionIn(cfText);
+		if (received !== undefined) {
+			cfText = received.text;
+			settings.push({setting: 'Received header', from: received.before, to: received.after});
 		}
 	}
 
@@ -191,7 +252,7 @@ export function planHardening(input: PlanInput): Result<Plan> {
 				settings.push({
 					setting: 'HELP version',
 					from: 'shown',
-					to: `hidden (${removedLines(helpLinesRevealingVersion(help.text).length)} from ${help.path})`,
+					to: `hidden (${helpChangeSummary(help.text)} ${help.path})`,
 				});
 			}
 		}

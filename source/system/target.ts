@@ -47,6 +47,14 @@ async function copyDemo(): Promise<string> {
 	return cfPath;
 }
 
+/** Removes a demo copy (the temporary folder loadTarget made); any other target is left alone. */
+export async function removeDemoCopy(target: Target): Promise<void> {
+	const folder = path.dirname(target.cfPath);
+	if (target.demo && path.basename(folder).startsWith('sendmail-harden-demo-')) {
+		await fs.rm(folder, {recursive: true, force: true});
+	}
+}
+
 /**
  * Reads the config named by --config, or /etc/mail/sendmail.cf, or, when neither
  * is given nor there, a fresh copy of the bundled sample (demo mode). A null
