@@ -225,7 +225,7 @@ const REHEARSAL_RUNS = 9;
 // The rehearsal (sendmail -C COPY -bs with the verify checks) on the sample and the article's answers.
 async function rehearsals() {
 	// Beside the CLI bundle, so its packages resolve from node_modules.
-	const bundle = path.join(root, 'dist', 'bench-rehearsal.js');
+	const bundle = path.join(root, 'dist', 'bench-rehearsal.mjs'); // ESM; dist/ is CommonJS otherwise
 	await build({
 		entryPoints: [path.join(root, 'source', 'system', 'rehearsal.ts')],
 		outfile: bundle,
