@@ -1,10 +1,13 @@
-// Measures the built CLI (dist/cli.js) as a person over SSH meets it: time to the first screen in an
-// 80x24 pty against a bare `node` that prints one line, bytes per arrow key on the Privacy step,
-// peak memory, and parse+plan time on the largest real config. Prints a table and writes it to
-// media/bench.md. Figures are reported, never asserted: timings depend on the machine.
-// Run with `npm run bench` (which builds first). Needs python3 (its pty module drives the terminal).
+// Measures the npm build (node dist/cli.js) and the single executable (dist/sendmail-harden-linux-x64)
+// as a person over SSH meets them: time to the first screen in an 80x24 pty against a bare `node`
+// that prints one line (the three alternate, so a busy moment of the machine hits all), bytes per
+// arrow key on the Privacy step, peak memory, and parse+plan time on the largest real config.
+// Prints a table and writes it to media/bench.md. Figures are reported, never asserted: timings
+// depend on the machine. Run with `npm run bench` (which builds both first). Needs python3 (its pty
+// module drives the terminal). `--baseline PATH` adds a column for another build's cli.js (e.g. an
+// older commit's), measured in the same run.
 import {execFileSync, spawnSync} from 'node:child_process';
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
@@ -12,6 +15,9 @@ import {build} from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist', 'cli.js');
+const single = path.join(root, 'dist', `sendmail-harden-${process.platform}-${process.arch}`);
+const baselineAt = process.argv.indexOf('--baseline');
+const baseline = baselineAt === -1 ? undefined : path.resolve(process.argv[baselineAt + 1]);
 const ptyHelper = path.join(root, 'scripts', 'bench-pty.py');
 const FIRST_SCREEN_RUNS = 15;
 const SESSION_RUNS = 5;
@@ -29,9 +35,11 @@ const median = values => {
 
 const range = values => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`;
 
-if (!existsSync(cli)) {
-	console.error('bench: dist/cli.js is missing; run `npm run bench` (it builds first)');
-	process.exit(2);
+for (const file of [cli, single, ...(baseline ? [baseline] : [])]) {
+	if (!existsSync(file)) {
+		console.error(`bench: ${path.relative(root, file)} is missing; run \`npm run bench\` (it builds first)`);
+		process.exit(2);
+	}
 }
 
 // A scratch copy of the bundled sample, its HelpFile pointing at a copy too: nothing real is read or touched.
@@ -45,7 +53,9 @@ writeFileSync(cfPath, sample.replace(/^O HelpFile=.*$/m, `O HelpFile=${helpPath}
 const answersPath = path.join(root, 'test', 'fixtures', 'article-answers.json');
 
 // Ink draws nothing until exit when it thinks it runs in CI; a person's terminal is not CI.
-const env = {...process.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: path.join(scratch, 'config')};
+// The code cache lives in the scratch folder too: the first (warm-up) run writes it, as an
+// admin's first run does; the measured runs read it.
+const env = {...process.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_CACHE_HOME: path.join(scratch, 'cache')};
 for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'LINES', 'NODE_OPTIONS']) {
 	delete env[name];
 }
@@ -53,8 +63,8 @@ for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', '
 mkdirSync(env.XDG_CONFIG_HOME);
 
 /** Runs one command in a fresh 80x24 pty through bench-pty.py and returns what it saw. */
-function inPty(argv, steps) {
-	const spec = {argv, env, cwd: scratch, cols: 80, rows: 24, timeout: 20, steps};
+function inPty(argv, steps, runEnv = env) {
+	const spec = {argv, env: runEnv, cwd: scratch, cols: 80, rows: 24, timeout: 20, steps};
 	const run = spawnSync('python3', [ptyHelper, JSON.stringify(spec)], {encoding: 'utf8'});
 	if (run.status !== 0) {
 		throw new Error(`bench: the pty helper failed: ${run.stderr.trim()}`);
@@ -69,38 +79,60 @@ function inPty(argv, steps) {
 }
 
 const bareNode = [process.execPath, '-e', 'console.log("ready"); setTimeout(() => {}, 20000)'];
-const wizard = [process.execPath, cli, '--config', cfPath];
+// Each build keeps its own code cache, so each one's first start is a first start.
+const variants = [
+	{name: 'npm package', argv: [process.execPath, cli]},
+	{name: 'single file', argv: [single]},
+	...(baseline ? [{name: 'baseline', argv: [process.execPath, baseline]}] : []),
+].map((variant, index) => ({...variant, env: {...env, XDG_CACHE_HOME: path.join(scratch, `cache-${index}`)}}));
+const wizard = variant => [...variant.argv, '--config', cfPath];
 
-// First screen: bare node and the wizard alternate, so a busy moment of the machine hits both.
+// First screen: bare node and each build take turns, so a busy moment of the machine hits all.
 // The bare node stays alive so its peak memory can be read too.
 function firstScreens() {
 	const bare = [];
+	const bareCpu = [];
 	const bareMemory = [];
-	const app = [];
-	const version = [];
+	const app = variants.map(() => []);
+	const appCpu = variants.map(() => []);
+	const version = variants.map(() => []);
+	const cold = variants.map(() => undefined);
 	inPty(bareNode, [{wait: 'ready'}]);
-	inPty(wizard, [{wait: stepHeader(1)}]);
-	for (let run = 0; run < FIRST_SCREEN_RUNS; run++) {
-		const node = inPty(bareNode, [{wait: 'ready', mark: 'first'}, {hwm: true}]);
-		bare.push(node.marks.first);
-		bareMemory.push(node.hwmKb);
-		// The version row leaves "checking" once sendmail answered (or could not be asked).
-		const shown = inPty(wizard, [
-			{wait: stepHeader(1), mark: 'first'},
-			{waitRe: String.raw`sendmail {2,}(?!checking)\S`, mark: 'version', timeout: 12, optional: true},
-		]);
-		app.push(shown.marks.first);
-		if (shown.marks.version !== undefined) {
-			version.push(shown.marks.version);
+	for (const [index, variant] of variants.entries()) {
+		// The first start has no code cache; it writes one just after the first screen (on a busy
+		// machine that can take a while: wait for the file).
+		const cacheFolder = path.join(variant.env.XDG_CACHE_HOME, 'sendmail-harden');
+		cold[index] = inPty(wizard(variant), [{wait: stepHeader(1), mark: 'first'}, {quiet: 1500}], variant.env).marks.first;
+		for (let attempt = 0; attempt < 3 && variant.name !== 'baseline' && !(existsSync(cacheFolder) && readdirSync(cacheFolder).some(name => name.endsWith('.bin'))); attempt++) {
+			inPty(wizard(variant), [{wait: stepHeader(1)}, {quiet: 3000}], variant.env);
 		}
 	}
 
-	return {bare, bareMemory, app, version};
+	for (let run = 0; run < FIRST_SCREEN_RUNS; run++) {
+		const node = inPty(bareNode, [{wait: 'ready', mark: 'first'}, {hwm: true}]);
+		bare.push(node.marks.first);
+		bareCpu.push(node.mainCpu.first);
+		bareMemory.push(node.hwmKb);
+		for (const [index, variant] of variants.entries()) {
+			// The version row leaves "checking" once sendmail answered (or could not be asked).
+			const shown = inPty(wizard(variant), [
+				{wait: stepHeader(1), mark: 'first'},
+				{waitRe: String.raw`sendmail {2,}(?!checking)\S`, mark: 'version', timeout: 12, optional: true},
+			], variant.env);
+			app[index].push(shown.marks.first);
+			appCpu[index].push(shown.mainCpu.first);
+			if (shown.marks.version !== undefined) {
+				version[index].push(shown.marks.version);
+			}
+		}
+	}
+
+	return {bare, bareCpu, bareMemory, app, appCpu, version, cold};
 }
 
 // Enter through Welcome, Greeting, Size and Recipients with the answers pre-filled, then arrow down
 // the Privacy list; then Enter to Review (the plan and its diff) before reading peak memory.
-function sessions() {
+function sessions(variant) {
 	const keyBytes = [];
 	const memory = [];
 	const down = '\u001B[B';
@@ -115,7 +147,7 @@ function sessions() {
 		}
 
 		steps.push({send: '\r'}, {wait: stepHeader(PRIVACY_STEP + 1)}, {quiet: 300}, {hwm: true});
-		const result = inPty([...wizard, '--answers', answersPath], steps);
+		const result = inPty([...wizard(variant), '--answers', answersPath], steps, variant.env);
 		keyBytes.push(...result.counts);
 		memory.push(result.hwmKb);
 	}
@@ -193,7 +225,7 @@ const REHEARSAL_RUNS = 9;
 // The rehearsal (sendmail -C COPY -bs with the verify checks) on the sample and the article's answers.
 async function rehearsals() {
 	// Beside the CLI bundle, so its packages resolve from node_modules.
-	const bundle = path.join(root, 'dist', 'bench-rehearsal.js');
+	const bundle = path.join(root, 'dist', 'bench-rehearsal.mjs'); // ESM; dist/ is CommonJS otherwise
 	await build({
 		entryPoints: [path.join(root, 'source', 'system', 'rehearsal.ts')],
 		outfile: bundle,
@@ -230,34 +262,37 @@ const started = performance.now();
 let table;
 try {
 	const first = firstScreens();
-	const session = sessions();
+	const session = variants.map(variant => sessions(variant));
 	const plan = await parseAndPlan();
 	const rehearsal = await rehearsals();
-	const app = median(first.app);
 	const bare = median(first.bare);
 	const mb = kb => `${(kb / 1024).toFixed(1)} MB`;
-	const keys = median(session.keyBytes);
+	const columns = (format) => variants.map((variant, index) => format(index));
 	const rows = [
-		['First screen, 80x24 pty', `**${(app / bare).toFixed(2)}x** bare node`, `${app.toFixed(0)} ms vs ${bare.toFixed(0)} ms for \`node -e 'console.log(…)'\`; median of ${FIRST_SCREEN_RUNS} runs each (wizard ${range(first.app)} ms)`, 'at most 2.0x'],
-		['sendmail version on screen', first.version.length === 0 ? 'n/a' : `${median(first.version).toFixed(0)} ms`, 'after start; the first screen shows "checking" until sendmail answers', '(not before the first screen)'],
-		['Bytes per arrow key, Privacy step', `**${(keys / 1024).toFixed(2)} KB**`, `${keys.toFixed(0)} bytes; median of ${session.keyBytes.length} keys (${SESSION_RUNS} runs x ${KEYS_PER_SESSION}), range ${range(session.keyBytes)}`, 'under 2 KB'],
-		['Peak memory (VmHWM)', `**${mb(median(session.memory))}**`, `Welcome to Review with --answers; median of ${SESSION_RUNS} runs (bare node: ${mb(median(first.bareMemory))})`, 'under 80 MB'],
-		['Parse+plan, largest config', `**${median(plan.times).toFixed(2)} ms**`, `${plan.config.name}, ${(plan.config.text.length / 1024).toFixed(0)} KB; median of ${PLAN_RUNS} runs (first run ${plan.cold.toFixed(1)} ms)`, '-'],
-		rehearsal.skipped === undefined
-			? ['Rehearsal (sendmail -bs, verify checks)', `**${median(rehearsal.times).toFixed(0)} ms**`, `sample config, the article's answers; median of ${REHEARSAL_RUNS} runs, range ${range(rehearsal.times)} ms`, '-']
-			: ['Rehearsal (sendmail -bs, verify checks)', 'n/a', rehearsal.skipped, '-'],
+		['First screen, 80x24 pty', ...columns(index => `**${(median(first.app[index]) / bare).toFixed(2)}x** bare node (${median(first.app[index]).toFixed(0)} ms, ${range(first.app[index])})`), `at most 1.8x (next: 1.5x); bare \`node -e 'console.log(…)'\`: ${bare.toFixed(0)} ms; median of ${FIRST_SCREEN_RUNS} runs each`],
+		['First screen, main-thread CPU', ...columns(index => `${(median(first.appCpu[index]) / median(first.bareCpu)).toFixed(2)}x (${median(first.appCpu[index]).toFixed(0)} ms)`), `the main thread's time on a CPU until the first screen, vs bare node's ${median(first.bareCpu).toFixed(1)} ms: what a busy machine changes least`],
+		['First screen, first start (no code cache yet)', ...columns(index => `${(first.cold[index] / bare).toFixed(2)}x (${first.cold[index].toFixed(0)} ms)`), 'one run; it writes the cache'],
+		['sendmail version on screen', ...columns(index => (first.version[index].length === 0 ? 'n/a' : `${median(first.version[index]).toFixed(0)} ms`)), 'after start; the first screen shows "checking" until sendmail answers'],
+		['Bytes per arrow key, Privacy step', ...columns(index => `**${(median(session[index].keyBytes) / 1024).toFixed(2)} KB** (${range(session[index].keyBytes)} bytes)`), `under 1.1 KB; median of ${SESSION_RUNS} runs x ${KEYS_PER_SESSION} keys`],
+		['Peak memory (VmHWM)', ...columns(index => `**${mb(median(session[index].memory))}**`), `under 76 MB; Welcome to Review with --answers, median of ${SESSION_RUNS} runs (bare node: ${mb(median(first.bareMemory))})`],
 	];
 	table = [
-		'| Measure | Figure | Detail | Target |',
-		'| --- | --- | --- | --- |',
+		`| Measure | ${variants.map(variant => variant.name).join(' | ')} | Target and detail |`,
+		`| --- | ${variants.map(() => '---').join(' | ')} | --- |`,
 		...rows.map(row => `| ${row.join(' | ')} |`),
+		'',
+		`Parse+plan of the largest config: **${median(plan.times).toFixed(2)} ms**, ${plan.config.name}, ${(plan.config.text.length / 1024).toFixed(0)} KB; median of ${PLAN_RUNS} runs (first run ${plan.cold.toFixed(1)} ms).`,
+		'',
+		rehearsal.skipped === undefined
+			? `Rehearsal (sendmail -bs, verify checks): **${median(rehearsal.times).toFixed(0)} ms**, sample config, the article's answers; median of ${REHEARSAL_RUNS} runs, range ${range(rehearsal.times)} ms.`
+			: `Rehearsal (sendmail -bs, verify checks): n/a, ${rehearsal.skipped}.`,
 	].join('\n');
 } finally {
 	rmSync(scratch, {recursive: true, force: true});
 }
 
 const cpus = os.cpus();
-const about = `Node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${os.platform()} ${os.release()}; \`npm run bench\` took ${((performance.now() - started) / 1000).toFixed(0)} s.`;
+const about = `npm package: \`node dist/cli.js\`; single file: \`${path.relative(root, single)}\` (${(statSync(single).size / 1024 / 1024).toFixed(1)} MB)${baseline ? `; baseline: ${baseline}` : ''}. Node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${os.platform()} ${os.release()}; \`npm run bench\` took ${((performance.now() - started) / 1000).toFixed(0)} s.`;
 const figures = `${table}\n\n${about}\n`;
 const media = path.join(root, 'media');
 mkdirSync(media, {recursive: true});

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import {parseCli} from './cli-args.js';
 import {EXIT, processIo, type CommandIo} from './commands/command-io.js';
 

@@ -19,6 +19,7 @@ import type {Result} from '../core/result.js';
 import {parseCf} from '../core/sendmail-cf.js';
 import {wizardOutput} from '../components/terminal-output.js';
 import {EXIT, type CommandIo} from './command-io.js';
+import {firstScreenShown} from '../system/launcher-host.js';
 
 export type WizardFlags = {
 	config?: string;
@@ -150,6 +151,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		// scripts/build.js applies (ink issue #909), so this is on only in the bundle.
 		incrementalRendering: INCREMENTAL_RENDERING,
 	});
+	firstScreenShown();
 	try {
 		await instance.waitUntilExit();
 	} finally {

@@ -97,7 +97,20 @@ function readOptionLine(line: CfLine): CfOption {
 		: {...base, name: letter, option, form: 'letter', value};
 }
 
+// The wizard's first screen reads the same file in five places (settings, audit, $j, $Z, the
+// help file): one parse serves them all. Callers never change a document, so sharing it is safe.
+let lastParsed: CfDocument | undefined;
+
+/** The file's lines, options and macros. The same text gives the same (shared) document. */
 export function parseCf(text: string): CfDocument {
+	if (lastParsed?.text !== text) {
+		lastParsed = parseCfText(text);
+	}
+
+	return lastParsed;
+}
+
+function parseCfText(text: string): CfDocument {
 	const lines: CfLine[] = [];
 	const physical = physicalLines(text);
 	for (const [index, line] of physical.entries()) {

@@ -7,6 +7,7 @@ import type {HelpFileState} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {setOption} from '../core/sendmail-cf.js';
 import {readHelpFile, readTextFile, toBytes} from './config-files.js';
+import {readDemoFile} from './launcher-host.js';
 
 export const DEFAULT_CONFIG = '/etc/mail/sendmail.cf';
 
@@ -39,8 +40,8 @@ async function copyDemo(): Promise<string> {
 	const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'sendmail-harden-demo-'));
 	const helpPath = path.join(folder, 'helpfile');
 	const cfPath = path.join(folder, 'sendmail.cf');
-	await fs.copyFile(path.join(demoFolder(), 'helpfile'), helpPath);
-	const sample = (await fs.readFile(path.join(demoFolder(), 'sendmail.cf'))).toString('latin1');
+	await fs.writeFile(helpPath, await readDemoFile('helpfile', demoFolder), {flag: 'wx'});
+	const sample = (await readDemoFile('sendmail.cf', demoFolder)).toString('latin1');
 	// The copy's HelpFile must be the copied help file, not the host's.
 	await fs.writeFile(cfPath, toBytes(setOption(sample, 'HelpFile', helpPath).text));
 	return cfPath;

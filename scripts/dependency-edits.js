@@ -1,0 +1,272 @@
+// The exact text edits scripts/build.js makes to dependencies as it bundles them: start-up work
+// the first screen need not wait for, the single-file build's needs, one bug fix. Each edit must
+// match its text exactly once, or the build stops: a new version of the dependency needs a fresh
+// look. test/fast-paths.test.ts bundles the edited libraries and checks them against the originals.
+import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const yogaBinary = 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js';
+
+// yoga-layout carries its wasm as a base64 data: URL and compiles it asynchronously, behind a
+// top-level await (which a CommonJS bundle cannot have). The build writes the wasm to a file and
+// the bundle instantiates it synchronously from the module the launcher compiled.
+const yogaDataUrl = /"data:application\/octet-stream;base64,([A-Za-z\d+/=]+)"/.exec(readFileSync(path.join(root, yogaBinary), 'latin1'));
+if (yogaDataUrl === null) {
+	throw new Error(`build: ${yogaBinary} no longer holds its wasm as a base64 data: URL; look at the yoga edits again`);
+}
+
+export const yogaWasm = Buffer.from(yogaDataUrl[1], 'base64');
+if (!WebAssembly.validate(yogaWasm)) {
+	throw new Error('build: the wasm taken from yoga-layout does not validate');
+}
+
+// Start-up work of some dependencies that the first screen need not wait for, and one bug fix.
+// Each is an exact text edit of one file that must match exactly once: when a new version of the
+// dependency no longer has the text, the build stops (the edit must be looked at again).
+// Characters that are an emoji on their own, per the library's own test, as a small character
+// class made here: the libraries' full emoji regexes cost tens of ms to build and first use, and
+// the wizard's text has no emoji. Each class is checked against its library in test/fast-paths.
+const require = createRequire(import.meta.url);
+function singleCharacterClass(isEmoji) {
+	const ranges = [];
+	for (let code = 0; code <= 0xFF_FF; code++) {
+		if (code >= 0xD8_00 && code <= 0xDF_FF) {
+			continue;
+		}
+
+		if (isEmoji(String.fromCharCode(code))) {
+			const last = ranges.at(-1);
+			if (last !== undefined && last[1] === code - 1) {
+				last[1] = code;
+			} else {
+				ranges.push([code, code]);
+			}
+		}
+	}
+
+	const unit = code => `\\u${code.toString(16).padStart(4, '0')}`;
+	return ranges.map(([first, last]) => (first === last ? unit(first) : `${unit(first)}-${unit(last)}`)).join('');
+}
+
+const rgiEmojiSingles = singleCharacterClass(character => /^\p{RGI_Emoji}$/v.test(character));
+const emojiRegex = require(path.join(root, 'node_modules', 'emoji-regex'));
+const emojiRegexSingles = singleCharacterClass(character => emojiRegex().test(character));
+const lazySegmenter = `import {LazySegmenter} from ${JSON.stringify(path.join(root, 'source', 'fast-paths', 'segmenter.ts'))};`;
+
+export const startupEdits = [
+	{
+		// The wasm lives in dist/yoga.wasm (or the executable's assets): drop the 120 KB of base64.
+		file: 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',
+		from: yogaDataUrl[0],
+		to: '"data:application/octet-stream;base64,"',
+	},
+	{
+		// Emscripten's instantiateWasm hook takes the instance synchronously; loadYoga(module)
+		// fills `module` in before it returns (the promise it returns is only for the async path).
+		file: 'node_modules/yoga-layout/dist/src/index.js',
+		from: 'const Yoga = wrapAssembly(await loadYoga());',
+		to: `const Yoga = wrapAssembly((() => {
+	const wasm = globalThis[Symbol.for('sendmail-harden.launcher')].yogaModule();
+	const module = {
+		instantiateWasm(imports, receive) {
+			const instance = new WebAssembly.Instance(wasm, imports);
+			receive(instance, wasm);
+			return instance.exports;
+		},
+	};
+	loadYoga(module);
+	if (typeof module.Node !== 'function') {
+		throw new Error('yoga did not initialise synchronously');
+	}
+	return module;
+})());`,
+	},
+	{
+		// string-width (ink's): no Intl.Segmenter until a string needs one (source/fast-paths/segmenter.ts).
+		file: 'node_modules/string-width/index.js',
+		from: "import stripAnsi from 'strip-ansi';\n",
+		to: `import stripAnsi from 'strip-ansi';\n${lazySegmenter}\n`,
+	},
+	{
+		file: 'node_modules/string-width/index.js',
+		from: 'const segmenter = new Intl.Segmenter();',
+		to: 'const segmenter = new LazySegmenter();',
+	},
+	{
+		// ...and its RGI emoji regex only for a cluster of more than one UTF-16 unit.
+		file: 'node_modules/string-width/index.js',
+		from: 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
+		to: `const rgiEmojiRegex = (() => {
+	const single = /^[${rgiEmojiSingles}]$/;
+	let full;
+	return {test: segment => (segment.length === 1 ? single.test(segment) : (full ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(segment))};
+})();`,
+	},
+	{
+		// wrap-ansi's older string-width: the same two fast paths.
+		file: 'node_modules/wrap-ansi/node_modules/string-width/index.js',
+		from: "const segmenter = new Intl.Segmenter();",
+		to: `${lazySegmenter}\nconst segmenter = new LazySegmenter();`,
+	},
+	{
+		file: 'node_modules/wrap-ansi/node_modules/string-width/index.js',
+		from: 'if (emojiRegex().test(character)) {',
+		to: `if (character.length === 1 ? /^[${emojiRegexSingles}]$/.test(character) : emojiRegex().test(character)) {`,
+	},
+	{
+		file: 'node_modules/slice-ansi/tokenize-ansi.js',
+		from: "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
+		to: `${lazySegmenter}\nconst GRAPHEME_SEGMENTER = new LazySegmenter(undefined, {granularity: 'grapheme'});`,
+	},
+	{
+		file: 'node_modules/@alcalzone/ansi-tokenize/build/tokenize.js',
+		from: 'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
+		to: `${lazySegmenter}\nconst segmenter = new LazySegmenter(undefined, {granularity: 'grapheme'});`,
+	},
+	{
+		// ansi-tokenize: neighbouring characters with the same styles need no codes between them
+		// (diffAnsiCodes of two equal style lists is empty), and most of a frame is such runs.
+		file: 'node_modules/@alcalzone/ansi-tokenize/build/styledChars.js',
+		from: `        else {
+            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));
+        }`,
+		to: `        else if (!sameStyles(chars[i - 1].styles, char.styles)) {
+            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));
+        }`,
+	},
+	{
+		file: 'node_modules/@alcalzone/ansi-tokenize/build/styledChars.js',
+		from: 'export function styledCharsToString(chars) {',
+		to: `function sameStyles(from, to) {
+    if (from === to) {
+        return true;
+    }
+    if (from.length !== to.length) {
+        return false;
+    }
+    for (let i = 0; i < from.length; i++) {
+        if (from[i].code !== to[i].code || from[i].endCode !== to[i].endCode) {
+            return false;
+        }
+    }
+    return true;
+}
+export function styledCharsToString(chars) {`,
+	},
+	{
+		// Ink connects to React devtools when DEV=true, through top-level awaits a CommonJS bundle
+		// cannot have; the bundle leaves the devtools out (they are not a dependency either).
+		file: 'node_modules/ink/build/reconciler.js',
+		from: "        await import('./devtools.js');",
+		to: '        // No React devtools in the bundle.',
+	},
+	{
+		file: 'node_modules/ink/build/reconciler.js',
+		from: '    ? await loadPackageJson()',
+		to: "    ? {name: 'ink', version: undefined}",
+	},
+	{
+		// Not start-up work but a bug fix: ink 6.8's incremental writer moves back up one row too
+		// few when the last frame ended in a newline (as every frame shorter than the terminal
+		// does), so each frame not shorter than the one before lands a row lower and old lines stay
+		// on screen (ink issue #909, fixed in ink 7, which needs Node 22).
+		file: 'node_modules/ink/build/log-update.js',
+		from: 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
+		to: "buffer.push(ansiEscapes.cursorUp(previousOutput.endsWith('\\n') ? previousVisible : previousVisible - 1));",
+	},
+	{
+		// Also a fix: a line equal to the one at the same index of the last frame is skipped with
+		// "cursor next line", which does not scroll at the bottom of the screen. A frame that grew
+		// while at the bottom (after earlier output) then lands a row high and old lines stay. Only
+		// lines the last frame had are skipped; new ones are written with a newline, which scrolls.
+		file: 'node_modules/ink/build/log-update.js',
+		from: 'if (nextLines[i] === previousLines[i]) {',
+		to: 'if (i < previousVisible && nextLines[i] === previousLines[i]) {',
+	},
+];
+
+/**
+ * Replaces the one occurrence of `from` with `to`, literally: split/join, so `$'`, `$&` and the
+ * like in `to` stay as written (String.replace would expand them). Throws unless `from` occurs
+ * exactly once.
+ */
+export function applyEdit(contents, {from, to}, where) {
+	const parts = contents.split(from);
+	if (parts.length !== 2) {
+		throw new Error(`build: the edit of ${where} expects its text exactly once, found it ${parts.length - 1} times; the dependency changed, look at the edit again: ${JSON.stringify(from.slice(0, 80))}`);
+	}
+
+	return parts.join(to);
+}
+
+/**
+ * An esbuild plugin that applies the edits. With requireAll (the build), a build in which an edit
+ * found no file fails too; tests that bundle a few libraries turn it off.
+ */
+export function dependencyEdits({requireAll = true} = {}) {
+	const appliedEdits = new Set();
+	return {
+		name: 'dependency-edits',
+		setup(build) {
+			build.onLoad({filter: /node_modules\/(yoga-layout|ink|string-width|wrap-ansi|slice-ansi|@alcalzone\/ansi-tokenize)\/.*\.js$/}, args => {
+				const edits = startupEdits.filter(edit => edit.file === path.relative(root, args.path));
+				if (edits.length === 0) {
+					return undefined;
+				}
+
+				let contents = readFileSync(args.path, 'utf8');
+				for (const edit of edits) {
+					contents = applyEdit(contents, edit, args.path);
+					appliedEdits.add(edit);
+				}
+
+				return {contents, loader: 'js'};
+			});
+			build.onEnd(result => {
+				const unused = startupEdits.filter(edit => !appliedEdits.has(edit));
+				if (requireAll && result.errors.length === 0 && unused.length > 0) {
+					throw new Error(`build: no bundled file matched the edits of ${unused.map(edit => edit.file).join(', ')}`);
+				}
+			});
+		},
+	};
+}
+
+// Node modules the bundle loads only when first used, not when the code that imports them is
+// loaded: child_process (~6 ms: the sendmail version check runs after the first screen), crypto
+// (backups and atomic writes), assert (signal-exit's argument checks). Each import gets an object
+// with one getter per export of the real module (listed here, from the node running the build),
+// so `import {spawn} from 'node:child_process'` reaches the real spawn at its first call.
+const lazyModules = ['child_process', 'crypto', 'assert'];
+
+export function lazyBuiltins() {
+	const builtin = createRequire(import.meta.url);
+	return {
+		name: 'lazy-builtins',
+		setup(build) {
+			build.onResolve({filter: new RegExp(`^(node:)?(${lazyModules.join('|')})$`)}, args => {
+				if (args.namespace === 'lazy-builtin') {
+					return {path: args.path, external: true};
+				}
+
+				return {path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin'};
+			});
+			build.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, args => {
+				const names = Object.keys(builtin(`node:${args.path}`)).filter(name => name !== 'default');
+				return {
+					loader: 'js',
+					contents: [
+						'let loaded;',
+						`const load = () => (loaded ??= require(${JSON.stringify(`node:${args.path}`)}));`,
+						`for (const name of ${JSON.stringify(names)}) {`,
+						'\tObject.defineProperty(module.exports, name, {enumerable: true, get: () => load()[name]});',
+						'}',
+					].join('\n'),
+				};
+			});
+		},
+	};
+}
