@@ -49,6 +49,15 @@ const result = await build({
 	write: false,
 });
 const bundle = result.outputFiles[0].contents;
+// The launcher reads the bundle as one byte a character (a latin1 string V8 keeps compact), so every
+// byte must be ASCII: esbuild escapes strings but leaves a regular expression's text as written, and
+// a non-ASCII character there would silently never match. Stop the build instead.
+const nonAscii = bundle.findIndex(byte => byte > 0x7F);
+if (nonAscii !== -1) {
+	const text = Buffer.from(bundle).toString('utf8', Math.max(nonAscii - 60, 0), nonAscii + 20);
+	throw new Error(`dist/bundle.cjs has a non-ASCII byte at ${nonAscii}, which the launcher would misread: write it as \\u escape in the source (near: ${JSON.stringify(text)})`);
+}
+
 // Names this build: the code cache's key, and how a single executable shows which build it holds.
 const launcherTemplate = readFileSync(path.join(root, 'scripts', 'launcher.cjs'), 'utf8');
 const bundleHash = createHash('sha256').update(launcherTemplate).update(bundle).digest('hex').slice(0, 16);

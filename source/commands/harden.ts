@@ -69,7 +69,7 @@ function printChecks(heading: string, checks: readonly Check[], io: CommandIo, p
 	io.out(heading);
 	for (const check of checks) {
 		// The replies of a rehearsal are sendmail's own, not a server's over the network.
-		io.out(peer === 'server' ? formatCheck(check) : formatCheck(check).replace(/ — server said "/, ` — ${peer} said "`));
+		io.out(peer === 'server' ? formatCheck(check) : formatCheck(check).replace(/ \u2014 server said "/, ` \u2014 ${peer} said "`));
 	}
 }
 
