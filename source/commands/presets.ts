@@ -1,10 +1,11 @@
 // `sendmail-harden presets list | show NAME | save NAME --answers FILE | delete NAME
 //  | export NAME [FILE] | import FILE [--name NAME]`
-import {readFile, writeFile} from 'node:fs/promises';
+import {writeFile} from 'node:fs/promises';
 import {formatSize, type Answers} from '../core/answers.js';
 import {checkPresetName, presetExport, readAnswersFile} from '../core/answers-file.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {openPresetStore, type Preset, type PresetStore} from '../presets.js';
+import {readAnswersFromFile} from '../system/answers-source.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
 export type PresetsFlags = {answers?: string; name?: string; force?: boolean};
@@ -205,18 +206,6 @@ export function summarizeAnswers(answers: Answers): string {
 	}
 
 	return parts.length === 0 ? 'changes nothing' : parts.join(', ');
-}
-
-/** Reads and checks an answers file or preset export (`--answers FILE`); one line on failure. */
-export async function readAnswersFromFile(file: string): Promise<Result<{answers: Answers; name?: string}>> {
-	let text: string;
-	try {
-		text = await readFile(file, 'utf8');
-	} catch (error) {
-		return fail(fileError(error, file, 'read'));
-	}
-
-	return readAnswersFile(text, file);
 }
 
 async function writeExport(file: string, text: string, force: boolean): Promise<Result<void>> {

@@ -1,11 +1,12 @@
 import {createHash} from 'node:crypto';
-import {constants as fsConstants} from 'node:fs';
+import {constants as fsConstants, existsSync} from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type {FileChange, HelpFileState} from '../core/plan.js';
 import {helpFilePath} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
+import {MAX_CONFIG_BYTES, readInputFile} from './read-input.js';
 
 // Files are handled as latin1 strings: one character per byte, so any bytes round-trip.
 const ENCODING = 'latin1';
@@ -44,11 +45,9 @@ function describeError(error: unknown, filePath: string, doing: string): string 
 }
 
 export async function readTextFile(filePath: string): Promise<Result<string>> {
-	try {
-		return ok((await fs.readFile(filePath)).toString(ENCODING));
-	} catch (error) {
-		return fail(describeError(error, filePath, 'read'));
-	}
+	// Only a regular file, and only up to a size no sendmail config reaches (a FIFO or /dev/zero is refused).
+	const read = await readInputFile(filePath, {maxBytes: MAX_CONFIG_BYTES, what: 'sendmail config'});
+	return read.ok ? ok(read.value.toString(ENCODING)) : read;
 }
 
 /** The help file a config names, resolved against the config's folder when relative. */
@@ -59,15 +58,12 @@ export async function readHelpFile(cfPath: string, cfText: string): Promise<Resu
 	}
 
 	const helpPath = path.resolve(path.dirname(cfPath), named);
-	try {
-		return ok({path: helpPath, text: (await fs.readFile(helpPath)).toString(ENCODING)});
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			return ok({path: helpPath, missing: true});
-		}
-
-		return fail(describeError(error, helpPath, 'read'));
+	if (!existsSync(helpPath)) {
+		return ok({path: helpPath, missing: true});
 	}
+
+	const read = await readInputFile(helpPath, {maxBytes: MAX_CONFIG_BYTES, what: 'help file'});
+	return read.ok ? ok({path: helpPath, text: read.value.toString(ENCODING)}) : read;
 }
 
 /** One file of a backup set: where it lives, where its original is kept, and what was written. */

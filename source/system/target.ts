@@ -5,6 +5,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {HelpFileState} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
+import {recognizeSendmailCf} from '../core/recognize-cf.js';
 import {setOption} from '../core/sendmail-cf.js';
 import {readHelpFile, readTextFile, toBytes} from './config-files.js';
 
@@ -67,8 +68,9 @@ export async function loadTarget(configFlag: string | undefined, defaultConfig =
 		return fail(`${cfText.error}; give the sendmail config with --config PATH`);
 	}
 
-	if (!/^(O |#O |D|C|S|R|V|M)/m.test(cfText.value)) {
-		return fail(`${cfPath} does not look like a sendmail.cf (no option, macro or rule lines); give the right file with --config PATH`);
+	const recognized = recognizeSendmailCf(cfText.value);
+	if (!recognized.ok) {
+		return fail(`${cfPath} is not a sendmail.cf: ${recognized.error}; nothing was changed. Give the sendmail.cf with --config PATH`);
 	}
 
 	const helpFile = await readHelpFile(cfPath, cfText.value);
