@@ -64,7 +64,7 @@ async function presetsCommand(input: string[], flags: PresetsFlags, io: CommandI
 		return fail(`--${stray} does not go with "presets ${subcommand}"; use: ${usage}`);
 	}
 
-	const opened = openPresetStore({cwd: options.cwd});
+	const opened = await openPresetStore({cwd: options.cwd});
 	if (!opened.ok) {
 		return opened;
 	}
@@ -101,7 +101,7 @@ async function presetsCommand(input: string[], flags: PresetsFlags, io: CommandI
 		}
 
 		case 'delete': {
-			const deleted = store.delete(first);
+			const deleted = await store.delete(first);
 			if (deleted.ok) {
 				io.out(`Deleted preset "${first}".\n`);
 			}
@@ -151,8 +151,8 @@ function getPreset(store: PresetStore, name: string): Result<Preset> {
 	return checked.ok ? store.get(name) : checked;
 }
 
-function saveAndSay(store: PresetStore, name: string, answers: Answers, flags: PresetsFlags, io: CommandIo): Result<void> {
-	const saved = store.save(name, answers, {force: flags.force === true, now: new Date()});
+async function saveAndSay(store: PresetStore, name: string, answers: Answers, flags: PresetsFlags, io: CommandIo): Promise<Result<void>> {
+	const saved = await store.save(name, answers, {force: flags.force === true, now: new Date()});
 	if (!saved.ok) {
 		return saved;
 	}

@@ -13,7 +13,8 @@ import type {ApplySummary} from './ApplyStep.js';
 /** The part of the preset store the wizard uses (source/presets.ts). */
 export type PresetSaver = {
 	exists(name: string): boolean;
-	save(name: string, answers: Answers, force: boolean): Result<unknown>;
+	/** Saves under the store's lock, so it may wait a moment for another run. */
+	save(name: string, answers: Answers, force: boolean): Promise<Result<unknown>>;
 };
 
 type Props = {
@@ -40,8 +41,8 @@ export function DoneStep({cfPath, mcPath, summary, answers, presets, onFinish}: 
 	const choices = choicesIn(mode.kind);
 	const nameCheck = checkPresetName(name);
 
-	const save = (force: boolean) => {
-		const saved = presets!.save(nameNow(), answers, force);
+	const save = async (force: boolean) => {
+		const saved = await presets!.save(nameNow(), answers, force);
 		if (saved.ok) {
 			setMode({kind: 'saved', name: nameNow()});
 			setError(undefined);
@@ -77,7 +78,7 @@ export function DoneStep({cfPath, mcPath, summary, answers, presets, onFinish}: 
 				} else if (presets!.exists(typed)) {
 					setMode({kind: 'confirm', name: typed});
 				} else {
-					save(false);
+					void save(false);
 				}
 
 				return;
@@ -107,7 +108,7 @@ export function DoneStep({cfPath, mcPath, summary, answers, presets, onFinish}: 
 			return now.kind === 'confirm'
 				? {value: '', onChange(value) {
 					if (/^y/i.test(value)) {
-						save(true);
+						void save(true);
 					} else if (/^n/i.test(value)) {
 						setMode({kind: 'naming'});
 					}

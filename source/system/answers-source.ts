@@ -14,7 +14,7 @@ export async function loadAnswers(flags: {preset?: string; answers?: string}): P
 	if (flags.preset !== undefined) {
 		// conf, ajv and the schema compile cost ~120 ms: load them only when a preset is asked for.
 		const {openPresetStore} = await import('../presets.js');
-		const store = openPresetStore();
+		const store = await openPresetStore();
 		if (!store.ok) {
 			return store;
 		}

@@ -1,0 +1,144 @@
+// Hostile and mistaken inputs (issue: "Never lose a byte, never let anyone in"): files that are not
+// a sendmail.cf, FIFOs, /dev/zero and huge files as the config, the answers file or the preset
+// store, and two runs saving presets at once. Each is refused quickly with one line and exit 2.
+import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import {mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'node:test';
+import {runCliBounded, type BoundedRun} from './helpers/bounded-run.js';
+import {copyDemoConfig, runCli} from './helpers/cli.js';
+
+const answers = 'test/fixtures/article-answers.json';
+// Generous for a loaded machine; a hang or a 6 GB read is stopped long before either matters.
+const TIME_LIMIT_MS = 60_000;
+const MEMORY_LIMIT_KB = 400_000;
+
+function freshFolder(): string {
+	return mkdtempSync(path.join(os.tmpdir(), 'input-bounds-'));
+}
+
+function stateEnv(folder: string): NodeJS.ProcessEnv {
+	return {SENDMAIL_HARDEN_STATE_DIR: path.join(folder, 'state'), XDG_CONFIG_HOME: path.join(folder, 'xdg')};
+}
+
+/** Exit 2, one line on stderr matching `message`, nothing on stdout, no runaway. */
+function assertRefused(run: BoundedRun, message: RegExp) {
+	assert.equal(run.stopped, undefined, `the run was stopped for its ${run.stopped ?? ''}; stderr: ${run.stderr}`);
+	assert.equal(run.status, 2, run.stderr);
+	assert.equal(run.stderr.split('\n').length, 2, `one line: ${run.stderr}`);
+	assert.match(run.stderr, message);
+	assert.ok(run.peakKb !== undefined && run.peakKb < MEMORY_LIMIT_KB, `peak RSS ${run.peakKb ?? '?'} kB`);
+}
+
+const SECRET = 'SECRET_API_KEY=sk_live_51Habc';
+const notConfigs = [
+	{name: 'a sendmail.mc', file: 'sendmail.mc', text: readFileSync('/etc/mail/sendmail.mc', 'latin1'), secret: 'divert', reason: /m4 source such as a sendmail\.mc/},
+	{name: 'a PEM key', file: 'server.key', text: `-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nOTHERSECRETMATERIAL\n-----END PRIVATE KEY-----\n`, secret: 'MIIEvQ', reason: /PEM key/},
+	{name: 'a .env file', file: '.env', text: `${SECRET}\nDB_PASSWORD=hunter2\nO_TOKEN=abc\n`, secret: 'sk_live', reason: /no version level line/},
+];
+
+for (const {name, file, text, secret, reason} of notConfigs) {
+	for (const mode of ['--yes', '--dry-run']) {
+		test(`--config on ${name} with ${mode}: exit 2, one line that quotes nothing of it, the file unchanged`, async () => {
+			const folder = freshFolder();
+			const target = path.join(folder, file);
+			writeFileSync(target, Buffer.from(text, 'latin1'));
+			const run = await runCliBounded(['--config', target, mode, '--answers', answers, '--no-restart'], {env: stateEnv(folder), timeLimitMs: TIME_LIMIT_MS});
+			assertRefused(run, new RegExp(`^sendmail-harden: ${target.replaceAll('.', String.raw`\.`)} is not a sendmail\\.cf: .*${reason.source}.*nothing was changed`));
+			assert.ok(!run.stderr.includes(secret) && !run.stdout.includes(secret), run.stderr);
+			assert.equal(readFileSync(target, 'latin1'), text);
+		});
+	}
+}
+
+test('audit on a PEM key: exit 2, one line, no key material', async () => {
+	const folder = freshFolder();
+	const target = path.join(folder, 'server.key');
+	writeFileSync(target, notConfigs[1]!.text);
+	const run = await runCliBounded(['audit', '--config', target], {env: stateEnv(folder), timeLimitMs: TIME_LIMIT_MS});
+	assertRefused(run, /is not a sendmail\.cf: it holds a PEM key/);
+	assert.doesNotMatch(run.stderr + run.stdout, /MIIEvQ/);
+});
+
+function fifo(folder: string, name: string): string {
+	const file = path.join(folder, name);
+	execFileSync('mkfifo', [file]);
+	return file;
+}
+
+test('/dev/zero as the config: refused at once, without reading it', async () => {
+	const folder = freshFolder();
+	const run = await runCliBounded(['--config', '/dev/zero', '--dry-run', '--answers', answers], {env: stateEnv(folder), timeLimitMs: TIME_LIMIT_MS, memoryLimitKb: MEMORY_LIMIT_KB});
+	assertRefused(run, /\/dev\/zero is a character device, not a regular file; give the sendmail config with --config PATH/);
+});
+
+test('a FIFO as the config: refused at once, not waited on', async () => {
+	const folder = freshFolder();
+	const config = fifo(folder, 'sendmail.cf');
+	const run = await runCliBounded(['--config', config, '--yes', '--answers', answers, '--no-restart'], {env: stateEnv(folder), timeLimitMs: TIME_LIMIT_MS});
+	assertRefused(run, /sendmail\.cf is a FIFO \(named pipe\), not a regular file/);
+});
+
+test('a config larger than 4 MiB is refused without reading it all', async () => {
+	const folder = freshFolder();
+	const config = path.join(folder, 'sendmail.cf');
+	writeFileSync(config, '');
+	truncateSync(config, 200 * 1024 * 1024);
+	const run = await runCliBounded(['--config', config, '--dry-run', '--answers', answers], {env: stateEnv(folder), timeLimitMs: TIME_LIMIT_MS, memoryLimitKb: MEMORY_LIMIT_KB});
+	assertRefused(run, /sendmail\.cf is larger than 4 MiB, more than any sendmail config holds/);
+});
+
+test('a FIFO as the HelpFile the config names: refused, not waited on', async () => {
+	const {folder, cfPath, helpPath} = copyDemoConfig();
+	execFileSync('rm', [helpPath]);
+	execFileSync('mkfifo', [helpPath]);
+	const run = await runCliBounded(['--config', cfPath, '--dry-run', '--answers', answers], {env: stateEnv(folder), timeLimitMs: TIME_LIMIT_MS});
+	assertRefused(run, /helpfile is a FIFO \(named pipe\), not a regular file/);
+});
+
+test('/dev/zero, a FIFO and a 50 MB file as the answers file: refused at once, in little memory', async () => {
+	const {folder, cfPath} = copyDemoConfig();
+	const big = path.join(folder, 'big.json');
+	// Valid JSON all through, so only the size can stop it.
+	writeFileSync(big, `{"greeting": "${'x'.repeat(50 * 1024 * 1024)}"}`);
+	for (const [file, message] of [
+		['/dev/zero', /the answers file \/dev\/zero is a character device, not a regular file/],
+		[fifo(folder, 'answers.json'), /the answers file .*answers\.json is a FIFO \(named pipe\), not a regular file/],
+		[big, /the answers file .*big\.json is larger than 1 MiB, more than any answers file holds/],
+	] as const) {
+		for (const args of [['--config', cfPath, '--yes', '--no-restart', '--answers', file], ['presets', 'save', 'web', '--answers', file]]) {
+			const run = await runCliBounded(args, {env: stateEnv(folder), timeLimitMs: TIME_LIMIT_MS, memoryLimitKb: MEMORY_LIMIT_KB});
+			assertRefused(run, message);
+		}
+	}
+});
+
+test('a FIFO or a device as the preset store: refused at once, not waited on', async () => {
+	const folder = freshFolder();
+	const storeFolder = path.join(folder, 'xdg', 'sendmail-harden');
+	mkdirSync(storeFolder, {recursive: true});
+	const store = fifo(storeFolder, 'config.json');
+	for (const args of [['presets', 'list'], ['presets', 'save', 'web', '--answers', answers], ['--dry-run', '--preset', 'web', '--config', copyDemoConfig().cfPath]]) {
+		const run = await runCliBounded(args, {env: stateEnv(folder), timeLimitMs: TIME_LIMIT_MS});
+		assertRefused(run, new RegExp(`the presets file ${store} is a FIFO \\(named pipe\\), not a regular file; move it aside`));
+	}
+});
+
+test('two presets save at once, ten times over: no preset is lost', async () => {
+	const folder = freshFolder();
+	const env = stateEnv(folder);
+	for (let round = 0; round < 10; round++) {
+		const runs = await Promise.all(['a', 'b'].map(async name => runCli(['presets', 'save', `${name}${round}`, '--answers', answers], {env})));
+		for (const run of runs) {
+			assert.equal(run.status, 0, run.stderr);
+		}
+	}
+
+	const listed = await runCli(['presets', 'list'], {env});
+	const names = [...listed.stdout.matchAll(/^\s*(\S+)/gm)].map(match => match[1]);
+	for (let round = 0; round < 10; round++) {
+		assert.ok(names.includes(`a${round}`) && names.includes(`b${round}`), `round ${round}: ${listed.stdout}`);
+	}
+});
