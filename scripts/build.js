@@ -4,17 +4,10 @@ import {chmodSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import path from 'node:path';
 import {build} from 'esbuild';
 
-// Start-up work of some dependencies that the first screen need not wait for. Each is an exact
-// text edit of one file; when a new version no longer has the text, the build warns and goes on
-// without it (the bench shows the cost coming back).
+// Start-up work of some dependencies that the first screen need not wait for, and one bug fix.
+// Each is an exact text edit of one file that must match exactly once: when a new version of the
+// dependency no longer has the text, the build stops (the edit must be looked at again).
 const startupEdits = [
-	{
-		// meow normalizes package.json data when imported, and that sorts a license list with
-		// localeCompare (ICU collation set-up, ~20 ms); only --help and --version need it.
-		file: /node_modules\/meow\/build\/dependencies\.js$/,
-		from: 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
-		to: 'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);',
-	},
 	{
 		// yoga-layout fetches its wasm from a data: URL, which loads Node's fetch (undici, ~15 ms);
 		// its own base64 decoder, the path it takes where there is no fetch, gives the same bytes.
@@ -33,31 +26,48 @@ const startupEdits = [
 	},
 ];
 
+/**
+ * Replaces the one occurrence of `from` with `to`, literally: split/join, so `$'`, `$&` and the
+ * like in `to` stay as written (String.replace would expand them). Throws unless `from` occurs
+ * exactly once.
+ */
+export function applyEdit(contents, {from, to}, where) {
+	const parts = contents.split(from);
+	if (parts.length !== 2) {
+		throw new Error(`build: the edit of ${where} expects its text exactly once, found it ${parts.length - 1} times; the dependency changed, look at the edit again: ${JSON.stringify(from.slice(0, 80))}`);
+	}
+
+	return parts.join(to);
+}
+
+const appliedEdits = new Set();
 const startupPlugin = {
 	name: 'dependency-edits',
 	setup(build) {
-		build.onLoad({filter: /node_modules\/(meow|yoga-layout|ink)\/.*\.js$/}, args => {
+		build.onLoad({filter: /node_modules\/(yoga-layout|ink)\/.*\.js$/}, args => {
 			const edits = startupEdits.filter(edit => edit.file.test(args.path));
 			if (edits.length === 0) {
 				return undefined;
 			}
 
 			let contents = readFileSync(args.path, 'utf8');
-			const applied = edits.filter(edit => contents.includes(edit.from));
-			for (const edit of applied) {
-				contents = contents.replace(edit.from, edit.to);
+			for (const edit of edits) {
+				contents = applyEdit(contents, edit, args.path);
+				appliedEdits.add(edit);
 			}
 
-			const missing = edits.filter(edit => !applied.includes(edit));
-
-			return {
-				contents,
-				loader: 'js',
-				warnings: missing.map(edit => ({text: `start-up edit not applied, the file has changed: ${edit.from.slice(0, 60)}`})),
-			};
+			return {contents, loader: 'js'};
+		});
+		build.onEnd(result => {
+			const unused = startupEdits.filter(edit => !appliedEdits.has(edit));
+			if (result.errors.length === 0 && unused.length > 0) {
+				throw new Error(`build: no bundled file matched the edits of ${unused.map(edit => edit.file).join(', ')}`);
+			}
 		});
 	},
 };
+
+const {version} = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const result = await build({
 	entryPoints: {cli: 'source/cli.tsx'},
@@ -69,7 +79,7 @@ const result = await build({
 	target: 'node20',
 	// Ink imports it only when DEV is set; it is not a dependency.
 	external: ['react-devtools-core'],
-	define: {'process.env.NODE_ENV': '"production"', SENDMAIL_HARDEN_BUNDLE: 'true'},
+	define: {'process.env.NODE_ENV': '"production"', SENDMAIL_HARDEN_BUNDLE: 'true', SENDMAIL_HARDEN_VERSION: JSON.stringify(version)},
 	// Some dependencies are CommonJS: they call require() and use __filename (write-file-atomic names its temp files with it).
 	banner: {
 		js: [

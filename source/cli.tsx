@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-import meow from 'meow';
+import {parseCli} from './cli-args.js';
 import {EXIT, processIo, type CommandIo} from './commands/command-io.js';
 
 const help = `
 	Usage
 	  $ sendmail-harden [options]            the wizard (or --yes / --dry-run without it)
 	  $ sendmail-harden audit [--json]       how the current settings score
-	  $ sendmail-harden rollback             restore the files of the newest change
-	  $ sendmail-harden verify               check a live server's SMTP answers
+	  $ sendmail-harden rollback [--json]    restore the files of the newest change
+	  $ sendmail-harden verify [--json]      check a live server's SMTP answers
 	  $ sendmail-harden explain [FLAG]       what a PrivacyOptions flag does
 	  $ sendmail-harden presets list | show NAME | save NAME --answers FILE | delete NAME
 	                            | export NAME [FILE] | import FILE [--name NAME]
@@ -15,6 +15,7 @@ const help = `
 	Options
 	  --config PATH     the sendmail.cf to harden (default /etc/mail/sendmail.cf;
 	                    without it and without that file: a demo copy)
+	  --demo            work on a copy of the bundled sample config
 	  --preset NAME     take the answers from a saved preset
 	  --answers FILE    take the answers from a JSON file (or a preset export)
 	  --yes             apply the answers without the wizard
@@ -22,33 +23,20 @@ const help = `
 	  --restart         restart sendmail after writing (with --yes)
 	  --no-restart      never restart; print the command to run instead
 	  --cf-only         edit sendmail.cf even when a sendmail.mc is beside it
+	  --keep N          keep the N newest backup sets
 	  --hostname NAME   the host name ($j) for the greeting preview
 	  --host ADDRESS    verify: the server to talk to (default: from DaemonPortOptions, else 127.0.0.1)
 	  --port NUMBER     verify: its port (default: from DaemonPortOptions, else 25)
-	  --json            audit: print JSON
+	  --json            print one JSON document for scripts
 	  --force           presets save/import: replace a preset of that name;
 	                    rollback: restore even files changed since
 	  --name NAME       presets import: the name to give the preset
+	  -h, --help        this text
+	  -v, --version     the version
 
 	Exit codes: 0 done, 1 audit not hardened or verify failed, 2 bad usage or input
 	(nothing written), 3 a write or restart failed (files restored).
 `;
-
-const flagSpec = {
-	config: {type: 'string'},
-	preset: {type: 'string'},
-	answers: {type: 'string'},
-	yes: {type: 'boolean', default: false},
-	dryRun: {type: 'boolean', default: false},
-	restart: {type: 'boolean'},
-	cfOnly: {type: 'boolean', default: false},
-	hostname: {type: 'string'},
-	host: {type: 'string'},
-	port: {type: 'string'},
-	json: {type: 'boolean', default: false},
-	force: {type: 'boolean', default: false},
-	name: {type: 'string'},
-} as const;
 
 const COMMANDS = ['audit', 'rollback', 'verify', 'explain', 'presets'] as const;
 
@@ -57,29 +45,36 @@ function usageError(io: CommandIo, message: string): number {
 	return EXIT.badInput;
 }
 
-const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+// Set by scripts/build.js from package.json; the source run (tests through tsx) reads the file.
+declare const SENDMAIL_HARDEN_VERSION: string | undefined;
 
-export async function main(argv: string[], io: CommandIo = processIo): Promise<number> {
-	const cli = meow(help, {
-		importMeta: import.meta,
-		argv,
-		flags: flagSpec,
-		allowUnknownFlags: true,
-		booleanDefault: undefined,
-	});
-	const {flags, input} = cli;
-
-	// meow reports unknown flags on two lines; the contract is one line.
-	const known = new Set<string>([...Object.keys(flagSpec), 'help', 'version']);
-	const unknown = Object.keys(cli.unnormalizedFlags).find(key => !known.has(key) && !known.has(key.replaceAll(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())));
-	if (unknown !== undefined) {
-		return usageError(io, `unknown option --${kebab(unknown)}`);
+async function packageVersion(): Promise<string> {
+	if (typeof SENDMAIL_HARDEN_VERSION === 'string') {
+		return SENDMAIL_HARDEN_VERSION;
 	}
 
-	for (const name of ['config', 'preset', 'answers', 'hostname', 'host', 'port', 'name'] as const) {
-		if (flags[name] === '') {
-			return usageError(io, `--${name} needs a value`);
-		}
+	const {readFile} = await import('node:fs/promises');
+	const text = await readFile(new URL('../package.json', import.meta.url), 'utf8');
+	return (JSON.parse(text) as {version: string}).version;
+}
+
+const description = 'A terminal wizard that applies sendmail\'s well-known security quick fixes, safely, with a preview and a way back';
+
+export async function main(argv: string[], io: CommandIo = processIo): Promise<number> {
+	const parsed = parseCli(argv);
+	if (!parsed.ok) {
+		return usageError(io, parsed.error);
+	}
+
+	const {flags, input} = parsed.value;
+	if (flags.help) {
+		io.out(`\n  ${description}\n${help.replaceAll(/^\t/gm, '  ')}\n`);
+		return EXIT.done;
+	}
+
+	if (flags.version) {
+		io.out(`${await packageVersion()}\n`);
+		return EXIT.done;
 	}
 
 	const [command, ...rest] = input;
@@ -90,12 +85,12 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 	switch (command) {
 		case 'audit': {
 			const {runAudit} = await import('./commands/audit.js');
-			return runAudit({config: flags.config, json: flags.json}, io);
+			return runAudit(flags, io);
 		}
 
 		case 'rollback': {
 			const {runRollback} = await import('./commands/rollback.js');
-			return runRollback({config: flags.config, force: flags.force}, io);
+			return runRollback(flags, io);
 		}
 
 		case 'explain': {
@@ -109,12 +104,12 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 
 		case 'presets': {
 			const {runPresets} = await import('./commands/presets.js');
-			return runPresets(rest, {answers: flags.answers, name: flags.name, force: flags.force}, io);
+			return runPresets(rest, flags, io);
 		}
 
 		case 'verify': {
 			const {runVerifyCommand} = await import('./commands/verify-command.js');
-			return runVerifyCommand({config: flags.config, host: flags.host, port: flags.port, preset: flags.preset, answers: flags.answers}, io);
+			return runVerifyCommand(flags, io);
 		}
 
 		default: {
@@ -143,4 +138,7 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 	}
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// No top-level await: the bundle is CommonJS (scripts/build.js).
+void main(process.argv.slice(2)).then(code => {
+	process.exitCode = code;
+});

@@ -178,7 +178,7 @@ test('Privacy: space toggles, goaway marks what it implies, and the help follows
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
 	const first = await app.waitFor('of 8  Privacy');
-	assert.match(first, /public: No restrictions/);
+	assert.match(first, /public: Turns nothing on/);
 	await app.press(KEY.down, KEY.down, KEY.down, KEY.down, KEY.down); // novrfy
 	// sendmail-facts.md: novrfy answers 252 2.5.2.
 	assert.match(app.frame(), /252 2\.5\.2 Cannot VRFY user/);

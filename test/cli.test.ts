@@ -55,6 +55,19 @@ const cases: Array<{name: string; args: (cfPath: string) => string[]; message: R
 	{name: 'an unknown option', args: cf => ['--config', cf, '--yess'], message: /unknown option --yess/},
 	{name: 'an option without its value', args: () => ['--config'], message: /--config needs a value/},
 	{name: 'an unknown command', args: () => ['harden'], message: /unknown command "harden"/},
+	{name: 'an unknown short option', args: cf => ['--config', cf, '-x'], message: /unknown option -x;/},
+	{name: 'a repeated option', args: cf => ['--config', cf, '--config', cf, '--dry-run'], message: /--config given twice/},
+	{name: 'a repeated switch', args: cf => ['--config', cf, '--dry-run', '--dry-run'], message: /--dry-run given twice/},
+	{name: '--restart and --no-restart', args: cf => ['--config', cf, '--yes', '--restart', '--no-restart'], message: /--restart and --no-restart both given/},
+	{name: '-h and --help', args: () => ['-h', '--help'], message: /-h and --help both given/},
+	{name: 'an option whose value is another option', args: () => ['--config', '--yes'], message: /--config needs a value/},
+	{name: 'an empty value', args: () => ['--answers=', '--yes'], message: /--answers needs a value/},
+	{name: 'a value for a switch', args: cf => ['--config', cf, '--yes=no'], message: /--yes does not take a value \(got "no"\)/},
+	{name: 'a value for a short switch', args: () => ['-v=2'], message: /-v does not take a value/},
+	{name: 'a --keep that is not a number', args: cf => ['--config', cf, '--keep', 'all'], message: /--keep must be a whole number/},
+	{name: 'a --keep of 0', args: cf => ['--config', cf, '--keep', '0'], message: /--keep must be a whole number of backup sets, 1 or more/},
+	{name: '--demo with --config', args: cf => ['--demo', '--config', cf], message: /either --config PATH or --demo/},
+	{name: 'an unknown option of a command', args: () => ['audit', '--jsn'], message: /unknown option --jsn/},
 	{name: '--yes without answers', args: cf => ['--config', cf, '--yes'], message: /needs answers: give --preset NAME or --answers FILE/},
 	{name: 'no TTY and no --yes', args: cf => ['--config', cf], message: /--yes/},
 	{name: 'a port that is not a number', args: () => ['verify', '--port', 'smtp', '--host', '127.0.0.1'], message: /--port must be a port number/},
@@ -74,3 +87,37 @@ for (const {name, args, message, env} of cases) {
 		assert.equal(folderHash(folder), before, 'files unchanged');
 	});
 }
+
+test('--help and -h print the usage and exit 0', async () => {
+	for (const flag of ['--help', '-h']) {
+		const run = await runCli([flag]);
+		assert.equal(run.status, 0, run.stderr);
+		assert.match(run.stdout, /Usage\n {4}\$ sendmail-harden \[options\]/);
+		assert.match(run.stdout, /--keep N/);
+		assert.equal(run.stderr, '');
+	}
+});
+
+test('--version and -v print the package version', async () => {
+	const {version} = JSON.parse(readFileSync('package.json', 'utf8')) as {version: string};
+	for (const flag of ['--version', '-v']) {
+		const run = await runCli([flag]);
+		assert.equal(run.status, 0, run.stderr);
+		assert.equal(run.stdout, `${version}\n`);
+	}
+});
+
+test('--json is accepted by every command', async () => {
+	const {cfPath} = copyDemoConfig();
+	const run = await runCli(['explain', 'goaway', '--json']);
+	assert.equal(run.status, 0, run.stderr);
+	const audit = await runCli(['audit', '--config', cfPath, '--json']);
+	assert.notEqual(audit.status, 2, audit.stderr);
+	assert.doesNotThrow(() => JSON.parse(audit.stdout));
+});
+
+test('--demo works on the bundled sample, whatever /etc/mail holds', async () => {
+	const run = await runCli(['audit', '--demo']);
+	assert.equal(run.status, 1, run.stderr);
+	assert.match(run.stdout, /sendmail-harden-demo-/);
+});

@@ -8,8 +8,8 @@ const VALUE_WIDTH = 80 - 2 - 25;
 const fit = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
 
 /** `sendmail-harden audit`: each setting, its value, and whether it is hardened. */
-export async function runAudit(flags: {config?: string; json?: boolean}, io: CommandIo): Promise<number> {
-	const target = await loadTarget(flags.config);
+export async function runAudit(flags: {config?: string; demo?: boolean; json?: boolean}, io: CommandIo): Promise<number> {
+	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
 		return EXIT.badInput;

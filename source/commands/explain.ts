@@ -1,43 +1,14 @@
 // `sendmail-harden explain [FLAG]`: what a PrivacyOptions flag does and the SMTP exchange it changes.
-import {
-	GOAWAY_IMPLIES,
-	isPrivacyFlag,
-	PRIVACY_FLAG_NAMES,
-	PRIVACY_FLAGS,
-	privacyFlagInfos,
-	type PrivacyFlag,
-} from '../core/privacy-flags.js';
-import {wrapText} from '../core/wrap-text.js';
+import {isPrivacyFlag, PRIVACY_FLAG_NAMES, privacyFlagInfos, wrapFlagHelp, type PrivacyFlag} from '../core/privacy-flags.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
 export {wrapText} from '../core/wrap-text.js';
 
 const WIDTH = 78;
 
-/** The help text for one flag, as lines of at most 78 characters (the wizard shows it too). */
+/** The help text for one flag, as lines of at most 78 characters. */
 export function formatFlagHelp(flag: PrivacyFlag): string[] {
-	const info = PRIVACY_FLAGS[flag];
-	const lines = [`${info.name}: ${info.summary}`, '', ...wrapText(info.explanation)];
-	if (flag === 'goaway') {
-		lines.push('', ...wrapText(`Sets: ${GOAWAY_IMPLIES.join(', ')}`));
-	}
-
-	if (info.exchange) {
-		const {command, before, after} = info.exchange;
-		lines.push(
-			'',
-			`Without ${info.name}:`,
-			`  C: ${command}`,
-			`  S: ${before}`,
-			`With ${info.name}:`,
-			`  C: ${command}`,
-			`  S: ${after}`,
-		);
-	} else if (info.affects === 'command line') {
-		lines.push('', 'No SMTP exchange changes: this concerns local users of the sendmail command.');
-	}
-
-	return lines;
+	return wrapFlagHelp(flag, WIDTH, {blankLines: true}).map(line => line.text);
 }
 
 /** One line per flag, name and summary, for the list of all flags. */

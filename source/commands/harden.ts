@@ -14,6 +14,8 @@ export type HardenFlags = {
 	/** true: restart after writing; false or undefined: print the command to run. */
 	restart?: boolean;
 	config?: string;
+	/** --demo: work on a copy of the bundled sample. */
+	demo?: boolean;
 	preset?: string;
 	answers?: string;
 	yes?: boolean;
@@ -59,7 +61,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		return EXIT.badInput;
 	}
 
-	const target = await loadTarget(flags.config);
+	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
 		return EXIT.badInput;

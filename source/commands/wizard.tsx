@@ -17,6 +17,8 @@ import {EXIT, type CommandIo} from './command-io.js';
 
 export type WizardFlags = {
 	config?: string;
+	/** --demo: work on a copy of the bundled sample. */
+	demo?: boolean;
 	preset?: string;
 	answers?: string;
 	hostname?: string;
@@ -66,7 +68,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		return EXIT.badInput;
 	}
 
-	const target = await loadTarget(flags.config);
+	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
 		return EXIT.badInput;

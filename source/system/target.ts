@@ -49,14 +49,15 @@ async function copyDemo(): Promise<string> {
 
 /**
  * Reads the config named by --config, or /etc/mail/sendmail.cf, or, when neither
- * is given nor there, a fresh copy of the bundled sample (demo mode).
+ * is given nor there, a fresh copy of the bundled sample (demo mode). A null
+ * defaultConfig (--demo) goes straight to the sample.
  */
-export async function loadTarget(configFlag: string | undefined, defaultConfig = DEFAULT_CONFIG): Promise<Result<Target>> {
+export async function loadTarget(configFlag: string | undefined, defaultConfig: string | null = DEFAULT_CONFIG): Promise<Result<Target>> {
 	let demo = false;
 	let cfPath: string;
 	if (configFlag !== undefined) {
 		cfPath = path.resolve(configFlag);
-	} else if (existsSync(defaultConfig)) {
+	} else if (defaultConfig !== null && existsSync(defaultConfig)) {
 		cfPath = defaultConfig;
 	} else {
 		cfPath = await copyDemo();

@@ -30,26 +30,86 @@ describe('the flag catalogue', () => {
 		}
 	});
 
-	// sendmail-facts.md, "Seen: SMTP replies": the exact replies.
+	const replyOf = (flag: PrivacyFlag, command: string) => {
+		const effect = PRIVACY_FLAGS[flag].effects.find(effect => effect.kind === 'reply' && effect.command === command);
+		return effect?.kind === 'reply' ? effect : undefined;
+	};
+
+	const ehloKeywords = (flag: PrivacyFlag) => PRIVACY_FLAGS[flag].effects.flatMap(effect => (effect.kind === 'ehlo' ? [effect.keyword] : []));
+
+	// sendmail-facts.md, "Seen: SMTP replies" and "Seen in December": the exact replies.
 	test('the exchanges use the replies seen on sendmail 8.17', () => {
-		assert.equal(PRIVACY_FLAGS.needmailhelo.exchange?.after, '503 5.0.0 Polite people say HELO first');
-		assert.equal(PRIVACY_FLAGS.needvrfyhelo.exchange?.after, '503 5.0.0 I demand that you introduce yourself first');
-		assert.equal(PRIVACY_FLAGS.needexpnhelo.exchange?.after, '503 5.0.0 I demand that you introduce yourself first');
-		assert.equal(PRIVACY_FLAGS.novrfy.exchange?.after, '252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery (or try finger)');
-		assert.equal(PRIVACY_FLAGS.noexpn.exchange?.after, '502 5.7.0 Sorry, we do not allow this operation');
-		assert.equal(PRIVACY_FLAGS.novrfy.exchange?.before, '250 2.1.5 root <root@lab.example.test>');
-		assert.match(PRIVACY_FLAGS.noverb.exchange?.before ?? '', /250-VERB/);
-		assert.match(PRIVACY_FLAGS.noetrn.exchange?.before ?? '', /250-ETRN/);
-		assert.match(PRIVACY_FLAGS.noreceipts.exchange?.before ?? '', /250-DSN/);
+		assert.equal(replyOf('needmailhelo', 'MAIL FROM:<a@example.org>')?.after, '503 5.0.0 Polite people say HELO first');
+		assert.equal(replyOf('needvrfyhelo', 'VRFY root')?.after, '503 5.0.0 I demand that you introduce yourself first');
+		assert.equal(replyOf('needexpnhelo', 'EXPN root')?.after, '503 5.0.0 I demand that you introduce yourself first');
+		assert.equal(replyOf('novrfy', 'VRFY root')?.after, '252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery (or try finger)');
+		assert.equal(replyOf('noexpn', 'EXPN root')?.after, '502 5.7.0 Sorry, we do not allow this operation');
+		assert.equal(replyOf('novrfy', 'VRFY root')?.before, '250 2.1.5 root <root@lab.example.test>');
+		assert.equal(replyOf('noexpn', 'VERB')?.after, '502 5.7.0 Verbose unavailable');
+		assert.equal(replyOf('noreceipts', 'RCPT TO:<root> NOTIFY=SUCCESS')?.after, '504 5.7.0 Sorry, NOTIFY not supported, we do not allow DSN');
+		assert.deepEqual(ehloKeywords('noverb'), ['VERB']);
+		assert.deepEqual(ehloKeywords('noetrn'), ['ETRN']);
+		assert.deepEqual(ehloKeywords('noreceipts'), ['DSN']);
+		assert.deepEqual(ehloKeywords('noexpn'), ['EXPN', 'VERB']);
 	});
 
-	test('the flags that change an SMTP exchange have one; the command-line ones say so', () => {
-		const withExchange = privacyFlagInfos().filter(info => info.exchange).map(info => info.name).sort();
-		assert.deepEqual(withExchange, ['needexpnhelo', 'needmailhelo', 'needvrfyhelo', 'noetrn', 'noexpn', 'noreceipts', 'noverb', 'novrfy']);
+	test('the flags that change an SMTP exchange show it; the command-line ones say so', () => {
+		const withSmtp = privacyFlagInfos().filter(info => info.effects.some(effect => effect.kind === 'reply' || effect.kind === 'ehlo')).map(info => info.name).sort();
+		assert.deepEqual(withSmtp, ['goaway', 'needexpnhelo', 'needmailhelo', 'needvrfyhelo', 'noetrn', 'noexpn', 'noreceipts', 'noverb', 'novrfy']);
 		for (const flag of ['restrictmailq', 'restrictqrun', 'restrictexpand'] as const) {
 			assert.equal(PRIVACY_FLAGS[flag].affects, 'command line');
 			assert.match(PRIVACY_FLAGS[flag].explanation, /nothing over SMTP/);
 		}
+	});
+});
+
+// Issue 16: what a learner was told wrongly or incompletely, each now as sendmail really behaves.
+describe('the corrected explanations', () => {
+	test('authwarnings names its real triggers and not a HELO-name mismatch (PICKY_HELO_CHECK)', () => {
+		const text = PRIVACY_FLAGS.authwarnings.explanation;
+		assert.doesNotMatch(text, /HELO name does not match/);
+		assert.match(text, /never said HELO or EHLO/);
+		assert.match(text, /-f/);
+		assert.match(text, /-C/);
+		assert.match(text, /-bs run by a user other than root/);
+		assert.match(text, /PICKY_HELO_CHECK/);
+	});
+
+	test('noexpn says it turns VERB off, and noverb says noexpn does', () => {
+		assert.match(PRIVACY_FLAGS.noexpn.explanation, /turns VERB off/);
+		assert.match(PRIVACY_FLAGS.noverb.explanation, /noexpn and goaway turn VERB off too/);
+	});
+
+	test('novrfy, noexpn and goaway warn that RCPT still tells real users from unknown ones', () => {
+		for (const flag of ['novrfy', 'noexpn', 'goaway'] as const) {
+			const caveat = PRIVACY_FLAGS[flag].caveat ?? '';
+			assert.match(caveat, /250 2\.1\.5 <root>\.\.\. Recipient ok/, flag);
+			assert.match(caveat, /550 5\.1\.1 <nosuchuser>\.\.\. User unknown/, flag);
+			assert.match(caveat, /BadRcptThrottle/, flag);
+		}
+	});
+
+	test('public is the program\'s default, not the configs\'', () => {
+		assert.doesNotMatch(PRIVACY_FLAGS.public.summary, /\(the default\)/);
+		assert.match(PRIVACY_FLAGS.public.explanation, /authwarnings/);
+		assert.match(PRIVACY_FLAGS.public.explanation, /Debian's sendmail\.cf ships seven flags/);
+	});
+
+	test('restrictexpand: TrustedUser is exempt, and users still see what they could read', () => {
+		assert.doesNotMatch(PRIVACY_FLAGS.restrictexpand.summary, /Only root/);
+		assert.match(PRIVACY_FLAGS.restrictexpand.explanation, /TrustedUser/);
+		assert.match(PRIVACY_FLAGS.restrictexpand.explanation, /files they could read anyway/);
+	});
+
+	test('goaway\'s summary says VRFY is answered vaguely, not refused, and the text names authwarnings', () => {
+		assert.doesNotMatch(PRIVACY_FLAGS.goaway.summary, /no VRFY/);
+		assert.match(PRIVACY_FLAGS.goaway.summary, /VRFY vague/);
+		assert.match(PRIVACY_FLAGS.goaway.explanation, /authwarnings/);
+	});
+
+	test('noreceipts says what a client using DSN parameters gets', () => {
+		assert.match(PRIVACY_FLAGS.noreceipts.explanation, /RET, NOTIFY, ENVID or ORCPT/);
+		assert.match(PRIVACY_FLAGS.noreceipts.explanation, /504/);
 	});
 });
 
