@@ -5,6 +5,7 @@ import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {type Result, ok, fail} from '../core/result.js';
+import {stopWithRun} from './stop-signals.js';
 
 async function isFile(file: string): Promise<boolean> {
 	try {
@@ -145,6 +146,7 @@ type RunResult = {code: number | null; stdout: Buffer; stderr: string; error?: N
 function run(command: string, args: string[], cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<RunResult> {
 	return new Promise(resolve => {
 		const child = spawn(command, args, {cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
+		stopWithRun(child);
 		const out: Buffer[] = [];
 		const err: Buffer[] = [];
 		let timedOut = false;

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fail, ok, type Result} from '../core/result.js';
 import {toBytes} from './config-files.js';
+import {stopWithRun} from './stop-signals.js';
 
 const KNOWN_PROGRAMS = ['/usr/sbin/sendmail', '/usr/lib/sendmail', '/usr/libexec/sendmail/sendmail'];
 
@@ -28,6 +29,7 @@ async function runSendmail(
 ): Promise<RunResult> {
 	return new Promise(resolve => {
 		const child = spawn(program, args, {stdio: ['ignore', 'pipe', 'pipe'], detached: true});
+		stopWithRun(child);
 		let stdout = '';
 		let stderr = '';
 		let timedOut = false;
