@@ -1,4 +1,5 @@
 import {auditConfig} from '../core/audit.js';
+import {safeJson} from '../core/sanitize.js';
 import {wrapText} from '../core/wrap-text.js';
 import {loadTarget} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
@@ -18,7 +19,7 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	const {cfPath, cfText, helpFile, demo} = target.value;
 	const audit = auditConfig(cfText, helpFile);
 	if (flags.json) {
-		io.out(JSON.stringify({config: cfPath, demo, hardened: audit.hardened, settings: audit.items}, undefined, 2) + '\n');
+		io.out(safeJson({config: cfPath, demo, hardened: audit.hardened, settings: audit.items}, 2) + '\n');
 	} else {
 		if (demo) {
 			io.out(`Demo mode: no /etc/mail/sendmail.cf here, so this is a copy of the bundled sample.\n`);

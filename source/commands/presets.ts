@@ -4,6 +4,7 @@ import {writeFile} from 'node:fs/promises';
 import {formatSize, type Answers} from '../core/answers.js';
 import {checkPresetName, presetExport, readAnswersFile} from '../core/answers-file.js';
 import {fail, ok, type Result} from '../core/result.js';
+import {safeJson} from '../core/sanitize.js';
 import {openPresetStore, type Preset, type PresetStore} from '../presets.js';
 import {readAnswersFromFile} from '../system/answers-source.js';
 import {EXIT, type CommandIo} from './command-io.js';
@@ -80,7 +81,7 @@ async function presetsCommand(input: string[], flags: PresetsFlags, io: CommandI
 		case 'show': {
 			const preset = getPreset(store, first);
 			if (preset.ok) {
-				io.out(`${JSON.stringify(preset.value.answers, undefined, 2)}\n`);
+				io.out(`${safeJson(preset.value.answers, 2)}\n`);
 			}
 
 			return preset.ok ? ok(undefined) : preset;
@@ -115,7 +116,7 @@ async function presetsCommand(input: string[], flags: PresetsFlags, io: CommandI
 				return preset;
 			}
 
-			const text = `${JSON.stringify(presetExport(preset.value), undefined, 2)}\n`;
+			const text = `${safeJson(presetExport(preset.value), 2)}\n`;
 			if (second === undefined) {
 				io.out(text);
 				return ok(undefined);

@@ -1,4 +1,5 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
 import {wrapFlagHelp, type FlagHelpLine, type PrivacyFlag} from '../core/privacy-flags.js';
 import {useTheme} from './theme.js';
 import {hardWrap} from './wrap.js';

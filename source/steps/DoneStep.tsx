@@ -1,4 +1,5 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {Answers} from '../core/answers.js';
 import {checkPresetName} from '../core/answers-file.js';
 import type {Result} from '../core/result.js';

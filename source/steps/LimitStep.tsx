@@ -1,5 +1,6 @@
 import type {ReactNode} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {Result} from '../core/result.js';
 import {OptionList} from '../components/OptionList.js';
 import {HINTS, StepFrame} from '../components/StepFrame.js';

@@ -1,4 +1,4 @@
-import {Text} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {Answers} from '../core/answers.js';
 import {useTheme} from '../components/theme.js';
 import {LimitStep} from './LimitStep.js';

@@ -1,4 +1,4 @@
-import {Text} from 'ink';
+import {Text} from '../components/SafeText.js';
 import {formatSize, parseSize, type Answers} from '../core/answers.js';
 import {LimitStep} from './LimitStep.js';
 import {largestAttachment, roughSize, sizeOptions, sizeText} from './choices.js';
