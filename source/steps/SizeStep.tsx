@@ -1,5 +1,6 @@
 import {Text} from '../components/SafeText.js';
-import {formatSize, parseSize, type Answers} from '../core/answers.js';
+import {useTheme} from '../components/theme.js';
+import {formatSize, messageSizeWarnings, parseSize, type Answers} from '../core/answers.js';
 import {LimitStep} from './LimitStep.js';
 import {largestAttachment, roughSize, sizeOptions, sizeText} from './choices.js';
 
@@ -13,6 +14,7 @@ const attachmentNote = (value: number | undefined) =>
 	value === undefined ? undefined : value === 0 ? 'any attachment' : `attachments up to about ${roughSize(largestAttachment(value))}`;
 
 export function SizeStep({current, answers, onNext}: Props) {
+	const theme = useTheme();
 	return (
 		<LimitStep
 			step="size"
@@ -32,6 +34,7 @@ export function SizeStep({current, answers, onNext}: Props) {
 							? 'No limit: any size is accepted, and EHLO advertises a bare "250-SIZE".'
 							: `Messages over ${formatSize(value)} are refused ("552 5.2.3 Message size exceeds fixed maximum message size (${value})"); EHLO advertises "250-SIZE ${value}".`}
 					</Text>
+					{messageSizeWarnings(value ?? 0).map(warning => <Text key={warning} color={theme.warn} wrap="wrap">{`! ${warning}`}</Text>)}
 					<Text dimColor wrap="wrap">
 						Attachments are sent base64-encoded: a file of N bytes takes about 1.37 N, so a 10 MB attachment needs about 14 MB.
 					</Text>
