@@ -7,6 +7,7 @@ import envPaths from 'env-paths';
 import packageJson from '../package.json' with {type: 'json'};
 import {validateAnswers, type Answers} from './core/answers.js';
 import {checkPresetName} from './core/answers-file.js';
+import {describeJsonError} from './core/json-error.js';
 import {PRIVACY_FLAG_NAMES} from './core/privacy-flag-names.js';
 import {fail, ok, type Result} from './core/result.js';
 import {acquireFileLock} from './system/file-lock.js';
@@ -234,7 +235,7 @@ function parseStore(text: string): StoreData {
 	try {
 		value = JSON.parse(text);
 	} catch (error) {
-		throw new StoreProblem(`is not valid JSON (${(error as Error).message})`);
+		throw new StoreProblem(`is not valid JSON (${describeJsonError(error, text)})`);
 	}
 
 	const problem = storeProblem(value);

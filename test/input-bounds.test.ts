@@ -145,3 +145,26 @@ test('two presets save at once into a new store, ten times over: neither is lost
 
 	assert.deepEqual(lost, []);
 });
+
+test('a .env file or a key given as the answers file or found as the preset store: one line that quotes none of it', async () => {
+	const folder = freshFolder();
+	const env = stateEnv(folder);
+	const dotEnv = path.join(folder, '.env');
+	writeFileSync(dotEnv, `${SECRET}\nDB_PASSWORD=hunter2\n`);
+	const key = path.join(folder, 'server.key');
+	writeFileSync(key, notConfigs[1]!.text);
+	for (const file of [dotEnv, key]) {
+		for (const args of [['--config', copyDemoConfig().cfPath, '--dry-run', '--answers', file], ['presets', 'import', file]]) {
+			const run = await runCliBounded(args, {env, timeLimitMs: TIME_LIMIT_MS});
+			assertRefused(run, /is not valid JSON \((an unexpected character|no number after minus sign at line 1, column 2)\)/);
+			assert.doesNotMatch(run.stderr, /SECRET|sk_live|hunter2|BEGIN|MIIE/);
+		}
+	}
+
+	const storeFolder = path.join(folder, 'xdg', 'sendmail-harden');
+	mkdirSync(storeFolder, {recursive: true});
+	writeFileSync(path.join(storeFolder, 'config.json'), `{"presets": [], "x": "${SECRET}`);
+	const run = await runCliBounded(['presets', 'list'], {env, timeLimitMs: TIME_LIMIT_MS});
+	assertRefused(run, /is not valid JSON \(unterminated string at line 1, column \d+\)/);
+	assert.doesNotMatch(run.stderr, /SECRET|sk_live/);
+});
