@@ -53,13 +53,15 @@ for (const {name, file, text, secret, reason} of notConfigs) {
 	}
 }
 
-test('audit on a PEM key: exit 2, one line, no key material', async () => {
+test('audit and verify on a PEM key: exit 2, one line, no key material', async () => {
 	const folder = freshFolder();
 	const target = path.join(folder, 'server.key');
 	writeFileSync(target, notConfigs[1]!.text);
-	const run = await runCliBounded(['audit', '--config', target], {env: stateEnv(folder), timeLimitMs: TIME_LIMIT_MS});
-	assertRefused(run, /is not a sendmail\.cf: it holds a PEM key/);
-	assert.doesNotMatch(run.stderr + run.stdout, /MIIEvQ/);
+	for (const command of ['audit', 'verify']) {
+		const run = await runCliBounded([command, '--config', target], {env: stateEnv(folder), timeLimitMs: TIME_LIMIT_MS});
+		assertRefused(run, /is not a sendmail\.cf: it holds a PEM key/);
+		assert.doesNotMatch(run.stderr + run.stdout, /MIIEvQ/);
+	}
 });
 
 function fifo(folder: string, name: string): string {

@@ -48,6 +48,25 @@ async function copyDemo(): Promise<string> {
 }
 
 /**
+ * Reads a sendmail.cf: a regular file of at most 4 MiB that is a sendmail.cf (recognize-cf.ts).
+ * Anything else is one line that quotes none of the file. Every command that takes --config
+ * reads it through here.
+ */
+export async function readSendmailCf(cfPath: string): Promise<Result<string>> {
+	const cfText = await readTextFile(cfPath);
+	if (!cfText.ok) {
+		return fail(`${cfText.error}; give the sendmail config with --config PATH`);
+	}
+
+	const recognized = recognizeSendmailCf(cfText.value);
+	if (!recognized.ok) {
+		return fail(`${cfPath} is not a sendmail.cf: ${recognized.error}; nothing was changed. Give the sendmail.cf with --config PATH`);
+	}
+
+	return cfText;
+}
+
+/**
  * Reads the config named by --config, or /etc/mail/sendmail.cf, or, when neither
  * is given nor there, a fresh copy of the bundled sample (demo mode). A null
  * defaultConfig (--demo) goes straight to the sample.
@@ -64,14 +83,9 @@ export async function loadTarget(configFlag: string | undefined, defaultConfig: 
 		demo = true;
 	}
 
-	const cfText = await readTextFile(cfPath);
+	const cfText = await readSendmailCf(cfPath);
 	if (!cfText.ok) {
-		return fail(`${cfText.error}; give the sendmail config with --config PATH`);
-	}
-
-	const recognized = recognizeSendmailCf(cfText.value);
-	if (!recognized.ok) {
-		return fail(`${cfPath} is not a sendmail.cf: ${recognized.error}; nothing was changed. Give the sendmail.cf with --config PATH`);
+		return cfText;
 	}
 
 	const helpFile = await readHelpFile(cfPath, cfText.value);
