@@ -1,6 +1,6 @@
 // The preset store: a JSON file kept by conf in the admin's config folder
 // ($XDG_CONFIG_HOME/sendmail-harden/config.json, else ~/.config/sendmail-harden/config.json).
-import {mkdirSync} from 'node:fs';
+import {accessSync, constants as fsConstants, mkdirSync} from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import envPaths from 'env-paths';
@@ -102,11 +102,23 @@ class StoreProblem extends Error {}
 export async function openPresetStore(options: {cwd?: string; projectVersion?: string; lockWaitMs?: number} = {}): Promise<Result<PresetStore>> {
 	const folder = options.cwd ?? defaultPresetFolder();
 	const file = path.resolve(folder, 'config.json');
-	const locked = async <T>(work: () => Result<T>): Promise<Result<T>> => {
+	const locked = async <T>(work: () => Result<T>, use: 'read' | 'write' = 'write'): Promise<Result<T>> => {
 		try {
 			mkdirSync(folder, {recursive: true});
 		} catch (error) {
 			return fail(storeError(error, file));
+		}
+
+		// conf reads the file itself, with readFileSync: a FIFO there would block for ever.
+		const checkedWork = () => {
+			const checked = checkInputFileSync(file, {maxBytes: MAX_PRESET_STORE_BYTES, what: 'presets file'});
+			return checked.ok ? work() : fail<T>(`the presets file ${checked.error}; move it aside to start an empty store (nothing was changed)`);
+		};
+
+		// A store in a folder this user cannot write (a shared, read-only one) can still be read for
+		// --preset NAME: no one can be writing it through this tool as this user, so no lock is needed.
+		if (use === 'read' && !writable(folder)) {
+			return checkedWork();
 		}
 
 		const lock = await acquireFileLock(`${file}.lock`, `the presets file ${file}`, {waitMs: options.lockWaitMs});
@@ -115,9 +127,7 @@ export async function openPresetStore(options: {cwd?: string; projectVersion?: s
 		}
 
 		try {
-			// conf reads the file itself, with readFileSync: a FIFO there would block for ever.
-			const checked = checkInputFileSync(file, {maxBytes: MAX_PRESET_STORE_BYTES, what: 'presets file'});
-			return checked.ok ? work() : fail(`the presets file ${checked.error}; move it aside to start an empty store (nothing was changed)`);
+			return checkedWork();
 		} finally {
 			await lock.value.release();
 		}
@@ -147,7 +157,7 @@ export async function openPresetStore(options: {cwd?: string; projectVersion?: s
 		} catch (error) {
 			return fail(storeError(error, file));
 		}
-	});
+	}, 'read');
 	if (!opened.ok || conf === undefined) {
 		return opened.ok ? fail(`cannot use the presets file ${file}`) : opened;
 	}
@@ -203,6 +213,15 @@ export async function openPresetStore(options: {cwd?: string; projectVersion?: s
 				: fail(`there is no preset "${name}" to delete; run "sendmail-harden presets list" to see the saved ones`));
 		},
 	});
+}
+
+function writable(folder: string): boolean {
+	try {
+		accessSync(folder, fsConstants.W_OK);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 /** `--preset NAME`: the preset's answers, or one line saying why not. */

@@ -2,13 +2,13 @@
 // a sendmail.cf, FIFOs, /dev/zero and huge files as the config, the answers file or the preset
 // store, and two runs saving presets at once. Each is refused quickly with one line and exit 2.
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
-import {mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync} from 'node:fs';
+import {execFileSync, spawnSync} from 'node:child_process';
+import {chmodSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import {runCliBounded, type BoundedRun} from './helpers/bounded-run.js';
-import {copyDemoConfig, runCli} from './helpers/cli.js';
+import {cliPath, copyDemoConfig, runCli} from './helpers/cli.js';
 
 const answers = 'test/fixtures/article-answers.json';
 // Generous for a loaded machine; a hang or a 6 GB read is stopped long before either matters.
@@ -169,4 +169,28 @@ test('a .env file or a key given as the answers file or found as the preset stor
 	const run = await runCliBounded(['presets', 'list'], {env, timeLimitMs: TIME_LIMIT_MS});
 	assertRefused(run, /is not valid JSON \(unterminated string at line 1, column \d+\)/);
 	assert.doesNotMatch(run.stderr, /SECRET|sk_live/);
+});
+
+test('a preset store in a folder the user cannot write is still read for --preset and list; saving says why not', async () => {
+	const folder = freshFolder();
+	const env = stateEnv(folder);
+	assert.equal((await runCli(['presets', 'save', 'web', '--answers', answers], {env})).status, 0);
+	const storeFolder = path.join(folder, 'xdg', 'sendmail-harden');
+	chmodSync(path.join(storeFolder, 'config.json'), 0o644);
+	for (const each of [folder, path.join(folder, 'xdg'), storeFolder]) {
+		chmodSync(each, 0o755);
+	}
+
+	// As nobody: the folder is root's, so no lock file can be made there.
+	const asNobody = (args: string[]) => spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cliPath, ...args], {
+		encoding: 'utf8',
+		env: {...process.env, ...env, HOME: '/nonexistent'},
+	});
+	const listed = asNobody(['presets', 'list']);
+	assert.equal(listed.status, 0, listed.stderr);
+	assert.match(listed.stdout, /^web /);
+	const saved = asNobody(['presets', 'save', 'mail', '--answers', answers]);
+	assert.equal(saved.status, 2);
+	assert.match(saved.stderr, /^sendmail-harden: cannot take the lock .*config\.json\.lock: .*permission denied/i);
+	assert.equal(saved.stderr.split('\n').length, 2);
 });

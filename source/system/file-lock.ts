@@ -157,7 +157,12 @@ export async function acquireFileLock(file: string, what: string, options: {wait
 			});
 		}
 	} catch (error) {
-		return fail(`cannot take the lock ${file}: ${(error as Error).message.split('\n')[0]}`);
+		const code = (error as NodeJS.ErrnoException).code;
+		const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied (run as the user who owns that folder)'
+			: code === 'EROFS' ? 'the file system is read-only'
+				: code === 'ENOSPC' ? 'the disk is full'
+					: (error as Error).message.split('\n')[0];
+		return fail(`cannot take the lock ${file}: ${why}; nothing was changed`);
 	}
 
 	const who = holder === 'unreadable' ? 'a lock file that cannot be read' : `pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
