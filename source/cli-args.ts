@@ -19,6 +19,8 @@ export type CliFlags = {
 	cfOnly: boolean;
 	/** --keep N: how many backup sets to keep. */
 	keep?: number;
+	/** rollback --set ID: the backup set to go back to. */
+	set?: string;
 	host?: string;
 	port?: string;
 	force: boolean;
@@ -44,6 +46,7 @@ const options = {
 	'no-restart': {type: 'boolean'},
 	'cf-only': {type: 'boolean'},
 	keep: {type: 'string'},
+	set: {type: 'string'},
 	host: {type: 'string'},
 	port: {type: 'string'},
 	force: {type: 'boolean'},
@@ -153,6 +156,7 @@ export function parseCli(argv: string[]): Result<CliArgs> {
 			restart: flag('restart') ? true : (flag('no-restart') ? false : undefined),
 			cfOnly: flag('cf-only'),
 			keep,
+			set: text('set'),
 			host: text('host'),
 			port: text('port'),
 			force: flag('force'),

@@ -31,6 +31,7 @@ const help = `
 	  --json            print one JSON document for scripts
 	  --force           presets save/import: replace a preset of that name;
 	                    rollback: restore even files changed since
+	  --set ID          rollback: undo the change of that backup set and every newer one
 	  --name NAME       presets import: the name to give the preset
 	  -h, --help        this text
 	  -v, --version     the version

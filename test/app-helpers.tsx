@@ -16,6 +16,7 @@ import {runRestart} from '../source/system/service.js';
 import {verifyServer} from '../source/system/verify-server.js';
 import {loadTarget, type Target} from '../source/system/target.js';
 import {sendmailWrapper} from './helpers/sendmail.js';
+import './helpers/state-dir.js';
 
 export const KEY = {
 	enter: '\r',

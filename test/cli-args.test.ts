@@ -30,12 +30,12 @@ test('defaults: switches off, values absent', () => {
 test('every option reaches its flag', () => {
 	const {flags, input} = parsed([
 		'audit', '--config', 'a.cf', '--preset=web', '--answers', 'x.json', '--hostname', 'mx', '--yes', '--dry-run', '--json',
-		'--cf-only', '--keep', '5', '--host', '::1', '--port', '2525', '--force', '--name', 'n', '--no-restart',
+		'--cf-only', '--keep', '5', '--host', '::1', '--port', '2525', '--force', '--name', 'n', '--no-restart', '--set', '20261126T100000-000Z',
 	]);
 	assert.deepEqual(input, ['audit']);
 	assert.deepEqual(flags, {
 		config: 'a.cf', demo: false, preset: 'web', answers: 'x.json', hostname: 'mx', yes: true, dryRun: true, json: true,
-		restart: false, cfOnly: true, keep: 5, host: '::1', port: '2525', force: true, name: 'n', help: false, version: false,
+		restart: false, cfOnly: true, keep: 5, set: '20261126T100000-000Z', host: '::1', port: '2525', force: true, name: 'n', help: false, version: false,
 	});
 	assert.equal(parsed(['--restart']).flags.restart, true);
 	assert.equal(parsed(['--demo']).flags.demo, true);

@@ -1,12 +1,14 @@
+import {existsSync} from 'node:fs';
 import {unifiedDiff} from '../core/diff.js';
 import type {Plan} from '../core/plan.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {applyPlan} from '../system/apply.js';
+import {recoverInterrupted} from '../system/config-files.js';
 import {makePlan} from '../system/make-plan.js';
 import {readDaemonAddress} from '../core/verify-checks.js';
 import {restartOrRecover, waitForListener} from '../system/restart.js';
 import {describeManualRestart, findRestartPlan, type RestartPlan} from '../system/service.js';
-import {loadTarget} from '../system/target.js';
+import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 import {runVerify} from './verify.js';
 
@@ -21,6 +23,8 @@ export type HardenFlags = {
 	yes?: boolean;
 	dryRun?: boolean;
 	cfOnly?: boolean;
+	/** How many backup sets to keep (--keep N). */
+	keep?: number;
 };
 
 function printPlanSummary(plan: Plan, io: CommandIo): void {
@@ -59,6 +63,20 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	if (source.value === undefined) {
 		io.err(`sendmail-harden: ${flags.dryRun ? '--dry-run' : '--yes'} needs answers: give --preset NAME or --answers FILE\n`);
 		return EXIT.badInput;
+	}
+
+	// A run killed halfway leaves a half-applied set: settle it before reading the files.
+	const settleConfig = flags.config ?? (!flags.demo && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+	if (!flags.dryRun && settleConfig !== undefined) {
+		const recovered = await recoverInterrupted(settleConfig);
+		if (!recovered.ok) {
+			io.err(`sendmail-harden: ${recovered.error}\n`);
+			return EXIT.writeFailed;
+		}
+
+		for (const note of recovered.value) {
+			io.err(`sendmail-harden: note: ${note}\n`);
+		}
 	}
 
 	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
@@ -109,7 +127,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		return EXIT.done;
 	}
 
-	const applied = await applyPlan(plan.value, {cfPath, now: deps.now(), env: io.env});
+	const applied = await applyPlan(plan.value, {cfPath, now: deps.now(), env: io.env, keep: flags.keep});
 	if (!applied.ok) {
 		io.err(`sendmail-harden: ${applied.error}\n`);
 		return applied.stage === 'validate' ? EXIT.badInput : EXIT.writeFailed;

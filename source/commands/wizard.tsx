@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs';
 import os from 'node:os';
 import {render} from 'ink';
 import {App, type WizardEffects, type WizardPresets, type WizardResult, type WizardSetup} from '../app.js';
@@ -5,7 +6,7 @@ import {loadAnswers} from '../system/answers-source.js';
 import {applyPlan} from '../system/apply.js';
 import {makePlan} from '../system/make-plan.js';
 import {findMcFor} from '../system/mc-rebuild.js';
-import {rollbackBackupSet} from '../system/config-files.js';
+import {recoverInterrupted, rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
 import {restartOrRecover, waitForListener} from '../system/restart.js';
 import {findRestartPlan, runRestart} from '../system/service.js';
@@ -25,6 +26,8 @@ export type WizardFlags = {
 	/** --restart / --no-restart; undefined: ask. */
 	restart?: boolean;
 	cfOnly?: boolean;
+	/** --keep N: how many backup sets of the config to keep. */
+	keep?: number;
 };
 
 /** What runWizard needs from the terminal; tests replace it. */
@@ -68,6 +71,20 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		return EXIT.badInput;
 	}
 
+	// A run killed halfway leaves a half-applied set: settle it before reading the files.
+	const settleConfig = flags.config ?? (!flags.demo && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+	if (settleConfig !== undefined) {
+		const recovered = await recoverInterrupted(settleConfig);
+		if (!recovered.ok) {
+			io.err(`sendmail-harden: ${recovered.error}\n`);
+			return EXIT.writeFailed;
+		}
+
+		for (const note of recovered.value) {
+			io.err(`sendmail-harden: note: ${note}\n`);
+		}
+	}
+
 	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
@@ -93,7 +110,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		findMc: async cfPath => findMcFor(cfPath),
 		// Welcome's choice, pre-selected from --cf-only.
 		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env}),
-		applyPlan,
+		applyPlan: async (plan, options) => applyPlan(plan, {...options, keep: flags.keep}),
 		rollback: async set => rollbackBackupSet(set),
 		// The daemon reads the default config; a demo copy or another --config is not it.
 		isLiveConfig: cfPath => cfPath === DEFAULT_CONFIG,

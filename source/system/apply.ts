@@ -19,6 +19,8 @@ export type ApplyOptions = {
 	/** How long sendmail may take to read a config (it waits 60 s when the host name is unqualified). */
 	checkTimeoutMs?: number;
 	fileOps?: FileOps;
+	/** How many backup sets of the config to keep (--keep); older ones are removed after the write. */
+	keep?: number;
 };
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 90_000;
@@ -42,7 +44,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok:
 		return {ok: false, stage: 'validate', error: validation.error};
 	}
 
-	const written = await withSignalsDeferred(async () => writeChanges(plan.files, {cfPath: options.cfPath, now: options.now, fileOps: options.fileOps}));
+	const written = await withSignalsDeferred(async () => writeChanges(plan.files, {cfPath: options.cfPath, now: options.now, fileOps: options.fileOps, keep: options.keep}));
 	if (!written.ok) {
 		return {ok: false, stage: 'write', error: written.error};
 	}

@@ -190,7 +190,7 @@ export async function buildCfFromMc(mcText: string, mcPath: string, options: Bui
 	}
 	const timeoutMs = options.timeoutMs ?? 30_000;
 	const m4 = options.m4 ?? 'm4';
-	const folder = await mkdtemp(path.join(os.tmpdir(), 'sendmail-harden-mc-'));
+	const folder = await mkdtemp(path.join(os.tmpdir(), `sendmail-harden-mc-${process.pid}-`));
 	try {
 		const tempMc = path.join(folder, path.basename(plan.mcPath));
 		await writeFile(tempMc, mcText, 'latin1');

@@ -93,7 +93,7 @@ export async function checkConfig(
 	cfText: string,
 	options: {timeoutMs: number; displayPath: string},
 ): Promise<Result<ConfigCheck>> {
-	const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'sendmail-harden-check-'));
+	const folder = await fs.mkdtemp(path.join(os.tmpdir(), `sendmail-harden-check-${process.pid}-`));
 	const file = path.join(folder, 'sendmail.cf');
 	try {
 		await fs.writeFile(file, toBytes(cfText), {mode: 0o600});

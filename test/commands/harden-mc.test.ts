@@ -5,7 +5,6 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import writeFileAtomic from 'write-file-atomic';
 import {runHarden} from '../../source/commands/harden.js';
 import {runRollback} from '../../source/commands/rollback.js';
 import type {Answers} from '../../source/core/answers.js';
@@ -13,6 +12,8 @@ import {optionValue, parseCf} from '../../source/core/sendmail-cf.js';
 import {findMcDefines} from '../../source/core/sendmail-mc.js';
 import {applyPlan} from '../../source/system/apply.js';
 import {makePlan} from '../../source/system/make-plan.js';
+import {realFileOps} from '../../source/system/safe-write.js';
+import {stateFolderPath} from '../../source/system/state-folder.js';
 import {buildCfFromMc} from '../../source/system/mc-rebuild.js';
 import {loadTarget} from '../../source/system/target.js';
 import {sendmailBt, skipUnlessSendmail, smtpTalk, startSendmailDaemon, type SendmailDaemon} from '../helpers/sendmail.js';
@@ -166,7 +167,7 @@ test('--cf-only edits the .cf alone and keeps the rebuild warning in view', need
 	assert.equal(optionValue(parseCf(readFileSync(cfPath, 'latin1')), 'MaxMessageSize'), '500000');
 });
 
-test('when the second write fails, the .mc already written is restored: both files byte-identical', needDebian(), async () => {
+test('when the second rename fails, the .mc already renamed is restored: both files byte-identical', needDebian(), async () => {
 	const {mcPath, cfPath, helpPath} = copyDebian();
 	const files = [mcPath, cfPath, helpPath];
 	const before = snapshot(files);
@@ -184,21 +185,23 @@ test('when the second write fails, the .mc already written is restored: both fil
 		now: new Date('2026-11-26T10:00:00Z'),
 		env: captureIoWithSendmail().env,
 		fileOps: {
-			async writeFile(filePath, bytes) {
-				written.push(filePath);
-				if (filePath === cfPath && !failedOnce) {
+			...realFileOps,
+			// rename(2) itself can fail for want of room for the new directory entry.
+			async rename(from, to) {
+				written.push(to);
+				if (to === cfPath && !failedOnce) {
 					failedOnce = true;
 					throw Object.assign(new Error('no space left on device'), {code: 'ENOSPC'});
 				}
 
-				await writeFileAtomic(filePath, bytes, {fsync: true});
+				await realFileOps.rename(from, to);
 			},
 		},
 	});
 	assert.equal(applied.ok, false);
 	assert.equal(applied.ok ? '' : applied.stage, 'write');
 	assert.match(applied.ok ? '' : applied.error, /the disk is full; every file was left as it was/);
-	// The manifest, the .mc, the failing .cf, then the .mc again from its backup.
-	assert.deepEqual(written.slice(1), [mcPath, cfPath, mcPath]);
+	// The journal and the backup copies in the state folder, then the .mc, the failing .cf, and the .mc again from its backup.
+	assert.deepEqual(written.filter(file => !file.startsWith(path.resolve(stateFolderPath()))), [mcPath, cfPath, mcPath]);
 	assert.deepEqual(snapshot(files), before);
 });

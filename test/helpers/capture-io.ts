@@ -1,5 +1,6 @@
 import type {CommandIo} from '../../source/commands/command-io.js';
 import {sendmailWrapper} from './sendmail.js';
+import './state-dir.js';
 
 export type CapturedIo = CommandIo & {stdout: string; stderr: string};
 

@@ -3,6 +3,7 @@ import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {sendmailWrapper} from './sendmail.js';
+import './state-dir.js';
 
 export const cliPath = path.resolve('dist/cli.js');
 

@@ -4,6 +4,8 @@ import path from 'node:path';
 import test from 'node:test';
 import type {FileChange} from '../../source/core/plan.js';
 import {newestBackupSet, rollbackBackupSet, writeChanges, type FileOps} from '../../source/system/config-files.js';
+import {realFileOps} from '../../source/system/safe-write.js';
+import {stateFolderPath} from '../../source/system/state-folder.js';
 import {copyDemoConfig} from '../helpers/cli.js';
 
 const now = new Date('2026-11-26T10:00:00.000Z');
@@ -59,16 +61,15 @@ test('a failing second write restores the first: both files stay byte-identical'
 	const {folder, cfPath, helpPath} = copyDemoConfig();
 	const originalCf = readFileSync(cfPath);
 	const originalHelp = readFileSync(helpPath);
-	let writes = 0;
+	// The backups and the help file's new version are written; the config's new version fails as a full disk would.
 	const failingDisk: FileOps = {
-		async writeFile(file, bytes) {
-			writes++;
-			// The manifest, then the help file succeed; the config's write fails as a full disk would.
-			if (file === cfPath && writes === 3) {
+		...realFileOps,
+		async write(handle, bytes, offset, length, position, file) {
+			if (/^\.sendmail\.cf\.sendmail-harden-\d+-/.test(path.basename(file))) {
 				throw Object.assign(new Error('no space left on device'), {code: 'ENOSPC'});
 			}
 
-			writeFileSync(file, bytes);
+			return realFileOps.write(handle, bytes, offset, length, position, file);
 		},
 	};
 
@@ -127,5 +128,7 @@ test('two changes in a row roll back one step at a time', async () => {
 	const older = await newestBackupSet(cfPath);
 	assert.ok(older.ok && (await rollbackBackupSet(older.value)).ok);
 	assert.deepEqual(readFileSync(cfPath), original);
-	assert.equal(path.basename(older.value.manifest).startsWith('sendmail.cf.sendmail-harden-'), true);
+	// The record of a set is kept in the state folder, never beside the config where others can write.
+	assert.ok(older.value.manifest.startsWith(path.resolve(stateFolderPath()) + path.sep));
+	assert.equal(readdirSync(path.dirname(cfPath)).some(name => name.endsWith('.json')), false);
 });

@@ -1,0 +1,314 @@
+import {createHash, randomBytes} from 'node:crypto';
+import {constants, type Stats} from 'node:fs';
+import fs, {type FileHandle} from 'node:fs/promises';
+import path from 'node:path';
+
+// The folders written here may be writable by others (Debian's /etc/mail belongs to smmta):
+// nothing is opened through a link, temporary names cannot be guessed, and a write is only
+// renamed into place once the file on disk holds every byte, read back and hashed.
+
+const {O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK} = constants;
+const O_DIRECTORY = constants.O_DIRECTORY ?? 0;
+
+/** Larger than any sendmail.cf, help file or .mc; a bigger "config" is a mistake (or /dev/zero). */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** The system calls a write is made of, replaceable in tests to play a full or lying disk, or a slow one. */
+export type FileOps = {
+	/** One write(2): may write fewer bytes than asked, as a disk that fills up does. */
+	write(handle: FileHandle, bytes: Buffer, offset: number, length: number, position: number, filePath: string): Promise<number>;
+	/** rename(2) of a prepared temporary file over the file it replaces. */
+	rename(from: string, to: string): Promise<void>;
+};
+
+export const realFileOps: FileOps = {
+	write: async (handle, bytes, offset, length, position) => (await handle.write(bytes, offset, length, position)).bytesWritten,
+	rename: async (from, to) => fs.rename(from, to),
+};
+
+/** An error about a file's kind (a link, a FIFO) or a write that did not stick; describeError words it. */
+export class FileSafetyError extends Error {
+	constructor(
+		readonly code: 'ESYMLINK' | 'ENOTREG' | 'ETOOBIG' | 'EVERIFY' | 'EUNSAFE',
+		readonly path: string,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+/** Mode and owner a written file gets: those of the file it replaces. */
+export type Ownership = {mode: number; uid: number; gid: number};
+
+export const ownershipOf = (stat: Stats): Ownership => ({mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid});
+
+function kindOf(stat: Stats): string {
+	return stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO' : stat.isSocket() ? 'a socket' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
+}
+
+/** lstat, refusing anything but a regular file (a link planted at the name above all); undefined when absent. */
+export async function lstatRegular(filePath: string): Promise<Stats | undefined> {
+	let stat: Stats;
+	try {
+		stat = await fs.lstat(filePath);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			return undefined;
+		}
+
+		throw error;
+	}
+
+	if (stat.isSymbolicLink()) {
+		const target = await fs.readlink(filePath).catch(() => '?');
+		throw new FileSafetyError('ESYMLINK', filePath, `${filePath} is a symbolic link (to ${target})`);
+	}
+
+	if (!stat.isFile()) {
+		throw new FileSafetyError('ENOTREG', filePath, `${filePath} is ${kindOf(stat)}, not a file`);
+	}
+
+	return stat;
+}
+
+/** Reads a regular file without following a link at its name, without blocking on a FIFO, and bounded in size. */
+export async function readRegularFile(filePath: string, maxBytes = MAX_FILE_BYTES): Promise<{bytes: Buffer; stat: Stats}> {
+	let handle: FileHandle;
+	try {
+		handle = await fs.open(filePath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+			await lstatRegular(filePath);
+		}
+
+		throw error;
+	}
+
+	try {
+		const stat = await handle.stat();
+		if (!stat.isFile()) {
+			throw new FileSafetyError('ENOTREG', filePath, `${filePath} is ${kindOf(stat)}, not a file`);
+		}
+
+		if (stat.size > maxBytes) {
+			throw new FileSafetyError('ETOOBIG', filePath, `${filePath} is larger than ${maxBytes} bytes`);
+		}
+
+		const bytes = Buffer.alloc(stat.size);
+		let done = 0;
+		while (done < bytes.length) {
+			const {bytesRead} = await handle.read(bytes, done, bytes.length - done, done);
+			if (bytesRead === 0) {
+				break;
+			}
+
+			done += bytesRead;
+		}
+
+		return {bytes: bytes.subarray(0, done), stat};
+	} finally {
+		await handle.close();
+	}
+}
+
+export async function fsyncFolder(folder: string): Promise<void> {
+	const handle = await fs.open(folder, O_RDONLY | O_DIRECTORY);
+	try {
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+}
+
+/** The prefix of the temporary names made for a file: hidden, with the writer's pid so a dead one's leftovers can be found. */
+export const TEMP_MARK = '.sendmail-harden-';
+
+export function tempNameFor(filePath: string): string {
+	const name = `.${path.basename(filePath)}${TEMP_MARK}${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
+	return path.join(path.dirname(filePath), name);
+}
+
+/** Whether a name is one of this tool's temporary files, and the pid of the run that made it. */
+export function tempNameOwner(name: string): number | undefined {
+	const match = /^\..+\.sendmail-harden-(\d+)-[\da-f]{16}\.tmp$/.exec(name);
+	return match ? Number(match[1]) : undefined;
+}
+
+async function writeAll(handle: FileHandle, bytes: Buffer, filePath: string, fileOps: FileOps): Promise<void> {
+	let done = 0;
+	while (done < bytes.length) {
+		const written = await fileOps.write(handle, bytes, done, bytes.length - done, done, filePath);
+		if (!Number.isInteger(written) || written <= 0) {
+			// write(2) returning 0 for a non-empty buffer means the disk took nothing: as good as full.
+			throw Object.assign(new Error(`no bytes written to ${filePath}`), {code: 'ENOSPC', path: filePath});
+		}
+
+		done += written;
+	}
+}
+
+/**
+ * Writes bytes into a new file at `filePath` that must not exist (O_EXCL, O_NOFOLLOW), gives it
+ * the mode and owner asked, fsyncs it and reads it back: its length and sha256 must be the bytes'.
+ * On any failure the file is removed again and the error thrown.
+ */
+export async function createVerifiedFile(filePath: string, bytes: Buffer, ownership: Ownership | undefined, fileOps: FileOps = realFileOps): Promise<void> {
+	const handle = await fs.open(filePath, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+	try {
+		try {
+			await writeAll(handle, bytes, filePath, fileOps);
+			if (ownership) {
+				try {
+					await handle.chown(ownership.uid, ownership.gid);
+				} catch (error) {
+					// Only root may give a file away; anyone else keeps their own files, which is what they had.
+					if ((error as NodeJS.ErrnoException).code !== 'EPERM') {
+						throw error;
+					}
+				}
+
+				// After chown, which clears set-id bits.
+				await handle.chmod(ownership.mode);
+			}
+
+			await handle.sync();
+			const stat = await handle.stat();
+			const back = Buffer.alloc(bytes.length);
+			const {bytesRead} = await handle.read(back, 0, back.length, 0);
+			if (stat.size !== bytes.length || bytesRead !== bytes.length || sha256(back) !== sha256(bytes)) {
+				throw new FileSafetyError('EVERIFY', filePath, `${filePath} did not hold what was written (${stat.size} of ${bytes.length} bytes)`);
+			}
+		} finally {
+			await handle.close();
+		}
+	} catch (error) {
+		await fs.unlink(filePath).catch(() => undefined);
+		throw error;
+	}
+}
+
+/** A new version of a file, written and checked beside it under a temporary name; nothing visible yet. */
+export type PreparedReplacement = {path: string; temp: string; sha256: string};
+
+export async function prepareReplacement(filePath: string, bytes: Buffer, ownership: Ownership | undefined, fileOps: FileOps = realFileOps): Promise<PreparedReplacement> {
+	const temp = tempNameFor(filePath);
+	await createVerifiedFile(temp, bytes, ownership, fileOps);
+	return {path: filePath, temp, sha256: sha256(bytes)};
+}
+
+/** Puts a prepared file in place (rename never follows a link at the target name) and makes that durable. */
+export async function commitReplacement(prepared: PreparedReplacement, fileOps: FileOps = realFileOps): Promise<void> {
+	await fileOps.rename(prepared.temp, prepared.path);
+	await fsyncFolder(path.dirname(prepared.path));
+}
+
+export async function discardReplacement(prepared: PreparedReplacement): Promise<void> {
+	await fs.unlink(prepared.temp).catch(() => undefined);
+}
+
+/** Replaces (or creates) a file atomically: a reader sees the old bytes or the new ones, never a part. */
+export async function replaceFile(filePath: string, bytes: Buffer, ownership: Ownership | undefined, fileOps: FileOps = realFileOps): Promise<void> {
+	const prepared = await prepareReplacement(filePath, bytes, ownership, fileOps);
+	try {
+		await commitReplacement(prepared, fileOps);
+	} catch (error) {
+		await discardReplacement(prepared);
+		throw error;
+	}
+}
+
+/** Whether a process is alive; a pid that was reused since is told apart by its start time where /proc has it. */
+export async function processStartTime(pid: number): Promise<string | undefined> {
+	try {
+		const stat = await fs.readFile(`/proc/${pid}/stat`, 'latin1');
+		// Field 22, counted after the ")" that ends the command name (which may hold spaces).
+		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+	} catch {
+		return undefined;
+	}
+}
+
+export async function isProcessAlive(pid: number, startTime?: string): Promise<boolean> {
+	if (!Number.isInteger(pid) || pid <= 0) {
+		return false;
+	}
+
+	try {
+		process.kill(pid, 0);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EPERM') {
+			return false;
+		}
+	}
+
+	if (startTime !== undefined) {
+		const now = await processStartTime(pid);
+		return now === undefined || now === startTime;
+	}
+
+	return true;
+}
+
+/** An error from the file system, in words for an admin: what could not be done to which file, and why. */
+export function describeError(error: unknown, filePath: string, doing: string): string {
+	if (error instanceof FileSafetyError) {
+		switch (error.code) {
+			case 'ESYMLINK': {
+				return `${error.message}; sendmail-harden does not follow links in the config folder (the mail user can plant them there): give the real file, or replace the link by the file`;
+			}
+
+			case 'ENOTREG': {
+				return `${error.message}; sendmail-harden reads and writes only regular files`;
+			}
+
+			case 'EVERIFY': {
+				return `cannot ${doing} ${error.path}: the disk did not keep every byte written (${error.message})`;
+			}
+
+			default: {
+				return error.message;
+			}
+		}
+	}
+
+	const code = (error as NodeJS.ErrnoException).code;
+	// The file the admin knows (the config, its backup), not the temporary name the error may carry.
+	const where = filePath || (error as NodeJS.ErrnoException).path || 'a file';
+	switch (code) {
+		case 'ENOENT': {
+			return `${where} does not exist`;
+		}
+
+		case 'EACCES':
+		case 'EPERM': {
+			return `cannot ${doing} ${where}: permission denied (run as root, or with sudo)`;
+		}
+
+		case 'EISDIR': {
+			return `${where} is a folder, not a file`;
+		}
+
+		case 'ELOOP': {
+			return `${where} is a symbolic link; sendmail-harden does not follow links in the config folder: give the real file`;
+		}
+
+		case 'ENOSPC':
+		case 'EDQUOT': {
+			return `cannot ${doing} ${where}: the disk is full`;
+		}
+
+		case 'EROFS': {
+			return `cannot ${doing} ${where}: the file system is read-only`;
+		}
+
+		case 'EIO': {
+			return `cannot ${doing} ${where}: input/output error (check the disk)`;
+		}
+
+		default: {
+			return `cannot ${doing} ${where}: ${(error as Error).message}`;
+		}
+	}
+}
