@@ -2,13 +2,12 @@ import {closeSync, constants, fstatSync, openSync, type Stats} from 'node:fs';
 import fs from 'node:fs/promises';
 import {fail, ok, type Result} from '../core/result.js';
 
-// Files the admin names (--config, --answers, the preset store) and the files a config names (its
-// HelpFile) are read through here. A FIFO would block the open for ever (and a blocked synchronous
+// Files the admin names that are not configs (--answers, the preset store, lock files) are read
+// through here; configs and help files go through safe-write.ts's readRegularFile, which also
+// refuses links. A FIFO would block the open for ever (and a blocked synchronous
 // open ignores Ctrl+C), /dev/zero never ends: only regular files are read, and never more than a
 // limit, whatever fstat said (a file can grow while it is read).
 
-/** sendmail.cf, sendmail.mc and help files: Debian's sendmail.cf is 65 KB, the largest m4 builds about 100 KB. */
-export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 /** Answers files and preset exports: a few hundred bytes. */
 export const MAX_ANSWERS_BYTES = 1024 * 1024;
 /** The preset store: each preset is a few hundred bytes. */
