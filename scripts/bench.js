@@ -188,12 +188,51 @@ async function parseAndPlan() {
 	return {config, cold, times};
 }
 
+const REHEARSAL_RUNS = 9;
+
+// The rehearsal (sendmail -C COPY -bs with the verify checks) on the sample and the article's answers.
+async function rehearsals() {
+	// Beside the CLI bundle, so its packages resolve from node_modules.
+	const bundle = path.join(root, 'dist', 'bench-rehearsal.js');
+	await build({
+		entryPoints: [path.join(root, 'source', 'system', 'rehearsal.ts')],
+		outfile: bundle,
+		bundle: true,
+		format: 'esm',
+		platform: 'node',
+		target: 'node20',
+		packages: 'external',
+		logLevel: 'warning',
+	});
+	const {rehearseFiles} = await import(pathToFileURL(bundle).href);
+	rmSync(bundle, {force: true});
+	const answers = JSON.parse(readFileSync(answersPath, 'utf8'));
+	const files = {cfText: readFileSync(cfPath, 'latin1'), helpFileText: readFileSync(helpPath, 'latin1')};
+	const times = [];
+	for (let run = 0; run < REHEARSAL_RUNS; run++) {
+		const start = performance.now();
+		const report = await rehearseFiles(files, answers);
+		if (!report.ok) {
+			throw new Error(`bench: the rehearsal failed: ${report.error}`);
+		}
+
+		if (report.value.status === 'skipped') {
+			return {skipped: report.value.reason};
+		}
+
+		times.push(performance.now() - start);
+	}
+
+	return {times};
+}
+
 const started = performance.now();
 let table;
 try {
 	const first = firstScreens();
 	const session = sessions();
 	const plan = await parseAndPlan();
+	const rehearsal = await rehearsals();
 	const app = median(first.app);
 	const bare = median(first.bare);
 	const mb = kb => `${(kb / 1024).toFixed(1)} MB`;
@@ -204,6 +243,9 @@ try {
 		['Bytes per arrow key, Privacy step', `**${(keys / 1024).toFixed(2)} KB**`, `${keys.toFixed(0)} bytes; median of ${session.keyBytes.length} keys (${SESSION_RUNS} runs x ${KEYS_PER_SESSION}), range ${range(session.keyBytes)}`, 'under 2 KB'],
 		['Peak memory (VmHWM)', `**${mb(median(session.memory))}**`, `Welcome to Review with --answers; median of ${SESSION_RUNS} runs (bare node: ${mb(median(first.bareMemory))})`, 'under 80 MB'],
 		['Parse+plan, largest config', `**${median(plan.times).toFixed(2)} ms**`, `${plan.config.name}, ${(plan.config.text.length / 1024).toFixed(0)} KB; median of ${PLAN_RUNS} runs (first run ${plan.cold.toFixed(1)} ms)`, '-'],
+		rehearsal.skipped === undefined
+			? ['Rehearsal (sendmail -bs, verify checks)', `**${median(rehearsal.times).toFixed(0)} ms**`, `sample config, the article's answers; median of ${REHEARSAL_RUNS} runs, range ${range(rehearsal.times)} ms`, '-']
+			: ['Rehearsal (sendmail -bs, verify checks)', 'n/a', rehearsal.skipped, '-'],
 	];
 	table = [
 		'| Measure | Figure | Detail | Target |',

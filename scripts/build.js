@@ -24,6 +24,15 @@ const startupEdits = [
 		from: 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
 		to: "buffer.push(ansiEscapes.cursorUp(previousOutput.endsWith('\\n') ? previousVisible : previousVisible - 1));",
 	},
+	{
+		// Also a fix: a line equal to the one at the same index of the last frame is skipped with
+		// "cursor next line", which does not scroll at the bottom of the screen. A frame that grew
+		// while at the bottom (after earlier output) then lands a row high and old lines stay. Only
+		// lines the last frame had are skipped; new ones are written with a newline, which scrolls.
+		file: /node_modules\/ink\/build\/log-update\.js$/,
+		from: 'if (nextLines[i] === previousLines[i]) {',
+		to: 'if (i < previousVisible && nextLines[i] === previousLines[i]) {',
+	},
 ];
 
 /**

@@ -9,16 +9,18 @@ import {fail, type Result} from './core/result.js';
 import {parseCf} from './core/sendmail-cf.js';
 import {readDaemonAddress} from './core/verify-checks.js';
 import type {PresetStore} from './presets.js';
-import type {applyPlan} from './system/apply.js';
+import type {applyPlan, validatePlan} from './system/apply.js';
 import type {BackupSet} from './system/config-files.js';
-import {RESTART_TIMEOUT_MS, type restartOrRecover, type waitForListener} from './system/restart.js';
+import {RESTART_TIMEOUT_MS, type waitForListener} from './system/restart.js';
 import type {runRestart} from './system/service.js';
+import {candidateFiles, runApplyFlow, type ApplyFlowDeps, type ApplyFlowInput, type RehearseFiles} from './flow/apply-flow.js';
+import type {ClientViewState, RehearsalState} from './components/ClientView.js';
 import {DEFAULT_CONFIG, type Target} from './system/target.js';
 import type {verifyServer} from './system/verify-server.js';
 import {ThemeContext, themeFor} from './components/theme.js';
 import {StepNavigationContext, type StepNavigation} from './hooks/use-step-keys.js';
 import {useWizard} from './hooks/use-wizard.js';
-import {ApplyStep, type ApplySummary, type RestartSeam} from './steps/ApplyStep.js';
+import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
 import {DoneStep} from './steps/DoneStep.js';
 import {GreetingStep, type HelpState} from './steps/GreetingStep.js';
@@ -60,13 +62,24 @@ export type WizardEffects = {
 	 */
 	findMc(cfPath: string): Promise<string | undefined>;
 	/**
+	 * source/system/make-plan.ts checkMcAgrees: whether the .cf is what its .mc builds, asked on
+	 * Welcome, where the choice between them is made. ok(why) when they disagree. Absent: not asked.
+	 */
+	checkMcAgrees?(target: Target): Promise<Result<string | undefined>>;
+	/** source/system/access.ts accessProblem: what this user cannot do (write, restart), for Welcome. */
+	accessProblem?(target: Target): Promise<string | undefined>;
+	/**
 	 * source/system/make-plan.ts makePlan: the same plan as --yes (through the .mc when there is one;
 	 * cfOnly: the .cf alone, as --cf-only).
 	 */
 	makePlan(target: Target, answers: Answers, options: {cfOnly: boolean}): Promise<Result<Plan>>;
-	/** source/system/apply.ts applyPlan: the same write path as --yes. */
+	/** source/system/apply.ts validatePlan and applyPlan: the same check and write path as --yes. */
+	validatePlan: typeof validatePlan;
 	applyPlan: typeof applyPlan;
-	rollback(set: BackupSet): Promise<Result<string[]>>;
+	/** force: restore over files that no longer hold what was written (after a failed restart). */
+	rollback(set: BackupSet, options?: {force?: boolean}): Promise<Result<string[]>>;
+	/** source/system/rehearsal.ts rehearseFiles: what sendmail itself answers with a config. */
+	rehearse: RehearseFiles;
 	/**
 	 * Whether the running daemon reads this file: only then are restart and live check offered
 	 * (never in demo mode). The CLI says yes for /etc/mail/sendmail.cf only.
@@ -74,10 +87,8 @@ export type WizardEffects = {
 	isLiveConfig(cfPath: string): boolean;
 	/** source/system/service.ts findRestartPlan: how this host restarts sendmail. */
 	findRestartPlan(): Promise<RestartPlan | undefined>;
-	/** source/system/restart.ts: the same restart-and-recover and wait as --yes --restart. */
-	restartOrRecover: typeof restartOrRecover;
+	/** source/system/restart.ts and service.ts: the same wait and restart as --yes --restart. */
 	waitForListener: typeof waitForListener;
-	/** A plain restart, after the admin rolled back a config the live server failed. */
 	runRestart: typeof runRestart;
 	verifyServer: typeof verifyServer;
 	/**
@@ -113,29 +124,39 @@ function helpState(target: Target, version: string | undefined): HelpState {
 }
 
 /**
- * Restart and live check for the Apply step, from the same functions --yes --restart uses
- * (source/commands/harden.ts): restartOrRecover, then wait for the address the NEW config
- * listens on, then verifyServer with the answers. None for a demo copy or a file the daemon
- * does not read: restarting would prove nothing.
+ * The apply flow's input for the wizard (source/flow/apply-flow.ts, the same flow as --yes): the
+ * admin is asked before a restart, unless --no-restart. No restart for a demo copy or a file the
+ * daemon does not read: restarting would prove nothing.
  */
-function restartSeam(setup: WizardSetup, effects: WizardEffects, target: Target, plan: Plan): RestartSeam | {reason: string} {
-	if (target.demo) {
-		return {reason: 'Demo mode: the running sendmail does not read this copy, so there is nothing to restart.'};
-	}
-
-	if (!effects.isLiveConfig(target.cfPath)) {
-		return {reason: `The running sendmail reads ${DEFAULT_CONFIG}, not this file, so there is nothing to restart.`};
-	}
-
-	const address = readDaemonAddress(plan.files.find(file => file.role === 'cf')?.after ?? target.cfText);
+function flowInput(setup: WizardSetup, effects: WizardEffects, target: Target, plan: Plan, answers: Answers): ApplyFlowInput {
+	const help = target.helpFile;
 	return {
-		findPlan: async () => effects.findRestartPlan(),
-		restartOrRecover: async (restartPlan, backup, onOutput) => effects.restartOrRecover(restartPlan, backup, {onOutput, env: effects.env}),
-		restartOnly: async (restartPlan, onOutput) => effects.runRestart(restartPlan, {timeoutMs: RESTART_TIMEOUT_MS, onOutput, env: effects.env}),
-		address,
-		waitForListener: async () => effects.waitForListener(address.host, address.port, LISTENER_WAIT_MS),
-		verify: async answers => effects.verifyServer(address.host, address.port, answers),
-		never: setup.restart === false,
+		plan,
+		answers,
+		cfPath: target.cfPath,
+		cfText: target.cfText,
+		helpFileText: help !== undefined && 'text' in help ? help.text : undefined,
+		dryRun: false,
+		restart: setup.restart === false ? 'no' : 'ask',
+		noRestartReason: target.demo
+			? 'Demo mode: the running sendmail does not read this copy, so there is nothing to restart.'
+			: effects.isLiveConfig(target.cfPath) ? undefined : `The running sendmail reads ${DEFAULT_CONFIG}, not this file, so there is nothing to restart.`,
+	};
+}
+
+/** The flow's effects, from the wizard's. */
+function flowDeps(effects: WizardEffects): ApplyFlowDeps {
+	return {
+		now: effects.now,
+		env: effects.env,
+		validatePlan: async (plan, options) => effects.validatePlan(plan, options),
+		rehearse: effects.rehearse,
+		applyPlan: effects.applyPlan,
+		findRestartPlan: effects.findRestartPlan,
+		runRestart: async (restartPlan, {onOutput}) => effects.runRestart(restartPlan, {timeoutMs: RESTART_TIMEOUT_MS, onOutput, env: effects.env}),
+		waitForListener: async (host, port, {signal}) => effects.waitForListener(host, port, LISTENER_WAIT_MS, signal),
+		verifyServer: async (host, port, answers) => effects.verifyServer(host, port, answers),
+		rollback: async (set, {force}) => effects.rollback(set, {force}),
 	};
 }
 
@@ -146,9 +167,13 @@ export function App({setup, effects, onExit}: Props) {
 	const [answersFrom, setAnswersFrom] = useState(setup.answersFrom);
 	const [version, setVersion] = useState<VersionState>({kind: 'checking'});
 	const [mcPath, setMcPath] = useState<string>();
+	const [mcProblem, setMcProblem] = useState<string>();
+	const [access, setAccess] = useState<string>();
 	const [cfOnly, setCfOnly] = useState(setup.cfOnly === true);
 	const [summary, setSummary] = useState<ApplySummary>();
 	const busy = useRef(false);
+	// The code q or Ctrl+C ends with once the Apply step has begun (readme "Exit codes").
+	const exitCode = useRef(0);
 	const ended = useRef(false);
 	const [now] = useState(() => effects.now());
 	const theme = useMemo(() => themeFor(effects.env), [effects.env]);
@@ -196,6 +221,32 @@ export function App({setup, effects, onExit}: Props) {
 		};
 	}, [effects, target.cfPath]);
 
+	useEffect(() => {
+		if (mcPath === undefined || effects.checkMcAgrees === undefined) {
+			return;
+		}
+
+		let live = true;
+		effects.checkMcAgrees(target).then(
+			agrees => live && setMcProblem(agrees.ok ? agrees.value : agrees.error),
+			() => undefined,
+		);
+		return () => {
+			live = false;
+		};
+	}, [effects, target, mcPath]);
+
+	useEffect(() => {
+		let live = true;
+		effects.accessProblem?.(target).then(
+			problem => live && setAccess(problem),
+			() => undefined,
+		);
+		return () => {
+			live = false;
+		};
+	}, [effects, target]);
+
 	const end = (result: WizardResult) => {
 		if (ended.current) {
 			return;
@@ -212,7 +263,13 @@ export function App({setup, effects, onExit}: Props) {
 		}
 
 		if (state.writeStarted) {
-			end({code: 0});
+			end({code: exitCode.current});
+			return;
+		}
+
+		// A write Apply refused (sendmail rejected the config, or its replies contradict the answers).
+		if (state.step === 'apply') {
+			end({code: exitCode.current, message: 'Quit: nothing was written.'});
 			return;
 		}
 
@@ -258,6 +315,29 @@ export function App({setup, effects, onExit}: Props) {
 		};
 	}, [onReview, upToDate, state, cfOnly, effects, target]);
 	const plan = upToDate ? planned?.plan : undefined;
+	// What clients will see, now and with the plan's files: asked of sendmail when Review has a plan.
+	const [clients, setClients] = useState<{plan: Plan; view: ClientViewState}>();
+	const planValue = plan?.ok && plan.value.files.length > 0 ? plan.value : undefined;
+	useEffect(() => {
+		if (!onReview || planValue === undefined || clients?.plan === planValue) {
+			return;
+		}
+
+		const asked = planValue;
+		setClients({plan: asked, view: {now: {kind: 'asking'}, after: {kind: 'asking'}}});
+		const help = target.helpFile !== undefined && 'text' in target.helpFile ? target.helpFile.text : undefined;
+		const ask = async (files: {cfText: string; helpFileText?: string}): Promise<RehearsalState> => effects.rehearse(files, state.answers, {env: effects.env}).then(
+			result => (result.ok ? {kind: 'done', report: result.value} : {kind: 'failed', error: result.error}),
+			(error: unknown) => ({kind: 'failed', error: String(error)}),
+		);
+		const settle = (side: 'now' | 'after') => (answer: RehearsalState) => {
+			setClients(current => (current?.plan === asked ? {plan: asked, view: {...current.view, [side]: answer}} : current));
+		};
+
+		void ask(help === undefined ? {cfText: target.cfText} : {cfText: target.cfText, helpFileText: help}).then(settle('now'));
+		void ask(candidateFiles({plan: asked, cfText: target.cfText, helpFileText: help})).then(settle('after'));
+	}, [onReview, planValue, clients?.plan, effects, target, state.answers]);
+	const clientView = clients !== undefined && clients.plan === planValue ? clients.view : undefined;
 	const finalTemplate = state.answers.greeting ?? current.greeting ?? SENDMAIL_DEFAULT_GREETING;
 	const next = (answers?: Answers) => dispatch({type: 'next', answers});
 
@@ -274,6 +354,8 @@ export function App({setup, effects, onExit}: Props) {
 					presetNames={presetNames}
 					presetProblem={presets.problem}
 					mcPath={mcPath}
+					mcProblem={mcProblem}
+					access={access}
 					cfOnly={cfOnly}
 					onNext={(name, editCfOnly) => {
 						setCfOnly(editCfOnly);
@@ -311,7 +393,9 @@ export function App({setup, effects, onExit}: Props) {
 		}
 
 		case 'review': {
-			screen = <ReviewStep plan={plan} greeting={previewGreeting(finalTemplate, preview).line} onWrite={() => next()} />;
+			// A plan refused through the .mc (it and the .cf disagree, m4 fails) is undone on Welcome, where that choice is.
+			const refusedThroughMc = plan?.ok === false && mcPath !== undefined && !cfOnly;
+			screen = <ReviewStep plan={plan} greeting={previewGreeting(finalTemplate, preview).line} clients={clientView} answers={state.answers} onWrite={() => next()} onBack={refusedThroughMc ? () => dispatch({type: 'goto', step: 'welcome'}) : undefined} />;
 			break;
 		}
 
@@ -320,18 +404,31 @@ export function App({setup, effects, onExit}: Props) {
 			screen = plan?.ok ? (
 				<ApplyStep
 					plan={plan.value}
-					answers={state.answers}
-					apply={async () => effects.applyPlan(plan.value, {cfPath: target.cfPath, now: effects.now(), env: effects.env})}
-					restart={restartSeam(setup, effects, target, plan.value)}
-					rollback={effects.rollback}
+					run={async hooks => runApplyFlow(
+						// Review's rehearsal of these very files is not run again.
+						{...flowInput(setup, effects, target, plan.value, state.answers), rehearsal: clientView?.after.kind === 'done' ? clientView.after.report : undefined},
+						flowDeps(effects),
+						hooks,
+					)}
 					onBusy={value => {
 						busy.current = value;
 					}}
+					onExitCode={code => {
+						exitCode.current = code;
+					}}
 					onWritten={() => dispatch({type: 'write-started'})}
-					onBack={() => dispatch({type: 'goto', step: 'review'})}
+					onBack={() => {
+						exitCode.current = 0;
+						dispatch({type: 'goto', step: 'review'});
+					}}
 					onDone={result => {
+						if (result.stopped !== undefined) {
+							end({code: result.exitCode, message: result.stopped});
+							return;
+						}
+
 						if (result.applied === undefined) {
-							end({code: result.stage === 'validate' ? 2 : result.stage === 'write' ? 3 : 0, message: 'Nothing was written.'});
+							end({code: result.exitCode, message: 'Nothing was written.'});
 							return;
 						}
 
@@ -347,6 +444,7 @@ export function App({setup, effects, onExit}: Props) {
 			screen = summary === undefined ? null : (
 				<DoneStep
 					cfPath={target.cfPath}
+					demo={target.demo}
 					mcPath={plan?.ok && plan.value.source?.kind === 'mc' ? plan.value.source.mcPath : undefined}
 					summary={summary}
 					answers={state.answers}
@@ -354,7 +452,7 @@ export function App({setup, effects, onExit}: Props) {
 						exists: name => presets.store?.get(name).ok ?? false,
 						save: async (name, answers, force) => presets.store?.save(name, answers, {force, now: effects.now()}) ?? fail('the preset store is not open'),
 					}}
-					onFinish={() => end({code: 0})}
+					onFinish={() => end({code: summary.exitCode})}
 				/>
 			);
 			break;

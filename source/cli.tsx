@@ -9,6 +9,7 @@ const help = `
 	  $ sendmail-harden audit [--json]       how the current settings score
 	  $ sendmail-harden rollback [--json]    restore the files of the newest change
 	  $ sendmail-harden verify [--json]      check a live server's SMTP answers
+	  $ sendmail-harden verify --config FILE what sendmail -bs answers for FILE
 	  $ sendmail-harden explain [FLAG]       what a PrivacyOptions flag does
 	  $ sendmail-harden presets list | show NAME | save NAME --answers FILE | delete NAME
 	                            | export NAME [FILE] | import FILE [--name NAME]
@@ -20,7 +21,7 @@ const help = `
 	  --preset NAME     take the answers from a saved preset
 	  --answers FILE    take the answers from a JSON file (or a preset export)
 	  --yes             apply the answers without the wizard
-	  --dry-run         print the diff of what would change; write nothing
+	  --dry-run         print the diff, and what sendmail answers with it; write nothing
 	  --restart         restart sendmail after writing (with --yes)
 	  --no-restart      never restart; print the command to run instead
 	  --cf-only         edit sendmail.cf even when a sendmail.mc is beside it

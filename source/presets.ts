@@ -1,6 +1,6 @@
 // The preset store: a JSON file kept by conf in the admin's config folder
 // ($XDG_CONFIG_HOME/sendmail-harden/config.json, else ~/.config/sendmail-harden/config.json).
-import {accessSync, constants as fsConstants, mkdirSync} from 'node:fs';
+import {accessSync, constants as fsConstants, existsSync, mkdirSync} from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import envPaths from 'env-paths';
@@ -54,6 +54,7 @@ const answersSchema = {
 		maxRecipientsPerMessage: {anyOf: [{type: 'null'}, {type: 'integer', minimum: 0, maximum: 2_147_483_647}]},
 		privacyOptions: {anyOf: [{type: 'null'}, {type: 'array', items: {enum: [...PRIVACY_FLAG_NAMES]}}]},
 		hideHelpVersion: {anyOf: [{type: 'null'}, {type: 'boolean'}]},
+		hideReceivedVersion: {anyOf: [{type: 'null'}, {type: 'boolean'}]},
 	},
 } as const;
 
@@ -102,13 +103,22 @@ class StoreProblem extends Error {}
 export async function openPresetStore(options: {cwd?: string; projectVersion?: string; lockWaitMs?: number} = {}): Promise<Result<PresetStore>> {
 	const folder = options.cwd ?? defaultPresetFolder();
 	const file = path.resolve(folder, 'config.json');
-	const locked = async <T>(work: () => Result<T>, use: 'read' | 'write' = 'write'): Promise<Result<T>> => {
-		try {
-			mkdirSync(folder, {recursive: true});
-		} catch (error) {
-			return fail(storeError(error, file));
-		}
+	const openConf = () => new Conf<StoreData>({
+		projectName: PROJECT_NAME,
+		cwd: folder,
+		projectVersion: options.projectVersion ?? packageJson.version,
+		// Names may hold ".", which conf would otherwise read as a path into the object.
+		accessPropertiesByDotNotation: false,
+		// Checked on every read, before conf's migrations rewrite the file, so a bad
+		// store is refused untouched.
+		deserialize: parseStore,
+		schema: {presets: {type: 'array', items: presetSchema}},
+		rootSchema: {additionalProperties: false, patternProperties: {'^__internal__$': {type: 'object'}}},
+		migrations,
+		configFileMode: 0o600,
+	});
 
+	const locked = async <T>(work: () => Result<T>, use: 'read' | 'write'): Promise<Result<T>> => {
 		// conf reads the file itself, with readFileSync: a FIFO there would block for ever.
 		const checkedWork = () => {
 			const checked = checkInputFileSync(file, {maxBytes: MAX_PRESET_STORE_BYTES, what: 'presets file'});
@@ -119,6 +129,12 @@ export async function openPresetStore(options: {cwd?: string; projectVersion?: s
 		// --preset NAME: no one can be writing it through this tool as this user, so no lock is needed.
 		if (use === 'read' && !writable(folder)) {
 			return checkedWork();
+		}
+
+		try {
+			mkdirSync(folder, {recursive: true});
+		} catch (error) {
+			return fail(storeError(error, file));
 		}
 
 		const lock = await acquireFileLock(`${file}.lock`, `the presets file ${file}`, {waitMs: options.lockWaitMs});
@@ -133,56 +149,47 @@ export async function openPresetStore(options: {cwd?: string; projectVersion?: s
 		}
 	};
 
+	// conf writes its file (and folder) as soon as it is opened; with no store yet, opening the
+	// wizard or listing presets must not create one: that waits for the first save. An existing
+	// store is opened under the lock, since conf's migrations may rewrite it.
 	let conf: Conf<StoreData> | undefined;
 	let presets: Preset[] = [];
-	// conf may write the file when it opens it (its migrations), so opening takes the lock too.
-	const opened = await locked(() => {
-		try {
-			conf = new Conf<StoreData>({
-				projectName: PROJECT_NAME,
-				cwd: folder,
-				projectVersion: options.projectVersion ?? packageJson.version,
-				// Names may hold ".", which conf would otherwise read as a path into the object.
-				accessPropertiesByDotNotation: false,
-				// Checked on every read, before conf's migrations rewrite the file, so a bad
-				// store is refused untouched.
-				deserialize: parseStore,
-				schema: {presets: {type: 'array', items: presetSchema}},
-				rootSchema: {additionalProperties: false, patternProperties: {'^__internal__$': {type: 'object'}}},
-				migrations,
-				configFileMode: 0o600,
-			});
-			presets = sortByName(conf.get('presets') ?? []);
-			return ok(undefined);
-		} catch (error) {
-			return fail(storeError(error, file));
+	if (existsSync(file)) {
+		const opened = await locked(() => {
+			try {
+				conf = openConf();
+				presets = sortByName(conf.get('presets') ?? []);
+				return ok(undefined);
+			} catch (error) {
+				return fail(storeError(error, file));
+			}
+		}, 'read');
+		if (!opened.ok) {
+			return opened;
 		}
-	}, 'read');
-	if (!opened.ok || conf === undefined) {
-		return opened.ok ? fail(`cannot use the presets file ${file}`) : opened;
 	}
 
-	const store = conf;
 	const find = (name: string) => presets.find(preset => preset.name === name);
 	// Reads the store afresh, changes it and writes it, all under the lock.
 	const change = async <T>(edit: (current: Preset[]) => Result<{next: Preset[]; value: T}>): Promise<Result<T>> => locked(() => {
 		try {
-			presets = sortByName(store.get('presets') ?? []);
+			conf ??= openConf();
+			presets = sortByName(conf.get('presets') ?? []);
 			const edited = edit(presets);
 			if (!edited.ok) {
 				return edited;
 			}
 
-			store.set('presets', sortByName(edited.value.next));
+			conf.set('presets', sortByName(edited.value.next));
 			presets = sortByName(edited.value.next);
 			return ok(edited.value.value);
 		} catch (error) {
 			return fail(storeError(error, file));
 		}
-	});
+	}, 'write');
 
 	return ok({
-		path: store.path,
+		path: file,
 		list: () => presets.map(preset => structuredClone(preset)),
 		get(name) {
 			const preset = find(name);

@@ -1,4 +1,4 @@
-// The Apply step after Write: restart through the same restartOrRecover as --yes --restart, the
+// The Apply step after Write: restart through the same apply flow as --yes --restart, the
 // live checks, the rollback offer, and the manual restart line. Restart commands are stand-in
 // shell scripts in a temp folder; one test drives a real sendmail daemon through one.
 import test from 'node:test';

@@ -40,8 +40,8 @@ test('Greeting: three Downs and typed text in one burst land in the custom field
 	app.stdin.write(KEY.down + KEY.down + KEY.down + 'mx');
 	// The custom row's field starts from the greeting in the file; the letters are added to it.
 	const screen = await app.waitFor('[192.0.2.10]mx');
-	assert.match(screen, /› \(•\) \$j Sendmail/);
-	assert.match(screen, /-\$_\$\.mx\n/);
+	// The field is one row: a text longer than the row shows its end, where the typing is.
+	assert.match(screen, /› \(•\) ….*-\$_\$\.mx ?\n/);
 });
 
 test('Size: Down and Enter in one burst choose the row moved to', async t => {

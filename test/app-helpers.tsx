@@ -7,11 +7,11 @@ import {render} from 'ink-testing-library';
 import {App, type WizardEffects, type WizardResult, type WizardSetup} from '../source/app.js';
 import type {Answers} from '../source/core/answers.js';
 import {GENERIC_GREETING} from '../source/core/greeting.js';
-import {applyPlan} from '../source/system/apply.js';
+import {applyPlan, validatePlan} from '../source/system/apply.js';
 import {makePlan} from '../source/system/make-plan.js';
 import {findMcFor} from '../source/system/mc-rebuild.js';
 import {rollbackBackupSet} from '../source/system/config-files.js';
-import {restartOrRecover, waitForListener} from '../source/system/restart.js';
+import {waitForListener} from '../source/system/restart.js';
 import {runRestart} from '../source/system/service.js';
 import {verifyServer} from '../source/system/verify-server.js';
 import {loadTarget, type Target} from '../source/system/target.js';
@@ -74,12 +74,14 @@ export function testEffects(overrides: Partial<WizardEffects> = {}): WizardEffec
 		sendmailVersion: async () => '8.17.1.9',
 		findMc: async cfPath => findMcFor(cfPath),
 		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env: checkEnv}),
+		validatePlan,
 		applyPlan,
-		rollback: async set => rollbackBackupSet(set),
+		rollback: async (set, options) => rollbackBackupSet(set, options),
+		// The rehearsal's own tests use sendmail; here it is not asked unless a test says so.
+		rehearse: async () => ({ok: true, value: {status: 'skipped', reason: 'not asked in this test'}}),
 		// A temp copy is not what a daemon reads, unless a test says so.
 		isLiveConfig: () => false,
 		findRestartPlan: async () => undefined,
-		restartOrRecover,
 		waitForListener,
 		runRestart,
 		verifyServer,

@@ -137,6 +137,9 @@ test('"sendmail.cf only" leaves the .mc byte-identical, keeps the warning on Rev
 
 	await app.waitFor(MC_CHOICE);
 	await app.press(KEY.down);
+	// The pointer moves; space chooses.
+	assert.ok(app.frame().includes(`› ( ) ${CF_CHOICE}`), app.frame());
+	await app.press(KEY.space);
 	assert.ok(app.frame().includes(`› (•) ${CF_CHOICE}`), app.frame());
 	const review = await toReview(app);
 	// The warning stays in view under the diff, whatever the scroll.
@@ -192,13 +195,14 @@ test('with presets too, Welcome still fits 24 rows: the pointer moves from the p
 	assert.ok(welcome.split('\n').length <= 23, welcome);
 	assert.match(welcome, /› \(•\) The current settings\n {2}\( \) Preset "article"\n {2}\( \) Preset "web"\n/);
 	assert.ok(welcome.includes(`  (•) ${MC_CHOICE}`), welcome);
-	for (const key of [KEY.down, KEY.down, KEY.down, KEY.down]) {
+	// Space chooses "web"; moving on to the .mc choice keeps it (moving alone chooses nothing).
+	for (const key of [KEY.down, KEY.down, KEY.space, KEY.down, KEY.down]) {
 		await app.press(key);
 	}
 
 	const moved = app.frame();
 	assert.match(moved, / {2}\(•\) Preset "web"\n/);
-	assert.ok(moved.includes(`› (•) ${CF_CHOICE}`), moved);
+	assert.ok(moved.includes(`› ( ) ${CF_CHOICE}`), moved);
 	await app.press(KEY.enter);
 	await app.waitFor('of 8  Greeting');
 	await app.press(KEY.escape);

@@ -188,7 +188,7 @@ test('Privacy: space toggles, goaway marks what it implies, and the help follows
 	assert.match(goaway, /\[\+\] noexpn/);
 	assert.match(goaway, /\[\+\] noverb/);
 	assert.match(goaway, /\[ \] noetrn/);
-	assert.match(goaway.replaceAll('\n', ''), /O PrivacyOptions=needmailhelo,needexpnhelo,needvrfyhelo,restrictqrun,restrictexpand,nobodyreturn,authwarnings,goaway /);
+	assert.match(goaway.replaceAll('\n', ''), /O PrivacyOptions=needmailhelo,needexpnhelo,needvrfyhelo,restrictqrun,restrictexpand,nobodyreturn,authwarnings,goaway *\(\[\+\] set by goaway\)/);
 	await app.press(KEY.enter);
 	await app.waitFor('of 8  Review');
 	assert.match((await app.waitFor('+ 284')).replaceAll('\n', ''), /\+ 284 O PrivacyOptions=.*authwarnings,goaway/);

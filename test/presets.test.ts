@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {defaultPresetFolder, loadPresetAnswers, openPresetStore, type PresetStore} from '../source/presets.js';
@@ -92,10 +92,20 @@ test('an existing name is only replaced with force', async t => {
 test('bad names and bad answers are refused and nothing is written', async t => {
 	const folder = freshFolder(t);
 	const store = (await open(folder));
+	assert.ok((await store.save('kept', {}, {force: false, now})).ok);
 	const before = readFileSync(store.path, 'utf8');
 	assert.match(((await store.save('.hidden', {}, {force: false, now})) as {error: string}).error, /is not a usable preset name/);
 	assert.match(((await store.save('x', {privacyOptions: ['goawya' as 'goaway']}, {force: false, now})) as {error: string}).error, /^preset "x" was not saved: unknown privacy flag "goawya"/);
 	assert.equal(readFileSync(store.path, 'utf8'), before);
+});
+
+test('opening the store (the wizard, presets list) creates no file; the first save does', async t => {
+	const folder = freshFolder(t);
+	const store = await open(folder);
+	assert.deepEqual(store.list(), []);
+	assert.equal(existsSync(path.join(folder, 'config.json')), false);
+	assert.ok((await store.save('web', {}, {force: false, now})).ok);
+	assert.equal(existsSync(path.join(folder, 'config.json')), true);
 });
 
 test('the store file is readable by its owner only', async t => {

@@ -1,14 +1,28 @@
-import {auditConfig} from '../core/audit.js';
+import {auditConfig, auditFromReplies, auditRehearsalAnswers} from '../core/audit.js';
 import {safeJson} from '../core/sanitize.js';
 import {wrapText} from '../core/wrap-text.js';
-import {loadTarget} from '../system/target.js';
+import {checkHostName, hostNameWarning} from '../system/host-name.js';
+import {rehearseFiles, type RehearsalReport} from '../system/rehearsal.js';
+import {loadTarget, removeDemoCopy} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
-// Rows fit an 80-column terminal: mark, setting name, then the value.
-const VALUE_WIDTH = 80 - 2 - 25;
-const fit = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
+// At a terminal a row fits its width (mark, setting name, then the value); a pipe or file gets values whole.
+const fit = (text: string, width: number | undefined) => (width === undefined || text.length <= width ? text : `${text.slice(0, Math.max(width - 1, 1))}…`);
 
-/** `sendmail-harden audit`: each setting, its value, and whether it is hardened. */
+/** A countdown on stderr while sendmail sleeps on an unqualified host name, every 10 s. */
+export function hostNameCountdown(io: CommandIo): (secondsLeft: number) => void {
+	return secondsLeft => {
+		if (secondsLeft % 10 === 0) {
+			io.err(`sendmail-harden: sendmail waits for its host name to resolve: ${secondsLeft} s left\n`);
+		}
+	};
+}
+
+/**
+ * `sendmail-harden audit`: each setting, its value, and whether it is hardened. When sendmail is
+ * installed, the current config is rehearsed (`sendmail -C COPY -bs`) and what a client sees is
+ * judged from sendmail's replies; the rest from the file.
+ */
 export async function runAudit(flags: {config?: string; demo?: boolean; json?: boolean}, io: CommandIo): Promise<number> {
 	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
@@ -17,25 +31,70 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	const {cfPath, cfText, helpFile, demo} = target.value;
-	const audit = auditConfig(cfText, helpFile);
-	if (flags.json) {
-		io.out(safeJson({config: cfPath, demo, hardened: audit.hardened, settings: audit.items}, 2) + '\n');
+	const fromFile = auditConfig(cfText, helpFile, {receivedHeader: true});
+	const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
+	const rehearsed = await rehearseFiles({cfText, helpFileText}, auditRehearsalAnswers(cfText), {
+		env: io.env,
+		onHostNameWait: hostNameCountdown(io),
+	});
+	await removeDemoCopy(target.value);
+	let rehearsal: RehearsalReport | {status: 'failed'; error: string};
+	if (rehearsed.ok) {
+		rehearsal = rehearsed.value;
 	} else {
-		if (demo) {
-			io.out(`Demo mode: no /etc/mail/sendmail.cf here, so this is a copy of the bundled sample.\n`);
-		}
-
-		io.out(`${cfPath}\n\n`);
-		for (const item of audit.items) {
-			io.out(`${item.hardened ? '✔' : '✘'} ${item.setting.padEnd(24)} ${fit(item.value, VALUE_WIDTH)}\n`);
-			for (const line of wrapText(item.advice, 78, '    ')) {
-				io.out(`${line}\n`);
-			}
-		}
-
-		const weak = audit.items.filter(item => !item.hardened).length;
-		io.out(weak === 0 ? '\nHardened.\n' : `\n${weak} of ${audit.items.length} settings are not hardened; run sendmail-harden to fix them.\n`);
+		rehearsal = {status: 'failed', error: rehearsed.error};
 	}
 
+	const audit = rehearsal.status === 'ran' ? auditFromReplies(fromFile, rehearsal.checks) : fromFile;
+	const hostName = checkHostName();
+	const hostWarning = hostNameWarning(hostName);
+	if (flags.json) {
+		io.out(safeJson({
+			config: cfPath,
+			demo,
+			hardened: audit.hardened,
+			settings: audit.items,
+			rehearsal,
+			hostName: {name: hostName.name, qualified: hostName.qualifiedAs !== undefined, warning: hostWarning ?? null},
+		}, 2) + '\n');
+		return audit.hardened ? EXIT.done : EXIT.notHardened;
+	}
+
+	if (demo) {
+		io.out(`Demo mode: a copy of the bundled sample, removed when done.\n`);
+	}
+
+	io.out(`${cfPath}\n`);
+	const about = rehearsal.status === 'ran'
+		? `Verdicts marked (sendmail) come from the installed sendmail's own replies to a private copy of this config (sendmail -C COPY -bs${rehearsal.hostName?.private ? `, with the host name ${rehearsal.hostName.name} in a private namespace` : ''}); the others from the file.`
+		: rehearsal.status === 'skipped'
+			? `Every verdict comes from the file: ${rehearsal.reason}.`
+			: `Every verdict comes from the file: sendmail could not be asked (${rehearsal.error}).`;
+	for (const line of wrapText(about, 78, '')) {
+		io.out(`${line}\n`);
+	}
+
+	if (hostWarning !== undefined) {
+		for (const line of wrapText(hostWarning, 78, '')) {
+			io.out(`${line}\n`);
+		}
+	}
+
+	io.out('\n');
+	const valueWidth = io.columns === undefined ? undefined : Math.max(io.columns - 2 - 25, 10);
+	const replyWidth = io.columns === undefined ? undefined : Math.max(io.columns - 2 - 15, 10);
+	for (const item of audit.items) {
+		io.out(`${item.hardened ? '✔' : '✘'} ${item.setting.padEnd(24)} ${fit(item.value, valueWidth)}\n`);
+		if (item.from === 'sendmail' && item.reply !== undefined) {
+			io.out(`    (sendmail) ${fit(`"${item.reply}"`, replyWidth)}\n`);
+		}
+
+		for (const line of wrapText(item.advice, 78, '    ')) {
+			io.out(`${line}\n`);
+		}
+	}
+
+	const weak = audit.items.filter(item => !item.hardened).length;
+	io.out(weak === 0 ? '\nHardened.\n' : `\n${weak} of ${audit.items.length} settings are not hardened; run sendmail-harden to fix them.\n`);
 	return audit.hardened ? EXIT.done : EXIT.notHardened;
 }

@@ -7,6 +7,8 @@ export type CommandIo = {
 	/** Writes text to standard error (add the newline yourself). */
 	err(text: string): void;
 	env: NodeJS.ProcessEnv;
+	/** The width of the terminal standard output goes to; undefined when it goes to a pipe or file. */
+	columns?: number;
 };
 
 // A reader that goes away early (`audit | head -1`, `explain | true`) closes the pipe: further
@@ -41,6 +43,9 @@ export const processIo: CommandIo = {
 		}
 	},
 	env: process.env,
+	get columns() {
+		return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
+	},
 };
 
 // Exit codes of the command-line contract (design.md).

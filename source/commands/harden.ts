@@ -1,16 +1,19 @@
 import {existsSync} from 'node:fs';
 import {unifiedDiff} from '../core/diff.js';
 import type {Plan} from '../core/plan.js';
+import type {Check} from '../core/verify-checks.js';
+import {safeJson} from '../core/sanitize.js';
+import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowResult, type FlowKnown, type FlowStepView, type RehearseFiles} from '../flow/apply-flow.js';
+import {emptyDocument, flowDocument, planDocument, withFailure, type JsonDocument} from '../flow/json-document.js';
+import {realFlowDeps} from '../flow/real-deps.js';
 import {loadAnswers} from '../system/answers-source.js';
-import {applyPlan} from '../system/apply.js';
 import {recoverInterrupted} from '../system/config-files.js';
 import {makePlan} from '../system/make-plan.js';
-import {readDaemonAddress} from '../core/verify-checks.js';
-import {restartOrRecover, waitForListener} from '../system/restart.js';
-import {describeManualRestart, findRestartPlan, type RestartPlan} from '../system/service.js';
+import type {RestartPlan} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
-import {runVerify} from './verify.js';
+import {hostNameCountdown} from './audit.js';
+import {formatCheck} from './verify.js';
 
 export type HardenFlags = {
 	/** true: restart after writing; false or undefined: print the command to run. */
@@ -23,9 +26,30 @@ export type HardenFlags = {
 	yes?: boolean;
 	dryRun?: boolean;
 	cfOnly?: boolean;
+	/** One JSON document on stdout (json-document.ts) instead of the text. */
+	json?: boolean;
 	/** How many backup sets to keep (--keep N). */
 	keep?: number;
 };
+
+/**
+ * The no-UI path: `--dry-run` prints the diff of what would change and what the apply flow would
+ * do; `--yes` runs the flow (source/flow/apply-flow.ts). Both take their answers from --preset or
+ * --answers. Tests replace effects; anything left out is the real one.
+ */
+export type HardenDeps = {
+	now: () => Date;
+	/** How this host restarts sendmail (systemd, init script, rc); tests pass a stand-in. */
+	findRestartPlan: () => Promise<RestartPlan | undefined>;
+	rehearse?: RehearseFiles;
+	/** Any other effect of the flow, for tests. */
+	flow?: Partial<ApplyFlowDeps>;
+};
+
+
+function defaultDeps(): HardenDeps {
+	return {now: () => new Date(), findRestartPlan: async () => realFlowDeps(process.env).findRestartPlan()};
+}
 
 function printPlanSummary(plan: Plan, io: CommandIo): void {
 	for (const change of plan.settings) {
@@ -41,28 +65,43 @@ function printPlanSummary(plan: Plan, io: CommandIo): void {
 	}
 }
 
-/**
- * The no-UI path: `--dry-run` prints the diff of what would change; `--yes`
- * checks, backs up and writes it. Both take their answers from --preset or --answers.
- */
-export type HardenDeps = {
-	now: () => Date;
-	/** How this host restarts sendmail (systemd, init script, rc); tests pass a stand-in. */
-	findRestartPlan: () => Promise<RestartPlan | undefined>;
-};
+function printChecks(heading: string, checks: readonly Check[], io: CommandIo, peer = 'server'): void {
+	io.out(heading);
+	for (const check of checks) {
+		// The replies of a rehearsal are sendmail's own, not a server's over the network.
+		io.out(peer === 'server' ? formatCheck(check) : formatCheck(check).replace(/ — server said "/, ` — ${peer} said "`));
+	}
+}
 
-const realDeps: HardenDeps = {now: () => new Date(), findRestartPlan: async () => findRestartPlan()};
+export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenDeps = defaultDeps()): Promise<number> {
+	const command = flags.dryRun ? 'dry-run' : 'harden';
+	let document = emptyDocument(command, flags.config ?? DEFAULT_CONFIG);
+	// Text mode prints as it goes; JSON mode prints the one document at the end, and the error line.
+	const text = flags.json !== true;
+	const end = (code: number, error?: string) => {
+		if (error !== undefined) {
+			io.err(`sendmail-harden: ${error}\n`);
+		}
 
-export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenDeps = realDeps): Promise<number> {
+		if (!text) {
+			io.out(`${safeJson(document, '\t')}\n`);
+		}
+
+		return code;
+	};
+
+	const badInput = (error: string) => {
+		document = withFailure(document, 'bad input', error);
+		return end(EXIT.badInput, error);
+	};
+
 	const source = await loadAnswers(flags);
 	if (!source.ok) {
-		io.err(`sendmail-harden: ${source.error}\n`);
-		return EXIT.badInput;
+		return badInput(source.error);
 	}
 
 	if (source.value === undefined) {
-		io.err(`sendmail-harden: ${flags.dryRun ? '--dry-run' : '--yes'} needs answers: give --preset NAME or --answers FILE\n`);
-		return EXIT.badInput;
+		return badInput(`${flags.dryRun ? '--dry-run' : '--yes'} needs answers: give --preset NAME or --answers FILE`);
 	}
 
 	// A run killed halfway leaves a half-applied set: settle it before reading the files.
@@ -70,43 +109,50 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	if (!flags.dryRun && settleConfig !== undefined) {
 		const recovered = await recoverInterrupted(settleConfig);
 		if (!recovered.ok) {
-			io.err(`sendmail-harden: ${recovered.error}\n`);
-			return EXIT.writeFailed;
+			document = withFailure(document, 'write failed', recovered.error);
+			return end(EXIT.writeFailed, recovered.error);
 		}
 
 		for (const note of recovered.value) {
-			io.err(`sendmail-harden: note: ${note}\n`);
+			if (text) {
+				io.err(`sendmail-harden: note: ${note}\n`);
+			}
+
+			document.notes.push(note);
 		}
 	}
 
 	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
-		io.err(`sendmail-harden: ${target.error}\n`);
-		return EXIT.badInput;
+		return badInput(target.error);
 	}
 
 	const {cfPath, cfText, helpFile, demo} = target.value;
-	if (demo) {
-		io.err(`sendmail-harden: demo mode: there is no /etc/mail/sendmail.cf, so working on a copy of the bundled sample at ${cfPath}\n`);
+	document.config = cfPath;
+	const demoNote = `demo mode: there is no /etc/mail/sendmail.cf, so working on a copy of the bundled sample at ${cfPath}`;
+	if (demo && text) {
+		io.err(`sendmail-harden: ${demoNote}\n`);
 	}
 
 	const plan = await makePlan(target.value, source.value.answers, {cfOnly: flags.cfOnly, env: io.env});
 	if (!plan.ok) {
-		io.err(`sendmail-harden: ${plan.error}\n`);
-		return EXIT.badInput;
+		return badInput(plan.error);
 	}
 
+	document = planDocument(command, cfPath, plan.value, [...document.notes, ...(demo ? [demoNote] : [])]);
 	if (plan.value.files.length === 0) {
-		io.out(`Nothing to change: ${cfPath} already has the settings of ${source.value.from}.\n`);
-		for (const warning of plan.value.warnings) {
-			io.err(`sendmail-harden: warning: ${warning}\n`);
+		if (text) {
+			io.out(`Nothing to change: ${cfPath} already has the settings of ${source.value.from}.\n`);
+			for (const warning of plan.value.warnings) {
+				io.err(`sendmail-harden: warning: ${warning}\n`);
+			}
 		}
 
-		return EXIT.done;
+		return end(EXIT.done);
 	}
 
 	const {source: planSource} = plan.value;
-	if (flags.dryRun) {
+	if (flags.dryRun && text) {
 		// On stderr, so that stdout stays a patch; the .mc diff comes first, then the .cf it rebuilds.
 		for (const note of plan.value.notes) {
 			io.err(`sendmail-harden: note: ${note}\n`);
@@ -123,58 +169,187 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		for (const warning of plan.value.warnings) {
 			io.err(`sendmail-harden: warning: ${warning}\n`);
 		}
-
-		return EXIT.done;
 	}
 
-	const applied = await applyPlan(plan.value, {cfPath, now: deps.now(), env: io.env, keep: flags.keep});
-	if (!applied.ok) {
-		io.err(`sendmail-harden: ${applied.error}\n`);
-		return applied.stage === 'validate' ? EXIT.badInput : EXIT.writeFailed;
-	}
-
-	io.out(
-		planSource?.kind === 'mc'
-			? `Changed ${planSource.mcPath} and rebuilt ${cfPath} from it with the answers of ${source.value.from}:\n`
-			: `Changed ${cfPath} with the answers of ${source.value.from}:\n`,
+	const flowDeps: ApplyFlowDeps = {
+		...realFlowDeps(io.env, deps.rehearse),
+		now: deps.now,
+		findRestartPlan: deps.findRestartPlan,
+		...deps.flow,
+	};
+	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: source.value.from}) : undefined;
+	const result = await runApplyFlow(
+		{
+			plan: plan.value,
+			answers: source.value.answers,
+			cfPath,
+			cfText,
+			helpFileText: helpFile !== undefined && 'text' in helpFile ? helpFile.text : undefined,
+			dryRun: flags.dryRun === true,
+			restart: flags.restart === true ? 'yes' : 'no',
+			keep: flags.keep,
+			noRestartReason: demo ? 'Demo mode: no sendmail was restarted.' : undefined,
+		},
+		flowDeps,
+		{
+			onChange: printer?.onChange,
+			onOutput: printer?.onOutput,
+			// Where sendmail must sleep on an unqualified host name, the wait is counted down on
+			// stderr (not in --json, where stderr is the one error line).
+			onHostNameWait: text ? hostNameCountdown(io) : undefined,
+			// Nothing listening after the restart: mail is down, so the old files go back. A server
+			// that runs but fails a check keeps the new files (undo with rollback).
+			confirmRollback: async (_why, outcome) => outcome === 'not-listening',
+		},
 	);
-	printPlanSummary(plan.value, io);
-	if (planSource?.kind === 'mc') {
-		io.out(`  rebuilt with: ${planSource.buildCommand}: ${planSource.rebuildOutput}\n`);
+	document = flowDocument(document, result);
+	if (text) {
+		printer?.finish(result);
+	} else if (result.error !== undefined) {
+		io.err(`sendmail-harden: ${result.error}\n`);
 	}
 
-	if (!applied.value.validation.checked) {
-		io.err(`sendmail-harden: warning: ${applied.value.validation.reason}\n`);
-	}
+	return end(result.exitCode);
+}
 
-	io.out(`Backup: ${applied.value.backup.files.map(file => file.backup).join(', ')}\n`);
-	io.out(`Undo with: sendmail-harden rollback --config ${cfPath}\n`);
+type PrintContext = {plan: Plan; cfPath: string; from: string};
 
-	const restartPlan = demo ? undefined : await deps.findRestartPlan();
-	if (flags.restart !== true || restartPlan === undefined) {
-		io.out(demo ? 'Demo mode: no sendmail was restarted.\n' : `${describeManualRestart(restartPlan)}\n`);
-		return EXIT.done;
-	}
+/** Prints the flow's steps as they change, in the words --yes has always used. */
+function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
+	const {plan, cfPath, from} = context;
+	const planSource = plan.source;
+	const seen = new Map<string, FlowStepView['status']>();
+	let outputEndsLine = true;
 
-	io.out(`Restarting sendmail: ${restartPlan.label}\n`);
-	const restarted = await restartOrRecover(restartPlan, applied.value.backup, {onOutput: chunk => io.out(chunk), env: io.env});
-	if (!restarted.ok) {
-		io.err(`sendmail-harden: ${restarted.error}; ${restarted.rolledBack.ok ? restarted.rolledBack.value : restarted.rolledBack.error}\n`);
-		return EXIT.writeFailed;
-	}
+	const onStep = (step: FlowStepView, known: FlowKnown) => {
+		if (flags.dryRun) {
+			// After the diff: what sendmail itself answers with the new files.
+			if (step.id === 'rehearse' && (step.status === 'done' || step.status === 'failed')) {
+				const {rehearsal} = known;
+				if (rehearsal?.status === 'ran') {
+					printChecks('Rehearsal with the installed sendmail (sendmail -C NEW -bs), what clients would see:\n', rehearsal.checks, io, 'sendmail');
+				} else if (rehearsal?.status === 'skipped') {
+					io.out(`Not rehearsed with sendmail: ${rehearsal.reason}.\n`);
+				}
+			}
 
-	// Prove it on the live server, at the address the config itself listens on.
-	const {host, port} = readDaemonAddress(plan.value.files.find(file => file.role === 'cf')?.after ?? cfText);
-	io.out(`sendmail restarted. Checking ${host}:${port}:\n`);
-	if (!(await waitForListener(host, port, 15_000))) {
-		io.err(`sendmail-harden: sendmail was restarted but nothing listens on ${host}:${port} after 15 s; check its log, or roll back with: sendmail-harden rollback --config ${cfPath}\n`);
-		return EXIT.writeFailed;
-	}
+			// A dry run skips every step that would change something, each with its reason.
+			if (step.status === 'skipped' && step.id !== 'rehearse') {
+				io.out(`skipped: ${step.title} — ${step.detail ?? ''}\n`);
+			}
 
-	const verified = await runVerify({host, port, answers: source.value.answers}, io);
-	if (verified !== EXIT.done) {
-		io.err(`sendmail-harden: the server does not answer as hardened yet (see above); roll back with: sendmail-harden rollback --config ${cfPath}\n`);
-	}
+			return;
+		}
 
-	return verified;
+		switch (`${step.id}:${step.status}`) {
+			case 'write:done': {
+				io.out(
+					planSource?.kind === 'mc'
+						? `Changed ${planSource.mcPath} and rebuilt ${cfPath} from it with the answers of ${from}:\n`
+						: `Changed ${cfPath} with the answers of ${from}:\n`,
+				);
+				printPlanSummary(plan, io);
+				if (planSource?.kind === 'mc') {
+					io.out(`  rebuilt with: ${planSource.buildCommand}: ${planSource.rebuildOutput}\n`);
+				}
+
+				const {rehearsal, applied} = known;
+				if (rehearsal?.status === 'ran') {
+					io.out(`Rehearsed with the installed sendmail first: ${rehearsal.checks.filter(check => check.status === 'pass').length} checks passed.\n`);
+				} else if (rehearsal?.status === 'skipped') {
+					io.out(`Not rehearsed with sendmail: ${rehearsal.reason}.\n`);
+				}
+
+				if (applied !== undefined) {
+					if (!applied.validation.checked) {
+						io.err(`sendmail-harden: warning: ${applied.validation.reason}\n`);
+					}
+
+					io.out(`Backup: ${applied.backup.files.map(file => file.backup).join(', ')}\n`);
+				}
+
+				io.out(`Undo with: sendmail-harden rollback --config ${cfPath}\n`);
+				break;
+			}
+
+			case 'verify:done':
+			case 'verify:failed': {
+				if (known.verify !== undefined) {
+					const {host, port} = known.address;
+					printChecks(`Checking the server at ${host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`}\n`, known.verify.checks, io);
+					const failed = known.verify.checks.filter(check => check.status === 'fail').length;
+					const passed = known.verify.checks.filter(check => check.status === 'pass').length;
+					io.out(failed === 0 ? `All checks passed: ${passed} passed.\n` : `Not hardened as the answers say: ${passed} passed, ${failed} failed.\n`);
+				}
+
+				break;
+			}
+
+			case 'restart:skipped': {
+				if (seen.get('write') === 'done') {
+					io.out(`${step.detail ?? ''}\n`);
+				}
+
+				break;
+			}
+
+			case 'restart:running': {
+				io.out(`${step.title.replace(/^Restart/, 'Restarting')}\n`);
+				break;
+			}
+
+			case 'rollback:running': {
+				io.out('Putting the old files back and restarting sendmail on them\n');
+				break;
+			}
+
+			case 'listen:running': {
+				io.out(`sendmail restarted. Checking ${step.title.replace(/^Wait for sendmail to listen on /, '')}:\n`);
+				break;
+			}
+
+			default: {
+				break;
+			}
+		}
+	};
+
+	return {
+		onChange(steps: readonly FlowStepView[], known: FlowKnown) {
+			for (const step of steps) {
+				if (seen.get(step.id) !== step.status) {
+					seen.set(step.id, step.status);
+					// A command's output ends on a line of its own before anything else is said.
+					if (!outputEndsLine) {
+						io.out('\n');
+						outputEndsLine = true;
+					}
+
+					onStep(step, known);
+				}
+			}
+		},
+		onOutput(_id: string, chunk: string) {
+			if (chunk !== '') {
+				io.out(chunk);
+				outputEndsLine = chunk.endsWith('\n');
+			}
+		},
+		finish(result: ApplyFlowResult) {
+			if (!outputEndsLine) {
+				io.out('\n');
+			}
+
+			for (const problem of result.problems) {
+				io.err(`sendmail-harden: ${problem}\n`);
+			}
+
+			if (result.error !== undefined) {
+				const undo = (result.outcome === 'verify-failed' || result.outcome === 'stopped' || (result.outcome === 'not-listening' && result.rollback === undefined)) && result.changed
+					? `; roll back with: sendmail-harden rollback --config ${cfPath}`
+					: '';
+				io.err(`sendmail-harden: ${result.error}${undo}\n`);
+			}
+		},
+	};
 }

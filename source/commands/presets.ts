@@ -206,6 +206,12 @@ export function summarizeAnswers(answers: Answers): string {
 		parts.push('HELP keeps the version');
 	}
 
+	if (answers.hideReceivedVersion === true) {
+		parts.push('Received header hides the version');
+	} else if (answers.hideReceivedVersion === false) {
+		parts.push('Received header keeps the version');
+	}
+
 	return parts.length === 0 ? 'changes nothing' : parts.join(', ');
 }
 

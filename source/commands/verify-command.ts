@@ -1,29 +1,51 @@
 import {readDaemonAddress} from '../core/verify-checks.js';
 import {loadAnswers} from '../system/answers-source.js';
-import {DEFAULT_CONFIG, readSendmailCf} from '../system/target.js';
+import {DEFAULT_CONFIG, loadTarget, readSendmailCf} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
-import {runVerify} from './verify.js';
+import {runRehearsalVerify, runVerify, verifyDocument} from './verify.js';
 
-export type VerifyFlags = {config?: string; host?: string; port?: string; preset?: string; answers?: string};
+export type VerifyFlags = {config?: string; host?: string; port?: string; preset?: string; answers?: string; json?: boolean};
 
 /**
- * `sendmail-harden verify`: the address comes from --host/--port, else from the
- * config's DaemonPortOptions, else 127.0.0.1:25.
+ * `sendmail-harden verify`: with --config FILE alone, the installed sendmail answers for FILE
+ * (the rehearsal, no daemon). Otherwise a live server: the address comes from --host/--port, else
+ * from the config's DaemonPortOptions, else 127.0.0.1:25.
  */
 export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promise<number> {
+	// Bad input: one line on stderr, and with --json the document that says so.
+	const badInput = (error: string) => {
+		io.err(`sendmail-harden: ${error}\n`);
+		if (flags.json) {
+			io.out(verifyDocument({config: flags.config ?? null, exitCode: EXIT.badInput, error}));
+		}
+
+		return EXIT.badInput;
+	};
+
 	let port: number | undefined;
 	if (flags.port !== undefined) {
 		port = Number(flags.port);
 		if (!/^\d+$/.test(flags.port) || port < 1 || port > 65_535) {
-			io.err(`sendmail-harden: --port must be a port number from 1 to 65535, not "${flags.port}"\n`);
-			return EXIT.badInput;
+			return badInput(`--port must be a port number from 1 to 65535, not "${flags.port}"`);
 		}
 	}
 
 	const source = await loadAnswers(flags);
 	if (!source.ok) {
-		io.err(`sendmail-harden: ${source.error}\n`);
-		return EXIT.badInput;
+		return badInput(source.error);
+	}
+
+	const answers = source.value?.answers ?? {};
+	// --config alone: the installed sendmail answers for that file, offline (the rehearsal).
+	if (flags.config !== undefined && flags.host === undefined && port === undefined) {
+		const target = await loadTarget(flags.config);
+		if (!target.ok) {
+			return badInput(target.error);
+		}
+
+		const {helpFile} = target.value;
+		const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
+		return runRehearsalVerify({cfPath: target.value.cfPath, cfText: target.value.cfText, helpFileText, answers, json: flags.json}, io);
 	}
 
 	let address = {host: '127.0.0.1', port: 25};
@@ -32,10 +54,9 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 		if (cf.ok) {
 			address = readDaemonAddress(cf.value);
 		} else if (flags.config !== undefined) {
-			io.err(`sendmail-harden: ${cf.error}\n`);
-			return EXIT.badInput;
+			return badInput(cf.error);
 		}
 	}
 
-	return runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers: source.value?.answers ?? {}}, io);
+	return runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers, json: flags.json, config: flags.config ?? DEFAULT_CONFIG}, io);
 }

@@ -3,17 +3,20 @@ import os from 'node:os';
 import {render} from 'ink';
 import {App, type WizardEffects, type WizardPresets, type WizardResult, type WizardSetup} from '../app.js';
 import {loadAnswers} from '../system/answers-source.js';
-import {applyPlan} from '../system/apply.js';
-import {makePlan} from '../system/make-plan.js';
+import {applyPlan, validatePlan} from '../system/apply.js';
+import {checkMcAgrees, makePlan} from '../system/make-plan.js';
+import {accessProblem} from '../system/access.js';
 import {findMcFor} from '../system/mc-rebuild.js';
 import {recoverInterrupted, rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
-import {restartOrRecover, waitForListener} from '../system/restart.js';
+import {waitForListener} from '../system/restart.js';
+import {rehearseFiles} from '../system/rehearsal.js';
 import {findRestartPlan, runRestart} from '../system/service.js';
-import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
+import {DEFAULT_CONFIG, loadTarget, removeDemoCopy} from '../system/target.js';
 import {verifyServer} from '../system/verify-server.js';
 import type {Result} from '../core/result.js';
 import {parseCf} from '../core/sendmail-cf.js';
+import {wizardOutput} from '../components/terminal-output.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
 export type WizardFlags = {
@@ -60,8 +63,10 @@ const INCREMENTAL_RENDERING = typeof SENDMAIL_HARDEN_BUNDLE !== 'undefined' && S
 
 export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: WizardTerminal = process): Promise<number> {
 	// Ink needs raw mode; without a terminal its error would be a stack trace.
-	if (!terminal.stdin.isTTY) {
-		io.err('sendmail-harden: the wizard needs a terminal; to apply answers without one, use --yes with --preset NAME or --answers FILE\n');
+	// Ink needs raw mode; without a terminal its error would be a stack trace. With stdout sent to
+	// a file the wizard would run blind while keys still act, so that is refused the same way.
+	if (!terminal.stdin.isTTY || !terminal.stdout.isTTY) {
+		io.err(`sendmail-harden: the wizard needs a terminal (${terminal.stdin.isTTY ? 'stdout' : 'stdin'} is not one); to apply answers without one, use --yes with --preset NAME or --answers FILE\n`);
 		return EXIT.badInput;
 	}
 
@@ -108,14 +113,18 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 			return program === undefined ? undefined : sendmailVersion(program, target.value.cfPath);
 		},
 		findMc: async cfPath => findMcFor(cfPath),
+		checkMcAgrees: async target => checkMcAgrees(target, {env}),
+		accessProblem: async target => (target.demo ? undefined : accessProblem(target.cfPath, {live: target.cfPath === DEFAULT_CONFIG})),
 		// Welcome's choice, pre-selected from --cf-only.
 		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env}),
+		validatePlan,
 		applyPlan: async (plan, options) => applyPlan(plan, {...options, keep: flags.keep}),
-		rollback: async set => rollbackBackupSet(set),
+		rollback: async (set, options) => rollbackBackupSet(set, options),
+		// --hostname stands for the host's name where it is not qualified.
+		rehearse: async (files, answers, options) => rehearseFiles(files, answers, {hostName: flags.hostname, ...options}),
 		// The daemon reads the default config; a demo copy or another --config is not it.
 		isLiveConfig: cfPath => cfPath === DEFAULT_CONFIG,
 		findRestartPlan: async () => findRestartPlan({env}),
-		restartOrRecover,
 		waitForListener,
 		runRestart,
 		verifyServer,
@@ -123,19 +132,29 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 	};
 
 	let result: WizardResult = {code: EXIT.done};
+	const output = wizardOutput(terminal.stdout, env);
 	const instance = render(<App setup={setup} effects={effects} onExit={value => {
 		result = value;
 	}} />, {
 		stdin: terminal.stdin,
-		stdout: terminal.stdout,
+		stdout: output.stdout,
 		stderr: terminal.stderr,
 		exitOnCtrlC: false,
+		// A terminal that cannot move the cursor gets each screen printed whole (components/terminal-output.ts).
+		debug: output.plain,
 		// A key rewrites only the lines that changed (about 1 KB an arrow key on Privacy instead of
 		// the whole frame): that matters over SSH. Ink 6.8's writer needs the one-line fix that
 		// scripts/build.js applies (ink issue #909), so this is on only in the bundle.
 		incrementalRendering: INCREMENTAL_RENDERING,
 	});
-	await instance.waitUntilExit();
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		output.flush();
+		// A demo copy is for this run only; they would pile up in $TMPDIR.
+		await removeDemoCopy(target.value);
+	}
+
 	if (result.message !== undefined) {
 		io.out(`${result.message}\n`);
 	}

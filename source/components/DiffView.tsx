@@ -2,6 +2,7 @@ import {Box} from 'ink';
 import {Text} from './SafeText.js';
 import {diffHunks, type DiffLine} from '../core/diff.js';
 import type {FileChange} from '../core/plan.js';
+import {safeLine} from '../core/sanitize.js';
 import {useTheme} from './theme.js';
 import {hardWrap} from './wrap.js';
 
@@ -10,11 +11,21 @@ export type DiffRow = {key: string; kind: DiffLine['kind'] | 'file' | 'gap' | 'i
 
 const SIGN = {context: ' ', removed: '-', added: '+'} as const;
 
+/** Tabs as spaces to the next multiple of 8 from the line's start: a raw tab jumps to the terminal's own stops, over old text. */
+export function expandTabs(text: string): string {
+	let line = '';
+	for (const character of text) {
+		line += character === '\t' ? ' '.repeat(8 - (line.length % 8)) : character;
+	}
+
+	return line;
+}
+
 /** The changed lines of every file as screen rows of at most `width` characters. */
 export function diffRows(files: readonly FileChange[], width: number): DiffRow[] {
 	const rows: DiffRow[] = [];
 	for (const file of files) {
-		for (const [index, piece] of hardWrap(file.path, width).entries()) {
+		for (const [index, piece] of hardWrap(safeLine(file.path), width).entries()) {
 			rows.push({key: `${file.path}:file:${index}`, kind: 'file', text: piece});
 		}
 
@@ -27,7 +38,7 @@ export function diffRows(files: readonly FileChange[], width: number): DiffRow[]
 
 			for (const [lineIndex, line] of hunk.lines.entries()) {
 				const prefix = `${SIGN[line.kind]} ${String(line.number).padStart(numberWidth)} `;
-				const pieces = hardWrap(line.text, Math.max(width - prefix.length, 10));
+				const pieces = hardWrap(safeLine(expandTabs(line.text)), Math.max(width - prefix.length, 10));
 				for (const [pieceIndex, piece] of pieces.entries()) {
 					rows.push({
 						key: `${file.path}:${hunkIndex}:${lineIndex}:${pieceIndex}`,

@@ -2,6 +2,7 @@ import type {ReactNode} from 'react';
 import {Box, useStdout} from 'ink';
 import {Text} from './SafeText.js';
 import {STEPS, STEP_NAMES, stepNumber, type StepId} from '../hooks/use-wizard.js';
+import {wrapText} from '../core/wrap-text.js';
 import {useTheme} from './theme.js';
 
 /** The width to lay out for: the terminal's, at most 100 columns, never less than 20. */
@@ -11,10 +12,30 @@ export function useScreenWidth(): number {
 	return Math.max(20, Math.min(columns, 100));
 }
 
-/** The rows available, for steps that must fit a scrolling part in (24 when unknown). */
+/**
+ * The rows a frame may take: one less than the terminal's (24 when unknown). Ink redraws a frame
+ * as tall as the terminal by clearing the screen and the scrollback, at every key.
+ */
 export function useScreenHeight(): number {
 	const {stdout} = useStdout();
-	return stdout.rows > 0 ? stdout.rows : 24;
+	return Math.max((stdout.rows > 0 ? stdout.rows : 24) - 1, 8);
+}
+
+/** Below this many rows a step's title line goes, to leave the rows to the choices. */
+const TITLE_MIN_HEIGHT = 19;
+
+/** The rows of the frame around a step's body: header, title, the gaps, the key hints. */
+function chrome(title: string | undefined, hints: KeyHint[], width: number, height: number) {
+	const titleRows = title === undefined || height < TITLE_MIN_HEIGHT ? [] : wrapText(title, width);
+	const hintRows = wrapText(hints.map(hint => `${hint.keys} ${hint.action}`).join(' · '), width);
+	return {titleRows, hintRows, rows: 1 + titleRows.length + 1 + 1 + hintRows.length};
+}
+
+/** The width, and the rows a step's body may fill, inside a StepFrame with this title and these hints. */
+export function useFrameBody(title: string | undefined, hints: KeyHint[]): {width: number; rows: number} {
+	const width = useScreenWidth();
+	const height = useScreenHeight();
+	return {width, rows: Math.max(height - chrome(title, hints, width, height).rows, 3)};
 }
 
 export type KeyHint = {keys: string; action: string};
@@ -26,6 +47,8 @@ export const HINTS = {
 	back: {keys: 'esc', action: 'back'},
 	quit: {keys: 'q', action: 'quit'},
 	quitTyping: {keys: 'ctrl+c', action: 'quit'},
+	/** In a text field every printable key, q and space included, is text. */
+	typing: {keys: 'type', action: 'text (q, space too)'},
 	scroll: {keys: 'pgup/pgdn', action: 'scroll'},
 } satisfies Record<string, KeyHint>;
 
@@ -41,6 +64,8 @@ type Props = {
 export function StepFrame({step, title, hints, children}: Props) {
 	const theme = useTheme();
 	const width = useScreenWidth();
+	const height = useScreenHeight();
+	const {titleRows, hintRows} = chrome(title, hints, width, height);
 	const label = `Step ${stepNumber(step)} of ${STEPS.length}: ${STEP_NAMES[step]}`;
 	return (
 		<Box flexDirection="column" width={width}>
@@ -50,12 +75,12 @@ export function StepFrame({step, title, hints, children}: Props) {
 				<Text bold>{`Step ${stepNumber(step)} of ${STEPS.length}`}</Text>
 				<Text>{`  ${STEP_NAMES[step]}`}</Text>
 			</Box>
-			{title === undefined ? null : <Text wrap="wrap">{title}</Text>}
+			{titleRows.map((row, index) => <Text key={index}>{row}</Text>)}
 			<Box flexDirection="column" marginTop={1}>
 				{children}
 			</Box>
-			<Box marginTop={1}>
-				<Text dimColor wrap="wrap">{hints.map(hint => `${hint.keys} ${hint.action}`).join(' · ')}</Text>
+			<Box marginTop={1} flexDirection="column">
+				{hintRows.map((row, index) => <Text key={index} dimColor>{row}</Text>)}
 			</Box>
 		</Box>
 	);

@@ -11,6 +11,8 @@ export type Answers = {
 	maxRecipientsPerMessage?: number | null;
 	privacyOptions?: PrivacyFlag[] | null;
 	hideHelpVersion?: boolean | null;
+	/** Remove the version ($v/$Z) from the Received: header every relayed message gets. */
+	hideReceivedVersion?: boolean | null;
 };
 
 export const ANSWER_KEYS = [
@@ -19,6 +21,7 @@ export const ANSWER_KEYS = [
 	'maxRecipientsPerMessage',
 	'privacyOptions',
 	'hideHelpVersion',
+	'hideReceivedVersion',
 ] as const satisfies ReadonlyArray<keyof Answers>;
 
 // SMTP replies are ASCII, and a reply line may be at most 512 octets (RFC 5321 4.5.3.1.5).
@@ -152,12 +155,14 @@ export function validateAnswers(value: unknown): Result<Answers> {
 		answers.privacyOptions = flagsResult.value;
 	}
 
-	if (input['hideHelpVersion'] !== undefined && input['hideHelpVersion'] !== null) {
-		if (typeof input['hideHelpVersion'] !== 'boolean') {
-			return fail('hideHelpVersion must be true or false');
-		}
+	for (const key of ['hideHelpVersion', 'hideReceivedVersion'] as const) {
+		if (input[key] !== undefined && input[key] !== null) {
+			if (typeof input[key] !== 'boolean') {
+				return fail(`${key} must be true or false`);
+			}
 
-		answers.hideHelpVersion = input['hideHelpVersion'];
+			answers[key] = input[key];
+		}
 	}
 
 	return ok(answers);

@@ -3,7 +3,13 @@ import type {HelpFileState} from './plan.js';
 import {helpLinesRevealingVersion, OPTION} from './plan.js';
 import type {PrivacyFlag} from './privacy-flag-names.js';
 import {effectiveFlags, parsePrivacyOptionsValue} from './privacy-flags.js';
+import {receivedVersionLeak} from './received-header.js';
 import {optionValue, parseCf} from './sendmail-cf.js';
+import type {Answers} from './answers.js';
+import type {Check} from './verify-checks.js';
+
+/** The audit row of the Received: header (not an option: an H line). */
+export const RECEIVED_SETTING = 'Received header';
 
 export type AuditItem = {
 	/** The option's name in sendmail.cf, or "HELP" for the help file. */
@@ -13,6 +19,10 @@ export type AuditItem = {
 	hardened: boolean;
 	/** What is wrong and what to do; empty when hardened. */
 	advice: string;
+	/** Where the verdict comes from: the installed sendmail's own replies, or the file alone. */
+	from: 'sendmail' | 'file';
+	/** The reply line that decided a verdict from sendmail. */
+	reply?: string;
 };
 
 export type Audit = {items: AuditItem[]; hardened: boolean};
@@ -35,8 +45,12 @@ function limit(value: string | undefined): {number: number; text: string} {
 	return {number, text: value === undefined ? 'not set (no limit)' : number === 0 ? '0 (no limit)' : String(number)};
 }
 
-/** How the current settings score. The help file is as read from disk. */
-export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
+/**
+ * How the current settings score. The help file is as read from disk. The Received header's row
+ * comes with `receivedHeader` (audit shows it; the wizard's Welcome leaves it out until it offers
+ * hideReceivedVersion).
+ */
+export function auditConfig(cfText: string, helpFile: HelpFileState, options: {receivedHeader?: boolean} = {}): Audit {
 	const document = parseCf(cfText);
 	const items: AuditItem[] = [];
 
@@ -47,6 +61,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
 		value: greeting ?? 'not set (sendmail\'s default shows the version)',
 		hardened: !greetingLeaks,
 		advice: greetingLeaks ? 'the 220 greeting tells every client the sendmail version: remove $v and $Z' : '',
+		from: 'file',
 	});
 
 	let helpHardened = false;
@@ -66,6 +81,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
 		value: helpValue,
 		hardened: helpHardened,
 		advice: helpHardened ? '' : 'HELP still reveals the version: remove the $v line from the help file (hideHelpVersion)',
+		from: 'file',
 	});
 
 	for (const [name, what] of [
@@ -79,6 +95,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
 			value: shown,
 			hardened: number > 0,
 			advice: number > 0 ? '' : `no limit on ${what}: set one to blunt floods and denial of service`,
+			from: 'file',
 		});
 	}
 
@@ -91,7 +108,100 @@ export function auditConfig(cfText: string, helpFile: HelpFileState): Audit {
 		value: privacy === undefined ? 'not set (public)' : privacy,
 		hardened: missing.length === 0,
 		advice: missing.length === 0 ? '' : `missing ${missing.join(', ')}`,
+		from: 'file',
 	});
 
+	const receivedLeak = receivedVersionLeak(cfText);
+	if (options.receivedHeader) {
+		items.push({
+			setting: RECEIVED_SETTING,
+			value: receivedLeak === undefined ? 'no version' : `every relayed message says "by host ${receivedLeak}"`,
+			hardened: receivedLeak === undefined,
+			advice: receivedLeak === undefined ? '' : 'the Received: header of every message this server relays tells the sendmail version: remove $v/$Z from the HReceived line (hideReceivedVersion)',
+			from: 'file',
+		});
+	}
+
+	return {items, hardened: items.every(item => item.hardened)};
+}
+
+// The flags whose effect an SMTP client sees, and the check that shows it.
+const FLAG_CHECKS = [['needmailhelo', 'MAIL before HELO'], ['novrfy', 'VRFY'], ['noexpn', 'EXPN']] as const;
+
+/** What the rehearsal of the current config asks for: the recommended flags, and the limits the file sets. */
+export function auditRehearsalAnswers(cfText: string): Answers {
+	const document = parseCf(cfText);
+	const size = limit(optionValue(document, OPTION.maxMessageSize)).number;
+	const recipients = limit(optionValue(document, OPTION.maxRecipientsPerMessage)).number;
+	return {
+		privacyOptions: [...RECOMMENDED_FLAGS],
+		...(size > 0 ? {maxMessageSize: size} : {}),
+		// With no limit in the file, 101 recipients show whether sendmail has one anyway.
+		maxRecipientsPerMessage: recipients > 0 ? recipients : 100,
+	};
+}
+
+/**
+ * The audit with every verdict a client can see decided by sendmail's own replies (the rehearsal
+ * of the current config with auditRehearsalAnswers): the greeting, HELP, the SIZE it advertises, the
+ * recipient limit, and the PrivacyOptions flags that show in SMTP. What SMTP cannot show
+ * (restrictmailq, restrictqrun, the Received header) stays judged from the file.
+ */
+export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit {
+	const check = (name: string) => checks.find(item => item.name === name);
+	const items = audit.items.map((item): AuditItem => {
+		const fromCheck = (found: Check | undefined, hardened: boolean, advice: string): AuditItem =>
+			found === undefined ? item : {...item, hardened, advice: hardened ? '' : advice, from: 'sendmail', reply: found.reply};
+		switch (item.setting) {
+			case OPTION.greeting: {
+				const banner = check('banner');
+				return fromCheck(banner, banner?.status === 'pass', 'the 220 greeting tells every client the sendmail version: remove $v and $Z');
+			}
+
+			case 'HELP': {
+				const help = check('HELP');
+				return fromCheck(help, help?.status === 'pass', `HELP reveals the version (${help?.reply ?? ''}): hideHelpVersion removes it`);
+			}
+
+			case OPTION.maxMessageSize: {
+				const size = check('SIZE');
+				const advertised = Number(/SIZE\s+(\d+)/i.exec(size?.reply ?? '')?.[1] ?? 0);
+				return fromCheck(size, advertised > 0 && size?.status !== 'fail', advertised > 0 ? `sendmail advertises SIZE ${advertised}, not what the file says` : 'sendmail advertises no size limit: set one to blunt floods and denial of service');
+			}
+
+			case OPTION.maxRecipientsPerMessage: {
+				const recipients = check('recipient limit');
+				const answered = (recipients?.expected ?? '').split('; ').slice(1).join('; ');
+				return fromCheck(recipients, recipients?.status === 'pass', `sendmail's answers: ${answered || 'no limit seen'}; set a limit on recipients per message to blunt floods`);
+			}
+
+			case OPTION.privacyOptions: {
+				const fileMissing = new Set(RECOMMENDED_FLAGS.filter(flag => item.advice.includes(flag)));
+				const refused: string[] = [];
+				let decided: Check | undefined;
+				for (const [flag, name] of FLAG_CHECKS) {
+					const found = check(name);
+					if (found === undefined) {
+						continue;
+					}
+
+					decided ??= found;
+					if (found.status === 'pass') {
+						fileMissing.delete(flag);
+					} else {
+						fileMissing.add(flag);
+						refused.push(`${name} answers "${found.reply}"`);
+					}
+				}
+
+				const missing = RECOMMENDED_FLAGS.filter(flag => fileMissing.has(flag));
+				return fromCheck(decided, missing.length === 0, `missing ${missing.join(', ')}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}`);
+			}
+
+			default: {
+				return item;
+			}
+		}
+	});
 	return {items, hardened: items.every(item => item.hardened)};
 }

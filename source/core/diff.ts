@@ -10,7 +10,7 @@ export function unifiedDiff(change: FileChange, context = 3): string {
 
 export type DiffLine = {
 	kind: 'context' | 'removed' | 'added';
-	/** Line number in the current file (removed, context) or in the new file (added). */
+	/** Line number in the current file (removed) or in the file as it will be (added, context): one numbering for every line that stays. */
 	number: number;
 	text: string;
 };
@@ -35,8 +35,8 @@ export function diffHunks(change: FileChange, context = 1): DiffHunk[] {
 			} else if (line.startsWith('+')) {
 				lines.push({kind: 'added', number: newNumber++, text});
 			} else {
-				lines.push({kind: 'context', number: oldNumber++, text});
-				newNumber++;
+				lines.push({kind: 'context', number: newNumber++, text});
+				oldNumber++;
 			}
 		}
 

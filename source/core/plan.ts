@@ -3,6 +3,7 @@ import type {PrivacyFlag} from './privacy-flag-names.js';
 import {messageSizeWarnings, parsePrivacyFlags} from './answers.js';
 import {greetingWarnings} from './greeting.js';
 import {formatPrivacyOptions, parsePrivacyOptionsValue} from './privacy-flags.js';
+import {hideReceivedVersionIn} from './received-header.js';
 import {fail, ok, type Result} from './result.js';
 import {findOption, optionValue, parseCf, setOption, type CfDocument} from './sendmail-cf.js';
 
@@ -102,16 +103,57 @@ export function formatPrivacyFlags(flags: readonly PrivacyFlag[]): string {
 	return flags.length === 0 ? 'public' : formatPrivacyOptions(flags);
 }
 
-/** Lines of a help file that print the version ($v) or the config's version ($Z). */
-export function helpLinesRevealingVersion(helpText: string): string[] {
-	return helpText.split('\n').filter(line => /\$[vZ]/.test(line));
+/**
+ * Whether sendmail reads a help file old-style: without a "#vers<TAB>N" line (N of 2 or more)
+ * before its first "smtp" topic line, HELP starts "214-2.0.0 This is Sendmail version 8.17.1.9"
+ * by itself (sendmail-facts.md, "Seen in December"; "#vers 2" with a space does not count). A file
+ * with no "smtp" line prints no such line.
+ */
+export function helpFileIsOldStyle(helpText: string): boolean {
+	for (const line of helpText.split('\n')) {
+		const vers = /^#vers\t(\d+)/.exec(line);
+		if (vers && Number(vers[1]) >= 2) {
+			return false;
+		}
+
+		if (/^smtp\t/i.test(line)) {
+			return true;
+		}
+	}
+
+	return false;
 }
 
+/** The line an old-style help file makes sendmail print. */
+export const OLD_STYLE_HELP_LEAK = 'This is Sendmail version $v (old-style help file: no "#vers<TAB>2" line)';
+
+/** Lines of a help file that print the version ($v) or the config's version ($Z), old-style's own first. */
+export function helpLinesRevealingVersion(helpText: string): string[] {
+	const lines = helpText.split('\n').filter(line => /\$[vZ]/.test(line));
+	return helpFileIsOldStyle(helpText) ? [`smtp\t${OLD_STYLE_HELP_LEAK}`, ...lines] : lines;
+}
+
+/** The help file without its version lines; an old-style one gets the "#vers<TAB>2" line it lacks. */
 export function removeVersionFromHelp(helpText: string): string {
-	return helpText.replaceAll(/^[^\n]*\$[vZ][^\n]*(\n|$)/gm, '');
+	const withoutLines = helpText.replaceAll(/^[^\n]*\$[vZ][^\n]*(\n|$)/gm, '');
+	if (!helpFileIsOldStyle(withoutLines)) {
+		return withoutLines;
+	}
+
+	return `#vers\t2${helpText.includes('\r\n') ? '\r\n' : '\n'}${withoutLines}`;
 }
 
 const removedLines = (count: number) => (count === 1 ? '1 line removed' : `${count} lines removed`);
+
+function helpChangeSummary(helpText: string): string {
+	const removed = helpText.split('\n').filter(line => /\$[vZ]/.test(line)).length;
+	const parts = removed > 0 ? [`${removedLines(removed)} from`] : [];
+	if (helpFileIsOldStyle(helpText.replaceAll(/^[^\n]*\$[vZ][^\n]*(\n|$)/gm, ''))) {
+		parts.push(`${removed > 0 ? 'and ' : ''}"#vers<TAB>2" added to`);
+	}
+
+	return parts.join(' ');
+}
 
 /**
  * Turns answers into the exact file edits, touching only the lines of the
@@ -171,6 +213,14 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		}
 	}
 
+	if (answers.hideReceivedVersion === true) {
+		const received = hideReceivedVersionIn(cfText);
+		if (received !== undefined) {
+			cfText = received.text;
+			settings.push({setting: 'Received header', from: received.before, to: received.after});
+		}
+	}
+
 	const files: FileChange[] = [];
 	if (cfText !== input.cfText) {
 		files.push({role: 'cf', path: input.cfPath, before: input.cfText, after: cfText});
@@ -194,7 +244,7 @@ export function planHardening(input: PlanInput): Result<Plan> {
 				settings.push({
 					setting: 'HELP version',
 					from: 'shown',
-					to: `hidden (${removedLines(helpLinesRevealingVersion(help.text).length)} from ${help.path})`,
+					to: `hidden (${helpChangeSummary(help.text)} ${help.path})`,
 				});
 			}
 		}

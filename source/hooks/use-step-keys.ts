@@ -48,8 +48,9 @@ export function editText(value: string, input: string, key: Key): string | undef
 		return undefined;
 	}
 
-	// Pasted text arrives as one string; keep it on one line (a newline would inject config lines).
-	const printable = input.replaceAll(/[\r\n]+/g, ' ');
+	// Pasted text arrives as one string; keep it on one line (a newline would inject config lines),
+	// and drop control characters (a Ctrl key that came in one burst with other keys arrives raw).
+	const printable = input.replaceAll(/[\r\n]+/g, ' ').replaceAll(/[\u0000-\u001F\u007F-\u009F]/g, '');
 	return printable === '' ? undefined : value + printable;
 }
 

@@ -1,141 +1,347 @@
 import path from 'node:path';
 import {useEffect, useRef, useState} from 'react';
-import {Box} from 'ink';
+import {Box, useInput} from 'ink';
 import {Text} from '../components/SafeText.js';
-import type {Answers} from '../core/answers.js';
 import type {Plan} from '../core/plan.js';
-import {describeManualRestart, type RestartPlan} from '../core/restart-plan.js';
-import type {Result} from '../core/result.js';
-import type {Check} from '../core/verify-checks.js';
-import type {Applied, ApplyFailure} from '../system/apply.js';
-import type {BackupSet} from '../system/config-files.js';
-import type {RestartReport} from '../system/restart.js';
-import type {RestartOutcome} from '../system/service.js';
+import type {RestartPlan} from '../core/restart-plan.js';
+import {safeLine} from '../core/sanitize.js';
+import {wrapText} from '../core/wrap-text.js';
+import type {Applied} from '../system/apply.js';
+import type {ApplyFlowHooks, ApplyFlowResult, FlowKnown, FlowStepView} from '../flow/apply-flow.js';
+import {hardWrap} from '../components/wrap.js';
 import {OptionList} from '../components/OptionList.js';
-import {HINTS, StepFrame} from '../components/StepFrame.js';
-import {useTheme} from '../components/theme.js';
+import {HINTS, StepFrame, useScreenHeight, useScreenWidth} from '../components/StepFrame.js';
+import {useTheme, type Theme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
 
-export type ApplyOutcome = {ok: true; value: Applied} | ({ok: false} & ApplyFailure);
-
-/**
- * Restarting and checking the live server, when the written file is the one the daemon
- * reads. The App builds it from the same functions --yes --restart uses.
- */
-export type RestartSeam = {
-	/** How this host restarts sendmail; undefined when no way was found. */
-	findPlan(): Promise<RestartPlan | undefined>;
-	/** restartOrRecover: restart; when that fails, the old files are put back and sendmail restarted on them. */
-	restartOrRecover(plan: RestartPlan, backup: BackupSet, onOutput: (chunk: string) => void): Promise<RestartReport>;
-	/** One restart, after the admin rolled back (the old files are already back). */
-	restartOnly(plan: RestartPlan, onOutput: (chunk: string) => void): Promise<RestartOutcome>;
-	/** Where the new config listens (its DaemonPortOptions). */
-	address: {host: string; port: number};
-	/** Waits until the restarted daemon accepts connections; false when nothing listens in time. */
-	waitForListener(): Promise<boolean>;
-	verify(answers: Answers): Promise<Result<{checks: Check[]}>>;
-	/** --no-restart: never restart, only say how. */
-	never: boolean;
-};
-
-/** How the Apply step ended, for Done. */
+/** How the Apply step ended, for Done and for the wizard's exit code. */
 export type ApplySummary = {
 	applied: Applied | undefined;
 	/** One line each: restart, verification, rollback. */
 	events: string[];
 	rolledBack: boolean;
 	failed: boolean;
-	/** Set when the write was refused and the admin quit. */
-	stage?: ApplyFailure['stage'];
+	/** The wizard's exit code (readme "Exit codes"). */
+	exitCode: number;
+	/** Set when nothing was written and the admin quit. */
+	stage?: 'validate' | 'write' | 'rehearsal' | 'stopped';
+	/** Ctrl+C stopped the flow: the line to leave on the terminal. */
+	stopped?: string;
 };
 
 type Props = {
 	plan: Plan;
-	answers: Answers;
-	apply(): Promise<ApplyOutcome>;
-	/** Either the seam, or why there is nothing to restart. */
-	restart: RestartSeam | {reason: string};
-	rollback(set: BackupSet): Promise<Result<string[]>>;
-	/** True while files are being written or a restart runs: quitting then is refused. */
+	/** Runs the apply flow (source/flow/apply-flow.ts) with these hooks; the App binds its input and effects. */
+	run(hooks: ApplyFlowHooks): Promise<ApplyFlowResult>;
+	/** True while the flow runs: q is refused then (Ctrl+C stops the flow as soon as it is safe). */
 	onBusy(busy: boolean): void;
+	/** The exit code if the wizard ended now (q or Ctrl+C at a question). */
+	onExitCode(code: number): void;
 	onWritten(): void;
 	/** Back to Review after a refused write (nothing was written). */
 	onBack(): void;
 	onDone(summary: ApplySummary): void;
 };
 
-type Phase =
-	| {kind: 'writing'}
-	| {kind: 'refused'; failure: ApplyFailure}
-	| {kind: 'ask-restart'; plan: RestartPlan}
-	| {kind: 'restarting'}
-	| {kind: 'waiting'}
-	| {kind: 'verifying'}
-	| {kind: 'offer-rollback'; why: string}
-	| {kind: 'rolling-back'}
-	| {kind: 'finished'};
+type Question =
+	| {kind: 'restart'; plan: RestartPlan; answer(yes: boolean): void}
+	| {kind: 'rollback'; why: string; answer(yes: boolean): void};
 
-type Tone = 'good' | 'bad' | 'warn' | 'plain';
+type Tone = 'good' | 'bad' | 'warn' | 'plain' | 'dim' | 'accent';
 
-/** What the screen shows after the write, in order; `note` lines are not repeated on Done. */
-type Entry =
-	| {kind: 'text'; text: string; tone: Tone; note?: boolean}
-	| {kind: 'output'; run: number}
-	| {kind: 'checks'};
+/** One screen row; rows are dropped lowest priority first when the terminal is short. */
+type Row = {key: string; text: string; tone: Tone; priority: number};
 
 const OUTPUT_LINES = 4;
 
+const period = (text: string) => `${text}${/[.)]$/.test(text) ? '' : '.'}`;
+
 const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.)]$/.test(text) ? '' : '.'}`;
 
-/** What the admin can choose in a phase; none while something runs. */
-function choicesFor(phase: Phase): Array<{key: string; label: string}> {
-	switch (phase.kind) {
-		case 'refused': {
-			return [{key: 'back', label: 'Back to Review'}, {key: 'quit', label: 'Quit (nothing was written)'}];
+const MARK: Record<FlowStepView['status'], string> = {pending: '·', running: '›', done: '✓', failed: '✗', skipped: '·', off: ''};
+
+/** The lines a command printed, as it printed them: never merged, control characters made visible. */
+export function outputLines(output: string): string[] {
+	return output.split(/\r\n|\n|\r/).map(line => safeLine(line).trimEnd()).filter(line => line !== '');
+}
+
+/** How the screen says a step: its line, and a longer message under it when it matters. */
+function stepText(step: FlowStepView, known: FlowKnown & {restartFailed: boolean}, plan: Plan): {line: string; tone: Tone; message?: string; messageTone?: Tone} {
+	const detail = safeLine(step.detail ?? '');
+	switch (step.id) {
+		case 'check': {
+			if (step.status === 'done' && known.validation !== undefined) {
+				return known.validation.checked
+					? {line: '✓ sendmail accepted the new config', tone: 'good'}
+					: {line: `! Not checked with sendmail: ${safeLine(known.validation.reason)}`, tone: 'warn'};
+			}
+
+			if (step.status === 'failed') {
+				return {line: '✗ Nothing was written; every file is as it was.', tone: 'bad', message: `✗ ${detail}`, messageTone: 'bad'};
+			}
+
+			return {line: `${MARK[step.status]} ${step.status === 'running' ? 'Checking the new config with sendmail -bt...' : 'Check the new config with sendmail -bt'}`, tone: step.status === 'running' ? 'accent' : 'dim'};
 		}
 
-		case 'ask-restart': {
-			return [{key: 'restart', label: `Restart sendmail now (${phase.plan.label})`}, {key: 'skip', label: 'Don\'t restart'}];
+		case 'rehearse': {
+			if (step.status === 'done' && known.rehearsal?.status === 'skipped') {
+				return {line: `! Not rehearsed with sendmail: ${safeLine(known.rehearsal.reason)}`, tone: 'warn'};
+			}
+
+			return step.status === 'done'
+				? {line: `✓ Rehearsed with sendmail: ${detail}`, tone: 'good'}
+				: step.status === 'failed'
+					? {line: `✗ Rehearsal: ${detail}`, tone: 'bad'}
+					: {line: `${MARK[step.status]} Rehearsing the new config with sendmail...`, tone: step.status === 'running' ? 'accent' : 'dim'};
 		}
 
-		case 'offer-rollback': {
-			return [{key: 'rollback', label: 'Roll back to the old files and restart'}, {key: 'keep', label: 'Keep the new files'}];
+		case 'write': {
+			if (step.status === 'done') {
+				const cf = plan.files.find(file => file.role === 'cf');
+				return plan.source?.kind === 'mc'
+					? {line: `✓ Wrote ${path.basename(plan.source.mcPath)} and rebuilt ${path.basename(cf?.path ?? 'sendmail.cf')} from it; both were backed up first.`, tone: 'good'}
+					: {line: `✓ Backed up and wrote ${plan.files.map(file => path.basename(file.path)).join(', ')}`, tone: 'good'};
+			}
+
+			if (step.status === 'failed') {
+				return {line: '✗ Nothing was written; every file is as it was.', tone: 'bad', message: `✗ ${detail}`, messageTone: 'bad'};
+			}
+
+			return {line: `${MARK[step.status]} ${step.status === 'running' ? 'Backing up and writing...' : 'Back up and write'}`, tone: step.status === 'running' ? 'accent' : 'dim'};
 		}
 
-		case 'finished': {
-			return [{key: 'next', label: 'Continue'}];
+		case 'restart': {
+			const label = known.restartPlan?.label;
+			if (step.status === 'skipped') {
+				return {line: '· sendmail was not restarted', tone: 'dim', message: sentence(detail), messageTone: 'plain'};
+			}
+
+			if (step.status === 'failed') {
+				return {line: `✗ Restarting sendmail: ${label ?? ''}`, tone: 'bad', message: `✗ The restart failed: ${detail}`, messageTone: 'bad'};
+			}
+
+			return {line: `${MARK[step.status]} Restarting sendmail${label === undefined ? '' : `: ${label}`}`, tone: step.status === 'done' ? 'good' : step.status === 'running' ? 'accent' : 'dim'};
 		}
 
-		default: {
-			return [];
+		case 'listen': {
+			const where = `${known.address.host}:${known.address.port}`;
+			return step.status === 'failed'
+				? {line: `✗ Nothing listens on ${where}`, tone: 'bad', message: `✗ ${period(detail)}`, messageTone: 'bad'}
+				: {line: `${MARK[step.status]} ${step.status === 'running' ? `Waiting for sendmail on ${where}...` : step.status === 'done' ? `sendmail listens on ${where}` : `Wait for sendmail on ${where}`}`, tone: step.status === 'done' ? 'good' : step.status === 'running' ? 'accent' : 'dim'};
+		}
+
+		case 'verify': {
+			const where = `${known.address.host}:${known.address.port}`;
+			if (step.status === 'done') {
+				return {line: `✓ The live server on ${where} passed every check.`, tone: 'good'};
+			}
+
+			if (step.status === 'failed') {
+				return known.verify === undefined
+					? {line: `✗ Could not check the live server: ${detail}`, tone: 'bad'}
+					: {line: `✗ ${sentence(detail)}`, tone: 'bad'};
+			}
+
+			return {line: `${MARK[step.status]} ${step.status === 'running' ? `Checking the live server on ${where}...` : `Check the live server on ${where}`}`, tone: step.status === 'running' ? 'accent' : 'dim'};
+		}
+
+		case 'rollback': {
+			const rollback = known.rollback;
+			if (step.status === 'skipped') {
+				return {line: 'Kept the new files.', tone: 'plain'};
+			}
+
+			if (step.status === 'running' || step.status === 'pending') {
+				return {line: '› Restoring the backup...', tone: 'accent'};
+			}
+
+			if (rollback?.restored === undefined) {
+				return {line: `✗ Rollback failed: ${detail}`, tone: 'bad'};
+			}
+
+			// After a failed restart the rollback was automatic: one sentence says it all.
+			if (known.restartFailed) {
+				return {line: sentence(safeLine(rollback.message)), tone: rollback.ok ? 'warn' : 'bad'};
+			}
+
+			const restored = `Restored ${safeLine(rollback.restored.join(', '))} from the backup.`;
+			if (rollback.restarted === undefined) {
+				return {line: restored, tone: 'warn'};
+			}
+
+			return rollback.restarted
+				? {line: restored, tone: 'warn', message: '✓ sendmail restarted on the old files.', messageTone: 'good'}
+				: {line: restored, tone: 'warn', message: `✗ Restarting sendmail on the old files failed: ${safeLine(rollback.restartError ?? '')}`, messageTone: 'bad'};
 		}
 	}
 }
 
-export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWritten, onBack, onDone}: Props) {
-	const theme = useTheme();
-	// Synced, as the highlight: the keys of one burst (Down then Enter, Enter then Enter) each see the ones before.
-	const [phase, setPhase, phaseNow] = useSyncedState<Phase>({kind: 'writing'});
-	const [applied, setApplied] = useState<Applied>();
-	const [entries, setEntries, entriesNow] = useSyncedState<Entry[]>([]);
-	const [outputs, setOutputs] = useState<string[]>([]);
-	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
-	const [rolledBack, setRolledBack, rolledBackNow] = useSyncedState(false);
-	const [checks, setChecks] = useState<Check[]>([]);
-	const restartPlan = useRef<RestartPlan | undefined>(undefined);
-	const started = useRef(false);
-	const seam = 'findPlan' in restart ? restart : undefined;
-
-	const say = (text: string, tone: Tone = 'plain', note = false) => setEntries(list => [...list, {kind: 'text', text, tone, note}]);
-	// Each restart's output gets its own block, kept to its last few lines.
-	const outputCount = useRef(0);
-	const newOutput = () => {
-		const run = outputCount.current++;
-		setOutputs(list => [...list, '']);
-		setEntries(list => [...list, {kind: 'output', run}]);
-		return (chunk: string) => setOutputs(list => list.map((text, index) => (index === run ? (text + chunk).split('\n').slice(-OUTPUT_LINES - 1).join('\n') : text)));
+/** Every row of the screen, in order, with its priority (what a short terminal keeps). */
+function screenRows(steps: readonly FlowStepView[], known: FlowKnown, plan: Plan, width: number): Row[] {
+	const rows: Row[] = [];
+	const lines = (key: string, text: string, tone: Tone, priority: number, indent = '') => {
+		for (const [index, line] of wrapText(text, width, indent).flatMap(piece => hardWrap(piece, width)).entries()) {
+			rows.push({key: `${key}:${index}`, text: line, tone, priority});
+		}
 	};
+
+	const restart = steps.find(step => step.id === 'restart')?.status;
+	for (const step of steps) {
+		if (step.status === 'off' || (step.id === 'rollback' && step.status === 'pending')) {
+			continue;
+		}
+
+		// The wait and the live check belong to a restart; without one, the restart row says why.
+		if ((step.id === 'listen' || step.id === 'verify') && (step.status === 'skipped' || (step.status === 'pending' && restart !== 'running' && restart !== 'done'))) {
+			continue;
+		}
+
+		// A step still to come matters less than what happened.
+		const said = stepText(step, {...known, restartFailed: steps.some(each => each.id === 'restart' && each.status === 'failed')}, plan);
+		const current = step.status === 'running' || step.status === 'failed';
+		rows.push({key: step.id, text: said.line, tone: said.tone, priority: current ? 8 : step.status === 'pending' ? 3 : 5});
+		if (step.id === 'write' && step.status === 'done' && known.applied !== undefined) {
+			for (const file of known.applied.backup.files) {
+				rows.push({key: `backup:${file.backup}`, text: `  Backup: ${safeLine(file.backup)}`, tone: 'dim', priority: 1});
+			}
+		}
+
+		if (step.id === 'restart' || step.id === 'rollback') {
+			const output = outputLines(step.output).slice(-OUTPUT_LINES);
+			for (const [index, line] of output.entries()) {
+				rows.push({key: `${step.id}-output:${index}`, text: `    ${line}`, tone: 'dim', priority: index === output.length - 1 ? 4 : 2});
+			}
+		}
+
+		if (step.id === 'verify' && known.verify !== undefined) {
+			for (const check of known.verify.checks) {
+				const mark = check.status === 'pass' ? '✓' : check.status === 'fail' ? '✗' : '·';
+				rows.push({key: `check:${check.name}`, text: `${mark} ${check.name}: ${safeLine(check.reply)}`, tone: check.status === 'fail' ? 'bad' : check.status === 'pass' ? 'good' : 'plain', priority: check.status === 'fail' ? 7 : 2});
+			}
+		}
+
+		if (said.message !== undefined) {
+			lines(`${step.id}-message`, said.message, said.messageTone ?? 'plain', 9);
+		}
+	}
+
+	return rows;
+}
+
+/** Drops the lowest-priority rows (the latest of equals last) until the rest fit in `height`. */
+export function fitRows<T extends {priority: number}>(rows: readonly T[], height: number): T[] {
+	if (rows.length <= height) {
+		return [...rows];
+	}
+
+	const order = rows.map((row, index) => ({row, index})).sort((a, b) => a.row.priority - b.row.priority || a.index - b.index);
+	const dropped = new Set(order.slice(0, rows.length - Math.max(height, 0)).map(entry => entry.index));
+	return rows.filter((_, index) => !dropped.has(index));
+}
+
+function toneColor(theme: Theme, tone: Tone): string | undefined {
+	switch (tone) {
+		case 'good': {
+			return theme.good;
+		}
+
+		case 'bad': {
+			return theme.bad;
+		}
+
+		case 'warn': {
+			return theme.warn;
+		}
+
+		case 'accent': {
+			return theme.accent;
+		}
+
+		default: {
+			return undefined;
+		}
+	}
+}
+
+/** The words of a finished run for Done: what happened after the write. */
+function summaryEvents(result: ApplyFlowResult): string[] {
+	const events: string[] = [];
+	const restart = result.steps.find(step => step.id === 'restart');
+	if (restart?.status === 'skipped' && result.applied !== undefined) {
+		events.push(sentence(safeLine(restart.detail ?? '')));
+	}
+
+	if (restart?.status === 'done') {
+		events.push(`✓ sendmail restarted (${result.restartPlan?.label ?? ''}).`);
+	}
+
+	if (restart?.status === 'failed') {
+		events.push(`✗ The restart failed: ${safeLine(restart.detail ?? '')}`);
+	}
+
+	const verify = result.steps.find(step => step.id === 'verify');
+	if (verify?.status === 'done') {
+		events.push(`✓ The live server on ${result.address.host}:${result.address.port} passed every check.`);
+	} else if (verify?.status === 'failed') {
+		events.push(`✗ ${sentence(safeLine(verify.detail ?? ''))}`);
+	}
+
+	if (result.rollback !== undefined) {
+		events.push(sentence(safeLine(result.rollback.message)));
+	} else if (result.steps.find(step => step.id === 'rollback')?.status === 'skipped') {
+		events.push('Kept the new files.');
+	}
+
+	return events;
+}
+
+/** What the admin can choose: none while something runs. */
+function choicesFor(question: Question | undefined, result: ApplyFlowResult | undefined): Array<{key: string; label: string}> {
+	if (question?.kind === 'restart') {
+		return [{key: 'restart', label: `Restart sendmail now (${question.plan.label})`}, {key: 'skip', label: 'Don\'t restart'}];
+	}
+
+	if (question?.kind === 'rollback') {
+		return [{key: 'rollback', label: 'Roll back to the old files and restart'}, {key: 'keep', label: 'Keep the new files'}];
+	}
+
+	if (result === undefined) {
+		return [];
+	}
+
+	return result.applied === undefined
+		? [{key: 'back', label: 'Back to Review'}, {key: 'quit', label: 'Quit (nothing was written)'}]
+		: [{key: 'next', label: 'Continue'}];
+}
+
+/** What Ctrl+C left behind, in one line for the terminal after the wizard. */
+function stoppedMessage(finished: ApplyFlowResult, plan: Plan): string {
+	if (finished.applied === undefined) {
+		return 'Stopped: nothing was written.';
+	}
+
+	const cfPath = plan.files.find(file => file.role === 'cf')?.path ?? plan.files[0]?.path ?? '';
+	const next = finished.manualRestart ?? (finished.verify === undefined ? 'The live server was not checked; check it with: sendmail-harden verify' : '');
+	return `Stopped after the write: ${plan.files.map(file => file.path).join(', ')} changed (undo with: sendmail-harden rollback --config ${cfPath}). ${next}`.trim();
+}
+
+export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onDone}: Props) {
+	const theme = useTheme();
+	const width = useScreenWidth();
+	const height = useScreenHeight();
+	const [steps, setSteps] = useState<readonly FlowStepView[]>([]);
+	const [known, setKnown] = useState<FlowKnown>({address: {host: '127.0.0.1', port: 25}});
+	// Synced, as the highlight: the keys of one burst (Down then Enter) each see the ones before.
+	const [question, setQuestion, questionNow] = useSyncedState<Question | undefined>(undefined);
+	const [result, setResult, resultNow] = useSyncedState<ApplyFlowResult | undefined>(undefined);
+	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
+	const [stopping, setStopping] = useState(false);
+	// Seconds left while sendmail sleeps on a host name that is not qualified; never a silent wait.
+	const [hostNameWait, setHostNameWait] = useState<number>();
+	const started = useRef(false);
+	const written = useRef(false);
+	const abort = useRef(new AbortController());
 
 	useEffect(() => {
 		if (started.current) {
@@ -144,258 +350,130 @@ export function ApplyStep({plan, answers, apply, restart, rollback, onBusy, onWr
 
 		started.current = true;
 		onBusy(true);
-		void (async () => {
-			const result = await apply();
+		const ask = (make: (answer: (yes: boolean) => void) => Question) => new Promise<boolean>(resolve => {
 			onBusy(false);
-			if (!result.ok) {
-				setPhase({kind: 'refused', failure: result});
+			setHighlight(0);
+			setQuestion(make(yes => {
+				setQuestion(undefined);
+				onBusy(true);
+				resolve(yes);
+			}));
+		});
+
+		void (async () => {
+			const finished = await run({
+				signal: abort.current.signal,
+				onHostNameWait: setHostNameWait,
+				onChange(views, now) {
+					if (!views.some(view => view.status === 'running' && (view.id === 'check' || view.id === 'rehearse'))) {
+						setHostNameWait(undefined);
+					}
+
+					setSteps(views);
+					setKnown(now);
+					if (!written.current && now.applied !== undefined) {
+						written.current = true;
+						// Quitting now leaves the new files in place: exit 0, as the write is done.
+						onExitCode(0);
+						onWritten();
+					}
+				},
+				confirmRestart: async found => ask(answer => ({kind: 'restart', plan: found, answer})),
+				async confirmRollback(why) {
+					onExitCode(1);
+					return ask(answer => ({kind: 'rollback', why, answer}));
+				},
+			});
+			onBusy(false);
+			onExitCode(finished.exitCode);
+			if (abort.current.signal.aborted) {
+				// Ctrl+C: stopped as soon as it was safe; no more keys to press.
+				onDone(doneSummary(finished));
 				return;
 			}
 
-			setApplied(result.value);
-			onWritten();
-			if (seam === undefined) {
-				setPhase({kind: 'finished'});
-				return;
-			}
-
-			const found = await seam.findPlan();
-			restartPlan.current = found;
-			if (seam.never || found === undefined) {
-				say(describeManualRestart(found));
-				setPhase({kind: 'finished'});
-				return;
-			}
-
-			setPhase({kind: 'ask-restart', plan: found});
+			setHighlight(0);
+			setResult(finished);
 		})();
 	}, []);
 
-	const restartAndVerify = async (found: RestartPlan, backup: BackupSet) => {
-		if (seam === undefined) {
-			return;
+	// Ctrl+C while something runs: say what happens, and stop at the next safe point.
+	useInput((input, key) => {
+		if (key.ctrl && input === 'c' && questionNow() === undefined && resultNow() === undefined && !abort.current.signal.aborted) {
+			setStopping(true);
+			abort.current.abort();
 		}
+	});
 
-		say(`Restarting sendmail: ${found.label}`, 'plain', true);
-		const onOutput = newOutput();
-		setPhase({kind: 'restarting'});
-		onBusy(true);
-		const report = await seam.restartOrRecover(found, backup, onOutput);
-		onBusy(false);
-		if (!report.ok) {
-			const back = report.filesRestored;
-			setRolledBack(back);
-			say(`✗ The restart failed: ${report.error}`, 'bad');
-			say(sentence(report.rolledBack.ok ? report.rolledBack.value : report.rolledBack.error), back ? 'warn' : 'bad');
-			if (back) {
-				setPhase({kind: 'finished'});
-			} else {
-				setPhase({kind: 'offer-rollback', why: 'The new files are still in place and sendmail may not be running.'});
-			}
-
-			return;
-		}
-
-		say(`✓ sendmail restarted (${found.label}).`, 'good');
-		const {host, port} = seam.address;
-		setPhase({kind: 'waiting'});
-		onBusy(true);
-		const listening = await seam.waitForListener();
-		if (!listening) {
-			onBusy(false);
-			setPhase({kind: 'offer-rollback', why: `sendmail was restarted, but nothing listens on ${host}:${port}; check its log.`});
-			return;
-		}
-
-		setPhase({kind: 'verifying'});
-		const verified = await seam.verify(answers);
-		onBusy(false);
-		if (!verified.ok) {
-			say(`✗ Could not check the live server: ${verified.error}`, 'bad');
-			setPhase({kind: 'offer-rollback', why: 'The live server could not be checked.'});
-			return;
-		}
-
-		setChecks(verified.value.checks);
-		setEntries(list => [...list, {kind: 'checks'}]);
-		const failed = verified.value.checks.filter(check => check.status === 'fail');
-		if (failed.length === 0) {
-			say(`✓ The live server on ${host}:${port} passed every check.`, 'good');
-			setPhase({kind: 'finished'});
-		} else {
-			say(`✗ The live server failed ${failed.length} check${failed.length === 1 ? '' : 's'}: ${failed.map(check => check.name).join(', ')}.`, 'bad');
-			setPhase({kind: 'offer-rollback', why: ''});
-		}
-	};
-
-	const doRollback = async () => {
-		if (applied === undefined) {
-			return;
-		}
-
-		// The first restart's output and checks give way to the rollback's, so the screen fits.
-		setEntries(list => list.filter(entry => entry.kind === 'text' && !entry.note));
-		setPhase({kind: 'rolling-back'});
-		onBusy(true);
-		const result = await rollback(applied.backup);
-		if (!result.ok) {
-			onBusy(false);
-			say(`✗ Rollback failed: ${result.error}`, 'bad');
-			setPhase({kind: 'finished'});
-			return;
-		}
-
-		setRolledBack(true);
-		say(`Restored ${result.value.join(', ')} from the backup.`, 'warn');
-		const found = restartPlan.current;
-		if (seam === undefined || found === undefined) {
-			onBusy(false);
-			setPhase({kind: 'finished'});
-			return;
-		}
-
-		say(`Restarting sendmail on the old files: ${found.label}`, 'plain', true);
-		const onOutput = newOutput();
-		setPhase({kind: 'restarting'});
-		const again = await seam.restartOnly(found, onOutput);
-		onBusy(false);
-		say(again.ok ? '✓ sendmail restarted on the old files.' : `✗ Restarting sendmail on the old files failed: ${again.error}`, again.ok ? 'good' : 'bad');
-		setPhase({kind: 'finished'});
-	};
-
-	const choices = choicesFor(phase);
+	const refused = result !== undefined && result.applied === undefined;
+	const choices = choicesFor(question, result);
 	const busy = choices.length === 0;
-	const summaryEvents = () => entriesNow().flatMap(entry => (entry.kind === 'text' && !entry.note ? [entry.text] : []));
+
+	function doneSummary(finished: ApplyFlowResult): ApplySummary {
+		const nothing = finished.applied === undefined;
+		const stage = finished.outcome === 'rejected' ? 'validate' : finished.outcome === 'write-failed' ? 'write' : finished.outcome === 'refused' ? 'rehearsal' : finished.outcome === 'stopped' ? 'stopped' : undefined;
+		return {
+			applied: finished.applied,
+			events: nothing ? [] : summaryEvents(finished),
+			rolledBack: finished.rollback?.restored !== undefined,
+			failed: finished.exitCode !== 0,
+			exitCode: finished.exitCode,
+			stage: nothing ? stage : undefined,
+			stopped: abort.current.signal.aborted ? stoppedMessage(finished, plan) : undefined,
+		};
+	}
 
 	useStepKeys({
 		active: !busy,
 		canGoBack: false,
 		onUp() {
-			const count = Math.max(choicesFor(phaseNow()).length, 1);
+			const count = Math.max(choicesFor(questionNow(), resultNow()).length, 1);
 			setHighlight(index => (index + count - 1) % count);
 		},
 		onDown() {
-			const count = Math.max(choicesFor(phaseNow()).length, 1);
+			const count = Math.max(choicesFor(questionNow(), resultNow()).length, 1);
 			setHighlight(index => (index + 1) % count);
 		},
 		onEnter() {
-			const phase = phaseNow();
-			const choice = choicesFor(phase)[highlightNow()]?.key;
+			const asked = questionNow();
+			const index = highlightNow();
 			setHighlight(0);
-			switch (choice) {
-				case 'back': {
-					onBack();
-					break;
-				}
-
-				case 'quit': {
-					onDone({applied: undefined, events: [], rolledBack: false, failed: true, stage: phase.kind === 'refused' ? phase.failure.stage : undefined});
-					break;
-				}
-
-				case 'restart': {
-					if (phase.kind === 'ask-restart' && applied !== undefined) {
-						void restartAndVerify(phase.plan, applied.backup);
-					}
-
-					break;
-				}
-
-				case 'skip': {
-					say(describeManualRestart(restartPlan.current));
-					setPhase({kind: 'finished'});
-					break;
-				}
-
-				case 'rollback': {
-					void doRollback();
-					break;
-				}
-
-				case 'keep': {
-					say('Kept the new files.');
-					setPhase({kind: 'finished'});
-					break;
-				}
-
-				case 'next': {
-					onDone({applied, events: summaryEvents(), rolledBack: rolledBackNow(), failed: false});
-					break;
-				}
-
-				default: {
-					// Nothing to choose while something runs (a key of the burst that started it).
-				}
+			if (asked !== undefined) {
+				asked.answer(index === 0);
+				return;
 			}
+
+			const finished = resultNow();
+			if (finished === undefined) {
+				return; // a key of the burst that started something
+			}
+
+			if (finished.applied === undefined && index === 0) {
+				onBack();
+				return;
+			}
+
+			onDone(doneSummary(finished));
 		},
 	});
 
-	const color = (tone: Tone) => (tone === 'good' ? theme.good : tone === 'bad' ? theme.bad : tone === 'warn' ? theme.warn : undefined);
-	// Once a restart is under way the screen needs its rows for the output and the checks.
-	const compact = entries.some(entry => entry.kind === 'output');
+	// The frame: header, blank, content, blank, one or two rows of keys; never as tall as the terminal.
+	const hints = busy
+		? [{keys: stopping ? 'stopping' : 'please wait', action: stopping ? '' : '· ctrl+c stops when safe'}]
+		: [...(choices.length > 1 ? [HINTS.move] : []), {keys: 'enter', action: 'choose'}, ...(refused ? [] : [HINTS.quit])];
+	const hintRows = Math.ceil(hints.map(hint => `${hint.keys} ${hint.action}`).join(' · ').length / width);
+	const stoppingLine = stopping ? (written.current ? 'Ctrl+C: finishing this step, then stopping.' : 'Ctrl+C: finishing the write, then stopping (nothing is left half-written).') : undefined;
+	const choiceRows = choices.length === 0 ? 0 : choices.length + 1;
+	const waitLine = hostNameWait === undefined ? undefined : `sendmail waits for its host name (not fully qualified): ${hostNameWait} s left`;
+	const budget = Math.max(height - 4 - hintRows - choiceRows - 1 - (stoppingLine === undefined ? 0 : 1) - (waitLine === undefined ? 0 : 1), 1);
+	const rows = fitRows(screenRows(steps, known, plan, width), budget);
 	return (
-		<StepFrame step="apply" hints={busy ? [{keys: 'please wait', action: ''}] : [...(choices.length > 1 ? [HINTS.move] : []), {keys: 'enter', action: 'choose'}, ...(phase.kind === 'refused' ? [] : [HINTS.quit])]}>
-			{phase.kind === 'writing' ? (
-				<Text color={theme.accent}>Checking the new config with sendmail, then backing up and writing...</Text>
-			) : null}
-			{phase.kind === 'refused' ? (
-				<Box flexDirection="column">
-					<Text color={theme.bad} wrap="wrap">{`✗ ${phase.failure.error}`}</Text>
-					<Text wrap="wrap">Nothing was written; every file is as it was.</Text>
-				</Box>
-			) : null}
-			{applied === undefined ? null : (
-				<Box flexDirection="column">
-					<Text wrap="wrap" color={applied.validation.checked ? theme.good : theme.warn}>
-						{applied.validation.checked
-							? `✓ sendmail accepted the new config${compact ? `; ${plan.settings.length} setting${plan.settings.length === 1 ? '' : 's'} changed` : ''}`
-							: `! Not checked with sendmail: ${applied.validation.reason}`}
-					</Text>
-					{compact || plan.source?.kind !== 'mc' ? null : (
-						<Text wrap="wrap" color={theme.good}>
-							{`✓ Wrote ${path.basename(plan.source.mcPath)} and rebuilt ${path.basename(plan.files.find(file => file.role === 'cf')?.path ?? 'sendmail.cf')} from it; both were backed up first.`}
-						</Text>
-					)}
-					{compact ? null : plan.settings.map(change => (
-						<Text key={change.setting} wrap="truncate-end">{`✓ ${change.setting}: ${change.to}`}</Text>
-					))}
-					{applied.backup.files.map(file => (
-						<Text key={file.backup} wrap="wrap" dimColor>{`Backup: ${file.backup}`}</Text>
-					))}
-				</Box>
-			)}
-			{'reason' in restart && applied !== undefined ? <Text wrap="wrap" dimColor>{restart.reason}</Text> : null}
-			{entries.map((entry, index) => {
-				const key = `${entry.kind}-${index}`;
-				if (entry.kind === 'output') {
-					const text = (outputs[entry.run] ?? '').trimEnd();
-					return text === '' ? null : (
-						<Box key={key} flexDirection="column" paddingLeft={2}>
-							{text.split('\n').map((line, lineIndex) => (
-								<Text key={lineIndex} wrap="truncate-end" dimColor>{line}</Text>
-							))}
-						</Box>
-					);
-				}
-
-				if (entry.kind === 'checks') {
-					return (
-						<Box key={key} flexDirection="column">
-							{checks.map(check => (
-								<Text key={check.name} wrap="truncate-end" color={check.status === 'fail' ? theme.bad : check.status === 'pass' ? theme.good : undefined}>
-									{`${check.status === 'pass' ? '✓' : check.status === 'fail' ? '✗' : '·'} ${check.name}: ${check.reply}`}
-								</Text>
-							))}
-						</Box>
-					);
-				}
-
-				return <Text key={key} wrap="wrap" color={color(entry.tone)}>{entry.text}</Text>;
-			})}
-			{phase.kind === 'waiting' && seam !== undefined ? <Text color={theme.accent}>{`Waiting for sendmail on ${seam.address.host}:${seam.address.port}...`}</Text> : null}
-			{phase.kind === 'verifying' && seam !== undefined ? <Text color={theme.accent}>{`Checking the live server on ${seam.address.host}:${seam.address.port}...`}</Text> : null}
-			{phase.kind === 'rolling-back' ? <Text color={theme.accent}>Restoring the backup...</Text> : null}
-			{phase.kind === 'offer-rollback' && phase.why !== '' ? <Text color={theme.bad} wrap="wrap">{`✗ ${phase.why}`}</Text> : null}
+		<StepFrame step="apply" hints={hints}>
+			{rows.map(row => (
+				<Text key={row.key} wrap="truncate-end" color={toneColor(theme, row.tone)} dimColor={row.tone === 'dim'}>{row.text}</Text>
+			))}
+			{waitLine === undefined ? null : <Text wrap="truncate-end" color={theme.warn}>{waitLine}</Text>}
+			{stoppingLine === undefined ? null : <Text wrap="truncate-end" color={theme.warn}>{stoppingLine}</Text>}
 			{choices.length > 0 ? (
 				<Box marginTop={1}>
 					<OptionList label="" kind="radio" items={choices} highlight={highlight} />

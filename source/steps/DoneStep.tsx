@@ -20,6 +20,8 @@ export type PresetSaver = {
 
 type Props = {
 	cfPath: string;
+	/** A demo copy: removed on exit, so there is nothing to roll back later. */
+	demo?: boolean;
 	/** The sendmail.mc that was edited and the .cf rebuilt from; undefined when the .cf was edited directly. */
 	mcPath?: string;
 	summary: ApplySummary;
@@ -30,7 +32,7 @@ type Props = {
 
 type Mode = {kind: 'menu'} | {kind: 'naming'} | {kind: 'confirm'; name: string} | {kind: 'saved'; name: string};
 
-export function DoneStep({cfPath, mcPath, summary, answers, presets, onFinish}: Props) {
+export function DoneStep({cfPath, demo, mcPath, summary, answers, presets, onFinish}: Props) {
 	const theme = useTheme();
 	const changed = mcPath === undefined ? `${cfPath} was` : `${mcPath} and ${cfPath} (rebuilt from it) were`;
 	// Synced: the keys of one burst (Down then Enter, a name then Enter) each see the ones before.
@@ -129,7 +131,7 @@ export function DoneStep({cfPath, mcPath, summary, answers, presets, onFinish}: 
 						{summary.rolledBack ? `${changed} changed, then restored from the backup.` : `${changed} changed.`}
 					</Text>
 					{applied.backup.files.map(file => <Text key={file.backup} wrap="wrap" dimColor>{`Backup: ${file.backup}`}</Text>)}
-					{summary.rolledBack ? null : <Text wrap="wrap">{`Undo with: sendmail-harden rollback --config ${cfPath}`}</Text>}
+					{summary.rolledBack ? null : <Text wrap="wrap">{demo ? 'This demo copy and its backup are removed when you leave.' : `Undo with: sendmail-harden rollback --config ${cfPath}`}</Text>}
 				</Box>
 			)}
 			{summary.events.map((event, index) => (

@@ -2,9 +2,10 @@ import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {Answers} from '../core/answers.js';
 import {previewGreeting, type GreetingContext} from '../core/greeting.js';
-import {GreetingPreview} from '../components/GreetingPreview.js';
+import {safeLine} from '../core/sanitize.js';
+import {clipRows, Rows, textRows} from '../components/Rows.js';
 import {OptionList, type OptionItem} from '../components/OptionList.js';
-import {HINTS, StepFrame} from '../components/StepFrame.js';
+import {HINTS, StepFrame, useFrameBody} from '../components/StepFrame.js';
 import {TextField} from '../components/TextField.js';
 import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
@@ -72,10 +73,15 @@ export function GreetingStep({current, answers, preview, help, onNext}: Props) {
 		text: () => (highlightNow() === customRow ? {value: customTextNow(), onChange: setCustomText} : undefined),
 	});
 
+	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, HINTS.toggle, HINTS.next, HINTS.back, HINTS.quit];
+	const title = 'The first line every client sees (SmtpGreetingMessage). Hide what an attacker can use.';
+	const body = useFrameBody(title, hints);
+	const {width} = body;
+	// The mark before a label ("› (•) ") takes 6 columns; the field has the rest of the row.
 	const items: OptionItem[] = GREETING_OPTIONS.map(option => ({
 		key: option.id,
 		label: option.label,
-		editor: option.id === 'custom' ? <TextField value={customText} placeholder="type the greeting, e.g. $j mail; $b" invalid={!answer.ok} /> : undefined,
+		editor: option.id === 'custom' ? <TextField value={customText} placeholder="type the greeting, e.g. $j mail; $b" invalid={!answer.ok} width={width - 6} /> : undefined,
 	}));
 
 	const helpNote = help.kind === 'none'
@@ -84,23 +90,32 @@ export function GreetingStep({current, answers, preview, help, onNext}: Props) {
 			? 'The help file already leaves the version out.'
 			: hideHelp
 				? 'HELP will start with "214-2.0.0 Topics:" (the version line goes).'
-				: `HELP still answers "214-2.0.0 ${help.line}".`;
+				: `HELP still answers "214-2.0.0 ${safeLine(help.line)}".`;
+
+	// Every row is counted, so the step fits the terminal: the choices and the 220 line first, then
+	// as much of the HELP note, the heading and the warnings as the rows left allow.
+	const problem = answer.ok ? undefined : answer.error;
+	const lineRows = clipRows(problem === undefined ? textRows(safeLine(shown.line), width, 'good') : [{text: '(no preview)', tone: 'dim'}], body.rows < 12 ? 2 : 3);
+	const problemRows = problem === undefined ? [] : clipRows(textRows(`✗ ${problem}`, width, 'bad'), 2);
+	const listRows = Math.min(GREETING_OPTIONS.length + 1, Math.max(body.rows - 2 - lineRows.length - problemRows.length, 3));
+	let left = body.rows - listRows - 2 - lineRows.length - problemRows.length;
+	const noteRows = clipRows(textRows(helpNote, width, 'dim', '      '), Math.max(Math.min(left, 3), 0));
+	left -= noteRows.length;
+	const headingRows = left > 0 ? [{text: 'A client connecting now would see:', tone: 'dim' as const}] : [];
+	left -= headingRows.length;
+	const warningRows = clipRows(shown.warnings.flatMap(warning => textRows(`! ${safeLine(warning)}`, width, 'warn')), Math.max(left, 0));
 
 	return (
-		<StepFrame
-			step="greeting"
-			title="The first line every client sees (SmtpGreetingMessage). Hide what an attacker can use."
-			hints={[HINTS.move, HINTS.toggle, HINTS.next, HINTS.back, editing ? HINTS.quitTyping : HINTS.quit]}
-		>
-			<OptionList label="Greeting" kind="radio" items={items} highlight={highlight} selected={GREETING_OPTIONS.findIndex(option => option.id === chosen)} />
+		<StepFrame step="greeting" title={title} hints={hints}>
+			<OptionList label="Greeting" kind="radio" items={items} highlight={highlight} selected={GREETING_OPTIONS.findIndex(option => option.id === chosen)} rows={listRows} />
 			<Box aria-role="checkbox" aria-state={{checked: hideHelp, selected: highlight === HELP_ROW}}>
-				<Text color={highlight === HELP_ROW ? theme.accent : undefined} bold={highlight === HELP_ROW}>
+				<Text color={highlight === HELP_ROW ? theme.accent : undefined} bold={highlight === HELP_ROW} wrap="truncate-end">
 					{`${highlight === HELP_ROW ? '›' : ' '} [${hideHelp ? 'x' : ' '}] Also hide the version from HELP`}
 				</Text>
 			</Box>
-			<Text wrap="wrap" dimColor>{`      ${helpNote}`}</Text>
-			<Box marginTop={1}>
-				<GreetingPreview line={shown.line} warnings={shown.warnings} problem={answer.ok ? undefined : answer.error} />
+			<Rows rows={noteRows} />
+			<Box marginTop={1} flexDirection="column">
+				<Rows rows={[...headingRows, ...lineRows, ...problemRows, ...warningRows]} />
 			</Box>
 		</StepFrame>
 	);

@@ -1,11 +1,10 @@
-import type {ReactNode} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {Result} from '../core/result.js';
 import {OptionList} from '../components/OptionList.js';
-import {HINTS, StepFrame} from '../components/StepFrame.js';
+import {clipRows, Rows, textRows, type Row} from '../components/Rows.js';
+import {HINTS, StepFrame, useFrameBody} from '../components/StepFrame.js';
 import {TextField} from '../components/TextField.js';
-import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
 import type {StepId} from '../hooks/use-wizard.js';
@@ -24,14 +23,13 @@ type Props = {
 	placeholder: string;
 	/** A note beside each option. */
 	detail(value: number | undefined): string | undefined;
-	/** What the highlighted choice means (the value in force when "keep"). */
-	guidance(value: number | undefined): ReactNode;
+	/** What the highlighted choice means (the value in force when "keep"): paragraphs, most important first. */
+	guidance(value: number | undefined): Row[];
 	onNext(value: number | undefined): void;
 };
 
 /** A limit: a few common values, custom (typed, validated as typed), no limit, or keep. */
 export function LimitStep(props: Props) {
-	const theme = useTheme();
 	const initial = limitSelection(props.options, props.answer, props.toText);
 	// Synced: the keys of one burst (Down then Enter, Down then typing) each see the ones before.
 	const [highlight, setHighlight, highlightNow] = useSyncedState(Math.max(initial.index, 0));
@@ -53,6 +51,10 @@ export function LimitStep(props: Props) {
 		text: () => (props.options[highlightNow()]?.value === 'custom' ? {value: customTextNow(), onChange: setCustomText} : undefined),
 	});
 
+	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, HINTS.next, HINTS.back, HINTS.quit];
+	const body = useFrameBody(props.title, hints);
+	const {width} = body;
+	const labelWidth = Math.max(...props.options.map(each => each.label.length)) + 1;
 	const effective = answer.ok ? (answer.value ?? props.current) : undefined;
 	const items = props.options.map(each => {
 		const value = each.value === 'keep' ? props.current : each.value === 'custom' ? (each === option && answer.ok ? answer.value : undefined) : each.value;
@@ -60,22 +62,25 @@ export function LimitStep(props: Props) {
 			key: each.id,
 			label: each.label,
 			detail: value === undefined ? undefined : props.detail(value),
-			editor: each.value === 'custom' ? <TextField value={customText} placeholder={props.placeholder} invalid={!answer.ok} /> : undefined,
+			// The mark takes 6 columns; a limit is short, so the detail keeps the rest of the row.
+			editor: each.value === 'custom' ? <TextField value={customText} placeholder={props.placeholder} invalid={!answer.ok} width={Math.max(labelWidth, Math.floor((width - 6) / 2))} /> : undefined,
 		};
 	});
-	const labelWidth = Math.max(...props.options.map(each => each.label.length)) + 1;
+
+	// The choices first; what the highlighted one means gets the rows left, the first paragraph first.
+	const listRows = Math.min(count + 1, Math.max(body.rows - 3, 4));
+	const explained: Row[] = answer.ok
+		? props.guidance(effective).flatMap(row => textRows(row.text, width, row.tone))
+		: editing && customText.trim() === ''
+			? textRows(`Type a value, e.g. ${props.placeholder}.`, width, 'dim')
+			: textRows(`✗ ${answer.error}`, width, 'bad');
+	const explainedRows = clipRows(explained, Math.max(body.rows - listRows - 1, 1));
 
 	return (
-		<StepFrame step={props.step} title={props.title} hints={[HINTS.move, HINTS.next, HINTS.back, editing ? HINTS.quitTyping : HINTS.quit]}>
-			<OptionList label={props.label} kind="radio" items={items} highlight={highlight} labelWidth={labelWidth} />
+		<StepFrame step={props.step} title={props.title} hints={hints}>
+			<OptionList label={props.label} kind="radio" items={items} highlight={highlight} labelWidth={labelWidth} rows={listRows} />
 			<Box marginTop={1} flexDirection="column">
-				{answer.ok ? (
-					props.guidance(effective)
-				) : editing && customText.trim() === '' ? (
-					<Text dimColor wrap="wrap">{`Type a value, e.g. ${props.placeholder}.`}</Text>
-				) : (
-					<Text color={theme.bad} wrap="wrap">{`✗ ${answer.error}`}</Text>
-				)}
+				<Rows rows={explainedRows} />
 			</Box>
 		</StepFrame>
 	);

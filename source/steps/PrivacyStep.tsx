@@ -4,7 +4,10 @@ import type {Answers} from '../core/answers.js';
 import {formatPrivacyFlags} from '../core/plan.js';
 import {GOAWAY_IMPLIES, PRIVACY_FLAG_NAMES, type PrivacyFlag} from '../core/privacy-flags.js';
 import {FlagHelp} from '../components/FlagHelp.js';
-import {HINTS, StepFrame, useScreenHeight, useScreenWidth} from '../components/StepFrame.js';
+import {optionWindow} from '../components/OptionList.js';
+import {wrapText} from '../core/wrap-text.js';
+import {hardWrap} from '../components/wrap.js';
+import {HINTS, StepFrame, useFrameBody, useScreenWidth} from '../components/StepFrame.js';
 import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
@@ -21,7 +24,6 @@ const LIST_WIDTH = 25;
 export function PrivacyStep({current, answers, onNext}: Props) {
 	const theme = useTheme();
 	const width = useScreenWidth();
-	const height = useScreenHeight();
 	// Synced: the keys of one burst (Down then Space) each see the ones before.
 	const [flags, setFlags, flagsNow] = useSyncedState(() => initialFlags(answers.privacyOptions, current));
 	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
@@ -36,15 +38,28 @@ export function PrivacyStep({current, answers, onNext}: Props) {
 		onEnter: () => onNext({privacyOptions: privacyAnswer(flagsNow(), current, answers.privacyOptions)}),
 	});
 
+	const hints = [HINTS.move, HINTS.toggle, HINTS.next, HINTS.back, HINTS.quit];
+	const title = 'PrivacyOptions: what sendmail tells strangers and lets local users do.';
+	const body = useFrameBody(title, hints);
 	const wide = width >= 70;
-	// Header, title, margins, the value line (two rows) and the footer take 7 rows; one more stays free.
-	const helpHeight = Math.max(height - 8 - (wide ? 0 : count), 3);
+	// The option line as it will be in sendmail.cf, wrapped after a comma (a flag is never cut).
+	const valueLine = `O PrivacyOptions=${formatPrivacyFlags(flags).replaceAll(',', ', ')}${goaway ? ' ([+] set by goaway)' : ''}`;
+	const valueRows = wrapText(valueLine, width)
+		.map(line => line.replaceAll(', ', ','))
+		.flatMap(line => hardWrap(line, width))
+		.map(text => ({text}));
+	const rows = Math.max(body.rows - valueRows.length, 4);
+	// The list keeps the highlighted flag in view; beside it (or under it on a narrow screen) its help.
+	const listRows = wide ? rows : Math.min(count, Math.max(Math.ceil(rows / 2), 4));
+	const view = optionWindow(count, highlight, listRows);
+	const helpHeight = Math.max(wide ? rows : rows - listRows, 1);
 
 	return (
-		<StepFrame step="privacy" title="PrivacyOptions: what sendmail tells strangers and lets local users do." hints={[HINTS.move, HINTS.toggle, HINTS.next, HINTS.back, HINTS.quit]}>
+		<StepFrame step="privacy" title={title} hints={hints}>
 			<Box flexDirection={wide ? 'row' : 'column'}>
 				<Box flexDirection="column" width={wide ? LIST_WIDTH : undefined} flexShrink={0} aria-role="listbox" aria-state={{multiselectable: true}}>
-					{PRIVACY_FLAG_NAMES.map((flag, index) => {
+					{PRIVACY_FLAG_NAMES.slice(view.first, view.first + view.visible).map((flag, shownIndex) => {
+						const index = view.first + shownIndex;
 						const active = index === highlight;
 						const checked = flags.includes(flag);
 						const implied = !checked && goaway && GOAWAY_IMPLIES.includes(flag);
@@ -58,16 +73,13 @@ export function PrivacyStep({current, answers, onNext}: Props) {
 							</Box>
 						);
 					})}
+					{view.windowed ? <Text dimColor>{`  (${view.first + 1}-${view.first + view.visible} of ${count})`}</Text> : null}
 				</Box>
 				<Box paddingLeft={wide ? 1 : 0}>
 					<FlagHelp flag={focused} width={wide ? width - LIST_WIDTH - 1 : width} height={helpHeight} impliedByGoaway={goaway && focused !== 'goaway' && GOAWAY_IMPLIES.includes(focused)} />
 				</Box>
 			</Box>
-			<Text wrap="wrap">
-				<Text dimColor>O PrivacyOptions=</Text>
-				{formatPrivacyFlags(flags)}
-				<Text dimColor>{goaway ? '  ([+] set by goaway)' : ''}</Text>
-			</Text>
+			{valueRows.map((row, index) => <Text key={index}>{row.text}</Text>)}
 		</StepFrame>
 	);
 }

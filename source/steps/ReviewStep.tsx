@@ -2,13 +2,17 @@ import path from 'node:path';
 import {useContext, useEffect} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
+import type {Answers} from '../core/answers.js';
 import type {Plan} from '../core/plan.js';
 import type {Result} from '../core/result.js';
 import {wrapText} from '../core/wrap-text.js';
+import {ClientView, clientViewLines, writeRefusal, type ClientViewState} from '../components/ClientView.js';
 import {DiffView, diffRows, type DiffRow} from '../components/DiffView.js';
 import {hardWrap} from '../components/wrap.js';
 import {OptionList} from '../components/OptionList.js';
-import {HINTS, StepFrame, useScreenHeight, useScreenWidth} from '../components/StepFrame.js';
+import {safeLine} from '../core/sanitize.js';
+import {clipRows, Rows, textRows} from '../components/Rows.js';
+import {HINTS, StepFrame, useFrameBody, useScreenWidth} from '../components/StepFrame.js';
 import {useTheme} from '../components/theme.js';
 import {StepNavigationContext, useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
@@ -18,7 +22,12 @@ type Props = {
 	plan: Result<Plan> | undefined;
 	/** The 220 line a client will see after the change. */
 	greeting: string;
+	/** What sendmail answers now and with the new files; Write is refused when that contradicts the answers. */
+	clients?: ClientViewState;
+	answers?: Answers;
 	onWrite(): void;
+	/** Back, when it is not the step before (a refusal that is about Welcome's choice). */
+	onBack?(): void;
 };
 
 /** Prose as screen rows: wrapped at spaces, and a word longer than the screen (a path) cut. */
@@ -55,15 +64,17 @@ export function reviewRows(plan: Plan, width: number): DiffRow[] {
 	return rows;
 }
 
-export function ReviewStep({plan, greeting, onWrite}: Props) {
+export function ReviewStep({plan, greeting, clients, answers = {}, onWrite, onBack}: Props) {
 	const theme = useTheme();
 	const navigation = useContext(StepNavigationContext);
 	const width = useScreenWidth();
-	const height = useScreenHeight();
 	const changes = plan?.ok === true && plan.value.files.length > 0;
+	const refused = changes ? writeRefusal(clients, answers) : undefined;
 	// No choice while the plan is worked out, so an early Enter cannot pick the wrong one.
 	const choices = plan === undefined
 		? []
+		: changes && refused !== undefined
+		? [{key: 'back', label: 'Back'}, {key: 'quit', label: 'Quit without writing'}]
 		: changes
 		? [{key: 'write', label: 'Write changes'}, {key: 'back', label: 'Back'}, {key: 'quit', label: 'Quit without writing'}]
 		: [{key: 'quit', label: plan.ok ? 'Finish (nothing to write)' : 'Quit without writing'}, {key: 'back', label: 'Back'}];
@@ -76,10 +87,27 @@ export function ReviewStep({plan, greeting, onWrite}: Props) {
 	}, [choicesKey, setHighlight]);
 	const rows = plan?.ok ? reviewRows(plan.value, width) : [];
 	const warnings = plan?.ok ? plan.value.warnings : [];
-	// Rows left for the diff: the frame (5), the greeting (3), warnings, the choices (4), the position line (1).
-	const greetingRows = Math.ceil((greeting.length + 1) / width) + 1;
-	const warningRows = warnings.reduce((sum, warning) => sum + Math.ceil((warning.length + 2) / width), 0);
-	const diffHeight = Math.max(height - 5 - greetingRows - warningRows - choices.length - 2 - 1, 3);
+	const hints = [HINTS.move, HINTS.scroll, {keys: 'enter', action: 'choose'}, HINTS.back, HINTS.quit];
+	const body = useFrameBody(undefined, hints);
+	// The choices and the greeting first; the warnings get what is left beyond six diff rows; the diff takes the rest and scrolls.
+	// At least two diff rows and its position line, the choices and two gaps; the greeting gets up to three rows of the rest.
+	const heading = body.rows >= 14;
+	// Once sendmail has answered, its own banner (in the client view) replaces the model's preview.
+	const rehearsed = changes && clients?.after.kind === 'done' && clients.after.report.status === 'ran';
+	// On a short screen the changed lines matter more than the greeting (the Greeting step showed it).
+	const greetingShown = !rehearsed && body.rows >= 12;
+	const greetingRows = clipRows(textRows(safeLine(greeting), width, 'good'), Math.max(Math.min(body.rows < 16 ? 2 : 3, body.rows - choices.length - 5 - (heading ? 1 : 0)), 1));
+	const warningRows = warnings.flatMap(warning => textRows(`! ${safeLine(warning)}`, width, 'warn'));
+	const fixedRows = 1 + choices.length + (greetingShown ? 1 + (heading ? 1 : 0) + greetingRows.length : 0);
+	const warningShown = clipRows(warningRows, Math.max(Math.min(warningRows.length, body.rows - fixedRows - (greetingShown ? 0 : 1) - 7), 0));
+	// The client view takes what the diff can spare beyond three rows and its position line, and no more than it needs.
+	const clientRowsWanted = changes && clients !== undefined ? clientViewLines(clients, answers, width, 99).length : 0;
+	const clientRows = clientRowsWanted === 0 ? 0 : Math.min(clientRowsWanted, Math.max(body.rows - fixedRows - warningShown.length - (greetingShown ? 0 : 1) - 1 - 3, 1));
+	const boxShown = greetingShown || warningShown.length > 0 || clientRows > 0;
+	const boxRows = warningShown.length + clientRows + (boxShown && !greetingShown ? 1 : 0);
+	const problemRows = plan?.ok === false ? clipRows(textRows(`✗ ${safeLine(plan.error)}`, width, 'bad'), Math.max(body.rows - fixedRows - boxRows, 2)) : [];
+	// The diff's own last row says where the window is.
+	const diffHeight = Math.max(body.rows - fixedRows - boxRows - 1, 2);
 	const maxScroll = Math.max(rows.length - diffHeight, 0);
 
 	useStepKeys({
@@ -87,19 +115,19 @@ export function ReviewStep({plan, greeting, onWrite}: Props) {
 		onDown: () => setHighlight(index => (index + 1) % Math.max(choices.length, 1)),
 		onPageUp: () => setScroll(value => Math.max(value - diffHeight, 0)),
 		onPageDown: () => setScroll(value => Math.min(value + diffHeight, maxScroll)),
+		onEscape: onBack,
 		onEnter() {
 			const choice = choices[highlightNow()]?.key;
 			if (choice === 'write') {
 				onWrite();
 			} else if (choice === 'back') {
-				navigation.back();
+				(onBack ?? navigation.back)();
 			} else if (choice === 'quit') {
 				navigation.quit();
 			}
 		},
 	});
 
-	const hints = [HINTS.move, ...(rows.length > diffHeight ? [HINTS.scroll] : []), {keys: 'enter', action: 'choose'}, HINTS.back, HINTS.quit];
 	return (
 		<StepFrame step="review" hints={hints}>
 			{plan === undefined ? (
@@ -111,13 +139,15 @@ export function ReviewStep({plan, greeting, onWrite}: Props) {
 					<Text>Nothing to change: the file already has these settings.</Text>
 				)
 			) : (
-				<Text color={theme.bad} wrap="wrap">{`✗ ${plan.error}`}</Text>
+				<Rows rows={problemRows} />
 			)}
-			<Box flexDirection="column" marginTop={1}>
-				<Text dimColor>Clients will be greeted with:</Text>
-				<Text wrap="wrap" color={theme.good}>{greeting}</Text>
-				{warnings.map(warning => <Text key={warning} wrap="wrap" color={theme.warn}>{`! ${warning}`}</Text>)}
-			</Box>
+			{boxShown ? (
+				<Box flexDirection="column" marginTop={1}>
+					{greetingShown && heading ? <Text dimColor>Clients will be greeted with:</Text> : null}
+					<Rows rows={[...(greetingShown ? greetingRows : []), ...warningShown]} />
+					{clientRows > 0 && clients !== undefined ? <ClientView state={clients} answers={answers} width={width} maxRows={clientRows} /> : null}
+				</Box>
+			) : null}
 			<Box marginTop={1}>
 				<OptionList label="" kind="radio" items={choices} highlight={highlight} />
 			</Box>

@@ -7,8 +7,11 @@ import {deferStops} from './stop-signals.js';
 export type Applied = {validation: Validation; backup: BackupSet};
 
 export type ApplyFailure = {
-	/** "validate": sendmail refused the new config; "write": the disk did. Nothing was changed either way. */
-	stage: 'validate' | 'write';
+	/**
+	 * "validate": sendmail refused the new config; "write": the disk did; "stopped": Ctrl+C came
+	 * before the writes began. Nothing was changed in any case.
+	 */
+	stage: 'validate' | 'write' | 'stopped';
 	error: string;
 };
 
@@ -19,6 +22,12 @@ export type ApplyOptions = {
 	/** How long sendmail may take to read a config (it waits 60 s when the host name is unqualified). */
 	checkTimeoutMs?: number;
 	fileOps?: FileOps;
+	/** Ctrl+C: stops before the writes begin; once they have begun they finish first. */
+	signal?: AbortSignal;
+	/** Counts down, once a second, while sendmail sleeps on a host name that is not qualified. */
+	onHostNameWait?: (secondsLeft: number) => void;
+	/** validatePlan's verdict, when the caller checked first (the apply flow does): not checked again. */
+	validated?: Validation;
 	/** How many backup sets of the config to keep (--keep); older ones are removed after the write. */
 	keep?: number;
 };
@@ -26,22 +35,39 @@ export type ApplyOptions = {
 export const DEFAULT_CHECK_TIMEOUT_MS = 90_000;
 
 /**
- * Checks the new config with the installed sendmail, then backs up and writes
- * every file of the plan. The wizard and --yes both come through here.
+ * Whether the installed sendmail loads the plan's new config (`sendmail -C NEW -bt`). Ctrl+C does
+ * not wait for it: checking may take up to a minute on a host whose name is not qualified.
  */
-export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok: true; value: Applied} | ({ok: false} & ApplyFailure)> {
+export async function validatePlan(plan: Plan, options: Pick<ApplyOptions, 'cfPath' | 'env' | 'checkTimeoutMs' | 'signal' | 'onHostNameWait'>): Promise<Result<Validation>> {
 	const cf = plan.files.find(file => file.role === 'cf');
-	let validation: Result<Validation> = {ok: true, value: {checked: false, reason: 'the config itself does not change'}};
-	if (cf) {
-		validation = await validateChange(cf.before, cf.after, {
-			env: options.env,
-			timeoutMs: options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
-			cfPath: options.cfPath,
-		});
+	if (cf === undefined) {
+		return {ok: true, value: {checked: false, reason: 'the config itself does not change'}};
 	}
 
+	const checked = validateChange(cf.before, cf.after, {
+		env: options.env,
+		timeoutMs: options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
+		cfPath: options.cfPath,
+		onHostNameWait: options.onHostNameWait,
+	});
+	const interrupted = untilAborted(options.signal);
+	const validation = await Promise.race([checked, interrupted.promise]);
+	interrupted.cancel();
+	return validation;
+}
+
+/**
+ * Checks the new config with the installed sendmail (unless already checked), then backs up and
+ * writes every file of the plan. The wizard and --yes both come through here.
+ */
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok: true; value: Applied} | ({ok: false} & ApplyFailure)> {
+	const validation = options.validated === undefined ? await validatePlan(plan, options) : {ok: true as const, value: options.validated};
 	if (!validation.ok) {
-		return {ok: false, stage: 'validate', error: validation.error};
+		return {ok: false, stage: options.signal?.aborted ? 'stopped' : 'validate', error: validation.error};
+	}
+
+	if (options.signal?.aborted) {
+		return {ok: false, stage: 'stopped', error: STOPPED_BEFORE_WRITING};
 	}
 
 	const written = await withSignalsDeferred(async () => writeChanges(plan.files, {cfPath: options.cfPath, now: options.now, fileOps: options.fileOps, keep: options.keep}));
@@ -50,6 +76,29 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok:
 	}
 
 	return {ok: true, value: {validation: validation.value, backup: written.value}};
+}
+
+const STOPPED_BEFORE_WRITING = 'stopped before writing (Ctrl+C); nothing was written';
+
+/** Settles with a failure when the signal fires; cancel() lets go of the signal. */
+function untilAborted(signal: AbortSignal | undefined): {promise: Promise<Result<never>>; cancel(): void} {
+	if (signal === undefined) {
+		return {promise: new Promise(() => undefined), cancel() {}};
+	}
+
+	let onAbort = () => {};
+	const promise = new Promise<Result<never>>(resolve => {
+		onAbort = () => {
+			resolve({ok: false, error: STOPPED_BEFORE_WRITING});
+		};
+
+		if (signal.aborted) {
+			onAbort();
+		} else {
+			signal.addEventListener('abort', onAbort, {once: true});
+		}
+	});
+	return {promise, cancel: () => signal.removeEventListener('abort', onAbort)};
 }
 
 const DEFERRED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type {Answers} from '../core/answers.js';
 import {planHardening, type FileChange, type Plan} from '../core/plan.js';
+import {findReceivedHeaders, receivedVersionLeak} from '../core/received-header.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {optionValue, parseCf} from '../core/sendmail-cf.js';
 import {editMcDefines, MC_SETTING_OPTION, MC_SETTINGS, quoteMcValue, type McSetting} from '../core/sendmail-mc.js';
@@ -85,6 +86,33 @@ function rebuildCommandOf(rebuild: RebuildPlan): string {
 		: `cd ${showCommand([rebuild.cwd])} && ${showCommand(rebuild.command)} > ${showCommand([path.basename(rebuild.cfPath)])}`;
 }
 
+const RECEIVED_SETTING = 'Received header';
+
+/**
+ * The .mc with a define(`confRECEIVED_HEADER', ...) that gives the header the candidate .cf has
+ * (the version taken out, the rest as it was), put before MAILER_DEFINITIONS / the first MAILER().
+ */
+function receivedHeaderDefine(mcText: string, cfAfter: string): Result<string> {
+	const header = findReceivedHeaders(cfAfter).at(-1);
+	if (header === undefined) {
+		return fail('found no Received header in the new sendmail.cf to put into the .mc;');
+	}
+
+	const value = header.lines.map(line => line.replace(/\r$/, '')).join('\n').replace(/^H(?:\?[^?]*\?)?Received:\s*/i, '');
+	if (/[`']/.test(value)) {
+		return fail('the Received header holds an m4 quote character, so it cannot go into the .mc as it is;');
+	}
+
+	const newline = mcText.includes('\r\n') ? '\r\n' : '\n';
+	const define = `define(\`confRECEIVED_HEADER', \`${value.replaceAll('\n', newline)}')dnl${newline}`;
+	const at = /^(?:MAILER_DEFINITIONS|MAILER\()/m.exec(mcText);
+	if (at === null) {
+		return ok(`${mcText}${mcText === '' || mcText.endsWith('\n') ? '' : newline}${define}`);
+	}
+
+	return ok(mcText.slice(0, at.index) + define + mcText.slice(at.index));
+}
+
 const OPTION_SETTING = new Map<string, McSetting>(MC_SETTINGS.map(setting => [MC_SETTING_OPTION[setting], setting]));
 
 const CF_ONLY_HINT = 'To edit sendmail.cf alone, use --cf-only (a rebuild from the .mc would then undo it).';
@@ -134,6 +162,42 @@ export async function makePlan(target: Target, answers: Answers, options: MakePl
 	return planThroughMc(target, direct.value, cfChange, rebuild.value, options);
 }
 
+/** Why a rebuild from the .mc would lose changes: the .cf is not what the .mc builds today. */
+function mcDisagreement(target: Target, rebuild: RebuildPlan, unedited: string): string | undefined {
+	const difference = firstDifference(target.cfText, unedited);
+	if (difference === undefined) {
+		return undefined;
+	}
+
+	const cfName = path.basename(target.cfPath);
+	return `${cfName} and ${path.basename(rebuild.mcPath)} disagree: ${target.cfPath} is not what ${rebuild.mcPath} builds (line ${difference.line}: "${difference.text}"), so a rebuild would lose those changes; rebuild it first (${rebuildCommandOf(rebuild)}) or use --cf-only to edit ${cfName} alone`;
+}
+
+/**
+ * Before any answer is given: whether the .cf can be edited through the sendmail.mc beside it, by
+ * the same comparison makePlan makes. ok(undefined) when there is no .mc or the two agree; ok(why)
+ * when they disagree; fail when the .mc cannot be built here (m4 missing, files not readable).
+ */
+export async function checkMcAgrees(target: Target, options: MakePlanOptions = {}): Promise<Result<string | undefined>> {
+	const mcPath = await findMcFor(target.cfPath, options.hostname);
+	if (mcPath === undefined) {
+		return ok(undefined);
+	}
+
+	const rebuild = await rebuildPlan(mcPath);
+	if (!rebuild.ok) {
+		return fail(rebuild.error);
+	}
+
+	const mcText = await readTextFile(mcPath);
+	if (!mcText.ok) {
+		return fail(mcText.error);
+	}
+
+	const unedited = await buildCfFromMc(mcText.value, mcPath, {plan: rebuild.value, env: options.env});
+	return unedited.ok ? ok(mcDisagreement(target, rebuild.value, unedited.value)) : fail(unedited.error);
+}
+
 async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange, rebuild: RebuildPlan, options: MakePlanOptions): Promise<Result<Plan>> {
 	const {mcPath} = rebuild;
 	const cfName = path.basename(target.cfPath);
@@ -160,6 +224,14 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 	}
 
 	const edited = editMcDefines(mcText.value, changes);
+	const received = direct.settings.some(change => change.setting === RECEIVED_SETTING) ? receivedHeaderDefine(edited.text, cfChange.after) : undefined;
+	if (received !== undefined && !received.ok) {
+		return fail(`${received.error} ${CF_ONLY_HINT}`);
+	}
+
+	if (received !== undefined) {
+		edited.text = received.value;
+	}
 	const build = async (text: string) => buildCfFromMc(text, mcPath, {plan: rebuild, env: options.env});
 	const [unedited, rebuilt] = await Promise.all([build(mcText.value), build(edited.text)]);
 	if (!unedited.ok) {
@@ -172,14 +244,16 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 
 	// A rebuild replaces the whole .cf: if the .cf is not what the .mc builds today (edited by hand,
 	// or the .mc changed and not rebuilt), those differences would be lost without a word.
-	const difference = firstDifference(target.cfText, unedited.value);
-	if (difference !== undefined) {
-		return fail(
-			`${cfName} and ${path.basename(mcPath)} disagree: ${target.cfPath} is not what ${mcPath} builds (line ${difference.line}: "${difference.text}"), so a rebuild would lose those changes; rebuild it first (${rebuildCommand}) or use --cf-only to edit ${cfName} alone`,
-		);
+	const disagreement = mcDisagreement(target, rebuild, unedited.value);
+	if (disagreement !== undefined) {
+		return fail(disagreement);
 	}
 
 	const cfAfter = keepBuildStamp(rebuilt.value, target.cfText);
+	if (received !== undefined && receivedVersionLeak(cfAfter) !== undefined) {
+		return fail(`the ${cfName} rebuilt from ${mcPath} still has the version in its Received header: something later in the .mc sets confRECEIVED_HEADER; change it there, or use --cf-only to edit ${cfName} alone`);
+	}
+
 	const document = parseCf(cfAfter);
 	for (const change of direct.settings) {
 		if (OPTION_SETTING.has(change.setting) && optionValue(document, change.setting) !== change.to) {

@@ -209,6 +209,10 @@ export async function buildCfFromMc(mcText: string, mcPath: string, options: Bui
 			.split('\n')
 			.map(line => line.replaceAll(tempMc, plan.mcPath).trim())
 			.find(line => line !== '');
+		if (result.code !== 0 && firstError !== undefined && /permission denied/i.test(firstError)) {
+			// Not the .mc's fault: this user may not read a file it includes (Debian's /etc/mail/m4 is root's).
+			return fail(`m4 could not build ${path.basename(plan.cfPath)} from ${plan.mcPath}: ${firstError}; run sendmail-harden as root (sudo), which may read the files the .mc includes.`);
+		}
 		if (result.code !== 0) {
 			return fail(`m4 could not build ${path.basename(plan.cfPath)} from ${plan.mcPath} (exit ${result.code ?? 'signal'})${firstError ? `: ${firstError}` : ''}; fix the .mc and try again.`);
 		}

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fail, ok, type Result} from '../core/result.js';
 import {toBytes} from './config-files.js';
+import {configHostName, hostContext, sendmailRun, UNQUALIFIED_SLEEP_SECONDS, type HostContext} from './host-name.js';
 import {stopWithRun} from './stop-signals.js';
 
 const KNOWN_PROGRAMS = ['/usr/sbin/sendmail', '/usr/lib/sendmail', '/usr/libexec/sendmail/sendmail'];
@@ -21,14 +22,40 @@ export function findSendmail(env: NodeJS.ProcessEnv = process.env): string | und
 
 type RunResult = {status: number | null; stdout: string; stderr: string; timedOut: boolean};
 
-/** Runs sendmail with no input (so -bt ends at once) and a time limit. */
+/** How the tool's own sendmail runs meet an unqualified host name (see host-name.ts). */
+export type HostNameOptions = {
+	/** The host name facts; found out when not given. */
+	host?: HostContext;
+	/** A qualified name to give sendmail in its own UTS namespace (the config's Dj, --hostname). */
+	hostName?: string;
+	/** Called once a second while sendmail sleeps on an unqualified host name, with the seconds left. */
+	onHostNameWait?: (secondsLeft: number) => void;
+};
+
+/**
+ * Runs sendmail with no input (so -bt ends at once) and a time limit. On an unqualified host it
+ * runs in a private UTS namespace where it can (root on Linux); else sendmail sleeps 60 s, the
+ * limit grows by that much, and onHostNameWait counts it down.
+ */
 async function runSendmail(
 	program: string,
 	args: string[],
-	options: {timeoutMs: number; stopWhen?: (stdout: string) => boolean},
+	options: {timeoutMs: number; stopWhen?: (stdout: string) => boolean} & HostNameOptions,
 ): Promise<RunResult> {
-	return new Promise(resolve => {
-		const child = spawn(program, args, {stdio: ['ignore', 'pipe', 'pipe'], detached: true});
+	const run = sendmailRun(program, args, options.host ?? hostContext(), options.hostName);
+	const sleeps = run.how === 'waits';
+	const timeoutMs = options.timeoutMs + (sleeps ? UNQUALIFIED_SLEEP_SECONDS * 1000 : 0);
+	let left = UNQUALIFIED_SLEEP_SECONDS;
+	const countdown = sleeps && options.onHostNameWait ? setInterval(() => {
+		left = Math.max(left - 1, 0);
+		options.onHostNameWait!(left);
+	}, 1000) : undefined;
+	if (countdown !== undefined) {
+		options.onHostNameWait!(left);
+	}
+
+	return new Promise<RunResult>(resolve => {
+		const child = spawn(run.command, run.args, {stdio: ['ignore', 'pipe', 'pipe'], detached: true});
 		stopWithRun(child);
 		let stdout = '';
 		let stderr = '';
@@ -44,7 +71,7 @@ async function runSendmail(
 		const timer = setTimeout(() => {
 			timedOut = true;
 			stop();
-		}, options.timeoutMs);
+		}, timeoutMs);
 		child.stdout.on('data', (chunk: Buffer) => {
 			stdout += chunk.toString('latin1');
 			if (options.stopWhen?.(stdout)) {
@@ -62,13 +89,16 @@ async function runSendmail(
 			clearTimeout(timer);
 			resolve({status, stdout, stderr, timedOut});
 		});
+	}).finally(() => {
+		clearInterval(countdown);
 	});
 }
 
 /** The version the installed sendmail reports ("8.17.1.9"), or undefined. */
-export async function sendmailVersion(program: string, cfPath: string): Promise<string | undefined> {
+export async function sendmailVersion(program: string, cfPath: string, options: HostNameOptions = {}): Promise<string | undefined> {
 	const versionLine = /^Version (\S+)/m;
 	const result = await runSendmail(program, ['-C', cfPath, '-d0.1', '-bt'], {
+		...options,
 		timeoutMs: 10_000,
 		stopWhen: stdout => versionLine.test(stdout),
 	});
@@ -91,13 +121,13 @@ const HARMLESS = [/WARNING: local host name .* is not qualified/, /unable to qua
 export async function checkConfig(
 	program: string,
 	cfText: string,
-	options: {timeoutMs: number; displayPath: string},
+	options: {timeoutMs: number; displayPath: string} & HostNameOptions,
 ): Promise<Result<ConfigCheck>> {
 	const folder = await fs.mkdtemp(path.join(os.tmpdir(), `sendmail-harden-check-${process.pid}-`));
 	const file = path.join(folder, 'sendmail.cf');
 	try {
 		await fs.writeFile(file, toBytes(cfText), {mode: 0o600});
-		const result = await runSendmail(program, ['-C', file, '-bt'], {timeoutMs: options.timeoutMs});
+		const result = await runSendmail(program, ['-C', file, '-bt'], {...options, hostName: options.hostName ?? configHostName(cfText)});
 		// In -bt mode sendmail prints its complaints about the file on stdout, after its prompt.
 		const reasons = `${result.stderr}\n${result.stdout}`
 			.split('\n')
@@ -132,7 +162,7 @@ export type Validation = {checked: false; reason: string} | {checked: true};
 export async function validateChange(
 	before: string,
 	after: string,
-	options: {env?: NodeJS.ProcessEnv; timeoutMs: number; cfPath: string},
+	options: {env?: NodeJS.ProcessEnv; timeoutMs: number; cfPath: string} & HostNameOptions,
 ): Promise<Result<Validation>> {
 	const program = findSendmail(options.env);
 	if (program === undefined) {
@@ -140,8 +170,8 @@ export async function validateChange(
 	}
 
 	const [current, next] = await Promise.all([
-		checkConfig(program, before, {timeoutMs: options.timeoutMs, displayPath: options.cfPath}),
-		checkConfig(program, after, {timeoutMs: options.timeoutMs, displayPath: `${options.cfPath} (new)`}),
+		checkConfig(program, before, {...options, displayPath: options.cfPath, onHostNameWait: undefined}),
+		checkConfig(program, after, {...options, displayPath: `${options.cfPath} (new)`}),
 	]);
 	if (!next.ok) {
 		return next;

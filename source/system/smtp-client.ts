@@ -1,39 +1,78 @@
-// A small SMTP client for probing a live server: one command at a time, every wait bounded.
+// A small SMTP client: one command at a time, every wait bounded, every reply bounded in size.
+// The same session code talks to a live server over TCP and to `sendmail -bs` over its stdin and
+// stdout: only the transport differs.
 import net from 'node:net';
+import type {Readable, Writable} from 'node:stream';
 import type {SmtpReply} from '../core/verify-checks.js';
 import {fail, ok, type Result} from '../core/result.js';
+import {safeLine} from '../core/sanitize.js';
 
 export type SmtpClientOptions = {
 	connectTimeoutMs?: number;
 	replyTimeoutMs?: number;
+	/** Bounds on what the other side may send; the defaults suit any real SMTP server. */
+	limits?: Partial<SmtpReplyLimits>;
 };
 
+export type SmtpReplyLimits = {
+	/** One reply line, in bytes without CRLF. RFC 5321 4.5.3.1.5 allows 512 with CRLF. */
+	lineBytes: number;
+	/** One reply, all its lines (sendmail's HELP is about 30 lines, 1.5 KB). */
+	replyBytes: number;
+	/** Everything read in one conversation (the recipient probe reads up to 1001 short replies). */
+	conversationBytes: number;
+};
+
+export const DEFAULT_REPLY_LIMITS: SmtpReplyLimits = {
+	lineBytes: 2048,
+	replyBytes: 64 * 1024,
+	conversationBytes: 1024 * 1024,
+};
+
+/** The conversation the checks hold: a greeting, then one command and its whole reply at a time. */
 export type SmtpSession = {
 	/** The server's 220 (or other) greeting. */
 	greeting: SmtpReply;
 	/** Sends one command line (without CRLF) and waits for its whole reply. */
 	send(command: string): Promise<Result<SmtpReply>>;
-	/** Says QUIT (when the connection is still open) and closes it. Never fails. */
+	/** Says QUIT (when the conversation is still open) and ends it. Never fails. */
 	close(): Promise<void>;
 };
 
-// RFC 5321 4.5.3.1.5 allows 512 octets a reply line; anything far longer is not an SMTP server.
-const MAX_PENDING_BYTES = 64 * 1024;
+/** Two byte streams and a way to end them: a socket, or a child's stdout and stdin. */
+export type SmtpTransport = {
+	/** What the server says. */
+	input: Readable;
+	/** Where commands go. */
+	output: Writable;
+	/** Ends the conversation at once (destroys the socket, kills the child). */
+	destroy(): void;
+	/** Adds to a failure the transport knows more about (e.g. what a child said on stderr). */
+	explain?(failure: string): string;
+};
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
-/** Connects and reads the greeting. Errors are one line for an admin. */
-export async function smtpConnect(host: string, port: number, options: SmtpClientOptions = {}): Promise<Result<SmtpSession>> {
-	const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+/**
+ * Holds an SMTP conversation over a transport: reads the greeting, then sends commands one at a
+ * time, waiting for each reply (sendmail answers commands sent ahead of their turn with 554).
+ * `peer` names the other side in errors ("the server at 127.0.0.1:25", "sendmail -bs").
+ */
+export async function smtpSession(
+	transport: SmtpTransport,
+	peer: string,
+	options: {replyTimeoutMs?: number; limits?: Partial<SmtpReplyLimits>; describeError?: (error: NodeJS.ErrnoException) => string} = {},
+): Promise<Result<SmtpSession>> {
 	const replyTimeoutMs = options.replyTimeoutMs ?? 10_000;
-	const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-
-	const socket = net.connect({host, port});
+	const limits = {...DEFAULT_REPLY_LIMITS, ...options.limits};
+	const {input, output} = transport;
 	let pending = '';
 	let lines: string[] = [];
+	let replyBytes = 0;
+	let conversationBytes = 0;
 	const replies: SmtpReply[] = [];
 	let failure: string | undefined;
-	let connected = false;
+	let ended = false;
 	let wake: (() => void) | undefined;
 	const notify = () => {
 		const waiter = wake;
@@ -41,69 +80,88 @@ export async function smtpConnect(host: string, port: number, options: SmtpClien
 		waiter?.();
 	};
 
-	socket.setNoDelay(true);
-	socket.on('connect', () => {
-		connected = true;
+	const stop = (why: string) => {
+		failure ??= transport.explain?.(why) ?? why;
+		ended = true;
+		input.removeListener('data', onData);
+		transport.destroy();
 		notify();
-	});
-	socket.on('data', chunk => {
+	};
+
+	function onData(chunk: Buffer) {
+		conversationBytes += chunk.length;
+		if (conversationBytes > limits.conversationBytes) {
+			stop(`${peer} sent more than ${limits.conversationBytes} bytes in one conversation; it does not look like an SMTP server`);
+			return;
+		}
+
 		pending += chunk.toString('latin1');
 		let end: number;
 		while ((end = pending.indexOf('\n')) !== -1) {
-			const line = pending.slice(0, end).replace(/\r$/, '');
+			const raw = pending.slice(0, end).replace(/\r$/, '');
 			pending = pending.slice(end + 1);
+			if (raw.length > limits.lineBytes) {
+				stop(`${peer} sent a reply line longer than ${limits.lineBytes} bytes; it does not look like an SMTP server`);
+				return;
+			}
+
+			replyBytes += raw.length + 2;
+			if (replyBytes > limits.replyBytes) {
+				stop(`${peer} sent a reply longer than ${limits.replyBytes} bytes; it does not look like an SMTP server`);
+				return;
+			}
+
+			// Control bytes (an escape sequence in a hostile reply) never reach a terminal raw.
+			// Tabs (sendmail's HELP indents with them) stay as they are.
+			const line = raw.split('\t').map(part => safeLine(part)).join('\t');
 			lines.push(line);
 			// A reply ends with a line "NNN text" or a bare "NNN"; "NNN-text" continues it.
-			const match = /^(\d{3})(?:[ ]|$)/.exec(line);
+			const match = /^(\d{3})(?:[ ]|$)/.exec(raw);
 			if (match) {
 				replies.push({code: Number(match[1]), lines});
 				lines = [];
-			} else if (!/^\d{3}-/.test(line)) {
-				failure ??= `${address} does not speak SMTP (it sent "${line.slice(0, 60)}")`;
-				socket.destroy();
+				replyBytes = 0;
+			} else if (!/^\d{3}-/.test(raw)) {
+				stop(`${peer} does not speak SMTP (it sent "${line.slice(0, 60)}")`);
+				return;
 			}
 		}
 
-		if (pending.length > MAX_PENDING_BYTES) {
-			failure ??= `${address} sent an overlong reply line; it does not look like an SMTP server`;
-			socket.destroy();
+		if (pending.length > limits.lineBytes) {
+			stop(`${peer} sent a reply line longer than ${limits.lineBytes} bytes; it does not look like an SMTP server`);
+			return;
 		}
 
 		notify();
-	});
-	socket.on('error', (error: NodeJS.ErrnoException) => {
-		if (failure === undefined) {
-			if (error.code === 'ECONNREFUSED') {
-				failure = `nothing listens on ${address}`;
-			} else if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
-				failure = `cannot find the host "${host}"; give an IP address such as 127.0.0.1`;
-			} else if (connected) {
-				failure = `the connection to ${address} failed (${error.code ?? error.message})`;
-			} else {
-				failure = `cannot connect to ${address} (${error.code ?? error.message})`;
-			}
+	}
+
+	input.on('data', onData);
+	const onError = (error: NodeJS.ErrnoException) => {
+		if (!ended) {
+			stop(options.describeError?.(error) ?? `the conversation with ${peer} failed (${error.code ?? error.message})`);
 		}
+	};
 
-		notify();
-	});
-	socket.on('close', () => {
-		failure ??= `the server at ${address} closed the connection`;
-		notify();
+	input.on('error', onError);
+	output.on('error', onError);
+	input.on('close', () => {
+		if (!ended) {
+			stop(`${peer} closed the connection`);
+		}
 	});
 
-	// Waits until a condition holds, a failure is known, or the time runs out.
-	const waitFor = async (ready: () => boolean, ms: number, timeoutMessage: string): Promise<Result<true>> => {
-		const deadline = Date.now() + ms;
-		while (!ready()) {
+	// Waits for a reply, a failure, or the end of the time.
+	const nextReply = async (): Promise<Result<SmtpReply>> => {
+		const deadline = Date.now() + replyTimeoutMs;
+		while (replies.length === 0) {
 			if (failure !== undefined) {
 				return fail(failure);
 			}
 
 			const left = deadline - Date.now();
 			if (left <= 0) {
-				failure = timeoutMessage;
-				socket.destroy();
-				return fail(timeoutMessage);
+				stop(`${peer} did not answer within ${seconds(replyTimeoutMs)}`);
+				return fail(failure!);
 			}
 
 			await new Promise<void>(resolve => {
@@ -115,23 +173,12 @@ export async function smtpConnect(host: string, port: number, options: SmtpClien
 			});
 		}
 
-		return ok(true);
+		return ok(replies.shift()!);
 	};
-
-	const nextReply = async (): Promise<Result<SmtpReply>> => {
-		const waited = await waitFor(() => replies.length > 0, replyTimeoutMs, `the server at ${address} did not answer within ${seconds(replyTimeoutMs)}`);
-		return waited.ok ? ok(replies.shift()!) : waited;
-	};
-
-	const connection = await waitFor(() => connected, connectTimeoutMs, `${address} did not accept a connection within ${seconds(connectTimeoutMs)}`);
-	if (!connection.ok) {
-		socket.destroy();
-		return connection;
-	}
 
 	const greeting = await nextReply();
 	if (!greeting.ok) {
-		socket.destroy();
+		stop(greeting.error);
 		return greeting;
 	}
 
@@ -151,7 +198,7 @@ export async function smtpConnect(host: string, port: number, options: SmtpClien
 
 		busy = true;
 		try {
-			socket.write(`${command}\r\n`);
+			output.write(`${command}\r\n`);
 			return await nextReply();
 		} finally {
 			busy = false;
@@ -159,12 +206,64 @@ export async function smtpConnect(host: string, port: number, options: SmtpClien
 	};
 
 	const close = async () => {
-		if (failure === undefined && !socket.destroyed) {
+		if (failure === undefined) {
 			await send('QUIT');
 		}
 
-		socket.destroy();
+		if (!ended) {
+			ended = true;
+			input.removeListener('data', onData);
+			transport.destroy();
+		}
 	};
 
 	return ok({greeting: greeting.value, send, close});
+}
+
+/** Connects over TCP and reads the greeting. Errors are one line for an admin. */
+export async function smtpConnect(host: string, port: number, options: SmtpClientOptions = {}): Promise<Result<SmtpSession>> {
+	const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+	const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+	const socket = net.connect({host, port});
+	socket.setNoDelay(true);
+
+	const connectError = (error: NodeJS.ErrnoException) => {
+		if (error.code === 'ECONNREFUSED') {
+			return `nothing listens on ${address}`;
+		}
+
+		if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
+			return `cannot find the host "${safeLine(host)}"; give an IP address such as 127.0.0.1`;
+		}
+
+		return `cannot connect to ${address} (${error.code ?? error.message})`;
+	};
+
+	const connected = await new Promise<Result<true>>(resolve => {
+		const timer = setTimeout(() => {
+			resolve(fail(`${address} did not accept a connection within ${seconds(connectTimeoutMs)}`));
+		}, connectTimeoutMs);
+		socket.once('connect', () => {
+			clearTimeout(timer);
+			resolve(ok(true));
+		});
+		socket.once('error', (error: NodeJS.ErrnoException) => {
+			clearTimeout(timer);
+			resolve(fail(connectError(error)));
+		});
+	});
+	if (!connected.ok) {
+		socket.destroy();
+		return connected;
+	}
+
+	return smtpSession(
+		{input: socket, output: socket, destroy: () => socket.destroy()},
+		`the server at ${address}`,
+		{
+			replyTimeoutMs: options.replyTimeoutMs,
+			limits: options.limits,
+			describeError: error => `the connection to ${address} failed (${error.code ?? error.message})`,
+		},
+	);
 }

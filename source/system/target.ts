@@ -47,6 +47,14 @@ async function copyDemo(): Promise<string> {
 	return cfPath;
 }
 
+/** Removes a demo copy (the temporary folder loadTarget made); any other target is left alone. */
+export async function removeDemoCopy(target: Target): Promise<void> {
+	const folder = path.dirname(target.cfPath);
+	if (target.demo && path.basename(folder).startsWith('sendmail-harden-demo-')) {
+		await fs.rm(folder, {recursive: true, force: true});
+	}
+}
+
 /**
  * Reads a sendmail.cf: a regular file of at most 4 MiB that is a sendmail.cf (recognize-cf.ts).
  * Anything else is one line that quotes none of the file. Every command that takes --config

@@ -3,7 +3,7 @@
 import type {Answers} from '../core/answers.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {recipientProbeCount, verifyChecks, type Check, type SmtpReply, type VerifyTranscript} from '../core/verify-checks.js';
-import {smtpConnect, type SmtpClientOptions} from './smtp-client.js';
+import {smtpConnect, type SmtpClientOptions, type SmtpSession} from './smtp-client.js';
 
 export type VerifyResult = {
 	transcript: VerifyTranscript;
@@ -23,18 +23,32 @@ const probeSender = 'MAIL FROM:<>';
 
 export async function verifyServer(host: string, port: number, answers: Answers, options: VerifyOptions = {}): Promise<Result<VerifyResult>> {
 	const totalTimeoutMs = options.totalTimeoutMs ?? 120_000;
-	const deadline = Date.now() + totalTimeoutMs;
 	const connection = await smtpConnect(host, port, options);
 	if (!connection.ok) {
 		return connection;
 	}
 
-	const session = connection.value;
+	const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+	return verifyConversation(connection.value, answers, {peer: `the server at ${address}`, totalTimeoutMs});
+}
+
+/**
+ * The checks' conversation over any transport (a live server, or `sendmail -bs` in the rehearsal):
+ * banner, HELP, MAIL before HELO, EHLO, VRFY, EXPN, then N+1 recipients and RSET. Closes the
+ * session when done.
+ */
+export async function verifyConversation(
+	session: SmtpSession,
+	answers: Answers,
+	options: {peer: string; totalTimeoutMs: number},
+): Promise<Result<VerifyResult>> {
+	const {peer, totalTimeoutMs} = options;
+	const deadline = Date.now() + totalTimeoutMs;
 	const exchange = [...session.greeting.lines];
 	const banner = session.greeting;
 	if (banner.code !== 220) {
 		await session.close();
-		return fail(`the server at ${host}:${port} refused the connection: ${banner.lines[0] ?? banner.code}`);
+		return fail(`${peer} refused the connection: ${banner.lines[0] ?? banner.code}`);
 	}
 
 	let ended = false;
@@ -96,7 +110,7 @@ export async function verifyServer(host: string, port: number, answers: Answers,
 		}
 
 		if (timedOut) {
-			return fail(`the server at ${host}:${port} did not finish the checks within ${totalTimeoutMs / 1000} s`);
+			return fail(`${peer} did not finish the checks within ${totalTimeoutMs / 1000} s`);
 		}
 
 		const transcript: VerifyTranscript = {banner, help, mailBeforeHelo, ehlo, vrfy, expn, mailFrom, recipients, recipientsPlanned};

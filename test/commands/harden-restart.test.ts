@@ -6,6 +6,7 @@ import path from 'node:path';
 import test from 'node:test';
 import {EXIT} from '../../source/commands/command-io.js';
 import {runHarden} from '../../source/commands/harden.js';
+import {runRestart} from '../../source/system/service.js';
 import {copyDemoConfig} from '../helpers/cli.js';
 import {skipUnlessSendmail} from '../helpers/sendmail.js';
 import {captureIoWithSendmail} from '../helpers/capture-io.js';
@@ -61,4 +62,92 @@ test('without --restart it says what to run and restarts nothing', async () => {
 	});
 	assert.equal(status, EXIT.done, io.stderr);
 	assert.match(io.stdout, /Restart sendmail to load the new settings; run: systemctl restart sendmail\n$/);
+});
+
+test('a restart that times out keeps its output on its own lines, apart from the rollback\'s restart; exit 3', async () => {
+	const {folder, cfPath} = copyDemoConfig();
+	const cf = readFileSync(cfPath);
+	const marker = path.join(folder, 'first-run-done');
+	const script = path.join(folder, 'slow-init');
+	// Debian's init script prints its line without a newline, then hangs here until it is stopped.
+	writeFileSync(script, `#!/bin/sh\nprintf 'Restarting Mail Transport Agent (MTA): sendmail'\nif [ ! -e '${marker}' ]; then : > '${marker}'; exec sleep 30; fi\necho ' . ok'\n`);
+	chmodSync(script, 0o755);
+	const io = captureIoWithSendmail();
+	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
+		now: () => new Date(),
+		findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: script, args: ['restart']}),
+		flow: {runRestart: async (plan, {onOutput}) => runRestart(plan, {timeoutMs: 1000, onOutput})},
+	});
+	assert.equal(status, EXIT.writeFailed);
+	assert.match(io.stdout, /\nRestarting sendmail: \/etc\/init\.d\/sendmail restart\nRestarting Mail Transport Agent \(MTA\): sendmail\nPutting the old files back and restarting sendmail on them\nRestarting Mail Transport Agent \(MTA\): sendmail \. ok\n$/);
+	assert.match(io.stderr, /did not finish within 1 s; it was stopped\. Check the service's state and its log; the old files are back and sendmail was restarted on them\n$/);
+	assert.deepEqual(readFileSync(cfPath), cf);
+});
+
+test('--yes --restart --json: the restart and the live checks in the one document', skipUnlessSendmail(), async () => {
+	const {cfPath} = copyDemoConfig();
+	const daemon = await startWithInitScript(cfPath);
+	try {
+		const io = captureIoWithSendmail();
+		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true, json: true}, io, {
+			now: () => new Date(),
+			findRestartPlan: async () => daemon.restart,
+		});
+		assert.equal(status, EXIT.done, io.stderr);
+		assert.equal(io.stderr, '');
+		const document = JSON.parse(io.stdout) as Record<string, any>;
+		assert.equal(document['changed'], true);
+		assert.equal(document['exitCode'], 0);
+		assert.deepEqual({...document['restart'], output: undefined}, {attempted: true, ok: true, command: '/etc/init.d/sendmail restart', output: undefined, rolledBack: false});
+		assert.match(document['restart'].output, /^Stopping sendmail: \d+\nStarting sendmail\n$/);
+		assert.equal(document['verify'].address, `127.0.0.1:${daemon.port}`);
+		assert.equal(document['verify'].passed, true);
+		assert.ok(document['verify'].checks.every((check: {status: string}) => check.status === 'pass'));
+	} finally {
+		await daemon.stop();
+	}
+});
+
+test('--yes --restart with nothing listening afterwards puts the old files back and restarts on them; exit 3', async () => {
+	const {folder, cfPath, helpPath} = copyDemoConfig();
+	const cf = readFileSync(cfPath);
+	const help = readFileSync(helpPath);
+	const log = path.join(folder, 'restarts.log');
+	const script = path.join(folder, 'init');
+	writeFileSync(script, `#!/bin/sh\necho run >> '${log}'\n`);
+	chmodSync(script, 0o755);
+	const io = captureIoWithSendmail();
+	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
+		now: () => new Date(),
+		findRestartPlan: async () => ({label: 'service sendmail restart', command: script, args: ['restart']}),
+		flow: {waitForListener: async () => false},
+	});
+	assert.equal(status, EXIT.writeFailed);
+	assert.match(io.stderr, /sendmail was restarted, but nothing listens on 127\.0\.0\.1:25; check its log; the old files are back and sendmail was restarted on them\n$/);
+	assert.deepEqual(readFileSync(cfPath), cf);
+	assert.deepEqual(readFileSync(helpPath), help);
+	assert.equal(readFileSync(log, 'utf8'), 'run\nrun\n');
+});
+
+test('--yes counts down on stderr while sendmail sleeps on an unqualified host name; --json does not', async () => {
+	for (const json of [false, true]) {
+		const {cfPath} = copyDemoConfig();
+		const io = captureIoWithSendmail();
+		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, json}, io, {
+			now: () => new Date(),
+			findRestartPlan: async () => undefined,
+			flow: {
+				async validatePlan(_plan, {onHostNameWait}) {
+					for (const left of [60, 59, 50]) {
+						onHostNameWait?.(left);
+					}
+
+					return {ok: true, value: {checked: true}};
+				},
+				rehearse: async () => ({ok: true, value: {status: 'skipped', reason: 'sendmail is not installed here'}}),
+			},
+		});
+		assert.equal(status, EXIT.done, io.stderr);
+		assert.equal(io.stderr, json ? '' : 'sendmail-harden: sendmail waits for its host name to resolve: 60 s left\nsendmail-harden: sendmail waits for its host name to resolve: 50 s left\n');
+	}
 });

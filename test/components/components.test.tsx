@@ -37,6 +37,8 @@ test('flag help fits its column and shows the SMTP exchange (sendmail-facts.md: 
 test('text fields: typing appends, backspace deletes, a pasted newline becomes a space', () => {
 	const plain = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};
 	assert.equal(editText('ab', 'c', plain), 'abc');
+	// A Ctrl key that came in one burst with arrows arrives as its raw byte: it is not text.
+	assert.equal(editText('ab', '\u0015', plain), undefined);
 	assert.equal(editText('ab', '', {...plain, backspace: true}), 'a');
 	assert.equal(editText('ab', 'x\ny', plain), 'abx y');
 	assert.equal(editText('ab', '', {...plain, upArrow: true}), undefined);

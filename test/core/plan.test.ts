@@ -10,7 +10,8 @@ const cf = [
 	'O HelpFile=/etc/mail/helpfile',
 	'',
 ].join('\n');
-const help = 'cpyr\tCopyright\nsmtp\tThis is sendmail version $v\nsmtp\tTopics:\n';
+// A version 2 help file, as Debian ships it: "#vers<TAB>2" first (sendmail-facts.md).
+const help = '#vers\t2\ncpyr\tCopyright\nsmtp\tThis is sendmail version $v\nsmtp\tTopics:\n';
 const plan = (answers: Parameters<typeof planHardening>[0]['answers'], helpFile: Parameters<typeof planHardening>[0]['helpFile'] = {path: '/etc/mail/helpfile', text: help}) =>
 	planHardening({cfPath: '/etc/mail/sendmail.cf', cfText: cf, helpFile, answers});
 
@@ -60,7 +61,7 @@ test('a greeting that is not hardened comes with warnings (sendmail-facts.md: RF
 test('hideHelpVersion removes the $v line from the help file, and only that line', () => {
 	const result = plan({hideHelpVersion: true});
 	assert.ok(result.ok);
-	assert.deepEqual(result.value.files, [{role: 'helpfile', path: '/etc/mail/helpfile', before: help, after: 'cpyr\tCopyright\nsmtp\tTopics:\n'}]);
+	assert.deepEqual(result.value.files, [{role: 'helpfile', path: '/etc/mail/helpfile', before: help, after: '#vers\t2\ncpyr\tCopyright\nsmtp\tTopics:\n'}]);
 	assert.equal(removeVersionFromHelp('a $v\r\nb\r\n'), 'b\r\n');
 });
 

@@ -185,3 +185,21 @@ test('readDaemonAddress reads the first MTA DaemonPortOptions line', () => {
 	assert.deepEqual(readDaemonAddress('O DaemonPortOptions=Port=esmtp, Addr=10.0.0.5\r\n'), {host: '10.0.0.5', port: 25});
 	assert.deepEqual(readDaemonAddress('O DaemonPortOptions=Family=inet6, Name=MTA-v6, Port=smtp, Addr=::\n'), {host: '::1', port: 25});
 });
+
+test('a 252 that gives the address (VRFY of a relayed user) is not novrfy\'s refusal', () => {
+	// clientproto.mc, as the installed sendmail answers: VRFY root -> "252 2.1.5 <root@mailhost.localdomain>".
+	const checks = verifyChecks({privacyOptions: ['novrfy']}, {
+		banner: {code: 220, lines: ['220 mail ESMTP']},
+		vrfy: {code: 252, lines: ['252 2.1.5 <root@mailhost.localdomain>']},
+		recipients: [],
+		recipientsPlanned: 1,
+	});
+	assert.equal(checks.find(check => check.name === 'VRFY')?.status, 'fail');
+	const refused = verifyChecks({privacyOptions: ['novrfy']}, {
+		banner: {code: 220, lines: ['220 mail ESMTP']},
+		vrfy: {code: 252, lines: ['252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery (or try finger)']},
+		recipients: [],
+		recipientsPlanned: 1,
+	});
+	assert.equal(refused.find(check => check.name === 'VRFY')?.status, 'pass');
+});

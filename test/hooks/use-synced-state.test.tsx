@@ -23,9 +23,14 @@ test('the setter makes the new value readable at once, before React renders agai
 	assert.equal(latest(), 20);
 	set(7);
 	assert.equal(latest(), 7);
-	await new Promise(resolve => {
-		setTimeout(resolve, 30);
-	});
+	// React renders when it gets to it (later on a loaded machine): wait for the screen, not a fixed time.
+	const start = Date.now();
+	while (app.lastFrame() !== 'value 7' && Date.now() - start < 10_000) {
+		await new Promise(resolve => {
+			setTimeout(resolve, 10);
+		});
+	}
+
 	assert.equal(app.lastFrame(), 'value 7');
 	app.unmount();
 });

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {chmodSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
 import test from 'node:test';
+import {planHardening} from '../../source/core/plan.js';
+import {applyPlan} from '../../source/system/apply.js';
+import {loadTarget} from '../../source/system/target.js';
 import {copyDemoConfig} from '../helpers/cli.js';
 
 test('Ctrl+C while the files are written: the whole set is written, then the process stops', () => {
@@ -11,4 +15,26 @@ test('Ctrl+C while the files are written: the whole set is written, then the pro
 	assert.equal(run.stdout, '', 'it stopped right after the writes');
 	assert.match(readFileSync(cfPath, 'latin1'), /^O MaxMessageSize=1000$/m);
 	assert.doesNotMatch(readFileSync(helpPath, 'latin1'), /version \$v/);
+});
+
+test('Ctrl+C while sendmail checks the new config: applyPlan stops without waiting for it and writes nothing', async () => {
+	const {folder, cfPath, helpPath} = copyDemoConfig();
+	const cf = readFileSync(cfPath);
+	const help = readFileSync(helpPath);
+	// A sendmail that takes its time, as on a host whose name is not qualified (it sleeps 60 s).
+	const slow = path.join(folder, 'slow-sendmail');
+	writeFileSync(slow, '#!/bin/sh\nsleep 2\nexit 0\n');
+	chmodSync(slow, 0o755);
+	const target = await loadTarget(cfPath);
+	assert.ok(target.ok);
+	const plan = planHardening({...target.value, answers: {maxMessageSize: 1000, hideHelpVersion: true}});
+	assert.ok(plan.ok);
+	const stop = new AbortController();
+	const applying = applyPlan(plan.value, {cfPath, now: new Date(), env: {...process.env, SENDMAIL_HARDEN_SENDMAIL: slow}, signal: stop.signal});
+	stop.abort();
+	const result = await applying;
+	assert.deepEqual(result, {ok: false, stage: 'stopped', error: 'stopped before writing (Ctrl+C); nothing was written'});
+	assert.deepEqual(readFileSync(cfPath), cf);
+	assert.deepEqual(readFileSync(helpPath), help);
+	assert.deepEqual(readdirSync(folder).sort(), ['helpfile', 'sendmail.cf', 'slow-sendmail']);
 });

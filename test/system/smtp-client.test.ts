@@ -90,3 +90,69 @@ test('a server that hangs up, or does not speak SMTP, is named', async () => {
 	assert.equal(notSmtp.ok, false);
 	assert.match(notSmtp.ok ? '' : notSmtp.error, /does not speak SMTP \(it sent "HTTP\/1\.1 400 Bad Request"\)/);
 });
+
+// Hostile servers: whatever they send, the client keeps a bounded amount, ends with one line, and
+// shows no raw control byte.
+const noControl = (text: string) => !/[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/.test(text);
+
+/** Writes chunks for as long as the client reads them (until the socket closes). */
+function flood(socket: net.Socket, chunk: string) {
+	const more = () => {
+		while (!socket.destroyed && socket.write(chunk)) {
+			// Until the kernel buffer is full.
+		}
+	};
+
+	socket.on('drain', more);
+	socket.on('error', () => {});
+	more();
+}
+
+test('an endless reply line ends the conversation with one line, past 2048 bytes', async () => {
+	const port = await fakeServer(socket => {
+		flood(socket, 'A'.repeat(4096));
+	});
+	const session = await smtpConnect('127.0.0.1', port);
+	assert.deepEqual(session, {ok: false, error: `the server at 127.0.0.1:${port} sent a reply line longer than 2048 bytes; it does not look like an SMTP server`});
+});
+
+test('an endless multi-line reply ends the conversation, past 64 KiB', async () => {
+	const port = await fakeServer(socket => {
+		flood(socket, '220-flood\r\n'.repeat(1000));
+	});
+	const session = await smtpConnect('127.0.0.1', port);
+	assert.deepEqual(session, {ok: false, error: `the server at 127.0.0.1:${port} sent a reply longer than 65536 bytes; it does not look like an SMTP server`});
+});
+
+test('a conversation has a total bound, however short each reply', async () => {
+	const port = await fakeServer(socket => {
+		socket.write('220 ready\r\n');
+		socket.on('data', () => socket.write(`250 ${'x'.repeat(1000)}\r\n`));
+	});
+	const session = await smtpConnect('127.0.0.1', port, {limits: {conversationBytes: 20_000}});
+	assert.ok(session.ok);
+	let last;
+	for (let sent = 0; sent < 100; sent++) {
+		last = await session.value.send('NOOP');
+		if (!last.ok) {
+			break;
+		}
+	}
+
+	assert.deepEqual(last, {ok: false, error: `the server at 127.0.0.1:${port} sent more than 20000 bytes in one conversation; it does not look like an SMTP server`});
+});
+
+test('escape sequences in replies and in a non-SMTP line never come through raw', async () => {
+	const port = await fakeServer(socket => {
+		socket.write(Buffer.from('220-\u001B]0;owned\u0007 mail\r\n220 ready \u009B2J\r\n', 'latin1'));
+		socket.on('data', () => socket.end('\u001B[2J\u001B[31mgotcha\r\n'));
+	});
+	const session = await smtpConnect('127.0.0.1', port);
+	assert.ok(session.ok);
+	assert.deepEqual(session.value.greeting.lines, [String.raw`220-\e]0;owned\x07 mail`, String.raw`220 ready \x9b2J`]);
+	const reply = await session.value.send('HELP');
+	assert.equal(reply.ok, false);
+	assert.ok(!reply.ok);
+	assert.equal(reply.error, `the server at 127.0.0.1:${port} does not speak SMTP (it sent "\\e[2J\\e[31mgotcha")`);
+	assert.ok(noControl(reply.error));
+});

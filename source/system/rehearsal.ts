@@ -1,0 +1,263 @@
+// The rehearsal: asks the installed sendmail what a config answers, before a byte is written.
+// `sendmail -C CANDIDATE -bs` speaks SMTP on stdin/stdout with that config (no daemon, no port),
+// and the same conversation and checks as `verify` run over it.
+import {spawn} from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type {Answers} from '../core/answers.js';
+import {helpFilePath} from '../core/plan.js';
+import {fail, ok, type Result} from '../core/result.js';
+import {safeLine} from '../core/sanitize.js';
+import type {Check} from '../core/verify-checks.js';
+import {toBytes} from './config-files.js';
+import {configHostName, hostContext, hostNameFix, sendmailRun, UNQUALIFIED_SLEEP_SECONDS, type HostContext, type SendmailRun} from './host-name.js';
+import {findSendmail} from './sendmail.js';
+import {stopWithRun} from './stop-signals.js';
+import {smtpSession, type SmtpReplyLimits} from './smtp-client.js';
+import {verifyConversation} from './verify-server.js';
+
+export type RehearsalReport =
+	| {
+		status: 'ran'; checks: Check[]; exchange: string[]; agrees: boolean /* no check failed */;
+		/** The host name sendmail saw, and whether it was a private one given for the rehearsal (unqualified host). */
+		hostName?: {name: string; private: boolean};
+	}
+	| {status: 'skipped'; reason: string}; // no sendmail installed; not root; ...
+
+export type RehearsalOptions = {
+	env?: NodeJS.ProcessEnv;
+	/** The whole rehearsal, sendmail's start included (default 30 s, plus 60 s when sendmail must sleep). */
+	timeoutMs?: number;
+	signal?: AbortSignal;
+	/** Called once a second while sendmail sleeps on an unqualified host name (seconds left). */
+	onHostNameWait?: (secondsLeft: number) => void;
+	/** A qualified host name to give sendmail when the machine's is not (e.g. --hostname). */
+	hostName?: string;
+	/** For tests: the host name facts, and the reply bounds. */
+	host?: HostContext;
+	limits?: Partial<SmtpReplyLimits>;
+};
+
+/** What sendmail says on stderr is kept up to this many bytes. */
+const STDERR_BYTES = 4096;
+
+/**
+ * A folder only root can enter, with no world-writable folder above it: sendmail reads a HelpFile
+ * only from a path it deems safe (under /tmp it answers HELP with "502 5.3.0 ... HELP not
+ * implemented" unless the config trusts sticky folders), so the rehearsal would not be the
+ * server's answer elsewhere.
+ */
+async function privateFolder(env: NodeJS.ProcessEnv): Promise<Result<string>> {
+	const stateDir = env['SENDMAIL_HARDEN_STATE_DIR'] ?? '/var/lib/sendmail-harden';
+	// /run where the system has one (never created here), else the tool's state folder.
+	const candidates = [{base: '/run/sendmail-harden', makeParent: false}, {base: path.join(stateDir, 'rehearsal'), makeParent: true}];
+	const problems: string[] = [];
+	for (const {base, makeParent} of candidates) {
+		const safe = await safeBase(base, makeParent);
+		if (safe === undefined) {
+			return ok(await fs.mkdtemp(path.join(base, 'run-')));
+		}
+
+		problems.push(safe);
+	}
+
+	return fail(`found no private folder for the rehearsal (${problems.join('; ')})`);
+}
+
+/** Undefined when `base` is (now) a root-only folder under folders nobody else can write; else why not. */
+async function safeBase(base: string, makeParent: boolean): Promise<string | undefined> {
+	const parent = path.dirname(base);
+	try {
+		if (makeParent) {
+			await fs.mkdir(parent, {recursive: true, mode: 0o755});
+		}
+
+		await fs.mkdir(base, {mode: 0o700});
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+			return `${base}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+		}
+	}
+
+	const uid = process.getuid?.() ?? 0;
+	const info = await fs.lstat(base);
+	if (!info.isDirectory() || info.uid !== uid || (info.mode & 0o077) !== 0) {
+		return `${base} is not a folder only this user can open`;
+	}
+
+	for (let folder = parent; ; folder = path.dirname(folder)) {
+		const above = await fs.stat(folder);
+		if ((above.mode & 0o022) !== 0 || (above.uid !== 0 && above.uid !== uid)) {
+			return `${folder} is writable by others`;
+		}
+
+		if (folder === path.dirname(folder)) {
+			return undefined;
+		}
+	}
+}
+
+/**
+ * The candidate config with its HelpFile pointed at the copy of the candidate help text: a last
+ * `O HelpFile=` line wins over earlier ones. A config that names no HelpFile is left as it is.
+ */
+export function rehearsalConfig(cfText: string, helpFile: string | undefined): string {
+	if (helpFile === undefined || helpFilePath(cfText) === undefined) {
+		return cfText;
+	}
+
+	const newline = cfText.includes('\r\n') ? '\r\n' : '\n';
+	const ending = cfText === '' || cfText.endsWith('\n') ? '' : newline;
+	return `${cfText}${ending}O HelpFile=${helpFile}${newline}`;
+}
+
+/** Why the rehearsal cannot ask sendmail here, or undefined when it can. */
+function cannotRehearse(program: string | undefined, host: HostContext): string | undefined {
+	if (program === undefined) {
+		return 'sendmail is not installed here, so it could not be asked what this config answers';
+	}
+
+	if (!host.root) {
+		return `not running as root: sendmail reads a private copy of the config (sendmail -C) with the server's own rights only for root, so what clients would see was not checked${host.check.qualifiedAs === undefined ? ` (also, the host name "${host.check.name}" is not fully qualified: ${hostNameFix(host.check)})` : ''}`;
+	}
+
+	return undefined;
+}
+
+/**
+ * Runs the candidate files in the installed sendmail (`sendmail -C COPY -bs`) and holds the same
+ * conversation as `verify`. ok(skipped) when sendmail cannot be asked here; fail() when it should
+ * have answered and did not (timeout, crash, a refused greeting).
+ */
+export async function rehearseFiles(
+	files: {cfText: string; helpFileText?: string},
+	answers: Answers,
+	options: RehearsalOptions = {},
+): Promise<Result<RehearsalReport>> {
+	const env = options.env ?? process.env;
+	const host = options.host ?? hostContext();
+	const program = findSendmail(env);
+	const why = cannotRehearse(program, host);
+	if (why !== undefined) {
+		return ok({status: 'skipped', reason: why});
+	}
+
+	const folder = await privateFolder(env);
+	if (!folder.ok) {
+		return folder;
+	}
+
+	try {
+		const cfPath = path.join(folder.value, 'sendmail.cf');
+		const helpPath = files.helpFileText === undefined ? undefined : path.join(folder.value, 'helpfile');
+		if (helpPath !== undefined) {
+			await fs.writeFile(helpPath, toBytes(files.helpFileText!), {mode: 0o600, flag: 'wx'});
+		}
+
+		await fs.writeFile(cfPath, toBytes(rehearsalConfig(files.cfText, helpPath)), {mode: 0o600, flag: 'wx'});
+		const run = sendmailRun(program!, ['-C', cfPath, '-bs'], host, options.hostName ?? configHostName(files.cfText));
+		if (run.how === 'waits' && options.onHostNameWait === undefined) {
+			// Never a silent 60 s wait: a caller that can show a countdown passes onHostNameWait.
+			return ok({status: 'skipped', reason: `the host name "${host.check.name}" is not fully qualified, so sendmail would sleep ${UNQUALIFIED_SLEEP_SECONDS} s before answering (fix: ${hostNameFix(host.check)})`});
+		}
+
+		const report = await converse(run, answers, options);
+		// Errors name the candidate, not the throwaway copy.
+		return report.ok ? report : fail(report.error.replaceAll(cfPath, 'the candidate sendmail.cf'));
+	} finally {
+		await fs.rm(folder.value, {recursive: true, force: true});
+	}
+}
+
+async function converse(run: SendmailRun, answers: Answers, options: RehearsalOptions): Promise<Result<RehearsalReport>> {
+	const sleeps = run.how === 'waits';
+	const timeoutMs = (options.timeoutMs ?? 30_000) + (sleeps ? (UNQUALIFIED_SLEEP_SECONDS + 10) * 1000 : 0);
+	const child = spawn(run.command, run.args, {stdio: ['pipe', 'pipe', 'pipe'], detached: true});
+	stopWithRun(child);
+	let stderr = '';
+	let exited: string | undefined;
+	const kill = () => {
+		try {
+			process.kill(-child.pid!, 'SIGKILL');
+		} catch {
+			// Already gone.
+		}
+	};
+
+	child.stderr.on('data', (chunk: Buffer) => {
+		if (stderr.length < STDERR_BYTES) {
+			stderr += chunk.toString('latin1').slice(0, STDERR_BYTES - stderr.length);
+		}
+	});
+	child.on('exit', (code, signal) => {
+		exited = signal === null ? `exited with status ${code}` : `was stopped by ${signal}`;
+	});
+	const started = new Promise<string | undefined>(resolve => {
+		child.once('spawn', () => resolve(undefined));
+		child.once('error', error => resolve(error.message));
+	});
+	const spawnError = await started;
+	if (spawnError !== undefined) {
+		return fail(`cannot run ${run.command}: ${safeLine(spawnError)}`);
+	}
+
+	// One deadline for everything; the signal ends it early.
+	let timedOut = false;
+	const timer = setTimeout(() => {
+		timedOut = true;
+		kill();
+	}, timeoutMs);
+	const onAbort = () => kill();
+	options.signal?.addEventListener('abort', onAbort, {once: true});
+	let countdown: NodeJS.Timeout | undefined;
+	if (sleeps && options.onHostNameWait) {
+		let left = UNQUALIFIED_SLEEP_SECONDS;
+		options.onHostNameWait(left);
+		countdown = setInterval(() => {
+			left = Math.max(left - 1, 0);
+			options.onHostNameWait!(left);
+		}, 1000);
+	}
+
+	try {
+		const explain = (failure: string) => {
+			if (timedOut) {
+				return `sendmail -bs did not answer within ${timeoutMs / 1000} s`;
+			}
+
+			const said = stderr.split('\n').map(line => line.trim()).filter(line => line !== '' && !/unqualified host name|not qualified|sleeping for retry/.test(line));
+			const detail = said.length > 0 ? `; sendmail said: ${safeLine(said.slice(0, 3).join(' / '))}` : exited === undefined ? '' : `; sendmail ${exited}`;
+			return `${failure}${detail}`;
+		};
+
+		const session = await smtpSession(
+			{input: child.stdout, output: child.stdin, destroy: kill, explain},
+			'sendmail -bs',
+			{replyTimeoutMs: timeoutMs, limits: options.limits, describeError: error => `sendmail -bs broke off (${error.code ?? error.message})`},
+		);
+		if (countdown !== undefined) {
+			clearInterval(countdown);
+			countdown = undefined;
+		}
+
+		if (!session.ok) {
+			return fail(options.signal?.aborted ? 'the rehearsal was interrupted' : `the rehearsal in sendmail failed: ${session.error}`);
+		}
+
+		const result = await verifyConversation(session.value, answers, {peer: 'sendmail -bs', totalTimeoutMs: timeoutMs});
+		if (!result.ok) {
+			return fail(options.signal?.aborted ? 'the rehearsal was interrupted' : `the rehearsal in sendmail failed: ${result.error}`);
+		}
+
+		const {checks, exchange} = result.value;
+		return ok({status: 'ran', checks, exchange, agrees: checks.every(check => check.status !== 'fail'), hostName: {name: run.hostName, private: run.how === 'private-name'}});
+	} finally {
+		clearTimeout(timer);
+		if (countdown !== undefined) {
+			clearInterval(countdown);
+		}
+
+		options.signal?.removeEventListener('abort', onAbort);
+		kill();
+	}
+}

@@ -1,0 +1,172 @@
+// No frame is taller than the terminal, on any step, at the sizes admins meet over SSH: a frame as
+// tall as the terminal makes Ink clear the screen and the scrollback at every key (ESC[2J ESC[3J),
+// and a taller one scrolls its top (the highlighted row, the header) out of view.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {EventEmitter} from 'node:events';
+import {mkdtempSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {render} from 'ink';
+import {App, type WizardResult} from '../../source/app.js';
+import {ok} from '../../source/core/result.js';
+import {openPresetStore} from '../../source/presets.js';
+import {KEY, NOW, PRESET, readTarget, tempConfig, testEffects} from '../app-helpers.js';
+import {copyDebianMcPair, haveDebianMc} from '../helpers/debian-mc.js';
+
+class SizedStdout extends EventEmitter {
+	frames: string[] = [];
+	isTTY = true;
+	constructor(readonly columns: number, readonly rows: number) {
+		super();
+	}
+
+	write = (frame: string) => {
+		this.frames.push(frame);
+		return true;
+	};
+}
+
+class KeyStdin extends EventEmitter {
+	isTTY = true;
+	data: string | null = null;
+	write(data: string) {
+		this.data = data;
+		this.emit('readable');
+		this.emit('data', data);
+	}
+
+	read = () => {
+		const {data} = this;
+		this.data = null;
+		return data;
+	};
+
+	setEncoding() {}
+	setRawMode() {}
+	resume() {}
+	pause() {}
+	ref() {}
+	unref() {}
+}
+
+const pause = async (ms: number) => new Promise(resolve => {
+	setTimeout(resolve, ms);
+});
+
+const SIZES = [[80, 24], [80, 15], [60, 20], [120, 40]] as const;
+
+async function walk(t: {after(fn: () => void): void}, columns: number, rows: number, cfPath: string, presets: boolean) {
+	const stdout = new SizedStdout(columns, rows);
+	const stdin = new KeyStdin();
+	let result: WizardResult | undefined;
+	const folder = mkdtempSync(path.join(os.tmpdir(), 'fits-presets-'));
+	const store = await openPresetStore({cwd: folder});
+	if (presets && store.ok) {
+		for (const name of ['web', 'relay', 'a-much-longer-preset-name']) {
+			await store.value.save(name, PRESET, {force: true, now: NOW});
+		}
+	}
+
+	const instance = render(
+		<App
+			setup={{target: await readTarget(cfPath), answers: {}, hostname: 'mail.example.org'}}
+			effects={testEffects({loadPresets: async () => (store.ok ? ok(store.value) : store)})}
+			onExit={value => {
+				result = value;
+			}}
+		/>,
+		{stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false},
+	);
+	t.after(() => instance.unmount());
+	const last = () => stdout.frames.at(-1) ?? '';
+	const waitFor = async (text: string | RegExp) => {
+		const start = Date.now();
+		while (typeof text === 'string' ? !last().includes(text) : !text.test(last())) {
+			assert.ok(Date.now() - start < 60_000, `never showed ${String(text)}:\n${last()}`);
+			await pause(20);
+		}
+
+		await pause(30);
+	};
+
+	const press = async (...keys: string[]) => {
+		for (const key of keys) {
+			stdin.write(key);
+			await pause(20);
+		}
+	};
+
+	// Every step: Welcome (presets, .mc choice), Greeting with a long custom greeting, each Privacy
+	// row, Review, Apply, Done.
+	await waitFor('Step 1 of 8');
+	await pause(presets ? 400 : 100);
+	await press(KEY.enter);
+	await waitFor('Step 2 of 8');
+	await press(KEY.down, KEY.down, KEY.down, ...'$j mail gateway for the example organisation; $b; no unsolicited mail please'.split(''));
+	await waitFor('please');
+	await press(KEY.enter);
+	await waitFor('Step 3 of 8');
+	await press(KEY.down, KEY.enter);
+	await waitFor('Step 4 of 8');
+	await press(KEY.enter);
+	await waitFor('Step 5 of 8');
+	for (let row = 0; row < 15; row++) {
+		await press(KEY.down);
+		const frame = last();
+		assert.match(frame, /› \[/, `at ${columns}x${rows} the highlighted Privacy row is not on screen:\n${frame}`);
+	}
+
+	await press(KEY.enter);
+	await waitFor('Write changes');
+	await press(KEY.enter);
+	await waitFor(/Step 8 of 8|Continue/);
+	if (last().includes('Continue')) {
+		await press(KEY.enter);
+	}
+
+	await waitFor('Step 8 of 8');
+	await press(KEY.escape);
+	await pause(100);
+	return {frames: stdout.frames, result};
+}
+
+for (const [columns, rows] of SIZES) {
+	test(`${columns}x${rows}: every frame of every step is shorter than the terminal`, async t => {
+		const {cfPath} = tempConfig(t);
+		const {frames} = await walk(t, columns, rows, cfPath, true);
+		const steps = new Set<string>();
+		for (const frame of frames) {
+			const lines = frame.replace(/\n$/, '').split('\n');
+			const step = /Step \d of 8 {2}\w+/.exec(frame)?.[0] ?? '?';
+			steps.add(step);
+			assert.ok(lines.length < rows, `${step} is ${lines.length} rows at ${columns}x${rows}:\n${frame}`);
+			for (const line of lines) {
+				assert.ok(line.length <= columns, `${step}: a line overflows ${columns} columns: ${line}`);
+			}
+		}
+
+		assert.equal(steps.size >= 8, true, `not every step was seen: ${[...steps].join(', ')}`);
+	});
+}
+
+test('80x15 with a sendmail.mc: Welcome offers the choice and still fits', {skip: haveDebianMc ? undefined : 'no Debian sendmail.mc'}, async t => {
+	const parent = mkdtempSync(path.join(os.tmpdir(), 'fits-mc-'));
+	const {cfPath} = copyDebianMcPair(parent);
+	const stdout = new SizedStdout(80, 15);
+	const stdin = new KeyStdin();
+	const instance = render(
+		<App setup={{target: await readTarget(cfPath), answers: {}, hostname: 'mail.example.org'}} effects={testEffects()} onExit={() => {}} />,
+		{stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false},
+	);
+	t.after(() => instance.unmount());
+	const start = Date.now();
+	while (!(stdout.frames.at(-1) ?? '').includes('Edit sendmail.cf only')) {
+		assert.ok(Date.now() - start < 30_000, stdout.frames.at(-1));
+		await pause(20);
+	}
+
+	for (const frame of stdout.frames) {
+		assert.ok(frame.replace(/\n$/, '').split('\n').length < 15, frame);
+	}
+});

@@ -1,0 +1,138 @@
+// Every config of the corpus (Debian's and the shipped examples that sendmail loads), rehearsed in
+// the installed sendmail: the article's answers, planned, pass every check; empty answers rehearse
+// as the original does. Also: the rehearsal of Debian's config says what a live daemon on the same
+// file says.
+import {describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {Answers} from '../../source/core/answers.js';
+import {helpFilePath, planHardening} from '../../source/core/plan.js';
+import type {Check} from '../../source/core/verify-checks.js';
+import {rehearseFiles} from '../../source/system/rehearsal.js';
+import {verifyServer} from '../../source/system/verify-server.js';
+import {articleAnswers} from '../helpers/article.js';
+import {buildExampleCf, daemonCf, exampleMcNames, sendmailBt, sendmailInstalled, skipUnlessSendmail, startSendmailDaemon} from '../helpers/sendmail.js';
+
+const skip = skipUnlessSendmail();
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'rehearsal-corpus-'));
+test.after(() => {
+	rmSync(scratch, {recursive: true, force: true});
+});
+
+type Config = {name: string; cfText: string; helpFileText?: string};
+
+/** Debian's config and every shipped example that sendmail loads (-bt exits 0). */
+function corpus(): Config[] {
+	const configs: Array<{name: string; cfText: string}> = [{name: 'debian sendmail.cf', cfText: readFileSync('/etc/mail/sendmail.cf', 'latin1')}];
+	for (const mc of exampleMcNames()) {
+		const cfText = buildExampleCf(mc);
+		const file = path.join(scratch, `${mc}.cf`);
+		writeFileSync(file, cfText, 'latin1');
+		if (sendmailBt(file).status === 0) {
+			configs.push({name: mc, cfText});
+		}
+	}
+
+	return configs.map(config => {
+		const help = helpFilePath(config.cfText);
+		return {...config, helpFileText: help !== undefined && existsSync(help) ? readFileSync(help, 'latin1') : undefined};
+	});
+}
+
+/** A few at a time: sendmail starts are cheap, the machine is shared. */
+async function inBatches<T, R>(items: T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
+	const results: R[] = [];
+	for (let start = 0; start < items.length; start += size) {
+		results.push(...await Promise.all(items.slice(start, start + size).map(run)));
+	}
+
+	return results;
+}
+
+// The reply text that changes from run to run: the date in the banner, the queue id.
+const stable = (check: Check) => ({name: check.name, status: check.status, reply: check.reply.replace(/; [A-Z][a-z]{2}, .*?\d{2}:\d{2}:\d{2} [-+A-Z\d]+/, '; DATE')});
+
+async function rehearse(config: Config, answers: Answers, cfText = config.cfText, helpFileText = config.helpFileText): Promise<Check[]> {
+	const report = await rehearseFiles({cfText, helpFileText}, answers);
+	assert.ok(report.ok, `${config.name}: ${report.ok ? '' : report.error}`);
+	assert.ok(report.value.status === 'ran', `${config.name}: ${report.value.status === 'skipped' ? report.value.reason : ''}`);
+	return report.value.checks;
+}
+
+describe('the corpus, rehearsed', () => {
+	const loaded = sendmailInstalled ? corpus() : [];
+	let configs: Config[] = [];
+
+	test('holds Debian\'s config and the examples that load; sendmail -bs refuses only those whose queue folder this host lacks', skip, async () => {
+		assert.ok(loaded.length > 10, `only ${loaded.length} configs load`);
+		const refused: string[] = [];
+		await inBatches(loaded, 3, async config => {
+			const report = await rehearseFiles({cfText: config.cfText, helpFileText: config.helpFileText}, {});
+			if (report.ok && report.value.status === 'ran') {
+				configs.push(config);
+			} else {
+				refused.push(`${config.name}: ${report.ok ? report.value.status : report.error}`);
+			}
+		});
+		// Configs for other systems (HP-UX's /usr/spool/mqueue): the server would refuse the same way here.
+		for (const line of refused) {
+			assert.match(line, /sendmail -bs refused the connection: 451 4\.0\.0 can not chdir\(\S+\): No such file or directory$/);
+		}
+
+		configs = loaded.filter(config => configs.includes(config));
+		assert.ok(configs.some(config => config.name === 'debian sendmail.cf'));
+		assert.ok(configs.length >= loaded.length / 2, refused.join('\n'));
+	});
+
+	test('the article\'s answers, planned and rehearsed, pass every check on every config', skip, async () => {
+		const failures = await inBatches(configs, 3, async config => {
+			const plan = planHardening({
+				cfPath: '/etc/mail/sendmail.cf',
+				cfText: config.cfText,
+				helpFile: config.helpFileText === undefined ? undefined : {path: helpFilePath(config.cfText)!, text: config.helpFileText},
+				answers: articleAnswers,
+			});
+			assert.ok(plan.ok, `${config.name}: ${plan.ok ? '' : plan.error}`);
+			const cfText = plan.value.files.find(file => file.role === 'cf')?.after ?? config.cfText;
+			const helpFileText = plan.value.files.find(file => file.role === 'helpfile')?.after ?? config.helpFileText;
+			const checks = await rehearse(config, articleAnswers, cfText, helpFileText);
+			return checks.filter(check => check.status !== 'pass').map(check => `${config.name}: ${check.name} ${check.status}: ${check.expected} — "${check.reply}"`);
+		});
+		assert.deepEqual(failures.flat(), []);
+	});
+
+	// Judged against the article's answers (11 recipients sent rather than 1000 for no limit).
+	test('empty answers rehearse the same verdicts and replies as the original', skip, async () => {
+		const differences = await inBatches(configs, 3, async config => {
+			const plan = planHardening({cfPath: '/etc/mail/sendmail.cf', cfText: config.cfText, answers: {}});
+			assert.ok(plan.ok);
+			const cfText = plan.value.files.find(file => file.role === 'cf')?.after ?? config.cfText;
+			const [original, planned] = await Promise.all([rehearse(config, articleAnswers), rehearse(config, articleAnswers, cfText)]);
+			return JSON.stringify(planned.map(stable)) === JSON.stringify(original.map(stable)) ? [] : [config.name];
+		});
+		assert.deepEqual(differences.flat(), []);
+	});
+});
+
+describe('rehearsal and live server agree', () => {
+	for (const [label, answers] of [['the article\'s answers', articleAnswers], ['empty answers', {}]] as const) {
+		test(`Debian's config, ${label}: the rehearsal's verdicts are verify's against a daemon on the same file`, skip, async () => {
+			const debian = readFileSync('/etc/mail/sendmail.cf', 'latin1');
+			const daemon = await startSendmailDaemon(debian);
+			try {
+				const live = await verifyServer(daemon.host, daemon.port, answers);
+				assert.ok(live.ok, live.ok ? '' : live.error);
+				// The very file the daemon runs on, rehearsed.
+				const rehearsed = await rehearse({name: 'debian', cfText: ''}, answers, readFileSync(daemon.cfPath, 'latin1'), readFileSync('/etc/mail/helpfile', 'latin1'));
+				assert.deepEqual(rehearsed.map(check => [check.name, check.status]), live.value.checks.map(check => [check.name, check.status]));
+				// The replies too, but for the client's address in the banner and the HELO reply.
+				const client = (text: string) => text.replace(/; [A-Z][a-z]{2}, .*$/, '').replace(/\[[^\]]*\]\]?/g, '[CLIENT]');
+				assert.deepEqual(rehearsed.map(check => client(check.reply)), live.value.checks.map(check => client(check.reply)));
+			} finally {
+				await daemon.stop();
+			}
+		});
+	}
+});
