@@ -1,7 +1,9 @@
 import {auditConfig, auditFromReplies, auditRehearsalAnswers} from '../core/audit.js';
 import {safeJson} from '../core/sanitize.js';
 import {wrapText} from '../core/wrap-text.js';
+import {cfSourceReport} from '../core/sendmail-layouts.js';
 import {checkHostName, hostNameWarning} from '../system/host-name.js';
+import {findMcSource} from '../system/mc-rebuild.js';
 import {rehearseFiles, type RehearsalReport} from '../system/rehearsal.js';
 import {loadTarget, removeDemoCopy} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
@@ -32,6 +34,8 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 
 	const {cfPath, cfText, helpFile, demo} = target.value;
 	const fromFile = auditConfig(cfText, helpFile, {receivedHeader: true});
+	// Where the .cf comes from on this system's layout: an edit must go to the .mc a rebuild uses.
+	const source = demo ? {kind: 'cf' as const} : cfSourceReport(cfPath, cfText, await findMcSource(cfPath));
 	const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
 	const rehearsed = await rehearseFiles({cfText, helpFileText}, auditRehearsalAnswers(cfText), {
 		env: io.env,
@@ -53,6 +57,7 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 			config: cfPath,
 			demo,
 			hardened: audit.hardened,
+			source,
 			settings: audit.items,
 			rehearsal,
 			hostName: {name: hostName.name, qualified: hostName.qualifiedAs !== undefined, warning: hostWarning ?? null},
@@ -65,6 +70,17 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	io.out(`${cfPath}\n`);
+	if (source.kind === 'mc') {
+		io.out(`built from ${source.mcPath} (${source.layout}; rebuild: ${source.rebuild})\n`);
+		for (const line of wrapText(source.note ?? '', 78, '    ')) {
+			io.out(`${line}\n`);
+		}
+	} else if (source.warning !== undefined) {
+		for (const line of wrapText(`! ${source.warning}`, 78, '  ')) {
+			io.out(`${line}\n`);
+		}
+	}
+
 	const about = rehearsal.status === 'ran'
 		? `Verdicts marked (sendmail) come from the installed sendmail's own replies to a private copy of this config (sendmail -C COPY -bs${rehearsal.hostName?.private ? `, with the host name ${rehearsal.hostName.name} in a private namespace` : ''}); the others from the file.`
 		: rehearsal.status === 'skipped'

@@ -4,7 +4,7 @@ import {helpLinesRevealingVersion, OPTION} from './plan.js';
 import type {PrivacyFlag} from './privacy-flag-names.js';
 import {effectiveFlags, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {receivedVersionLeak} from './received-header.js';
-import {optionValue, parseCf} from './sendmail-cf.js';
+import {findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, valueAsRead} from './sendmail-cf.js';
 import type {Answers} from './answers.js';
 import type {Check} from './verify-checks.js';
 
@@ -37,12 +37,37 @@ export const RECOMMENDED_FLAGS: readonly PrivacyFlag[] = [
 ];
 
 function limit(value: string | undefined): {number: number; text: string} {
-	const number = value === undefined ? 0 : Number.parseInt(value.trim(), 10);
+	const number = value === undefined ? 0 : Number.parseInt(valueAsRead(value).trim(), 10);
 	if (Number.isNaN(number)) {
 		return {number: 0, text: `"${value}" (not a number)`};
 	}
 
 	return {number, text: value === undefined ? 'not set (no limit)' : number === 0 ? '0 (no limit)' : String(number)};
+}
+
+/**
+ * Where a last-wins option's value comes from, when that is not one plain `O Name=` line: the
+ * one-letter form, an abbreviation, MinFreeBlocks' size, or several lines of which the last counts.
+ */
+function whereSet(document: ReturnType<typeof parseCf>, name: string): string {
+	const {active, activeCount} = findOption(document, name);
+	if (active === undefined) {
+		return '';
+	}
+
+	const line = active.line.firstLine + 1;
+	const form = active.via === 'MinFreeBlocks'
+		? `from "O MinFreeBlocks=${active.line.text.replace(/^O ?\S*?=|^Ob/, '')}"`
+		: active.form === 'letter'
+			? `one-letter "O${active.name}"`
+			: active.form === 'abbreviation'
+				? `as "${active.name}"`
+				: '';
+	if (form === '' && activeCount === 1) {
+		return '';
+	}
+
+	return ` (line ${line}${form === '' ? '' : `, ${form}`}${activeCount > 1 ? `; set ${activeCount} times, the last counts` : ''})`;
 }
 
 /**
@@ -58,7 +83,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 	const greetingLeaks = greeting === undefined || /\$[vZ]/.test(greeting);
 	items.push({
 		setting: OPTION.greeting,
-		value: greeting ?? 'not set (sendmail\'s default shows the version)',
+		value: greeting === undefined ? 'not set (sendmail\'s default shows the version)' : greeting + whereSet(document, OPTION.greeting),
 		hardened: !greetingLeaks,
 		advice: greetingLeaks ? 'the 220 greeting tells every client the sendmail version: remove $v and $Z' : '',
 		from: 'file',
@@ -89,7 +114,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 		[OPTION.maxRecipientsPerMessage, 'recipients per message'],
 	] as const) {
 		const {number, text} = limit(optionValue(document, name));
-		const shown = name === OPTION.maxMessageSize && number > 0 ? `${text} (${formatSize(number)})` : text;
+		const shown = (name === OPTION.maxMessageSize && number > 0 ? `${text} (${formatSize(number)})` : text) + whereSet(document, name);
 		items.push({
 			setting: name,
 			value: shown,
@@ -99,13 +124,22 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 		});
 	}
 
-	const privacy = optionValue(document, OPTION.privacyOptions);
+	// sendmail ORs the flags of every PrivacyOptions line, so the set in force is all of them together.
+	const privacy = privacyOptionsValue(document);
 	const parsed = parsePrivacyOptionsValue(privacy ?? '');
 	const effective = effectiveFlags(parsed.flags);
 	const missing = RECOMMENDED_FLAGS.filter(flag => !effective.has(flag));
+	const privacyLines = findOption(document, OPTION.privacyOptions).setters;
+	// public is the flag that sets nothing: next to other flags it adds nothing.
+	const setFlags = parsed.flags.filter(flag => flag !== 'public');
+	const shownSet = setFlags.length === 0 ? 'public' : setFlags.join(',');
 	items.push({
 		setting: OPTION.privacyOptions,
-		value: privacy === undefined ? 'not set (public)' : privacy,
+		value: privacy === undefined
+			? 'not set (public)'
+			: privacyLines.length === 1
+				? privacy
+				: `${shownSet} (lines ${privacyLines.map(setter => setter.line.firstLine + 1).join(', ')} add up)`,
 		hardened: missing.length === 0,
 		advice: missing.length === 0 ? '' : `missing ${missing.join(', ')}`,
 		from: 'file',
@@ -118,6 +152,18 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 			value: receivedLeak === undefined ? 'no version' : `every relayed message says "by host ${receivedLeak}"`,
 			hardened: receivedLeak === undefined,
 			advice: receivedLeak === undefined ? '' : 'the Received: header of every message this server relays tells the sendmail version: remove $v/$Z from the HReceived line (hideReceivedVersion)',
+			from: 'file',
+		});
+	}
+
+	// Lines that an admin would read as one of these settings but sendmail does not.
+	for (const lookalike of lookalikeLines(document, [OPTION.greeting, OPTION.maxMessageSize, OPTION.maxRecipientsPerMessage, OPTION.privacyOptions, 'HelpFile'])) {
+		// Named by its line, so that sendmail's replies for the real option are not pinned on it.
+		items.push({
+			setting: `${lookalike.name} line ${lookalike.line.firstLine + 1}`,
+			value: lookalike.line.text.slice(0, 60),
+			hardened: false,
+			advice: `${lookalike.reading}; write it as "O ${lookalike.name}=..." or remove it`,
 			from: 'file',
 		});
 	}

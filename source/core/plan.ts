@@ -5,7 +5,7 @@ import {greetingWarnings} from './greeting.js';
 import {formatPrivacyOptions, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {hideReceivedVersionIn} from './received-header.js';
 import {fail, ok, type Result} from './result.js';
-import {findOption, optionValue, parseCf, setOption, type CfDocument} from './sendmail-cf.js';
+import {findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOption, valueAsRead, type CfDocument} from './sendmail-cf.js';
 
 /** The sendmail.cf options this tool changes. */
 export const OPTION = {
@@ -80,14 +80,15 @@ export type PlanInput = {
 
 /** The HelpFile a config names, if any. */
 export function helpFilePath(cfText: string): string | undefined {
-	const value = optionValue(parseCf(cfText), 'HelpFile')?.trim();
+	const raw = optionValue(parseCf(cfText), 'HelpFile');
+	const value = raw === undefined ? undefined : valueAsRead(raw).trim();
 	return value === '' ? undefined : value;
 }
 
 /** Numeric options: unset and 0 both mean "no limit" to sendmail. */
 function currentNumber(document: CfDocument, name: string): number {
 	const value = optionValue(document, name);
-	return value === undefined ? 0 : Number.parseInt(value.trim(), 10);
+	return value === undefined ? 0 : Number.parseInt(valueAsRead(value).trim(), 10);
 }
 
 /** The flags a PrivacyOptions value sets, read as sendmail reads them; unknown words count too. */
@@ -176,6 +177,16 @@ export function planHardening(input: PlanInput): Result<Plan> {
 	};
 
 	const document = parseCf(input.cfText);
+	const touched = [
+		answers.greeting === undefined || answers.greeting === null ? undefined : OPTION.greeting,
+		answers.maxMessageSize === undefined || answers.maxMessageSize === null ? undefined : OPTION.maxMessageSize,
+		answers.maxRecipientsPerMessage === undefined || answers.maxRecipientsPerMessage === null ? undefined : OPTION.maxRecipientsPerMessage,
+		answers.privacyOptions === undefined || answers.privacyOptions === null ? undefined : OPTION.privacyOptions,
+		answers.hideHelpVersion === true ? 'HelpFile' : undefined,
+	].filter(name => name !== undefined);
+	for (const lookalike of lookalikeLines(document, touched)) {
+		warnings.push(`line ${lookalike.line.firstLine + 1} ("${lookalike.line.text.slice(0, 40)}") looks like ${lookalike.name} but ${lookalike.reading}; it is left as it is, fix it by hand`);
+	}
 
 	if (answers.greeting !== undefined && answers.greeting !== null) {
 		const current = optionValue(document, OPTION.greeting);
@@ -206,7 +217,7 @@ export function planHardening(input: PlanInput): Result<Plan> {
 			return flags;
 		}
 
-		const current = optionValue(document, OPTION.privacyOptions);
+		const current = privacyOptionsValue(document);
 		const wanted = formatPrivacyFlags(flags.value);
 		if (!sameSet(flagSet(current), flagSet(wanted))) {
 			apply(OPTION.privacyOptions, current, wanted);

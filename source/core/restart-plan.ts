@@ -1,3 +1,5 @@
+import {optionValue, parseCf, valueAsRead} from './sendmail-cf.js';
+
 /**
  * Facts about how this host runs its services, gathered by `gatherHostProbe`
  * (source/system/service.ts). Paths are where the thing was found, so they
@@ -20,6 +22,10 @@ export type HostProbe = {
 	rcScriptPath?: string;
 	/** /etc/debian_version exists (Debian, Ubuntu and their kin). */
 	debian: boolean;
+	/** /etc/init.d/sendmail is an OpenRC script (`#!/sbin/openrc-run`, or Gentoo's older `#!/sbin/runscript`): Alpine, Gentoo. */
+	openrcScript?: boolean;
+	/** Where OpenRC's `rc-service` is on PATH, if it is. */
+	rcServicePath?: string;
 };
 
 /** One command that restarts sendmail, run as an argument list. */
@@ -36,6 +42,7 @@ export type RestartPlan = {
  * Order: systemd first (when it runs and knows a sendmail unit, it owns the
  * daemon; going around it leaves its state wrong). Then FreeBSD's rc
  * (`service sendmail restart`, which is how FreeBSD's handbook does it).
+ * Then an OpenRC script through `rc-service` (Alpine, Gentoo).
  * Then an init script: through `service` when there is one, since service(8)
  * runs the script with a clean environment and `/` as the working folder,
  * as at boot, instead of this tool's environment and folder (and on a
@@ -57,6 +64,14 @@ export function detectRestart(probe: HostProbe): RestartPlan | undefined {
 		if (probe.rcScriptPath !== undefined) {
 			return {label: '/etc/rc.d/sendmail restart', command: probe.rcScriptPath, args: ['restart']};
 		}
+	}
+
+	// OpenRC (Alpine, Gentoo): rc-service runs the script as the init system does, keeping its
+	// record of started services right.
+	if (probe.initScriptPath !== undefined && probe.openrcScript === true) {
+		return probe.rcServicePath === undefined
+			? {label: '/etc/init.d/sendmail restart', command: probe.initScriptPath, args: ['restart']}
+			: {label: 'rc-service sendmail restart', command: probe.rcServicePath, args: ['sendmail', 'restart']};
 	}
 
 	if (probe.initScriptPath !== undefined) {
@@ -82,13 +97,9 @@ export const DEFAULT_PID_FILE = '/var/run/sendmail.pid';
  * holds a macro (`$j` and the like), which only sendmail can expand.
  */
 export function sendmailPidFile(cfText: string | undefined, probe: Pick<HostProbe, 'debian'>): string | undefined {
-	let fromCf: string | undefined;
-	for (const line of (cfText ?? '').split(/\r?\n/)) {
-		const match = /^O\s*PidFile\s*=(.*)$/.exec(line);
-		if (match) {
-			fromCf = match[1]!.trim(); // the last setting wins, as in sendmail
-		}
-	}
+	// Read as sendmail reads it (any case, a unique prefix; the last line wins).
+	const raw = optionValue(parseCf(cfText ?? ''), 'PidFile');
+	const fromCf = raw === undefined ? undefined : valueAsRead(raw).trim();
 
 	if (fromCf !== undefined && fromCf !== '') {
 		return fromCf.includes('$') ? undefined : fromCf;
@@ -119,6 +130,6 @@ export function describeManualRestart(plan: RestartPlan | undefined, pidFile?: s
 
 	// sendmail re-executes itself on SIGHUP, reading its configuration afresh.
 	const pidFileHint = pidFile ?? DEFAULT_PID_FILE;
-	return 'No systemd unit, init script or rc script for sendmail was found; restart the sendmail daemon the way this host runs it to load the new settings, '
+	return 'No systemd unit, init script, OpenRC service or rc script for sendmail was found; restart the sendmail daemon the way this host runs it to load the new settings, '
 		+ `e.g. run: kill -HUP $(head -1 ${pidFileHint})`;
 }

@@ -7,6 +7,8 @@
  * character (readcf.c, fgetfolded).
  */
 
+import {optionByLetter, optionByName} from './sendmail-options.js';
+
 /** One folded line: the physical lines from `start` to `end` (end excludes the last line ending). */
 export type CfLine = {
 	/** 0-based number of its first physical line. */
@@ -22,11 +24,20 @@ export type CfLine = {
 };
 
 export type CfOption = {
-	/** The name as written in the file. */
+	/** The name as written: `PrivacyOptions`, `privacy` (an abbreviation), or the letter of `Op...`. */
 	name: string;
+	/** The option sendmail sets with this line (its name in sendmail's table); undefined when it rejects the line. */
+	option: string | undefined;
+	/** How the line names it: `O Name=value`, `O Abbrev=value`, or the old one-letter `Oxvalue`. */
+	form: 'name' | 'abbreviation' | 'letter';
+	/** The text after `=` (or after the letter), as written; sendmail drops a `# comment` at read time. */
 	value: string;
 	active: boolean;
 	line: CfLine;
+	/** Why sendmail rejects this `O` line ("unknown option name 0x9"); set only for active lines. */
+	problem?: string;
+	/** Set when the value sits after a `/` in MinFreeBlocks (`O MinFreeBlocks=100/500000` sets MaxMessageSize too). */
+	via?: 'MinFreeBlocks';
 };
 
 export type CfDocument = {
@@ -53,11 +64,38 @@ function physicalLines(text: string): Array<{start: number; body: string; eol: s
 	return lines;
 }
 
-// `O Name=value`; sendmail skips blanks around the name and before the value (readcf.c, setoption).
-const ACTIVE_OPTION = /^O[ \t]+([A-Za-z][\w.]*)[ \t]*=[ \t]*(.*)$/s;
 // The way generated files disable an option: `#O MaxMessageSize=0`.
 const COMMENTED_OPTION = /^#[ \t]*O[ \t]+([A-Za-z][\w.]*)[ \t]*=[ \t]*(.*)$/s;
 const MACRO_DEFINITION = /^D(?:\{([^}]+)\}|([^{\s]))(.*)$/s;
+
+/**
+ * An `O` line as setoption() reads it. `O` then a space starts a long name, which ends at `=`
+ * less the spaces before it; the value starts after the spaces that follow `=`. Tabs are not
+ * spaces here: `O<TAB>PrivacyOptions=` names the one-letter option 0x9, which does not exist.
+ * Any other character after `O` is a one-letter option and the rest of the line its value, so
+ * `OPrivacyOptions=goaway` sets PostmasterCopy (`P`) to "rivacyOptions=goaway".
+ */
+function readOptionLine(line: CfLine): CfOption {
+	const {text} = line;
+	const base = {active: true, line};
+	if (text[1] === ' ') {
+		const rest = text.slice(2);
+		const equals = rest.indexOf('=');
+		const written = (equals === -1 ? rest : rest.slice(0, equals)).replace(/ +$/, '');
+		const value = equals === -1 ? '' : rest.slice(equals + 1).replace(/^ +/, '');
+		const found = optionByName(written);
+		return found.ok
+			? {...base, name: written, option: found.option, form: found.form, value}
+			: {...base, name: written, option: undefined, form: 'name', value, problem: found.problem};
+	}
+
+	const letter = text[1] ?? '';
+	const option = letter === '' ? undefined : optionByLetter(letter);
+	const value = text.slice(2);
+	return option === undefined
+		? {...base, name: letter, option: undefined, form: 'letter', value, problem: `unknown option name 0x${(letter.charCodeAt(0) || 0).toString(16)}`}
+		: {...base, name: letter, option, form: 'letter', value};
+}
 
 export function parseCf(text: string): CfDocument {
 	const lines: CfLine[] = [];
@@ -85,11 +123,22 @@ export function parseCf(text: string): CfDocument {
 	const options: CfOption[] = [];
 	const macros = new Map<string, string>();
 	for (const line of lines) {
-		const active = ACTIVE_OPTION.exec(line.text);
-		const commented = active ? undefined : COMMENTED_OPTION.exec(line.text);
-		const option = active ?? commented;
-		if (option) {
-			options.push({name: option[1]!, value: option[2]!, active: Boolean(active), line});
+		if (line.text.startsWith('O')) {
+			options.push(readOptionLine(line));
+			continue;
+		}
+
+		const commented = COMMENTED_OPTION.exec(line.text);
+		if (commented) {
+			const found = optionByName(commented[1]!);
+			options.push({
+				name: commented[1]!,
+				option: found.ok ? found.option : undefined,
+				form: found.ok ? found.form : 'name',
+				value: commented[2]!,
+				active: false,
+				line,
+			});
 			continue;
 		}
 
@@ -116,29 +165,105 @@ export function serializeCf(document: CfDocument): string {
 
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/** Options whose lines add up instead of the last one winning: sendmail ORs every PrivacyOptions line's flags. */
+export const ACCUMULATING_OPTIONS: ReadonlySet<string> = new Set(['PrivacyOptions']);
+
+/** The lines that set an option, in file order: every form sendmail takes, and MinFreeBlocks's `/size` for MaxMessageSize. */
+function settersOf(document: CfDocument, name: string): CfOption[] {
+	const found = optionByName(name);
+	const option = found.ok && found.form === 'name' ? found.option : undefined;
+	const setters: CfOption[] = [];
+	for (const each of document.options) {
+		if (!each.active) {
+			continue;
+		}
+
+		if (option === undefined ? sameName(each.name, name) : each.option === option) {
+			setters.push(each);
+		} else if (option === 'MaxMessageSize' && each.option === 'MinFreeBlocks' && each.value.includes('/')) {
+			setters.push({...each, option, value: each.value.slice(each.value.indexOf('/') + 1), via: 'MinFreeBlocks'});
+		}
+	}
+
+	return setters;
+}
+
 export type OptionSites = {
 	/** The line sendmail uses: the last active one. */
 	active?: CfOption;
-	/** How many active lines set it; more than one means the earlier ones are ignored. */
+	/** Every active line that sets it, in file order (all of them count for PrivacyOptions). */
+	setters: CfOption[];
+	/** How many active lines set it; more than one means the earlier ones are ignored (or add up, for PrivacyOptions). */
 	activeCount: number;
 	/** The last commented-out line for it, where a new active line belongs. */
 	commented?: CfOption;
 };
 
-/** Where an option stands in the file. Option names are case-insensitive to sendmail. */
+/**
+ * Where an option stands in the file, found as sendmail finds it: any case, a unique prefix,
+ * the one-letter form. A name that is not in sendmail's table is matched by its written name.
+ */
 export function findOption(document: CfDocument, name: string): OptionSites {
-	const matching = document.options.filter(option => sameName(option.name, name));
-	const active = matching.filter(option => option.active);
+	const setters = settersOf(document, name);
+	const found = optionByName(name);
+	const option = found.ok && found.form === 'name' ? found.option : undefined;
 	return {
-		active: active.at(-1),
-		activeCount: active.length,
-		commented: matching.filter(option => !option.active).at(-1),
+		active: setters.at(-1),
+		setters,
+		activeCount: setters.length,
+		commented: document.options.filter(each => !each.active && (option === undefined ? sameName(each.name, name) : each.option === option)).at(-1),
 	};
 }
 
-/** The value sendmail uses, or undefined when the option is not set. */
+/** The value sendmail uses, or undefined when the option is not set. For PrivacyOptions see privacyOptionsValue. */
 export function optionValue(document: CfDocument, name: string): string | undefined {
 	return findOption(document, name).active?.value;
+}
+
+/**
+ * A value as sendmail keeps it after translate_dollars: an unescaped `#` starts a comment (dropped
+ * with the blanks before it), `\#` is a literal `#`, trailing blanks go.
+ */
+export function valueAsRead(value: string): string {
+	const comment = /(^|[^\\$])#/.exec(value);
+	const kept = comment ? value.slice(0, comment.index + comment[1]!.length) : value;
+	return kept.replaceAll('\\#', '#').replace(/[ \t]+$/, '');
+}
+
+/**
+ * All PrivacyOptions lines' values joined with commas: the set sendmail ends up with, since it ORs
+ * the flags of every line. Undefined when no line sets it.
+ */
+export function privacyOptionsValue(document: CfDocument): string | undefined {
+	const {setters} = findOption(document, 'PrivacyOptions');
+	return setters.length === 0 ? undefined : setters.map(setter => valueAsRead(setter.value)).join(',');
+}
+
+/** Lines that look like one of `names` but that sendmail does not read as it (a rejected line, or a one-letter option). */
+export function lookalikeLines(document: CfDocument, names: readonly string[]): Array<{line: CfLine; name: string; reading: string}> {
+	const found: Array<{line: CfLine; name: string; reading: string}> = [];
+	for (const each of document.options) {
+		if (!each.active) {
+			continue;
+		}
+
+		const word = /^O[\s]*([A-Za-z]{4,})/.exec(each.line.text)?.[1]?.toLowerCase();
+		if (word === undefined) {
+			continue;
+		}
+
+		const name = names.find(candidate => candidate.toLowerCase().startsWith(word) || word.startsWith(candidate.toLowerCase()));
+		if (name === undefined || each.option === name) {
+			continue;
+		}
+
+		const reading = each.problem === undefined
+			? `sendmail reads it as ${each.form === 'letter' ? `the one-letter option ${each.name} (${each.option})` : each.option}, not ${name}`
+			: `sendmail rejects it: ${each.problem}`;
+		found.push({line: each.line, name, reading});
+	}
+
+	return found;
 }
 
 export type OptionEdit = {
@@ -147,10 +272,23 @@ export type OptionEdit = {
 	note?: string;
 };
 
+/** The line that gives `site` the value `value`, in the form it was written (`Op...` stays one-letter). */
+function rewrittenLine(site: CfOption, value: string): string {
+	if (site.via === 'MinFreeBlocks') {
+		return site.line.text.slice(0, site.line.text.indexOf('/') + 1) + value;
+	}
+
+	return site.form === 'letter' ? `O${site.name}${value}` : `O ${site.name}=${value}`;
+}
+
+const lineNumber = (line: CfLine) => line.firstLine + 1;
+
 /**
- * Sets `O name=value`, changing only that option's line(s):
- * replaces the active line sendmail uses, else adds a line right after the
- * commented-out one, else after the last option line, else at the end.
+ * Sets an option, changing only that option's line(s). A last-wins option: the line sendmail uses
+ * is replaced, in the form it was written; without one, a line is added right after the
+ * commented-out one, else after the last option line, else at the end. PrivacyOptions, whose
+ * lines add up: the last line gets the whole set and every other PrivacyOptions line is
+ * commented out (`#` in front), so the set in force is exactly `value`.
  */
 export function setOption(text: string, name: string, value: string): OptionEdit {
 	const document = parseCf(text);
@@ -159,11 +297,26 @@ export function setOption(text: string, name: string, value: string): OptionEdit
 
 	if (sites.active) {
 		const {line} = sites.active;
+		const replaced = text.slice(0, line.start) + rewrittenLine(sites.active, value) + text.slice(line.end);
+		if (ACCUMULATING_OPTIONS.has(sites.active.option ?? name) && sites.activeCount > 1) {
+			const others = sites.setters.slice(0, -1);
+			let edited = replaced;
+			for (const other of others.toReversed()) {
+				edited = edited.slice(0, other.line.start) + '#' + edited.slice(other.line.start);
+			}
+
+			const where = others.map(other => lineNumber(other.line)).join(', ');
+			return {
+				text: edited,
+				note: `${name} is set on ${sites.activeCount} lines and sendmail adds them all up, so line ${lineNumber(line)} now holds the whole set and line${others.length === 1 ? '' : 's'} ${where} ${others.length === 1 ? 'is' : 'are'} commented out ("#" in front)`,
+			};
+		}
+
 		const note =
 			sites.activeCount > 1
-				? `${name} is set ${sites.activeCount} times; sendmail uses the last one (line ${line.firstLine + 1}), so that is the one changed`
+				? `${name} is set ${sites.activeCount} times; sendmail uses the last one (line ${lineNumber(line)}), so that is the one changed`
 				: undefined;
-		return {text: text.slice(0, line.start) + newLine + text.slice(line.end), note};
+		return {text: replaced, note};
 	}
 
 	const anchor = sites.commented?.line ?? document.options.filter(option => option.active).at(-1)?.line;

@@ -5,7 +5,7 @@ import {greetingChoices, type GreetingChoiceId} from '../core/greeting.js';
 import {OPTION} from '../core/plan.js';
 import type {PrivacyFlag} from '../core/privacy-flag-names.js';
 import {parsePrivacyOptionsValue} from '../core/privacy-flags.js';
-import {optionValue, parseCf} from '../core/sendmail-cf.js';
+import {optionValue, parseCf, privacyOptionsValue, valueAsRead} from '../core/sendmail-cf.js';
 import {fail, ok, type Result} from '../core/result.js';
 
 /** What sendmail greets with when SmtpGreetingMessage is not set (conf.c). */
@@ -22,7 +22,7 @@ export type CurrentSettings = {
 };
 
 function limitValue(value: string | undefined): number {
-	const number = value === undefined ? 0 : Number.parseInt(value.trim(), 10);
+	const number = value === undefined ? 0 : Number.parseInt(valueAsRead(value).trim(), 10);
 	return Number.isNaN(number) ? 0 : number;
 }
 
@@ -32,7 +32,7 @@ export function currentSettings(cfText: string): CurrentSettings {
 		greeting: optionValue(document, OPTION.greeting),
 		maxMessageSize: limitValue(optionValue(document, OPTION.maxMessageSize)),
 		maxRecipientsPerMessage: limitValue(optionValue(document, OPTION.maxRecipientsPerMessage)),
-		privacyOptions: parsePrivacyOptionsValue(optionValue(document, OPTION.privacyOptions) ?? '').flags,
+		privacyOptions: parsePrivacyOptionsValue(privacyOptionsValue(document) ?? '').flags,
 	};
 }
 

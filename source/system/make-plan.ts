@@ -3,10 +3,12 @@ import type {Answers} from '../core/answers.js';
 import {planHardening, type FileChange, type Plan} from '../core/plan.js';
 import {findReceivedHeaders, receivedVersionLeak} from '../core/received-header.js';
 import {fail, ok, type Result} from '../core/result.js';
-import {optionValue, parseCf} from '../core/sendmail-cf.js';
+import {ACCUMULATING_OPTIONS, findOption, optionValue, parseCf, privacyOptionsValue, valueAsRead, type CfDocument} from '../core/sendmail-cf.js';
+import {LAYOUTS, missingMcWarning} from '../core/sendmail-layouts.js';
+import {parsePrivacyOptionsValue} from '../core/privacy-flags.js';
 import {editMcDefines, MC_SETTING_OPTION, MC_SETTINGS, quoteMcValue, type McSetting} from '../core/sendmail-mc.js';
 import {readTextFile} from './config-files.js';
-import {buildCfFromMc, findMcFor, rebuildPlan, type RebuildPlan} from './mc-rebuild.js';
+import {buildCfFromMc, findMcSource, rebuildPlan, type RebuildPlan} from './mc-rebuild.js';
 import type {Target} from './target.js';
 
 export type MakePlanOptions = {
@@ -16,10 +18,10 @@ export type MakePlanOptions = {
 	env?: NodeJS.ProcessEnv;
 	/** The host name FreeBSD's `$(hostname).mc` is looked up by; the machine's own by default. */
 	hostname?: string;
+	/** FreeBSD's make.conf (SENDMAIL_MC, SENDMAIL_CF_DIR); /etc/make.conf by default. */
+	makeConfPath?: string;
 };
 
-// The lines that say when, by whom and in which folder m4 ran: they differ between any two builds.
-const BUILD_STAMP = /^##### (built by|in) /;
 // Debian's Makefile appends the .mc as comments under this header (see mc-rebuild.ts, mcAsComment).
 const MC_TRAILER = /^### \S+\.mc ###$/;
 
@@ -42,32 +44,67 @@ function withoutMcTrailer(text: string): string {
 
 const hasMcTrailer = (text: string) => withoutMcTrailer(text) !== text;
 
-/**
- * The rebuilt .cf with the current file's build-stamp lines put back. The stamp is kept, not
- * renewed, so that the Review diff shows only the lines that change, and so that running again
- * with the same answers finds nothing to change instead of rewriting the .cf for a new date.
- * When the two files do not have the same number of stamp lines, the rebuilt ones stay.
- */
-function keepBuildStamp(rebuilt: string, current: string): string {
-	const currentStamps = lines(current).filter(line => BUILD_STAMP.test(line));
-	const rebuiltLines = lines(rebuilt);
-	if (rebuiltLines.filter(line => BUILD_STAMP.test(line)).length !== currentStamps.length) {
-		return rebuilt;
+// sendmail skips comment lines and blank lines (readcf.c), so they are not part of what it reads.
+const ignoredBySendmail = (line: string) => line.startsWith('#') || line.replace(/\r$/, '').trim() === '';
+
+/** The length of the leading run of comment and blank lines: the header with m4's build stamp. */
+function headerLength(all: string[]): number {
+	let index = 0;
+	while (index < all.length && ignoredBySendmail(all[index]!)) {
+		index++;
 	}
 
-	let next = 0;
-	return rebuiltLines.map(line => (BUILD_STAMP.test(line) ? currentStamps[next++]! : line)).join('\n');
+	return index;
 }
 
-/** The first line (1-based) where two configs differ, ignoring the build stamp and an appended .mc; undefined when none. */
-function firstDifference(current: string, rebuilt: string): {line: number; text: string} | undefined {
-	const mask = (text: string) => lines(withoutMcTrailer(text)).map(line => (BUILD_STAMP.test(line) ? '#####' : line));
-	const a = mask(current);
-	const b = mask(rebuilt);
+/**
+ * The rebuilt .cf with the current file's header comments (the `##### built by / in / using`
+ * stamp, or none where the RPM stripped it) in place of the new build's. Kept, not renewed, so
+ * that the Review diff shows only the lines that change, and so that running again with the same
+ * answers finds nothing to change instead of rewriting the .cf for a new date.
+ */
+function keepHeader(rebuilt: string, current: string): string {
+	const rebuiltLines = lines(rebuilt);
+	const currentLines = lines(current);
+	return [...currentLines.slice(0, headerLength(currentLines)), ...rebuiltLines.slice(headerLength(rebuiltLines))].join('\n');
+}
+
+/** The lines sendmail reads (no comments, no blank lines), with their 1-based line numbers. */
+function readLines(text: string): Array<{line: number; text: string}> {
+	return lines(text)
+		.map((line, index) => ({line: index + 1, text: line.replace(/\r$/, '')}))
+		.filter(line => !ignoredBySendmail(line.text));
+}
+
+const clip = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
+
+/** The options whose values sendmail ends up with differ between two configs (PrivacyOptions lines added up). */
+function differingOptions(a: CfDocument, b: CfDocument): string[] {
+	const names = new Set([...a.options, ...b.options].filter(option => option.active && option.option).map(option => option.option!));
+	const valueOf = (document: CfDocument, name: string) =>
+		ACCUMULATING_OPTIONS.has(name) ? flagsOf(privacyOptionsValue(document)) : valueAsRead(optionValue(document, name) ?? '');
+	return [...names].filter(name => valueOf(a, name) !== valueOf(b, name)).sort();
+}
+
+const flagsOf = (value: string | undefined) => {
+	const {flags, unknown} = parsePrivacyOptionsValue(value ?? '');
+	return [...new Set([...flags.filter(flag => flag !== 'public'), ...unknown.map(word => word.toLowerCase())])].sort().join(',');
+};
+
+/**
+ * Where the current .cf and what the .mc builds differ in what sendmail reads (comment lines
+ * such as the build stamp, blank lines and Debian's appended .mc left out); undefined when they
+ * agree. Says the first differing line of each and the options whose values differ.
+ */
+function readDifference(current: string, rebuilt: string): string | undefined {
+	const a = readLines(current);
+	const b = readLines(rebuilt);
 	for (let index = 0; index < Math.max(a.length, b.length); index++) {
-		if (a[index] !== b[index]) {
-			const text = a[index] ?? '(end of file)';
-			return {line: index + 1, text: text.length > 60 ? `${text.slice(0, 57)}...` : text};
+		if (a[index]?.text !== b[index]?.text) {
+			const here = a[index] ? `line ${a[index]!.line} is "${clip(a[index]!.text)}"` : 'it ends';
+			const there = b[index] ? `"${clip(b[index]!.text)}" (line ${b[index]!.line})` : 'nothing (it ends there)';
+			const options = differingOptions(parseCf(current), parseCf(rebuilt));
+			return `${here} where the build has ${there}${options.length > 0 ? `; options that differ: ${options.join(', ')}` : ''}`;
 		}
 	}
 
@@ -79,11 +116,44 @@ function showCommand(args: readonly string[]): string {
 	return args.map(arg => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", String.raw`'\''`)}'`)).join(' ');
 }
 
-/** How the host rebuilds the .cf, to tell the admin: make's own command, or m4 with its output redirected. */
+/** How the host rebuilds the .cf, to tell the admin: the layout's own way, make's command, or m4 with its output redirected. */
 function rebuildCommandOf(rebuild: RebuildPlan): string {
+	if (rebuild.install !== undefined) {
+		return rebuild.install;
+	}
+
 	return rebuild.kind === 'make'
 		? showCommand(rebuild.command)
 		: `cd ${showCommand([rebuild.cwd])} && ${showCommand(rebuild.command)} > ${showCommand([path.basename(rebuild.cfPath)])}`;
+}
+
+const OPTION_NAME = {privacy: 'PrivacyOptions'} as const;
+
+/** Whether sendmail, reading `document`, ends up with `name` set to `value` (PrivacyOptions: all its lines together). */
+function takesEffect(document: CfDocument, name: string, value: string): boolean {
+	return ACCUMULATING_OPTIONS.has(name)
+		? flagsOf(privacyOptionsValue(document)) === flagsOf(value)
+		: valueAsRead(optionValue(document, name) ?? '') === value;
+}
+
+/** The .mc with each of `cfLines` (copied verbatim by m4, as LOCAL_CONFIG lines are) commented out; undefined when one is not in the .mc. */
+function commentOutMcLines(mcText: string, cfLines: string[]): {text: string; note: string} | undefined {
+	const mcLines = mcText.split('\n');
+	const numbers: number[] = [];
+	for (const wanted of cfLines) {
+		const index = mcLines.findIndex((line, at) => line.replace(/\r$/, '') === wanted && !numbers.includes(at + 1));
+		if (index === -1) {
+			return undefined;
+		}
+
+		numbers.push(index + 1);
+		mcLines[index] = `#${mcLines[index]}`;
+	}
+
+	return {
+		text: mcLines.join('\n'),
+		note: `PrivacyOptions is also set on line${numbers.length === 1 ? '' : 's'} ${numbers.join(', ')} of the .mc, copied into the .cf as is; sendmail adds every PrivacyOptions line up, so ${numbers.length === 1 ? 'it is' : 'they are'} commented out ("#" in front) and confPRIVACY_FLAGS holds the whole set`,
+	};
 }
 
 const RECEIVED_SETTING = 'Received header';
@@ -133,12 +203,14 @@ export async function makePlan(target: Target, answers: Answers, options: MakePl
 		return direct;
 	}
 
-	const mcPath = await findMcFor(target.cfPath, options.hostname);
-	if (mcPath === undefined) {
-		return direct;
+	const source = await findMcSource(target.cfPath, options.hostname, {makeConfPath: options.makeConfPath});
+	if (!source.found) {
+		const warning = missingMcWarning(target.cfPath, target.cfText, source);
+		return warning === undefined || direct.value.files.length === 0 ? direct : ok({...direct.value, warnings: [warning, ...direct.value.warnings]});
 	}
 
-	const rebuild = await rebuildPlan(mcPath);
+	const {mcPath} = source;
+	const rebuild = await rebuildPlan(mcPath, {layout: source.layout, makeConfPath: options.makeConfPath});
 	const cfChange = direct.value.files.find(file => file.role === 'cf');
 	if (options.cfOnly) {
 		const rebuildCommand = rebuild.ok ? rebuildCommandOf(rebuild.value) : `m4 ${path.basename(mcPath)}`;
@@ -159,46 +231,50 @@ export async function makePlan(target: Target, answers: Answers, options: MakePl
 		return fail(`${rebuild.error} ${CF_ONLY_HINT}`);
 	}
 
-	return planThroughMc(target, direct.value, cfChange, rebuild.value, options);
+	return planThroughMc(target, direct.value, cfChange, rebuild.value, options, source.note);
 }
 
-/** Why a rebuild from the .mc would lose changes: the .cf is not what the .mc builds today. */
+/**
+ * Why a rebuild from the .mc would lose changes: the .cf is not what the .mc builds today. Only what
+ * sendmail reads counts: the RPM strips the build stamp, FreeBSD's release build has its own.
+ */
 function mcDisagreement(target: Target, rebuild: RebuildPlan, unedited: string): string | undefined {
-	const difference = firstDifference(target.cfText, unedited);
+	const difference = readDifference(target.cfText, unedited);
 	if (difference === undefined) {
 		return undefined;
 	}
 
 	const cfName = path.basename(target.cfPath);
-	return `${cfName} and ${path.basename(rebuild.mcPath)} disagree: ${target.cfPath} is not what ${rebuild.mcPath} builds (line ${difference.line}: "${difference.text}"), so a rebuild would lose those changes; rebuild it first (${rebuildCommandOf(rebuild)}) or use --cf-only to edit ${cfName} alone`;
+	return `${cfName} and ${path.basename(rebuild.mcPath)} disagree: ${target.cfPath} is not what ${rebuild.mcPath} builds (${difference}), so a rebuild would lose those changes; rebuild it first (${rebuildCommandOf(rebuild)}) or use --cf-only to edit ${cfName} alone`;
 }
 
 /**
- * Before any answer is given: whether the .cf can be edited through the sendmail.mc beside it, by
- * the same comparison makePlan makes. ok(undefined) when there is no .mc or the two agree; ok(why)
- * when they disagree; fail when the .mc cannot be built here (m4 missing, files not readable).
+ * Before any answer is given: whether the .cf can be edited through the sendmail.mc it is built
+ * from, by the same search and comparison makePlan makes. ok(undefined) when there is no .mc or the
+ * two agree; ok(why) when they disagree; fail when the .mc cannot be built here (m4 missing, files
+ * not readable).
  */
 export async function checkMcAgrees(target: Target, options: MakePlanOptions = {}): Promise<Result<string | undefined>> {
-	const mcPath = await findMcFor(target.cfPath, options.hostname);
-	if (mcPath === undefined) {
+	const source = await findMcSource(target.cfPath, options.hostname, {makeConfPath: options.makeConfPath});
+	if (!source.found) {
 		return ok(undefined);
 	}
 
-	const rebuild = await rebuildPlan(mcPath);
+	const rebuild = await rebuildPlan(source.mcPath, {layout: source.layout, makeConfPath: options.makeConfPath});
 	if (!rebuild.ok) {
 		return fail(rebuild.error);
 	}
 
-	const mcText = await readTextFile(mcPath);
+	const mcText = await readTextFile(source.mcPath);
 	if (!mcText.ok) {
 		return fail(mcText.error);
 	}
 
-	const unedited = await buildCfFromMc(mcText.value, mcPath, {plan: rebuild.value, env: options.env});
+	const unedited = await buildCfFromMc(mcText.value, source.mcPath, {plan: rebuild.value, env: options.env});
 	return unedited.ok ? ok(mcDisagreement(target, rebuild.value, unedited.value)) : fail(unedited.error);
 }
 
-async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange, rebuild: RebuildPlan, options: MakePlanOptions): Promise<Result<Plan>> {
+async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange, rebuild: RebuildPlan, options: MakePlanOptions, sourceNote: string | undefined): Promise<Result<Plan>> {
 	const {mcPath} = rebuild;
 	const cfName = path.basename(target.cfPath);
 	const rebuildCommand = rebuildCommandOf(rebuild);
@@ -223,23 +299,24 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 		changes[setting] = change.to;
 	}
 
-	const edited = editMcDefines(mcText.value, changes);
-	const received = direct.settings.some(change => change.setting === RECEIVED_SETTING) ? receivedHeaderDefine(edited.text, cfChange.after) : undefined;
+	const definesEdited = editMcDefines(mcText.value, changes);
+	const received = direct.settings.some(change => change.setting === RECEIVED_SETTING) ? receivedHeaderDefine(definesEdited.text, cfChange.after) : undefined;
 	if (received !== undefined && !received.ok) {
 		return fail(`${received.error} ${CF_ONLY_HINT}`);
 	}
 
 	if (received !== undefined) {
-		edited.text = received.value;
+		definesEdited.text = received.value;
 	}
+
 	const build = async (text: string) => buildCfFromMc(text, mcPath, {plan: rebuild, env: options.env});
-	const [unedited, rebuilt] = await Promise.all([build(mcText.value), build(edited.text)]);
+	const [unedited, firstBuild] = await Promise.all([build(mcText.value), build(definesEdited.text)]);
 	if (!unedited.ok) {
 		return fail(`${unedited.error} Nothing was written. ${CF_ONLY_HINT}`);
 	}
 
-	if (!rebuilt.ok) {
-		return fail(`${rebuilt.error} Nothing was written. ${CF_ONLY_HINT}`);
+	if (!firstBuild.ok) {
+		return fail(`${firstBuild.error} Nothing was written. ${CF_ONLY_HINT}`);
 	}
 
 	// A rebuild replaces the whole .cf: if the .cf is not what the .mc builds today (edited by hand,
@@ -249,14 +326,39 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 		return fail(disagreement);
 	}
 
-	const cfAfter = keepBuildStamp(rebuilt.value, target.cfText);
+	// PrivacyOptions lines add up: an `O PrivacyOptions=` line the .mc copies into the .cf (after
+	// LOCAL_CONFIG) keeps its flags in force whatever confPRIVACY_FLAGS says, so it is commented out
+	// in the .mc as well ("#" passes through m4, and the .cf shows it commented too).
+	let edited = definesEdited;
+	let rebuilt = firstBuild;
+	if (changes.confPRIVACY_FLAGS !== undefined) {
+		const extra = findOption(parseCf(rebuilt.value), OPTION_NAME.privacy).setters.filter(setter => setter.line.text !== `O PrivacyOptions=${changes.confPRIVACY_FLAGS}`);
+		if (extra.length > 0) {
+			const commented = commentOutMcLines(edited.text, extra.map(setter => setter.line.text));
+			if (commented === undefined) {
+				return fail(
+					`the ${cfName} built from ${mcPath} has more PrivacyOptions lines (${extra.map(setter => `"${clip(setter.line.text)}"`).join(', ')}) that come from an m4 file, not from the .mc; sendmail adds them all up, so remove them there, or use --cf-only to edit ${cfName} alone`,
+				);
+			}
+
+			edited = {text: commented.text, notes: [...edited.notes, commented.note]};
+			const again = await build(edited.text);
+			if (!again.ok) {
+				return fail(`${again.error} Nothing was written. ${CF_ONLY_HINT}`);
+			}
+
+			rebuilt = again;
+		}
+	}
+
+	const cfAfter = keepHeader(rebuilt.value, target.cfText);
 	if (received !== undefined && receivedVersionLeak(cfAfter) !== undefined) {
 		return fail(`the ${cfName} rebuilt from ${mcPath} still has the version in its Received header: something later in the .mc sets confRECEIVED_HEADER; change it there, or use --cf-only to edit ${cfName} alone`);
 	}
 
 	const document = parseCf(cfAfter);
 	for (const change of direct.settings) {
-		if (OPTION_SETTING.has(change.setting) && optionValue(document, change.setting) !== change.to) {
+		if (OPTION_SETTING.has(change.setting) && !takesEffect(document, change.setting, change.to)) {
 			return fail(
 				`the ${cfName} rebuilt from ${mcPath} does not have ${change.setting}=${change.to}: something later in the .mc (a LOCAL_CONFIG line?) sets it; change it there, or use --cf-only to edit ${cfName} alone`,
 			);
@@ -264,6 +366,7 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 	}
 
 	const notes = [
+		...(sourceNote === undefined ? [] : [sourceNote]),
 		`${cfName} is built from ${mcPath}: a direct edit of the .cf would be lost at the next rebuild (${rebuildCommand}; Debian's sendmailconfig, FreeBSD's make install), so this edits the .mc's define() lines and rebuilds ${cfName} from it`,
 		...edited.notes,
 	];

@@ -5,6 +5,7 @@ import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {type Result, ok, fail} from '../core/result.js';
+import {candidatesToCheck, chooseMcSource, isFreeBsdMakefile, makeVariable, mcOfRule, type LayoutId, type McSource} from '../core/sendmail-layouts.js';
 import {stopWithRun} from './stop-signals.js';
 
 async function isFile(file: string): Promise<boolean> {
@@ -15,23 +16,63 @@ async function isFile(file: string): Promise<boolean> {
 	}
 }
 
-/**
- * The .mc beside the .cf: `<name>.mc` for `<name>.cf` (Debian, RHEL: sendmail.mc), else FreeBSD's
- * `$(hostname).mc`, which its /etc/mail/Makefile builds and installs as sendmail.cf.
- */
-export async function findMcFor(cfPath: string, hostname: string = os.hostname()): Promise<string | undefined> {
-	const folder = path.dirname(path.resolve(cfPath));
-	const name = path.basename(cfPath).replace(/\.cf$/, '');
-	const candidates = [path.join(folder, `${name}.mc`)];
-	if (name === 'sendmail' && hostname !== '') {
-		candidates.push(path.join(folder, `${hostname}.mc`));
-		const short = hostname.split('.')[0];
-		if (short && short !== hostname) candidates.push(path.join(folder, `${short}.mc`));
+async function readIfFile(file: string): Promise<string | undefined> {
+	try {
+		return (await stat(file)).isFile() ? await readFile(file, 'latin1') : undefined;
+	} catch {
+		return undefined;
 	}
-	for (const candidate of candidates) {
-		if (await isFile(candidate)) return candidate;
+}
+
+const MAKEFILE_NAMES = ['GNUmakefile', 'makefile', 'Makefile'];
+
+async function readMakefile(folder: string): Promise<{path: string; text: string} | undefined> {
+	for (const name of MAKEFILE_NAMES) {
+		const file = path.join(folder, name);
+		const text = await readIfFile(file);
+		if (text !== undefined) return {path: file, text};
 	}
 	return undefined;
+}
+
+export type FindMcOptions = {
+	/** FreeBSD's make.conf, where SENDMAIL_MC may be set; /etc/make.conf by default. */
+	makeConfPath?: string;
+};
+
+/**
+ * The .mc this host's own build makes the .cf from, with the layout it belongs to (see
+ * core/sendmail-layouts.ts): FreeBSD's Makefile variables, `<name>.mc` beside `<name>.cf`,
+ * Solaris' cf/cf/sendmail.mc, or $(hostname).mc. Not found: `found: false`, with a warning when
+ * the host's files say there should be one.
+ */
+export async function findMcSource(cfPath: string, hostname: string = os.hostname(), options: FindMcOptions = {}): Promise<McSource> {
+	const absolute = path.resolve(cfPath);
+	const folder = path.dirname(absolute);
+	const candidates = candidatesToCheck(absolute, hostname);
+	const existing = new Set<string>();
+	await Promise.all(candidates.map(async candidate => {
+		if (await isFile(candidate)) existing.add(candidate);
+	}));
+	const makefile = await readMakefile(folder);
+	const fromRule = makefile === undefined ? undefined : mcOfRule(makefile.text, absolute);
+	if (fromRule !== undefined && await isFile(fromRule)) existing.add(fromRule);
+	let makeConf: string | undefined;
+	if (makefile && isFreeBsdMakefile(makefile.text)) {
+		makeConf = await readIfFile(options.makeConfPath ?? '/etc/make.conf');
+		const configured = (makeConf === undefined ? undefined : makeVariable(makeConf, 'SENDMAIL_MC')) ?? makeVariable(makefile.text, 'SENDMAIL_MC');
+		if (configured !== undefined && !configured.includes('$')) {
+			const file = path.isAbsolute(configured) ? configured : path.join(folder, configured);
+			if (await isFile(file)) existing.add(file);
+		}
+	}
+	return chooseMcSource({cfPath: absolute, hostname, existing, makefile, makeConf});
+}
+
+/** The path of the .mc the .cf is built from, if one was found (see findMcSource). */
+export async function findMcFor(cfPath: string, hostname: string = os.hostname()): Promise<string | undefined> {
+	const source = await findMcSource(cfPath, hostname);
+	return source.found ? source.mcPath : undefined;
 }
 
 export type RebuildPlan = {
@@ -47,6 +88,9 @@ export type RebuildPlan = {
 	m4Args: string[];
 	// Debian's Makefile appends "### /etc/mail/sendmail.mc ###" and the .mc as `# ` comment lines.
 	appendsMc: boolean;
+	// How the admin rebuilds and installs the .cf on this layout, when that is more than `command`
+	// (FreeBSD: cd /etc/mail && make install; Solaris: build in cf/cf, then copy).
+	install?: string;
 };
 
 const cfM4Places = [
@@ -73,7 +117,17 @@ function makefileTargets(makefile: string): Set<string> {
 	return targets;
 }
 
-export async function rebuildPlan(mcPath: string): Promise<Result<RebuildPlan>> {
+export type RebuildPlanOptions = {
+	/** The layout findMcSource found; FreeBSD's Makefile gives m4 more than plain m4 would get. */
+	layout?: LayoutId;
+	/** FreeBSD's make.conf (SENDMAIL_CF_DIR, SENDMAIL_M4_FLAGS); /etc/make.conf by default. */
+	makeConfPath?: string;
+};
+
+// A Makefile rule that builds any .cf from its .mc: GNU make's `%.cf: %.mc`, or the suffix rule `.mc.cf:`.
+const GENERIC_CF_RULE = /^(%\.cf\s*:|\.mc\.cf\s*:)/m;
+
+export async function rebuildPlan(mcPath: string, options: RebuildPlanOptions = {}): Promise<Result<RebuildPlan>> {
 	const mcAbsolute = path.resolve(mcPath);
 	const cwd = path.dirname(mcAbsolute);
 	const name = path.basename(mcAbsolute).replace(/\.mc$/, '');
@@ -85,6 +139,19 @@ export async function rebuildPlan(mcPath: string): Promise<Result<RebuildPlan>> 
 		return fail(`Cannot read ${mcAbsolute}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; check the path and permissions.`);
 	}
 
+	if (options.layout === 'freebsd') {
+		// /etc/mail/Makefile: ${M4} -D_CF_DIR_=${SENDMAIL_CF_DIR}/ ${SENDMAIL_M4_FLAGS} ${SENDMAIL_CF_DIR}/m4/cf.m4 host.mc
+		const makeConf = (await readIfFile(options.makeConfPath ?? '/etc/make.conf')) ?? '';
+		const configured = makeVariable(makeConf, 'SENDMAIL_CF_DIR');
+		const cfDir = configured ?? (await Promise.all(['/usr/share/sendmail/cf', '/usr/src/contrib/sendmail/cf'].map(async dir => ((await isFile(path.join(dir, 'm4', 'cf.m4'))) ? dir : undefined)))).find(Boolean);
+		if (!cfDir) {
+			return fail(`FreeBSD's /etc/mail/Makefile builds ${path.basename(mcAbsolute)} with /usr/share/sendmail/cf/m4/cf.m4, which is missing; install the sendmail cf files or edit the .cf directly.`);
+		}
+		const flags = (makeVariable(makeConf, 'SENDMAIL_M4_FLAGS') ?? '').split(/\s+/).filter(Boolean);
+		const m4Args = [`-D_CF_DIR_=${cfDir}/`, ...flags, path.join(cfDir, 'm4', 'cf.m4')];
+		return ok({mcPath: mcAbsolute, cfPath, kind: 'make', command: ['make', '-C', cwd, 'install'], cwd, m4Args, appendsMc: false, install: `cd ${cwd} && make install`});
+	}
+
 	let m4Args: string[] = [];
 	if (!includesCfM4(mcText)) {
 		// The shipped examples are built as `m4 ../m4/cf.m4 NAME.mc` in their folder.
@@ -92,31 +159,28 @@ export async function rebuildPlan(mcPath: string): Promise<Result<RebuildPlan>> 
 			? '../m4/cf.m4'
 			: (await Promise.all(cfM4Places.map(async place => ((await isFile(place)) ? place : undefined)))).find(Boolean);
 		if (!found) {
-			return fail(`${mcAbsolute} does not include cf.m4 and no cf.m4 was found; install sendmail's cf files (Debian: sendmail-cf) or edit the .cf directly.`);
+			return fail(`${mcAbsolute} does not include cf.m4 and no cf.m4 was found; install sendmail's cf files (Debian: sendmail-cf, RHEL: sendmail-cf) or edit the .cf directly.`);
 		}
 		m4Args = [found];
 	}
 
-	for (const makefileName of ['GNUmakefile', 'makefile', 'Makefile']) {
-		const makefilePath = path.join(cwd, makefileName);
-		let makefile: string;
-		try {
-			makefile = await readFile(makefilePath, 'latin1');
-		} catch {
-			continue;
+	const install = options.layout === 'solaris' ? `cd ${cwd} && make ${name}.cf && cp ${name}.cf ${path.resolve(cwd, '../../sendmail.cf')}` : undefined;
+	const makefile = await readMakefile(cwd);
+	if (makefile) {
+		const targets = makefileTargets(makefile.text);
+		const target = [`${name}.cf`, cfPath].find(candidate => targets.has(candidate)) ?? (GENERIC_CF_RULE.test(makefile.text) ? `${name}.cf` : undefined);
+		if (target) {
+			return ok({
+				mcPath: mcAbsolute,
+				cfPath,
+				kind: 'make',
+				command: ['make', '-C', cwd, `${name}.cf`],
+				cwd,
+				m4Args,
+				appendsMc: makefile.text.includes("s/^/# /") && makefile.text.includes(mcAbsolute),
+				install,
+			});
 		}
-		const targets = makefileTargets(makefile);
-		const target = [`${name}.cf`, cfPath].find(candidate => targets.has(candidate));
-		if (!target) continue;
-		return ok({
-			mcPath: mcAbsolute,
-			cfPath,
-			kind: 'make',
-			command: ['make', '-C', cwd, `${name}.cf`],
-			cwd,
-			m4Args,
-			appendsMc: makefile.includes("s/^/# /") && makefile.includes(mcAbsolute),
-		});
 	}
 
 	return ok({
@@ -127,6 +191,7 @@ export async function rebuildPlan(mcPath: string): Promise<Result<RebuildPlan>> 
 		cwd,
 		m4Args,
 		appendsMc: false,
+		install,
 	});
 }
 
@@ -205,14 +270,19 @@ export async function buildCfFromMc(mcText: string, mcPath: string, options: Bui
 		if (result.timedOut) {
 			return fail(`m4 did not finish building ${path.basename(plan.cfPath)} from ${mcName} within ${Math.round(timeoutMs / 1000)} s; check the .mc for a loop.`);
 		}
-		const firstError = result.stderr
+		// The line that explains a failed build: m4's own complaint when it failed ("m4:sendmail.mc:2:
+		// cannot open ..."), else cf.m4's `*** ERROR:` line, not a `*** WARNING` printed before it.
+		const stderrLines = result.stderr
 			.split('\n')
-			.map(line => line.replaceAll(tempMc, plan.mcPath).trim())
-			.find(line => line !== '');
+			.map(line => line.replaceAll(tempMc, plan.mcPath).replaceAll(/\s+/g, ' ').trim())
+			.filter(line => line !== '');
+		const m4Complaint = result.code === 0 ? undefined : stderrLines.find(line => /^m4:/.test(line));
+		const firstError = m4Complaint ?? stderrLines.find(line => line.startsWith('*** ERROR')) ?? stderrLines[0];
 		if (result.code !== 0 && firstError !== undefined && /permission denied/i.test(firstError)) {
 			// Not the .mc's fault: this user may not read a file it includes (Debian's /etc/mail/m4 is root's).
 			return fail(`m4 could not build ${path.basename(plan.cfPath)} from ${plan.mcPath}: ${firstError}; run sendmail-harden as root (sudo), which may read the files the .mc includes.`);
 		}
+
 		if (result.code !== 0) {
 			return fail(`m4 could not build ${path.basename(plan.cfPath)} from ${plan.mcPath} (exit ${result.code ?? 'signal'})${firstError ? `: ${firstError}` : ''}; fix the .mc and try again.`);
 		}

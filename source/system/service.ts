@@ -1,6 +1,6 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {constants as fsConstants} from 'node:fs';
-import {access, readFile, stat} from 'node:fs/promises';
+import {access, open, readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {
 	detectRestart,
@@ -29,10 +29,11 @@ export async function gatherHostProbe(options: ProbeOptions = {}): Promise<HostP
 	const root = options.root ?? '/';
 	const onHost = (file: string) => path.join(root, file);
 
-	const [systemdRunning, systemctlPath, servicePath, initScriptPath, rcScriptPath, debian] = await Promise.all([
+	const [systemdRunning, systemctlPath, servicePath, rcServicePath, initScriptPath, rcScriptPath, debian] = await Promise.all([
 		isFolder(onHost('/run/systemd/system')),
 		findOnPath('systemctl', env),
 		findOnPath('service', env),
+		findOnPath('rc-service', env),
 		executableOrUndefined(onHost('/etc/init.d/sendmail')),
 		executableOrUndefined(onHost('/etc/rc.d/sendmail')),
 		exists(onHost('/etc/debian_version')),
@@ -59,6 +60,11 @@ export async function gatherHostProbe(options: ProbeOptions = {}): Promise<HostP
 
 	if (initScriptPath !== undefined) {
 		probe.initScriptPath = initScriptPath;
+		probe.openrcScript = await isOpenRcScript(initScriptPath);
+	}
+
+	if (rcServicePath !== undefined) {
+		probe.rcServicePath = rcServicePath;
 	}
 
 	if (rcScriptPath !== undefined) {
@@ -109,6 +115,22 @@ async function executableOrUndefined(file: string): Promise<string | undefined> 
 		return file;
 	} catch {
 		return undefined;
+	}
+}
+
+/** Whether a script's first line runs it with OpenRC (`#!/sbin/openrc-run`, Gentoo's older `#!/sbin/runscript`). */
+async function isOpenRcScript(file: string): Promise<boolean> {
+	try {
+		const handle = await open(file, 'r');
+		try {
+			const buffer = Buffer.alloc(64);
+			const {bytesRead} = await handle.read(buffer, 0, buffer.length, 0);
+			return /^#!\s*\S*\/(openrc-run|runscript)\b/.test(buffer.subarray(0, bytesRead).toString('latin1'));
+		} finally {
+			await handle.close();
+		}
+	} catch {
+		return false;
 	}
 }
 

@@ -72,15 +72,15 @@ test('a config sendmail rejects is never written', async () => {
 	assert.deepEqual(readFileSync(cfPath), before);
 });
 
-test('an option set twice: the last one is changed, and --dry-run says so', async () => {
+test('PrivacyOptions set on two lines: they add up, so the last one gets the set and the other is commented out, and --dry-run says so', async () => {
 	const {cfPath} = copyDemoConfig();
 	const text = readFileSync(cfPath, 'latin1').replace('O BlankSub=.\n', 'O BlankSub=.\nO PrivacyOptions=authwarnings\n');
 	writeFileSync(cfPath, text, 'latin1');
 	const run = await runCli(['--config', cfPath, '--answers', answersFile('{"privacyOptions": ["goaway"]}'), '--dry-run']);
 	assert.equal(run.status, 0, run.stderr);
-	assert.match(run.stderr, /note: PrivacyOptions is set 2 times; sendmail uses the last one \(line 285\), so that is the one changed/);
+	assert.match(run.stderr, /note: PrivacyOptions is set on 2 lines and sendmail adds them all up, so line 285 now holds the whole set and line \d+ is commented out/);
 	assert.match(run.stdout, /^-O PrivacyOptions=needmailhelo,/m);
-	assert.doesNotMatch(run.stdout, /^[-+]O PrivacyOptions=authwarnings$/m, "the earlier, ignored line stays as it is");
+	assert.match(run.stdout, /^-O PrivacyOptions=authwarnings\n\+#O PrivacyOptions=authwarnings$/m);
 });
 
 function answersFile(content: string): string {

@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import {planHardening} from '../../source/core/plan.js';
-import {parseCf} from '../../source/core/sendmail-cf.js';
-import {buildExampleCf, exampleMcNames, sendmailBt, sendmailInstalled, skipUnlessSendmail} from '../helpers/sendmail.js';
+import {optionValue, parseCf, privacyOptionsValue} from '../../source/core/sendmail-cf.js';
+import {buildExampleCf, buildExampleCfAs, exampleMcNames, sendmailBt, sendmailInstalled, skipUnlessSendmail} from '../helpers/sendmail.js';
 
 const articleAnswers = JSON.parse(readFileSync('test/fixtures/article-answers.json', 'utf8'));
 const {hideHelpVersion: _, ...cfAnswers} = articleAnswers;
@@ -20,6 +20,14 @@ function corpus(): Array<{name: string; text: string}> {
 		for (const mc of exampleMcNames()) {
 			configs.push({name: mc, text: buildExampleCf(mc)});
 		}
+
+		// The same examples as RHEL's and FreeBSD's own builds make them (stamp stripped by the RPM;
+		// FreeBSD's m4 -D_CF_DIR_ run): see core/sendmail-layouts.ts.
+		for (const layout of ['rhel', 'freebsd'] as const) {
+			for (const mc of exampleMcNames()) {
+				configs.push({name: `${mc} built as on ${layout}`, text: buildExampleCfAs(mc, layout)});
+			}
+		}
 	}
 
 	return configs;
@@ -28,8 +36,9 @@ function corpus(): Array<{name: string; text: string}> {
 const folder = mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
 const configs = corpus();
 
-test('the corpus holds Debian\'s config and the 33 shipped examples', skipUnlessSendmail(), () => {
-	assert.equal(configs.length, 34);
+test('the corpus holds Debian\'s config and the 33 shipped examples, built the Debian, RHEL and FreeBSD ways', skipUnlessSendmail(), () => {
+	assert.equal(configs.length, 1 + (33 * 3));
+	assert.ok(configs.filter(config => config.name.endsWith('on rhel')).every(config => !config.text.includes('##### built by')));
 });
 
 for (const {name, text} of configs) {
@@ -50,7 +59,7 @@ for (const {name, text} of configs) {
 		assert.deepEqual(keep(after), keep(text));
 
 		const options = parseCf(after);
-		const value = (option: string) => options.options.filter(o => o.active && o.name === option).at(-1)?.value;
+		const value = (option: string) => (option === 'PrivacyOptions' ? privacyOptionsValue(options) : optionValue(options, option));
 		assert.equal(value('SmtpGreetingMessage'), '$j mailserver; $b');
 		assert.equal(value('MaxMessageSize'), '500000');
 		assert.equal(value('MaxRecipientsPerMessage'), '10');

@@ -95,7 +95,29 @@ test('describeManualRestart names the command to run', () => {
 		/run: systemctl restart sendmail$/,
 	);
 	const none = describeManualRestart(undefined, '/run/sendmail/mta/sendmail.pid');
-	assert.match(none, /^No systemd unit, init script or rc script for sendmail was found/);
+	assert.match(none, /^No systemd unit, init script, OpenRC service or rc script for sendmail was found/);
 	assert.match(none, /kill -HUP \$\(head -1 \/run\/sendmail\/mta\/sendmail\.pid\)$/);
 	assert.doesNotMatch(none, /\n/);
+});
+
+test('OpenRC (Alpine, Gentoo): rc-service sendmail restart, even where service(8) exists too', () => {
+	const plan = detectRestart({
+		...bare,
+		initScriptPath: '/etc/init.d/sendmail',
+		openrcScript: true,
+		rcServicePath: '/sbin/rc-service',
+		servicePath: '/usr/sbin/service',
+	});
+	assert.deepEqual(plan, {label: 'rc-service sendmail restart', command: '/sbin/rc-service', args: ['sendmail', 'restart']});
+});
+
+test('an OpenRC script without rc-service on PATH: the script itself', () => {
+	const plan = detectRestart({...bare, initScriptPath: '/etc/init.d/sendmail', openrcScript: true});
+	assert.deepEqual(plan, {label: '/etc/init.d/sendmail restart', command: '/etc/init.d/sendmail', args: ['restart']});
+});
+
+test('the PidFile is read as sendmail reads it: any case, a unique prefix; O<TAB>PidFile= is no option', () => {
+	assert.equal(sendmailPidFile('O pidfile=/run/a.pid\n', {debian: false}), '/run/a.pid');
+	assert.equal(sendmailPidFile('O PidF=/run/b.pid # comment\n', {debian: false}), '/run/b.pid');
+	assert.equal(sendmailPidFile('O\tPidFile=/run/c.pid\n', {debian: false}), DEFAULT_PID_FILE);
 });

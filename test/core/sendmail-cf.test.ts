@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import test from 'node:test';
 import fc from 'fast-check';
-import {findOption, optionValue, parseCf, serializeCf, setOption} from '../../source/core/sendmail-cf.js';
+import {findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, serializeCf, setOption, valueAsRead} from '../../source/core/sendmail-cf.js';
 
 const debian = readFileSync('source/demo/sendmail.cf').toString('latin1');
 
@@ -51,8 +51,16 @@ test('an edit sets the option and changes nothing outside its own lines', () => 
 			const replaced = findOption(parseCf(text), name).active?.line;
 			const added = findOption(parseCf(edited), name).active!.line;
 			if (replaced) {
-				// Exactly the replaced line's bytes differ.
-				assert.equal(edited, text.slice(0, replaced.start) + `O ${name}=${newValue}` + text.slice(replaced.end));
+				// Exactly the replaced line's bytes differ; PrivacyOptions lines add up, so the earlier
+				// ones get a "#" in front as well.
+				let expected = text.slice(0, replaced.start) + `O ${name}=${newValue}` + text.slice(replaced.end);
+				if (name === 'PrivacyOptions') {
+					for (const earlier of findOption(parseCf(text), name).setters.slice(0, -1).toReversed()) {
+						expected = expected.slice(0, earlier.line.start) + '#' + expected.slice(earlier.line.start);
+					}
+				}
+
+				assert.equal(edited, expected);
 			} else {
 				// Exactly one line was inserted: taking it out, with the line ending it brought, gives the original.
 				if (added.eol === '') {
@@ -124,4 +132,68 @@ test('latin1 bytes survive an edit', () => {
 	const bytes = Buffer.from([0x23, 0x20, 0xe9, 0xff, 0x0a, 0x4f, 0x20, 0x41, 0x3d, 0x31, 0x0a]);
 	const edited = setOption(bytes.toString('latin1'), 'A', '2').text;
 	assert.deepEqual(Buffer.from(edited, 'latin1'), Buffer.from([0x23, 0x20, 0xe9, 0xff, 0x0a, 0x4f, 0x20, 0x41, 0x3d, 0x32, 0x0a]));
+});
+
+// Option lines in every form sendmail takes (readcf.c, setoption; sendmail-facts.md "Seen in
+// December": names are case-insensitive, a unique prefix is accepted, `OPrivacyOptions=` is `P`).
+test('the old one-letter form, a unique prefix and any case all set the option', () => {
+	const document = parseCf('Opnoetrn\nO Privacy=noexpn\nO privacyoptions=novrfy\nOH/etc/mail/helpfile\nO MaxMe=5\n');
+	assert.deepEqual(findOption(document, 'PrivacyOptions').setters.map(setter => [setter.form, setter.value]), [
+		['letter', 'noetrn'],
+		['abbreviation', 'noexpn'],
+		['name', 'novrfy'],
+	]);
+	assert.equal(optionValue(document, 'HelpFile'), '/etc/mail/helpfile');
+	assert.equal(optionValue(document, 'MaxMessageSize'), '5');
+});
+
+test('O<TAB>Name=, two spaces, a tab before "=" and no space after O are not the option', () => {
+	const document = parseCf('O\tPrivacyOptions=goaway\nO  PrivacyOptions=goaway\nO PrivacyOptions\t=goaway\nOPrivacyOptions=goaway\n');
+	assert.equal(findOption(document, 'PrivacyOptions').activeCount, 0);
+	assert.deepEqual(document.options.map(option => option.problem ?? option.option), [
+		'unknown option name 0x9',
+		'unknown option name  PrivacyOptions',
+		'unknown option name PrivacyOptions\t',
+		'PostmasterCopy',
+	]);
+	assert.deepEqual(lookalikeLines(document, ['PrivacyOptions']).map(found => found.reading), [
+		'sendmail rejects it: unknown option name 0x9',
+		'sendmail rejects it: unknown option name  PrivacyOptions',
+		'sendmail rejects it: unknown option name PrivacyOptions\t',
+		'sendmail reads it as the one-letter option P (PostmasterCopy), not PrivacyOptions',
+	]);
+});
+
+test('an ambiguous prefix is rejected, as sendmail does', () => {
+	const document = parseCf('O Pr=goaway\n');
+	assert.equal(document.options[0]!.problem, 'ambiguous option name Pr (matches PrivacyOptions and ProcessTitlePrefix)');
+	assert.equal(findOption(document, 'PrivacyOptions').activeCount, 0);
+});
+
+test('PrivacyOptions lines add up: the value in force joins them all', () => {
+	const document = parseCf('O PrivacyOptions=goaway\nO PrivacyOptions=public # was noexpn\n');
+	assert.equal(privacyOptionsValue(document), 'goaway,public');
+});
+
+test('setting PrivacyOptions keeps one line with the set and comments out the others', () => {
+	const edit = setOption('Opgoaway\nO X=1\nO Privacy=public\n', 'PrivacyOptions', 'restrictqrun');
+	assert.equal(edit.text, '#Opgoaway\nO X=1\nO Privacy=restrictqrun\n');
+	assert.match(edit.note!, /set on 2 lines and sendmail adds them all up, so line 3 now holds the whole set and line 1 is commented out/);
+});
+
+test('a one-letter line is rewritten in its own form', () => {
+	assert.equal(setOption('V10\nOpnoetrn\n', 'PrivacyOptions', 'goaway').text, 'V10\nOpgoaway\n');
+	assert.equal(setOption('OH/etc/mail/helpfile\n', 'HelpFile', '/x').text, 'OH/x\n');
+});
+
+test('MinFreeBlocks=N/SIZE sets MaxMessageSize too, and its size part is what changes', () => {
+	const text = 'O MaxMessageSize=1000\nO MinFreeBlocks=100/2000\n';
+	assert.equal(optionValue(parseCf(text), 'MaxMessageSize'), '2000');
+	assert.equal(setOption(text, 'MaxMessageSize', '500000').text, 'O MaxMessageSize=1000\nO MinFreeBlocks=100/500000\n');
+});
+
+test('a value is read without its comment, as sendmail reads it', () => {
+	assert.equal(valueAsRead('noexpn # ,novrfy'), 'noexpn');
+	assert.equal(valueAsRead(String.raw`a\#b  `), 'a#b');
+	assert.equal(valueAsRead('$#x'), '$#x');
 });

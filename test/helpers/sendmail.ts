@@ -82,6 +82,57 @@ export function buildExampleCf(mcName: string): string {
 	return result.stdout;
 }
 
+export type BuildLayout = 'rhel' | 'freebsd';
+
+/**
+ * The .cf an example .mc gives when built the way another system's Makefile builds it, with this
+ * host's m4 and cf files (core/sendmail-layouts.ts):
+ * - rhel: the .mc includes cf.m4 itself and `m4 sendmail.mc > sendmail.cf` runs in its folder, and
+ *   the RPM's sendmail.spec strips the stamp (`sed -i '/##### built by.*on/,+3d' sendmail.cf`);
+ * - freebsd: /etc/mail/Makefile's `m4 -D_CF_DIR_=<cf>/ <cf>/m4/cf.m4 host.mc`.
+ */
+export function buildExampleCfAs(mcName: string, layout: BuildLayout): string {
+	const key = `${layout}:${mcName}`;
+	const cached = builtExamples.get(key);
+	if (cached !== undefined) {
+		return cached;
+	}
+
+	const cfDir = path.dirname(exampleCfFolder);
+	let text: string;
+	if (layout === 'freebsd') {
+		const result = spawnSync('m4', [`-D_CF_DIR_=${cfDir}/`, `${cfDir}/m4/cf.m4`, mcName], {cwd: exampleCfFolder, encoding: 'latin1', maxBuffer: 16 * 1024 * 1024, timeout: 60_000});
+		if (result.status !== 0) {
+			throw new Error(`m4 could not build ${mcName}: ${result.error?.message ?? result.stderr}`);
+		}
+
+		text = result.stdout;
+	} else {
+		const folder = mkdtempSync(path.join(os.tmpdir(), 'rhel-build-'));
+		try {
+			const mc = `include(\`${cfDir}/m4/cf.m4')dnl\n${readFileSync(path.join(exampleCfFolder, mcName), 'latin1')}`;
+			writeFileSync(path.join(folder, 'sendmail.mc'), mc, 'latin1');
+			const result = spawnSync('m4', ['sendmail.mc'], {cwd: folder, encoding: 'latin1', maxBuffer: 16 * 1024 * 1024, timeout: 60_000});
+			if (result.status !== 0) {
+				throw new Error(`m4 could not build ${mcName}: ${result.error?.message ?? result.stderr}`);
+			}
+
+			writeFileSync(path.join(folder, 'sendmail.cf'), result.stdout, 'latin1');
+			const sed = spawnSync('sed', ['-i', '/##### built by.*on/,+3d', 'sendmail.cf'], {cwd: folder, encoding: 'latin1'});
+			if (sed.status !== 0) {
+				throw new Error(`sed failed: ${sed.stderr}`);
+			}
+
+			text = readFileSync(path.join(folder, 'sendmail.cf'), 'latin1');
+		} finally {
+			rmSync(folder, {recursive: true, force: true});
+		}
+	}
+
+	builtExamples.set(key, text);
+	return text;
+}
+
 /** Every example .mc that Debian ships, sorted (sendmail-facts.md: 33 of them). */
 export function exampleMcNames(): string[] {
 	return readdirSync(exampleCfFolder)
@@ -329,4 +380,18 @@ export async function smtpTalk(port: number, lines: string[]): Promise<string[]>
 			resolve(replies);
 		});
 	});
+}
+
+/**
+ * Each value sendmail sets `option` to while it reads the config, in order: `sendmail -C FILE -bt
+ * -d37.1` prints every setoption call ("setoption PrivacyOptions (p)=goaway"). For PrivacyOptions
+ * the set in force is all of them together (sendmail-facts.md, "Seen in December").
+ */
+export function sendmailOptionValues(cfPath: string, option: string): string[] {
+	const result = spawnSync(sendmailWrapper, ['-C', cfPath, '-bt', '-d37.1'], {stdio: ['ignore', 'pipe', 'pipe'], encoding: 'latin1', timeout: 30_000});
+	const prefix = `setoption ${option} (`;
+	return `${result.stdout ?? ''}${result.stderr ?? ''}`
+		.split('\n')
+		.filter(line => line.startsWith(prefix))
+		.map(line => line.slice(line.indexOf('=') + 1));
 }

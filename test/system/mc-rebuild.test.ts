@@ -5,6 +5,7 @@ import {copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync
 import os from 'node:os';
 import path from 'node:path';
 import {editMcDefines} from '../../source/core/sendmail-mc.js';
+import type {LayoutId} from '../../source/core/sendmail-layouts.js';
 import {buildCfFromMc, findMcFor, rebuildPlan} from '../../source/system/mc-rebuild.js';
 
 const examplesFolder = '/usr/share/sendmail/cf/cf';
@@ -55,16 +56,19 @@ function loadsInSendmail(cfText: string, name: string): {status: number | null; 
 	return {status: result.status, stderr: result.stderr};
 }
 
-async function checkArticleSettings(mcPath: string, name: string): Promise<void> {
+async function checkArticleSettings(mcPath: string, name: string, layout?: LayoutId): Promise<void> {
 	const mcText = readFileSync(mcPath, 'latin1');
-	let before = await buildCfFromMc(mcText, mcPath);
+	const planned = await rebuildPlan(mcPath, {layout, makeConfPath: path.join(scratch, 'no-make.conf')});
+	assert.ok(planned.ok, planned.ok ? '' : planned.error);
+	const plan = planned.value;
+	let before = await buildCfFromMc(mcText, mcPath, {plan});
 	// Several examples print `*** ERROR: ...` (Berkeley-only domains, no OSTYPE) and still build; the
 	// strict build refuses them, so they are checked with that tolerated.
 	const tolerateM4Errors = !before.ok && /\*\*\* ERROR/.test(before.error);
-	if (tolerateM4Errors) before = await buildCfFromMc(mcText, mcPath, {tolerateM4Errors});
+	if (tolerateM4Errors) before = await buildCfFromMc(mcText, mcPath, {plan, tolerateM4Errors});
 	assert.ok(before.ok, `${name}: ${before.ok ? '' : before.error}`);
 	const edited = editMcDefines(mcText, articleChanges);
-	const after = await buildCfFromMc(edited.text, mcPath, {tolerateM4Errors});
+	const after = await buildCfFromMc(edited.text, mcPath, {plan, tolerateM4Errors});
 	assert.ok(after.ok, `${name}: ${after.ok ? '' : after.error}`);
 
 	const beforeLines = before.value.split('\n');
@@ -86,7 +90,7 @@ async function checkArticleSettings(mcPath: string, name: string): Promise<void>
 		// they name files this host lacks); for those the edit must not change the outcome.
 		// Some examples do not load even unedited on Debian (they name files or mailers this host lacks);
 		// for those the edit must not change the outcome.
-		const expected = unloadable.has(name) ? loadsInSendmail(before.value, `${name}-unedited`).status : 0;
+		const expected = unloadable.has(name.replace(/^(freebsd|rhel)-/, 'example-')) ? loadsInSendmail(before.value, `${name}-unedited`).status : 0;
 		if (expected === 0) loadedCount++;
 		assert.equal(loaded.status, expected, `${name}: sendmail -bt exit ${loaded.status}: ${loaded.stderr}`);
 	}
@@ -153,6 +157,22 @@ for (const file of existsSync(examplesFolder) ? readdirSync(examplesFolder).filt
 	});
 }
 
+// The same examples built as FreeBSD's /etc/mail/Makefile builds $(hostname).mc (m4 -D_CF_DIR_=...
+// cf.m4), and as RHEL's does (the .mc includes cf.m4 itself, `%.cf: %.mc` runs m4 on it alone).
+for (const file of existsSync(examplesFolder) ? readdirSync(examplesFolder).filter(name => name.endsWith('.mc')).sort() : []) {
+	test(`example ${file} built as on FreeBSD, with the article's settings, builds and loads`, {skip: skipLive}, async () => {
+		await checkArticleSettings(path.join(examplesFolder, file), `freebsd-${file}`, 'freebsd');
+	});
+
+	test(`example ${file} built as on RHEL, with the article's settings, builds and loads`, {skip: skipLive}, async () => {
+		const folder = mkdtempSync(path.join(scratch, 'rhel-'));
+		const mcPath = path.join(folder, 'sendmail.mc');
+		writeFileSync(mcPath, `include(\`/usr/share/sendmail/cf/m4/cf.m4')dnl\n${readFileSync(path.join(examplesFolder, file), 'latin1')}`, 'latin1');
+		writeFileSync(path.join(folder, 'Makefile'), '%.cf: %.mc\n\tm4 $< > $@\n');
+		await checkArticleSettings(mcPath, `rhel-${file}`, 'rhel');
+	});
+}
+
 test('a rebuild without m4 on PATH is a clear error', async () => {
 	const copy = path.join(mkdtempSync(path.join(scratch, 'nom4-')), 'sendmail.mc');
 	writeFileSync(copy, "include(`/usr/share/sendmail/cf/m4/cf.m4')dnl\nOSTYPE(`linux')dnl\n");
@@ -194,6 +214,6 @@ test('an .mc that builds no configuration is an error', async () => {
 });
 
 test('most configurations loaded with the article\'s settings', {skip: skipLive}, () => {
-	// Debian (two builds) and the shipped examples that load unedited.
-	assert.ok(loadedCount >= 25, `only ${loadedCount} loaded`);
+	// Debian (two builds) and the shipped examples that load unedited, built the Debian, FreeBSD and RHEL ways.
+	assert.ok(loadedCount >= 75, `only ${loadedCount} loaded`);
 });

@@ -42,6 +42,8 @@ type FakeHost = {
 	systemctl?: boolean;
 	service?: boolean;
 	initScript?: boolean;
+	/** The init script is an OpenRC one (`#!/sbin/openrc-run`), and rc-service is on PATH. */
+	openrc?: boolean;
 	rcScript?: boolean;
 };
 
@@ -66,6 +68,15 @@ async function fakeHost(host: FakeHost) {
 
 	if (host.initScript) {
 		await writeScript(path.join(root, 'etc/init.d/sendmail'), 'exit 0');
+	}
+
+	if (host.openrc) {
+		// As Alpine's and Gentoo's sendmail packages install it: an openrc-run script, and rc-service.
+		const script = path.join(root, 'etc/init.d/sendmail');
+		await mkdir(path.dirname(script), {recursive: true});
+		await writeFile(script, '#!/sbin/openrc-run\n\ncommand="/usr/sbin/sendmail"\ncommand_args="-bd -q30m"\n');
+		await chmod(script, 0o755);
+		await writeScript(path.join(bin, 'rc-service'), 'exit 0');
 	}
 
 	if (host.rcScript) {
@@ -113,6 +124,25 @@ describe('gatherHostProbe and detectRestart on fake hosts', () => {
 		});
 	});
 
+	test('OpenRC (Alpine, Gentoo): an openrc-run script and rc-service', async () => {
+		const host = await fakeHost({openrc: true});
+		const probe = await gatherHostProbe({root: host.root, env: host.env, platform: 'linux'});
+		assert.equal(probe.openrcScript, true);
+		assert.deepEqual(detectRestart(probe), {
+			label: 'rc-service sendmail restart', command: path.join(host.bin, 'rc-service'), args: ['sendmail', 'restart'],
+		});
+	});
+
+	test('a plain #!/bin/sh init script is not taken for OpenRC, even with rc-service on PATH', async () => {
+		const host = await fakeHost({initScript: true});
+		await writeScript(path.join(host.bin, 'rc-service'), 'exit 0');
+		const probe = await gatherHostProbe({root: host.root, env: host.env, platform: 'linux'});
+		assert.equal(probe.openrcScript, false);
+		assert.deepEqual(detectRestart(probe), {
+			label: '/etc/init.d/sendmail restart', command: path.join(host.root, 'etc/init.d/sendmail'), args: ['restart'],
+		});
+	});
+
 	test('FreeBSD', async () => {
 		const host = await fakeHost({rcScript: true, service: true});
 		const plan = detectRestart(await gatherHostProbe({root: host.root, env: host.env, platform: 'freebsd'}));
@@ -125,7 +155,7 @@ describe('gatherHostProbe and detectRestart on fake hosts', () => {
 		const host = await fakeHost({service: true});
 		const probe = await gatherHostProbe({root: host.root, env: host.env, platform: 'linux'});
 		assert.equal(detectRestart(probe), undefined);
-		assert.match(describeManualRestart(undefined), /^No systemd unit, init script or rc script for sendmail was found/);
+		assert.match(describeManualRestart(undefined), /^No systemd unit, init script, OpenRC service or rc script for sendmail was found/);
 	});
 
 	test('an init script that is not executable does not count', async () => {
