@@ -3,9 +3,12 @@ import {useApp, useInput} from 'ink';
 import type {Answers} from './core/answers.js';
 import {auditConfig} from './core/audit.js';
 import {previewGreeting, type GreetingContext} from './core/greeting.js';
-import {helpLinesRevealingVersion, type Plan} from './core/plan.js';
+import {FLAG_PROBE_COMMANDS} from './core/flag-probe.js';
+import type {PrivacyFlag} from './core/privacy-flags.js';
+import {helpLinesRevealingVersion, planHardening, type Plan} from './core/plan.js';
+import {receivedVersionLeak} from './core/received-header.js';
 import type {RestartPlan} from './core/restart-plan.js';
-import {fail, type Result} from './core/result.js';
+import {fail, ok, type Result} from './core/result.js';
 import {parseCf} from './core/sendmail-cf.js';
 import {readDaemonAddress} from './core/verify-checks.js';
 import type {PresetStore} from './presets.js';
@@ -17,6 +20,7 @@ import {candidateFiles, runApplyFlow, type ApplyFlowDeps, type ApplyFlowInput, t
 import type {ClientViewState, RehearsalState} from './components/ClientView.js';
 import {DEFAULT_CONFIG, type Target} from './system/target.js';
 import type {verifyServer} from './system/verify-server.js';
+import type {askSendmail} from './system/rehearsal.js';
 import {ThemeContext, themeFor} from './components/theme.js';
 import {StepNavigationContext, type StepNavigation} from './hooks/use-step-keys.js';
 import {useWizard} from './hooks/use-wizard.js';
@@ -68,6 +72,8 @@ export type WizardEffects = {
 	checkMcAgrees?(target: Target): Promise<Result<string | undefined>>;
 	/** source/system/access.ts accessProblem: what this user cannot do (write, restart), for Welcome. */
 	accessProblem?(target: Target): Promise<string | undefined>;
+	/** source/system/host-name.ts hostNameWarning: a host name that makes every sendmail start sleep 60 s. */
+	hostNameWarning?(): string | undefined;
 	/**
 	 * source/system/make-plan.ts makePlan: the same plan as --yes (through the .mc when there is one;
 	 * cfOnly: the .cf alone, as --cf-only).
@@ -80,6 +86,11 @@ export type WizardEffects = {
 	rollback(set: BackupSet, options?: {force?: boolean}): Promise<Result<string[]>>;
 	/** source/system/rehearsal.ts rehearseFiles: what sendmail itself answers with a config. */
 	rehearse: RehearseFiles;
+	/**
+	 * source/system/rehearsal.ts askSendmail: sendmail's greeting and replies with a config, for the
+	 * Greeting and Privacy steps' live answers. Absent: those steps show the explanations alone.
+	 */
+	askSendmail?: typeof askSendmail;
 	/**
 	 * Whether the running daemon reads this file: only then are restart and live check offered
 	 * (never in demo mode). The CLI says yes for /etc/mail/sendmail.cf only.
@@ -169,6 +180,11 @@ export function App({setup, effects, onExit}: Props) {
 	const [mcPath, setMcPath] = useState<string>();
 	const [mcProblem, setMcProblem] = useState<string>();
 	const [access, setAccess] = useState<string>();
+	// Read after the first frame: it reads /etc/hosts.
+	const [hostNote, setHostNote] = useState<string>();
+	useEffect(() => {
+		setHostNote(effects.hostNameWarning?.());
+	}, [effects]);
 	const [cfOnly, setCfOnly] = useState(setup.cfOnly === true);
 	const [summary, setSummary] = useState<ApplySummary>();
 	const busy = useRef(false);
@@ -178,7 +194,27 @@ export function App({setup, effects, onExit}: Props) {
 	const [now] = useState(() => effects.now());
 	const theme = useMemo(() => themeFor(effects.env), [effects.env]);
 	const current = useMemo(() => currentSettings(target.cfText), [target.cfText]);
-	const audit = useMemo(() => auditConfig(target.cfText, target.helpFile), [target]);
+	const audit = useMemo(() => auditConfig(target.cfText, target.helpFile, {receivedHeader: true}), [target]);
+	// The Greeting and Privacy steps ask sendmail about the config with one change at a time.
+	const askWith = useMemo(() => {
+		const {askSendmail} = effects;
+		if (askSendmail === undefined) {
+			return undefined;
+		}
+
+		const help = target.helpFile !== undefined && 'text' in target.helpFile ? target.helpFile.text : undefined;
+		return async (answers: Answers, commands: readonly string[]) => {
+			const plan = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, answers});
+			if (!plan.ok) {
+				return plan;
+			}
+
+			const files = candidateFiles({plan: plan.value, cfText: target.cfText, helpFileText: help});
+			return askSendmail(files, commands, {env: effects.env});
+		};
+	}, [effects, target]);
+	const askGreeting = useMemo(() => (askWith === undefined ? undefined : async (template: string) => askWith({greeting: template}, [])), [askWith]);
+	const askFlags = useMemo(() => (askWith === undefined ? undefined : async (flags: PrivacyFlag[]) => askWith({privacyOptions: flags}, FLAG_PROBE_COMMANDS)), [askWith]);
 	const [presets, setPresets] = useState<{store?: WizardPresets; problem?: string}>({});
 	// Welcome offers these only when no --preset or --answers was given.
 	const presetNames = useMemo(() => (setup.answersFrom === undefined ? presets.store?.list().map(preset => preset.name) ?? [] : []), [presets.store, setup.answersFrom]);
@@ -356,6 +392,7 @@ export function App({setup, effects, onExit}: Props) {
 					mcPath={mcPath}
 					mcProblem={mcProblem}
 					access={access}
+					hostNote={hostNote}
 					cfOnly={cfOnly}
 					onNext={(name, editCfOnly) => {
 						setCfOnly(editCfOnly);
@@ -373,7 +410,7 @@ export function App({setup, effects, onExit}: Props) {
 		}
 
 		case 'greeting': {
-			screen = <GreetingStep current={current.greeting} answers={state.answers} preview={preview} help={helpState(target, preview.version)} onNext={next} />;
+			screen = <GreetingStep current={current.greeting} answers={state.answers} preview={preview} help={helpState(target, preview.version)} receivedLeak={receivedVersionLeak(target.cfText)} askSendmail={askGreeting} onNext={next} />;
 			break;
 		}
 
@@ -388,7 +425,7 @@ export function App({setup, effects, onExit}: Props) {
 		}
 
 		case 'privacy': {
-			screen = <PrivacyStep current={current.privacyOptions} answers={state.answers} onNext={next} />;
+			screen = <PrivacyStep current={current.privacyOptions} answers={state.answers} askSendmail={askFlags} onNext={next} />;
 			break;
 		}
 

@@ -1,60 +1,95 @@
+import {safeJson} from '../core/sanitize.js';
+import {emptyDocument, type JsonDocument} from '../flow/json-document.js';
 import {DEFAULT_CHECK_TIMEOUT_MS} from '../system/apply.js';
-import {checkRollback, newestBackupSet, recoverInterrupted, rollbackWithNotes} from '../system/config-files.js';
+import {checkRollback, newestBackupSet, readTextFile, recoverInterrupted, rollbackWithNotes, type BackupSet} from '../system/config-files.js';
 import {validateChange} from '../system/sendmail.js';
 import {DEFAULT_CONFIG} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
+export type RollbackFlags = {config?: string; force?: boolean; set?: string; json?: boolean};
+
+type RollbackExit = typeof EXIT.done | typeof EXIT.badInput | typeof EXIT.writeFailed;
+const meanings = {[EXIT.done]: 'done', [EXIT.badInput]: 'bad input', [EXIT.writeFailed]: 'write failed'} as const;
+
+const readAll = async (set: BackupSet) => Promise.all(set.files.map(async file => readTextFile(file.path)));
+
 /**
  * `sendmail-harden rollback`: puts back the files of the newest change (or of the change
  * `--set ID`, and every newer one), byte for byte, from backups checked against their hashes,
- * and only a config that sendmail accepts.
+ * and only a config that sendmail accepts. With --json, one document on stdout.
  */
-export async function runRollback(flags: {config?: string; force?: boolean; set?: string}, io: CommandIo): Promise<number> {
+export async function runRollback(flags: RollbackFlags, io: CommandIo): Promise<number> {
 	const cfPath = flags.config ?? DEFAULT_CONFIG;
+	// The --yes document's keys: `backup` (its id is what --set takes), the `files` restored, `notes`.
+	const report: JsonDocument = emptyDocument('rollback', cfPath);
+	const finish = (exitCode: RollbackExit, error?: string): number => {
+		if (error !== undefined) {
+			io.err(`sendmail-harden: ${error}\n`);
+		}
+
+		if (flags.json) {
+			const document: JsonDocument = {...report, exitCode, meaning: meanings[exitCode], error: error ?? null};
+			io.out(safeJson(document, 2) + '\n');
+		}
+
+		return exitCode;
+	};
+
 	const recovered = await recoverInterrupted(cfPath);
 	if (!recovered.ok) {
-		io.err(`sendmail-harden: ${recovered.error}\n`);
-		return EXIT.writeFailed;
+		return finish(EXIT.writeFailed, recovered.error);
 	}
 
 	for (const note of recovered.value) {
 		io.err(`sendmail-harden: note: ${note}\n`);
+		report.notes.push(note);
 	}
 
 	const set = await newestBackupSet(cfPath, flags.set);
 	if (!set.ok) {
-		io.err(`sendmail-harden: ${set.error}\n`);
-		return EXIT.badInput;
+		return finish(EXIT.badInput, set.error);
 	}
+
+	report.backup = {id: set.value.id, files: set.value.files.map(file => ({path: file.path, backup: file.backup}))};
 
 	// A refusal (a file changed since, a backup gone or altered) writes nothing: bad input, not a failed write.
 	const allowed = await checkRollback(set.value, {force: flags.force});
 	if (!allowed.ok) {
-		io.err(`sendmail-harden: ${allowed.error}\n`);
-		return EXIT.badInput;
+		return finish(EXIT.badInput, allowed.error);
 	}
 
+	// "changed" means a byte changed: compare each file before and after, not merely "it ran".
+	const before = await readAll(set.value);
 	const restored = await rollbackWithNotes(set.value, {
 		force: flags.force,
 		async checkConfig(current, restoredText) {
 			return validateChange(current, restoredText, {env: io.env, timeoutMs: DEFAULT_CHECK_TIMEOUT_MS, cfPath: set.value.config});
 		},
 	});
+	const after = await readAll(set.value);
+	report.changed = before.some((was, index) => {
+		const is = after[index]!;
+		return was.ok !== is.ok || (was.ok && is.ok && was.value !== is.value);
+	});
 	if (!restored.ok) {
-		io.err(`sendmail-harden: ${restored.error}\n`);
 		// The disk failed (files left as they were) or another run holds the config: a failed write. Else a refusal.
-		return /every file was left as it was|putting back|being changed by another/.test(restored.error) ? EXIT.writeFailed : EXIT.badInput;
+		return finish(/every file was left as it was|putting back|being changed by another/.test(restored.error) ? EXIT.writeFailed : EXIT.badInput, restored.error);
 	}
 
 	for (const note of restored.value.notes) {
 		io.err(`sendmail-harden: warning: ${note}\n`);
+		report.notes.push(note);
 	}
 
-	io.out(`Restored the files as they were before the change of ${set.value.savedAt}:\n`);
-	for (const file of restored.value.restored) {
-		io.out(`  ${file}\n`);
+	report.files = restored.value.restored.map(file => ({role: set.value.files.find(backedUp => backedUp.path === file)?.role ?? 'cf', path: file}));
+	if (!flags.json) {
+		io.out(`Restored the files as they were before the change of ${set.value.savedAt}:\n`);
+		for (const file of restored.value.restored) {
+			io.out(`  ${file}\n`);
+		}
+
+		io.out('Restart sendmail so that it reads them again.\n');
 	}
 
-	io.out('Restart sendmail so that it reads them again.\n');
-	return EXIT.done;
+	return finish(EXIT.done);
 }

@@ -10,7 +10,8 @@ import {findMcFor} from '../system/mc-rebuild.js';
 import {recoverInterrupted, rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
 import {waitForListener} from '../system/restart.js';
-import {rehearseFiles} from '../system/rehearsal.js';
+import {askSendmail, rehearseFiles} from '../system/rehearsal.js';
+import {hostNameWarning} from '../system/host-name.js';
 import {findRestartPlan, runRestart} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget, removeDemoCopy} from '../system/target.js';
 import {verifyServer} from '../system/verify-server.js';
@@ -114,6 +115,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		},
 		findMc: async cfPath => findMcFor(cfPath),
 		checkMcAgrees: async target => checkMcAgrees(target, {env}),
+		hostNameWarning: () => hostNameWarning(),
 		accessProblem: async target => (target.demo ? undefined : accessProblem(target.cfPath, {live: target.cfPath === DEFAULT_CONFIG})),
 		// Welcome's choice, pre-selected from --cf-only.
 		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env}),
@@ -122,6 +124,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		rollback: async (set, options) => rollbackBackupSet(set, options),
 		// --hostname stands for the host's name where it is not qualified.
 		rehearse: async (files, answers, options) => rehearseFiles(files, answers, {hostName: flags.hostname, ...options}),
+		askSendmail: async (files, commands, options) => askSendmail(files, commands, {hostName: flags.hostname, ...options}),
 		// The daemon reads the default config; a demo copy or another --config is not it.
 		isLiveConfig: cfPath => cfPath === DEFAULT_CONFIG,
 		findRestartPlan: async () => findRestartPlan({env}),

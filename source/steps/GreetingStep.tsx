@@ -2,7 +2,10 @@ import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {Answers} from '../core/answers.js';
 import {previewGreeting, type GreetingContext} from '../core/greeting.js';
+import type {Result} from '../core/result.js';
 import {safeLine} from '../core/sanitize.js';
+import type {SmtpReply} from '../core/verify-checks.js';
+import {useAsked} from '../hooks/use-asked.js';
 import {clipRows, Rows, textRows} from '../components/Rows.js';
 import {OptionList, type OptionItem} from '../components/OptionList.js';
 import {HINTS, StepFrame, useFrameBody} from '../components/StepFrame.js';
@@ -19,17 +22,26 @@ export type HelpState =
 	/** No HelpFile, or it is missing: HELP answers with the version whatever is chosen. */
 	| {kind: 'none'};
 
+/** sendmail's own greeting with this SmtpGreetingMessage in the config. */
+export type AskGreeting = (template: string) => Promise<Result<{status: 'ran'; greeting: SmtpReply} | {status: 'skipped'; reason: string}>>;
+
 type Props = {
 	current: string | undefined;
 	answers: Answers;
 	preview: GreetingContext;
 	help: HelpState;
+	/** The Received: header line that tells the version ($v/$Z), if any (sendmail-facts.md). */
+	receivedLeak?: string;
+	/** Absent: sendmail is not asked, and the model's preview stands alone. */
+	askSendmail?: AskGreeting;
 	onNext(answers: Answers): void;
 };
 
 const HELP_ROW = GREETING_OPTIONS.length;
+const RECEIVED_ROW = HELP_ROW + 1;
+const ROWS = RECEIVED_ROW + 1;
 
-export function GreetingStep({current, answers, preview, help, onNext}: Props) {
+export function GreetingStep({current, answers, preview, help, receivedLeak, askSendmail, onNext}: Props) {
 	const theme = useTheme();
 	const initial = greetingSelection(answers.greeting, current);
 	// Synced: the keys of one burst (Down then Enter, Down then typing) each see the ones before.
@@ -37,15 +49,19 @@ export function GreetingStep({current, answers, preview, help, onNext}: Props) {
 	const [chosen, setChosen, chosenNow] = useSyncedState(initial.id);
 	const [customText, setCustomText, customTextNow] = useSyncedState(initial.customText);
 	const [hideHelp, setHideHelp, hideHelpNow] = useSyncedState(answers.hideHelpVersion === true);
+	const [hideReceived, setHideReceived, hideReceivedNow] = useSyncedState(answers.hideReceivedVersion === true);
 
 	const template = greetingTemplate(chosen, current, customText);
 	const answer = greetingAnswer(chosen, current, customText);
 	const shown = previewGreeting(template, preview);
+	// The preview is the model's; sendmail confirms or corrects it once it has answered for this text.
+	const asked = useAsked(askSendmail === undefined || !answer.ok ? undefined : template, askSendmail === undefined ? undefined : async () => askSendmail(template), 400);
+	const banner = asked?.kind === 'done' ? asked.value.greeting.lines[0] : undefined;
 	const customRow = GREETING_OPTIONS.findIndex(option => option.id === 'custom');
 	const editing = highlight === customRow;
 
 	const move = (by: number) => {
-		const next = (highlightNow() + by + HELP_ROW + 1) % (HELP_ROW + 1);
+		const next = (highlightNow() + by + ROWS) % ROWS;
 		setHighlight(next);
 		const option = GREETING_OPTIONS[next];
 		if (option) {
@@ -59,6 +75,8 @@ export function GreetingStep({current, answers, preview, help, onNext}: Props) {
 		onSpace() {
 			if (highlightNow() === HELP_ROW) {
 				setHideHelp(value => !value);
+			} else if (highlightNow() === RECEIVED_ROW) {
+				setHideReceived(value => !value);
 			}
 		},
 		onEnter() {
@@ -68,7 +86,8 @@ export function GreetingStep({current, answers, preview, help, onNext}: Props) {
 			}
 
 			const hideHelpVersion = hideHelpNow() ? true : answers.hideHelpVersion === false ? false : undefined;
-			onNext({greeting: latest.value, hideHelpVersion});
+			const hideReceivedVersion = hideReceivedNow() ? true : answers.hideReceivedVersion === false ? false : undefined;
+			onNext({greeting: latest.value, hideHelpVersion, hideReceivedVersion});
 		},
 		text: () => (highlightNow() === customRow ? {value: customTextNow(), onChange: setCustomText} : undefined),
 	});
@@ -95,13 +114,21 @@ export function GreetingStep({current, answers, preview, help, onNext}: Props) {
 	// Every row is counted, so the step fits the terminal: the choices and the 220 line first, then
 	// as much of the HELP note, the heading and the warnings as the rows left allow.
 	const problem = answer.ok ? undefined : answer.error;
-	const lineRows = clipRows(problem === undefined ? textRows(safeLine(shown.line), width, 'good') : [{text: '(no preview)', tone: 'dim'}], body.rows < 12 ? 2 : 3);
+	const lineRows = clipRows(problem === undefined ? textRows(safeLine(banner ?? shown.line), width, 'good') : [{text: '(no preview)', tone: 'dim'}], body.rows < 12 ? 2 : 3);
 	const problemRows = problem === undefined ? [] : clipRows(textRows(`✗ ${problem}`, width, 'bad'), 2);
-	const listRows = Math.min(GREETING_OPTIONS.length + 1, Math.max(body.rows - 2 - lineRows.length - problemRows.length, 3));
-	let left = body.rows - listRows - 2 - lineRows.length - problemRows.length;
+	// The two checkbox rows and the gap before the 220 line are always there.
+	const listRows = Math.min(GREETING_OPTIONS.length + 1, Math.max(body.rows - 3 - lineRows.length - problemRows.length, 3));
+	let left = body.rows - listRows - 3 - lineRows.length - problemRows.length;
 	const noteRows = clipRows(textRows(helpNote, width, 'dim', '      '), Math.max(Math.min(left, 3), 0));
 	left -= noteRows.length;
-	const headingRows = left > 0 ? [{text: 'A client connecting now would see:', tone: 'dim' as const}] : [];
+	const source = banner !== undefined
+		? 'sendmail itself answers'
+		: asked?.kind === 'asking'
+			? 'preview; asking sendmail'
+			: asked?.kind === 'skipped' || asked?.kind === 'failed'
+				? 'preview; sendmail was not asked'
+				: 'preview';
+	const headingRows = left > 0 ? [{text: `A client connecting now would see (${source}):`, tone: 'dim' as const}] : [];
 	left -= headingRows.length;
 	const warningRows = clipRows(shown.warnings.flatMap(warning => textRows(`! ${safeLine(warning)}`, width, 'warn')), Math.max(left, 0));
 
@@ -111,6 +138,11 @@ export function GreetingStep({current, answers, preview, help, onNext}: Props) {
 			<Box aria-role="checkbox" aria-state={{checked: hideHelp, selected: highlight === HELP_ROW}}>
 				<Text color={highlight === HELP_ROW ? theme.accent : undefined} bold={highlight === HELP_ROW} wrap="truncate-end">
 					{`${highlight === HELP_ROW ? '›' : ' '} [${hideHelp ? 'x' : ' '}] Also hide the version from HELP`}
+				</Text>
+			</Box>
+			<Box aria-role="checkbox" aria-state={{checked: hideReceived, selected: highlight === RECEIVED_ROW}}>
+				<Text color={highlight === RECEIVED_ROW ? theme.accent : undefined} bold={highlight === RECEIVED_ROW} wrap="truncate-end">
+					{`${highlight === RECEIVED_ROW ? '›' : ' '} [${hideReceived ? 'x' : ' '}] Also hide it from Received: headers${receivedLeak === undefined ? ' (they do not show it)' : ''}`}
 				</Text>
 			</Box>
 			<Rows rows={noteRows} />

@@ -2,7 +2,10 @@ import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {Answers} from '../core/answers.js';
 import {formatPrivacyFlags} from '../core/plan.js';
-import {GOAWAY_IMPLIES, PRIVACY_FLAG_NAMES, type PrivacyFlag} from '../core/privacy-flags.js';
+import {effectiveFlags, GOAWAY_IMPLIES, PRIVACY_FLAG_NAMES, type PrivacyFlag} from '../core/privacy-flags.js';
+import type {Result} from '../core/result.js';
+import type {SmtpReply} from '../core/verify-checks.js';
+import {useAsked} from '../hooks/use-asked.js';
 import {FlagHelp} from '../components/FlagHelp.js';
 import {optionWindow} from '../components/OptionList.js';
 import {wrapText} from '../core/wrap-text.js';
@@ -13,15 +16,20 @@ import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
 import {initialFlags, privacyAnswer, toggleFlag} from './choices.js';
 
+/** sendmail's replies to the flag probe (source/core/flag-probe.ts) with these flags in the config. */
+export type AskFlagReplies = (flags: PrivacyFlag[]) => Promise<Result<{status: 'ran'; replies: SmtpReply[]} | {status: 'skipped'; reason: string}>>;
+
 type Props = {
 	current: PrivacyFlag[];
 	answers: Answers;
+	/** Absent: sendmail is not asked (the help shows the explanation alone). */
+	askSendmail?: AskFlagReplies;
 	onNext(answers: Answers): void;
 };
 
 const LIST_WIDTH = 25;
 
-export function PrivacyStep({current, answers, onNext}: Props) {
+export function PrivacyStep({current, answers, askSendmail, onNext}: Props) {
 	const theme = useTheme();
 	const width = useScreenWidth();
 	// Synced: the keys of one burst (Down then Space) each see the ones before.
@@ -30,6 +38,10 @@ export function PrivacyStep({current, answers, onNext}: Props) {
 	const count = PRIVACY_FLAG_NAMES.length;
 	const focused = PRIVACY_FLAG_NAMES[highlight]!;
 	const goaway = flags.includes('goaway');
+	// Asked in the background once per set of flags; the highlight moves freely meanwhile.
+	const flagSet = [...flags].sort().join(',');
+	const asked = useAsked(askSendmail === undefined ? undefined : flagSet, askSendmail === undefined ? undefined : async () => askSendmail(flags));
+	const live = asked === undefined ? undefined : {asked, flagOn: effectiveFlags(flags).has(focused)};
 
 	useStepKeys({
 		onUp: () => setHighlight(index => (index + count - 1) % count),
@@ -76,7 +88,7 @@ export function PrivacyStep({current, answers, onNext}: Props) {
 					{view.windowed ? <Text dimColor>{`  (${view.first + 1}-${view.first + view.visible} of ${count})`}</Text> : null}
 				</Box>
 				<Box paddingLeft={wide ? 1 : 0}>
-					<FlagHelp flag={focused} width={wide ? width - LIST_WIDTH - 1 : width} height={helpHeight} impliedByGoaway={goaway && focused !== 'goaway' && GOAWAY_IMPLIES.includes(focused)} />
+					<FlagHelp flag={focused} width={wide ? width - LIST_WIDTH - 1 : width} height={helpHeight} impliedByGoaway={goaway && focused !== 'goaway' && GOAWAY_IMPLIES.includes(focused)} live={live} />
 				</Box>
 			</Box>
 			{valueRows.map((row, index) => <Text key={index}>{row.text}</Text>)}

@@ -33,6 +33,8 @@ type Props = {
 	cfOnly: boolean;
 	/** What this user cannot do here (write, restart) and why; undefined when nothing stands in the way. */
 	access?: string;
+	/** Why every sendmail start on this host sleeps 60 s (a host name not fully qualified), and the fix. */
+	hostNote?: string;
 	/** The preset to start from (undefined: the answers as they are), and whether to edit the .cf only. */
 	onNext(preset: string | undefined, cfOnly: boolean): void;
 };
@@ -41,7 +43,7 @@ type Props = {
 type Pointer = {list: 'start' | 'edit'; start: number; edit: number};
 type Chosen = {start: number; edit: number};
 
-export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNames, presetProblem, mcPath, mcProblem, cfOnly, access, onNext}: Props) {
+export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNames, presetProblem, mcPath, mcProblem, cfOnly, access, hostNote, onNext}: Props) {
 	const theme = useTheme();
 	const starts = answersFrom === undefined ? [undefined, ...presetNames] : [undefined];
 	const cfName = path.basename(cfPath);
@@ -118,6 +120,7 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 		...(answersFrom === undefined ? [] : hardWrap(`Answers   pre-filled from ${safeLine(answersFrom)}`, width).map(text => ({text}))),
 		...(demo ? textRows('Demo mode: this works on a copy of the bundled sample (the file above), removed on exit. Nothing on this system changes.', width, 'warn') : []),
 		...(access === undefined ? [] : textRows(`! ${access}`, width, 'warn')),
+		...(hostNote === undefined ? [] : textRows(`! ${safeLine(hostNote)}`, width, 'warn')),
 	];
 	const adviceRows = audit.items.filter(item => !item.hardened).length;
 	const mcRows = edits.length === 0 ? [] : textRows(`Built from ${mcName}: a rebuild (sendmailconfig, make) drops direct .cf edits.`, width);

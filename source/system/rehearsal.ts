@@ -8,12 +8,12 @@ import type {Answers} from '../core/answers.js';
 import {helpFilePath} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {safeLine} from '../core/sanitize.js';
-import type {Check} from '../core/verify-checks.js';
+import type {Check, SmtpReply} from '../core/verify-checks.js';
 import {toBytes} from './config-files.js';
 import {configHostName, hostContext, hostNameFix, sendmailRun, UNQUALIFIED_SLEEP_SECONDS, type HostContext, type SendmailRun} from './host-name.js';
 import {findSendmail} from './sendmail.js';
+import {smtpSession, type SmtpReplyLimits, type SmtpSession} from './smtp-client.js';
 import {stopWithRun} from './stop-signals.js';
-import {smtpSession, type SmtpReplyLimits} from './smtp-client.js';
 import {verifyConversation} from './verify-server.js';
 
 export type RehearsalReport =
@@ -124,6 +124,9 @@ function cannotRehearse(program: string | undefined, host: HostContext): string 
 	return undefined;
 }
 
+/** How the session went: its time limit, and the host name sendmail ran under. */
+type SessionFacts = {timeoutMs: number; hostName: {name: string; private: boolean}};
+
 /**
  * Runs the candidate files in the installed sendmail (`sendmail -C COPY -bs`) and holds the same
  * conversation as `verify`. ok(skipped) when sendmail cannot be asked here; fail() when it should
@@ -134,6 +137,55 @@ export async function rehearseFiles(
 	answers: Answers,
 	options: RehearsalOptions = {},
 ): Promise<Result<RehearsalReport>> {
+	return inSendmail(files, options, async (session, {timeoutMs, hostName}) => {
+		const result = await verifyConversation(session, answers, {peer: 'sendmail -bs', totalTimeoutMs: timeoutMs});
+		if (!result.ok) {
+			return result;
+		}
+
+		const {checks, exchange} = result.value;
+		return ok({status: 'ran' as const, checks, exchange, agrees: checks.every(check => check.status !== 'fail'), hostName});
+	});
+}
+
+export type SendmailAnswers =
+	| {status: 'ran'; greeting: SmtpReply; replies: SmtpReply[]}
+	| {status: 'skipped'; reason: string};
+
+/**
+ * Asks the installed sendmail, with these files, for its greeting and its replies to a few
+ * commands, one at a time (the wizard's live previews). The session ends with QUIT; the caller
+ * sends no DATA, so nothing is ever queued.
+ */
+export async function askSendmail(
+	files: {cfText: string; helpFileText?: string},
+	commands: readonly string[],
+	options: RehearsalOptions = {},
+): Promise<Result<SendmailAnswers>> {
+	return inSendmail(files, options, async session => {
+		const replies: SmtpReply[] = [];
+		for (const command of commands) {
+			const reply = await session.send(command);
+			if (!reply.ok) {
+				return reply;
+			}
+
+			replies.push(reply.value);
+		}
+
+		return ok({status: 'ran' as const, greeting: session.greeting, replies});
+	});
+}
+
+/**
+ * Copies the files to a private folder, starts `sendmail -C COPY -bs` there with a qualified host
+ * name, and hands its SMTP session to `talk`. ok(skipped) when sendmail cannot be asked here.
+ */
+async function inSendmail<T>(
+	files: {cfText: string; helpFileText?: string},
+	options: RehearsalOptions,
+	talk: (session: SmtpSession, facts: SessionFacts) => Promise<Result<T>>,
+): Promise<Result<T | {status: 'skipped'; reason: string}>> {
 	const env = options.env ?? process.env;
 	const host = options.host ?? hostContext();
 	const program = findSendmail(env);
@@ -161,7 +213,7 @@ export async function rehearseFiles(
 			return ok({status: 'skipped', reason: `the host name "${host.check.name}" is not fully qualified, so sendmail would sleep ${UNQUALIFIED_SLEEP_SECONDS} s before answering (fix: ${hostNameFix(host.check)})`});
 		}
 
-		const report = await converse(run, answers, options);
+		const report = await converse(run, options, talk);
 		// Errors name the candidate, not the throwaway copy.
 		return report.ok ? report : fail(report.error.replaceAll(cfPath, 'the candidate sendmail.cf'));
 	} finally {
@@ -169,7 +221,7 @@ export async function rehearseFiles(
 	}
 }
 
-async function converse(run: SendmailRun, answers: Answers, options: RehearsalOptions): Promise<Result<RehearsalReport>> {
+async function converse<T>(run: SendmailRun, options: RehearsalOptions, talk: (session: SmtpSession, facts: SessionFacts) => Promise<Result<T>>): Promise<Result<T>> {
 	const sleeps = run.how === 'waits';
 	const timeoutMs = (options.timeoutMs ?? 30_000) + (sleeps ? (UNQUALIFIED_SLEEP_SECONDS + 10) * 1000 : 0);
 	const child = spawn(run.command, run.args, {stdio: ['pipe', 'pipe', 'pipe'], detached: true});
@@ -244,13 +296,12 @@ async function converse(run: SendmailRun, answers: Answers, options: RehearsalOp
 			return fail(options.signal?.aborted ? 'the rehearsal was interrupted' : `the rehearsal in sendmail failed: ${session.error}`);
 		}
 
-		const result = await verifyConversation(session.value, answers, {peer: 'sendmail -bs', totalTimeoutMs: timeoutMs});
+		const result = await talk(session.value, {timeoutMs, hostName: {name: run.hostName, private: run.how === 'private-name'}});
 		if (!result.ok) {
 			return fail(options.signal?.aborted ? 'the rehearsal was interrupted' : `the rehearsal in sendmail failed: ${result.error}`);
 		}
 
-		const {checks, exchange} = result.value;
-		return ok({status: 'ran', checks, exchange, agrees: checks.every(check => check.status !== 'fail'), hostName: {name: run.hostName, private: run.how === 'private-name'}});
+		return result;
 	} finally {
 		clearTimeout(timer);
 		if (countdown !== undefined) {

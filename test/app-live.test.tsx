@@ -1,0 +1,107 @@
+// The Greeting and Privacy steps ask sendmail itself (issue 10): in the background, once per
+// greeting or flag set, never holding up a key. Here sendmail is a stand-in that counts its
+// sessions; test/system/ask-sendmail.test.ts asks the real one.
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import type {WizardEffects} from '../source/app.js';
+import {FLAG_PROBE} from '../source/core/flag-probe.js';
+import type {SmtpReply} from '../source/core/verify-checks.js';
+import {KEY, openWizard, tempConfig} from './app-helpers.js';
+
+const reply = (line: string): SmtpReply => ({code: Number(line.slice(0, 3)), lines: [line]});
+
+/** A stand-in sendmail that reads the PrivacyOptions it was given and answers VRFY as 8.17 does. */
+function standIn(sessions: string[], options: {hold?: boolean} = {}): NonNullable<WizardEffects['askSendmail']> {
+	return async (files, commands) => {
+		const privacy = /^O PrivacyOptions=(.*)$/m.exec(files.cfText)?.[1] ?? '';
+		const greeting = /^O SmtpGreetingMessage=(.*)$/m.exec(files.cfText)?.[1] ?? '';
+		sessions.push(commands.length === 0 ? `greeting:${greeting}` : `flags:${privacy}`);
+		if (options.hold) {
+			return new Promise(() => {});
+		}
+
+		const vague = /novrfy|goaway/.test(privacy);
+		const replies = commands.map((command, index) => {
+			if (command === 'VRFY root' && FLAG_PROBE[index]?.state === 'after EHLO') {
+				return reply(vague ? '252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery (or try finger)' : '250 2.1.5 root <root@mail.test.example>');
+			}
+
+			return reply('250 2.0.0 ok');
+		});
+		const banner = `220 mail.test.example ESMTP ${greeting.replace(/^\$j /, '').replace('$b', 'Wed, 2 Dec 2026 08:00:00 GMT')}`;
+		return {ok: true, value: {status: 'ran', greeting: reply(banner), replies}};
+	};
+}
+
+async function toPrivacy(app: Awaited<ReturnType<typeof openWizard>>) {
+	await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
+	return app.waitFor('of 8  Privacy');
+}
+
+test('Privacy: the highlighted flag shows what sendmail answers with the flags ticked now, asked once per set', async t => {
+	const {cfPath} = tempConfig(t);
+	const sessions: string[] = [];
+	const app = await openWizard(t, cfPath, {effects: {askSendmail: standIn(sessions)}});
+	await toPrivacy(app);
+	await app.press(KEY.down, KEY.down, KEY.down, KEY.down, KEY.down); // novrfy, not ticked
+	assert.match(await app.waitFor('without novrfy as ticked now'), /VRFY root: 250 2\.1\.5 root <root@mail\.test\.example>/);
+	await app.press(KEY.space); // novrfy on: a new set, a new question
+	const on = await app.waitFor('with novrfy as ticked now');
+	assert.match(on.replaceAll('\n', ' '), /VRFY root: 252 2\.5\.2 Cannot VRFY user/);
+	await app.press(KEY.space); // back to the first set: answered from the cache
+	await app.waitFor('without novrfy as ticked now');
+	assert.equal(sessions.filter(session => session.startsWith('flags:')).length, 2, sessions.join('\n'));
+});
+
+test('Privacy: keys are never held up while sendmail is asked', async t => {
+	const {cfPath} = tempConfig(t);
+	const sessions: string[] = [];
+	const app = await openWizard(t, cfPath, {effects: {askSendmail: standIn(sessions, {hold: true})}});
+	await toPrivacy(app);
+	await app.waitFor('Asking sendmail what it answers');
+	await app.press(KEY.down, KEY.space, KEY.enter);
+	await app.waitFor('of 8  Review');
+});
+
+test('Privacy: a sendmail that cannot be asked says why, in one line, and the explanation stays', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = await openWizard(t, cfPath, {effects: {askSendmail: async () => ({ok: true, value: {status: 'skipped', reason: 'sendmail is not installed here'}})}});
+	await toPrivacy(app);
+	const frame = await app.waitFor('sendmail was not asked: sendmail is not installed here');
+	assert.match(frame, /public: Turns nothing on/);
+});
+
+test('Greeting: sendmail\'s own 220 line replaces the preview once it has answered for that text', async t => {
+	const {cfPath} = tempConfig(t);
+	const sessions: string[] = [];
+	const app = await openWizard(t, cfPath, {effects: {askSendmail: standIn(sessions)}});
+	await app.press(KEY.enter);
+	await app.waitFor('of 8  Greeting');
+	await app.press(KEY.down, KEY.down); // mailserver
+	const frame = await app.waitFor('(sendmail itself answers)');
+	assert.match(frame, /220 mail\.test\.example ESMTP mailserver; Wed, 2 Dec 2026 08:00:00 GMT/);
+	assert.ok(sessions.includes('greeting:$j mailserver; $b'), sessions.join('\n'));
+});
+
+test('Greeting: "Also hide it from Received: headers" gives hideReceivedVersion, and Review shows the H line', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = await openWizard(t, cfPath);
+	await app.press(KEY.enter);
+	await app.waitFor('of 8  Greeting');
+	await app.press(KEY.up, KEY.space); // the last row: Received
+	assert.match(app.frame(), /› \[x\] Also hide it from Received: headers/);
+	await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
+	await app.waitFor('of 8  Review');
+	// sendmail-facts.md: Debian's HReceived line says "by $j ($v/$Z)"; only that part goes.
+	const review = await app.waitFor('by $j$?r with');
+	assert.match(review, /- *\d+ +\$\.by \$j \(\$v\/\$Z\)\$\?r with \$r\$\. id \$i/);
+	assert.match(review, /\+ *\d+ +\$\.by \$j\$\?r with \$r\$\. id \$i/);
+});
+
+test('Welcome says when the host name is not fully qualified, with the fix', async t => {
+	const {cfPath} = tempConfig(t);
+	const warning = 'The host name "vm" is not fully qualified: sendmail sleeps 60 s at every start. Fix: add "127.0.1.1 vm.example.org vm" to /etc/hosts.';
+	const app = await openWizard(t, cfPath, {effects: {hostNameWarning: () => warning}});
+	const frame = (await app.waitFor('not fully qualified')).replaceAll('\n', ' ');
+	assert.match(frame, /! The host name "vm" is not fully qualified: sendmail sleeps 60 s at every start\. Fix: add/);
+});

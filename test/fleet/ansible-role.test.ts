@@ -1,0 +1,349 @@
+// The Ansible role, run by the real ansible-playbook against four local hosts, each with its own
+// config folder: Debian's sendmail.cf with its help file (restarted through a stand-in init script
+// into a live daemon that the role then verifies), Debian's sendmail.mc and .cf, a config already
+// hardened with the same answers, an .mc whose .cf was edited by hand (the tool refuses it), and a
+// live daemon whose "restart" does not restart it (the live check fails), and a host whose restart
+// fails on the new files (they are put back).
+import assert from 'node:assert/strict';
+import {spawn, spawnSync} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {after, before, describe, test} from 'node:test';
+import {articleAnswers, articleAnswersFile} from '../helpers/article.js';
+import {copyDemoConfig, runCli} from '../helpers/cli.js';
+import {copyDebianMcPair, haveDebianMc} from '../helpers/debian-mc.js';
+import {startWithInitScript, type InitScriptDaemon} from '../helpers/init-script.js';
+import {sendmailInstalled, sendmailWrapper, smtpTalk} from '../helpers/sendmail.js';
+
+const ansiblePlaybook = '/usr/bin/ansible-playbook';
+const haveAnsible = spawnSync(ansiblePlaybook, ['--version']).status === 0;
+const skip = !haveAnsible ? {skip: 'ansible-playbook is not installed (apt-get install ansible-core)'}
+	: !sendmailInstalled ? {skip: 'sendmail is not installed'}
+		: !haveDebianMc ? {skip: 'no Debian /etc/mail/sendmail.mc'} : {};
+
+const repo = path.resolve('.');
+// ansible starts slowly and runs a module per task and host: minutes on a loaded machine.
+const RUN_TIMEOUT_MS = 600_000;
+
+type Run = {status: number | null; stdout: string; stderr: string};
+
+/** The PLAY RECAP counts per host, e.g. {ok: 5, changed: 1, failed: 0, ...}. */
+function recap(stdout: string): Record<string, Record<string, number>> {
+	const hosts: Record<string, Record<string, number>> = {};
+	const start = stdout.lastIndexOf('PLAY RECAP');
+	assert.ok(start >= 0, `no PLAY RECAP in:\n${stdout}`);
+	for (const line of stdout.slice(start).split('\n').slice(1)) {
+		const match = /^(\S+)\s+:\s+(.*)$/.exec(line);
+		if (match) {
+			hosts[match[1]!] = Object.fromEntries([...match[2]!.matchAll(/(\w+)=(\d+)/g)].map(([, key, value]) => [key!, Number(value)]));
+		}
+	}
+
+	return hosts;
+}
+
+/** Each host's outcome of one task ("ok", "changed", "fatal", "skipping"), from the default output. */
+function taskOutcomes(stdout: string, task: string, kind: 'TASK' | 'RUNNING HANDLER' = 'TASK'): Record<string, string> {
+	const start = stdout.indexOf(`${kind} [sendmail_harden : ${task}]`);
+	assert.ok(start >= 0, `no task "${task}" in:\n${stdout}`);
+	const outcomes: Record<string, string> = {};
+	for (const line of stdout.slice(start).split('\n').slice(1)) {
+		const match = /^(ok|changed|fatal|skipping): \[(\w+)\]/.exec(line);
+		if (match) {
+			outcomes[match[2]!] = match[1]!;
+		} else if (line.startsWith('TASK ') || line.startsWith('RUNNING HANDLER ') || line.startsWith('PLAY RECAP')) {
+			break;
+		}
+	}
+
+	return outcomes;
+}
+
+/** The PLAY RECAP lines as printed, for the record. */
+const recapLines = (stdout: string) => stdout.slice(stdout.lastIndexOf('PLAY RECAP')).trimEnd();
+
+/** sha256 of every file under folder (names and bytes), to prove a run wrote nothing. */
+function hashFolder(folder: string): string {
+	const hash = createHash('sha256');
+	for (const name of (readdirSync(folder, {recursive: true}) as string[]).sort()) {
+		const file = path.join(folder, name);
+		if (statSync(file).isFile()) {
+			hash.update(`${name}\0`).update(readFileSync(file));
+		}
+	}
+
+	return hash.digest('hex');
+}
+
+describe('the sendmail_harden role with ansible-playbook', skip, () => {
+	let scratch: string;
+	let daemon: InitScriptDaemon | undefined;
+	let staleDaemon: InitScriptDaemon | undefined;
+	const hosts: Record<'plaincf' | 'withmc' | 'hardened' | 'handedited' | 'stale' | 'badrestart', {folder: string; cfPath: string; files: string[]; original: Buffer[]}> = {} as never;
+	let env: NodeJS.ProcessEnv;
+	let playbook: string;
+	let inventory: string;
+
+	async function ansible(args: string[]): Promise<Run> {
+		return new Promise((resolve, reject) => {
+			const child = spawn(ansiblePlaybook, ['-i', inventory, playbook, ...args], {cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe']});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', chunk => {
+				stdout += chunk;
+			});
+			child.stderr.on('data', chunk => {
+				stderr += chunk;
+			});
+			child.on('error', reject);
+			child.on('close', status => {
+				resolve({status, stdout, stderr});
+			});
+		});
+	}
+
+	const read = (files: string[]) => files.map(file => readFileSync(file));
+
+	before(async () => {
+		scratch = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-fleet-'));
+		const stateDir = path.join(scratch, 'state');
+		mkdirSync(stateDir);
+
+		// The package exactly as `npm pack` makes it from this clone (npm test has built dist/).
+		const packed = spawnSync('npm', ['pack', '--pack-destination', scratch, '--silent'], {cwd: repo, encoding: 'utf8', env: {...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'}});
+		assert.equal(packed.status, 0, packed.stderr);
+		const packageFile = path.join(scratch, packed.stdout.trim().split('\n').at(-1)!);
+
+		// Debian's sendmail.cf and help file, run as a live daemon through a stand-in init script.
+		const plain = copyDemoConfig();
+		daemon = await startWithInitScript(plain.cfPath, {helpFile: plain.helpPath});
+		hosts.plaincf = {folder: plain.folder, cfPath: plain.cfPath, files: [plain.cfPath, plain.helpPath], original: []};
+
+		// The .mc host takes its answers from a preset export, as an admin would carry them over.
+		const presetEnv = {XDG_CONFIG_HOME: path.join(scratch, 'config')};
+		const presetFile = path.join(scratch, 'mx.json');
+		const saved = await runCli(['presets', 'save', 'mx', '--answers', articleAnswersFile], {env: presetEnv});
+		assert.equal(saved.status, 0, saved.stderr);
+		const exported = await runCli(['presets', 'export', 'mx', presetFile], {env: presetEnv});
+		assert.equal(exported.status, 0, exported.stderr);
+		assert.equal((JSON.parse(readFileSync(presetFile, 'utf8')) as {name?: string}).name, 'mx');
+
+		const mc = copyDebianMcPair(scratch);
+		hosts.withmc = {folder: mc.folder, cfPath: mc.cfPath, files: [mc.mcPath, mc.cfPath, mc.helpPath], original: []};
+
+		// Hardened beforehand with the same answers, by the tool itself.
+		const done = copyDemoConfig();
+		const preHardened = read([done.cfPath, done.helpPath]);
+		const hardened = await runCli(['--config', done.cfPath, '--answers', articleAnswersFile, '--yes'], {env: {SENDMAIL_HARDEN_STATE_DIR: stateDir}});
+		assert.equal(hardened.status, 0, hardened.stderr);
+		hosts.hardened = {folder: done.folder, cfPath: done.cfPath, files: [done.cfPath, done.helpPath], original: preHardened};
+
+		// An .mc whose .cf was edited by hand since it was built: the answers cannot apply there.
+		const edited = copyDebianMcPair(scratch);
+		writeFileSync(edited.cfPath, readFileSync(edited.cfPath, 'latin1').replace(/^O Timeout\.ident=.*$/m, 'O Timeout.ident=10s'), 'latin1');
+		hosts.handedited = {folder: edited.folder, cfPath: edited.cfPath, files: [edited.mcPath, edited.cfPath, edited.helpPath], original: []};
+		// A live daemon the handler does not restart (its command is `true`): it keeps the old answers.
+		const stale = copyDemoConfig();
+		staleDaemon = await startWithInitScript(stale.cfPath, {helpFile: stale.helpPath});
+		hosts.stale = {folder: stale.folder, cfPath: stale.cfPath, files: [stale.cfPath, stale.helpPath], original: []};
+		const badRestart = copyDemoConfig();
+		hosts.badrestart = {folder: badRestart.folder, cfPath: badRestart.cfPath, files: [badRestart.cfPath, badRestart.helpPath], original: []};
+		for (const host of [hosts.plaincf, hosts.withmc, hosts.handedited, hosts.stale, hosts.badrestart]) {
+			host.original = read(host.files);
+		}
+
+		const hostVars = (name: keyof typeof hosts, extra: Record<string, unknown>) => ({
+			ansible_connection: 'local',
+			ansible_python_interpreter: '/usr/bin/python3',
+			sendmail_harden_config: hosts[name].cfPath,
+			sendmail_harden_install_dir: path.join(scratch, `${name}-tool`),
+			...extra,
+		});
+		inventory = path.join(scratch, 'inventory.json');
+		writeFileSync(inventory, JSON.stringify({
+			mailservers: {
+				hosts: {
+					plaincf: hostVars('plaincf', {sendmail_harden_restart_command: daemon.restart.args.length > 0 ? [daemon.restart.command, ...daemon.restart.args] : [daemon.restart.command]}),
+					withmc: hostVars('withmc', {sendmail_harden_restart: false, sendmail_harden_preset_file: presetFile}),
+					hardened: hostVars('hardened', {sendmail_harden_restart: false}),
+					handedited: hostVars('handedited', {sendmail_harden_restart: false}),
+					stale: hostVars('stale', {sendmail_harden_restart_command: ['/bin/true']}),
+					// A restart that fails while the config has goaway in it, and works once it is gone.
+					badrestart: hostVars('badrestart', {sendmail_harden_restart_command: ['/bin/sh', '-c', 'if grep -q goaway "$0"; then echo "sendmail: cannot start on this config" >&2; exit 1; fi', hosts.badrestart.cfPath]}),
+				},
+				vars: {
+					sendmail_harden_answers: articleAnswers,
+					sendmail_harden_package: packageFile,
+					sendmail_harden_node: process.execPath,
+					sendmail_harden_environment: {SENDMAIL_HARDEN_STATE_DIR: stateDir, SENDMAIL_HARDEN_SENDMAIL: sendmailWrapper},
+				},
+			},
+		}, undefined, 2));
+		playbook = path.join(scratch, 'site.yml');
+		writeFileSync(playbook, '- name: Harden sendmail\n  hosts: mailservers\n  gather_facts: false\n  roles:\n    - sendmail_harden\n');
+
+		const home = path.join(scratch, 'home');
+		mkdirSync(home);
+		env = {
+			PATH: process.env.PATH,
+			LANG: 'C.UTF-8',
+			HOME: home,
+			ANSIBLE_CONFIG: path.join(scratch, 'none.cfg'),
+			ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
+			ANSIBLE_REMOTE_TEMP: path.join(scratch, 'ansible-remote'),
+			ANSIBLE_ROLES_PATH: path.join(repo, 'ansible/roles'),
+			ANSIBLE_NOCOLOR: '1',
+			ANSIBLE_RETRY_FILES_ENABLED: '0',
+			ANSIBLE_HOST_KEY_CHECKING: '0',
+		};
+	});
+
+	after(async () => {
+		await daemon?.stop();
+		await staleDaemon?.stop();
+		if (scratch !== undefined) {
+			rmSync(scratch, {recursive: true, force: true});
+		}
+	});
+
+	test('--check --diff on hosts without the tool shows each host\'s diff and writes nothing', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const before = Object.values(hosts).map(host => hashFolder(host.folder));
+		const run = await ansible(['--check', '--diff']);
+		assert.equal(run.status, 2, 'the hand-edited host fails');
+		assert.deepEqual(taskOutcomes(run.stdout, 'Harden sendmail'), {plaincf: 'changed', withmc: 'changed', hardened: 'ok', handedited: 'fatal', stale: 'changed', badrestart: 'changed'});
+		assert.equal(recap(run.stdout).hardened?.changed, 2, 'only "would create the tool\'s folder and copy the package"');
+		assert.match(run.stdout, new RegExp(`^--- ${hosts.plaincf.cfPath}\\tcurrent$`, 'm'));
+		assert.match(run.stdout, /^\+O MaxMessageSize=500000$/m);
+		assert.match(run.stdout, /^-smtp\tThis is sendmail version \$v$/m);
+		assert.match(run.stdout, new RegExp(`^\\+\\+\\+ ${path.join(hosts.withmc.folder, 'sendmail.mc')}\\thardened$`, 'm'));
+		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
+		// Nor is the tool left anywhere: it ran from a temporary copy, removed afterwards.
+		assert.deepEqual(readdirSync(scratch).filter(name => name.endsWith('-tool')), []);
+		assert.deepEqual(readdirSync(path.join(scratch, 'ansible-remote')).filter(name => name.startsWith('sendmail-harden-')), []);
+	});
+
+	test('the install tag puts the package on every host and touches no config', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const before = Object.values(hosts).map(host => hashFolder(host.folder));
+		const run = await ansible(['--tags', 'sendmail_harden_install']);
+		assert.equal(run.status, 0, run.stdout + run.stderr);
+		for (const [name, counts] of Object.entries(recap(run.stdout))) {
+			assert.ok(counts.changed! > 0, `${name} installed`);
+		}
+
+		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
+		assert.ok(statSync(path.join(scratch, 'plaincf-tool/package/dist/cli.js')).isFile());
+	});
+
+	test('first run: changed where needed, ok where hardened; the refused host and the failed live check fail with their reason', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const run = await ansible([]);
+		console.log(recapLines(run.stdout));
+		assert.equal(run.status, 2, run.stdout);
+		const counts = recap(run.stdout);
+		assert.equal(counts.plaincf?.changed, 2, 'hardened, then restarted by the handler');
+		assert.equal(counts.plaincf?.failed, 0, run.stdout);
+		assert.equal(counts.withmc?.changed, 1);
+		assert.equal(counts.withmc?.failed, 0);
+		assert.equal(counts.hardened?.changed, 0);
+		assert.equal(counts.hardened?.failed, 0);
+		assert.equal(counts.handedited?.failed, 1);
+		assert.match(run.stdout, new RegExp(`fatal: \\[handedited\\]: FAILED! => .*"msg": "sendmail\\.cf and sendmail\\.mc disagree: ${hosts.handedited.cfPath} is not what .* builds \\(line \\d+.*\\), so a rebuild would lose those changes; `));
+		assert.deepEqual(read(hosts.handedited.files), hosts.handedited.original, 'the refused host is untouched');
+		// Written, "restarted", then asked: the daemon still runs the old config, so the host fails.
+		assert.equal(counts.stale?.changed, 2, 'hardened and restarted');
+		assert.equal(counts.stale?.failed, 1);
+		assert.match(run.stdout, /fatal: \[stale\]: FAILED! => .*"msg": "the live server does not answer as hardened: banner: expected no version number and no \\"Sendmail\\"; it shows 8\.17\.1\.9\/[^\n]* — server said \\"220 mail\.test\.example ESMTP Sendmail 8\.17/);
+		assert.match(readFileSync(hosts.withmc.files[0]!, 'latin1'), /^define\(`confMAX_MESSAGE_SIZE', `500000'\)dnl$/m);
+		// The handler restarted the daemon on the new files and the role asked it: it answers hardened.
+		const checked = taskOutcomes(run.stdout, 'Check the live server\'s answers', 'RUNNING HANDLER');
+		assert.equal(checked.plaincf, 'ok');
+		assert.equal(checked.stale, 'fatal');
+		// The restart failed on the new files: they were put back byte for byte and sendmail restarted on them.
+		assert.equal(counts.badrestart?.failed, 1);
+		assert.match(run.stdout, /fatal: \[badrestart\]: FAILED! => .*"msg": "restarting sendmail failed \(\/bin\/sh -c .*\): sendmail: cannot start on this config; the files were put back as they were before this run and sendmail restarted on them"/);
+		assert.deepEqual(read(hosts.badrestart.files), hosts.badrestart.original);
+		const [banner] = await smtpTalk(daemon!.port, []);
+		assert.match(banner ?? '', /^220 mail\.test\.example ESMTP mailserver; /);
+	});
+
+	test('second run: ok everywhere, nothing changed', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const before = Object.values(hosts).map(host => hashFolder(host.folder));
+		const run = await ansible(['--limit', 'plaincf,withmc,hardened']);
+		console.log(recapLines(run.stdout));
+		assert.equal(run.status, 0, run.stdout);
+		for (const [name, counts] of Object.entries(recap(run.stdout))) {
+			assert.equal(counts.changed, 0, `${name} unchanged`);
+			assert.equal(counts.failed, 0);
+		}
+
+		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
+	});
+
+	test('the rollback tag restores every file byte for byte', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const run = await ansible(['--limit', 'plaincf,withmc,hardened,stale', '--tags', 'sendmail_harden_rollback']);
+		assert.equal(run.status, 0, run.stdout);
+		for (const [name, counts] of Object.entries(recap(run.stdout))) {
+			assert.ok(counts.changed! > 0, `${name} rolled back`);
+		}
+
+		for (const name of ['plaincf', 'withmc', 'hardened', 'stale'] as const) {
+			assert.deepEqual(read(hosts[name].files), hosts[name].original, `${name} is back as it was`);
+		}
+	});
+});
+
+describe('the sendmail_harden role with the one-file build', skip, () => {
+	test('copies the one file, runs it, and hardens', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const scratch = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-fleet-sea-'));
+		try {
+			// `npm run sea` makes dist/sendmail-harden-linux-x64; without it, a one-file launcher of the
+			// bundle stands in, so the role's own part (copy it, make it executable, run it) is still tested.
+			let executable = path.join(repo, 'dist/sendmail-harden-linux-x64');
+			try {
+				statSync(executable);
+			} catch {
+				executable = path.join(scratch, 'sendmail-harden-linux-x64');
+				writeFileSync(executable, `#!/bin/sh\nexec '${process.execPath}' '${path.join(repo, 'dist/cli.js')}' "$@"\n`);
+			}
+
+			const {cfPath} = copyDemoConfig();
+			const installDir = path.join(scratch, 'tool');
+			const inventory = path.join(scratch, 'inventory.json');
+			writeFileSync(inventory, JSON.stringify({all: {hosts: {onefile: {
+				ansible_connection: 'local',
+				ansible_python_interpreter: '/usr/bin/python3',
+				sendmail_harden_config: cfPath,
+				sendmail_harden_executable: executable,
+				sendmail_harden_install_dir: installDir,
+				sendmail_harden_answers: articleAnswers,
+				sendmail_harden_restart: false,
+				sendmail_harden_environment: {SENDMAIL_HARDEN_STATE_DIR: path.join(scratch, 'state'), SENDMAIL_HARDEN_SENDMAIL: sendmailWrapper},
+			}}}}));
+			const playbook = path.join(scratch, 'site.yml');
+			writeFileSync(playbook, '- name: Harden sendmail\n  hosts: all\n  gather_facts: false\n  roles:\n    - sendmail_harden\n');
+			mkdirSync(path.join(scratch, 'home'));
+			const run = spawnSync(ansiblePlaybook, ['-i', inventory, playbook], {
+				cwd: scratch,
+				encoding: 'utf8',
+				env: {
+					PATH: process.env.PATH,
+					LANG: 'C.UTF-8',
+					HOME: path.join(scratch, 'home'),
+					ANSIBLE_CONFIG: path.join(scratch, 'none.cfg'),
+					ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
+					ANSIBLE_REMOTE_TEMP: path.join(scratch, 'ansible-remote'),
+					ANSIBLE_ROLES_PATH: path.join(repo, 'ansible/roles'),
+					ANSIBLE_NOCOLOR: '1',
+				},
+			});
+			assert.equal(run.status, 0, run.stdout + run.stderr);
+			assert.deepEqual(readFileSync(path.join(installDir, 'sendmail-harden')), readFileSync(executable));
+			assert.equal(statSync(path.join(installDir, 'sendmail-harden')).mode & 0o777, 0o755);
+			assert.match(run.stdout, /TASK \[sendmail_harden : Harden sendmail\][^\n]*\nchanged: \[onefile\]/);
+			assert.match(readFileSync(cfPath, 'latin1'), /^O MaxMessageSize=500000$/m);
+		} finally {
+			rmSync(scratch, {recursive: true, force: true});
+		}
+	});
+});
