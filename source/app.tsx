@@ -487,7 +487,7 @@ export function App({setup, effects, onExit}: Props) {
 					answers={state.answers}
 					presets={presets.store === undefined ? undefined : {
 						exists: name => presets.store?.get(name).ok ?? false,
-						save: (name, answers, force) => presets.store?.save(name, answers, {force, now: effects.now()}) ?? fail('the preset store is not open'),
+						save: async (name, answers, force) => presets.store?.save(name, answers, {force, now: effects.now()}) ?? fail('the preset store is not open'),
 					}}
 					onFinish={() => end({code: summary.exitCode})}
 				/>

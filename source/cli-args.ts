@@ -2,6 +2,7 @@
 // that names the option as it was typed.
 import {parseArgs} from 'node:util';
 import {fail, ok, type Result} from './core/result.js';
+import {hostNameProblem} from './core/answers.js';
 
 /** Every option of every command (design.md "Command line"); a command ignores those it has no use for. */
 export type CliFlags = {
@@ -130,6 +131,12 @@ export function parseCli(argv: string[]): Result<CliArgs> {
 		}
 
 		keep = Number(keepText);
+	}
+
+	const hostname = text('hostname');
+	const hostProblem = hostname === undefined ? undefined : hostNameProblem(hostname);
+	if (hostProblem !== undefined) {
+		return fail(`--hostname: ${hostProblem}`);
 	}
 
 	if (flag('demo') && text('config') !== undefined) {

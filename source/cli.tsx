@@ -1,5 +1,6 @@
 import {parseCli} from './cli-args.js';
-import {EXIT, processIo, type CommandIo} from './commands/command-io.js';
+import {dropOutputOnClosedPipe, EXIT, processIo, type CommandIo} from './commands/command-io.js';
+import {installStopHandlers} from './system/stop-signals.js';
 
 const help = `
 	Usage
@@ -140,6 +141,10 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 }
 
 // No top-level await: the bundle is CommonJS (scripts/build.js).
+dropOutputOnClosedPipe();
+installStopHandlers(line => {
+	processIo.err(line);
+});
 void main(process.argv.slice(2)).then(code => {
 	process.exitCode = code;
 });

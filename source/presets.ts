@@ -1,14 +1,17 @@
-import {existsSync} from 'node:fs';
 // The preset store: a JSON file kept by conf in the admin's config folder
 // ($XDG_CONFIG_HOME/sendmail-harden/config.json, else ~/.config/sendmail-harden/config.json).
+import {accessSync, constants as fsConstants, existsSync, mkdirSync} from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import envPaths from 'env-paths';
 import packageJson from '../package.json' with {type: 'json'};
 import {validateAnswers, type Answers} from './core/answers.js';
 import {checkPresetName} from './core/answers-file.js';
+import {describeJsonError} from './core/json-error.js';
 import {PRIVACY_FLAG_NAMES} from './core/privacy-flag-names.js';
 import {fail, ok, type Result} from './core/result.js';
+import {acquireFileLock} from './system/file-lock.js';
+import {checkInputFileSync, MAX_PRESET_STORE_BYTES} from './system/read-input.js';
 
 export type Preset = {
 	name: string;
@@ -21,11 +24,12 @@ export type Preset = {
 export type PresetStore = {
 	/** The store's file. */
 	readonly path: string;
-	/** Every preset, sorted by name. */
+	/** Every preset, sorted by name, as read when the store was opened or last changed. */
 	list(): Preset[];
 	get(name: string): Result<Preset>;
-	save(name: string, answers: Answers, options: {force: boolean; now: Date}): Result<Preset>;
-	delete(name: string): Result<void>;
+	/** Saves under the store's lock, reading the store afresh: a preset another run saved meanwhile stays. */
+	save(name: string, answers: Answers, options: {force: boolean; now: Date}): Promise<Result<Preset>>;
+	delete(name: string): Promise<Result<void>>;
 };
 
 type StoreData = {presets?: Preset[]};
@@ -90,8 +94,13 @@ class StoreProblem extends Error {}
  * line naming the file, rather than moved aside or cleared: the file is the admin's, other
  * presets in it stay readable to a person, and a script using `--preset NAME` should fail
  * with the real reason, not with "no such preset". Nothing is written to a bad store.
+ *
+ * Every read and write of the file happens under one lock (config.json.lock beside it), so
+ * two runs saving at once both keep their preset. The lock is beside the store, not in the
+ * state folder: the store is the user's own (it follows XDG_CONFIG_HOME, and a user who is not
+ * root cannot write /var/lib), and two users' stores have nothing to wait for each other about.
  */
-export function openPresetStore(options: {cwd?: string; projectVersion?: string} = {}): Result<PresetStore> {
+export async function openPresetStore(options: {cwd?: string; projectVersion?: string; lockWaitMs?: number} = {}): Promise<Result<PresetStore>> {
 	const folder = options.cwd ?? defaultPresetFolder();
 	const file = path.resolve(folder, 'config.json');
 	const openConf = () => new Conf<StoreData>({
@@ -108,34 +117,79 @@ export function openPresetStore(options: {cwd?: string; projectVersion?: string}
 		migrations,
 		configFileMode: 0o600,
 	});
+
+	const locked = async <T>(work: () => Result<T>, use: 'read' | 'write'): Promise<Result<T>> => {
+		// conf reads the file itself, with readFileSync: a FIFO there would block for ever.
+		const checkedWork = () => {
+			const checked = checkInputFileSync(file, {maxBytes: MAX_PRESET_STORE_BYTES, what: 'presets file'});
+			return checked.ok ? work() : fail<T>(`the presets file ${checked.error}; move it aside to start an empty store (nothing was changed)`);
+		};
+
+		// A store in a folder this user cannot write (a shared, read-only one) can still be read for
+		// --preset NAME: no one can be writing it through this tool as this user, so no lock is needed.
+		if (use === 'read' && !writable(folder)) {
+			return checkedWork();
+		}
+
+		try {
+			mkdirSync(folder, {recursive: true});
+		} catch (error) {
+			return fail(storeError(error, file));
+		}
+
+		const lock = await acquireFileLock(`${file}.lock`, `the presets file ${file}`, {waitMs: options.lockWaitMs});
+		if (!lock.ok) {
+			return lock;
+		}
+
+		try {
+			return checkedWork();
+		} finally {
+			await lock.value.release();
+		}
+	};
+
 	// conf writes its file (and folder) as soon as it is opened; with no store yet, opening the
-	// wizard or listing presets must not create one: that waits for the first save.
+	// wizard or listing presets must not create one: that waits for the first save. An existing
+	// store is opened under the lock, since conf's migrations may rewrite it.
 	let conf: Conf<StoreData> | undefined;
 	let presets: Preset[] = [];
 	if (existsSync(file)) {
-		try {
-			conf = openConf();
-			presets = sortByName(conf.get('presets') ?? []);
-		} catch (error) {
-			return fail(storeError(error, file));
+		const opened = await locked(() => {
+			try {
+				conf = openConf();
+				presets = sortByName(conf.get('presets') ?? []);
+				return ok(undefined);
+			} catch (error) {
+				return fail(storeError(error, file));
+			}
+		}, 'read');
+		if (!opened.ok) {
+			return opened;
 		}
 	}
 
 	const find = (name: string) => presets.find(preset => preset.name === name);
-	const write = (next: Preset[]): Result<void> => {
+	// Reads the store afresh, changes it and writes it, all under the lock.
+	const change = async <T>(edit: (current: Preset[]) => Result<{next: Preset[]; value: T}>): Promise<Result<T>> => locked(() => {
 		try {
 			conf ??= openConf();
-			conf.set('presets', sortByName(next));
+			presets = sortByName(conf.get('presets') ?? []);
+			const edited = edit(presets);
+			if (!edited.ok) {
+				return edited;
+			}
+
+			conf.set('presets', sortByName(edited.value.next));
+			presets = sortByName(edited.value.next);
+			return ok(edited.value.value);
 		} catch (error) {
 			return fail(storeError(error, file));
 		}
-
-		presets = sortByName(next);
-		return ok(undefined);
-	};
+	}, 'write');
 
 	return ok({
-		path: conf?.path ?? file,
+		path: file,
 		list: () => presets.map(preset => structuredClone(preset)),
 		get(name) {
 			const preset = find(name);
@@ -143,7 +197,7 @@ export function openPresetStore(options: {cwd?: string; projectVersion?: string}
 				? ok(structuredClone(preset))
 				: fail(`there is no preset "${name}"; run "sendmail-harden presets list" to see the saved ones`);
 		},
-		save(name, answers, {force, now}) {
+		async save(name, answers, {force, now}) {
 			const checkedName = checkPresetName(name);
 			if (!checkedName.ok) {
 				return checkedName;
@@ -155,32 +209,36 @@ export function openPresetStore(options: {cwd?: string; projectVersion?: string}
 				return fail(`preset "${name}" was not saved: ${checked.error}`);
 			}
 
-			if (find(name) && !force) {
-				return fail(`a preset named "${name}" exists already; add --force to replace it, or choose another name`);
-			}
-
 			const preset: Preset = {name, savedAt: now.toISOString(), formatVersion: PRESET_FORMAT, answers: checked.value};
-			const written = write([...presets.filter(other => other.name !== name), preset]);
-			return written.ok ? ok(structuredClone(preset)) : written;
+			return change(current => current.some(other => other.name === name) && !force
+				? fail(`a preset named "${name}" exists already; add --force to replace it, or choose another name`)
+				: ok({next: [...current.filter(other => other.name !== name), preset], value: structuredClone(preset)}));
 		},
-		delete(name) {
-			if (!find(name)) {
-				return fail(`there is no preset "${name}" to delete; run "sendmail-harden presets list" to see the saved ones`);
-			}
-
-			return write(presets.filter(preset => preset.name !== name));
+		async delete(name) {
+			return change(current => current.some(preset => preset.name === name)
+				? ok({next: current.filter(preset => preset.name !== name), value: undefined})
+				: fail(`there is no preset "${name}" to delete; run "sendmail-harden presets list" to see the saved ones`));
 		},
 	});
 }
 
+function writable(folder: string): boolean {
+	try {
+		accessSync(folder, fsConstants.W_OK);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /** `--preset NAME`: the preset's answers, or one line saying why not. */
-export function loadPresetAnswers(name: string, options: {cwd?: string} = {}): Result<Answers> {
+export async function loadPresetAnswers(name: string, options: {cwd?: string} = {}): Promise<Result<Answers>> {
 	const checked = checkPresetName(name);
 	if (!checked.ok) {
 		return checked;
 	}
 
-	const store = openPresetStore(options);
+	const store = await openPresetStore(options);
 	if (!store.ok) {
 		return store;
 	}
@@ -203,7 +261,7 @@ function parseStore(text: string): StoreData {
 	try {
 		value = JSON.parse(text);
 	} catch (error) {
-		throw new StoreProblem(`is not valid JSON (${(error as Error).message})`);
+		throw new StoreProblem(`is not valid JSON (${describeJsonError(error, text)})`);
 	}
 
 	const problem = storeProblem(value);

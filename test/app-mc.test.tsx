@@ -184,7 +184,7 @@ test('with presets too, Welcome still fits 24 rows: the pointer moves from the p
 			const preset = presets.find(each => each.name === name);
 			return preset === undefined ? fail(`no preset "${name}"`) : ok(preset);
 		},
-		save: () => fail('read-only here'),
+		save: async () => fail('read-only here'),
 	};
 	const app = renderWizard(await readTarget(cfPath), {effects: {loadPresets: async () => ok(store)}});
 	t.after(() => app.unmount());

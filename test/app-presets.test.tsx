@@ -22,13 +22,13 @@ const WEB: Answers = {
 
 const OTHER: Answers = {maxMessageSize: 10_000_000, maxRecipientsPerMessage: 10};
 
-function tempStore(t: {after(fn: () => void): void}, presets: Record<string, Answers> = {}): {folder: string; store: PresetStore; reopen(): PresetStore; file(): string | undefined} {
+async function tempStore(t: {after(fn: () => void): void}, presets: Record<string, Answers> = {}): Promise<{folder: string; store: PresetStore; reopen(): Promise<PresetStore>; file(): string | undefined}> {
 	const folder = mkdtempSync(path.join(os.tmpdir(), 'wizard-presets-'));
 	t.after(() => {
 		rmSync(folder, {recursive: true, force: true});
 	});
-	const open = () => {
-		const store = openPresetStore({cwd: folder});
+	const open = async () => {
+		const store = await openPresetStore({cwd: folder});
 		if (!store.ok) {
 			throw new Error(store.error);
 		}
@@ -36,9 +36,9 @@ function tempStore(t: {after(fn: () => void): void}, presets: Record<string, Ans
 		return store.value;
 	};
 
-	const store = open();
+	const store = await open();
 	for (const [name, answers] of Object.entries(presets)) {
-		const saved = store.save(name, answers, {force: false, now: NOW});
+		const saved = await store.save(name, answers, {force: false, now: NOW});
 		assert.ok(saved.ok);
 	}
 
@@ -53,7 +53,7 @@ function withStore(store: PresetStore) {
 
 test('Welcome offers the saved presets; one chosen pre-fills every step and Enter replays it to Review', async t => {
 	const {cfPath} = tempConfig(t);
-	const {store} = tempStore(t, {'web': WEB, 'a-other': OTHER});
+	const {store} = await tempStore(t, {'web': WEB, 'a-other': OTHER});
 	const app = await openWizard(t, cfPath, withStore(store));
 
 	const welcome = await app.waitFor('Start from');
@@ -101,11 +101,11 @@ test('Welcome offers the saved presets; one chosen pre-fills every step and Ente
 
 test('no presets, or answers given with --preset/--answers: Welcome offers no choice', async t => {
 	const {cfPath} = tempConfig(t);
-	const empty = tempStore(t);
+	const empty = await tempStore(t);
 	const none = await openWizard(t, cfPath, withStore(empty.store));
 	assert.doesNotMatch(await none.waitFor('press enter to keep them'), /Start from/);
 
-	const {store} = tempStore(t, {web: WEB});
+	const {store} = await tempStore(t, {web: WEB});
 	const given = await openWizard(t, cfPath, {answers: OTHER, answersFrom: 'answers.json', ...withStore(store)});
 	const screen = await given.waitFor('pre-filled from answers.json');
 	assert.doesNotMatch(screen, /Preset "web"/);
@@ -115,7 +115,7 @@ test('q and Esc at Welcome with presets offered write nothing', async t => {
 	const {folder, cfPath} = tempConfig(t);
 	const cfBefore = readFileSync(cfPath);
 	const filesBefore = readdirSync(folder);
-	const presets = tempStore(t, {web: WEB});
+	const presets = await tempStore(t, {web: WEB});
 	const storeBefore = presets.file();
 	const app = await openWizard(t, cfPath, withStore(presets.store));
 	await app.waitFor('Start from');
@@ -148,38 +148,38 @@ async function toPresetName(app: Rendered): Promise<void> {
 
 test('Done saves the answers as a new preset; a bad name is refused with the reason', async t => {
 	const {cfPath} = tempConfig(t);
-	const presets = tempStore(t, {web: WEB});
+	const presets = await tempStore(t, {web: WEB});
 	const app = await openWizard(t, cfPath, {answers: OTHER, answersFrom: 'answers.json', ...withStore(presets.store)});
 	await toPresetName(app);
 	await app.press(...'-bad');
 	await app.press(KEY.enter);
 	const refused = await app.waitFor('is not a usable preset name');
 	assert.match(refused, /✗ "-bad" is not a usable preset name/);
-	assert.deepEqual(presets.reopen().list().map(preset => preset.name), ['web']);
+	assert.deepEqual((await presets.reopen()).list().map(preset => preset.name), ['web']);
 
 	await app.press('\u0015', ...'mail-2');
 	await app.press(KEY.enter);
 	const saved = await app.waitFor('Saved as preset');
 	assert.match(saved, /✓ Saved as preset "mail-2"; reuse it with --preset mail-2/);
-	const stored = presets.reopen().get('mail-2');
+	const stored = (await presets.reopen()).get('mail-2');
 	assert.ok(stored.ok);
 	assert.deepEqual(stored.value.answers, OTHER);
 	assert.equal(stored.value.savedAt, NOW.toISOString());
-	assert.deepEqual(presets.reopen().get('web'), presets.store.get('web'));
+	assert.deepEqual((await presets.reopen()).get('web'), presets.store.get('web'));
 	await app.press(KEY.enter);
 	assert.deepEqual(app.result(), {code: 0});
 });
 
 test('Done asks before replacing a preset: n keeps the old one, y replaces it', async t => {
 	const {cfPath} = tempConfig(t);
-	const presets = tempStore(t, {web: WEB});
+	const presets = await tempStore(t, {web: WEB});
 	const app = await openWizard(t, cfPath, {answers: OTHER, answersFrom: 'answers.json', ...withStore(presets.store)});
 	await toPresetName(app);
 	await app.press(...'web', KEY.enter);
 	assert.match(await app.waitFor('Replace it?'), /A preset named "web" exists\. Replace it\? \(y\/n\)/);
 	await app.press('n');
 	await app.waitFor('Name for the preset');
-	const kept = presets.reopen().get('web');
+	const kept = (await presets.reopen()).get('web');
 	assert.ok(kept.ok);
 	assert.deepEqual(kept.value.answers, WEB);
 
@@ -187,15 +187,15 @@ test('Done asks before replacing a preset: n keeps the old one, y replaces it', 
 	await app.waitFor('Replace it?');
 	await app.press('y');
 	await app.waitFor('Saved as preset "web"');
-	const replaced = presets.reopen().get('web');
+	const replaced = (await presets.reopen()).get('web');
 	assert.ok(replaced.ok);
 	assert.deepEqual(replaced.value.answers, OTHER);
-	assert.deepEqual(presets.reopen().list().map(preset => preset.name), ['web']);
+	assert.deepEqual((await presets.reopen()).list().map(preset => preset.name), ['web']);
 });
 
 test('Esc and q at Done save nothing', async t => {
 	const {cfPath} = tempConfig(t);
-	const presets = tempStore(t, {web: WEB});
+	const presets = await tempStore(t, {web: WEB});
 	const storeBefore = presets.file();
 	const app = await openWizard(t, cfPath, {answers: OTHER, answersFrom: 'answers.json', ...withStore(presets.store)});
 	await toDone(app);
@@ -221,7 +221,7 @@ test('Esc and q at Done save nothing', async t => {
 
 test('an arrow and Enter that arrive in one burst act on the moved highlight', async t => {
 	const {cfPath} = tempConfig(t);
-	const presets = tempStore(t, {web: WEB});
+	const presets = await tempStore(t, {web: WEB});
 	const app = await openWizard(t, cfPath, withStore(presets.store));
 	await app.waitFor('Start from');
 	app.stdin.write(KEY.down + KEY.enter);
@@ -241,7 +241,7 @@ test('an arrow and Enter that arrive in one burst act on the moved highlight', a
 
 test('presets arrive after the first screen without moving the highlight; a damaged store is one line on Welcome', async t => {
 	const {cfPath} = tempConfig(t);
-	const {store} = tempStore(t, {web: WEB});
+	const {store} = await tempStore(t, {web: WEB});
 	let arrive: (value: Result<PresetStore>) => void = () => {};
 	const app = await openWizard(t, cfPath, {effects: {loadPresets: async () => new Promise(resolve => {
 		arrive = resolve;

@@ -73,10 +73,10 @@ test('Welcome: moving the pointer through both lists chooses nothing; space choo
 	t.after(() => {
 		rmSync(folder, {recursive: true, force: true});
 	});
-	const store = openPresetStore({cwd: folder});
+	const store = await openPresetStore({cwd: folder});
 	assert.ok(store.ok);
-	store.value.save('web', PRESET, {force: false, now: NOW});
-	store.value.save('relay', PRESET, {force: false, now: NOW});
+	await store.value.save('web', PRESET, {force: false, now: NOW});
+	await store.value.save('relay', PRESET, {force: false, now: NOW});
 	const parent = mkdtempSync(path.join(folder, 'pair-'));
 	const {cfPath} = haveDebianMc ? copyDebianMcPair(parent) : {cfPath: ''};
 	if (!haveDebianMc) {

@@ -71,3 +71,9 @@ test('one-line errors name the option as typed', () => {
 		assert.doesNotMatch(message, /\n/);
 	}
 });
+
+test('--hostname must be a host name: "bad host!" is one line and exit 2', () => {
+	const parsed = parseCli(['--hostname', 'bad host!', '--dry-run']);
+	assert.deepEqual(parsed, {ok: false, error: '--hostname: "bad host!" is not a host name; use letters, digits, "-" and dots, such as mail.example.org'});
+	assert.ok(parseCli(['--hostname', 'mail.example.org']).ok);
+});

@@ -11,10 +11,37 @@ export type CommandIo = {
 	columns?: number;
 };
 
+// A reader that goes away early (`audit | head -1`, `explain | true`) closes the pipe: further
+// writes fail with EPIPE, which Node raises as an unhandled 'error' with a stack trace. The output
+// is simply no longer wanted, so it is dropped and the command runs to its end with its usual exit
+// status (a --yes that is writing must not stop halfway because nobody reads its report).
+const closed = {stdout: false, stderr: false};
+
+/** Called once at the command-line edge. */
+export function dropOutputOnClosedPipe(): void {
+	for (const name of ['stdout', 'stderr'] as const) {
+		process[name].on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code !== 'EPIPE') {
+				throw error;
+			}
+
+			closed[name] = true;
+		});
+	}
+}
+
 // Commands print config values, file names and server replies: none of it reaches the terminal raw.
 export const processIo: CommandIo = {
-	out: text => process.stdout.write(safeTerminalText(text)),
-	err: text => process.stderr.write(safeTerminalText(text)),
+	out(text) {
+		if (!closed.stdout) {
+			process.stdout.write(safeTerminalText(text));
+		}
+	},
+	err(text) {
+		if (!closed.stderr) {
+			process.stderr.write(safeTerminalText(text));
+		}
+	},
 	env: process.env,
 	get columns() {
 		return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;

@@ -1,10 +1,12 @@
 // `sendmail-harden presets list | show NAME | save NAME --answers FILE | delete NAME
 //  | export NAME [FILE] | import FILE [--name NAME]`
-import {readFile, writeFile} from 'node:fs/promises';
+import {writeFile} from 'node:fs/promises';
 import {formatSize, type Answers} from '../core/answers.js';
 import {checkPresetName, presetExport, readAnswersFile} from '../core/answers-file.js';
 import {fail, ok, type Result} from '../core/result.js';
+import {safeJson} from '../core/sanitize.js';
 import {openPresetStore, type Preset, type PresetStore} from '../presets.js';
+import {readAnswersFromFile} from '../system/answers-source.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
 export type PresetsFlags = {answers?: string; name?: string; force?: boolean};
@@ -63,7 +65,7 @@ async function presetsCommand(input: string[], flags: PresetsFlags, io: CommandI
 		return fail(`--${stray} does not go with "presets ${subcommand}"; use: ${usage}`);
 	}
 
-	const opened = openPresetStore({cwd: options.cwd});
+	const opened = await openPresetStore({cwd: options.cwd});
 	if (!opened.ok) {
 		return opened;
 	}
@@ -79,7 +81,7 @@ async function presetsCommand(input: string[], flags: PresetsFlags, io: CommandI
 		case 'show': {
 			const preset = getPreset(store, first);
 			if (preset.ok) {
-				io.out(`${JSON.stringify(preset.value.answers, undefined, 2)}\n`);
+				io.out(`${safeJson(preset.value.answers, 2)}\n`);
 			}
 
 			return preset.ok ? ok(undefined) : preset;
@@ -100,7 +102,7 @@ async function presetsCommand(input: string[], flags: PresetsFlags, io: CommandI
 		}
 
 		case 'delete': {
-			const deleted = store.delete(first);
+			const deleted = await store.delete(first);
 			if (deleted.ok) {
 				io.out(`Deleted preset "${first}".\n`);
 			}
@@ -114,7 +116,7 @@ async function presetsCommand(input: string[], flags: PresetsFlags, io: CommandI
 				return preset;
 			}
 
-			const text = `${JSON.stringify(presetExport(preset.value), undefined, 2)}\n`;
+			const text = `${safeJson(presetExport(preset.value), 2)}\n`;
 			if (second === undefined) {
 				io.out(text);
 				return ok(undefined);
@@ -150,8 +152,8 @@ function getPreset(store: PresetStore, name: string): Result<Preset> {
 	return checked.ok ? store.get(name) : checked;
 }
 
-function saveAndSay(store: PresetStore, name: string, answers: Answers, flags: PresetsFlags, io: CommandIo): Result<void> {
-	const saved = store.save(name, answers, {force: flags.force === true, now: new Date()});
+async function saveAndSay(store: PresetStore, name: string, answers: Answers, flags: PresetsFlags, io: CommandIo): Promise<Result<void>> {
+	const saved = await store.save(name, answers, {force: flags.force === true, now: new Date()});
 	if (!saved.ok) {
 		return saved;
 	}
@@ -211,18 +213,6 @@ export function summarizeAnswers(answers: Answers): string {
 	}
 
 	return parts.length === 0 ? 'changes nothing' : parts.join(', ');
-}
-
-/** Reads and checks an answers file or preset export (`--answers FILE`); one line on failure. */
-export async function readAnswersFromFile(file: string): Promise<Result<{answers: Answers; name?: string}>> {
-	let text: string;
-	try {
-		text = await readFile(file, 'utf8');
-	} catch (error) {
-		return fail(fileError(error, file, 'read'));
-	}
-
-	return readAnswersFile(text, file);
 }
 
 async function writeExport(file: string, text: string, force: boolean): Promise<Result<void>> {

@@ -1,7 +1,6 @@
 import {readDaemonAddress} from '../core/verify-checks.js';
 import {loadAnswers} from '../system/answers-source.js';
-import {readTextFile} from '../system/config-files.js';
-import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
+import {DEFAULT_CONFIG, loadTarget, readSendmailCf} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 import {runRehearsalVerify, runVerify, verifyDocument} from './verify.js';
 
@@ -51,7 +50,7 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 
 	let address = {host: '127.0.0.1', port: 25};
 	if (flags.host === undefined || port === undefined) {
-		const cf = await readTextFile(flags.config ?? DEFAULT_CONFIG);
+		const cf = await readSendmailCf(flags.config ?? DEFAULT_CONFIG);
 		if (cf.ok) {
 			address = readDaemonAddress(cf.value);
 		} else if (flags.config !== undefined) {

@@ -1,7 +1,8 @@
 // "What clients will see": sendmail's own replies with the current config (now) and with the
 // candidate (after), from the rehearsal (sendmail -C FILE -bs). Nothing here comes from the model:
 // when sendmail could not be asked, it says so and why.
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
 import type {Answers} from '../core/answers.js';
 import {safeLine} from '../core/sanitize.js';
 import type {Check} from '../core/verify-checks.js';

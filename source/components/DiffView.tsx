@@ -1,4 +1,5 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
 import {diffHunks, type DiffLine} from '../core/diff.js';
 import type {FileChange} from '../core/plan.js';
 import {safeLine} from '../core/sanitize.js';

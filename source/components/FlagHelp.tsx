@@ -1,4 +1,5 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
 import {liveEffects} from '../core/flag-probe.js';
 import {wrapText} from '../core/wrap-text.js';
 import {wrapFlagHelp, type FlagHelpLine, type PrivacyFlag} from '../core/privacy-flags.js';

@@ -1,5 +1,6 @@
 import type {ReactNode} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
 import {useTheme} from './theme.js';
 
 export type OptionItem = {

@@ -1,4 +1,4 @@
-import {Text} from 'ink';
+import {Text} from './SafeText.js';
 import {wrapText} from '../core/wrap-text.js';
 import {useTheme} from './theme.js';
 import {hardWrap} from './wrap.js';

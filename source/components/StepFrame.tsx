@@ -1,5 +1,6 @@
 import type {ReactNode} from 'react';
-import {Box, Text, useStdout} from 'ink';
+import {Box, useStdout} from 'ink';
+import {Text} from './SafeText.js';
 import {STEPS, STEP_NAMES, stepNumber, type StepId} from '../hooks/use-wizard.js';
 import {wrapText} from '../core/wrap-text.js';
 import {useTheme} from './theme.js';

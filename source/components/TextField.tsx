@@ -1,4 +1,4 @@
-import {Text} from 'ink';
+import {Text} from './SafeText.js';
 import {safeLine} from '../core/sanitize.js';
 import {useTheme} from './theme.js';
 

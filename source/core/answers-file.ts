@@ -1,4 +1,5 @@
 import {validateAnswers, type Answers} from './answers.js';
+import {describeJsonError} from './json-error.js';
 import {fail, ok, type Result} from './result.js';
 
 /**
@@ -46,11 +47,12 @@ export function presetExport(preset: {name: string; savedAt: string; answers: An
  */
 export function readAnswersFile(text: string, source: string): Result<{answers: Answers; name?: string}> {
 	let value: unknown;
+	// Editors on some systems add a byte-order mark; JSON.parse rejects it.
+	const json = text.replace(/^\uFEFF/, '');
 	try {
-		// Editors on some systems add a byte-order mark; JSON.parse rejects it.
-		value = JSON.parse(text.replace(/^\uFEFF/, ''));
+		value = JSON.parse(json);
 	} catch (error) {
-		return fail(`${source} is not valid JSON (${(error as Error).message}); fix the file or export it again with "sendmail-harden presets export NAME FILE"`);
+		return fail(`${source} is not valid JSON (${describeJsonError(error, json)}); fix the file or export it again with "sendmail-harden presets export NAME FILE"`);
 	}
 
 	if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, 'sendmailHardenPreset')) {

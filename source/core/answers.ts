@@ -56,7 +56,30 @@ export function greetingProblem(greeting: string): string | undefined {
 	return undefined;
 }
 
-function wholeNumber(value: unknown, what: string, max: number): Result<number> {
+/** Below this, MaxMessageSize refuses nearly all mail: the headers of a one-line message pass it. */
+export const SMALLEST_SENSIBLE_MESSAGE_SIZE = 1000;
+
+/** Warnings for a MaxMessageSize that is allowed but almost certainly a slip (5 for 5 MB). */
+export function messageSizeWarnings(bytes: number): string[] {
+	return bytes > 0 && bytes < SMALLEST_SENSIBLE_MESSAGE_SIZE
+		? [`a MaxMessageSize of ${bytes} bytes refuses almost all mail (the headers alone of a one-line message are larger); did you mean ${bytes} MB (${bytes * 1000 ** 2})?`]
+		: [];
+}
+
+// A host name as RFC 1123 allows it: dot-separated labels of letters, digits and inner hyphens.
+const HOST_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+
+/** Why a host name (--hostname, the $j of the preview) is unusable, or undefined when it is fine. */
+export function hostNameProblem(name: string): string | undefined {
+	const bare = name.endsWith('.') ? name.slice(0, -1) : name;
+	if (bare.length === 0 || bare.length > 253 || !bare.split('.').every(label => HOST_LABEL.test(label))) {
+		return `${JSON.stringify(name.length > 70 ? `${name.slice(0, 70)}...` : name)} is not a host name; use letters, digits, "-" and dots, such as mail.example.org`;
+	}
+
+	return undefined;
+}
+
+function wholeNumber(value: unknown, what: string, max: number, typed?: string): Result<number> {
 	if (typeof value !== 'number' || !Number.isFinite(value)) {
 		return fail(`${what} must be a whole number, not ${JSON.stringify(value)}`);
 	}
@@ -70,7 +93,8 @@ function wholeNumber(value: unknown, what: string, max: number): Result<number> 
 	}
 
 	if (value > max) {
-		return fail(`${what} is too large (${value}); the largest allowed is ${max}`);
+		// Quote what was typed: the parsed number may already be rounded (99999999999999999999 reads as 1e20).
+		return fail(`${what} is too large (${typed ?? value}); the largest allowed is ${max}`);
 	}
 
 	return ok(value);
@@ -201,7 +225,7 @@ export function parseSize(text: string): Result<number> {
 		return fail(`"${text.trim()}" is not a whole number of bytes`);
 	}
 
-	return wholeNumber(bytes, 'the size', Number.MAX_SAFE_INTEGER);
+	return wholeNumber(bytes, 'the size', Number.MAX_SAFE_INTEGER, text.trim());
 }
 
 /** Reads a whole count as an admin types it. */
@@ -210,7 +234,7 @@ export function parseCount(text: string, what: string): Result<number> {
 		return fail(`${what} must be a whole number of 0 or more, not "${text.trim()}"`);
 	}
 
-	return wholeNumber(Number(text), what, MAX_RECIPIENTS);
+	return wholeNumber(Number(text), what, MAX_RECIPIENTS, text.trim());
 }
 
 /** 10000000 -> "10 MB", 26214400 -> "25 MiB", 1234 -> "1234 bytes". */

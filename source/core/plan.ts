@@ -1,6 +1,6 @@
 import type {Answers} from './answers.js';
 import type {PrivacyFlag} from './privacy-flag-names.js';
-import {parsePrivacyFlags} from './answers.js';
+import {messageSizeWarnings, parsePrivacyFlags} from './answers.js';
 import {greetingWarnings} from './greeting.js';
 import {formatPrivacyOptions, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {hideReceivedVersionIn} from './received-header.js';
@@ -205,6 +205,9 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		const name = OPTION[key];
 		if (currentNumber(document, name) !== wanted) {
 			apply(name, optionValue(document, name), String(wanted));
+			if (key === 'maxMessageSize') {
+				warnings.push(...messageSizeWarnings(wanted));
+			}
 		}
 	}
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {useEffect, useRef, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {Plan} from '../core/plan.js';
 import type {RestartPlan} from '../core/restart-plan.js';
 import {safeLine} from '../core/sanitize.js';

@@ -1,4 +1,5 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {Answers} from '../core/answers.js';
 import {checkPresetName} from '../core/answers-file.js';
 import type {Result} from '../core/result.js';
@@ -13,7 +14,8 @@ import type {ApplySummary} from './ApplyStep.js';
 /** The part of the preset store the wizard uses (source/presets.ts). */
 export type PresetSaver = {
 	exists(name: string): boolean;
-	save(name: string, answers: Answers, force: boolean): Result<unknown>;
+	/** Saves under the store's lock, so it may wait a moment for another run. */
+	save(name: string, answers: Answers, force: boolean): Promise<Result<unknown>>;
 };
 
 type Props = {
@@ -42,8 +44,8 @@ export function DoneStep({cfPath, demo, mcPath, summary, answers, presets, onFin
 	const choices = choicesIn(mode.kind);
 	const nameCheck = checkPresetName(name);
 
-	const save = (force: boolean) => {
-		const saved = presets!.save(nameNow(), answers, force);
+	const save = async (force: boolean) => {
+		const saved = await presets!.save(nameNow(), answers, force);
 		if (saved.ok) {
 			setMode({kind: 'saved', name: nameNow()});
 			setError(undefined);
@@ -79,7 +81,7 @@ export function DoneStep({cfPath, demo, mcPath, summary, answers, presets, onFin
 				} else if (presets!.exists(typed)) {
 					setMode({kind: 'confirm', name: typed});
 				} else {
-					save(false);
+					void save(false);
 				}
 
 				return;
@@ -109,7 +111,7 @@ export function DoneStep({cfPath, demo, mcPath, summary, answers, presets, onFin
 			return now.kind === 'confirm'
 				? {value: '', onChange(value) {
 					if (/^y/i.test(value)) {
-						save(true);
+						void save(true);
 					} else if (/^n/i.test(value)) {
 						setMode({kind: 'naming'});
 					}

@@ -1,4 +1,5 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {Answers} from '../core/answers.js';
 import {previewGreeting, type GreetingContext} from '../core/greeting.js';
 import type {Result} from '../core/result.js';

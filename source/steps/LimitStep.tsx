@@ -1,4 +1,5 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {Result} from '../core/result.js';
 import {OptionList} from '../components/OptionList.js';
 import {clipRows, Rows, textRows, type Row} from '../components/Rows.js';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {useContext, useEffect} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {Answers} from '../core/answers.js';
 import type {Plan} from '../core/plan.js';
 import type {Result} from '../core/result.js';

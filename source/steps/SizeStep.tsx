@@ -1,4 +1,4 @@
-import {formatSize, parseSize, type Answers} from '../core/answers.js';
+import {formatSize, messageSizeWarnings, parseSize, type Answers} from '../core/answers.js';
 import {LimitStep} from './LimitStep.js';
 import {largestAttachment, roughSize, sizeOptions, sizeText} from './choices.js';
 
@@ -30,6 +30,7 @@ export function SizeStep({current, answers, onNext}: Props) {
 						? 'No limit: any size is accepted, and EHLO advertises a bare "250-SIZE".'
 						: `Messages over ${formatSize(value)} are refused ("552 5.2.3 Message size exceeds fixed maximum message size (${value})"); EHLO advertises "250-SIZE ${value}".`,
 				},
+				...messageSizeWarnings(value ?? 0).map(warning => ({text: `! ${warning}`, tone: 'warn' as const})),
 				{text: 'Attachments are sent base64-encoded: a file of N bytes takes about 1.37 N, so a 10 MB attachment needs about 14 MB.', tone: 'dim'},
 			]}
 			onNext={value => onNext({maxMessageSize: value})}

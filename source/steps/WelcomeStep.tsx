@@ -1,5 +1,6 @@
 import path from 'node:path';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../components/SafeText.js';
 import type {Audit} from '../core/audit.js';
 import {OptionList} from '../components/OptionList.js';
 import {safeLine} from '../core/sanitize.js';

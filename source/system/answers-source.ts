@@ -1,7 +1,7 @@
-import fs from 'node:fs/promises';
 import type {Answers} from '../core/answers.js';
 import {readAnswersFile} from '../core/answers-file.js';
 import {fail, ok, type Result} from '../core/result.js';
+import {MAX_ANSWERS_BYTES, readInputFile} from './read-input.js';
 
 export type AnswersSource = {answers: Answers; from: string};
 
@@ -14,7 +14,7 @@ export async function loadAnswers(flags: {preset?: string; answers?: string}): P
 	if (flags.preset !== undefined) {
 		// conf, ajv and the schema compile cost ~120 ms: load them only when a preset is asked for.
 		const {openPresetStore} = await import('../presets.js');
-		const store = openPresetStore();
+		const store = await openPresetStore();
 		if (!store.ok) {
 			return store;
 		}
@@ -24,17 +24,23 @@ export async function loadAnswers(flags: {preset?: string; answers?: string}): P
 	}
 
 	if (flags.answers !== undefined) {
-		let text: string;
-		try {
-			text = await fs.readFile(flags.answers, 'utf8');
-		} catch (error) {
-			const code = (error as NodeJS.ErrnoException).code;
-			return fail(code === 'ENOENT' ? `the answers file ${flags.answers} does not exist` : `cannot read the answers file ${flags.answers}: ${(error as Error).message}`);
-		}
-
-		const read = readAnswersFile(text, flags.answers);
+		const read = await readAnswersFromFile(flags.answers);
 		return read.ok ? ok({answers: read.value.answers, from: flags.answers}) : read;
 	}
 
 	return ok(undefined);
+}
+
+/**
+ * Reads and checks an answers file or a preset export (`--answers FILE`, `presets save` and
+ * `import`). Only a regular file of at most 1 MiB is read: answers are a few hundred bytes, and a
+ * FIFO or /dev/zero would otherwise hang or fill the memory.
+ */
+export async function readAnswersFromFile(file: string): Promise<Result<{answers: Answers; name?: string}>> {
+	const read = await readInputFile(file, {maxBytes: MAX_ANSWERS_BYTES, what: 'answers file'});
+	if (!read.ok) {
+		return fail(`the answers file ${read.error}`);
+	}
+
+	return readAnswersFile(read.value.toString('utf8'), file);
 }

@@ -2,6 +2,7 @@ import type {Plan} from '../core/plan.js';
 import type {Result} from '../core/result.js';
 import {writeChanges, type BackupSet, type FileOps} from './config-files.js';
 import {validateChange, type Validation} from './sendmail.js';
+import {deferStops} from './stop-signals.js';
 
 export type Applied = {validation: Validation; backup: BackupSet};
 
@@ -116,12 +117,16 @@ async function withSignalsDeferred<T>(work: () => Promise<T>): Promise<T> {
 		process.on(signal, hold);
 	}
 
+	// The command line's stop handler (stop-signals.ts) stands back meanwhile.
+	const endDeferral = deferStops();
 	try {
 		return await work();
 	} finally {
 		for (const signal of DEFERRED_SIGNALS) {
 			process.off(signal, hold);
 		}
+
+		endDeferral();
 
 		if (received.length > 0) {
 			process.kill(process.pid, received[0]);

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {type Result, ok, fail} from '../core/result.js';
 import {candidatesToCheck, chooseMcSource, isFreeBsdMakefile, makeVariable, mcOfRule, type LayoutId, type McSource} from '../core/sendmail-layouts.js';
+import {stopWithRun} from './stop-signals.js';
 
 async function isFile(file: string): Promise<boolean> {
 	try {
@@ -210,6 +211,7 @@ type RunResult = {code: number | null; stdout: Buffer; stderr: string; error?: N
 function run(command: string, args: string[], cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<RunResult> {
 	return new Promise(resolve => {
 		const child = spawn(command, args, {cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
+		stopWithRun(child);
 		const out: Buffer[] = [];
 		const err: Buffer[] = [];
 		let timedOut = false;

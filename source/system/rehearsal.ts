@@ -13,6 +13,7 @@ import {toBytes} from './config-files.js';
 import {configHostName, hostContext, hostNameFix, sendmailRun, UNQUALIFIED_SLEEP_SECONDS, type HostContext, type SendmailRun} from './host-name.js';
 import {findSendmail} from './sendmail.js';
 import {smtpSession, type SmtpReplyLimits, type SmtpSession} from './smtp-client.js';
+import {stopWithRun} from './stop-signals.js';
 import {verifyConversation} from './verify-server.js';
 
 export type RehearsalReport =
@@ -224,6 +225,7 @@ async function converse<T>(run: SendmailRun, options: RehearsalOptions, talk: (s
 	const sleeps = run.how === 'waits';
 	const timeoutMs = (options.timeoutMs ?? 30_000) + (sleeps ? (UNQUALIFIED_SLEEP_SECONDS + 10) * 1000 : 0);
 	const child = spawn(run.command, run.args, {stdio: ['pipe', 'pipe', 'pipe'], detached: true});
+	stopWithRun(child);
 	let stderr = '';
 	let exited: string | undefined;
 	const kill = () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import {fail, ok, type Result} from '../core/result.js';
 import {toBytes} from './config-files.js';
 import {configHostName, hostContext, sendmailRun, UNQUALIFIED_SLEEP_SECONDS, type HostContext} from './host-name.js';
+import {stopWithRun} from './stop-signals.js';
 
 const KNOWN_PROGRAMS = ['/usr/sbin/sendmail', '/usr/lib/sendmail', '/usr/libexec/sendmail/sendmail'];
 
@@ -55,6 +56,7 @@ async function runSendmail(
 
 	return new Promise<RunResult>(resolve => {
 		const child = spawn(run.command, run.args, {stdio: ['ignore', 'pipe', 'pipe'], detached: true});
+		stopWithRun(child);
 		let stdout = '';
 		let stderr = '';
 		let timedOut = false;

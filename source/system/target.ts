@@ -5,6 +5,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {HelpFileState} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
+import {recognizeSendmailCf} from '../core/recognize-cf.js';
 import {setOption} from '../core/sendmail-cf.js';
 import {readHelpFile, readTextFile, toBytes} from './config-files.js';
 import {readDemoFile} from './launcher-host.js';
@@ -56,6 +57,25 @@ export async function removeDemoCopy(target: Target): Promise<void> {
 }
 
 /**
+ * Reads a sendmail.cf: a regular file of at most 4 MiB that is a sendmail.cf (recognize-cf.ts).
+ * Anything else is one line that quotes none of the file. Every command that takes --config
+ * reads it through here.
+ */
+export async function readSendmailCf(cfPath: string): Promise<Result<string>> {
+	const cfText = await readTextFile(cfPath);
+	if (!cfText.ok) {
+		return fail(`${cfText.error}; give the sendmail config with --config PATH`);
+	}
+
+	const recognized = recognizeSendmailCf(cfText.value);
+	if (!recognized.ok) {
+		return fail(`${cfPath} is not a sendmail.cf: ${recognized.error}; nothing was changed. Give the sendmail.cf with --config PATH`);
+	}
+
+	return cfText;
+}
+
+/**
  * Reads the config named by --config, or /etc/mail/sendmail.cf, or, when neither
  * is given nor there, a fresh copy of the bundled sample (demo mode). A null
  * defaultConfig (--demo) goes straight to the sample.
@@ -72,13 +92,9 @@ export async function loadTarget(configFlag: string | undefined, defaultConfig: 
 		demo = true;
 	}
 
-	const cfText = await readTextFile(cfPath);
+	const cfText = await readSendmailCf(cfPath);
 	if (!cfText.ok) {
-		return fail(`${cfText.error}; give the sendmail config with --config PATH`);
-	}
-
-	if (!/^(O |#O |D|C|S|R|V|M)/m.test(cfText.value)) {
-		return fail(`${cfPath} does not look like a sendmail.cf (no option, macro or rule lines); give the right file with --config PATH`);
+		return cfText;
 	}
 
 	const helpFile = await readHelpFile(cfPath, cfText.value);

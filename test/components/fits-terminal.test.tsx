@@ -61,10 +61,10 @@ async function walk(t: {after(fn: () => void): void}, columns: number, rows: num
 	const stdin = new KeyStdin();
 	let result: WizardResult | undefined;
 	const folder = mkdtempSync(path.join(os.tmpdir(), 'fits-presets-'));
-	const store = openPresetStore({cwd: folder});
+	const store = await openPresetStore({cwd: folder});
 	if (presets && store.ok) {
 		for (const name of ['web', 'relay', 'a-much-longer-preset-name']) {
-			store.value.save(name, PRESET, {force: true, now: NOW});
+			await store.value.save(name, PRESET, {force: true, now: NOW});
 		}
 	}
 

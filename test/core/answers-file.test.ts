@@ -94,3 +94,10 @@ test('an export reads back to the same answers and name', () => {
 		assert.deepEqual(readAnswersFile(text, 'p.json'), {ok: true, value: {answers, name: 'p'}});
 	}));
 });
+
+test('JSON errors say where, never what: a .env file given as answers is not quoted', () => {
+	const read = readAnswersFile('SECRET_API_KEY=sk_live_51H\nDB_PASSWORD=hunter2\n', '.env');
+	assert.deepEqual(read, {ok: false, error: '.env is not valid JSON (an unexpected character); fix the file or export it again with "sendmail-harden presets export NAME FILE"'});
+	const cut = readAnswersFile('{\n  "greeting": "SECRET', 'a.json');
+	assert.ok(!cut.ok && /\(unterminated string at line 2, column 22\)/.test(cut.error) && !cut.error.includes('SECRET'), cut.ok ? '' : cut.error);
+});

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import fc from 'fast-check';
-import {formatSize, greetingProblem, parseCount, parsePrivacyFlags, parseSize, validateAnswers} from '../../source/core/answers.js';
+import {readFileSync} from 'node:fs';
+import {formatSize, greetingProblem, hostNameProblem, parseCount, parsePrivacyFlags, parseSize, validateAnswers} from '../../source/core/answers.js';
 
 test('sizes as an admin types them', () => {
 	assert.deepEqual(parseSize('500000'), {ok: true, value: 500_000});
@@ -62,4 +63,29 @@ test('answers: every key optional, null means leave it, unknown keys are errors'
 	assert.match((validateAnswers({privacyOptions: 'goaway'}) as {error: string}).error, /list of flag names/);
 	assert.match((validateAnswers(null) as {error: string}).error, /JSON object/);
 	assert.match((parsePrivacyFlags(['nope']) as {error: string}).error, /unknown privacy flag "nope"/);
+});
+
+test('a MaxMessageSize below 1000 bytes is allowed, with a warning in the plan (5 for 5 MB is a slip)', async () => {
+	const {planHardening} = await import('../../source/core/plan.js');
+	const cfText = readFileSync('source/demo/sendmail.cf', 'latin1');
+	const tiny = planHardening({cfPath: '/x/sendmail.cf', cfText, answers: {maxMessageSize: 5}});
+	assert.ok(tiny.ok);
+	assert.ok(tiny.value.warnings.some(warning => /MaxMessageSize of 5 bytes refuses almost all mail/.test(warning)), tiny.value.warnings.join('\n'));
+	const fine = planHardening({cfPath: '/x/sendmail.cf', cfText, answers: {maxMessageSize: 25_000_000}});
+	assert.ok(fine.ok && !fine.value.warnings.some(warning => /MaxMessageSize/.test(warning)));
+});
+
+test('an over-large number is quoted as typed, not rounded', () => {
+	assert.deepEqual(parseSize('99999999999999999999'), {ok: false, error: 'the size is too large (99999999999999999999); the largest allowed is 9007199254740991'});
+	assert.match((parseCount('99999999999999999999', 'the limit') as {error: string}).error, /\(99999999999999999999\)/);
+});
+
+test('host names as RFC 1123 allows them; "bad host!" is not one', () => {
+	for (const good of ['mail.example.org', 'mx1', 'a-b.example.', 'xn--bcher-kva.example']) {
+		assert.equal(hostNameProblem(good), undefined, good);
+	}
+
+	for (const bad of ['bad host!', '', '-mail.example', 'mail..example', 'mail_1.example', `${'a'.repeat(64)}.example`, 'host\u001B[2J']) {
+		assert.match(hostNameProblem(bad) ?? '', /is not a host name; use letters, digits/, bad);
+	}
 });
