@@ -3,45 +3,29 @@ import {unlinkSync} from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import {fail, ok, type Result} from '../core/result.js';
+import path from 'node:path';
 import {readInputFile} from './read-input.js';
+import {isProcessAlive, processStartTime} from './safe-write.js';
 
 // A lock file that says who holds it: made whole under a private name and hard-linked into place
 // (link fails when the name exists), so it is never seen half written and two runs never both
 // take it. A holder that died (kill -9) is noticed by its pid and start time, and its lock removed.
+// The config's lock (in its state folder) and the preset store's (beside the store) are both this.
 
-type LockHolder = {pid: number; startTime?: string; host: string; since: string; nonce: string};
+/** Who holds a lock; `host` is absent in locks that only ever live on this machine's disk. */
+type LockHolder = {pid: number; startTime?: string; host?: string; command?: string; since: string; nonce: string};
 
 export type HeldFileLock = {release(): Promise<void>};
 
 export const LOCK_WAIT_MS = 5000;
 
-/** The start time of a process (field 22 of /proc/PID/stat), so a reused pid is not taken for the holder. */
-async function startTimeOf(pid: number): Promise<string | undefined> {
-	try {
-		const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
-		// The command name (field 2) may hold spaces and parentheses: count from the last ")".
-		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-	} catch {
-		return undefined;
-	}
-}
-
 async function isAlive(holder: LockHolder): Promise<boolean> {
-	if (holder.host !== os.hostname()) {
+	if (holder.host !== undefined && holder.host !== os.hostname()) {
 		// A store shared over NFS: the holder's host cannot be asked; wait for it.
 		return true;
 	}
 
-	try {
-		process.kill(holder.pid, 0);
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ESRCH') {
-			return false;
-		}
-	}
-
-	const startTime = await startTimeOf(holder.pid);
-	return holder.startTime === undefined || startTime === undefined || startTime === holder.startTime;
+	return isProcessAlive(holder.pid, holder.startTime);
 }
 
 async function readHolder(file: string): Promise<LockHolder | 'missing' | 'unreadable'> {
@@ -52,7 +36,7 @@ async function readHolder(file: string): Promise<LockHolder | 'missing' | 'unrea
 
 	try {
 		const holder = JSON.parse(read.value.toString('utf8')) as LockHolder;
-		return typeof holder.pid === 'number' && typeof holder.nonce === 'string' && typeof holder.host === 'string' ? holder : 'unreadable';
+		return typeof holder.pid === 'number' && typeof holder.nonce === 'string' && typeof holder.since === 'string' ? holder : 'unreadable';
 	} catch {
 		return 'unreadable';
 	}
@@ -102,15 +86,32 @@ async function removeDead(file: string, dead: LockHolder, me: LockHolder): Promi
 	}
 }
 
+/** The holder in words: "pid 123 on mail, since <time>: sendmail-harden --yes ...". */
+function describeHolder(holder: LockHolder): string {
+	const command = holder.command === undefined || holder.command === '' ? '' : `: ${holder.command.length > 120 ? `${holder.command.slice(0, 117)}...` : holder.command}`;
+	return `pid ${holder.pid}${holder.host === undefined ? '' : ` on ${holder.host}`}, since ${holder.since}${command}`;
+}
+
+export type FileLockOptions = {
+	waitMs?: number;
+	pollMs?: number;
+	/** The one line when the lock stays taken, given who holds it; by default it names the lock file. */
+	busy?: (holder: string) => string;
+	/** What "nothing was ..." says when the lock cannot be taken at all. */
+	nothing?: string;
+};
+
 /**
  * Takes the lock `file`, waiting up to `waitMs` while another run holds it. The waits are timers,
  * so Ctrl+C and SIGTERM stop it at once. `what` names the locked thing in the busy message.
  */
-export async function acquireFileLock(file: string, what: string, options: {waitMs?: number; pollMs?: number} = {}): Promise<Result<HeldFileLock>> {
+export async function acquireFileLock(file: string, what: string, options: FileLockOptions = {}): Promise<Result<HeldFileLock>> {
 	const me: LockHolder = {
 		pid: process.pid,
-		startTime: await startTimeOf(process.pid),
+		startTime: await processStartTime(process.pid),
 		host: os.hostname(),
+		// What the admin ran, so a second run can say who is busy.
+		command: process.argv.slice(1).map(arg => (path.basename(arg) === 'cli.js' ? 'sendmail-harden' : arg)).join(' ').slice(0, 200),
 		since: new Date().toISOString(),
 		nonce: randomBytes(12).toString('hex'),
 	};
@@ -162,9 +163,9 @@ export async function acquireFileLock(file: string, what: string, options: {wait
 			: code === 'EROFS' ? 'the file system is read-only'
 				: code === 'ENOSPC' ? 'the disk is full'
 					: (error as Error).message.split('\n')[0];
-		return fail(`cannot take the lock ${file}: ${why}; nothing was changed`);
+		return fail(`cannot take the lock ${file}: ${why}; ${options.nothing ?? 'nothing was changed'}`);
 	}
 
-	const who = holder === 'unreadable' ? 'a lock file that cannot be read' : `pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
-	return fail(`${what} is in use by another sendmail-harden run (${who}); try again when it has finished, or remove ${file} if no such run exists`);
+	const who = holder === 'unreadable' ? 'a lock file that cannot be read' : describeHolder(holder);
+	return fail(options.busy?.(who) ?? `${what} is in use by another sendmail-harden run (${who}); try again when it has finished, or remove ${file} if no such run exists`);
 }

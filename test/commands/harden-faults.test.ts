@@ -200,7 +200,7 @@ test('two --yes at once, 10 pairs: never a lost update; the other applies on top
 			assertClean(run, `pair ${pair}`);
 			if (run.status !== 0) {
 				assert.equal(run.status, 3);
-				assert.match(run.stderr, /^sendmail-harden: (?:.* changed on disk since it was read; nothing was written\. Run again to start from its new contents|.* is being changed by another sendmail-harden run \(pid \d+, .*\); nothing was written\. Try again when it has finished)\n$/);
+				assert.match(run.stderr, /^sendmail-harden: (?:.* changed on disk since it was read; nothing was written\. Run again to start from its new contents|.* is being changed by another sendmail-harden run \(pid \d+ on .*, since .*\); nothing was written\. Try again when it has finished)\n$/);
 			}
 		}
 

@@ -285,7 +285,7 @@ test('the lock: a second run waits, then says who holds it; a dead holder\'s loc
 	assert.ok(first.ok);
 	const second = await acquireLock(state.value, cfPath, {waitMs: 300});
 	assert.ok(!second.ok);
-	assert.match(second.error, new RegExp(`is being changed by another sendmail-harden run \\(pid ${process.pid}, since .*\\); nothing was written`));
+	assert.match(second.error, new RegExp(`is being changed by another sendmail-harden run \\(pid ${process.pid} on ${os.hostname()}, since .*\\); nothing was written`));
 	await first.value.release();
 
 	// A holder killed without releasing: its pid is gone.
