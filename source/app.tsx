@@ -1,7 +1,7 @@
 import {useEffect, useMemo, useRef, useState} from 'react';
 import {useApp, useInput} from 'ink';
 import type {Answers} from './core/answers.js';
-import {auditConfig} from './core/audit.js';
+import {auditConfig, auditFromReplies, auditRehearsalAnswers, type Audit} from './core/audit.js';
 import {previewGreeting, type GreetingContext} from './core/greeting.js';
 import {FLAG_PROBE_COMMANDS} from './core/flag-probe.js';
 import type {PrivacyFlag} from './core/privacy-flags.js';
@@ -194,7 +194,26 @@ export function App({setup, effects, onExit}: Props) {
 	const [now] = useState(() => effects.now());
 	const theme = useMemo(() => themeFor(effects.env), [effects.env]);
 	const current = useMemo(() => currentSettings(target.cfText), [target.cfText]);
-	const audit = useMemo(() => auditConfig(target.cfText, target.helpFile, {receivedHeader: true}), [target]);
+	const fileAudit = useMemo(() => auditConfig(target.cfText, target.helpFile, {receivedHeader: true}), [target]);
+	// What a client sees is then judged by sendmail's own replies to the current config (as `audit`
+	// does), asked after the first frame; until it answers, Welcome says the verdicts are the file's.
+	const [rehearsedAudit, setRehearsedAudit] = useState<Audit>();
+	useEffect(() => {
+		let live = true;
+		const help = target.helpFile !== undefined && 'text' in target.helpFile ? target.helpFile.text : undefined;
+		effects.rehearse(help === undefined ? {cfText: target.cfText} : {cfText: target.cfText, helpFileText: help}, auditRehearsalAnswers(target.cfText), {env: effects.env}).then(
+			result => {
+				if (live && result.ok && result.value.status === 'ran') {
+					setRehearsedAudit(auditFromReplies(fileAudit, result.value.checks));
+				}
+			},
+			() => undefined,
+		);
+		return () => {
+			live = false;
+		};
+	}, [effects, target, fileAudit]);
+	const audit = rehearsedAudit ?? fileAudit;
 	// The Greeting and Privacy steps ask sendmail about the config with one change at a time.
 	const askWith = useMemo(() => {
 		const {askSendmail} = effects;
@@ -386,6 +405,7 @@ export function App({setup, effects, onExit}: Props) {
 					demo={target.demo}
 					version={version}
 					audit={audit}
+					auditFromSendmail={rehearsedAudit !== undefined}
 					answersFrom={answersFrom}
 					presetNames={presetNames}
 					presetProblem={presets.problem}

@@ -105,3 +105,24 @@ test('Welcome says when the host name is not fully qualified, with the fix', asy
 	const frame = (await app.waitFor('not fully qualified')).replaceAll('\n', ' ');
 	assert.match(frame, /! The host name "vm" is not fully qualified: sendmail sleeps 60 s at every start\. Fix: add/);
 });
+
+test('Welcome judges what clients see by sendmail\'s replies to the current config, once it has answered', async t => {
+	const {cfPath} = tempConfig(t);
+	const checks = [
+		{name: 'banner', status: 'pass' as const, expected: 'no version number', reply: '220 mail.test.example ESMTP hello'},
+		{name: 'HELP', status: 'fail' as const, expected: 'no version number in HELP', reply: '214-2.0.0 This is sendmail version 8.17.1.9'},
+	];
+	const app = await openWizard(t, cfPath, {effects: {rehearse: async () => ({ok: true, value: {status: 'ran', checks, exchange: [], agrees: false}})}});
+	const frame = await app.waitFor('(asked of sendmail)');
+	// The file's greeting has $v/$Z, but the stand-in sendmail's banner shows no version: its reply decides.
+	assert.match(frame, /✓ SmtpGreetingMessage/);
+	assert.match(frame, /✗ HELP/);
+});
+
+test('Welcome says the verdicts are read from the file while sendmail is not asked', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = await openWizard(t, cfPath);
+	const frame = await app.waitFor('Current settings');
+	assert.match(frame, /\(read from the file\)/);
+	assert.match(frame, /✗ SmtpGreetingMessage/);
+});

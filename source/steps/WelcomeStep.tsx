@@ -19,6 +19,8 @@ type Props = {
 	demo: boolean;
 	version: VersionState;
 	audit: Audit;
+	/** True once what a client sees was judged by sendmail's own replies, not read from the file. */
+	auditFromSendmail?: boolean;
 	/** Where the pre-filled answers come from ("preset \"web\"", a file), if not the config itself. */
 	answersFrom: string | undefined;
 	/** Saved presets to start from (only offered when no answers were given); they arrive after the first screen. */
@@ -43,7 +45,7 @@ type Props = {
 type Pointer = {list: 'start' | 'edit'; start: number; edit: number};
 type Chosen = {start: number; edit: number};
 
-export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNames, presetProblem, mcPath, mcProblem, cfOnly, access, hostNote, onNext}: Props) {
+export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNames, presetProblem, mcPath, mcProblem, cfOnly, access, hostNote, auditFromSendmail = false, onNext}: Props) {
 	const theme = useTheme();
 	const starts = answersFrom === undefined ? [undefined, ...presetNames] : [undefined];
 	const cfName = path.basename(cfPath);
@@ -141,7 +143,7 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 		<StepFrame step="welcome" hints={hints}>
 			<Rows rows={factShown} />
 			<Box marginTop={1} flexDirection="column">
-				<Text bold wrap="truncate-end">{`Current settings: ${score} of ${audit.items.length} hardened${itemized || weak.length === 0 ? '' : `; not: ${weak.join(', ')}`}`}</Text>
+				<Text bold wrap="truncate-end">{`Current settings: ${score} of ${audit.items.length} hardened${itemized || weak.length === 0 ? '' : `; not: ${weak.join(', ')}`} (${auditFromSendmail ? 'asked of sendmail' : 'read from the file'})`}</Text>
 				{(itemized ? audit.items : []).map(item => (
 					<Box key={item.setting} flexDirection="column">
 						<Text wrap="truncate-end">
