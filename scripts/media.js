@@ -175,6 +175,8 @@ try {
 	await key('Enter');
 	await waitFor('Step 2 of 8');
 	await key('Down', 'Down', 'Down', 'Down', 'Space', 'Up', 'Up');
+	// The 220 line as sendmail itself answers it (the screenshots are made as root, with sendmail).
+	await waitFor('(sendmail itself answers)');
 	shoot('greeting', 'sendmail-harden: Greeting, with the live 220 preview');
 	await key('Enter');
 	await waitFor('Step 3 of 8');
@@ -191,9 +193,11 @@ try {
 	}
 
 	await key('Space', 'Up', 'Up', 'Up', 'Up', 'Up');
+	await waitFor('sendmail answers, with novrfy');
 	shoot('privacy', 'sendmail-harden: Privacy, each flag with its SMTP exchange');
 	await key('Enter');
 	await waitFor('Write changes');
+	await waitFor('sendmail\'s own replies');
 	shoot('review', 'sendmail-harden: Review, the diff with line numbers');
 	await key('Enter');
 	await waitFor('Continue');
