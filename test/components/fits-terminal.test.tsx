@@ -3,7 +3,6 @@
 // and a taller one scrolls its top (the highlighted row, the header) out of view.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {EventEmitter} from 'node:events';
 import {mkdtempSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,42 +12,7 @@ import {ok} from '../../source/core/result.js';
 import {openPresetStore} from '../../source/presets.js';
 import {KEY, NOW, PRESET, readTarget, tempConfig, testEffects} from '../app-helpers.js';
 import {copyDebianMcPair, haveDebianMc} from '../helpers/debian-mc.js';
-
-class SizedStdout extends EventEmitter {
-	frames: string[] = [];
-	isTTY = true;
-	constructor(readonly columns: number, readonly rows: number) {
-		super();
-	}
-
-	write = (frame: string) => {
-		this.frames.push(frame);
-		return true;
-	};
-}
-
-class KeyStdin extends EventEmitter {
-	isTTY = true;
-	data: string | null = null;
-	write(data: string) {
-		this.data = data;
-		this.emit('readable');
-		this.emit('data', data);
-	}
-
-	read = () => {
-		const {data} = this;
-		this.data = null;
-		return data;
-	};
-
-	setEncoding() {}
-	setRawMode() {}
-	resume() {}
-	pause() {}
-	ref() {}
-	unref() {}
-}
+import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
 
 const pause = async (ms: number) => new Promise(resolve => {
 	setTimeout(resolve, ms);

@@ -1,7 +1,6 @@
 // The Apply step on its own, drawn on terminals of a given size: every frame fits (80x15, 60x20),
 // a restart's output keeps its lines, and Ctrl+C says what happens and stops when it is safe.
 import assert from 'node:assert/strict';
-import {EventEmitter} from 'node:events';
 import test from 'node:test';
 import {render} from 'ink';
 import type {Plan} from '../../source/core/plan.js';
@@ -11,40 +10,7 @@ import type {Check} from '../../source/core/verify-checks.js';
 import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowHooks, type RehearsalReport} from '../../source/flow/apply-flow.js';
 import type {BackupSet} from '../../source/system/config-files.js';
 import {ApplyStep, type ApplySummary} from '../../source/steps/ApplyStep.js';
-
-class SizedStdout extends EventEmitter {
-	frames: string[] = [];
-	constructor(readonly columns: number, readonly rows: number) {
-		super();
-	}
-
-	write = (frame: string) => {
-		this.frames.push(frame);
-		return true;
-	};
-}
-
-class FakeStdin extends EventEmitter {
-	isTTY = true;
-	data: string | null = null;
-	write = (data: string) => {
-		this.data = data;
-		this.emit('readable');
-		this.emit('data', data);
-	};
-
-	setEncoding() {}
-	setRawMode() {}
-	resume() {}
-	pause() {}
-	ref() {}
-	unref() {}
-	read = () => {
-		const {data} = this;
-		this.data = null;
-		return data;
-	};
-}
+import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
 
 const pause = async (ms: number) => new Promise(resolve => {
 	setTimeout(resolve, ms);
@@ -102,11 +68,11 @@ function deps(overrides: Partial<ApplyFlowDeps> = {}): ApplyFlowDeps {
 	};
 }
 
-type Drawn = {stdin: FakeStdin; frames: string[]; frame(): string; done(): ApplySummary | undefined; press(...keys: string[]): Promise<void>; waitFor(text: string | RegExp): Promise<string>; unmount(): void};
+type Drawn = {stdin: KeyStdin; frames: string[]; frame(): string; done(): ApplySummary | undefined; press(...keys: string[]): Promise<void>; waitFor(text: string | RegExp): Promise<string>; unmount(): void};
 
 function draw(columns: number, rows: number, flowDeps: ApplyFlowDeps): Drawn {
 	const stdout = new SizedStdout(columns, rows);
-	const stdin = new FakeStdin();
+	const stdin = new KeyStdin();
 	let summary: ApplySummary | undefined;
 	const instance = render(
 		<ApplyStep
