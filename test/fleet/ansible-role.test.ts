@@ -5,14 +5,14 @@
 // live daemon whose "restart" does not restart it (the live check fails), and a host whose restart
 // fails on the new files (they are put back).
 import assert from 'node:assert/strict';
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {articleAnswers, articleAnswersFile} from '../helpers/article.js';
-import {copyDemoConfig, runCli} from '../helpers/cli.js';
+import {copyDemoConfig, runCli, runProgram, type CliRun} from '../helpers/cli.js';
 import {copyDebianMcPair, haveDebianMc} from '../helpers/debian-mc.js';
 import {startWithInitScript, type InitScriptDaemon} from '../helpers/init-script.js';
 import {sendmailInstalled, sendmailWrapper, smtpTalk} from '../helpers/sendmail.js';
@@ -27,7 +27,6 @@ const repo = path.resolve('.');
 // ansible starts slowly and runs a module per task and host: minutes on a loaded machine.
 const RUN_TIMEOUT_MS = 600_000;
 
-type Run = {status: number | null; stdout: string; stderr: string};
 
 /** The PLAY RECAP counts per host, e.g. {ok: 5, changed: 1, failed: 0, ...}. */
 function recap(stdout: string): Record<string, Record<string, number>> {
@@ -86,22 +85,8 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 	let playbook: string;
 	let inventory: string;
 
-	async function ansible(args: string[]): Promise<Run> {
-		return new Promise((resolve, reject) => {
-			const child = spawn(ansiblePlaybook, ['-i', inventory, playbook, ...args], {cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe']});
-			let stdout = '';
-			let stderr = '';
-			child.stdout.on('data', chunk => {
-				stdout += chunk;
-			});
-			child.stderr.on('data', chunk => {
-				stderr += chunk;
-			});
-			child.on('error', reject);
-			child.on('close', status => {
-				resolve({status, stdout, stderr});
-			});
-		});
+	async function ansible(args: string[]): Promise<CliRun> {
+		return runProgram(ansiblePlaybook, ['-i', inventory, playbook, ...args], {cwd: scratch, env});
 	}
 
 	const read = (files: string[]) => files.map(file => readFileSync(file));

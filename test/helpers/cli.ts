@@ -9,16 +9,10 @@ export const cliPath = path.resolve('dist/cli.js');
 
 export type CliRun = {status: number | null; stdout: string; stderr: string};
 
-/**
- * Runs the built CLI (npm test builds it first) with no TTY on stdin, as CI and scripts do.
- * sendmail's config check goes through the UTS wrapper so it does not wait 60 s.
- */
-export async function runCli(args: string[], options: {env?: NodeJS.ProcessEnv} = {}): Promise<CliRun> {
+/** Runs a program with no TTY on stdin and collects what it prints. */
+export async function runProgram(command: string, args: string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): Promise<CliRun> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [cliPath, ...args], {
-			stdio: ['ignore', 'pipe', 'pipe'],
-			env: {...process.env, SENDMAIL_HARDEN_SENDMAIL: sendmailWrapper, ...options.env},
-		});
+		const child = spawn(command, args, {cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe']});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', chunk => {
@@ -32,6 +26,14 @@ export async function runCli(args: string[], options: {env?: NodeJS.ProcessEnv} 
 			resolve({status, stdout, stderr});
 		});
 	});
+}
+
+/**
+ * Runs the built CLI (npm test builds it first) with no TTY on stdin, as CI and scripts do.
+ * sendmail's config check goes through the UTS wrapper so it does not wait 60 s.
+ */
+export async function runCli(args: string[], options: {env?: NodeJS.ProcessEnv} = {}): Promise<CliRun> {
+	return runProgram(process.execPath, [cliPath, ...args], {env: {...process.env, SENDMAIL_HARDEN_SENDMAIL: sendmailWrapper, ...options.env}});
 }
 
 /** A temp folder holding a copy of the bundled Debian config and its help file, wired together. */
