@@ -100,6 +100,25 @@ const pause = async (ms: number) => new Promise(resolve => {
 	setTimeout(resolve, ms);
 });
 
+/** Waits, polling, until the screen shows `text`; then returns it. */
+export async function waitForScreen(frame: () => string, text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+	const start = Date.now();
+	for (;;) {
+		const shown = frame();
+		if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) {
+			// Ink attaches a step's key handler in an effect after the screen is drawn.
+			await pause(20);
+			return shown;
+		}
+
+		if (Date.now() - start > timeoutMs) {
+			throw new Error(`the screen never showed ${String(text)}; it shows:\n${shown}`);
+		}
+
+		await pause(10);
+	}
+}
+
 /** Renders the wizard on a target, with answers pre-filled as --preset/--answers would. */
 export function renderWizard(target: Target, options: {answers?: Answers; answersFrom?: string; effects?: Partial<WizardEffects>; setup?: Partial<WizardSetup>} = {}): Rendered {
 	let result: WizardResult | undefined;
@@ -124,23 +143,7 @@ export function renderWizard(target: Target, options: {answers?: Answers; answer
 				await pause(15);
 			}
 		},
-		async waitFor(text: string | RegExp, timeoutMs = 30_000) {
-			const start = Date.now();
-			for (;;) {
-				const shown = frame();
-				if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) {
-					// Ink attaches a step's key handler in an effect after the screen is drawn.
-					await pause(20);
-					return shown;
-				}
-
-				if (Date.now() - start > timeoutMs) {
-					throw new Error(`the screen never showed ${String(text)}; it shows:\n${shown}`);
-				}
-
-				await pause(10);
-			}
-		},
+		waitFor: async (text: string | RegExp, timeoutMs?: number) => waitForScreen(frame, text, timeoutMs),
 	});
 }
 

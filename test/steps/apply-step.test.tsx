@@ -11,6 +11,7 @@ import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowHooks, type RehearsalRep
 import type {BackupSet} from '../../source/system/config-files.js';
 import {ApplyStep, type ApplySummary} from '../../source/steps/ApplyStep.js';
 import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
+import {waitForScreen} from '../app-helpers.js';
 
 const pause = async (ms: number) => new Promise(resolve => {
 	setTimeout(resolve, ms);
@@ -101,22 +102,8 @@ function draw(columns: number, rows: number, flowDeps: ApplyFlowDeps): Drawn {
 				await pause(15);
 			}
 		},
-		async waitFor(text) {
-			const start = Date.now();
-			for (;;) {
-				const shown = frame();
-				if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) {
-					await pause(20);
-					return shown;
-				}
+		waitFor: async text => waitForScreen(frame, text),
 
-				if (Date.now() - start > 30_000) {
-					throw new Error(`the screen never showed ${String(text)}; it shows:\n${shown}`);
-				}
-
-				await pause(10);
-			}
-		},
 		unmount: () => instance.unmount(),
 	};
 }
