@@ -214,6 +214,7 @@ export function App({setup, effects, onExit}: Props) {
 		};
 	}, [effects, target, fileAudit]);
 	const audit = rehearsedAudit ?? fileAudit;
+	const receivedLeak = useMemo(() => receivedVersionLeak(target.cfText), [target]);
 	// The Greeting and Privacy steps ask sendmail about the config with one change at a time.
 	const askWith = useMemo(() => {
 		const {askSendmail} = effects;
@@ -430,7 +431,7 @@ export function App({setup, effects, onExit}: Props) {
 		}
 
 		case 'greeting': {
-			screen = <GreetingStep current={current.greeting} answers={state.answers} preview={preview} help={helpState(target, preview.version)} receivedLeak={receivedVersionLeak(target.cfText)} askSendmail={askGreeting} onNext={next} />;
+			screen = <GreetingStep current={current.greeting} answers={state.answers} preview={preview} help={helpState(target, preview.version)} receivedLeak={receivedLeak} askSendmail={askGreeting} onNext={next} />;
 			break;
 		}
 
