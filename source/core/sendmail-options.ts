@@ -45,6 +45,15 @@ const OPTION_TABLE: ReadonlyArray<readonly [name: string, letter?: string]> = [
 	['StrictTransportSecurity'], ['CipherSuites'],
 ];
 
+/** Every long name in sendmail's table, in its order. */
+export const OPTION_NAMES: readonly string[] = OPTION_TABLE.map(([name]) => name).filter(name => name !== '');
+
+// Each name lowered once: a config's seventy-odd O lines would otherwise lower the whole table each.
+const LOWERED_TABLE: ReadonlyArray<readonly [lower: string, name: string]> = OPTION_TABLE.map(([name]) => [name.toLowerCase(), name]);
+// A full name (any case) is found at once: the table scan below returns it too, since no full
+// name follows two longer names it is the start of (test/core/option-forms.test.ts checks each).
+const BY_FULL_NAME: ReadonlyMap<string, string> = new Map(LOWERED_TABLE.filter(([lower]) => lower !== ''));
+
 /** How sendmail names an option on an `O` line (or rejects it), as setoption() decides. */
 export type OptionLookup =
 	| {ok: true; option: string; form: 'name' | 'abbreviation' | 'letter'}
@@ -70,9 +79,14 @@ export function optionByName(written: string): OptionLookup {
 	}
 
 	const lower = name.toLowerCase();
+	const full = BY_FULL_NAME.get(lower);
+	if (full !== undefined) {
+		return {ok: true, option: full, form: 'name'};
+	}
+
 	let selected: string | undefined;
-	for (const [candidate] of OPTION_TABLE) {
-		if (!candidate.toLowerCase().startsWith(lower)) {
+	for (const [candidateLower, candidate] of LOWERED_TABLE) {
+		if (!candidateLower.startsWith(lower)) {
 			continue;
 		}
 
