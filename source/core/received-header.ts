@@ -19,7 +19,8 @@ export function findReceivedHeaders(cfText: string): ReceivedHeader[] {
 	const all = cfText.split('\n');
 	const headers: ReceivedHeader[] = [];
 	for (let index = 0; index < all.length; index++) {
-		if (!RECEIVED_LINE.test(all[index]!)) {
+		const first = all[index]!.charAt(0);
+		if ((first !== 'H' && first !== 'h') || !RECEIVED_LINE.test(all[index]!)) {
 			continue;
 		}
 

@@ -48,17 +48,23 @@ export type CfDocument = {
 	macros: Map<string, string>;
 };
 
-// Only LF ends a line for sendmail; a CR before it belongs to the line ending (CRLF files).
-const PHYSICAL_LINE = /([^\n]*?)(\r\n|\n|$)/gy;
-
-/** Splits into physical lines, keeping each line ending. */
+/**
+ * Splits into physical lines, keeping each line ending. Only LF ends a line for sendmail; a CR
+ * just before it belongs to the line ending (CRLF files), any other CR to the line.
+ */
 function physicalLines(text: string): Array<{start: number; body: string; eol: string}> {
 	const lines: Array<{start: number; body: string; eol: string}> = [];
-	PHYSICAL_LINE.lastIndex = 0;
-	while (PHYSICAL_LINE.lastIndex < text.length) {
-		const start = PHYSICAL_LINE.lastIndex;
-		const match = PHYSICAL_LINE.exec(text)!;
-		lines.push({start, body: match[1]!, eol: match[2]!});
+	let start = 0;
+	while (start < text.length) {
+		const newline = text.indexOf('\n', start);
+		if (newline === -1) {
+			lines.push({start, body: text.slice(start), eol: ''});
+			break;
+		}
+
+		const crlf = newline > start && text.charCodeAt(newline - 1) === 13;
+		lines.push({start, body: text.slice(start, crlf ? newline - 1 : newline), eol: crlf ? '\r\n' : '\n'});
+		start = newline + 1;
 	}
 
 	return lines;
@@ -113,9 +119,11 @@ export function parseCf(text: string): CfDocument {
 function parseCfText(text: string): CfDocument {
 	const lines: CfLine[] = [];
 	const physical = physicalLines(text);
-	for (const [index, line] of physical.entries()) {
+	for (let index = 0; index < physical.length; index++) {
+		const line = physical[index]!;
 		const folded = lines.at(-1);
-		const continues = folded !== undefined && folded.text !== '' && /^[ \t]/.test(line.body);
+		const first = line.body.charAt(0);
+		const continues = folded !== undefined && folded.text !== '' && (first === ' ' || first === '\t');
 		if (continues) {
 			folded.lastLine = index;
 			folded.end = line.start + line.body.length;
@@ -141,7 +149,8 @@ function parseCfText(text: string): CfDocument {
 			continue;
 		}
 
-		const commented = COMMENTED_OPTION.exec(line.text);
+		// Most lines are rules and comments: only a line that starts like one is matched.
+		const commented = line.text.startsWith('#') ? COMMENTED_OPTION.exec(line.text) : null;
 		if (commented) {
 			const found = optionByName(commented[1]!);
 			options.push({
@@ -155,7 +164,7 @@ function parseCfText(text: string): CfDocument {
 			continue;
 		}
 
-		const macro = MACRO_DEFINITION.exec(line.text);
+		const macro = line.text.startsWith('D') ? MACRO_DEFINITION.exec(line.text) : null;
 		if (macro) {
 			macros.set(macro[1] ?? macro[2]!, macro[3]!);
 		}

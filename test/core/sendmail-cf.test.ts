@@ -42,6 +42,31 @@ test('parse then serialize gives back the same bytes, for any text', () => {
 	);
 });
 
+test('lines end at LF only, with a CR just before it part of the ending', () => {
+	// The reference: the regular expression the parser used before it split with indexOf.
+	const reference = (text: string) => {
+		const lines: Array<[start: number, end: number, eol: string]> = [];
+		const physical = /([^\n]*?)(\r\n|\n|$)/gy;
+		while (physical.lastIndex < text.length) {
+			const start = physical.lastIndex;
+			const match = physical.exec(text)!;
+			lines.push([start, start + match[1]!.length, match[2]!]);
+		}
+
+		return lines;
+	};
+
+	// Lines that never fold (no leading space or tab), so each physical line is one parsed line.
+	const unfolded = fc.string({unit: fc.constantFrom('a', 'O', '#', '\r', '\n', '\u00ff')}).filter(text => !/\n[ \t]/.test(text));
+	fc.assert(
+		fc.property(unfolded, text => {
+			assert.deepEqual(parseCf(text).lines.map(line => [line.start, line.end, line.eol]), reference(text));
+		}),
+		{numRuns: 3000},
+	);
+	assert.deepEqual(parseCf('a\r\r\nb\r').lines.map(line => [line.text, line.eol]), [['a\r', '\r\n'], ['b\r', '']]);
+});
+
 test('an edit sets the option and changes nothing outside its own lines', () => {
 	fc.assert(
 		fc.property(cfText, optionName, value, (text, name, newValue) => {
