@@ -103,7 +103,10 @@ class StoreProblem extends Error {}
 export async function openPresetStore(options: {cwd?: string; projectVersion?: string; lockWaitMs?: number} = {}): Promise<Result<PresetStore>> {
 	const folder = options.cwd ?? defaultPresetFolder();
 	const file = path.resolve(folder, 'config.json');
-	const openConf = () => new Conf<StoreData>({
+	// conf checks its schema with ajv, whose compiled validator costs about 3 MB of heap: a store
+	// opened to read is checked by parseStore instead (the same rules, at every read), and ajv
+	// checks the store a change is about to write.
+	const openConf = (checkWrites: boolean) => new Conf<StoreData>({
 		projectName: PROJECT_NAME,
 		cwd: folder,
 		projectVersion: options.projectVersion ?? packageJson.version,
@@ -112,8 +115,10 @@ export async function openPresetStore(options: {cwd?: string; projectVersion?: s
 		// Checked on every read, before conf's migrations rewrite the file, so a bad
 		// store is refused untouched.
 		deserialize: parseStore,
-		schema: {presets: {type: 'array', items: presetSchema}},
-		rootSchema: {additionalProperties: false, patternProperties: {'^__internal__$': {type: 'object'}}},
+		...(checkWrites ? {
+			schema: {presets: {type: 'array', items: presetSchema}},
+			rootSchema: {additionalProperties: false, patternProperties: {'^__internal__$': {type: 'object'}}},
+		} : {}),
 		migrations,
 		configFileMode: 0o600,
 	});
@@ -152,13 +157,20 @@ export async function openPresetStore(options: {cwd?: string; projectVersion?: s
 	// conf writes its file (and folder) as soon as it is opened; with no store yet, opening the
 	// wizard or listing presets must not create one: that waits for the first save. An existing
 	// store is opened under the lock, since conf's migrations may rewrite it.
-	let conf: Conf<StoreData> | undefined;
+	let writer: Conf<StoreData> | undefined;
 	let presets: Preset[] = [];
 	if (existsSync(file)) {
 		const opened = await locked(() => {
 			try {
-				conf = openConf();
-				presets = sortByName(conf.get('presets') ?? []);
+				const stored = openConf(false).get('presets') ?? [];
+				// parseStore let a preset without formatVersion through for the 0.1.0 migration,
+				// which has run now: one still without it was written wrong.
+				const unmigrated = stored.find(preset => !Object.hasOwn(preset, 'formatVersion'));
+				if (unmigrated !== undefined) {
+					throw new StoreProblem(`has preset "${unmigrated.name}" with a problem: it has no "formatVersion" (every preset has had one since sendmail-harden 0.1.0)`);
+				}
+
+				presets = sortByName(stored);
 				return ok(undefined);
 			} catch (error) {
 				return fail(storeError(error, file));
@@ -173,14 +185,14 @@ export async function openPresetStore(options: {cwd?: string; projectVersion?: s
 	// Reads the store afresh, changes it and writes it, all under the lock.
 	const change = async <T>(edit: (current: Preset[]) => Result<{next: Preset[]; value: T}>): Promise<Result<T>> => locked(() => {
 		try {
-			conf ??= openConf();
-			presets = sortByName(conf.get('presets') ?? []);
+			writer ??= openConf(true);
+			presets = sortByName(writer.get('presets') ?? []);
 			const edited = edit(presets);
 			if (!edited.ok) {
 				return edited;
 			}
 
-			conf.set('presets', sortByName(edited.value.next));
+			writer.set('presets', sortByName(edited.value.next));
 			presets = sortByName(edited.value.next);
 			return ok(edited.value.value);
 		} catch (error) {

@@ -198,7 +198,7 @@ test('the 0.1.0 migration adds formatVersion to presets that lack it, once', asy
 
 	// Already at 0.1.0: a preset lacking formatVersion now is an error, not migrated again.
 	writeFileSync(file, JSON.stringify({...written, presets: [old]}));
-	assert.match((await openError(folder)), /`presets\/0` must have required property 'formatVersion'/);
+	assert.match((await openError(folder)), /has preset "good" with a problem: it has no "formatVersion"/);
 });
 
 test('opening with a later version keeps the presets and records the version', async t => {
