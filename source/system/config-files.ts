@@ -23,7 +23,7 @@ import {
 	type FileOps,
 	type Ownership,
 } from './safe-write.js';
-import {configStateFolder, configStateFolderPath, stateFolderPath} from './state-folder.js';
+import {anyConfigStateFolder, configStateFolder, configStateFolderPath, stateFolderPath} from './state-folder.js';
 
 export type {FileOps} from './safe-write.js';
 
@@ -372,7 +372,8 @@ async function lockConfig(cfPath: string, fileOps: FileOps): Promise<Result<Lock
  */
 export async function recoverInterrupted(cfPath: string, options: {fileOps?: FileOps} = {}): Promise<Result<string[]>> {
 	// No state folder for this config: no run of this tool ever wrote it, so none was interrupted.
-	if (!existsSync(configStateFolderPath(cfPath))) {
+	// (The first check spares the hash, and loading node:crypto, on a host never changed.)
+	if (!anyConfigStateFolder() || !existsSync(configStateFolderPath(cfPath))) {
 		return ok([]);
 	}
 

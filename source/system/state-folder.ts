@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {existsSync} from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +61,11 @@ async function ensurePrivateFolder(folder: string, what: string): Promise<Result
 /** The state folder, created 0700 when missing, refused when someone else could write to it. */
 export async function openStateFolder(): Promise<Result<string>> {
 	return ensurePrivateFolder(path.resolve(stateFolderPath()), 'the state folder');
+}
+
+/** Whether any config has a state folder yet (none until this tool's first change on the host). */
+export function anyConfigStateFolder(): boolean {
+	return existsSync(path.join(path.resolve(stateFolderPath()), 'configs'));
 }
 
 /** Where the state folder of one config is, whether or not it exists yet. */
