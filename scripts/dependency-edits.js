@@ -54,6 +54,20 @@ function singleCharacterClass(isEmoji) {
 const rgiEmojiSingles = singleCharacterClass(character => /^\p{RGI_Emoji}$/v.test(character));
 const emojiRegex = require(path.join(root, 'node_modules', 'emoji-regex'));
 const emojiRegexSingles = singleCharacterClass(character => emojiRegex().test(character));
+// Characters whose width string-width finds from East Asian Width alone: each is its own grapheme
+// cluster whatever surrounds it (source/fast-paths/segmenter.ts's ownCluster: one UTF-16 unit, not
+// a mark, joiner or jamo), is visible, and is no emoji. The library's own answer for each
+// character alone decides, under both ambiguous-width settings; ESC and CSI start escape codes.
+const originalStringWidth = (await import('string-width')).default;
+const {eastAsianWidth} = await import('get-east-asian-width');
+const ownClusterCharacter = /^[\0-\t\v\f\u000E-\u02FF\u2010-\u2027\u2030-\u205E\u2100-\u27BF]$/;
+export const plainWidthCharacters = singleCharacterClass(character => {
+	const code = character.charCodeAt(0);
+	return ownClusterCharacter.test(character) && code !== 0x1B && code !== 0x9B
+		&& originalStringWidth(character) === eastAsianWidth(code, {ambiguousAsWide: false})
+		&& originalStringWidth(character, {ambiguousIsNarrow: false}) === eastAsianWidth(code, {ambiguousAsWide: true})
+		&& originalStringWidth(character) > 0;
+});
 const lazySegmenter = `import {LazySegmenter} from ${JSON.stringify(path.join(root, 'source', 'fast-paths', 'segmenter.ts'))};`;
 
 export const startupEdits = [
@@ -106,6 +120,21 @@ export const startupEdits = [
 })();`,
 	},
 	{
+		// ...and text made only of such characters (the wizard's symbols: ✗ · …) is measured one
+		// character at a time, without the regular expressions each cluster otherwise goes through.
+		file: 'node_modules/string-width/index.js',
+		from: '	const eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};\n',
+		to: `	const eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};
+	if (/^[${plainWidthCharacters}]*$/.test(string)) {
+		for (let index = 0; index < string.length; index++) {
+			width += eastAsianWidth(string.charCodeAt(index), eastAsianWidthOptions);
+		}
+
+		return width;
+	}
+`,
+	},
+	{
 		// wrap-ansi's older string-width: the same two fast paths.
 		file: 'node_modules/wrap-ansi/node_modules/string-width/index.js',
 		from: "const segmenter = new Intl.Segmenter();",
@@ -155,6 +184,13 @@ export const startupEdits = [
     return true;
 }
 export function styledCharsToString(chars) {`,
+	},
+	{
+		// signal-exit (ink's exit hook) checks its argument with node:assert, whose first use loads
+		// the assert module (about 2 ms) before the first screen. The same check, without assert.
+		file: 'node_modules/signal-exit/index.js',
+		from: "assert.equal(typeof cb, 'function', 'a callback must be provided for exit handler')",
+		to: "if (typeof cb !== 'function') {\n      throw new TypeError('a callback must be provided for exit handler')\n    }",
 	},
 	{
 		// Ink connects to React devtools when DEV=true, through top-level awaits a CommonJS bundle
@@ -211,7 +247,7 @@ export function dependencyEdits({requireAll = true} = {}) {
 	return {
 		name: 'dependency-edits',
 		setup(build) {
-			build.onLoad({filter: /node_modules\/(yoga-layout|ink|string-width|wrap-ansi|slice-ansi|@alcalzone\/ansi-tokenize)\/.*\.js$/}, args => {
+			build.onLoad({filter: /node_modules\/(yoga-layout|ink|string-width|wrap-ansi|slice-ansi|signal-exit|@alcalzone\/ansi-tokenize)\/.*\.js$/}, args => {
 				const edits = startupEdits.filter(edit => edit.file === path.relative(root, args.path));
 				if (edits.length === 0) {
 					return undefined;
