@@ -38,6 +38,14 @@ function readAsset(name) {
 	return inSea ? Buffer.from(sea.getAsset(name)) : fs.readFileSync(path.join(__dirname, packageFiles[name]));
 }
 
+/**
+ * An asset only read, here: in the single executable, its bytes where they lie in the file
+ * (read-only memory, never to be written) instead of a copy; the bundle's megabyte once less.
+ */
+function viewAsset(name) {
+	return inSea ? Buffer.from(sea.getRawAsset(name)) : readAsset(name);
+}
+
 /** A short, stable text for what makes V8 reject cached data: node's version, platform and flags. */
 function runtimeKey() {
 	const text = [process.version, process.arch, process.platform, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? ''].join('\0');
@@ -167,7 +175,7 @@ function writeCache(script, madeBy) {
 }
 
 const bundleName = inSea ? path.join(path.dirname(process.execPath), 'sendmail-harden.bundle.cjs') : path.join(__dirname, 'bundle.cjs');
-const source = readAsset('bundle.cjs').toString('latin1');
+const source = viewAsset('bundle.cjs').toString('latin1');
 // The bundle is one function expression, (function (exports, require, module, __filename, __dirname) {...}).
 const script = (() => {
 	// V8 copies what it uses of the cached data: the megabyte read here is not kept.
@@ -201,18 +209,20 @@ globalThis[Symbol.for('sendmail-harden.launcher')] = {
 	readAsset,
 	/** yoga's wasm, compiled once and instantiated synchronously by the bundle. */
 	yogaModule() {
-		yogaModule ??= new WebAssembly.Module(readAsset('yoga.wasm'));
+		yogaModule ??= new WebAssembly.Module(viewAsset('yoga.wasm'));
 		return yogaModule;
 	},
-	/** The wizard drew its first screen: the functions it ran are compiled now, keep them. */
+	/**
+	 * The wizard drew its first screen: the functions it ran are compiled now, keep them. Made at
+	 * once, the cache holds the first screen's code and little else (what runs later, such as the
+	 * preset store, compiles when it is needed): a third smaller, and quicker for V8 to load.
+	 */
 	firstScreen() {
-		setTimeout(() => {
-			saveCache('wizard');
-			// From here on the young generation keeps its size instead of doubling as start-up
-			// grew it: the peak stays lower while the wizard runs. Only after the cache is made:
-			// V8 rejects cached data made under other flags, and this changes them.
-			require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
-		}, 50).unref();
+		saveCache('wizard');
+		// From here on the young generation keeps its size instead of doubling as start-up grew
+		// it: the peak stays lower while the wizard runs. Only after the cache is made: V8
+		// rejects cached data made under other flags, and this changes them.
+		require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
 	},
 };
 // Commands without a screen keep theirs when they end.
