@@ -123,6 +123,7 @@ def main():
                     result['counts'].append(total - before)
             elif step.get('hwm'):
                 result['hwmKb'] = status_kb('VmHWM')
+                result['anonKb'] = status_kb('RssAnon')
     except (EOFError, TimeoutError) as error:
         result['error'] = str(error) or 'the program ended early; last output: ' + repr(ANSI.sub(b'', pending)[-300:])
     finally:
