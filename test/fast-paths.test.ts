@@ -335,6 +335,9 @@ test('lineTail finds the first changed cell, counting wide characters as two col
 	assert.equal(lineTail('  [ ] public    \u001B[31mone', '  [ ] public    \u001B[31mtwo'), undefined, 'a style left open');
 	assert.equal(lineTail('✅ public help one', '✅ public help two'), undefined, 'an emoji whose width terminals disagree on, in the shared part');
 	assert.equal(lineTail('e\u0301 public help one', 'e\u0301 public help two'), undefined, 'a combining mark in the shared part');
+	// A combining mark after the common start joins the cell before it, also past a style code.
+	assert.equal(lineTail('  [ ] ab\u0301 x', '  [ ] ab y')?.column, 7);
+	assert.equal(lineTail('  [ ] ab\u001B[31m\u0301x\u001B[39m', '  [ ] ab\u001B[32my\u001B[39m')?.column, 7);
 	// No gain: nothing shared, or the tail opens again, code by code, styles the line opened in one.
 	assert.equal(lineTail('one', 'two'), undefined);
 	assert.equal(lineTail('a\u001B[1;2;3;4;31;42mY\u001B[0m', 'a\u001B[1;2;3;4;31;42mX\u001B[0m'), undefined);
@@ -365,7 +368,7 @@ test('the incremental writer with line tails leaves the screen the whole lines w
 test('the incremental writer with line tails leaves the same screen for any frames', async () => {
 	// Lines made of pieces that repeat, so that neighbouring frames share starts of lines; narrower
 	// than the screen and fewer than its rows, as ink's frames for the incremental writer are.
-	const pieces = ['  [ ] ', '› [+] ', 'public', '中文', 'ｱｲ', ' help text ', bold('bold'), color(32, 'green'), dim('dim'), `${color(36, '› ')}${bold('x')}`, '✓', '…', '─', '✅', 'e\u0301', '\u001B]8;;https://a\u0007link\u001B]8;;\u0007', ' '];
+	const pieces = ['  [ ] ', '› [+] ', 'public', '中文', 'ｱｲ', ' help text ', bold('bold'), color(32, 'green'), dim('dim'), `${color(36, '› ')}${bold('x')}`, '✓', '…', '─', '✅', 'e\u0301', '\u001B]8;;https://a\u0007link\u001B]8;;\u0007', 'a\u0301', ' '];
 	const line = fc.array(fc.constantFrom(...pieces), {maxLength: 6}).map(parts => parts.join('').trimEnd());
 	const frame = fc.array(line, {minLength: 1, maxLength: 8});
 	// Each frame either new or the one before with a few lines changed, added or removed.
