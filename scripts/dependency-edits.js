@@ -1,5 +1,6 @@
 // The exact text edits scripts/build.js makes to dependencies as it bundles them: start-up work
-// the first screen need not wait for, the single-file build's needs, one bug fix. Each edit must
+// the first screen need not wait for, the single-file build's needs, bug fixes, fewer bytes per key
+// in ink's incremental writer. Each edit must
 // match its text exactly once, or the build stops: a new version of the dependency needs a fresh
 // look. test/fast-paths.test.ts bundles the edited libraries and checks them against the originals.
 import {readFileSync} from 'node:fs';
@@ -69,6 +70,26 @@ export const plainWidthCharacters = singleCharacterClass(character => {
 		&& originalStringWidth(character) > 0;
 });
 const lazySegmenter = `import {LazySegmenter} from ${JSON.stringify(path.join(root, 'source', 'fast-paths', 'segmenter.ts'))};`;
+
+// ink's incremental writer rewrites a changed line from its first differing cell, not column 1
+// (source/fast-paths/line-tail.ts): on Privacy only the help column changes at an arrow key. Kept
+// apart so that test/fast-paths.test.ts can bundle the writer without them, to compare.
+export const lineTailEdits = [
+	{
+		file: 'node_modules/ink/build/log-update.js',
+		from: "import cliCursor from 'cli-cursor';\n",
+		to: `import cliCursor from 'cli-cursor';\nimport {lineTail} from ${JSON.stringify(path.join(root, 'source', 'fast-paths', 'line-tail.ts'))};\n`,
+	},
+	{
+		// Only a line the last frame had at this row (the terminal shows it there): a new line has
+		// nothing under it to keep.
+		file: 'node_modules/ink/build/log-update.js',
+		from: `            buffer.push(ansiEscapes.cursorTo(0) +
+                nextLines[i] +`,
+		to: `            const tail = i < previousVisible ? lineTail(previousLines[i], nextLines[i]) : undefined;
+            buffer.push((tail === undefined ? ansiEscapes.cursorTo(0) + nextLines[i] : ansiEscapes.cursorTo(tail.column) + tail.text) +`,
+	},
+];
 
 export const startupEdits = [
 	{
@@ -222,6 +243,7 @@ export function styledCharsToString(chars) {`,
 		from: 'if (nextLines[i] === previousLines[i]) {',
 		to: 'if (i < previousVisible && nextLines[i] === previousLines[i]) {',
 	},
+	...lineTailEdits,
 ];
 
 /**
@@ -240,15 +262,16 @@ export function applyEdit(contents, {from, to}, where) {
 
 /**
  * An esbuild plugin that applies the edits. With requireAll (the build), a build in which an edit
- * found no file fails too; tests that bundle a few libraries turn it off.
+ * found no file fails too; tests that bundle a few libraries turn it off. `edits` (all of them
+ * unless given) lets a test bundle a library with some edits left out.
  */
-export function dependencyEdits({requireAll = true} = {}) {
+export function dependencyEdits({requireAll = true, edits: allEdits = startupEdits} = {}) {
 	const appliedEdits = new Set();
 	return {
 		name: 'dependency-edits',
 		setup(build) {
 			build.onLoad({filter: /node_modules\/(yoga-layout|ink|string-width|wrap-ansi|slice-ansi|signal-exit|@alcalzone\/ansi-tokenize)\/.*\.js$/}, args => {
-				const edits = startupEdits.filter(edit => edit.file === path.relative(root, args.path));
+				const edits = allEdits.filter(edit => edit.file === path.relative(root, args.path));
 				if (edits.length === 0) {
 					return undefined;
 				}
@@ -262,7 +285,7 @@ export function dependencyEdits({requireAll = true} = {}) {
 				return {contents, loader: 'js'};
 			});
 			build.onEnd(result => {
-				const unused = startupEdits.filter(edit => !appliedEdits.has(edit));
+				const unused = allEdits.filter(edit => !appliedEdits.has(edit));
 				if (requireAll && result.errors.length === 0 && unused.length > 0) {
 					throw new Error(`build: no bundled file matched the edits of ${unused.map(edit => edit.file).join(', ')}`);
 				}

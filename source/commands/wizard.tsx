@@ -146,9 +146,10 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		exitOnCtrlC: false,
 		// A terminal that cannot move the cursor gets each screen printed whole (components/terminal-output.ts).
 		debug: output.plain,
-		// A key rewrites only the lines that changed (about 1 KB an arrow key on Privacy instead of
-		// the whole frame): that matters over SSH. Ink 6.8's writer needs the one-line fix that
-		// scripts/build.js applies (ink issue #909), so this is on only in the bundle.
+		// A key rewrites only the lines that changed, each from its first changed cell (under 1 KB
+		// an arrow key on Privacy instead of the whole frame): that matters over SSH. Ink 6.8's
+		// writer needs the fixes and the line-tail edit that scripts/build.js applies (ink issue
+		// #909, source/fast-paths/line-tail.ts), so this is on only in the bundle.
 		incrementalRendering: INCREMENTAL_RENDERING,
 	});
 	firstScreenShown();
