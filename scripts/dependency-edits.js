@@ -214,6 +214,44 @@ export function styledCharsToString(chars) {`,
 		to: "if (typeof cb !== 'function') {\n      throw new TypeError('a callback must be provided for exit handler')\n    }",
 	},
 	{
+		// Node's global \`performance\` loads perf_hooks (about 0.8 ms) the first time it is read.
+		// React's scheduler reads it when loaded, for a clock it also builds from Date (its own
+		// fallback, kept here: time slices are 5 ms, Date's milliseconds are enough)...
+		file: 'node_modules/scheduler/cjs/scheduler.production.js',
+		from: 'if ("object" === typeof performance && "function" === typeof performance.now) {',
+		to: 'if (false) {',
+	},
+	{
+		// ...and Ink times each frame for an onRender callback the wizard does not pass.
+		file: 'node_modules/ink/build/ink.js',
+		from: '        const startTime = performance.now();',
+		to: '        const startTime = this.options.onRender ? performance.now() : 0;',
+	},
+	{
+		// Ink's error screen parses stack traces with stack-utils, set up when Ink loads (it lists
+		// node's modules); only a crash shows that screen, so it is set up then.
+		file: 'node_modules/ink/build/components/ErrorOverview.js',
+		from: `import StackUtils from 'stack-utils';`,
+		to: '// stack-utils: required when the error screen first parses a stack (below).',
+	},
+	{
+		file: 'node_modules/ink/build/components/ErrorOverview.js',
+		from: `const stackUtils = new StackUtils({
+    cwd: cwd(),
+    internals: StackUtils.nodeInternals(),
+});`,
+		to: `let madeStackUtils;
+const stackUtils = {
+    parseLine(line) {
+        if (madeStackUtils === undefined) {
+            const StackUtils = require('stack-utils');
+            madeStackUtils = new StackUtils({cwd: cwd(), internals: StackUtils.nodeInternals()});
+        }
+        return madeStackUtils.parseLine(line);
+    },
+};`,
+	},
+	{
 		// Ink connects to React devtools when DEV=true, through top-level awaits a CommonJS bundle
 		// cannot have; the bundle leaves the devtools out (they are not a dependency either).
 		file: 'node_modules/ink/build/reconciler.js',
@@ -270,7 +308,7 @@ export function dependencyEdits({requireAll = true, edits: allEdits = startupEdi
 	return {
 		name: 'dependency-edits',
 		setup(build) {
-			build.onLoad({filter: /node_modules\/(yoga-layout|ink|string-width|wrap-ansi|slice-ansi|signal-exit|@alcalzone\/ansi-tokenize)\/.*\.js$/}, args => {
+			build.onLoad({filter: /node_modules\/(yoga-layout|ink|string-width|wrap-ansi|slice-ansi|signal-exit|scheduler|@alcalzone\/ansi-tokenize)\/.*\.js$/}, args => {
 				const edits = allEdits.filter(edit => edit.file === path.relative(root, args.path));
 				if (edits.length === 0) {
 					return undefined;
