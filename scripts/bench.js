@@ -57,7 +57,8 @@ const answersPath = path.join(root, 'test', 'fixtures', 'article-answers.json');
 // Ink draws nothing until exit when it thinks it runs in CI; a person's terminal is not CI.
 // The code cache lives in the scratch folder too: the first (warm-up) run writes it, as an
 // admin's first run does; the measured runs read it.
-const env = {...process.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_CACHE_HOME: path.join(scratch, 'cache')};
+// Backup records go to a scratch state folder too (as on a host the tool has not changed yet).
+const env = {...process.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_CACHE_HOME: path.join(scratch, 'cache'), SENDMAIL_HARDEN_STATE_DIR: path.join(scratch, 'state')};
 for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'LINES', 'NODE_OPTIONS']) {
 	delete env[name];
 }
