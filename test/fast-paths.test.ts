@@ -19,6 +19,7 @@ import originalStringWidth from 'string-width';
 import {styledCharsFromTokens as originalStyledCharsFromTokens, styledCharsToString as originalStyledCharsToString, tokenize as originalTokenize} from '@alcalzone/ansi-tokenize';
 import {lineTail} from '../source/fast-paths/line-tail.js';
 import {LazySegmenter} from '../source/fast-paths/segmenter.js';
+import {importBundled} from './helpers/bundled.js';
 // @ts-expect-error plain JavaScript build script
 import {applyEdit, dependencyEdits, lazyBuiltins, lineTailEdits, startupEdits} from '../scripts/dependency-edits.js';
 
@@ -37,28 +38,12 @@ const originalWrapAnsiStringWidth = (await import(pathToFileURL(require.resolve(
 assert.notEqual(originalWrapAnsiStringWidth, originalStringWidth, 'wrap-ansi has its own string-width');
 
 async function editedLibraries(): Promise<Edited> {
-	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-fast-paths-'));
-	const outfile = path.join(folder, 'edited.mjs');
-	await build({
-		stdin: {
-			contents: [
-				"export {default as stringWidth} from 'string-width';",
-				`export {default as wrapAnsiStringWidth} from ${JSON.stringify(require.resolve('string-width', {paths: [path.dirname(require.resolve('wrap-ansi'))]}))};`,
-				"export {default as sliceAnsi} from 'slice-ansi';",
-				"export {tokenize, styledCharsFromTokens, styledCharsToString} from '@alcalzone/ansi-tokenize';",
-			].join('\n'),
-			resolveDir: process.cwd(),
-			loader: 'js',
-		},
-		outfile,
-		bundle: true,
-		format: 'esm',
-		platform: 'node',
-		target: 'node20',
-		logLevel: 'error',
-		plugins: [dependencyEdits({requireAll: false})],
-	});
-	return import(pathToFileURL(outfile).href) as Promise<Edited>;
+	return importBundled<Edited>([
+		"export {default as stringWidth} from 'string-width';",
+		`export {default as wrapAnsiStringWidth} from ${JSON.stringify(require.resolve('string-width', {paths: [path.dirname(require.resolve('wrap-ansi'))]}))};`,
+		"export {default as sliceAnsi} from 'slice-ansi';",
+		"export {tokenize, styledCharsFromTokens, styledCharsToString} from '@alcalzone/ansi-tokenize';",
+	].join('\n'));
 }
 
 const edited = await editedLibraries();
@@ -188,25 +173,8 @@ type Render = ((frame: string) => boolean) & {clear(): void};
 type CreateLog = (stream: {isTTY: boolean; write(data: string): boolean}, options: {incremental: boolean}) => Render;
 
 async function bundledLogUpdate(edits: unknown[]): Promise<CreateLog> {
-	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-fast-paths-'));
-	const outfile = path.join(folder, 'log-update.mjs');
-	await build({
-		stdin: {
-			contents: `export {default} from ${JSON.stringify(path.resolve('node_modules/ink/build/log-update.js'))};`,
-			resolveDir: process.cwd(),
-			loader: 'js',
-		},
-		outfile,
-		bundle: true,
-		format: 'esm',
-		platform: 'node',
-		target: 'node20',
-		logLevel: 'error',
-		// cli-cursor's signal-exit requires node's assert.
-		banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
-		plugins: [dependencyEdits({requireAll: false, edits})],
-	});
-	return ((await import(pathToFileURL(outfile).href)) as {default: {create: CreateLog}}).default.create;
+	const bundled = await importBundled<{default: {create: CreateLog}}>(`export {default} from ${JSON.stringify(path.resolve('node_modules/ink/build/log-update.js'))};`, {edits});
+	return bundled.default.create;
 }
 
 const editedLog = await bundledLogUpdate(startupEdits as unknown[]);

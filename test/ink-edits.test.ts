@@ -3,14 +3,10 @@
 // only when a crash shows it, still names the error and where it was thrown.
 import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
-import {mkdtempSync} from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import test from 'node:test';
-import {pathToFileURL} from 'node:url';
-import {build} from 'esbuild';
 // @ts-expect-error plain JavaScript build script
-import {dependencyEdits, yogaWasm} from '../scripts/dependency-edits.js';
+import {yogaWasm} from '../scripts/dependency-edits.js';
+import {importBundled} from './helpers/bundled.js';
 
 type Element = unknown;
 type Ink = {
@@ -23,22 +19,9 @@ const performanceReads = {count: 0};
 const realPerformance = globalThis.performance;
 
 async function bundledInk(): Promise<Ink> {
-	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-ink-edits-'));
-	const outfile = path.join(folder, 'ink.mjs');
-	await build({
-		stdin: {contents: "export {render, Text} from 'ink'; export {createElement} from 'react';", resolveDir: process.cwd(), loader: 'js'},
-		outfile,
-		bundle: true,
-		format: 'esm',
-		platform: 'node',
-		target: 'node20',
-		logLevel: 'error',
-		define: {'process.env.NODE_ENV': '"production"'},
-		banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
-		plugins: [dependencyEdits({requireAll: false})],
-	});
 	// What the launcher gives the bundle: yoga's wasm, compiled.
 	(globalThis as Record<symbol, unknown>)[Symbol.for('sendmail-harden.launcher')] = {yogaModule: () => new WebAssembly.Module(new Uint8Array(yogaWasm as Uint8Array))};
+	// Counted from before Ink and React load: the scheduler used to read it then.
 	Object.defineProperty(globalThis, 'performance', {
 		configurable: true,
 		get() {
@@ -46,7 +29,7 @@ async function bundledInk(): Promise<Ink> {
 			return realPerformance;
 		},
 	});
-	return import(pathToFileURL(outfile).href) as Promise<Ink>;
+	return importBundled<Ink>("export {render, Text} from 'ink'; export {createElement} from 'react';", {define: {'process.env.NODE_ENV': '"production"'}});
 }
 
 function fakeTerminal() {

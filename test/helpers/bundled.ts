@@ -1,0 +1,31 @@
+// Dependencies as scripts/build.js bundles them, with its edits to them, for tests that check an
+// edited library against the original (test/fast-paths.test.ts, test/ink-edits.test.ts).
+import {mkdtempSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+import {build} from 'esbuild';
+// @ts-expect-error plain JavaScript build script
+import {dependencyEdits} from '../../scripts/dependency-edits.js';
+
+/**
+ * Bundles `contents` (an ES module that re-exports from dependencies) with the build's dependency
+ * edits (or `edits`, a subset of them) and imports the result.
+ */
+export async function importBundled<T>(contents: string, options: {edits?: unknown[]; define?: Record<string, string>} = {}): Promise<T> {
+	const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-bundled-')), 'bundle.mjs');
+	await build({
+		stdin: {contents, resolveDir: process.cwd(), loader: 'js'},
+		outfile,
+		bundle: true,
+		format: 'esm',
+		platform: 'node',
+		target: 'node20',
+		logLevel: 'error',
+		define: options.define,
+		// CommonJS dependencies (signal-exit's node:assert, say) require node modules.
+		banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
+		plugins: [dependencyEdits({requireAll: false, ...(options.edits === undefined ? {} : {edits: options.edits})})],
+	});
+	return import(pathToFileURL(outfile).href) as Promise<T>;
+}
