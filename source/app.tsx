@@ -103,8 +103,8 @@ export type WizardEffects = {
 	runRestart: typeof runRestart;
 	verifyServer: typeof verifyServer;
 	/**
-	 * Opens the preset store. Called after the first screen is drawn (conf, ajv and the schema
-	 * compile cost ~120 ms); a store that cannot be opened is one line on Welcome, and then no
+	 * Opens the preset store. Called after the first screen is drawn (loading conf and ajv takes
+	 * tens of ms); a store that cannot be opened is one line on Welcome, and then no
 	 * preset is offered or saved. Absent: no store at all.
 	 */
 	loadPresets?(): Promise<Result<WizardPresets>>;

@@ -52,7 +52,7 @@ export function previewHostname(flag: string | undefined, cfText: string): strin
 	return fromCf && !fromCf.includes('$') ? fromCf : os.hostname();
 }
 
-/** Opens the preset store; the wizard calls it after its first screen (conf, ajv and the schema compile cost ~120 ms). */
+/** Opens the preset store; the wizard calls it after its first screen (loading conf and ajv takes tens of ms). */
 async function loadPresets(): Promise<Result<WizardPresets>> {
 	const {openPresetStore} = await import('../presets.js');
 	return openPresetStore();
