@@ -334,10 +334,11 @@ export function dependencyEdits({requireAll = true, edits: allEdits = startupEdi
 
 // Node modules the bundle loads only when first used, not when the code that imports them is
 // loaded: child_process (~6 ms: the sendmail version check runs after the first screen), crypto
-// (backups and atomic writes), assert (signal-exit's argument checks). Each import gets an object
+// (backups and atomic writes), assert (signal-exit's argument checks), fs/promises (about 1 ms;
+// the first screen reads its files synchronously, see safe-write.ts). Each import gets an object
 // with one getter per export of the real module (listed here, from the node running the build),
 // so `import {spawn} from 'node:child_process'` reaches the real spawn at its first call.
-const lazyModules = ['child_process', 'crypto', 'assert'];
+const lazyModules = ['child_process', 'crypto', 'assert', 'fs/promises'];
 
 export function lazyBuiltins() {
 	const builtin = createRequire(import.meta.url);

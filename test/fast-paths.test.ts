@@ -140,31 +140,37 @@ test('the build stops when an edit finds no file', async () => {
 	}), /no bundled file matched the edits/);
 });
 
-test('child_process, crypto and assert load at their first use, and are the real modules then', async () => {
+test('child_process, crypto, assert and fs/promises load at their first use, and are the real modules then', async () => {
 	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-fast-paths-'));
 	const entry = path.join(folder, 'entry.mjs');
 	writeFileSync(entry, [
 		"import {execFileSync} from 'node:child_process';",
 		"import crypto, {createHash} from 'crypto';",
 		"const assert = require('assert');",
+		"import fs, {readFile} from 'node:fs/promises';",
 		"const loaded = name => process.moduleLoadList.includes(`NativeModule ${name}`);",
-		"const before = ['child_process', 'crypto', 'assert'].filter(loaded);",
+		"const names = ['child_process', 'crypto', 'assert', 'fs/promises'];",
+		"const before = names.filter(loaded);",
 		"const hash = createHash('sha256').update('x').digest('hex');",
 		"const same = crypto.createHash === require('node:crypto').createHash && crypto.randomUUID().length === 36;",
 		"const echoed = execFileSync('echo', ['hi'], {encoding: 'utf8'});",
 		"assert.equal(1, 1);",
-		"console.log(JSON.stringify({before, hash, same, echoed, after: ['child_process', 'crypto', 'assert'].filter(loaded)}));",
+		"readFile(process.argv[1], 'utf8').then(text => {",
+		"\tconst read = text.length > 0 && fs.readFile === require('node:fs/promises').readFile;",
+		"\tconsole.log(JSON.stringify({before, hash, same, echoed, read, after: names.filter(loaded)}));",
+		"});",
 	].join('\n'));
 	const outfile = path.join(folder, 'out.cjs');
 	await build({entryPoints: [entry], outfile, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error', plugins: [lazyBuiltins()]});
 	const run = spawnSync(process.execPath, [outfile], {encoding: 'utf8'});
 	assert.equal(run.status, 0, run.stderr);
-	const result = JSON.parse(run.stdout) as {before: string[]; hash: string; same: boolean; echoed: string; after: string[]};
+	const result = JSON.parse(run.stdout) as {before: string[]; hash: string; same: boolean; echoed: string; read: boolean; after: string[]};
 	assert.deepEqual(result.before, [], 'not loaded by the imports');
 	assert.equal(result.hash, '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881');
 	assert.equal(result.same, true);
 	assert.equal(result.echoed, 'hi\n');
-	assert.deepEqual(result.after, ['child_process', 'crypto', 'assert']);
+	assert.equal(result.read, true);
+	assert.deepEqual(result.after, ['child_process', 'crypto', 'assert', 'fs/promises']);
 });
 
 // ink's incremental writer as the build bundles it, and without the line-tail edits (only the two
