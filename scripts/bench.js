@@ -19,7 +19,7 @@ const single = path.join(root, 'dist', `sendmail-harden-${process.platform}-${pr
 const baselineAt = process.argv.indexOf('--baseline');
 const baseline = baselineAt === -1 ? undefined : path.resolve(process.argv[baselineAt + 1]);
 const ptyHelper = path.join(root, 'scripts', 'bench-pty.py');
-const FIRST_SCREEN_RUNS = 15;
+const FIRST_SCREEN_RUNS = 25;
 const SESSION_RUNS = 5;
 const KEYS_PER_SESSION = 6;
 const PLAN_RUNS = 201;
