@@ -49,10 +49,10 @@ const OPTION_TABLE: ReadonlyArray<readonly [name: string, letter?: string]> = [
 export const OPTION_NAMES: readonly string[] = OPTION_TABLE.map(([name]) => name).filter(name => name !== '');
 
 // Each name lowered once: a config's seventy-odd O lines would otherwise lower the whole table each.
-const LOWERED_TABLE: ReadonlyArray<readonly [lower: string, name: string]> = OPTION_TABLE.map(([name]) => [name.toLowerCase(), name]);
+const LOWERED_TABLE: ReadonlyArray<readonly [lower: string, name: string]> = OPTION_NAMES.map(name => [name.toLowerCase(), name]);
 // A full name (any case) is found at once: the table scan below returns it too, since no full
-// name follows two longer names it is the start of (test/core/option-forms.test.ts checks each).
-const BY_FULL_NAME: ReadonlyMap<string, string> = new Map(LOWERED_TABLE.filter(([lower]) => lower !== ''));
+// name follows two longer names it is the start of (test/core/sendmail-options.test.ts checks each).
+const BY_FULL_NAME: ReadonlyMap<string, string> = new Map(LOWERED_TABLE);
 
 /** How sendmail names an option on an `O` line (or rejects it), as setoption() decides. */
 export type OptionLookup =
