@@ -1,8 +1,7 @@
 // The exact text edits scripts/build.js makes to dependencies as it bundles them: start-up work
 // the first screen need not wait for, the single-file build's needs, bug fixes, fewer bytes per key
-// in ink's incremental writer. Each edit must
-// match its text exactly once, or the build stops: a new version of the dependency needs a fresh
-// look. test/fast-paths.test.ts bundles the edited libraries and checks them against the originals.
+// in ink's incremental writer. Each edit must match its text exactly once, or the build stops: a
+// new version of the dependency needs a fresh look. test/fast-paths.test.ts bundles the edited libraries and checks them against the originals.
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
@@ -59,6 +58,8 @@ const emojiRegexSingles = singleCharacterClass(character => emojiRegex().test(ch
 // cluster whatever surrounds it (source/fast-paths/segmenter.ts's ownCluster: one UTF-16 unit, not
 // a mark, joiner or jamo), is visible, and is no emoji. The library's own answer for each
 // character alone decides, under both ambiguous-width settings; ESC and CSI start escape codes.
+// The ranges repeat ownCluster's (a TypeScript file this script cannot import); test/fast-paths
+// checks that every character taken here is one ownCluster takes.
 const originalStringWidth = (await import('string-width')).default;
 const {eastAsianWidth} = await import('get-east-asian-width');
 const ownClusterCharacter = /^[\0-\t\v\f\u000E-\u02FF\u2010-\u2027\u2030-\u205E\u2100-\u27BF]$/;

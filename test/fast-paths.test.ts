@@ -18,10 +18,10 @@ import originalSliceAnsi from 'slice-ansi';
 import originalStringWidth from 'string-width';
 import {styledCharsFromTokens as originalStyledCharsFromTokens, styledCharsToString as originalStyledCharsToString, tokenize as originalTokenize} from '@alcalzone/ansi-tokenize';
 import {lineTail} from '../source/fast-paths/line-tail.js';
-import {LazySegmenter} from '../source/fast-paths/segmenter.js';
+import {LazySegmenter, ownCluster} from '../source/fast-paths/segmenter.js';
 import {importBundled} from './helpers/bundled.js';
 // @ts-expect-error plain JavaScript build script
-import {applyEdit, dependencyEdits, lazyBuiltins, lineTailEdits, startupEdits} from '../scripts/dependency-edits.js';
+import {applyEdit, dependencyEdits, lazyBuiltins, lineTailEdits, plainWidthCharacters, startupEdits} from '../scripts/dependency-edits.js';
 
 type Width = (text: string, options?: {ambiguousIsNarrow?: boolean}) => number;
 type Edited = {
@@ -101,6 +101,21 @@ test('string-width with the fast paths measures every character as the library d
 		assert.equal(edited.wrapAnsiStringWidth(sample), originalWrapAnsiStringWidth(sample));
 		assert.equal(edited.stringWidth(`\u001B[31m${sample}\u001B[39m`), originalStringWidth(`\u001B[31m${sample}\u001B[39m`));
 	}), {numRuns: 2000});
+});
+
+test('string-width\'s one-character-at-a-time path takes only characters the lazy segmenter keeps apart', () => {
+	const plainWidth = new RegExp(`^[${plainWidthCharacters as string}]$`);
+	let taken = 0;
+	for (let code = 0; code <= 0xFF_FF; code++) {
+		const character = String.fromCharCode(code);
+		if (plainWidth.test(character)) {
+			taken++;
+			assert.match(character, ownCluster, `U+${code.toString(16)}`);
+		}
+	}
+
+	assert.ok(taken > 1000, 'the wizard\'s symbols and Latin text take the path');
+	assert.ok(plainWidth.test('\u2717') && plainWidth.test('\u00B7') && plainWidth.test('\u2026'));
 });
 
 test('slice-ansi and ansi-tokenize with the lazy segmenter give what the libraries give', () => {

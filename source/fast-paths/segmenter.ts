@@ -12,7 +12,7 @@
  * U+FE00-U+FE0F), no Hangul jamo, no regional indicators or other astral characters, and no CR
  * (CR LF is one cluster).
  */
-const ownCluster = /^[\0-\t\v\f\u000E-\u02FF\u2010-\u2027\u2030-\u205E\u2100-\u27BF]*$/;
+export const ownCluster = /^[\0-\t\v\f\u000E-\u02FF\u2010-\u2027\u2030-\u205E\u2100-\u27BF]*$/;
 
 type Segment = {segment: string; index: number; input: string};
 
