@@ -23,6 +23,7 @@ import {
 	type FileOps,
 	type Ownership,
 } from './safe-write.js';
+import {folderChainProblem, isUntrustedError, readTrustedFile} from './trust.js';
 import {anyConfigStateFolder, configStateFolder, configStateFolderPath, stateFolderPath} from './state-folder.js';
 
 export type {FileOps} from './safe-write.js';
@@ -34,25 +35,41 @@ export const toBytes = (text: string) => Buffer.from(text, ENCODING);
 
 export const DEFAULT_KEEP = 10;
 
-/** Reads a config, .mc or help file: a regular file, not through a link, bounded in size. */
+/**
+ * Reads a config, .mc or help file: a regular file, not through a link, bounded in size, that
+ * passes the trust rule (trust.ts) on the descriptor it is read from.
+ */
 export async function readTextFile(filePath: string): Promise<Result<string>> {
 	try {
-		return ok((await readRegularFile(filePath)).bytes.toString(ENCODING));
+		return ok((await readTrustedFile(filePath)).bytes.toString(ENCODING));
 	} catch (error) {
 		return fail(describeError(error, filePath, 'read'));
 	}
 }
 
-/** The help file a config names, resolved against the config's folder when relative. */
+/**
+ * The help file a config names, resolved against the config's folder when relative. It is edited
+ * and its lines shown, so it must sit beside the config or in a folder only root can change (a
+ * config swapped in by the mail user must not reach a root-only script or secret elsewhere), and
+ * pass the trust rule itself.
+ */
 export async function readHelpFile(cfPath: string, cfText: string): Promise<Result<HelpFileState>> {
 	const named = helpFilePath(cfText);
 	if (named === undefined) {
 		return ok(undefined);
 	}
 
-	const helpPath = path.resolve(path.dirname(cfPath), named);
+	const cfFolder = path.dirname(path.resolve(cfPath));
+	const helpPath = path.resolve(cfFolder, named);
+	if (path.dirname(helpPath) !== cfFolder) {
+		const problem = folderChainProblem(path.dirname(helpPath));
+		if (problem !== undefined) {
+			return fail(`the help file ${helpPath} that ${cfPath} names is outside ${cfFolder}, in a folder that users other than root can change (${problem}); sendmail-harden reads, edits and shows a help file only beside the config or in a folder only root can write, so nothing was read or changed: move the help file beside the config and point HelpFile at it`);
+		}
+	}
+
 	try {
-		return ok({path: helpPath, text: (await readRegularFile(helpPath)).bytes.toString(ENCODING)});
+		return ok({path: helpPath, text: (await readTrustedFile(helpPath)).bytes.toString(ENCODING)});
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
 			return ok({path: helpPath, missing: true});
@@ -101,7 +118,7 @@ const PRIVATE: Ownership = {mode: 0o600, uid: process.getuid?.() ?? 0, gid: proc
 
 async function readBlob(state: string, hash: string): Promise<Buffer | undefined> {
 	try {
-		const {bytes} = await readRegularFile(blobPath(state, hash));
+		const {bytes} = await readTrustedFile(blobPath(state, hash));
 		return sha256(bytes) === hash ? bytes : undefined;
 	} catch {
 		return undefined;
@@ -134,7 +151,7 @@ async function readSet(state: string, id: string, cfPath: string): Promise<Backu
 
 	let set: BackupSet;
 	try {
-		set = JSON.parse((await readRegularFile(setPath(state, id), 1024 * 1024)).bytes.toString('utf8')) as BackupSet;
+		set = JSON.parse((await readTrustedFile(setPath(state, id), 1024 * 1024)).bytes.toString('utf8')) as BackupSet;
 	} catch {
 		return undefined;
 	}
@@ -196,10 +213,14 @@ type Journal = {
 async function readJournal(state: string): Promise<Journal | undefined> {
 	let journal: Journal;
 	try {
-		journal = JSON.parse((await readRegularFile(journalPath(state), 1024 * 1024)).bytes.toString('utf8')) as Journal;
+		journal = JSON.parse((await readTrustedFile(journalPath(state), 1024 * 1024)).bytes.toString('utf8')) as Journal;
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
 			return undefined;
+		}
+
+		if (isUntrustedError(error)) {
+			throw error;
 		}
 
 		// Written whole and renamed into place, so a damaged one was never in force: nothing was renamed after it.
@@ -512,7 +533,7 @@ export async function writeChanges(
 		for (const change of changes) {
 			let current;
 			try {
-				current = await readRegularFile(change.path);
+				current = await readTrustedFile(change.path);
 			} catch (error) {
 				return fail(`${describeError(error, change.path, 'read')}; nothing was written`);
 			}

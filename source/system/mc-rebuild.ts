@@ -1,12 +1,16 @@
 // Finds the .mc a sendmail.cf is built from, learns how this host builds it, and renders the .cf
 // from an (edited) .mc into memory without touching the real .cf.
 import {spawn} from 'node:child_process';
-import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import {lstatSync, readdirSync, realpathSync, statSync} from 'node:fs';
+import {rm, stat, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {type Result, ok, fail} from '../core/result.js';
 import {candidatesToCheck, chooseMcSource, isFreeBsdMakefile, makeVariable, mcOfRule, type LayoutId, type McSource} from '../core/sendmail-layouts.js';
+import {privateFolder} from './rehearsal.js';
+import {describeError} from './safe-write.js';
 import {stopWithRun} from './stop-signals.js';
+import {folderChainProblem, isTrusted, readTrustedFile, untrustedMessage} from './trust.js';
 
 async function isFile(file: string): Promise<boolean> {
 	try {
@@ -16,9 +20,11 @@ async function isFile(file: string): Promise<boolean> {
 	}
 }
 
+// A Makefile or make.conf that does not pass the trust rule is as good as absent: its variables
+// (SENDMAIL_M4_FLAGS above all) end up on m4's command line.
 async function readIfFile(file: string): Promise<string | undefined> {
 	try {
-		return (await stat(file)).isFile() ? await readFile(file, 'latin1') : undefined;
+		return (await readTrustedFile(file)).bytes.toString('latin1');
 	} catch {
 		return undefined;
 	}
@@ -134,9 +140,9 @@ export async function rebuildPlan(mcPath: string, options: RebuildPlanOptions = 
 	const cfPath = path.join(cwd, `${name}.cf`);
 	let mcText: string;
 	try {
-		mcText = await readFile(mcAbsolute, 'latin1');
+		mcText = (await readTrustedFile(mcAbsolute)).bytes.toString('latin1');
 	} catch (error) {
-		return fail(`Cannot read ${mcAbsolute}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; check the path and permissions.`);
+		return fail(`Cannot read ${mcAbsolute}: ${describeError(error, mcAbsolute, 'read')}`);
 	}
 
 	if (options.layout === 'freebsd') {
@@ -239,12 +245,167 @@ function mcAsComment(mcPath: string, mcText: string): string {
 	return `### ${mcPath} ###\n${lines.map(line => `# ${line}\n`).join('')}`;
 }
 
+// --- What m4 reads ----------------------------------------------------------------------------
+//
+// m4 runs as root and obeys syscmd(), so it reads only what the trust rule (trust.ts) passes, and
+// nothing that someone else could swap while it runs. The .mc text was read through a checked
+// descriptor by the caller. Each file the .mc includes by a literal path (Debian's
+// /etc/mail/m4/dialup.m4 and provider.m4, in a folder the mail user owns) is read the same way
+// and copied into a private root-only folder, and the include() is pointed at the copy; copies
+// are searched for includes in turn. Only files whose folders, up to /, no one but root (or the
+// running user) can change are read in place: sendmail's own macro tree (/usr/share/sendmail/cf),
+// whose every folder and file is checked once. m4 runs in the private folder, so a relative path
+// cannot reach the config folder. The tool never runs `make`: it only names the host's rebuild
+// command for the admin, and builds with m4 itself.
+
+const INCLUDE = /\b(s?include)\(\s*(`?)([^`'()\s,]+)'?\s*\)/g;
+const MAX_INCLUDES = 64;
+const MAX_TREE_ENTRIES = 5000;
+
+const treeProblems = new Map<string, string | undefined>();
+
+/** Why m4 may not read a sendmail macro tree (cf.m4's folder's parent) in place; undefined when it may. */
+function macroTreeProblem(treeRoot: string): string | undefined {
+	if (treeProblems.has(treeRoot)) return treeProblems.get(treeRoot);
+	let problem = folderChainProblem(treeRoot);
+	const seen = new Set<string>();
+	const folders = [treeRoot];
+	for (let count = 0; problem === undefined && folders.length > 0;) {
+		const folder = folders.pop()!;
+		if (seen.has(folder)) continue;
+		seen.add(folder);
+		for (const name of readdirSync(folder)) {
+			if (++count > MAX_TREE_ENTRIES) {
+				problem = `${treeRoot} holds more than ${MAX_TREE_ENTRIES} files`;
+				break;
+			}
+			const entry = path.join(folder, name);
+			let info;
+			try {
+				info = statSync(entry);
+			} catch {
+				continue; // A dangling link: m4 cannot read through it either.
+			}
+			if (!isTrusted(info)) {
+				problem = untrustedMessage(entry, info);
+				break;
+			}
+			if (lstatSync(entry).isSymbolicLink()) {
+				const real = realpathSync(entry);
+				const chain = folderChainProblem(info.isDirectory() ? real : path.dirname(real));
+				if (chain !== undefined) {
+					problem = `${entry} leads to ${real}, and ${chain}`;
+					break;
+				}
+				if (info.isDirectory()) folders.push(real);
+			} else if (info.isDirectory()) {
+				folders.push(entry);
+			}
+		}
+	}
+	treeProblems.set(treeRoot, problem);
+	return problem;
+}
+
+type M4Inputs = {args: string[]; mcText: string; /** copy path, original path */ copies: Array<[string, string]>; /** where relative names resolve, as in the host's build */ cwd: string};
+
+const macroProblemMessage = (tree: string, problem: string) =>
+	`sendmail's m4 macros in ${tree} are not only root's to change (${problem}), so m4 will not run on them as root; nothing was changed. Fix the owner and mode of that folder, or use --cf-only to edit the .cf alone`;
+
+/** A file m4 is to read: in place when no one but root can change it or its folders, else a checked copy. */
+async function m4Input(file: string, folder: string, inputs: M4Inputs, optional: boolean, depth: number): Promise<Result<string>> {
+	let real: string | undefined;
+	try {
+		real = realpathSync(file);
+	} catch {
+		real = undefined;
+	}
+	if (real !== undefined && folderChainProblem(path.dirname(real)) === undefined) {
+		const info = statSync(real);
+		if (!info.isFile()) return fail(`${file}, which ${inputs.copies.length === 0 ? 'the .mc' : 'an included file'} includes, is not a file; nothing was changed`);
+		if (!isTrusted(info)) return fail(untrustedMessage(real, info));
+		if (path.basename(real) === 'cf.m4') {
+			const tree = path.dirname(path.dirname(real));
+			const problem = macroTreeProblem(tree);
+			if (problem !== undefined) return fail(macroProblemMessage(tree, problem));
+		}
+		return ok(real);
+	}
+
+	const copy = path.join(folder, `include-${inputs.copies.length + 1}-${path.basename(file).replaceAll(/[^\w.-]/g, '_')}`);
+	inputs.copies.push([copy, file]);
+	let text: string;
+	try {
+		text = (await readTrustedFile(file)).bytes.toString('latin1');
+	} catch (error) {
+		// A missing file: sinclude() skips it and include() fails, as on the original path, without
+		// m4 opening a name in a folder someone else can write.
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			if (optional) await writeFile(copy, '', {flag: 'wx', mode: 0o600});
+			return ok(copy);
+		}
+		return fail(`${describeError(error, file, 'read')}`);
+	}
+	const rewritten = await pointIncludesAtCopies(text, folder, inputs, depth + 1);
+	if (!rewritten.ok) return rewritten;
+	await writeFile(copy, rewritten.value, {encoding: 'latin1', flag: 'wx', mode: 0o600});
+	return ok(copy);
+}
+
+async function pointIncludesAtCopies(text: string, folder: string, inputs: M4Inputs, depth: number): Promise<Result<string>> {
+	const matches = [...text.matchAll(INCLUDE)];
+	if (matches.length > 0 && (depth > 8 || inputs.copies.length + matches.length > MAX_INCLUDES)) {
+		return fail(`the .mc includes more than ${MAX_INCLUDES} files, or nests them more than 8 deep; nothing was changed`);
+	}
+	let out = '';
+	let last = 0;
+	for (const match of matches) {
+		const [whole, macro, , named] = match;
+		const input = await m4Input(path.resolve(inputs.cwd, named!), folder, inputs, macro === 'sinclude', depth);
+		if (!input.ok) return input;
+		out += `${text.slice(last, match.index)}${macro}(\`${input.value}')`;
+		last = match.index + whole.length;
+	}
+	return ok(out + text.slice(last));
+}
+
+/** m4's arguments and the .mc text, with every file m4 will read checked, and copied where it could be swapped. */
+async function prepareM4Inputs(mcText: string, plan: RebuildPlan, folder: string): Promise<Result<M4Inputs>> {
+	const inputs: M4Inputs = {args: [], mcText: '', copies: [], cwd: plan.cwd};
+	for (const arg of plan.m4Args) {
+		const cfDir = /^-D_CF_DIR_=(.*)$/.exec(arg);
+		if (cfDir) {
+			const tree = path.resolve(plan.cwd, cfDir[1]!);
+			let real: string;
+			try {
+				real = realpathSync(tree);
+			} catch {
+				return fail(`sendmail's m4 macros are not in ${tree}; install the sendmail cf files or edit the .cf directly`);
+			}
+			const problem = macroTreeProblem(real);
+			if (problem !== undefined) return fail(macroProblemMessage(tree, problem));
+			inputs.args.push(`-D_CF_DIR_=${real}/`);
+		} else if (arg.startsWith('-')) {
+			inputs.args.push(arg);
+		} else {
+			const input = await m4Input(path.resolve(plan.cwd, arg), folder, inputs, false, 0);
+			if (!input.ok) return input;
+			inputs.args.push(input.value);
+		}
+	}
+	const text = await pointIncludesAtCopies(mcText, folder, inputs, 0);
+	if (!text.ok) return text;
+	inputs.mcText = text.value;
+	return ok(inputs);
+}
+
 /**
  * Renders the .cf that the host's rebuild would make from `mcText`, into memory: the text goes to a
- * temporary copy of the .mc and m4 runs on it in the .mc's folder (so relative includes resolve as
- * in a real build). The real .mc and .cf are not touched. With Debian's Makefile the .mc is
- * appended as comments, as `make` would. The build-date and `##### in` comment lines differ from
- * any earlier build.
+ * temporary copy of the .mc in a private folder, with checked copies of the files it includes
+ * (see "What m4 reads" above), and m4 runs on it there; relative includes resolve against the
+ * .mc's folder, as in a real build. The real .mc and .cf are not touched. With Debian's Makefile
+ * the .mc is appended as comments, as `make` would. The build-date and `##### in` comment lines
+ * differ from any earlier build.
  */
 export async function buildCfFromMc(mcText: string, mcPath: string, options: BuildOptions = {}): Promise<Result<string>> {
 	let plan = options.plan;
@@ -255,11 +416,17 @@ export async function buildCfFromMc(mcText: string, mcPath: string, options: Bui
 	}
 	const timeoutMs = options.timeoutMs ?? 30_000;
 	const m4 = options.m4 ?? 'm4';
-	const folder = await mkdtemp(path.join(os.tmpdir(), `sendmail-harden-mc-${process.pid}-`));
+	const env = options.env ?? process.env;
+	const made = await privateFolder(env);
+	if (!made.ok) return fail(`cannot build the .cf from ${plan.mcPath}: ${made.error}`);
+	const folder = made.value;
 	try {
+		const inputs = await prepareM4Inputs(mcText, plan, folder);
+		if (!inputs.ok) return inputs;
 		const tempMc = path.join(folder, path.basename(plan.mcPath));
-		await writeFile(tempMc, mcText, 'latin1');
-		const result = await run(m4, [...plan.m4Args, tempMc], plan.cwd, timeoutMs, options.env ?? process.env);
+		await writeFile(tempMc, inputs.value.mcText, {encoding: 'latin1', flag: 'wx', mode: 0o600});
+		const result = await run(m4, [...inputs.value.args, tempMc], folder, timeoutMs, env);
+		const original = (line: string) => inputs.value.copies.reduce((text, [copy, file]) => text.replaceAll(copy, file), line.replaceAll(tempMc, plan.mcPath));
 		const mcName = path.basename(plan.mcPath);
 		if (result.error?.code === 'ENOENT') {
 			return fail(`Cannot rebuild ${path.basename(plan.cfPath)}: m4 is not installed or not on PATH; install m4 (Debian: apt-get install m4) or edit the .cf directly.`);
@@ -274,7 +441,7 @@ export async function buildCfFromMc(mcText: string, mcPath: string, options: Bui
 		// cannot open ..."), else cf.m4's `*** ERROR:` line, not a `*** WARNING` printed before it.
 		const stderrLines = result.stderr
 			.split('\n')
-			.map(line => line.replaceAll(tempMc, plan.mcPath).replaceAll(/\s+/g, ' ').trim())
+			.map(line => original(line).replaceAll(/\s+/g, ' ').trim())
 			.filter(line => line !== '');
 		const m4Complaint = result.code === 0 ? undefined : stderrLines.find(line => /^m4:/.test(line));
 		const firstError = m4Complaint ?? stderrLines.find(line => line.startsWith('*** ERROR')) ?? stderrLines[0];

@@ -47,7 +47,7 @@ const STDERR_BYTES = 4096;
  * implemented" unless the config trusts sticky folders), so the rehearsal would not be the
  * server's answer elsewhere.
  */
-async function privateFolder(env: NodeJS.ProcessEnv): Promise<Result<string>> {
+export async function privateFolder(env: NodeJS.ProcessEnv): Promise<Result<string>> {
 	const stateDir = env['SENDMAIL_HARDEN_STATE_DIR'] ?? '/var/lib/sendmail-harden';
 	// /run where the system has one (never created here), else the tool's state folder.
 	const candidates = [{base: '/run/sendmail-harden', makeParent: false}, {base: path.join(stateDir, 'rehearsal'), makeParent: true}];
