@@ -15,6 +15,7 @@ import {loadTarget, removeDemoCopy} from '../source/system/target.js';
 import {KEY, NOW, PRESET, checkEnv, openWizard, pressEnter} from './app-helpers.js';
 import {copyDebianMcPair, haveDebianMc} from './helpers/debian-mc.js';
 import {skipUnlessSendmail} from './helpers/sendmail.js';
+import {copyDemoConfig} from './helpers/cli.js';
 
 const needDebian = () => (haveDebianMc ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
 const MC_CHOICE = 'Edit sendmail.mc and rebuild sendmail.cf (recommended)';
@@ -100,7 +101,7 @@ test('Welcome: moving the pointer through both lists chooses nothing; space choo
 });
 
 test('a user who is not root is told on Welcome what cannot be done', async t => {
-	const app = await openWizard(t, path.resolve('source/demo/sendmail.cf'), {effects: {accessProblem: async () => 'You are not root: the steps show what would change, but writing it need root.'}});
+	const app = await openWizard(t, copyDemoConfig().cfPath, {effects: {accessProblem: async () => 'You are not root: the steps show what would change, but writing it need root.'}});
 	const welcome = await app.waitFor('You are not root');
 	assert.match(welcome, /Step 1 of 8/);
 });
@@ -149,8 +150,9 @@ test('a demo copy is removed on exit; any other config is left alone', async () 
 	await removeDemoCopy(demo.value);
 	assert.equal(existsSync(folder), false);
 
-	const real = await loadTarget(path.resolve('source/demo/sendmail.cf'));
+	const {cfPath} = copyDemoConfig();
+	const real = await loadTarget(cfPath);
 	assert.ok(real.ok);
 	await removeDemoCopy({...real.value, demo: true});
-	assert.ok(existsSync('source/demo/sendmail.cf'));
+	assert.ok(existsSync(cfPath));
 });

@@ -54,7 +54,7 @@ export function untrustedMessage(filePath: string, stat: Stats): string {
 		...((stat.mode & 0o022) === 0 ? [] : [`chmod ${octal(stat.mode & ~0o022).slice(1)} ${filePath}`]),
 	];
 	const who = ownerOk ? '' : `it is owned by ${userName(stat.uid)}, not by root${runningUid() === 0 ? '' : ` or ${userName(runningUid())}`}`;
-	const mode = (stat.mode & 0o022) === 0 ? '' : `its mode ${octal(stat.mode)} lets ${(stat.mode & 0o020) === 0 ? 'anyone' : `group ${groupName(stat.gid)}`} write to it`;
+	const mode = (stat.mode & 0o022) === 0 ? '' : `its mode ${octal(stat.mode)} lets ${(stat.mode & 0o002) !== 0 ? 'anyone' : `group ${groupName(stat.gid)}`} write to it`;
 	return `${filePath} is not trusted: ${[who, mode].filter(Boolean).join(' and ')} (owner ${userName(stat.uid)}, group ${groupName(stat.gid)}, mode ${octal(stat.mode)}), so sendmail-harden will not act on it as root; nothing was changed. If its contents are yours, fix it: ${fixes.join('; ')}`;
 }
 
@@ -101,7 +101,7 @@ export function folderChainProblem(folder: string): string | undefined {
 		}
 
 		if ((stat.mode & 0o022) !== 0) {
-			return `${current} may be written by ${(stat.mode & 0o020) === 0 ? 'anyone' : `group ${groupName(stat.gid)}`} (mode ${octal(stat.mode)})`;
+			return `${current} may be written by ${(stat.mode & 0o002) !== 0 ? 'anyone' : `group ${groupName(stat.gid)}`} (mode ${octal(stat.mode)})`;
 		}
 
 		const parent = path.dirname(current);

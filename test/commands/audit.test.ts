@@ -16,7 +16,8 @@ async function audit(args: {config: string; json?: boolean}): Promise<{code: num
 
 test('audit names the .mc a .cf is built from, and how to rebuild it', async () => {
 	const folder = mkdtempSync(path.join(os.tmpdir(), 'audit-mc-'));
-	const mc = `include(\`/usr/share/sendmail/cf/m4/cf.m4')dnl\n${readFileSync('/usr/share/sendmail/cf/cf/generic-linux.mc', 'latin1')}`;
+	// The help file beside the config: one in /etc/mail (the mail user's folder on Debian) is refused.
+	const mc = `define(\`HELP_FILE', \`${folder}/helpfile')dnl\ninclude(\`/usr/share/sendmail/cf/m4/cf.m4')dnl\n${readFileSync('/usr/share/sendmail/cf/cf/generic-linux.mc', 'latin1')}`;
 	writeFileSync(path.join(folder, 'sendmail.mc'), mc, 'latin1');
 	const built = spawnSync('m4', ['sendmail.mc'], {cwd: folder, encoding: 'latin1'});
 	writeFileSync(path.join(folder, 'sendmail.cf'), built.stdout, 'latin1');
@@ -30,7 +31,7 @@ test('audit names the .mc a .cf is built from, and how to rebuild it', async () 
 test('audit warns when a .cf that m4 built has no .mc to be found, and shows PrivacyOptions lines adding up', async () => {
 	const folder = mkdtempSync(path.join(os.tmpdir(), 'audit-cf-'));
 	const cfPath = path.join(folder, 'sendmail.cf');
-	const text = readFileSync('source/demo/sendmail.cf', 'latin1').replace(/^O PrivacyOptions=.*$/m, 'O PrivacyOptions=goaway\nOppublic');
+	const text = readFileSync('source/demo/sendmail.cf', 'latin1').replace(/^O PrivacyOptions=.*$/m, 'O PrivacyOptions=goaway\nOppublic').replace('O HelpFile=/etc/mail/helpfile', `O HelpFile=${folder}/helpfile`);
 	writeFileSync(cfPath, text, 'latin1');
 	// A Makefile says this folder is where the host builds its .cf.
 	writeFileSync(path.join(folder, 'Makefile'), 'sendmail.cf: sendmail.mc\n\tm4 sendmail.mc > sendmail.cf\n');

@@ -19,6 +19,9 @@ import {sendmailBt, sendmailOptionValues, skipUnlessSendmail} from '../helpers/s
 
 const cfDir = '/usr/share/sendmail/cf';
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'layouts-test-'));
+// The configs built here name a help file beside them: one in /etc/mail (the mail user's folder on
+// Debian) is refused for a config elsewhere (see test/commands/trust.test.ts).
+const localHelp = (folder: string, mcText: string) => `define(\`HELP_FILE', \`${folder}/helpfile')dnl\n${mcText}`;
 test.after(() => rmSync(scratch, {recursive: true, force: true}));
 
 const answers: Answers = {
@@ -72,7 +75,7 @@ function rhelFolder(): {folder: string; mcPath: string; cfPath: string} {
 	const mcPath = path.join(folder, 'sendmail.mc');
 	const cfPath = path.join(folder, 'sendmail.cf');
 	const example = readFileSync(path.join(cfDir, 'cf', 'generic-linux.mc'), 'latin1');
-	writeFileSync(mcPath, `include(\`${cfDir}/m4/cf.m4')dnl\n${example}`, 'latin1');
+	writeFileSync(mcPath, localHelp(folder, `include(\`${cfDir}/m4/cf.m4')dnl\n${example}`), 'latin1');
 	writeFileSync(path.join(folder, 'Makefile'), [
 		'all: sendmail.cf',
 		'%.cf: %.mc',
@@ -160,7 +163,7 @@ function freebsdFolder(): {folder: string; mcPath: string; cfPath: string} {
 	const folder = mkdtempSync(path.join(scratch, 'freebsd-'));
 	const mcPath = path.join(folder, 'freebsd.mc');
 	const cfPath = path.join(folder, 'sendmail.cf');
-	writeFileSync(mcPath, freebsdMc);
+	writeFileSync(mcPath, localHelp(folder, freebsdMc));
 	writeFileSync(path.join(folder, 'Makefile'), freebsdMakefile);
 	const built = m4([`-D_CF_DIR_=${cfDir}/`, `${cfDir}/m4/cf.m4`, 'freebsd.mc'], folder)
 		.replace(/^##### built by .*$/m, '##### built by root@releng3.nyi.freebsd.org on Fri Jun  6 06:00:00 UTC 2025')
@@ -210,7 +213,7 @@ test('Solaris/illumos: /etc/mail/cf/cf/sendmail.mc is the source of /etc/mail/se
 	}
 
 	const mcPath = path.join(cfFolder, 'sendmail.mc');
-	writeFileSync(mcPath, readFileSync(path.join(cfDir, 'cf', 'generic-solaris.mc')));
+	writeFileSync(mcPath, localHelp(mail, readFileSync(path.join(cfDir, 'cf', 'generic-solaris.mc'), 'latin1')), 'latin1');
 	writeFileSync(path.join(cfFolder, 'Makefile'), '.SUFFIXES: .mc .cf\n.mc.cf:\n\t$(M4) ../m4/cf.m4 $< > $@\n');
 	const cfPath = path.join(mail, 'sendmail.cf');
 	writeFileSync(cfPath, m4(['../m4/cf.m4', 'sendmail.mc'], cfFolder), 'latin1');
@@ -228,7 +231,7 @@ test('an .mc whose LOCAL_CONFIG sets PrivacyOptions: that line is commented out,
 	const mcPath = path.join(folder, 'sendmail.mc');
 	const cfPath = path.join(folder, 'sendmail.cf');
 	const example = readFileSync(path.join(cfDir, 'cf', 'generic-linux.mc'), 'latin1');
-	writeFileSync(mcPath, `include(\`${cfDir}/m4/cf.m4')dnl\n${example}LOCAL_CONFIG\nO PrivacyOptions=noetrn\n`, 'latin1');
+	writeFileSync(mcPath, localHelp(folder, `include(\`${cfDir}/m4/cf.m4')dnl\n${example}LOCAL_CONFIG\nO PrivacyOptions=noetrn\n`), 'latin1');
 	writeFileSync(cfPath, m4(['sendmail.mc'], folder), 'latin1');
 	// m4 puts LOCAL_CONFIG lines before proto.m4's options: both lines count.
 	assert.deepEqual(sendmailOptionValues(cfPath, 'PrivacyOptions'), ['noetrn', 'authwarnings']);

@@ -1,7 +1,7 @@
 // makePlan with a sendmail.mc beside the .cf: Debian's own sendmail.mc and .cf (copied into a
 // temporary folder) and the example .mc files Debian ships.
 import assert from 'node:assert/strict';
-import {copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
@@ -40,6 +40,10 @@ test.after(() => {
 
 const copyDebian = () => copyDebianMcPair(scratch);
 
+// The configs these tests build name a help file beside them: one in /etc/mail (the mail user's
+// folder on Debian) is refused for a config elsewhere (see test/commands/trust.test.ts).
+const localHelp = (folder: string, mcText: string) => `define(\`HELP_FILE', \`${folder}/helpfile')dnl\n${mcText}`;
+
 async function target(cfPath: string) {
 	const loaded = await loadTarget(cfPath);
 	assert.ok(loaded.ok, loaded.ok ? '' : loaded.error);
@@ -49,7 +53,7 @@ async function target(cfPath: string) {
 test('without an .mc the plan is the direct .cf plan', async () => {
 	const folder = mkdtempSync(path.join(scratch, 'plain-'));
 	const cfPath = path.join(folder, 'sendmail.cf');
-	copyFileSync('source/demo/sendmail.cf', cfPath);
+	writeFileSync(cfPath, readFileSync('source/demo/sendmail.cf', 'latin1').replace('O HelpFile=/etc/mail/helpfile', `O HelpFile=${folder}/helpfile`), 'latin1');
 	const loaded = await target(cfPath);
 	const plan = await makePlan(loaded, cfAnswers, {hostname: 'box.example.org'});
 	const direct = planHardening({cfPath, cfText: loaded.cfText, helpFile: loaded.helpFile, answers: cfAnswers});
@@ -202,7 +206,7 @@ test('FreeBSD: $(hostname).mc beside sendmail.cf is the source', async () => {
 	const folder = mkdtempSync(path.join(scratch, 'freebsd-'));
 	const mcPath = path.join(folder, 'box.mc');
 	const cfPath = path.join(folder, 'sendmail.cf');
-	copyFileSync('/usr/share/sendmail/cf/cf/generic-linux.mc', mcPath);
+	writeFileSync(mcPath, localHelp(folder, readFileSync('/usr/share/sendmail/cf/cf/generic-linux.mc', 'latin1')), 'latin1');
 	const built = await buildCfFromMc(readFileSync(mcPath, 'latin1'), mcPath);
 	assert.ok(built.ok, built.ok ? '' : built.error);
 	writeFileSync(cfPath, built.value, 'latin1');
@@ -219,7 +223,7 @@ for (const name of sendmailInstalled ? exampleMcNames() : []) {
 		const folder = mkdtempSync(path.join(scratch, 'example-'));
 		const mcPath = path.join(folder, 'sendmail.mc');
 		const cfPath = path.join(folder, 'sendmail.cf');
-		copyFileSync(path.join('/usr/share/sendmail/cf/cf', name), mcPath);
+		writeFileSync(mcPath, localHelp(folder, readFileSync(path.join('/usr/share/sendmail/cf/cf', name), 'latin1')), 'latin1');
 		const mcText = readFileSync(mcPath, 'latin1');
 		const current = await buildCfFromMc(mcText, mcPath, {tolerateM4Errors: true});
 		assert.ok(current.ok, current.ok ? '' : current.error);
