@@ -8,6 +8,7 @@ import {chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFi
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
+import {buildCfFromMc} from '../../source/system/mc-rebuild.js';
 import {runCli} from '../helpers/cli.js';
 import {skipUnlessSendmail} from '../helpers/sendmail.js';
 import {haveDebianMc} from '../helpers/debian-mc.js';
@@ -168,6 +169,25 @@ test('attack 2: m4 never runs a file the .mc includes that the mail user swapped
 	}
 
 	assert.deepEqual(readFileSync(mcPath), mc);
+});
+
+// The race: the mail user swaps an included file after it was checked, before m4 opens it. Here
+// the swap is made by the m4 the tool starts (a wrapper that swaps, as smmta, then runs m4): m4
+// must read the copy taken through the checked descriptor, not the name in the mail user's folder.
+test('attack 2: an include swapped between its check and m4\'s open is not what m4 reads', needMc(), async () => {
+	const {root, mcPath, include} = mcFolder();
+	const marker = path.join(root, 'marker-race');
+	const staged = path.join(path.dirname(include), 'staged.m4');
+	const wrapper = path.join(root, 'm4-after-swap');
+	writeFileSync(staged, `syscmd(\`touch ${marker}')dnl\n`);
+	chownSync(staged, smmta, smmsp);
+	writeFileSync(wrapper, `#!/bin/sh\nsetpriv --reuid=${smmta} --regid=${smmsp} --clear-groups mv -f ${staged} ${include} || exit 9\nexec m4 "$@"\n`, {mode: 0o755});
+	const built = await buildCfFromMc(readFileSync(mcPath, 'latin1'), mcPath, {m4: wrapper});
+	assert.equal(statSync(include).uid, smmta, 'the wrapper swapped the include');
+	assert.match(readFileSync(include, 'latin1'), /syscmd/);
+	assert.equal(existsSync(marker), false, 'm4 read the swapped include');
+	assert.ok(built.ok, built.ok ? '' : built.error);
+	assert.match(built.value, /^O PrivacyOptions=/m);
 });
 
 // Attack 3: a config that runs a program for a class (F{X}|prog) as DefaultUser 0:0 ran it as
