@@ -361,6 +361,9 @@ async function pointIncludesAtCopies(text: string, folder: string, inputs: M4Inp
 	let last = 0;
 	for (const match of matches) {
 		const [whole, macro, , named] = match;
+		// After `#` or `dnl` on its line m4 reads no macro: left as written, it reaches the .cf unchanged.
+		const before = text.slice(text.lastIndexOf('\n', match.index) + 1, match.index);
+		if (/#|\bdnl\b/.test(before)) continue;
 		const input = await m4Input(path.resolve(inputs.cwd, named!), folder, inputs, macro === 'sinclude', depth);
 		if (!input.ok) return input;
 		out += `${text.slice(last, match.index)}${macro}(\`${input.value}')`;

@@ -64,7 +64,8 @@ export async function removeDemoCopy(target: Target): Promise<void> {
 export async function readSendmailCf(cfPath: string): Promise<Result<string>> {
 	const cfText = await readTextFile(cfPath);
 	if (!cfText.ok) {
-		return fail(`${cfText.error}; give the sendmail config with --config PATH`);
+		// A file refused by the trust rule is the right one: its line already says how to fix it.
+		return cfText.error.includes(' is not trusted: ') ? cfText : fail(`${cfText.error}; give the sendmail config with --config PATH`);
 	}
 
 	const recognized = recognizeSendmailCf(cfText.value);

@@ -3,7 +3,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {PassThrough} from 'node:stream';
-import path from 'node:path';
 import {runAudit} from '../../source/commands/audit.js';
 import {runWizard} from '../../source/commands/wizard.js';
 import {diffRows, expandTabs} from '../../source/components/DiffView.js';
@@ -12,6 +11,7 @@ import {clipRows, textRows} from '../../source/components/Rows.js';
 import {asciiFallback, localeIsUtf8, withoutEscapes} from '../../source/components/terminal-output.js';
 import {fieldText} from '../../source/components/TextField.js';
 import {captureIo} from '../helpers/capture-io.js';
+import {copyDemoConfig} from '../helpers/cli.js';
 
 test('diff rows: lines that stay and added lines share one numbering; a removed line keeps its old number', () => {
 	const before = ['a', 'b', 'c', 'd'].join('\n') + '\n';
@@ -65,7 +65,7 @@ test('ASCII fallbacks keep every symbol one column wide; only a UTF-8 locale get
 });
 
 test('audit: values whole when piped, cut to the terminal width at a terminal', async () => {
-	const config = path.resolve('source/demo/sendmail.cf');
+	const config = copyDemoConfig().cfPath;
 	const piped = captureIo();
 	await runAudit({config}, piped);
 	assert.doesNotMatch(piped.stdout, /…/);
@@ -81,7 +81,7 @@ test('the wizard with stdout sent to a file: exit 2, one line naming --yes, noth
 	const stdin = Object.assign(new PassThrough(), {isTTY: true}) as unknown as NodeJS.ReadStream;
 	const stdout = Object.assign(new PassThrough(), {isTTY: false}) as unknown as NodeJS.WriteStream;
 	const io = captureIo();
-	const code = await runWizard({config: path.resolve('source/demo/sendmail.cf')}, io, {stdin, stdout, stderr: stdout});
+	const code = await runWizard({config: copyDemoConfig().cfPath}, io, {stdin, stdout, stderr: stdout});
 	assert.equal(code, 2);
 	assert.match(io.stderr, /^sendmail-harden: the wizard needs a terminal \(stdout is not one\); .*--yes.*\n$/);
 	assert.equal(io.stderr.split('\n').length, 2);
