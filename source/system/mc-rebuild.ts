@@ -361,9 +361,8 @@ async function pointIncludesAtCopies(text: string, folder: string, inputs: M4Inp
 	let last = 0;
 	for (const match of matches) {
 		const [whole, macro, , named] = match;
-		// After `#` or `dnl` on its line m4 reads no macro: left as written, it reaches the .cf unchanged.
-		const before = text.slice(text.lastIndexOf('\n', match.index) + 1, match.index);
-		if (/#|\bdnl\b/.test(before)) continue;
+		// Even after `#` or `dnl`: sendmail's cf.m4 turns m4's comments off (changecom), and a `dnl`
+		// may sit inside quotes, so what looks commented out may still be opened.
 		const input = await m4Input(path.resolve(inputs.cwd, named!), folder, inputs, macro === 'sinclude', depth);
 		if (!input.ok) return input;
 		out += `${text.slice(last, match.index)}${macro}(\`${input.value}')`;

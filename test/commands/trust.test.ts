@@ -233,3 +233,28 @@ test('Debian\'s /etc/mail copied with its owners and modes is hardened as before
 	assert.deepEqual([statSync(cfPath).uid, statSync(cfPath).gid, statSync(cfPath).mode & 0o7777], [0, smmsp, 0o644]);
 	assert.equal(statSync(copy).uid, smmta);
 });
+
+// m4 runs in a private folder, yet a relative include still means the .mc's folder, as in the
+// host's own build. A line that looks commented out is checked too: sendmail's cf.m4 turns m4's
+// `#` comments off, so m4 opens what it names.
+test('includes: a relative one is read from the .mc\'s folder through a checked copy; one after # is checked too', asRoot ? skipUnlessSendmail() : needRoot(), async () => {
+	const {root, mail, mcPath} = mcFolder();
+	const local = path.join(mail, 'local.m4');
+	writeFileSync(local, "define(`confMAX_MESSAGE_SIZE', `12345')dnl\n");
+	const mc = readFileSync(mcPath, 'latin1').replace(/^MAILER\(/m, "include(`local.m4')dnl\nMAILER(");
+	const built = await buildCfFromMc(mc, mcPath);
+	assert.ok(built.ok, built.ok ? '' : built.error);
+	assert.match(built.value, /^O MaxMessageSize=12345$/m);
+
+	chownSync(local, smmta, smmsp);
+	const refused = await buildCfFromMc(mc, mcPath);
+	assert.match(refused.ok ? '' : refused.error, new RegExp(`^${local} is not trusted: it is owned by smmta`));
+
+	const marker = path.join(root, 'marker-comment');
+	const planted = path.join(mail, 'planted.m4');
+	writeFileSync(planted, `syscmd(\`touch ${marker}')dnl\n`);
+	chownSync(planted, smmta, smmsp);
+	const commented = await buildCfFromMc(readFileSync(mcPath, 'latin1').replace(/^MAILER\(/m, `# include(\`${planted}')\nMAILER(`), mcPath);
+	assert.equal(existsSync(marker), false);
+	assert.match(commented.ok ? '' : commented.error, new RegExp(`^${planted} is not trusted`));
+});
