@@ -7,10 +7,12 @@ import {helpFilePath} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {acquireLock, type HeldLock} from './config-lock.js';
 import {
-	createVerifiedFile,
+	checkPlaced,
+	createHeldFile,
 	describeError,
 	FileSafetyError,
 	fsyncFolder,
+	type HeldFile,
 	isProcessAlive,
 	lstatRegular,
 	ownershipOf,
@@ -233,7 +235,7 @@ const removeQuietly = async (file: string) => fs.unlink(file).catch(() => undefi
  * was complete, and only leftovers are removed; otherwise every file it renamed is put back.
  * Returns what was done, in words.
  */
-async function settleJournal(state: string, journal: Journal, fileOps: FileOps): Promise<Result<string | undefined>> {
+async function settleJournal(state: string, journal: Journal, fileOps: FileOps, swapped: ReadonlySet<string> = new Set()): Promise<Result<string | undefined>> {
 	const last = journal.records.at(-1);
 	const complete = last !== undefined && (await readBlobAt(last.path)) === last.sha256;
 	const putBack: string[] = [];
@@ -245,7 +247,8 @@ async function settleJournal(state: string, journal: Journal, fileOps: FileOps):
 				continue;
 			}
 
-			if (now !== file.toSha256) {
+			// A name the rename was seen to fill with someone else's file (see checkPlaced) is put back too.
+			if (now !== file.toSha256 && !swapped.has(file.path)) {
 				leftAlone.push(file.path);
 				continue;
 			}
@@ -420,16 +423,20 @@ async function replaceAll(
 		return fail(`${describeError(error, journalPath(state), 'write')}; nothing was written`);
 	}
 
+	const held: HeldFile[] = [];
+	const swapped = new Set<string>();
 	try {
 		for (const backup of backups) {
 			// Written whole under a temporary name, then linked to the backup name: link never follows nor replaces.
 			current = backup.path;
 			step = 'back up to';
 			const temp = tempNameFor(backup.path);
-			await createVerifiedFile(temp, backup.bytes, backup.ownership, fileOps);
+			const written = await createHeldFile(temp, backup.bytes, backup.ownership, fileOps);
 			try {
-				await fs.link(temp, backup.path);
+				await fileOps.link(temp, backup.path);
+				await checkPlaced(backup.path, written);
 			} finally {
+				await written.close();
 				await removeQuietly(temp);
 			}
 		}
@@ -437,16 +444,18 @@ async function replaceAll(
 		step = 'write';
 		for (const [index, file] of journal.files.entries()) {
 			current = file.path;
-			await createVerifiedFile(file.temp, replacements[index]!.bytes, file.ownership, fileOps);
+			held[index] = await createHeldFile(file.temp, replacements[index]!.bytes, file.ownership, fileOps);
 		}
 
+		const heldRecords: HeldFile[] = [];
 		for (const [index, record] of journal.records.entries()) {
 			current = record.path;
-			await createVerifiedFile(record.temp, records[index]!.bytes, PRIVATE, fileOps);
+			heldRecords[index] = await createHeldFile(record.temp, records[index]!.bytes, PRIVATE, fileOps);
+			held.push(heldRecords[index]!);
 		}
 
 		step = 'replace';
-		for (const file of journal.files) {
+		for (const [index, file] of journal.files.entries()) {
 			current = file.path;
 			// Last look before the rename: a file edited meanwhile is not overwritten.
 			await lstatRegular(file.path);
@@ -455,12 +464,17 @@ async function replaceAll(
 			}
 
 			await fileOps.rename(file.temp, file.path);
+			// From here what is at the name came from this rename: if it is not the file written, it is put back.
+			swapped.add(file.path);
+			await checkPlaced(file.path, held[index]!);
+			swapped.delete(file.path);
 			await fsyncFolder(path.dirname(file.path));
 		}
 
-		for (const record of journal.records) {
+		for (const [index, record] of journal.records.entries()) {
 			current = record.path;
 			await fileOps.rename(record.temp, record.path);
+			await checkPlaced(record.path, heldRecords[index]!);
 		}
 
 		await fsyncFolder(path.join(state, 'sets'));
@@ -469,12 +483,14 @@ async function replaceAll(
 		return ok(undefined);
 	} catch (error) {
 		const what = describeError(error, current, step);
-		const settled = await settleJournal(state, journal, fileOps).catch((error_: unknown) => fail<string>(describeError(error_, config, 'restore')));
+		const settled = await settleJournal(state, journal, fileOps, swapped).catch((error_: unknown) => fail<string>(describeError(error_, config, 'restore')));
 		if (!settled.ok) {
 			return fail(`${what}; putting back the files already written failed too (${settled.error}): restore them from their .bak files by hand`);
 		}
 
 		return fail(`${what}; every file was left as it was`);
+	} finally {
+		await Promise.all(held.map(async file => file.close()));
 	}
 }
 
