@@ -275,6 +275,34 @@ export async function replaceFile(filePath: string, bytes: Buffer, ownership: Ow
 	}
 }
 
+/**
+ * Creates a file the admin named (an export): never through a link. Without `replace` the name
+ * must be free (O_EXCL|O_NOFOLLOW, EEXIST otherwise); with it, the new file is written beside it
+ * and renamed over whatever is there, so a link planted at the name is replaced, not followed.
+ */
+export async function writeNamedFile(filePath: string, bytes: Buffer, options: {replace: boolean}): Promise<void> {
+	if (!options.replace) {
+		const handle = await fs.open(filePath, constants.O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+		try {
+			await writeAll(handle, bytes, filePath, realFileOps);
+			await handle.sync();
+		} catch (error) {
+			await handle.close().catch(() => undefined);
+			await fs.unlink(filePath).catch(() => undefined);
+			throw error;
+		}
+
+		await handle.close();
+		return;
+	}
+
+	// A regular file replaced keeps its mode and owner, as writing it in place would; a new one
+	// (or one put where a link was) is the running user's, readable as a fresh file would be.
+	const existing = await fs.lstat(filePath).catch(() => undefined);
+	const ownership = existing?.isFile() ? ownershipOf(existing) : {mode: 0o644, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0};
+	await replaceFile(filePath, bytes, ownership);
+}
+
 /** Whether a process is alive; a pid that was reused since is told apart by its start time where /proc has it. */
 export async function processStartTime(pid: number): Promise<string | undefined> {
 	try {
