@@ -76,8 +76,14 @@ export type BackedUpFile = {
 };
 
 export type BackupSet = {
-	/** When the change was made, as a sortable stamp; `rollback --set ID` names a set by it. */
+	/** When the change was made, as a stamp; `rollback --set ID` names a set by it. */
 	id: string;
+	/**
+	 * The change's place among the config's changes, counted up under the lock: sets are ordered
+	 * by it, never by their stamps, which follow the clock (set ahead once, it would put a change
+	 * after every later one). Records written before it existed have none (see orderSets).
+	 */
+	sequence?: number;
 	/** The record of the set, in the state folder (never beside the config). */
 	manifest: string;
 	config: string;
@@ -143,6 +149,7 @@ async function readSet(state: string, id: string, cfPath: string): Promise<Backu
 
 	const folder = path.dirname(cfPath);
 	const valid = set.id === id && set.config === cfPath && typeof set.savedAt === 'string' && Array.isArray(set.files) && set.files.length > 0
+		&& (set.sequence === undefined || (Number.isSafeInteger(set.sequence) && set.sequence > 0))
 		&& set.files.every(file => typeof file.path === 'string' && path.isAbsolute(file.path) && path.normalize(file.path) === file.path
 			&& (file.role === 'cf' ? file.path === cfPath : file.role === 'mc' ? path.dirname(file.path) === folder && file.path.endsWith('.mc') : file.role === 'helpfile')
 			&& typeof file.backup === 'string' && path.dirname(file.backup) === path.dirname(file.path)
@@ -165,17 +172,28 @@ async function readSet(state: string, id: string, cfPath: string): Promise<Backu
 	return {...set, manifest: setPath(state, id)};
 }
 
+/**
+ * Oldest change first: records without a sequence number (written by versions before it) by
+ * their stamps, then every numbered one by its number.
+ */
+function orderSets(sets: BackupSet[]): BackupSet[] {
+	const byStamp = (a: BackupSet, b: BackupSet) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+	return sets.sort((a, b) => a.sequence === undefined || b.sequence === undefined
+		? (a.sequence === undefined ? 0 : 1) - (b.sequence === undefined ? 0 : 1) || byStamp(a, b)
+		: a.sequence - b.sequence || byStamp(a, b));
+}
+
 async function listSets(state: string, cfPath: string): Promise<BackupSet[]> {
 	const names = await fs.readdir(path.join(state, 'sets'));
 	const sets: BackupSet[] = [];
-	for (const name of names.filter(name => name.endsWith('.json')).sort()) {
+	for (const name of names.filter(name => name.endsWith('.json'))) {
 		const set = await readSet(state, name.slice(0, -'.json'.length), cfPath);
 		if (set) {
 			sets.push(set);
 		}
 	}
 
-	return sets;
+	return orderSets(sets);
 }
 
 // --- The journal: what a set of renames is about to do, so a crash between them can be undone ---
@@ -560,7 +578,8 @@ export async function writeChanges(
 			return fail(`${describeError(error, state, 'keep a copy of the files in')}; nothing was written`);
 		}
 
-		const set: BackupSet = {id, manifest: setPath(state, id), config: cfPath, savedAt: options.now.toISOString(), files};
+		const sequence = Math.max(0, ...(await listSets(state, cfPath)).map(other => other.sequence ?? 0)) + 1;
+		const set: BackupSet = {id, sequence, manifest: setPath(state, id), config: cfPath, savedAt: options.now.toISOString(), files};
 		const {manifest: _, ...record} = set;
 		const written = await replaceAll(
 			state,
@@ -686,7 +705,9 @@ async function backupBytes(state: string, set: BackupSet, file: BackedUpFile, no
 
 async function planRollback(state: string, set: BackupSet, force: boolean): Promise<Result<RollbackPlan>> {
 	const all = await listSets(state, set.config);
-	const sets = all.filter(other => other.rolledBackAt === undefined && other.id >= set.id);
+	// The set and every change made after it, in the order they were made.
+	const at = all.findIndex(other => other.id === set.id);
+	const sets = at === -1 ? [] : all.slice(at).filter(other => other.rolledBackAt === undefined);
 	if (!sets.some(other => other.id === set.id)) {
 		return fail(`the change of ${set.savedAt} was already rolled back; nothing was restored`);
 	}
@@ -699,7 +720,7 @@ async function planRollback(state: string, set: BackupSet, force: boolean): Prom
 		const oldest = touching[0]!;
 		const bytes = await backupBytes(state, oldest.set, oldest.file, notes);
 		if (!bytes.ok) {
-			const older = all.filter(other => other.rolledBackAt === undefined && other.id < set.id && other.files.some(file => file.path === filePath)).at(-1);
+			const older = all.slice(0, at).filter(other => other.rolledBackAt === undefined && other.files.some(file => file.path === filePath)).at(-1);
 			return fail(`${bytes.error}; nothing was restored${older ? `. The change before it, of ${older.savedAt}, can still be undone (which undoes this one too): sendmail-harden rollback --config ${set.config} --set ${older.id}` : ''}`);
 		}
 
