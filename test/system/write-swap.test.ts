@@ -8,8 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import type {FileChange} from '../../source/core/plan.js';
+import {runHarden} from '../../source/commands/harden.js';
+import {applyPlan} from '../../source/system/apply.js';
 import {writeChanges} from '../../source/system/config-files.js';
 import {realFileOps, type FileOps} from '../../source/system/safe-write.js';
+import {captureIoWithSendmail} from '../helpers/capture-io.js';
 import {hashOf, makeVictim, placeDemoConfig} from '../helpers/faults.js';
 import '../helpers/state-dir.js';
 
@@ -92,3 +95,36 @@ for (const [which, op] of [['cf', 'rename'], ['helpfile', 'rename'], ['cf', 'lin
 		assert.ok(lstatSync(cfPath).isFile());
 	});
 }
+
+test('--yes when the mail user swaps the new sendmail.cf for a link: exit 3, one line naming the file, sendmail.cf as it was', async () => {
+	const {folder, cfPath, helpPath} = debianFolder();
+	const victim = makeVictim();
+	const victimHash = hashOf(victim);
+	const before = [readFileSync(cfPath), readFileSync(helpPath)];
+	let swaps = 0;
+	const attacked: FileOps = {
+		...realFileOps,
+		async rename(from, to) {
+			if (to === cfPath && swaps++ === 0) {
+				plantLinkAsMailUser(from, victim);
+			}
+
+			await realFileOps.rename(from, to);
+		},
+	};
+	const io = captureIoWithSendmail();
+	const code = await runHarden({config: cfPath, yes: true, answers: 'test/fixtures/article-answers.json'}, io, {
+		now: () => now,
+		findRestartPlan: async () => undefined,
+		flow: {applyPlan: async (plan, options) => applyPlan(plan, {...options, fileOps: attacked})},
+	});
+	assert.equal(code, 3, io.stderr);
+	const errors = io.stderr.split('\n').filter(line => line.startsWith('sendmail-harden: ') && !line.startsWith('sendmail-harden: warning'));
+	assert.equal(errors.length, 1, io.stderr);
+	assert.match(errors[0]!, new RegExp(`${cfPath.replaceAll('.', '\\.')} is not the file that was written and checked`));
+	assert.doesNotMatch(io.stdout, /^Changed/m);
+	assert.deepEqual([readFileSync(cfPath), readFileSync(helpPath)], before);
+	assert.ok(lstatSync(cfPath).isFile() && lstatSync(helpPath).isFile());
+	assert.equal(hashOf(victim), victimHash);
+	assert.deepEqual(readdirSync(folder).sort(), ['helpfile', 'sendmail.cf']);
+});
