@@ -30,6 +30,8 @@ const help = `
 	  --port NUMBER     verify: its port (default: from DaemonPortOptions, else 25)
 	  --json            print one JSON document for scripts
 	  --force           presets save/import: replace a preset of that name;
+	                    presets export: replace FILE (a link there is replaced
+	                    by the file, never followed);
 	                    rollback: restore even files changed since
 	  --set ID          rollback: undo the change of that backup set and every newer one
 	  --name NAME       presets import: the name to give the preset

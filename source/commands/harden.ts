@@ -10,7 +10,7 @@ import {loadAnswers} from '../system/answers-source.js';
 import {recoverInterrupted} from '../system/config-files.js';
 import {makePlan} from '../system/make-plan.js';
 import type {RestartPlan} from '../system/service.js';
-import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
+import {DEFAULT_CONFIG, loadTarget, removeDemoCopies} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 import {hostNameCountdown} from './audit.js';
 import {formatCheck} from './verify.js';
@@ -79,6 +79,9 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	// Text mode prints as it goes; JSON mode prints the one document at the end, and the error line.
 	const text = flags.json !== true;
 	const end = (code: number, error?: string) => {
+		// A demo copy is for this run only (every return after loadTarget comes through here; a
+		// stop signal or a crash goes through target.ts's exit hook instead).
+		removeDemoCopies();
 		if (error !== undefined) {
 			io.err(`sendmail-harden: ${error}\n`);
 		}

@@ -1,12 +1,12 @@
 // `sendmail-harden presets list | show NAME | save NAME --answers FILE | delete NAME
 //  | export NAME [FILE] | import FILE [--name NAME]`
-import {writeFile} from 'node:fs/promises';
 import {formatSize, type Answers} from '../core/answers.js';
 import {checkPresetName, presetExport, readAnswersFile} from '../core/answers-file.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {safeJson} from '../core/sanitize.js';
 import {openPresetStore, type Preset, type PresetStore} from '../presets.js';
 import {readAnswersFromFile} from '../system/answers-source.js';
+import {writeNamedFile} from '../system/safe-write.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
 export type PresetsFlags = {answers?: string; name?: string; force?: boolean};
@@ -217,8 +217,9 @@ export function summarizeAnswers(answers: Answers): string {
 
 async function writeExport(file: string, text: string, force: boolean): Promise<Result<void>> {
 	try {
-		// "wx" fails when the file exists, so an export never overwrites by surprise.
-		await writeFile(file, text, {flag: force ? 'w' : 'wx'});
+		// Without --force an existing file is never overwritten; with it, the file is replaced by a
+		// rename, so a link planted at the name (say in /tmp) is replaced, never written through.
+		await writeNamedFile(file, Buffer.from(text), {replace: force});
 		return ok(undefined);
 	} catch (error) {
 		return (error as NodeJS.ErrnoException).code === 'EEXIST'

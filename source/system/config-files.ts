@@ -7,10 +7,12 @@ import {helpFilePath} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {acquireLock, type HeldLock} from './config-lock.js';
 import {
-	createVerifiedFile,
+	checkPlaced,
+	createHeldFile,
 	describeError,
 	FileSafetyError,
 	fsyncFolder,
+	type HeldFile,
 	isProcessAlive,
 	lstatRegular,
 	ownershipOf,
@@ -91,8 +93,14 @@ export type BackedUpFile = {
 };
 
 export type BackupSet = {
-	/** When the change was made, as a sortable stamp; `rollback --set ID` names a set by it. */
+	/** When the change was made, as a stamp; `rollback --set ID` names a set by it. */
 	id: string;
+	/**
+	 * The change's place among the config's changes, counted up under the lock: sets are ordered
+	 * by it, never by their stamps, which follow the clock (set ahead once, it would put a change
+	 * after every later one). Records written before it existed have none (see orderSets).
+	 */
+	sequence?: number;
 	/** The record of the set, in the state folder (never beside the config). */
 	manifest: string;
 	config: string;
@@ -158,6 +166,7 @@ async function readSet(state: string, id: string, cfPath: string): Promise<Backu
 
 	const folder = path.dirname(cfPath);
 	const valid = set.id === id && set.config === cfPath && typeof set.savedAt === 'string' && Array.isArray(set.files) && set.files.length > 0
+		&& (set.sequence === undefined || (Number.isSafeInteger(set.sequence) && set.sequence > 0))
 		&& set.files.every(file => typeof file.path === 'string' && path.isAbsolute(file.path) && path.normalize(file.path) === file.path
 			&& (file.role === 'cf' ? file.path === cfPath : file.role === 'mc' ? path.dirname(file.path) === folder && file.path.endsWith('.mc') : file.role === 'helpfile')
 			&& typeof file.backup === 'string' && path.dirname(file.backup) === path.dirname(file.path)
@@ -180,17 +189,28 @@ async function readSet(state: string, id: string, cfPath: string): Promise<Backu
 	return {...set, manifest: setPath(state, id)};
 }
 
+/**
+ * Oldest change first: records without a sequence number (written by versions before it) by
+ * their stamps, then every numbered one by its number.
+ */
+function orderSets(sets: BackupSet[]): BackupSet[] {
+	const byStamp = (a: BackupSet, b: BackupSet) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+	return sets.sort((a, b) => a.sequence === undefined || b.sequence === undefined
+		? (a.sequence === undefined ? 0 : 1) - (b.sequence === undefined ? 0 : 1) || byStamp(a, b)
+		: a.sequence - b.sequence || byStamp(a, b));
+}
+
 async function listSets(state: string, cfPath: string): Promise<BackupSet[]> {
 	const names = await fs.readdir(path.join(state, 'sets'));
 	const sets: BackupSet[] = [];
-	for (const name of names.filter(name => name.endsWith('.json')).sort()) {
+	for (const name of names.filter(name => name.endsWith('.json'))) {
 		const set = await readSet(state, name.slice(0, -'.json'.length), cfPath);
 		if (set) {
 			sets.push(set);
 		}
 	}
 
-	return sets;
+	return orderSets(sets);
 }
 
 // --- The journal: what a set of renames is about to do, so a crash between them can be undone ---
@@ -254,7 +274,7 @@ const removeQuietly = async (file: string) => fs.unlink(file).catch(() => undefi
  * was complete, and only leftovers are removed; otherwise every file it renamed is put back.
  * Returns what was done, in words.
  */
-async function settleJournal(state: string, journal: Journal, fileOps: FileOps): Promise<Result<string | undefined>> {
+async function settleJournal(state: string, journal: Journal, fileOps: FileOps, swapped: ReadonlySet<string> = new Set()): Promise<Result<string | undefined>> {
 	const last = journal.records.at(-1);
 	const complete = last !== undefined && (await readBlobAt(last.path)) === last.sha256;
 	const putBack: string[] = [];
@@ -266,7 +286,8 @@ async function settleJournal(state: string, journal: Journal, fileOps: FileOps):
 				continue;
 			}
 
-			if (now !== file.toSha256) {
+			// A name the rename was seen to fill with someone else's file (see checkPlaced) is put back too.
+			if (now !== file.toSha256 && !swapped.has(file.path)) {
 				leftAlone.push(file.path);
 				continue;
 			}
@@ -441,16 +462,20 @@ async function replaceAll(
 		return fail(`${describeError(error, journalPath(state), 'write')}; nothing was written`);
 	}
 
+	const held: HeldFile[] = [];
+	const swapped = new Set<string>();
 	try {
 		for (const backup of backups) {
 			// Written whole under a temporary name, then linked to the backup name: link never follows nor replaces.
 			current = backup.path;
 			step = 'back up to';
 			const temp = tempNameFor(backup.path);
-			await createVerifiedFile(temp, backup.bytes, backup.ownership, fileOps);
+			const written = await createHeldFile(temp, backup.bytes, backup.ownership, fileOps);
 			try {
-				await fs.link(temp, backup.path);
+				await fileOps.link(temp, backup.path);
+				await checkPlaced(backup.path, written);
 			} finally {
+				await written.close();
 				await removeQuietly(temp);
 			}
 		}
@@ -458,16 +483,18 @@ async function replaceAll(
 		step = 'write';
 		for (const [index, file] of journal.files.entries()) {
 			current = file.path;
-			await createVerifiedFile(file.temp, replacements[index]!.bytes, file.ownership, fileOps);
+			held[index] = await createHeldFile(file.temp, replacements[index]!.bytes, file.ownership, fileOps);
 		}
 
+		const heldRecords: HeldFile[] = [];
 		for (const [index, record] of journal.records.entries()) {
 			current = record.path;
-			await createVerifiedFile(record.temp, records[index]!.bytes, PRIVATE, fileOps);
+			heldRecords[index] = await createHeldFile(record.temp, records[index]!.bytes, PRIVATE, fileOps);
+			held.push(heldRecords[index]!);
 		}
 
 		step = 'replace';
-		for (const file of journal.files) {
+		for (const [index, file] of journal.files.entries()) {
 			current = file.path;
 			// Last look before the rename: a file edited meanwhile is not overwritten.
 			await lstatRegular(file.path);
@@ -476,12 +503,17 @@ async function replaceAll(
 			}
 
 			await fileOps.rename(file.temp, file.path);
+			// From here what is at the name came from this rename: if it is not the file written, it is put back.
+			swapped.add(file.path);
+			await checkPlaced(file.path, held[index]!);
+			swapped.delete(file.path);
 			await fsyncFolder(path.dirname(file.path));
 		}
 
-		for (const record of journal.records) {
+		for (const [index, record] of journal.records.entries()) {
 			current = record.path;
 			await fileOps.rename(record.temp, record.path);
+			await checkPlaced(record.path, heldRecords[index]!);
 		}
 
 		await fsyncFolder(path.join(state, 'sets'));
@@ -490,12 +522,14 @@ async function replaceAll(
 		return ok(undefined);
 	} catch (error) {
 		const what = describeError(error, current, step);
-		const settled = await settleJournal(state, journal, fileOps).catch((error_: unknown) => fail<string>(describeError(error_, config, 'restore')));
+		const settled = await settleJournal(state, journal, fileOps, swapped).catch((error_: unknown) => fail<string>(describeError(error_, config, 'restore')));
 		if (!settled.ok) {
 			return fail(`${what}; putting back the files already written failed too (${settled.error}): restore them from their .bak files by hand`);
 		}
 
 		return fail(`${what}; every file was left as it was`);
+	} finally {
+		await Promise.all(held.map(async file => file.close()));
 	}
 }
 
@@ -565,7 +599,8 @@ export async function writeChanges(
 			return fail(`${describeError(error, state, 'keep a copy of the files in')}; nothing was written`);
 		}
 
-		const set: BackupSet = {id, manifest: setPath(state, id), config: cfPath, savedAt: options.now.toISOString(), files};
+		const sequence = Math.max(0, ...(await listSets(state, cfPath)).map(other => other.sequence ?? 0)) + 1;
+		const set: BackupSet = {id, sequence, manifest: setPath(state, id), config: cfPath, savedAt: options.now.toISOString(), files};
 		const {manifest: _, ...record} = set;
 		const written = await replaceAll(
 			state,
@@ -691,7 +726,9 @@ async function backupBytes(state: string, set: BackupSet, file: BackedUpFile, no
 
 async function planRollback(state: string, set: BackupSet, force: boolean): Promise<Result<RollbackPlan>> {
 	const all = await listSets(state, set.config);
-	const sets = all.filter(other => other.rolledBackAt === undefined && other.id >= set.id);
+	// The set and every change made after it, in the order they were made.
+	const at = all.findIndex(other => other.id === set.id);
+	const sets = at === -1 ? [] : all.slice(at).filter(other => other.rolledBackAt === undefined);
 	if (!sets.some(other => other.id === set.id)) {
 		return fail(`the change of ${set.savedAt} was already rolled back; nothing was restored`);
 	}
@@ -704,7 +741,7 @@ async function planRollback(state: string, set: BackupSet, force: boolean): Prom
 		const oldest = touching[0]!;
 		const bytes = await backupBytes(state, oldest.set, oldest.file, notes);
 		if (!bytes.ok) {
-			const older = all.filter(other => other.rolledBackAt === undefined && other.id < set.id && other.files.some(file => file.path === filePath)).at(-1);
+			const older = all.slice(0, at).filter(other => other.rolledBackAt === undefined && other.files.some(file => file.path === filePath)).at(-1);
 			return fail(`${bytes.error}; nothing was restored${older ? `. The change before it, of ${older.savedAt}, can still be undone (which undoes this one too): sendmail-harden rollback --config ${set.config} --set ${older.id}` : ''}`);
 		}
 

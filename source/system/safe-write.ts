@@ -21,17 +21,20 @@ export type FileOps = {
 	write(handle: FileHandle, bytes: Buffer, offset: number, length: number, position: number, filePath: string): Promise<number>;
 	/** rename(2) of a prepared temporary file over the file it replaces. */
 	rename(from: string, to: string): Promise<void>;
+	/** link(2) of a prepared temporary file to a backup name that must not exist yet. */
+	link(from: string, to: string): Promise<void>;
 };
 
 export const realFileOps: FileOps = {
 	write: async (handle, bytes, offset, length, position) => (await handle.write(bytes, offset, length, position)).bytesWritten,
 	rename: async (from, to) => fs.rename(from, to),
+	link: async (from, to) => fs.link(from, to),
 };
 
 /** An error about a file's kind (a link, a FIFO) or a write that did not stick; describeError words it. */
 export class FileSafetyError extends Error {
 	constructor(
-		readonly code: 'ESYMLINK' | 'ENOTREG' | 'ETOOBIG' | 'EVERIFY' | 'EUNSAFE',
+		readonly code: 'ESYMLINK' | 'ENOTREG' | 'ETOOBIG' | 'EVERIFY' | 'EUNSAFE' | 'ESWAPPED',
 		readonly path: string,
 		message: string,
 	) {
@@ -154,61 +157,110 @@ async function writeAll(handle: FileHandle, bytes: Buffer, filePath: string, fil
 }
 
 /**
+ * A file written and verified, still open. Holding the descriptor keeps its inode alive, so no
+ * other file can get the same number: after a rename or link, the name must lead to this inode.
+ */
+export type HeldFile = {path: string; dev: bigint; ino: bigint; close(): Promise<void>};
+
+/**
  * Writes bytes into a new file at `filePath` that must not exist (O_EXCL, O_NOFOLLOW), gives it
  * the mode and owner asked, fsyncs it and reads it back: its length and sha256 must be the bytes'.
+ * The file stays open for the caller to check it was the one put in place (see checkPlaced).
  * On any failure the file is removed again and the error thrown.
  */
-export async function createVerifiedFile(filePath: string, bytes: Buffer, ownership: Ownership | undefined, fileOps: FileOps = realFileOps): Promise<void> {
+export async function createHeldFile(filePath: string, bytes: Buffer, ownership: Ownership | undefined, fileOps: FileOps = realFileOps): Promise<HeldFile> {
 	const handle = await fs.open(filePath, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
 	try {
-		try {
-			await writeAll(handle, bytes, filePath, fileOps);
-			if (ownership) {
-				try {
-					await handle.chown(ownership.uid, ownership.gid);
-				} catch (error) {
-					// Only root may give a file away; anyone else keeps their own files, which is what they had.
-					if ((error as NodeJS.ErrnoException).code !== 'EPERM') {
-						throw error;
-					}
+		await writeAll(handle, bytes, filePath, fileOps);
+		if (ownership) {
+			try {
+				await handle.chown(ownership.uid, ownership.gid);
+			} catch (error) {
+				// Only root may give a file away; anyone else keeps their own files, which is what they had.
+				if ((error as NodeJS.ErrnoException).code !== 'EPERM') {
+					throw error;
 				}
-
-				// After chown, which clears set-id bits.
-				await handle.chmod(ownership.mode);
 			}
 
-			await handle.sync();
-			const stat = await handle.stat();
-			const back = Buffer.alloc(bytes.length);
-			const {bytesRead} = await handle.read(back, 0, back.length, 0);
-			if (stat.size !== bytes.length || bytesRead !== bytes.length || sha256(back) !== sha256(bytes)) {
-				throw new FileSafetyError('EVERIFY', filePath, `${filePath} did not hold what was written (${stat.size} of ${bytes.length} bytes)`);
-			}
-		} finally {
-			await handle.close();
+			// After chown, which clears set-id bits.
+			await handle.chmod(ownership.mode);
 		}
+
+		await handle.sync();
+		const stat = await handle.stat({bigint: true});
+		const back = Buffer.alloc(bytes.length);
+		const {bytesRead} = await handle.read(back, 0, back.length, 0);
+		if (stat.size !== BigInt(bytes.length) || bytesRead !== bytes.length || sha256(back) !== sha256(bytes)) {
+			throw new FileSafetyError('EVERIFY', filePath, `${filePath} did not hold what was written (${stat.size} of ${bytes.length} bytes)`);
+		}
+
+		let closed = false;
+		return {
+			path: filePath,
+			dev: stat.dev,
+			ino: stat.ino,
+			async close() {
+				if (!closed) {
+					closed = true;
+					await handle.close();
+				}
+			},
+		};
 	} catch (error) {
+		await handle.close().catch(() => undefined);
 		await fs.unlink(filePath).catch(() => undefined);
 		throw error;
 	}
 }
 
+/** As createHeldFile, closed again: for a file that is used where it was written. */
+export async function createVerifiedFile(filePath: string, bytes: Buffer, ownership: Ownership | undefined, fileOps: FileOps = realFileOps): Promise<void> {
+	const held = await createHeldFile(filePath, bytes, ownership, fileOps);
+	await held.close();
+}
+
+/**
+ * Checks, after a rename or link, that `filePath` names the very file written (same device and
+ * inode, a regular file). Whoever can write the folder (the mail user owns /etc/mail on Debian)
+ * could have put a link or a file of theirs under the temporary name between its check and the
+ * rename; rename and link move what is at the name, so only this look afterwards can tell.
+ */
+export async function checkPlaced(filePath: string, held: Pick<HeldFile, 'dev' | 'ino'>): Promise<void> {
+	const stat = await fs.lstat(filePath, {bigint: true}).catch(() => undefined);
+	if (stat?.isFile() && stat.dev === held.dev && stat.ino === held.ino) {
+		return;
+	}
+
+	const found = stat === undefined ? 'nothing' : stat.isSymbolicLink() ? 'a symbolic link' : stat.isFile() ? 'another file' : 'not a regular file';
+	throw new FileSafetyError('ESWAPPED', filePath, `${filePath} is not the file that was written and checked (${found} was put in its place after it was checked)`);
+}
+
 /** A new version of a file, written and checked beside it under a temporary name; nothing visible yet. */
-export type PreparedReplacement = {path: string; temp: string; sha256: string};
+export type PreparedReplacement = {path: string; temp: string; sha256: string; held: HeldFile};
 
 export async function prepareReplacement(filePath: string, bytes: Buffer, ownership: Ownership | undefined, fileOps: FileOps = realFileOps): Promise<PreparedReplacement> {
 	const temp = tempNameFor(filePath);
-	await createVerifiedFile(temp, bytes, ownership, fileOps);
-	return {path: filePath, temp, sha256: sha256(bytes)};
+	const held = await createHeldFile(temp, bytes, ownership, fileOps);
+	return {path: filePath, temp, sha256: sha256(bytes), held};
 }
 
-/** Puts a prepared file in place (rename never follows a link at the target name) and makes that durable. */
+/**
+ * Puts a prepared file in place (rename never follows a link at the target name), checks that
+ * the name now leads to the file written, and makes that durable. A failed check throws
+ * ESWAPPED: what is at the name then is not this tool's, and the caller puts the original back.
+ */
 export async function commitReplacement(prepared: PreparedReplacement, fileOps: FileOps = realFileOps): Promise<void> {
-	await fileOps.rename(prepared.temp, prepared.path);
-	await fsyncFolder(path.dirname(prepared.path));
+	try {
+		await fileOps.rename(prepared.temp, prepared.path);
+		await checkPlaced(prepared.path, prepared.held);
+		await fsyncFolder(path.dirname(prepared.path));
+	} finally {
+		await prepared.held.close();
+	}
 }
 
 export async function discardReplacement(prepared: PreparedReplacement): Promise<void> {
+	await prepared.held.close().catch(() => undefined);
 	await fs.unlink(prepared.temp).catch(() => undefined);
 }
 
@@ -221,6 +273,34 @@ export async function replaceFile(filePath: string, bytes: Buffer, ownership: Ow
 		await discardReplacement(prepared);
 		throw error;
 	}
+}
+
+/**
+ * Creates a file the admin named (an export): never through a link. Without `replace` the name
+ * must be free (O_EXCL|O_NOFOLLOW, EEXIST otherwise); with it, the new file is written beside it
+ * and renamed over whatever is there, so a link planted at the name is replaced, not followed.
+ */
+export async function writeNamedFile(filePath: string, bytes: Buffer, options: {replace: boolean}): Promise<void> {
+	if (!options.replace) {
+		const handle = await fs.open(filePath, constants.O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+		try {
+			await writeAll(handle, bytes, filePath, realFileOps);
+			await handle.sync();
+		} catch (error) {
+			await handle.close().catch(() => undefined);
+			await fs.unlink(filePath).catch(() => undefined);
+			throw error;
+		}
+
+		await handle.close();
+		return;
+	}
+
+	// A regular file replaced keeps its mode and owner, as writing it in place would; a new one
+	// (or one put where a link was) is the running user's, readable as a fresh file would be.
+	const existing = await fs.lstat(filePath).catch(() => undefined);
+	const ownership = existing?.isFile() ? ownershipOf(existing) : {mode: 0o644, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0};
+	await replaceFile(filePath, bytes, ownership);
 }
 
 /** Whether a process is alive; a pid that was reused since is told apart by its start time where /proc has it. */
@@ -269,6 +349,10 @@ export function describeError(error: unknown, filePath: string, doing: string): 
 
 			case 'EVERIFY': {
 				return `cannot ${doing} ${error.path}: the disk did not keep every byte written (${error.message})`;
+			}
+
+			case 'ESWAPPED': {
+				return `${error.message}; someone who can write to ${path.dirname(error.path)} is tampering with it`;
 			}
 
 			default: {

@@ -126,7 +126,8 @@ export async function checkConfig(
 	const folder = await fs.mkdtemp(path.join(os.tmpdir(), `sendmail-harden-check-${process.pid}-`));
 	const file = path.join(folder, 'sendmail.cf');
 	try {
-		await fs.writeFile(file, toBytes(cfText), {mode: 0o600});
+		// 'wx': the folder is new and private; a file there already is not ours to write through.
+		await fs.writeFile(file, toBytes(cfText), {mode: 0o600, flag: 'wx'});
 		const result = await runSendmail(program, ['-C', file, '-bt'], {...options, hostName: options.hostName ?? configHostName(cfText)});
 		// In -bt mode sendmail prints its complaints about the file on stdout, after its prompt.
 		const reasons = `${result.stderr}\n${result.stdout}`

@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs';
+import {existsSync, rmSync} from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import {recognizeSendmailCf} from '../core/recognize-cf.js';
 import {setOption} from '../core/sendmail-cf.js';
 import {readHelpFile, readTextFile, toBytes} from './config-files.js';
 import {readDemoFile} from './launcher-host.js';
+import {configStateFolderPath} from './state-folder.js';
 
 export const DEFAULT_CONFIG = '/etc/mail/sendmail.cf';
 
@@ -37,22 +38,50 @@ export function demoFolder(): string {
 	return path.join(folder, 'source', 'demo');
 }
 
+/** The demo copies this run made, removed when it ends, however it ends. */
+const demoCopies = new Set<string>();
+let removedAtExit = false;
+
+function removeDemoFolder(folder: string): void {
+	demoCopies.delete(folder);
+	rmSync(folder, {recursive: true, force: true});
+	// The records of changes made to the copy: no later run could reach them (each copy has its own name).
+	rmSync(configStateFolderPath(path.join(folder, 'sendmail.cf')), {recursive: true, force: true});
+}
+
+/**
+ * Removes every demo copy this run made. Synchronous, so that it runs from the 'exit' event,
+ * which process.exit (the stop handlers of SIGINT, SIGTERM and SIGHUP, stop-signals.ts) and an
+ * uncaught error go through too: a dropped SSH session leaves nothing in $TMPDIR.
+ */
+export function removeDemoCopies(): void {
+	for (const folder of demoCopies) {
+		removeDemoFolder(folder);
+	}
+}
+
 async function copyDemo(): Promise<string> {
+	if (!removedAtExit) {
+		removedAtExit = true;
+		process.once('exit', removeDemoCopies);
+	}
+
 	const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'sendmail-harden-demo-'));
+	demoCopies.add(folder);
 	const helpPath = path.join(folder, 'helpfile');
 	const cfPath = path.join(folder, 'sendmail.cf');
 	await fs.writeFile(helpPath, await readDemoFile('helpfile', demoFolder), {flag: 'wx'});
 	const sample = (await readDemoFile('sendmail.cf', demoFolder)).toString('latin1');
 	// The copy's HelpFile must be the copied help file, not the host's.
-	await fs.writeFile(cfPath, toBytes(setOption(sample, 'HelpFile', helpPath).text));
+	await fs.writeFile(cfPath, toBytes(setOption(sample, 'HelpFile', helpPath).text), {flag: 'wx'});
 	return cfPath;
 }
 
-/** Removes a demo copy (the temporary folder loadTarget made); any other target is left alone. */
+/** Removes a demo copy (the temporary folder loadTarget made) as soon as it is done with; any other target is left alone. */
 export async function removeDemoCopy(target: Target): Promise<void> {
 	const folder = path.dirname(target.cfPath);
-	if (target.demo && path.basename(folder).startsWith('sendmail-harden-demo-')) {
-		await fs.rm(folder, {recursive: true, force: true});
+	if (target.demo && demoCopies.has(folder)) {
+		removeDemoFolder(folder);
 	}
 }
 

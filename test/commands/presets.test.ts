@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync} from 'node:fs';
+import {spawnSync} from 'node:child_process';
+import {chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {runPresets, summarizeAnswers, type PresetsFlags} from '../../source/commands/presets.js';
@@ -123,6 +124,32 @@ test('export to stdout, to a file, and import back gives identical answers', asy
 	await run(['delete', 'web']);
 	assert.equal((await run(['import', target])).code, 0);
 	assert.deepEqual(JSON.parse((await run(['show', 'web'])).out), webAnswers);
+});
+
+test('export --force to a name where another user planted a link: the link is replaced by the export, the file it pointed to is untouched', async t => {
+	const {run, file} = setup(t);
+	await run(['save', 'web'], {answers: file('web.json', webAnswers)});
+	// A root-only file, and a folder the attacker owns (not sticky: the kernel's protected_symlinks does not apply).
+	const victim = file('shadow', 'root:$6$secret:19000:0:99999:7:::\n');
+	chmodSync(victim, 0o600);
+	chmodSync(path.dirname(victim), 0o755);
+	const theirs = path.join(path.dirname(victim), 'nobody-owns');
+	mkdirSync(theirs);
+	const nobody = Number(spawnSync('id', ['-u', 'nobody'], {encoding: 'utf8'}).stdout.trim());
+	chownSync(theirs, nobody, nobody);
+	const link = path.join(theirs, 'web.json');
+	const planted = spawnSync('setpriv', [`--reuid=${nobody}`, `--regid=${nobody}`, '--clear-groups', 'ln', '-s', victim, link], {encoding: 'utf8'});
+	assert.equal(planted.status, 0, planted.stderr);
+
+	assertBadInput(await run(['export', 'web', link]), /web\.json exists already; add --force/);
+	assert.equal(readFileSync(victim, 'utf8'), 'root:$6$secret:19000:0:99999:7:::\n');
+	const forced = await run(['export', 'web', link], {force: true});
+	assert.equal(forced.code, 0, forced.err);
+	assert.equal(readFileSync(victim, 'utf8'), 'root:$6$secret:19000:0:99999:7:::\n', 'the file the link pointed to is untouched');
+	assert.ok(lstatSync(link).isFile(), 'the link was replaced by a regular file');
+	assert.equal(JSON.parse(readFileSync(link, 'utf8')).name, 'web');
+	assert.equal(lstatSync(link).uid, process.getuid!(), 'the export is the running user\'s');
+	assert.deepEqual(readdirSync(theirs), ['web.json'], 'no temporary file left');
 });
 
 test('a bare answers file imports with --name, and save accepts an export', async t => {
