@@ -147,6 +147,10 @@ export async function openPresetStore(options: {cwd?: string; projectVersion?: s
 			return lock;
 		}
 
+		if (lock.value.note !== undefined) {
+			process.stderr.write(`sendmail-harden: note: ${lock.value.note}\n`);
+		}
+
 		try {
 			return checkedWork();
 		} finally {
