@@ -11,7 +11,7 @@ import test from 'node:test';
 import {acquireLock} from '../../source/system/config-lock.js';
 import {recoverInterrupted} from '../../source/system/config-files.js';
 import {configStateFolder} from '../../source/system/state-folder.js';
-import {copyDemoConfig} from '../helpers/cli.js';
+import {copyDemoConfig, runCli} from '../helpers/cli.js';
 
 async function lockFileOf(): Promise<{cfPath: string; lock: string; state: string}> {
 	const {cfPath} = copyDemoConfig();
@@ -139,4 +139,20 @@ test('a lock that is not a file is never removed, and the message names it', asy
 	assert.ok(!taken.ok);
 	assert.ok(taken.error.startsWith(`cannot take the lock ${lock}: it cannot be read (it is not a regular file)`), taken.error);
 	rmSync(lock, {recursive: true});
+});
+
+test('--yes and rollback after a power cut left the lock empty: each goes on, with one note line naming the lock', async () => {
+	const {cfPath, lock} = await lockFileOf();
+	const note = `sendmail-harden: note: took over the lock ${lock}, which was empty (as a power cut leaves it) and named no running holder\n`;
+	writeFileSync(lock, '');
+	leftLongAgo(lock);
+	const harden = await runCli(['--config', cfPath, '--yes', '--no-restart', '--answers', 'test/fixtures/article-answers.json']);
+	assert.equal(harden.status, 0, harden.stderr);
+	assert.ok(harden.stderr.startsWith(note), harden.stderr);
+
+	writeFileSync(lock, Buffer.alloc(96));
+	leftLongAgo(lock);
+	const rollback = await runCli(['rollback', '--config', cfPath]);
+	assert.equal(rollback.status, 0, rollback.stderr);
+	assert.ok(rollback.stderr.startsWith(note.replace('was empty', 'was garbled')), rollback.stderr);
 });
