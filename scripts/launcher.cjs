@@ -5,7 +5,8 @@
 // run), so a start skips most of the parsing and compiling. scripts/build.js fills in the bundle's
 // hash. Cached data is code, so it is read from and written to a folder that only the running user
 // can write (XDG_CACHE_HOME or ~/.cache, then sendmail-harden); a cache made for another bundle,
-// another node or other V8 flags is ignored and replaced.
+// another node or other V8 flags is ignored and replaced. A damaged one (a disk error, a torn write)
+// is rejected and replaced too, never run: see verifyCachedData.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -174,14 +175,32 @@ function writeCache(script, madeBy) {
 	}
 }
 
+/**
+ * Cached data carries a checksum of all of it in its own header, but V8 checks it only when
+ * --verify-snapshot-checksum is on (it is off in release builds); without it, V8 checks the header
+ * alone and deserializes whatever follows, so a few flipped bytes anywhere in the data crash every
+ * start (a failed CHECK, or SIGSEGV). On, V8 rejects such data and the launcher writes a new cache.
+ * Checked natively it costs well under a millisecond; node:v8 (loaded here instead of after the
+ * first screen) about 4 ms, less than node:crypto for a sha256 of our own. The flag is part of
+ * what V8 compares cached data against, so every run sets it, the ones that write the cache too.
+ */
+function verifyCachedData() {
+	require('node:v8').setFlagsFromString('--verify-snapshot-checksum');
+}
+
 const bundleName = inSea ? path.join(path.dirname(process.execPath), 'sendmail-harden.bundle.cjs') : path.join(__dirname, 'bundle.cjs');
 const source = viewAsset('bundle.cjs').toString('latin1');
 // The bundle is one function expression, (function (exports, require, module, __filename, __dirname) {...}).
 const script = (() => {
 	// V8 copies what it uses of the cached data: the megabyte read here is not kept.
+	if (cacheMode !== 'off') {
+		verifyCachedData();
+	}
+
 	const cache = readCache();
 	const compiled = new vm.Script(source, {filename: bundleName, cachedData: cache?.data});
 	if (cache !== undefined) {
+		// Rejected: made by another V8 build, or damaged (its checksum differs).
 		cacheState = compiled.cachedDataRejected ? 'rejected by V8' : 'used';
 		cacheMadeBy = compiled.cachedDataRejected ? undefined : cache.madeBy;
 	}

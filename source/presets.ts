@@ -10,6 +10,7 @@ import {checkPresetName} from './core/answers-file.js';
 import {describeJsonError} from './core/json-error.js';
 import {PRIVACY_FLAG_NAMES} from './core/privacy-flag-names.js';
 import {fail, ok, type Result} from './core/result.js';
+import {quoted} from './core/sanitize.js';
 import {acquireFileLock} from './system/file-lock.js';
 import {checkInputFileSync, MAX_PRESET_STORE_BYTES} from './system/read-input.js';
 
@@ -147,6 +148,10 @@ export async function openPresetStore(options: {cwd?: string; projectVersion?: s
 			return lock;
 		}
 
+		if (lock.value.note !== undefined) {
+			process.stderr.write(`sendmail-harden: note: ${lock.value.note}\n`);
+		}
+
 		try {
 			return checkedWork();
 		} finally {
@@ -207,7 +212,7 @@ export async function openPresetStore(options: {cwd?: string; projectVersion?: s
 			const preset = find(name);
 			return preset
 				? ok(structuredClone(preset))
-				: fail(`there is no preset "${name}"; run "sendmail-harden presets list" to see the saved ones`);
+				: fail(`there is no preset ${quoted(name)}; run "sendmail-harden presets list" to see the saved ones`);
 		},
 		async save(name, answers, {force, now}) {
 			const checkedName = checkPresetName(name);
@@ -218,18 +223,18 @@ export async function openPresetStore(options: {cwd?: string; projectVersion?: s
 			// Answers from a screen or a file were checked already; this keeps the store valid.
 			const checked = validateAnswers(answers);
 			if (!checked.ok) {
-				return fail(`preset "${name}" was not saved: ${checked.error}`);
+				return fail(`preset ${quoted(name)} was not saved: ${checked.error}`);
 			}
 
 			const preset: Preset = {name, savedAt: now.toISOString(), formatVersion: PRESET_FORMAT, answers: checked.value};
 			return change(current => current.some(other => other.name === name) && !force
-				? fail(`a preset named "${name}" exists already; add --force to replace it, or choose another name`)
+				? fail(`a preset named ${quoted(name)} exists already; add --force to replace it, or choose another name`)
 				: ok({next: [...current.filter(other => other.name !== name), preset], value: structuredClone(preset)}));
 		},
 		async delete(name) {
 			return change(current => current.some(preset => preset.name === name)
 				? ok({next: current.filter(preset => preset.name !== name), value: undefined})
-				: fail(`there is no preset "${name}" to delete; run "sendmail-harden presets list" to see the saved ones`));
+				: fail(`there is no preset ${quoted(name)} to delete; run "sendmail-harden presets list" to see the saved ones`));
 		},
 	});
 }

@@ -1,6 +1,7 @@
 // The launcher's code cache (scripts/launcher.cjs): written to a private folder, used when it was
 // made for this bundle, node and flags, ignored (and replaced) otherwise, never read from or
-// written to a folder others can write. SENDMAIL_HARDEN_CODE_CACHE=report says what happened.
+// written to a folder others can write, and a damaged one (flipped bytes in its data) is rejected and
+// rebuilt, never run. SENDMAIL_HARDEN_CODE_CACHE=report says what happened.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, renameSync, writeFileSync} from 'node:fs';
@@ -164,4 +165,35 @@ test('the wizard replaces a cache a command made with one holding its first scre
 	assert.equal(run(home).state, 'used');
 	assert.equal(madeBy(file), 'w', 'a command keeps the wizard\'s cache');
 	assert.equal(await wizardRun(), false, 'the wizard keeps its own cache');
+});
+
+/** Flips 16 bytes of the cached data in the middle of the file, where the header does not reach. */
+function damage(file: string, shift: number): void {
+	const data = readFileSync(file);
+	const middle = (data.length >> 1) + shift;
+	for (let index = 0; index < 16; index++) {
+		data[middle + index * 7]! ^= 0xFF;
+	}
+
+	writeFileSync(file, data, {mode: 0o600});
+}
+
+test('a damaged cache (16 flipped bytes in its data) is rejected and rebuilt, never run: every start ends normally', () => {
+	const home = cacheHome();
+	const {file} = run(home);
+	const env = {...process.env, XDG_CACHE_HOME: home, SENDMAIL_HARDEN_CODE_CACHE: 'report', NODE_OPTIONS: ''};
+	// Five places, each with --version and a command that runs more of the bundle.
+	for (const shift of [0, 997, -4099, 15_013, -30_011]) {
+		damage(file, shift);
+		const damaged = run(home);
+		assert.equal(damaged.state, 'rejected by V8');
+		assert.equal(damaged.write, 'written', 'a new cache replaces the damaged one');
+		damage(file, shift);
+		const command = spawnSync(process.execPath, [cliPath, 'explain', 'goaway'], {encoding: 'utf8', env});
+		assert.equal(command.signal, null, command.stderr);
+		assert.equal(command.status, 0, command.stderr);
+		assert.match(command.stdout, /goaway/);
+		assert.match(command.stderr, /^code cache: rejected by V8; written: /m);
+		assert.equal(run(home).state, 'used', 'the rebuilt cache is used');
+	}
 });

@@ -2,7 +2,7 @@
 // no `node` on PATH, and what it prints and writes is what the npm build prints and writes.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test, {before} from 'node:test';
@@ -94,6 +94,31 @@ test('the single file prints its version without node on PATH', () => {
 	const run = spawnSync(single, ['--version'], {encoding: 'utf8', env: {PATH: noNodePath}});
 	assert.equal(run.status, 0, run.stderr);
 	assert.equal(run.stdout, `${version}\n`);
+});
+
+test('the single file rejects and rebuilds a damaged code cache (16 flipped bytes in its data): every start ends normally', () => {
+	const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-cache-'));
+	const start = () => {
+		const run = spawnSync(single, ['--version'], {encoding: 'utf8', env: {PATH: noNodePath, XDG_CACHE_HOME: cacheHome, SENDMAIL_HARDEN_CODE_CACHE: 'report'}});
+		assert.equal(run.signal, null, run.stderr);
+		assert.equal(run.status, 0, run.stderr);
+		const report = /^code cache: (.*); (.*): (.*)$/m.exec(run.stderr);
+		assert.ok(report, run.stderr);
+		return {state: report[1]!, write: report[2]!, file: report[3]!};
+	};
+
+	const {file} = start();
+	for (const shift of [0, 997, -4099]) {
+		const data = readFileSync(file);
+		const middle = (data.length >> 1) + shift;
+		for (let index = 0; index < 16; index++) {
+			data[middle + index * 7]! ^= 0xFF;
+		}
+
+		writeFileSync(file, data, {mode: 0o600});
+		assert.deepEqual(start(), {state: 'rejected by V8', write: 'written', file});
+		assert.equal(start().state, 'used');
+	}
 });
 
 test('audit: the single file prints what the npm build prints', () => {

@@ -1,10 +1,10 @@
-import {safeTerminalText} from '../core/sanitize.js';
+import {safeMessageLine, safeTerminalText} from '../core/sanitize.js';
 
 // What a command needs from the outside world, so tests can run commands in-process.
 export type CommandIo = {
 	/** Writes text to standard output (add the newline yourself). */
 	out(text: string): void;
-	/** Writes text to standard error (add the newline yourself). */
+	/** Writes one line to standard error (add the newline yourself); a newline inside it is shown as `\n`. */
 	err(text: string): void;
 	env: NodeJS.ProcessEnv;
 	/** The width of the terminal standard output goes to; undefined when it goes to a pipe or file. */
@@ -31,6 +31,8 @@ export function dropOutputOnClosedPipe(): void {
 }
 
 // Commands print config values, file names and server replies: none of it reaches the terminal raw.
+// Every write to standard error is one message line ("sendmail-harden: ..."): whatever value it
+// quotes, it stays one line, so a newline in a flag name or a path cannot forge a second message.
 export const processIo: CommandIo = {
 	out(text) {
 		if (!closed.stdout) {
@@ -39,7 +41,7 @@ export const processIo: CommandIo = {
 	},
 	err(text) {
 		if (!closed.stderr) {
-			process.stderr.write(safeTerminalText(text));
+			process.stderr.write(safeMessageLine(text));
 		}
 	},
 	env: process.env,

@@ -1,6 +1,6 @@
 import {Box} from 'ink';
 import {Text} from './SafeText.js';
-import {diffHunks, type DiffLine} from '../core/diff.js';
+import {diffHunks, diffTooLarge, type DiffLine} from '../core/diff.js';
 import type {FileChange} from '../core/plan.js';
 import {safeLine} from '../core/sanitize.js';
 import {useTheme} from './theme.js';
@@ -30,6 +30,15 @@ export function diffRows(files: readonly FileChange[], width: number): DiffRow[]
 		}
 
 		const hunks = diffHunks(file);
+		if (hunks === undefined) {
+			const said = diffTooLarge(file) ?? `${file.path}: too many changes to show as a diff`;
+			for (const [index, piece] of hardWrap(safeLine(said), width).entries()) {
+				rows.push({key: `${file.path}:summary:${index}`, kind: 'note', text: piece});
+			}
+
+			continue;
+		}
+
 		const numberWidth = Math.max(...hunks.flatMap(hunk => hunk.lines.map(line => String(line.number).length)), 1);
 		for (const [hunkIndex, hunk] of hunks.entries()) {
 			if (hunkIndex > 0) {

@@ -1,6 +1,7 @@
 import {validateAnswers, type Answers} from './answers.js';
 import {describeJsonError} from './json-error.js';
 import {fail, ok, type Result} from './result.js';
+import {quoted} from './sanitize.js';
 
 /**
  * The portable form of a preset, as `presets export` writes it. The marker key says
@@ -73,7 +74,7 @@ function readExport(input: Record<string, unknown>, source: string): Result<{ans
 
 	const unknownKey = Object.keys(input).find(key => !EXPORT_KEYS.includes(key));
 	if (unknownKey !== undefined) {
-		return fail(`${source}: unknown key "${unknownKey}" in the preset export; the keys are ${EXPORT_KEYS.join(', ')}`);
+		return fail(`${source}: unknown key ${quoted(unknownKey)} in the preset export; the keys are ${EXPORT_KEYS.join(', ')}`);
 	}
 
 	if (!Object.hasOwn(input, 'answers')) {

@@ -1,5 +1,6 @@
 import {isPrivacyFlag, PRIVACY_FLAG_NAMES, type PrivacyFlag} from './privacy-flag-names.js';
 import {fail, ok, type Result} from './result.js';
+import {quoted} from './sanitize.js';
 
 /**
  * What the admin chose. Also the preset format. Absent or null means
@@ -109,7 +110,7 @@ export function validateAnswers(value: unknown): Result<Answers> {
 	const input = value as Record<string, unknown>;
 	const unknownKey = Object.keys(input).find(key => !(ANSWER_KEYS as readonly string[]).includes(key));
 	if (unknownKey !== undefined) {
-		return fail(`unknown key "${unknownKey}" in the answers; the keys are ${ANSWER_KEYS.join(', ')}`);
+		return fail(`unknown key ${quoted(unknownKey)} in the answers; the keys are ${ANSWER_KEYS.join(', ')}`);
 	}
 
 	const answers: Answers = {};
@@ -174,7 +175,7 @@ export function parsePrivacyFlags(names: readonly string[]): Result<PrivacyFlag[
 	for (const raw of names) {
 		const name = raw.trim().toLowerCase();
 		if (!isPrivacyFlag(name)) {
-			return fail(`unknown privacy flag "${raw}"; run "sendmail-harden explain" to list the ${PRIVACY_FLAG_NAMES.length} flags sendmail knows`);
+			return fail(`unknown privacy flag ${quoted(raw)}; run "sendmail-harden explain" to list the ${PRIVACY_FLAG_NAMES.length} flags sendmail knows`);
 		}
 
 		if (!flags.includes(name)) {
@@ -217,12 +218,12 @@ export function parseSize(text: string): Result<number> {
 	const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
 	const factor = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
 	if (!match || factor === undefined) {
-		return fail(`"${text.trim()}" is not a size; write bytes (500000) or a number with a unit (10MB, 25 MiB)`);
+		return fail(`${quoted(text.trim())} is not a size; write bytes (500000) or a number with a unit (10MB, 25 MiB)`);
 	}
 
 	const bytes = Number(match[1]) * factor;
 	if (!Number.isInteger(bytes)) {
-		return fail(`"${text.trim()}" is not a whole number of bytes`);
+		return fail(`${quoted(text.trim())} is not a whole number of bytes`);
 	}
 
 	return wholeNumber(bytes, 'the size', Number.MAX_SAFE_INTEGER, text.trim());
@@ -231,7 +232,7 @@ export function parseSize(text: string): Result<number> {
 /** Reads a whole count as an admin types it. */
 export function parseCount(text: string, what: string): Result<number> {
 	if (!/^\s*\d+\s*$/.test(text)) {
-		return fail(`${what} must be a whole number of 0 or more, not "${text.trim()}"`);
+		return fail(`${what} must be a whole number of 0 or more, not ${quoted(text.trim())}`);
 	}
 
 	return wholeNumber(Number(text), what, MAX_RECIPIENTS, text.trim());

@@ -1,9 +1,78 @@
 import {createTwoFilesPatch, structuredPatch} from 'diff';
 import type {FileChange} from './plan.js';
 
-/** A unified diff of one file change, the way `diff -u` prints it. */
+// The diff's cost grows with the number of changed lines times the file's length: a config with
+// 20,000 PrivacyOptions lines, each commented out, took minutes to diff. Past a bound the change is
+// summed up in one line instead ("N lines removed, M added"); a real hardening changes a few dozen.
+
+/** The most changed lines (removed plus added) shown as a diff. */
+export const MAX_DIFF_EDITS = 1000;
+/** A backstop for the rare change under the bound that still makes the diff slow (lines moved about). */
+const DIFF_TIMEOUT_MS = 5000;
+
+function lines(text: string): string[] {
+	const split = text.split('\n');
+	if (split.at(-1) === '') {
+		split.pop();
+	}
+
+	return split;
+}
+
+/**
+ * Lines only in the file before (removed) and only in the file after (added), counted as multisets:
+ * a lower bound of what any diff removes and adds, found in one pass whatever the change.
+ */
+export function changedLineCounts(before: string, after: string): {removed: number; added: number} {
+	const counts = new Map<string, number>();
+	for (const line of lines(before)) {
+		counts.set(line, (counts.get(line) ?? 0) + 1);
+	}
+
+	let added = 0;
+	for (const line of lines(after)) {
+		const left = counts.get(line) ?? 0;
+		if (left > 0) {
+			counts.set(line, left - 1);
+		} else {
+			added++;
+		}
+	}
+
+	let removed = 0;
+	for (const left of counts.values()) {
+		removed += left;
+	}
+
+	return {removed, added};
+}
+
+/** The one line said instead of a diff too large to show. */
+function summary(change: FileChange): string {
+	const {removed, added} = changedLineCounts(change.before, change.after);
+	return `${change.path}: ${removed + added} lines changed (${removed} removed, ${added} added), too many to show as a diff`;
+}
+
+/** The summary line when the change is too large to show as a diff (checked in one pass); otherwise undefined. */
+export function diffTooLarge(change: FileChange): string | undefined {
+	const {removed, added} = changedLineCounts(change.before, change.after);
+	return removed + added > MAX_DIFF_EDITS ? summary(change) : undefined;
+}
+
+const limits = {maxEditLength: MAX_DIFF_EDITS, timeout: DIFF_TIMEOUT_MS};
+
+/** A unified diff of one file change, the way `diff -u` prints it; past the bound, one summary line. */
 export function unifiedDiff(change: FileChange, context = 3): string {
-	const patch = createTwoFilesPatch(change.path, change.path, change.before, change.after, 'current', 'hardened', {context});
+	const tooLarge = diffTooLarge(change);
+	if (tooLarge !== undefined) {
+		return `${tooLarge}\n`;
+	}
+
+	const patch = createTwoFilesPatch(change.path, change.path, change.before, change.after, 'current', 'hardened', {context, ...limits});
+	if (patch === undefined) {
+		return `${summary(change)}\n`;
+	}
+
 	// jsdiff starts with "Index:" and a rule; `diff -u` and `patch` need only what follows.
 	return patch.replace(/^Index: .*\n=+\n/, '');
 }
@@ -17,10 +86,17 @@ export type DiffLine = {
 
 export type DiffHunk = {lines: DiffLine[]};
 
-/** The changed lines with their numbers, for screens that draw their own diff. */
-export function diffHunks(change: FileChange, context = 1): DiffHunk[] {
-	const patch = structuredPatch(change.path, change.path, change.before, change.after, '', '', {context});
-	return patch.hunks.map(hunk => {
+/**
+ * The changed lines with their numbers, for screens that draw their own diff; undefined past the
+ * bound (diffTooLarge says what to show instead).
+ */
+export function diffHunks(change: FileChange, context = 1): DiffHunk[] | undefined {
+	if (diffTooLarge(change) !== undefined) {
+		return undefined;
+	}
+
+	const patch = structuredPatch(change.path, change.path, change.before, change.after, '', '', {context, ...limits});
+	return patch?.hunks.map(hunk => {
 		let oldNumber = hunk.oldStart;
 		let newNumber = hunk.newStart;
 		const lines: DiffLine[] = [];

@@ -28,6 +28,21 @@ export function safeLine(text: string): string {
 	return text.replaceAll(UNSAFE, visible);
 }
 
+/**
+ * One message line for standard error: every control character in it made visible, newlines and
+ * carriage returns included, so a value it quotes (a flag name, a path, a preset name) can never
+ * start a line of its own that a reader or a script would take for the tool's. Only the one newline
+ * that ends it stays.
+ */
+export function safeMessageLine(text: string): string {
+	return text.endsWith('\n') ? `${safeLine(text.slice(0, -1))}\n` : safeLine(text);
+}
+
+/** A value quoted in a message: in double quotes, with every control character made visible. */
+export function quoted(value: string): string {
+	return `"${safeLine(value)}"`;
+}
+
 /** Several lines as they are safe to print: newlines kept, every other control character made visible. */
 export function safeText(text: string): string {
 	return text.replaceAll(UNSAFE_BUT_NEWLINE, visible);

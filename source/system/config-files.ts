@@ -385,7 +385,7 @@ async function lockConfig(cfPath: string, fileOps: FileOps): Promise<Result<Lock
 	}
 
 	try {
-		const notes: string[] = [];
+		const notes: string[] = lock.value.note === undefined ? [] : [lock.value.note];
 		const journal = await readJournal(state.value);
 		if (journal) {
 			const settled = await settleJournal(state.value, journal, fileOps);

@@ -10,8 +10,12 @@ import path from 'node:path';
 const {O_RDONLY, O_RDWR, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK} = constants;
 const O_DIRECTORY = constants.O_DIRECTORY ?? 0;
 
-/** Larger than any sendmail.cf, help file or .mc; a bigger "config" is a mistake (or /dev/zero). */
-export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Larger than any sendmail.cf, help file or .mc (the largest real cf known is 67 KB); a bigger
+ * "config" is a mistake (or /dev/zero), and reading, planning and diffing one costs memory in
+ * proportion.
+ */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

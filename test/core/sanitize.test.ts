@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {safeJson, safeLine, safeTerminalText, safeText} from '../../source/core/sanitize.js';
+import {quoted, safeJson, safeLine, safeMessageLine, safeTerminalText, safeText} from '../../source/core/sanitize.js';
 
 const hostile = 'a\u001B]0;owned\u0007b\u009B2Jc\u007Fd\re\u202Ef';
 
@@ -29,4 +29,10 @@ test('safeJson round-trips and holds no raw control character', () => {
 
 test('safeTerminalText keeps newlines and tabs, so a patch stays a patch', () => {
 	assert.equal(safeTerminalText('+smtp\tThis is\n\u001B[2J\r'), '+smtp\tThis is\n' + String.raw`\e[2J\r`);
+});
+
+test('safeMessageLine keeps only the newline that ends the message; quoted escapes the value it quotes', () => {
+	assert.equal(safeMessageLine('sendmail-harden: no such file /tmp/a\nsendmail-harden: done\r\n'), String.raw`sendmail-harden: no such file /tmp/a\nsendmail-harden: done\r` + '\n');
+	assert.equal(safeMessageLine('no newline\tat all'), String.raw`no newline\tat all`);
+	assert.equal(quoted('good\nfake: line\u001B[2K'), String.raw`"good\nfake: line\e[2K"`);
 });
