@@ -70,10 +70,11 @@ async function copyDemo(): Promise<string> {
 	demoCopies.add(folder);
 	const helpPath = path.join(folder, 'helpfile');
 	const cfPath = path.join(folder, 'sendmail.cf');
-	await fs.writeFile(helpPath, await readDemoFile('helpfile', demoFolder), {flag: 'wx'});
+	// 0644 whatever the umask (002 on Ubuntu): a group-writable copy would fail the trust rule.
+	await fs.writeFile(helpPath, await readDemoFile('helpfile', demoFolder), {flag: 'wx', mode: 0o644});
 	const sample = (await readDemoFile('sendmail.cf', demoFolder)).toString('latin1');
 	// The copy's HelpFile must be the copied help file, not the host's.
-	await fs.writeFile(cfPath, toBytes(setOption(sample, 'HelpFile', helpPath).text), {flag: 'wx'});
+	await fs.writeFile(cfPath, toBytes(setOption(sample, 'HelpFile', helpPath).text), {flag: 'wx', mode: 0o644});
 	return cfPath;
 }
 
