@@ -265,8 +265,9 @@ async function settleJournal(state: string, journal: Journal, fileOps: FileOps, 
 				continue;
 			}
 
-			// A name the rename was seen to fill with someone else's file (see checkPlaced) is put back too.
-			if (now !== file.toSha256 && !swapped.has(file.path)) {
+			// A name the rename was seen to fill with someone else's file (see checkPlaced), or that
+			// holds a link or anything but a regular file (never this tool's doing), is put back too.
+			if (now !== file.toSha256 && now !== 'other' && !swapped.has(file.path)) {
 				leftAlone.push(file.path);
 				continue;
 			}
@@ -279,7 +280,7 @@ async function settleJournal(state: string, journal: Journal, fileOps: FileOps, 
 					return fail(`an interrupted change of ${journal.config} cannot be undone: the copy of ${file.path} kept in ${state} is gone; restore ${file.path} from its .bak by hand`);
 				}
 
-				await replaceFile(file.path, bytes, file.ownership, fileOps);
+				await restoreOriginal(file.path, bytes, file.ownership, fileOps);
 			}
 
 			putBack.push(file.path);
@@ -303,6 +304,23 @@ async function settleJournal(state: string, journal: Journal, fileOps: FileOps, 
 		...(leftAlone.length > 0 ? [`changed since by someone else, so left as they are: ${leftAlone.join(', ')}`] : []),
 	];
 	return ok(`${who} was stopped before it finished and has been undone (${parts.join('; ')})`);
+}
+
+/**
+ * Puts an original back. Whoever swapped a file in the folder once may race the restore too:
+ * a few tries, each checked like any write (checkPlaced), before giving up.
+ */
+async function restoreOriginal(filePath: string, bytes: Buffer, ownership: Ownership, fileOps: FileOps): Promise<void> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await replaceFile(filePath, bytes, ownership, fileOps);
+			return;
+		} catch (error) {
+			if (!(error instanceof FileSafetyError && error.code === 'ESWAPPED') || attempt === 3) {
+				throw error;
+			}
+		}
+	}
 }
 
 async function readBlobAt(file: string): Promise<string | undefined> {
@@ -623,6 +641,18 @@ async function pruneBackupSets(state: string, cfPath: string, keep: number, just
 
 async function removeUnusedCopies(state: string, cfPath: string): Promise<void> {
 	const used = new Set((await listSets(state, cfPath)).flatMap(set => set.files.map(file => file.backupSha256)));
+	// A journal left by a change that could not be undone (see replaceAll) needs its copies for the next run.
+	const journal = await readJournal(state).catch(() => 'unreadable' as const);
+	if (journal === 'unreadable') {
+		return;
+	}
+
+	for (const file of journal?.files ?? []) {
+		if (file.fromSha256 !== null) {
+			used.add(file.fromSha256);
+		}
+	}
+
 	const names = await fs.readdir(path.join(state, 'files')).catch(() => [] as string[]);
 	await Promise.all(names.filter(name => SHA256.test(name) && !used.has(name)).map(async name => removeQuietly(blobPath(state, name))));
 }
