@@ -362,7 +362,7 @@ async function removeDeadRunsLeftovers(folders: readonly string[], state: string
 	const tmp = os.tmpdir();
 	const names = await fs.readdir(tmp).catch(() => [] as string[]);
 	await Promise.all(names.map(async name => {
-		const match = /^sendmail-harden-(?:check|mc|demo)-(\d+)-/.exec(name);
+		const match = /^sendmail-harden-(?:check|mc|demo)-(\d+)[-_]/.exec(name);
 		return removeIfDead(tmp, name, match ? Number(match[1]) : undefined, true);
 	}));
 }
