@@ -103,3 +103,13 @@ for (const signal of ['SIGHUP', 'SIGTERM', 'SIGINT'] as const) {
 		assert.deepEqual(leftovers(dirs), []);
 	});
 }
+
+test('the demo copy of a run killed with SIGKILL (no exit hook runs) is removed by the next run that writes', async t => {
+	const dirs = scratch(t);
+	const gone = spawnSync('true').pid!;
+	const killed = path.join(dirs.tmp, `sendmail-harden-demo-${gone}_AbC123`);
+	spawnSync('mkdir', ['-m', '700', killed]);
+	const run = await runCli(['--demo', '--yes', '--no-restart', '--answers', 'test/fixtures/article-answers.json'], {env: {TMPDIR: dirs.tmp, SENDMAIL_HARDEN_STATE_DIR: dirs.state}});
+	assert.equal(run.status, 0, run.stderr);
+	assert.deepEqual(leftovers(dirs), []);
+});

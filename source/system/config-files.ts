@@ -286,8 +286,9 @@ async function settleJournal(state: string, journal: Journal, fileOps: FileOps, 
 				continue;
 			}
 
-			// A name the rename was seen to fill with someone else's file (see checkPlaced) is put back too.
-			if (now !== file.toSha256 && !swapped.has(file.path)) {
+			// A name the rename was seen to fill with someone else's file (see checkPlaced), or that
+			// holds a link or anything but a regular file (never this tool's doing), is put back too.
+			if (now !== file.toSha256 && now !== 'other' && !swapped.has(file.path)) {
 				leftAlone.push(file.path);
 				continue;
 			}
@@ -300,7 +301,7 @@ async function settleJournal(state: string, journal: Journal, fileOps: FileOps, 
 					return fail(`an interrupted change of ${journal.config} cannot be undone: the copy of ${file.path} kept in ${state} is gone; restore ${file.path} from its .bak by hand`);
 				}
 
-				await replaceFile(file.path, bytes, file.ownership, fileOps);
+				await restoreOriginal(file.path, bytes, file.ownership, fileOps);
 			}
 
 			putBack.push(file.path);
@@ -324,6 +325,23 @@ async function settleJournal(state: string, journal: Journal, fileOps: FileOps, 
 		...(leftAlone.length > 0 ? [`changed since by someone else, so left as they are: ${leftAlone.join(', ')}`] : []),
 	];
 	return ok(`${who} was stopped before it finished and has been undone (${parts.join('; ')})`);
+}
+
+/**
+ * Puts an original back. Whoever swapped a file in the folder once may race the restore too:
+ * a few tries, each checked like any write (checkPlaced), before giving up.
+ */
+async function restoreOriginal(filePath: string, bytes: Buffer, ownership: Ownership, fileOps: FileOps): Promise<void> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await replaceFile(filePath, bytes, ownership, fileOps);
+			return;
+		} catch (error) {
+			if (!(error instanceof FileSafetyError && error.code === 'ESWAPPED') || attempt === 3) {
+				throw error;
+			}
+		}
+	}
 }
 
 async function readBlobAt(file: string): Promise<string | undefined> {
@@ -365,7 +383,7 @@ async function removeDeadRunsLeftovers(folders: readonly string[], state: string
 	const tmp = os.tmpdir();
 	const names = await fs.readdir(tmp).catch(() => [] as string[]);
 	await Promise.all(names.map(async name => {
-		const match = /^sendmail-harden-(?:check|mc)-(\d+)-/.exec(name);
+		const match = /^sendmail-harden-(?:check|mc|demo)-(\d+)[-_]/.exec(name);
 		return removeIfDead(tmp, name, match ? Number(match[1]) : undefined, true);
 	}));
 }
@@ -644,6 +662,18 @@ async function pruneBackupSets(state: string, cfPath: string, keep: number, just
 
 async function removeUnusedCopies(state: string, cfPath: string): Promise<void> {
 	const used = new Set((await listSets(state, cfPath)).flatMap(set => set.files.map(file => file.backupSha256)));
+	// A journal left by a change that could not be undone (see replaceAll) needs its copies for the next run.
+	const journal = await readJournal(state).catch(() => 'unreadable' as const);
+	if (journal === 'unreadable') {
+		return;
+	}
+
+	for (const file of journal?.files ?? []) {
+		if (file.fromSha256 !== null) {
+			used.add(file.fromSha256);
+		}
+	}
+
 	const names = await fs.readdir(path.join(state, 'files')).catch(() => [] as string[]);
 	await Promise.all(names.filter(name => SHA256.test(name) && !used.has(name)).map(async name => removeQuietly(blobPath(state, name))));
 }

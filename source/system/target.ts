@@ -66,7 +66,8 @@ async function copyDemo(): Promise<string> {
 		process.once('exit', removeDemoCopies);
 	}
 
-	const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'sendmail-harden-demo-'));
+	// The pid in the name lets a later run remove the copy of one killed with SIGKILL (config-files.ts).
+	const folder = await fs.mkdtemp(path.join(os.tmpdir(), `sendmail-harden-demo-${process.pid}_`));
 	demoCopies.add(folder);
 	const helpPath = path.join(folder, 'helpfile');
 	const cfPath = path.join(folder, 'sendmail.cf');

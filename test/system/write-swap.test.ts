@@ -10,7 +10,7 @@ import test from 'node:test';
 import type {FileChange} from '../../source/core/plan.js';
 import {runHarden} from '../../source/commands/harden.js';
 import {applyPlan} from '../../source/system/apply.js';
-import {writeChanges} from '../../source/system/config-files.js';
+import {recoverInterrupted, writeChanges} from '../../source/system/config-files.js';
 import {realFileOps, type FileOps} from '../../source/system/safe-write.js';
 import {captureIoWithSendmail} from '../helpers/capture-io.js';
 import {hashOf, makeVictim, placeDemoConfig} from '../helpers/faults.js';
@@ -127,4 +127,47 @@ test('--yes when the mail user swaps the new sendmail.cf for a link: exit 3, one
 	assert.ok(lstatSync(cfPath).isFile() && lstatSync(helpPath).isFile());
 	assert.equal(hashOf(victim), victimHash);
 	assert.deepEqual(readdirSync(folder).sort(), ['helpfile', 'sendmail.cf']);
+});
+
+test('the mail user races the putting back too: a few tries, each checked; past them, a failure that says to restore by hand', async () => {
+	for (const times of [2, 10]) {
+		const {folder, cfPath, helpPath} = debianFolder();
+		const victim = makeVictim();
+		const victimHash = hashOf(victim);
+		const before = readFileSync(cfPath);
+		let swaps = 0;
+		const attacked: FileOps = {
+			...realFileOps,
+			async rename(from, to) {
+				if (to === cfPath && swaps < times) {
+					swaps++;
+					plantLinkAsMailUser(from, victim);
+				}
+
+				await realFileOps.rename(from, to);
+			},
+		};
+		const written = await writeChanges(changes(cfPath, helpPath), {cfPath, now, fileOps: attacked});
+		assert.ok(!written.ok);
+		assert.doesNotMatch(written.error, /\n/);
+		assert.equal(hashOf(victim), victimHash);
+		if (times === 2) {
+			// The write, then the first try at putting it back.
+			assert.equal(swaps, 2);
+			assert.match(written.error, /every file was left as it was$/);
+			assert.deepEqual(readFileSync(cfPath), before);
+			assert.ok(lstatSync(cfPath).isFile());
+			assert.deepEqual(readdirSync(folder).filter(name => lstatSync(path.join(folder, name)).isSymbolicLink()), []);
+		} else {
+			// The write and three tries; the admin is told, never "Changed".
+			assert.equal(swaps, 4);
+			assert.match(written.error, /putting back the files already written failed too .*: restore them from their \.bak files by hand$/);
+			// The journal is still there: the next run, unraced, puts the original back.
+			const recovered = await recoverInterrupted(cfPath);
+			assert.ok(recovered.ok, recovered.ok ? '' : recovered.error);
+			assert.match(recovered.value.join('\n'), /has been undone \(put back as they were before it: [^)]*sendmail\.cf/);
+			assert.deepEqual(readFileSync(cfPath), before);
+			assert.ok(lstatSync(cfPath).isFile());
+		}
+	}
 });
