@@ -1,5 +1,5 @@
 import {useEffect, useMemo, useRef, useState} from 'react';
-import {useApp, useInput} from 'ink';
+import {useApp} from 'ink';
 import type {Answers} from './core/answers.js';
 import {auditConfig, auditFromReplies, auditRehearsalAnswers, type Audit} from './core/audit.js';
 import {previewGreeting, type GreetingContext} from './core/greeting.js';
@@ -22,7 +22,7 @@ import {DEFAULT_CONFIG, type Target} from './system/target.js';
 import type {verifyServer} from './system/verify-server.js';
 import type {askSendmail} from './system/rehearsal.js';
 import {ThemeContext, themeFor} from './components/theme.js';
-import {StepNavigationContext, type StepNavigation} from './hooks/use-step-keys.js';
+import {StepNavigationContext, useKeys, type StepNavigation} from './hooks/use-step-keys.js';
 import {useWizard} from './hooks/use-wizard.js';
 import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
@@ -337,7 +337,7 @@ export function App({setup, effects, onExit}: Props) {
 		quit,
 	};
 
-	useInput((input, key) => {
+	useKeys((input, key) => {
 		if (key.ctrl && input === 'c') {
 			quit();
 		}

@@ -102,3 +102,64 @@ test('Review: Down and Enter in one burst pick Back, not Write, and nothing is w
 	await app.waitFor('of 8  Privacy');
 	assert.deepEqual(readFileSync(cfPath), before);
 });
+
+// Ink splits a read at escape sequences only: the rest comes to the step as ONE string
+// ("12MB\r", three DELs). Each character of it is a key and must act, in order.
+
+/** From the Size step's first row to its Custom field, one key at a time. */
+async function toSizeCustom(app: App): Promise<string> {
+	await goTo(app, 'Size');
+	await app.press(KEY.down, KEY.down, KEY.down, KEY.down);
+	return app.waitFor('Type a value');
+}
+
+test('Size: text and Enter in one read fill the custom field and go on', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = renderWizard(await readTarget(cfPath));
+	t.after(() => app.unmount());
+	await toSizeCustom(app);
+	app.stdin.write('12MB\r');
+	await app.waitFor('of 8  Recipients');
+	await app.press(KEY.escape);
+	// Back on Size, the answer given is the custom 12 MB (not "12MB " with the Enter in it).
+	assert.match(await app.waitFor('of 8  Size'), /› \(•\) 12 ?MB/);
+});
+
+test('Size: three Backspaces in one read delete three characters', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = renderWizard(await readTarget(cfPath));
+	t.after(() => app.unmount());
+	await toSizeCustom(app);
+	app.stdin.write('25MBxyz');
+	await app.waitFor('25MBxyz');
+	app.stdin.write(KEY.backspace + KEY.backspace + KEY.backspace);
+	const screen = await app.waitFor(/› \(•\) 25MB ?\S? /);
+	assert.doesNotMatch(screen, /25MBx/);
+	app.stdin.write(KEY.enter);
+	await app.waitFor('of 8  Recipients');
+});
+
+test('Greeting: Downs, typed text, Backspaces and Enter in one read all act, in order', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = renderWizard(await readTarget(cfPath));
+	t.after(() => app.unmount());
+	await goTo(app, 'Greeting');
+	// To the custom row, clear it (Ctrl+U), type, take two letters back, go on.
+	app.stdin.write(`${KEY.down}${KEY.down}${KEY.down}\u0015$j mail gatexy${KEY.backspace}${KEY.backspace}\r`);
+	await app.waitFor('of 8  Size');
+	await app.press(KEY.escape);
+	const back = await app.waitFor('of 8  Greeting');
+	assert.match(back, /› \(•\) \$j mail gate ?\n/);
+});
+
+test('Recipients: arrows in one read move one row each', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = renderWizard(await readTarget(cfPath));
+	t.after(() => app.unmount());
+	await goTo(app, 'Recipients');
+	// From Keep (the last row) three Downs: 10, 50, 100; Enter takes 100.
+	app.stdin.write(KEY.down + KEY.down + KEY.down + KEY.enter);
+	await app.waitFor('of 8  Privacy');
+	await app.press(KEY.escape);
+	assert.match(await app.waitFor('of 8  Recipients'), /› \(•\) 100\n/);
+});

@@ -1,0 +1,57 @@
+// A choice sticks: moving the highlight only moves it (the preview may follow it), and only Space
+// or Enter choose. Moving past a row to reach the checkboxes below must not choose that row.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {KEY, openWizard, tempConfig, type Rendered} from './app-helpers.js';
+
+async function toGreeting(app: Rendered): Promise<string> {
+	await app.waitFor('of 8  Welcome');
+	await app.press(KEY.enter);
+	return app.waitFor('of 8  Greeting');
+}
+
+test('Greeting: Generic chosen, then moving down past Custom to the HELP box keeps Generic', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = await openWizard(t, cfPath);
+	await toGreeting(app);
+	await app.press(KEY.down, KEY.down, KEY.space);
+	assert.match(await app.waitFor('› (•) Generic'), /› \(•\) Generic/);
+	await app.press(KEY.down, KEY.down);
+	const onHelp = await app.waitFor('› [ ] Also hide the version from HELP');
+	assert.match(onHelp, /\(•\) Generic/);
+	assert.match(onHelp, /\( \) Custom text/);
+	await app.press(KEY.space);
+	await app.waitFor('› [x] Also hide the version from HELP');
+	await app.press(KEY.enter);
+	await app.waitFor('of 8  Size');
+	await app.press(KEY.escape);
+	const back = await app.waitFor('of 8  Greeting');
+	assert.match(back, /\(•\) Generic/);
+	assert.match(back, /\[x\] Also hide the version from HELP/);
+});
+
+test('Greeting: moving over the rows without Space or Enter leaves "Keep" chosen, while the preview follows the highlight', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = await openWizard(t, cfPath);
+	await toGreeting(app);
+	await app.press(KEY.down, KEY.down);
+	// The highlight is on Generic: the preview shows what it would send, but Keep is still chosen.
+	const onGeneric = await app.waitFor('› ( ) Generic');
+	assert.match(onGeneric, /\(•\) Keep as it is/);
+	assert.match(onGeneric, /mailserver/);
+	await app.press(KEY.down, KEY.down, KEY.down, KEY.enter);
+	await app.waitFor('of 8  Size');
+	await app.press(KEY.escape);
+	const back = await app.waitFor('of 8  Greeting');
+	assert.match(back, /\(•\) Keep as it is/);
+});
+
+test('Greeting: moves, Space and more moves in one read choose only the row Space was on', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = await openWizard(t, cfPath);
+	await toGreeting(app);
+	app.stdin.write(KEY.down + KEY.space + KEY.down + KEY.down + KEY.down);
+	const screen = await app.waitFor('› [ ] Also hide the version from HELP');
+	assert.match(screen, /\(•\) Hide the version/);
+	assert.match(screen, /\( \) Custom text/);
+});
