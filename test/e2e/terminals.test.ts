@@ -160,6 +160,9 @@ test('TERM=dumb and LC_ALL=C: no cursor movement, ASCII only, keys still work', 
 	tmux.keys('Enter');
 	await tmux.waitFor('Step 2 of 8');
 	tmux.keys('Down');
+	// Moving only moves: the choice stays on Keep until Space or Enter.
+	await tmux.waitFor('> ( ) Hide the version');
+	tmux.keys('Space');
 	await tmux.waitFor('> (*) Hide the version');
 	tmux.keys('q');
 	assert.equal(await tmux.exitCode(), 0);
@@ -168,6 +171,44 @@ test('TERM=dumb and LC_ALL=C: no cursor movement, ASCII only, keys still work', 
 	// No CSI sequence at all (cursor moves, erases, colours), and nothing outside ASCII.
 	assert.doesNotMatch(output, /\u001B\[/, JSON.stringify(output.slice(0, 400)));
 	assert.doesNotMatch(output, /[^\u0000-\u007F]/, 'a byte outside ASCII was written');
+});
+
+test('the shipped bundle, keys sent several to one write: a choice stays put while the highlight moves on, text with Enter or Backspaces acts key by key', {skip}, async t => {
+	const tmux = session(t, [80, 24], {});
+	await tmux.waitFor('Step 1 of 8');
+	tmux.keys('Enter');
+	await tmux.waitFor('Step 2 of 8');
+	// Generic chosen, then on to the HELP box past "Custom text", all in one write.
+	tmux.keys('Down', 'Down', 'Space', 'Down', 'Down');
+	const greeting = await tmux.waitFor('› [ ] Also hide the version from HELP');
+	assert.match(greeting, /\(•\) Generic/, greeting);
+	assert.match(greeting, /\( \) Custom text/, greeting);
+	tmux.keys('Space', 'Enter');
+	await tmux.waitFor('Step 3 of 8');
+	// To Custom (Keep is the last row, Down wraps), a value with a typo taken back, and Enter: one write.
+	tmux.keys('Down', 'Down', 'Down', 'Down', '1', '2', 'M', 'B', 'x', 'y', 'z', 'BSpace', 'BSpace', 'BSpace', 'Enter');
+	await tmux.waitFor('Step 4 of 8');
+	tmux.keys('Escape');
+	const size = await tmux.waitFor('Step 3 of 8');
+	assert.match(size, /› \(•\) 12 ?MB/, size);
+	tmux.keys('Enter');
+	await tmux.waitFor('Step 4 of 8');
+	tmux.keys('Enter');
+	await tmux.waitFor('Step 5 of 8');
+	tmux.keys('Enter');
+	await tmux.waitFor('Write changes', 60_000);
+	tmux.keys('Enter');
+	await tmux.waitFor('Continue', 60_000);
+	tmux.keys('Enter');
+	await tmux.waitFor('Save these answers as a preset');
+	tmux.keys('Down', 'Enter');
+	await tmux.waitFor('Name for the preset');
+	// The name and its Enter in one write: the Enter saves, it is not part of the name.
+	tmux.keys('m', 'x', '2', 'Enter');
+	const saved = await tmux.waitFor('Saved as preset');
+	assert.match(saved, /Saved as preset "mx2"/, saved);
+	tmux.keys('Enter');
+	assert.equal(await tmux.exitCode(), 0);
 });
 
 test('stdout sent to a file: refused like a missing terminal, exit 2, one line naming --yes', {skip}, async t => {
