@@ -79,7 +79,7 @@ test('Privacy: Down and Space in one burst toggle the row moved to, and the next
 	const toggled = await app.waitFor('› [ ] needexpnhelo');
 	assert.match(toggled, /\[ \] public/);
 	assert.match(toggled, /\[ \] needmailhelo/);
-	assert.doesNotMatch(toggled.replaceAll('\n', ''), /O PrivacyOptions=[^\n]*need(mail|expn)helo/);
+	assert.doesNotMatch(toggled.replaceAll('\n', ''), /O PrivacyOptions=[^\n!]*need(mail|expn)helo/);
 
 	// Enter takes the toggled flags with it: back from Review they are still off.
 	await app.press(KEY.enter);
@@ -162,4 +162,48 @@ test('Recipients: arrows in one read move one row each', async t => {
 	await app.waitFor('of 8  Privacy');
 	await app.press(KEY.escape);
 	assert.match(await app.waitFor('of 8  Recipients'), /› \(•\) 100\n/);
+});
+
+// A key that changes the step ends what the old step takes from the burst: the keys after it act
+// on the next step, once it is on screen, never on the step left behind.
+
+test('Greeting then Size in one read: Down, Enter, Down, Enter each act on the step then shown', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = renderWizard(await readTarget(cfPath));
+	t.after(() => app.unmount());
+	await goTo(app, 'Greeting');
+	app.stdin.write(KEY.down + KEY.enter + KEY.down + KEY.enter);
+	await app.waitFor('of 8  Recipients');
+	await app.press(KEY.escape);
+	// Size got the second Down and Enter: 10 MB (Down from Keep, the last row, wraps to the first).
+	assert.match(await app.waitFor('of 8  Size'), /› \(•\) 10 MB/);
+	await app.press(KEY.escape);
+	// Greeting got only the first Down and Enter: "Hide the version", not the row below it.
+	assert.match(await app.waitFor('of 8  Greeting'), /› \(•\) Hide the version/);
+});
+
+test('three Enters in one read from Welcome go three steps on, one per step', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = renderWizard(await readTarget(cfPath));
+	t.after(() => app.unmount());
+	await app.waitFor('of 8  Welcome');
+	app.stdin.write(KEY.enter + KEY.enter + KEY.enter);
+	await app.waitFor('of 8  Recipients');
+	await app.press(KEY.escape);
+	await app.waitFor('of 8  Size');
+	await app.press(KEY.escape);
+	assert.match(await app.waitFor('of 8  Greeting'), /› \(•\) Keep as it is/);
+});
+
+test('Review: Enter twice in one read writes once; the second Enter does not skip the Apply step', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = renderWizard(await readTarget(cfPath), {answers: {maxMessageSize: 10_000_000}, answersFrom: 'answers.json'});
+	t.after(() => app.unmount());
+	await goTo(app, 'Privacy');
+	await app.press(KEY.enter);
+	await app.waitFor('Write changes');
+	app.stdin.write(KEY.enter + KEY.enter);
+	const apply = await app.waitFor('Continue', 60_000);
+	assert.match(apply, /of 8 {2}Apply/);
+	assert.match(readFileSync(cfPath, 'latin1'), /^O MaxMessageSize=10000000$/m);
 });

@@ -1,10 +1,19 @@
-import {createContext, useContext, useRef} from 'react';
+import {createContext, useContext, useEffect, useRef} from 'react';
 import {useInput, type Key} from 'ink';
+
+export type PendingKey = [input: string, key: Key];
 
 /** What the App lets a step do besides its own keys. */
 export type StepNavigation = {
 	back(): void;
 	quit(): void;
+	/**
+	 * Keys that came after a key that changed the step, in the same burst: the step shown then is
+	 * no longer the one they were typed for. The next step handles them once it is on screen.
+	 */
+	pending?: PendingKey[];
+	/** Whether a key has changed the step since this screen was drawn. */
+	moved?(): boolean;
 };
 
 export const StepNavigationContext = createContext<StepNavigation>({
@@ -137,7 +146,7 @@ export function useStepKeys(keys: StepKeys): void {
 	// reach the same handler before React renders again: state they read is useSyncedState's.
 	const latest = useRef(keys);
 	latest.current = keys;
-	useKeys((input, key) => {
+	const handle = (input: string, key: Key) => {
 		const keys = latest.current;
 		if (key.ctrl && input === 'c') {
 			return; // the App handles Ctrl+C
@@ -206,5 +215,39 @@ export function useStepKeys(keys: StepKeys): void {
 		if (input === 'q' || input === 'Q') {
 			navigation.quit();
 		}
+	};
+
+	// A key that arrives after a key of this burst changed the step waits for the next step; so do
+	// keys that arrive while earlier ones wait, so they stay in order.
+	const pending = navigation.pending;
+	const drain = () => {
+		while (pending !== undefined && pending.length > 0 && navigation.moved?.() !== true) {
+			const [input, key] = pending.shift()!;
+			handle(input, key);
+		}
+	};
+
+	useKeys((input, key) => {
+		if (pending !== undefined && (navigation.moved?.() === true || pending.length > 0)) {
+			pending.push([input, key]);
+			drain();
+			return;
+		}
+
+		handle(input, key);
 	}, {isActive: keys.active !== false});
+	// Once a step is on screen, the keys that waited for it act; a busy step (writing) drops them,
+	// as it ignores keys typed while it works.
+	useEffect(() => {
+		if (pending === undefined || pending.length === 0) {
+			return;
+		}
+
+		if (keys.active === false) {
+			pending.length = 0;
+			return;
+		}
+
+		drain();
+	});
 }
