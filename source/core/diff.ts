@@ -15,7 +15,8 @@ export type DiffLine = {
 	text: string;
 };
 
-export type DiffHunk = {lines: DiffLine[]};
+/** A hunk as `diff -u` heads it: where it starts and how many lines it spans, before and after. */
+export type DiffHunk = {oldStart: number; oldLines: number; newStart: number; newLines: number; lines: DiffLine[]};
 
 /** The changed lines with their numbers, for screens that draw their own diff. */
 export function diffHunks(change: FileChange, context = 1): DiffHunk[] {
@@ -40,6 +41,6 @@ export function diffHunks(change: FileChange, context = 1): DiffHunk[] {
 			}
 		}
 
-		return {lines};
+		return {oldStart: hunk.oldStart, oldLines: hunk.oldLines, newStart: hunk.newStart, newLines: hunk.newLines, lines};
 	});
 }
