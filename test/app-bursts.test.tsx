@@ -49,7 +49,7 @@ test('Size: Down and Enter in one burst choose the row moved to', async t => {
 	const app = renderWizard(await readTarget(cfPath));
 	t.after(() => app.unmount());
 	// The bundled config sets no MaxMessageSize: "Keep" is the last row, Down wraps to the first.
-	assert.match(await goTo(app, 'Size'), /› \(•\) Keep: no limit/);
+	assert.match(await goTo(app, 'Size'), /› \(•\) No limit \(as now\)/);
 	app.stdin.write(KEY.down + KEY.enter);
 	await app.waitFor('of 8  Recipients');
 	await app.press(KEY.escape);
@@ -60,7 +60,7 @@ test('Recipients: Down and Enter in one burst choose the row moved to', async t 
 	const {cfPath} = tempConfig(t);
 	const app = renderWizard(await readTarget(cfPath));
 	t.after(() => app.unmount());
-	assert.match(await goTo(app, 'Recipients'), /› \(•\) Keep: no limit/);
+	assert.match(await goTo(app, 'Recipients'), /› \(•\) No limit \(as now\)/);
 	app.stdin.write(KEY.down + KEY.enter);
 	await app.waitFor('of 8  Privacy');
 	await app.press(KEY.escape);

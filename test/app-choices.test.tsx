@@ -55,3 +55,28 @@ test('Greeting: moves, Space and more moves in one read choose only the row Spac
 	assert.match(screen, /\(•\) Hide the version/);
 	assert.match(screen, /\( \) Custom text/);
 });
+
+test('Privacy marks the flags audit counts as required and names the ones still off; goaway covers some, not restrictmailq', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = await openWizard(t, cfPath);
+	await toGreeting(app);
+	await app.press(KEY.enter);
+	await app.waitFor('of 8  Size');
+	await app.press(KEY.enter);
+	await app.waitFor('of 8  Recipients');
+	await app.press(KEY.enter);
+	const privacy = await app.waitFor('of 8  Privacy');
+	for (const flag of ['needmailhelo', 'noexpn', 'novrfy', 'restrictmailq', 'restrictqrun']) {
+		assert.match(privacy, new RegExp(`\\] ${flag} \\*`), privacy);
+	}
+
+	assert.doesNotMatch(privacy, /\] (public|goaway|noetrn) \*/, privacy);
+	assert.match(privacy.replaceAll('\n', ' '), /audit also wants \(\*\): noexpn, novrfy, restrictmailq/);
+	// goaway alone sets noexpn and novrfy; restrictmailq is still wanted.
+	await app.press(KEY.down, KEY.down, KEY.down, KEY.down, KEY.down, KEY.down, KEY.down, KEY.down, KEY.down, KEY.down, KEY.space);
+	const goaway = await app.waitFor('› [x] goaway');
+	assert.match(goaway.replaceAll('\n', ' '), /audit also wants \(\*\): restrictmailq(?!,)/);
+	await app.press(KEY.up, KEY.up, KEY.up, KEY.up, KEY.space);
+	const all = await app.waitFor('› [x] restrictmailq');
+	assert.doesNotMatch(all, /audit also wants/);
+});

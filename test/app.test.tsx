@@ -86,8 +86,8 @@ test('Esc goes back one step with the answers kept', async t => {
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter, KEY.enter);
 	await app.waitFor('of 8  Size');
-	await app.press(KEY.up, KEY.up, KEY.up, KEY.up); // Keep -> 25 MB
-	assert.match(app.frame(), /› \(•\) 25 MB/);
+	await app.press(KEY.up, KEY.up, KEY.up); // Keep ("No limit (as now)") -> Custom -> 50 MB -> 25 MB
+	assert.match(await app.waitFor('› (•) 25 MB'), /› \(•\) 25 MB/);
 	await app.press(KEY.enter);
 	await app.waitFor('of 8  Recipients');
 	await app.press(KEY.escape);
@@ -141,7 +141,7 @@ test('a custom size accepts 20MB and explains a bad one', async t => {
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter, KEY.enter);
 	await app.waitFor('of 8  Size');
-	await app.press(KEY.up, KEY.up); // Keep -> No limit -> Custom
+	await app.press(KEY.up); // Keep ("No limit (as now)") -> Custom
 	await app.press(...'20 furlongs');
 	assert.match(await app.waitFor('is not a size'), /✗ "20 furlongs" is not a size/);
 	await app.press(KEY.enter);
