@@ -80,3 +80,24 @@ test('Privacy marks the flags audit counts as required and names the ones still 
 	const all = await app.waitFor('› [x] restrictmailq');
 	assert.doesNotMatch(all, /audit also wants/);
 });
+
+test('Size: moving only moves; Space chooses; the choice made stays while the highlight moves on', async t => {
+	const {cfPath} = tempConfig(t);
+	const app = await openWizard(t, cfPath);
+	await toGreeting(app);
+	await app.press(KEY.enter);
+	await app.waitFor('of 8  Size');
+	await app.press(KEY.down, KEY.down);
+	// On 25 MB: what it means shows, but "No limit (as now)" is still the choice.
+	const moved = await app.waitFor('› ( ) 25 MB');
+	assert.match(moved, /\(•\) No limit \(as now\)/);
+	assert.match(moved, /Messages over 25 MB are refused/);
+	await app.press(KEY.space, KEY.down);
+	const chosen = await app.waitFor('› ( ) 50 MB');
+	assert.match(chosen, /\(•\) 25 MB/);
+	// Enter chooses the highlighted row and goes on.
+	await app.press(KEY.enter);
+	await app.waitFor('of 8  Recipients');
+	await app.press(KEY.escape);
+	assert.match(await app.waitFor('of 8  Size'), /› \(•\) 50 MB/);
+});

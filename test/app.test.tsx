@@ -87,7 +87,8 @@ test('Esc goes back one step with the answers kept', async t => {
 	await app.press(KEY.enter, KEY.enter);
 	await app.waitFor('of 8  Size');
 	await app.press(KEY.up, KEY.up, KEY.up); // Keep ("No limit (as now)") -> Custom -> 50 MB -> 25 MB
-	assert.match(await app.waitFor('› (•) 25 MB'), /› \(•\) 25 MB/);
+	// Moving only moves: the choice is still "No limit (as now)" until Space or Enter.
+	assert.match(await app.waitFor('› ( ) 25 MB'), /\(•\) No limit \(as now\)/);
 	await app.press(KEY.enter);
 	await app.waitFor('of 8  Recipients');
 	await app.press(KEY.escape);

@@ -30,7 +30,7 @@ type Session = {
 	capture(): string;
 	raw(): string;
 	keys(...keys: string[]): void;
-	waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
+	waitFor(text: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
 	exitCode(): Promise<number>;
 };
 
@@ -66,7 +66,7 @@ function session(t: {after(fn: () => void): void}, size: [number, number], optio
 			const start = Date.now();
 			for (;;) {
 				const screen = capture();
-				if (typeof text === 'string' ? screen.includes(text) : text.test(screen)) {
+				if (typeof text === 'string' ? screen.includes(text) : typeof text === 'function' ? text(screen) : text.test(screen)) {
 					await pause(150);
 					return capture();
 				}
@@ -208,6 +208,34 @@ test('the shipped bundle, keys sent several to one write: a choice stays put whi
 	const saved = await tmux.waitFor('Saved as preset');
 	assert.match(saved, /Saved as preset "mx2"/, saved);
 	tmux.keys('Enter');
+	assert.equal(await tmux.exitCode(), 0);
+});
+
+test('the shipped bundle at 80x15: three Enters in one write go three steps on; a flag\'s help scrolls to its last word with PgDn', {skip}, async t => {
+	const tmux = session(t, [80, 15], {});
+	await tmux.waitFor('Step 1 of 8');
+	tmux.keys('Enter', 'Enter', 'Enter');
+	const recipients = await tmux.waitFor('Step 4 of 8');
+	assert.doesNotMatch(recipients, /Step [235] of 8/, recipients);
+	tmux.keys('Enter');
+	await tmux.waitFor('Step 5 of 8');
+	// goaway's help is many times the panel: it scrolls, the footer says how, a marker says how much is left.
+	tmux.keys(...Array.from({length: 10}, () => 'Down'));
+	const top = await tmux.waitFor('› [ ] goaway');
+	assert.match(top, /goaway: Shorthand/, top);
+	assert.match(top, /more lines below \(pgdn\)/, top);
+	assert.match(top, /pgup\/pgdn scroll help/, top);
+	let screen = top;
+	for (let page = 0; page < 30 && /below \(pgdn\)/.test(screen); page++) {
+		const before = screen;
+		tmux.keys('PageDown');
+		screen = await tmux.waitFor(shown => shown !== before);
+		assert.match(screen, /more lines? above \(pgup\)/, screen);
+		assert.ok(screen.trimEnd().split('\n').length < 15, screen);
+	}
+
+	assert.match(screen, /waits a second\./, screen);
+	tmux.keys('q');
 	assert.equal(await tmux.exitCode(), 0);
 });
 
