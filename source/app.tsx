@@ -1,5 +1,5 @@
 import {useEffect, useMemo, useRef, useState} from 'react';
-import {useApp, useInput} from 'ink';
+import {useApp} from 'ink';
 import type {Answers} from './core/answers.js';
 import {auditConfig, auditFromReplies, auditRehearsalAnswers, type Audit} from './core/audit.js';
 import {previewGreeting, type GreetingContext} from './core/greeting.js';
@@ -22,8 +22,8 @@ import {DEFAULT_CONFIG, type Target} from './system/target.js';
 import type {verifyServer} from './system/verify-server.js';
 import type {askSendmail} from './system/rehearsal.js';
 import {ThemeContext, themeFor} from './components/theme.js';
-import {StepNavigationContext, type StepNavigation} from './hooks/use-step-keys.js';
-import {useWizard} from './hooks/use-wizard.js';
+import {StepNavigationContext, useKeys, type PendingKey, type StepNavigation} from './hooks/use-step-keys.js';
+import {useWizard, wizardReducer, type WizardAction} from './hooks/use-wizard.js';
 import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
 import {DoneStep} from './steps/DoneStep.js';
@@ -174,7 +174,17 @@ function flowDeps(effects: WizardEffects): ApplyFlowDeps {
 export function App({setup, effects, onExit}: Props) {
 	const {exit} = useApp();
 	const {target} = setup;
-	const [state, dispatch] = useWizard(setup.answers);
+	const [state, dispatchNow] = useWizard(setup.answers);
+	// The step the actions dispatched so far lead to, known at once (React applies them at its next
+	// render): keys of one burst after an Enter that changes the step wait for the new step.
+	const expected = useRef(state);
+	expected.current = state;
+	const dispatch = (action: WizardAction) => {
+		expected.current = wizardReducer(expected.current, action);
+		dispatchNow(action);
+	};
+
+	const pendingKeys = useRef<PendingKey[]>([]);
 	const [answersFrom, setAnswersFrom] = useState(setup.answersFrom);
 	const [version, setVersion] = useState<VersionState>({kind: 'checking'});
 	const [mcPath, setMcPath] = useState<string>();
@@ -335,9 +345,11 @@ export function App({setup, effects, onExit}: Props) {
 	const navigation: StepNavigation = {
 		back: () => dispatch({type: 'back'}),
 		quit,
+		pending: pendingKeys.current,
+		moved: () => expected.current.step !== state.step,
 	};
 
-	useInput((input, key) => {
+	useKeys((input, key) => {
 		if (key.ctrl && input === 'c') {
 			quit();
 		}

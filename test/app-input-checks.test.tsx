@@ -11,8 +11,8 @@ test('a custom size of 5 bytes is allowed, with a warning beside the field', asy
 	await app.waitFor('of 8  Greeting');
 	await app.press(KEY.enter);
 	await app.waitFor('of 8  Size');
-	await app.waitFor(/› \(•\) Keep/);
-	await app.press(KEY.up, KEY.up); // Keep -> No limit -> Custom
+	await app.waitFor(/› \(•\) No limit \(as now\)/);
+	await app.press(KEY.up); // Keep ("No limit (as now)") -> Custom
 	await app.waitFor('Type a value');
 	await app.press('5');
 	const warned = await app.waitFor('refuses almost all mail');

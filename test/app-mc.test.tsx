@@ -63,7 +63,9 @@ async function everyReviewRow(app: Rendered): Promise<string> {
 			return pages.join('\n');
 		}
 
+		// The next page is drawn when the position line moves on.
 		await app.press(KEY.pageDown);
+		await app.waitFor(new RegExp(`\\(lines (?!${position[1]}-)\\d+-\\d+ of ${position[3]};`));
 	}
 }
 
@@ -91,21 +93,24 @@ test('Welcome offers the .mc, Review shows its diff, the rebuild, the .cf diff a
 	assert.ok(welcome.includes(`› (•) ${MC_CHOICE}`), welcome);
 	assert.ok(welcome.includes(`  ( ) ${CF_CHOICE}`), welcome);
 
-	const review = await toReview(app);
-	assert.ok(review.replaceAll('\n', ' ').includes(`sendmail.cf is rebuilt from sendmail.mc (same as: cd ${folder} && m4 sendmail.mc > sendmail.cf)`), review);
+	await toReview(app);
 	const rows = await everyReviewRow(app);
+	assert.ok(rows.replaceAll('\n', ' ').includes(`sendmail.cf is rebuilt from sendmail.mc (same as: cd ${folder} && m4 sendmail.mc > sendmail.cf)`), rows);
 	// Line by line: a path heading is a row of its own (the .mc diff mentions the help file's path too).
 	const lines = rows.split('\n');
 	const row = (test: (line: string) => boolean) => lines.findIndex(line => test(line));
+	// The notes first (a long diff would push them pages down), then the files; each hunk under a
+	// `diff -u` header, its lines with their sign only.
 	const order = [
+		row(line => line.startsWith('note: sendmail.cf is built from')),
 		row(line => line === mcPath),
-		row(line => line === "+  63 `goaway,restrictmailq,restrictqrun')dnl"),
+		row(line => /^@@ -\d+(,\d+)? \+\d+(,\d+)? @@$/.test(line)),
+		row(line => line === "+ `goaway,restrictmailq,restrictqrun')dnl"),
 		row(line => line === `  $ cd ${folder} && m4 sendmail.mc`),
 		row(line => /^ {2}m4 built \d+ lines of sendmail\.cf with no errors$/.test(line)),
 		row(line => line === cfPath),
-		row(line => line === '+  189 O MaxMessageSize=500000'),
+		row(line => line === '+ O MaxMessageSize=500000'),
 		row(line => line === helpPath),
-		row(line => line.startsWith('note: sendmail.cf is built from')),
 	];
 	assert.ok(order.every(at => at !== -1), `${JSON.stringify(order)}\n${rows}`);
 	assert.deepEqual([...order].sort((a, b) => a - b), order, rows);

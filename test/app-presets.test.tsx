@@ -85,10 +85,10 @@ test('Welcome offers the saved presets; one chosen pre-fills every step and Ente
 		review += app.frame().replaceAll('\n', '');
 	}
 
-	assert.match(review, /\+ *\d+ O SmtpGreetingMessage=\$j mailserver; \$b/);
-	assert.match(review, /\+ *\d+ O MaxMessageSize=25000000/);
-	assert.match(review, /\+ *\d+ O MaxRecipientsPerMessage=50/);
-	assert.match(review, /\+ *\d+ O PrivacyOptions=goaway,restrictmailq,restrictqrun/);
+	assert.match(review, /\+ O SmtpGreetingMessage=\$j mailserver; \$b/);
+	assert.match(review, /\+ O MaxMessageSize=25000000/);
+	assert.match(review, /\+ O MaxRecipientsPerMessage=50/);
+	assert.match(review, /\+ O PrivacyOptions=goaway,restrictmailq,restrictqrun/);
 
 	// Back at Welcome, it says where the answers come from.
 	for (const step of ['Privacy', 'Recipients', 'Size', 'Greeting', 'Welcome']) {
@@ -168,6 +168,17 @@ test('Done saves the answers as a new preset; a bad name is refused with the rea
 	assert.deepEqual((await presets.reopen()).get('web'), presets.store.get('web'));
 	await app.press(KEY.enter);
 	assert.deepEqual(app.result(), {code: 0});
+});
+
+test('Done: a preset name and Enter in one read save it under that name', async t => {
+	const {cfPath} = tempConfig(t);
+	const presets = await tempStore(t, {web: WEB});
+	const app = await openWizard(t, cfPath, {answers: OTHER, answersFrom: 'answers.json', ...withStore(presets.store)});
+	await toPresetName(app);
+	// Over SSH the name and the Enter come in one read; the Enter must not become part of the name.
+	app.stdin.write('mx2\r');
+	assert.match(await app.waitFor('Saved as preset'), /✓ Saved as preset "mx2"/);
+	assert.ok((await presets.reopen()).get('mx2').ok);
 });
 
 test('Done asks before replacing a preset: n keeps the old one, y replaces it', async t => {

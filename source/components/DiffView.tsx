@@ -1,6 +1,6 @@
 import {Box} from 'ink';
 import {Text} from './SafeText.js';
-import {diffHunks, diffTooLarge, type DiffLine} from '../core/diff.js';
+import {diffHunks, diffTooLarge, type DiffHunk, type DiffLine} from '../core/diff.js';
 import type {FileChange} from '../core/plan.js';
 import {safeLine} from '../core/sanitize.js';
 import {useTheme} from './theme.js';
@@ -21,6 +21,12 @@ export function expandTabs(text: string): string {
 	return line;
 }
 
+/** `diff -u`'s hunk header: "@@ -189,2 +189,3 @@" (a count of 1 is left out, as diff does). */
+export function hunkHeader(hunk: DiffHunk): string {
+	const span = (start: number, count: number) => (count === 1 ? `${start}` : `${start},${count}`);
+	return `@@ -${span(hunk.oldStart, hunk.oldLines)} +${span(hunk.newStart, hunk.newLines)} @@`;
+}
+
 /** The changed lines of every file as screen rows of at most `width` characters. */
 export function diffRows(files: readonly FileChange[], width: number): DiffRow[] {
 	const rows: DiffRow[] = [];
@@ -39,14 +45,12 @@ export function diffRows(files: readonly FileChange[], width: number): DiffRow[]
 			continue;
 		}
 
-		const numberWidth = Math.max(...hunks.flatMap(hunk => hunk.lines.map(line => String(line.number).length)), 1);
+		// One numbering scheme, the one `diff -u` uses: each hunk starts with where it is in the
+		// current file (-) and in the file as it will be (+); the lines carry their sign only.
 		for (const [hunkIndex, hunk] of hunks.entries()) {
-			if (hunkIndex > 0) {
-				rows.push({key: `${file.path}:gap:${hunkIndex}`, kind: 'gap', text: `${' '.repeat(numberWidth + 2)}...`});
-			}
-
+			rows.push({key: `${file.path}:hunk:${hunkIndex}`, kind: 'gap', text: hunkHeader(hunk)});
 			for (const [lineIndex, line] of hunk.lines.entries()) {
-				const prefix = `${SIGN[line.kind]} ${String(line.number).padStart(numberWidth)} `;
+				const prefix = `${SIGN[line.kind]} `;
 				const pieces = hardWrap(safeLine(expandTabs(line.text)), Math.max(width - prefix.length, 10));
 				for (const [pieceIndex, piece] of pieces.entries()) {
 					rows.push({

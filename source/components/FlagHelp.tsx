@@ -47,8 +47,11 @@ export function liveLines(flag: PrivacyFlag, live: LiveReplies): Line[] {
 
 /** What a flag does and what sendmail answers with it, as lines of at most `width` characters. */
 export function flagHelpLines(flag: PrivacyFlag, width: number, impliedByGoaway: boolean, live?: LiveReplies): Line[] {
-	const [title, ...rest] = wrapFlagHelp(flag, width, {blankLines: false});
-	const lines: Line[] = [title!];
+	const all = wrapFlagHelp(flag, width, {blankLines: false});
+	// A title that wraps stays together: all its rows come before what is put under it.
+	const titleRows = Math.max(all.findIndex(line => line.kind !== 'title'), 1);
+	const lines: Line[] = all.slice(0, titleRows);
+	const rest = all.slice(titleRows);
 	if (impliedByGoaway) {
 		lines.push({text: `goaway, which is on, already sets ${flag}.`, kind: 'note'});
 	}
@@ -67,18 +70,67 @@ export function flagHelpLines(flag: PrivacyFlag, width: number, impliedByGoaway:
 	return lines.flatMap(line => hardWrap(line.text, width).map(text => ({text, kind: line.kind})));
 }
 
-type Props = {flag: PrivacyFlag; width: number; height: number; impliedByGoaway: boolean; live?: LiveReplies};
+/**
+ * Which of `total` lines show in `height` rows when the first one asked for is `first`: a text
+ * longer than the panel scrolls, and a row at the top or bottom says how much more there is that
+ * way. `first` is clamped so the last page is full. With fewer than 3 rows there is no room for
+ * markers: the window is the lines alone.
+ */
+export function helpWindow(total: number, height: number, first: number): {first: number; count: number; above: number; below: number} {
+	if (total <= height) {
+		return {first: 0, count: total, above: 0, below: 0};
+	}
 
-export function FlagHelp({flag, width, height, impliedByGoaway, live}: Props) {
+	if (height < 3) {
+		const start = Math.min(Math.max(first, 0), total - height);
+		return {first: start, count: height, above: 0, below: 0};
+	}
+
+	// The last page: a marker above and lines to the end.
+	const last = total - (height - 1);
+	const start = Math.min(Math.max(first, 0), last);
+	if (start === 0) {
+		return {first: 0, count: height - 1, above: 0, below: total - (height - 1)};
+	}
+
+	const count = start === last ? height - 1 : height - 2;
+	return {first: start, count, above: start, below: total - start - count};
+}
+
+/** The first line after one page down (or up, by < 0) from `first`. */
+export function scrollHelp(total: number, height: number, first: number, pages: number): number {
+	const view = helpWindow(total, height, first);
+	const step = Math.max(height < 3 ? height : height - 2, 1);
+	const next = pages > 0 ? view.first + view.count : view.first - step;
+	// One line above the top is not worth a marker row: go to the top.
+	return helpWindow(total, height, pages < 0 && next <= 1 ? 0 : next).first;
+}
+
+type Props = {
+	flag: PrivacyFlag;
+	width: number;
+	height: number;
+	impliedByGoaway: boolean;
+	live?: LiveReplies;
+	/** The first help line asked for (PgDn/PgUp); clamped to the text. */
+	scroll?: number;
+};
+
+export function FlagHelp({flag, width, height, impliedByGoaway, live, scroll = 0}: Props) {
 	const theme = useTheme();
-	const lines = flagHelpLines(flag, width, impliedByGoaway, live).slice(0, height);
+	const all = flagHelpLines(flag, width, impliedByGoaway, live);
+	const view = helpWindow(all.length, height, scroll);
+	const lines = all.slice(view.first, view.first + view.count);
+	const plural = (count: number) => `${count} more line${count === 1 ? '' : 's'}`;
 	return (
 		<Box flexDirection="column" width={width}>
+			{view.above > 0 ? <Text wrap="truncate-end" dimColor>{`↑ ${plural(view.above)} above (pgup)`}</Text> : null}
 			{lines.map((line, index) => (
-				<Text key={index} wrap="truncate-end" bold={line.kind === 'title'} dimColor={line.kind === 'live-heading'} color={line.kind === 'server' || line.kind === 'live' ? theme.good : line.kind === 'note' ? theme.warn : undefined}>
+				<Text key={view.first + index} wrap="truncate-end" bold={line.kind === 'title'} dimColor={line.kind === 'live-heading'} color={line.kind === 'server' || line.kind === 'live' ? theme.good : line.kind === 'note' ? theme.warn : undefined}>
 					{line.text}
 				</Text>
 			))}
+			{view.below > 0 ? <Text wrap="truncate-end" dimColor>{`↓ ${plural(view.below)} below (pgdn)`}</Text> : null}
 		</Box>
 	);
 }

@@ -5,11 +5,14 @@ import {STEPS, STEP_NAMES, stepNumber, type StepId} from '../hooks/use-wizard.js
 import {wrapText} from '../core/wrap-text.js';
 import {useTheme} from './theme.js';
 
-/** The width to lay out for: the terminal's, at most 100 columns, never less than 20. */
-export function useScreenWidth(): number {
+/**
+ * The width to lay out for: the terminal's, at most 100 columns (prose wider than that is hard to
+ * read), never less than 20. `wide`: the whole terminal, for a step with columns side by side.
+ */
+export function useScreenWidth(wide = false): number {
 	const {stdout} = useStdout();
 	const columns = stdout.columns > 0 ? stdout.columns : 80;
-	return Math.max(20, Math.min(columns, 100));
+	return Math.max(20, wide ? columns : Math.min(columns, 100));
 }
 
 /**
@@ -32,8 +35,8 @@ function chrome(title: string | undefined, hints: KeyHint[], width: number, heig
 }
 
 /** The width, and the rows a step's body may fill, inside a StepFrame with this title and these hints. */
-export function useFrameBody(title: string | undefined, hints: KeyHint[]): {width: number; rows: number} {
-	const width = useScreenWidth();
+export function useFrameBody(title: string | undefined, hints: KeyHint[], wide = false): {width: number; rows: number} {
+	const width = useScreenWidth(wide);
 	const height = useScreenHeight();
 	return {width, rows: Math.max(height - chrome(title, hints, width, height).rows, 3)};
 }
@@ -58,12 +61,14 @@ type Props = {
 	title?: string;
 	hints: KeyHint[];
 	children: ReactNode;
+	/** Lay out for the whole terminal, not at most 100 columns (see useScreenWidth). */
+	wide?: boolean;
 };
 
 /** Every screen: "Step N of M  Name" on top, the keys at the bottom. */
-export function StepFrame({step, title, hints, children}: Props) {
+export function StepFrame({step, title, hints, children, wide = false}: Props) {
 	const theme = useTheme();
-	const width = useScreenWidth();
+	const width = useScreenWidth(wide);
 	const height = useScreenHeight();
 	const {titleRows, hintRows} = chrome(title, hints, width, height);
 	const label = `Step ${stepNumber(step)} of ${STEPS.length}: ${STEP_NAMES[step]}`;

@@ -84,7 +84,8 @@ export type DiffLine = {
 	text: string;
 };
 
-export type DiffHunk = {lines: DiffLine[]};
+/** A hunk as `diff -u` heads it: where it starts and how many lines it spans, before and after. */
+export type DiffHunk = {oldStart: number; oldLines: number; newStart: number; newLines: number; lines: DiffLine[]};
 
 /**
  * The changed lines with their numbers, for screens that draw their own diff; undefined past the
@@ -116,6 +117,6 @@ export function diffHunks(change: FileChange, context = 1): DiffHunk[] | undefin
 			}
 		}
 
-		return {lines};
+		return {oldStart: hunk.oldStart, oldLines: hunk.oldLines, newStart: hunk.newStart, newLines: hunk.newLines, lines};
 	});
 }

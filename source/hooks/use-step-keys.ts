@@ -1,10 +1,19 @@
-import {createContext, useContext, useRef} from 'react';
+import {createContext, useContext, useEffect, useRef} from 'react';
 import {useInput, type Key} from 'ink';
+
+export type PendingKey = [input: string, key: Key];
 
 /** What the App lets a step do besides its own keys. */
 export type StepNavigation = {
 	back(): void;
 	quit(): void;
+	/**
+	 * Keys that came after a key that changed the step, in the same burst: the step shown then is
+	 * no longer the one they were typed for. The next step handles them once it is on screen.
+	 */
+	pending?: PendingKey[];
+	/** Whether a key has changed the step since this screen was drawn. */
+	moved?(): boolean;
 };
 
 export const StepNavigationContext = createContext<StepNavigation>({
@@ -54,6 +63,81 @@ export function editText(value: string, input: string, key: Key): string | undef
 	return printable === '' ? undefined : value + printable;
 }
 
+const NO_KEY: Key = {
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
+};
+
+/** One character of a burst as the key it is when it arrives alone. */
+function keyOf(character: string): [input: string, key: Key] {
+	const code = character.codePointAt(0)!;
+	if (character === '\r') {
+		return ['', {...NO_KEY, return: true}];
+	}
+
+	if (character === '\t') {
+		return ['', {...NO_KEY, tab: true}];
+	}
+
+	if (character === '\b') {
+		return ['', {...NO_KEY, backspace: true}];
+	}
+
+	// Ink names DEL (what Backspace sends on most terminals) "delete".
+	if (character === '\u007F') {
+		return ['', {...NO_KEY, delete: true}];
+	}
+
+	// Ctrl+letter: the letter, with ctrl (Ctrl+C is 0x03, "c").
+	if (code >= 1 && code <= 26) {
+		return [String.fromCodePoint(code + 96), {...NO_KEY, ctrl: true}];
+	}
+
+	return [character, {...NO_KEY, shift: /^[A-Z]$/.test(character)}];
+}
+
+/**
+ * The keys in one input event. Ink splits a chunk of input at escape sequences only: the rest of
+ * a read (over SSH, typed fast, sent by tmux) comes as ONE string, e.g. "10MB\r" or three DELs, with
+ * no key flag set. Each character of such a string is a key of its own and must act as if it came
+ * alone: Backspace deletes, Enter goes on, in order.
+ */
+export function splitKeys(input: string, key: Key): Array<[input: string, key: Key]> {
+	const characters = [...input];
+	if (characters.length <= 1 || key.ctrl || key.meta || key.escape) {
+		return [[input, key]];
+	}
+
+	return characters.map(character => keyOf(character));
+}
+
+/** Ink's useInput, with each key of a burst handed over on its own (see splitKeys). */
+export function useKeys(handler: (input: string, key: Key) => void, options: {isActive?: boolean} = {}): void {
+	useInput((input, key) => {
+		for (const [one, oneKey] of splitKeys(input, key)) {
+			handler(one, oneKey);
+		}
+	}, options);
+}
+
 /** One keyboard handler per step: arrows, enter, space, esc back, q quit, or text entry. */
 export function useStepKeys(keys: StepKeys): void {
 	const navigation = useContext(StepNavigationContext);
@@ -62,7 +146,7 @@ export function useStepKeys(keys: StepKeys): void {
 	// reach the same handler before React renders again: state they read is useSyncedState's.
 	const latest = useRef(keys);
 	latest.current = keys;
-	useInput((input, key) => {
+	const handle = (input: string, key: Key) => {
 		const keys = latest.current;
 		if (key.ctrl && input === 'c') {
 			return; // the App handles Ctrl+C
@@ -131,5 +215,39 @@ export function useStepKeys(keys: StepKeys): void {
 		if (input === 'q' || input === 'Q') {
 			navigation.quit();
 		}
+	};
+
+	// A key that arrives after a key of this burst changed the step waits for the next step; so do
+	// keys that arrive while earlier ones wait, so they stay in order.
+	const pending = navigation.pending;
+	const drain = () => {
+		while (pending !== undefined && pending.length > 0 && navigation.moved?.() !== true) {
+			const [input, key] = pending.shift()!;
+			handle(input, key);
+		}
+	};
+
+	useKeys((input, key) => {
+		if (pending !== undefined && (navigation.moved?.() === true || pending.length > 0)) {
+			pending.push([input, key]);
+			drain();
+			return;
+		}
+
+		handle(input, key);
 	}, {isActive: keys.active !== false});
+	// Once a step is on screen, the keys that waited for it act; a busy step (writing) drops them,
+	// as it ignores keys typed while it works.
+	useEffect(() => {
+		if (pending === undefined || pending.length === 0) {
+			return;
+		}
+
+		if (keys.active === false) {
+			pending.length = 0;
+			return;
+		}
+
+		drain();
+	});
 }

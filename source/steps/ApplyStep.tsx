@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {useEffect, useRef, useState} from 'react';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {Plan} from '../core/plan.js';
 import type {RestartPlan} from '../core/restart-plan.js';
@@ -12,7 +12,7 @@ import {hardWrap} from '../components/wrap.js';
 import {OptionList} from '../components/OptionList.js';
 import {HINTS, StepFrame, useScreenHeight, useScreenWidth} from '../components/StepFrame.js';
 import {useTheme, type Theme} from '../components/theme.js';
-import {useStepKeys} from '../hooks/use-step-keys.js';
+import {useKeys, useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
 
 /** How the Apply step ended, for Done and for the wizard's exit code. */
@@ -398,7 +398,7 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 	}, []);
 
 	// Ctrl+C while something runs: say what happens, and stop at the next safe point.
-	useInput((input, key) => {
+	useKeys((input, key) => {
 		if (key.ctrl && input === 'c' && questionNow() === undefined && resultNow() === undefined && !abort.current.signal.aborted) {
 			setStopping(true);
 			abort.current.abort();

@@ -13,7 +13,7 @@ import {TextField} from '../components/TextField.js';
 import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
-import {GREETING_OPTIONS, greetingAnswer, greetingSelection, greetingTemplate} from './choices.js';
+import {GREETING_OPTIONS, greetingAnswer, greetingSelection, greetingTemplate, type GreetingOptionId} from './choices.js';
 
 export type HelpState =
 	/** The help file prints the version ($v) on these lines. */
@@ -51,8 +51,13 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 	const [hideHelp, setHideHelp, hideHelpNow] = useSyncedState(answers.hideHelpVersion === true);
 	const [hideReceived, setHideReceived, hideReceivedNow] = useSyncedState(answers.hideReceivedVersion === true);
 
-	const template = greetingTemplate(chosen, current, customText);
-	const answer = greetingAnswer(chosen, current, customText);
+	// Moving only moves: the preview follows the highlight (what this row would send), but the
+	// answer changes only when Space or Enter chooses a row, or typing edits the custom text. Moving
+	// past a row to the checkboxes below must not pick it.
+	const shownId = (row: number, chosenId: GreetingOptionId) => GREETING_OPTIONS[row]?.id ?? chosenId;
+	const previewId = shownId(highlight, chosen);
+	const template = greetingTemplate(previewId, current, customText);
+	const answer = greetingAnswer(previewId, current, customText);
 	const shown = previewGreeting(template, preview);
 	// The preview is the model's; sendmail confirms or corrects it once it has answered for this text.
 	const asked = useAsked(askSendmail === undefined || !answer.ok ? undefined : template, askSendmail === undefined ? undefined : async () => askSendmail(template), 400);
@@ -61,38 +66,48 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 	const editing = highlight === customRow;
 
 	const move = (by: number) => {
-		const next = (highlightNow() + by + ROWS) % ROWS;
-		setHighlight(next);
-		const option = GREETING_OPTIONS[next];
-		if (option) {
-			setChosen(option.id);
-		}
+		setHighlight((highlightNow() + by + ROWS) % ROWS);
 	};
 
 	useStepKeys({
 		onUp: () => move(-1),
 		onDown: () => move(1),
 		onSpace() {
-			if (highlightNow() === HELP_ROW) {
+			const row = highlightNow();
+			if (row === HELP_ROW) {
 				setHideHelp(value => !value);
-			} else if (highlightNow() === RECEIVED_ROW) {
+			} else if (row === RECEIVED_ROW) {
 				setHideReceived(value => !value);
+			} else {
+				setChosen(shownId(row, chosenNow()));
 			}
 		},
 		onEnter() {
-			const latest = greetingAnswer(chosenNow(), current, customTextNow());
+			// Enter on a greeting row chooses it; on a checkbox it keeps the choice made.
+			const id = shownId(highlightNow(), chosenNow());
+			const latest = greetingAnswer(id, current, customTextNow());
 			if (!latest.ok) {
 				return;
 			}
 
+			setChosen(id);
 			const hideHelpVersion = hideHelpNow() ? true : answers.hideHelpVersion === false ? false : undefined;
 			const hideReceivedVersion = hideReceivedNow() ? true : answers.hideReceivedVersion === false ? false : undefined;
 			onNext({greeting: latest.value, hideHelpVersion, hideReceivedVersion});
 		},
-		text: () => (highlightNow() === customRow ? {value: customTextNow(), onChange: setCustomText} : undefined),
+		// Typing in the custom field is choosing it.
+		text: () => (highlightNow() === customRow
+			? {
+				value: customTextNow(),
+				onChange(value) {
+					setCustomText(value);
+					setChosen('custom');
+				},
+			}
+			: undefined),
 	});
 
-	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, HINTS.toggle, HINTS.next, HINTS.back, HINTS.quit];
+	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, highlight < HELP_ROW ? {keys: 'space', action: 'choose'} : HINTS.toggle, HINTS.next, HINTS.back, HINTS.quit];
 	const title = 'The first line every client sees (SmtpGreetingMessage). Hide what an attacker can use.';
 	const body = useFrameBody(title, hints);
 	const {width} = body;

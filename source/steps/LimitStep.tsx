@@ -33,6 +33,9 @@ export function LimitStep(props: Props) {
 	const initial = limitSelection(props.options, props.answer, props.toText);
 	// Synced: the keys of one burst (Down then Enter, Down then typing) each see the ones before.
 	const [highlight, setHighlight, highlightNow] = useSyncedState(Math.max(initial.index, 0));
+	// Moving only moves (what the highlighted row means shows below it); Space, Enter or typing in
+	// the custom field choose.
+	const [chosen, setChosen] = useSyncedState(Math.max(initial.index, 0));
 	const [customText, setCustomText, customTextNow] = useSyncedState(initial.customText);
 	const option = props.options[highlight]!;
 	const answer = limitAnswer(option, customText, props.parse);
@@ -42,16 +45,26 @@ export function LimitStep(props: Props) {
 	useStepKeys({
 		onUp: () => setHighlight(index => (index + count - 1) % count),
 		onDown: () => setHighlight(index => (index + 1) % count),
+		onSpace: () => setChosen(highlightNow()),
 		onEnter() {
 			const latest = limitAnswer(props.options[highlightNow()]!, customTextNow(), props.parse);
 			if (latest.ok) {
+				setChosen(highlightNow());
 				props.onNext(latest.value);
 			}
 		},
-		text: () => (props.options[highlightNow()]?.value === 'custom' ? {value: customTextNow(), onChange: setCustomText} : undefined),
+		text: () => (props.options[highlightNow()]?.value === 'custom'
+			? {
+				value: customTextNow(),
+				onChange(value) {
+					setCustomText(value);
+					setChosen(highlightNow());
+				},
+			}
+			: undefined),
 	});
 
-	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, HINTS.next, HINTS.back, HINTS.quit];
+	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, {keys: 'space', action: 'choose'}, HINTS.next, HINTS.back, HINTS.quit];
 	const body = useFrameBody(props.title, hints);
 	const {width} = body;
 	const labelWidth = Math.max(...props.options.map(each => each.label.length)) + 1;
@@ -78,7 +91,7 @@ export function LimitStep(props: Props) {
 
 	return (
 		<StepFrame step={props.step} title={props.title} hints={hints}>
-			<OptionList label={props.label} kind="radio" items={items} highlight={highlight} labelWidth={labelWidth} rows={listRows} />
+			<OptionList label={props.label} kind="radio" items={items} highlight={highlight} selected={chosen} labelWidth={labelWidth} rows={listRows} />
 			<Box marginTop={1} flexDirection="column">
 				<Rows rows={explainedRows} />
 			</Box>

@@ -39,10 +39,16 @@ function proseRows(key: string, kind: 'info' | 'note', text: string, width: numb
 
 /**
  * What Review scrolls through: with a sendmail.mc, how the .cf comes from it, the .mc's diff, the
- * m4 run that rebuilt the .cf, then the .cf's diff; every file's diff under its path; the notes last.
+ * m4 run that rebuilt the .cf, then the .cf's diff; every file's diff under its path. The notes come
+ * first: they say what the diff cannot (a line commented out and why, a define added), and a long
+ * diff would push them pages down.
  */
 export function reviewRows(plan: Plan, width: number): DiffRow[] {
 	const rows: DiffRow[] = [];
+	for (const [index, note] of plan.notes.entries()) {
+		rows.push(...proseRows(`note-${index}`, 'info', `note: ${note}`, width));
+	}
+
 	const {source} = plan;
 	const mcFile = plan.files.find(file => file.role === 'mc');
 	const others = plan.files.filter(file => file !== mcFile);
@@ -57,9 +63,6 @@ export function reviewRows(plan: Plan, width: number): DiffRow[] {
 	}
 
 	rows.push(...diffRows(others, width));
-	for (const [index, note] of plan.notes.entries()) {
-		rows.push(...proseRows(`note-${index}`, 'note', `note: ${note}`, width));
-	}
 
 	return rows;
 }
@@ -94,27 +97,33 @@ export function ReviewStep({plan, greeting, clients, answers = {}, onWrite, onBa
 	const heading = body.rows >= 14;
 	// Once sendmail has answered, its own banner (in the client view) replaces the model's preview.
 	const rehearsed = changes && clients?.after.kind === 'done' && clients.after.report.status === 'ran';
+	// Scrolled into the diff, the admin is reading it: it takes every row but the choices' (the
+	// greeting, warnings and client view come back at the top).
+	const expanded = scroll > 0;
 	// On a short screen the changed lines matter more than the greeting (the Greeting step showed it).
-	const greetingShown = !rehearsed && body.rows >= 12;
+	const greetingShown = !expanded && !rehearsed && body.rows >= 12;
 	const greetingRows = clipRows(textRows(safeLine(greeting), width, 'good'), Math.max(Math.min(body.rows < 16 ? 2 : 3, body.rows - choices.length - 5 - (heading ? 1 : 0)), 1));
 	const warningRows = warnings.flatMap(warning => textRows(`! ${safeLine(warning)}`, width, 'warn'));
 	const fixedRows = 1 + choices.length + (greetingShown ? 1 + (heading ? 1 : 0) + greetingRows.length : 0);
-	const warningShown = clipRows(warningRows, Math.max(Math.min(warningRows.length, body.rows - fixedRows - (greetingShown ? 0 : 1) - 7), 0));
+	const warningShown = expanded ? [] : clipRows(warningRows, Math.max(Math.min(warningRows.length, body.rows - fixedRows - (greetingShown ? 0 : 1) - 7), 0));
 	// The client view takes what the diff can spare beyond three rows and its position line, and no more than it needs.
-	const clientRowsWanted = changes && clients !== undefined ? clientViewLines(clients, answers, width, 99).length : 0;
+	const clientRowsWanted = changes && clients !== undefined && !expanded ? clientViewLines(clients, answers, width, 99).length : 0;
 	const clientRows = clientRowsWanted === 0 ? 0 : Math.min(clientRowsWanted, Math.max(body.rows - fixedRows - warningShown.length - (greetingShown ? 0 : 1) - 1 - 3, 1));
 	const boxShown = greetingShown || warningShown.length > 0 || clientRows > 0;
 	const boxRows = warningShown.length + clientRows + (boxShown && !greetingShown ? 1 : 0);
 	const problemRows = plan?.ok === false ? clipRows(textRows(`✗ ${safeLine(plan.error)}`, width, 'bad'), Math.max(body.rows - fixedRows - boxRows, 2)) : [];
 	// The diff's own last row says where the window is.
 	const diffHeight = Math.max(body.rows - fixedRows - boxRows - 1, 2);
-	const maxScroll = Math.max(rows.length - diffHeight, 0);
+	// The diff's height once scrolled into (nothing but the choices beside it), and at the top.
+	const fullHeight = Math.max(body.rows - 1 - choices.length - 1, 2);
+	const maxScroll = expanded || rows.length > diffHeight ? Math.max(rows.length - fullHeight, 1) : 0;
 
 	useStepKeys({
 		onUp: () => setHighlight(index => (index + choices.length - 1) % Math.max(choices.length, 1)),
 		onDown: () => setHighlight(index => (index + 1) % Math.max(choices.length, 1)),
-		onPageUp: () => setScroll(value => Math.max(value - diffHeight, 0)),
-		onPageDown: () => setScroll(value => Math.min(value + diffHeight, maxScroll)),
+		// The first page down goes on from what the top showed; then a page is the full height.
+		onPageUp: () => setScroll(value => (value - fullHeight <= 0 ? 0 : value - fullHeight)),
+		onPageDown: () => setScroll(value => Math.min(value === 0 ? diffHeight : value + fullHeight, maxScroll)),
 		onEscape: onBack,
 		onEnter() {
 			const choice = choices[highlightNow()]?.key;
@@ -134,7 +143,7 @@ export function ReviewStep({plan, greeting, clients, answers = {}, onWrite, onBa
 				<Text color={theme.accent}>Working out the changes...</Text>
 			) : plan.ok ? (
 				changes ? (
-					<DiffView rows={rows} scroll={Math.min(scroll, maxScroll)} height={diffHeight} />
+					<DiffView rows={rows} scroll={Math.min(scroll, maxScroll)} height={expanded ? fullHeight : diffHeight} />
 				) : (
 					<Text>Nothing to change: the file already has these settings.</Text>
 				)

@@ -101,8 +101,10 @@ function limitOptions(values: readonly number[], format: (value: number) => stri
 	return [
 		...values.map(value => ({id: String(value), label: format(value), value})),
 		{id: 'custom', label: 'Custom', value: 'custom' as const},
-		{id: 'none', label: 'No limit', value: 0},
-		{id: 'keep', label: `Keep: ${current === 0 ? 'no limit' : currentText}`, value: 'keep' as const},
+		// With no limit now, "No limit" and "Keep" are the same choice: one row, which keeps the file as it is.
+		...(current === 0
+			? [{id: 'keep', label: 'No limit (as now)', value: 'keep' as const}]
+			: [{id: 'none', label: 'No limit', value: 0}, {id: 'keep', label: `Keep: ${currentText}`, value: 'keep' as const}]),
 	];
 }
 
@@ -133,6 +135,11 @@ export function limitSelection(options: readonly LimitOption[], answer: number |
 		return {index: fixed, customText: ''};
 	}
 
+	// No limit asked for where there is none now: the one row that says so.
+	if (answer === 0) {
+		return {index: find(option => option.value === 'keep'), customText: ''};
+	}
+
 	return {index: find(option => option.value === 'custom'), customText: toText(answer)};
 }
 
@@ -160,10 +167,13 @@ export function largestAttachment(maxMessageSize: number): number {
 	return Math.floor((maxMessageSize * 3 * 76) / (4 * 78));
 }
 
-/** "7.3 MB", for guidance only. */
+/** "7.3 MB", "14.6 MB", "737 GB": the largest unit that fits, one decimal under 100, for guidance only. */
 export function roughSize(bytes: number): string {
-	if (bytes >= 1_000_000) {
-		return `${(bytes / 1_000_000).toFixed(1).replace(/\.0$/, '')} MB`;
+	for (const [unit, size] of [['TB', 1e12], ['GB', 1e9], ['MB', 1e6]] as const) {
+		if (bytes >= size) {
+			const value = bytes / size;
+			return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${unit}`;
+		}
 	}
 
 	if (bytes >= 1000) {

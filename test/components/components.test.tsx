@@ -14,14 +14,14 @@ test('NO_COLOR (set and not empty) drops every colour', () => {
 	assert.equal(themeFor({}).accent, 'cyan');
 });
 
-test('diff rows carry line numbers and wrap long config lines to the width', () => {
+test('diff rows carry hunk headers and wrap long config lines to the width', () => {
 	const before = 'a\nO PrivacyOptions=authwarnings\nc\n';
 	const after = `a\nO PrivacyOptions=${'goaway,'.repeat(12)}noetrn\nc\n`;
 	const rows = diffRows([{role: 'cf', path: '/etc/mail/sendmail.cf', before, after}], 40);
 	assert.ok(rows.every(row => row.text.length <= 40));
-	assert.deepEqual(rows.slice(0, 3).map(row => row.text), ['/etc/mail/sendmail.cf', '  1 a', '- 2 O PrivacyOptions=authwarnings']);
-	assert.match(rows[3]!.text, /^\+ 2 O PrivacyOptions=goaway,/);
-	assert.match(rows[4]!.text, /^ {4}\S/);
+	assert.deepEqual(rows.slice(0, 4).map(row => row.text), ['/etc/mail/sendmail.cf', '@@ -1,3 +1,3 @@', '  a', '- O PrivacyOptions=authwarnings']);
+	assert.match(rows[4]!.text, /^\+ O PrivacyOptions=goaway,/);
+	assert.match(rows[5]!.text, /^ {2}\S/);
 	const frame = render(<DiffView rows={rows} scroll={0} height={3} />).lastFrame() ?? '';
 	assert.match(frame, /lines 1-3 of \d+; pgup\/pgdn scroll/);
 });

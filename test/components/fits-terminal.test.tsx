@@ -18,7 +18,7 @@ const pause = async (ms: number) => new Promise(resolve => {
 	setTimeout(resolve, ms);
 });
 
-const SIZES = [[80, 24], [80, 15], [60, 20], [120, 40]] as const;
+const SIZES = [[80, 24], [80, 15], [60, 20], [120, 40], [200, 50]] as const;
 
 async function walk(t: {after(fn: () => void): void}, columns: number, rows: number, cfPath: string, presets: boolean) {
 	const stdout = new SizedStdout(columns, rows);

@@ -13,12 +13,14 @@ import {fieldText} from '../../source/components/TextField.js';
 import {captureIo} from '../helpers/capture-io.js';
 import {copyDemoConfig} from '../helpers/cli.js';
 
-test('diff rows: lines that stay and added lines share one numbering; a removed line keeps its old number', () => {
-	const before = ['a', 'b', 'c', 'd'].join('\n') + '\n';
-	const after = ['a', 'B1', 'B2', 'c', 'd'].join('\n') + '\n';
+test('diff rows: one numbering, diff -u\'s: each hunk says where it starts in the current file (-) and the new one (+); lines carry their sign only', () => {
+	const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].join('\n') + '\n';
+	const after = ['a', 'B1', 'B2', 'c', 'd', 'e', 'f', 'g'].join('\n') + '\n';
 	const rows = diffRows([{role: 'cf', path: '/etc/mail/sendmail.cf', before, after}], 80).map(row => row.text);
-	// Context "c" is line 4 of the file as it will be, right after the added lines 2 and 3.
-	assert.deepEqual(rows.slice(1), ['  1 a', '- 2 b', '+ 2 B1', '+ 3 B2', '  4 c']);
+	// The second hunk starts at line 7 of the current file and line 8 of the new one: "g" is line 7
+	// now, and comes after two added lines and one removed.
+	assert.deepEqual(rows.slice(1), ['@@ -1,3 +1,4 @@', '  a', '- b', '+ B1', '+ B2', '  c', '@@ -7,2 +8 @@', '  g', '- h']);
+	assert.deepEqual(rows.filter(row => /^[-+ ] \d/.test(row)), []);
 });
 
 test('diff rows: a tab is expanded to the next multiple of 8, never sent raw', () => {

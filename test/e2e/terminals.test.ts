@@ -30,7 +30,7 @@ type Session = {
 	capture(): string;
 	raw(): string;
 	keys(...keys: string[]): void;
-	waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
+	waitFor(text: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
 	exitCode(): Promise<number>;
 };
 
@@ -66,7 +66,7 @@ function session(t: {after(fn: () => void): void}, size: [number, number], optio
 			const start = Date.now();
 			for (;;) {
 				const screen = capture();
-				if (typeof text === 'string' ? screen.includes(text) : text.test(screen)) {
+				if (typeof text === 'string' ? screen.includes(text) : typeof text === 'function' ? text(screen) : text.test(screen)) {
 					await pause(150);
 					return capture();
 				}
@@ -160,6 +160,9 @@ test('TERM=dumb and LC_ALL=C: no cursor movement, ASCII only, keys still work', 
 	tmux.keys('Enter');
 	await tmux.waitFor('Step 2 of 8');
 	tmux.keys('Down');
+	// Moving only moves: the choice stays on Keep until Space or Enter.
+	await tmux.waitFor('> ( ) Hide the version');
+	tmux.keys('Space');
 	await tmux.waitFor('> (*) Hide the version');
 	tmux.keys('q');
 	assert.equal(await tmux.exitCode(), 0);
@@ -168,6 +171,72 @@ test('TERM=dumb and LC_ALL=C: no cursor movement, ASCII only, keys still work', 
 	// No CSI sequence at all (cursor moves, erases, colours), and nothing outside ASCII.
 	assert.doesNotMatch(output, /\u001B\[/, JSON.stringify(output.slice(0, 400)));
 	assert.doesNotMatch(output, /[^\u0000-\u007F]/, 'a byte outside ASCII was written');
+});
+
+test('the shipped bundle, keys sent several to one write: a choice stays put while the highlight moves on, text with Enter or Backspaces acts key by key', {skip}, async t => {
+	const tmux = session(t, [80, 24], {});
+	await tmux.waitFor('Step 1 of 8');
+	tmux.keys('Enter');
+	await tmux.waitFor('Step 2 of 8');
+	// Generic chosen, then on to the HELP box past "Custom text", all in one write.
+	tmux.keys('Down', 'Down', 'Space', 'Down', 'Down');
+	const greeting = await tmux.waitFor('› [ ] Also hide the version from HELP');
+	assert.match(greeting, /\(•\) Generic/, greeting);
+	assert.match(greeting, /\( \) Custom text/, greeting);
+	tmux.keys('Space', 'Enter');
+	await tmux.waitFor('Step 3 of 8');
+	// To Custom (Keep is the last row, Down wraps), a value with a typo taken back, and Enter: one write.
+	tmux.keys('Down', 'Down', 'Down', 'Down', '1', '2', 'M', 'B', 'x', 'y', 'z', 'BSpace', 'BSpace', 'BSpace', 'Enter');
+	await tmux.waitFor('Step 4 of 8');
+	tmux.keys('Escape');
+	const size = await tmux.waitFor('Step 3 of 8');
+	assert.match(size, /› \(•\) 12 ?MB/, size);
+	tmux.keys('Enter');
+	await tmux.waitFor('Step 4 of 8');
+	tmux.keys('Enter');
+	await tmux.waitFor('Step 5 of 8');
+	tmux.keys('Enter');
+	await tmux.waitFor('Write changes', 60_000);
+	tmux.keys('Enter');
+	await tmux.waitFor('Continue', 60_000);
+	tmux.keys('Enter');
+	await tmux.waitFor('Save these answers as a preset');
+	tmux.keys('Down', 'Enter');
+	await tmux.waitFor('Name for the preset');
+	// The name and its Enter in one write: the Enter saves, it is not part of the name.
+	tmux.keys('m', 'x', '2', 'Enter');
+	const saved = await tmux.waitFor('Saved as preset');
+	assert.match(saved, /Saved as preset "mx2"/, saved);
+	tmux.keys('Enter');
+	assert.equal(await tmux.exitCode(), 0);
+});
+
+test('the shipped bundle at 80x15: three Enters in one write go three steps on; a flag\'s help scrolls to its last word with PgDn', {skip}, async t => {
+	const tmux = session(t, [80, 15], {});
+	await tmux.waitFor('Step 1 of 8');
+	tmux.keys('Enter', 'Enter', 'Enter');
+	const recipients = await tmux.waitFor('Step 4 of 8');
+	assert.doesNotMatch(recipients, /Step [235] of 8/, recipients);
+	tmux.keys('Enter');
+	await tmux.waitFor('Step 5 of 8');
+	// goaway's help is many times the panel: it scrolls, the footer says how, a marker says how much is left.
+	tmux.keys(...Array.from({length: 10}, () => 'Down'));
+	const top = await tmux.waitFor('› [ ] goaway');
+	assert.match(top, /goaway: Shorthand/, top);
+	assert.match(top, /more lines below \(pgdn\)/, top);
+	assert.match(top, /pgup\/pgdn scroll help/, top);
+	let screen = top;
+	for (let page = 0; page < 30 && /below \(pgdn\)/.test(screen); page++) {
+		const before = screen;
+		tmux.keys('PageDown');
+		screen = await tmux.waitFor(shown => shown !== before);
+		assert.match(screen, /more lines? above \(pgup\)/, screen);
+		assert.ok(screen.trimEnd().split('\n').length < 15, screen);
+	}
+
+	assert.match(screen, /waits a second\./, screen);
+	tmux.keys('q');
+	assert.equal(await tmux.exitCode(), 0);
 });
 
 test('stdout sent to a file: refused like a missing terminal, exit 2, one line naming --yes', {skip}, async t => {

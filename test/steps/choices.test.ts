@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {parseSize} from '../../source/core/answers.js';
 import {
-	currentSettings, greetingAnswer, greetingSelection, largestAttachment, limitAnswer, limitSelection,
+	currentSettings, greetingAnswer, greetingSelection, largestAttachment, limitAnswer, limitSelection, roughSize,
 	privacyAnswer, sizeOptions, sizeText, toggleFlag,
 } from '../../source/steps/choices.js';
 
@@ -29,15 +29,29 @@ test('a greeting answer pre-selects its option; keep gives no answer', () => {
 
 test('limits: fixed values, custom text that reads back exactly, no limit, keep', () => {
 	const options = sizeOptions(0);
-	assert.deepEqual(options.map(option => option.id), ['10000000', '25000000', '50000000', 'custom', 'none', 'keep']);
+	// No limit now: "No limit" and "Keep" are one row.
+	assert.deepEqual(options.map(option => option.id), ['10000000', '25000000', '50000000', 'custom', 'keep']);
+	assert.deepEqual(options.map(option => option.label).filter(label => /no limit/i.test(label)), ['No limit (as now)']);
 	assert.equal(options[limitSelection(options, undefined, sizeText).index]!.id, 'keep');
-	assert.equal(options[limitSelection(options, 0, sizeText).index]!.id, 'none');
+	assert.equal(options[limitSelection(options, 0, sizeText).index]!.id, 'keep');
+	const limited = sizeOptions(5_000_000);
+	assert.deepEqual(limited.map(option => option.id), ['10000000', '25000000', '50000000', 'custom', 'none', 'keep']);
+	assert.equal(limited[limitSelection(limited, 0, sizeText).index]!.id, 'none');
+	assert.equal(limited.at(-1)!.label, 'Keep: 5 MB');
 	assert.equal(options[limitSelection(options, 25_000_000, sizeText).index]!.id, '25000000');
 	assert.deepEqual(limitSelection(options, 500_000, sizeText), {index: 3, customText: '500 KB'});
 	assert.deepEqual(limitSelection(options, 1_234_567, sizeText), {index: 3, customText: '1234567'});
 	assert.deepEqual(limitAnswer(options[3]!, '20MB', parseSize), {ok: true, value: 20_000_000});
 	assert.equal(limitAnswer(options[3]!, '', parseSize).ok, false);
-	assert.deepEqual(limitAnswer(options[5]!, '', parseSize), {ok: true, value: undefined});
+	assert.deepEqual(limitAnswer(options[4]!, '', parseSize), {ok: true, value: undefined});
+});
+
+test('rough sizes use the largest unit that fits, one decimal under 100: no "738076.9 MB"', () => {
+	assert.equal(roughSize(largestAttachment(1_009_000_000_000)), '737 GB');
+	assert.equal(roughSize(7_300_000), '7.3 MB');
+	assert.equal(roughSize(18_280_000), '18.3 MB');
+	assert.equal(roughSize(2_500_000_000_000), '2.5 TB');
+	assert.equal(roughSize(456_000), '456 KB');
 });
 
 test('sendmail-facts.md: a 10 MB attachment needs about 14 MB, so 14 MB carries about 10 MB', () => {

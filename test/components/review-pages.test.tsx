@@ -1,0 +1,78 @@
+// Review at 80x24: the diff gets the rows the terminal has. At the top it shares them with what
+// clients will see; once scrolled into, a page is every row but the choices', so a long diff is a
+// few pages, not one page per five lines.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {render} from 'ink';
+import {App} from '../../source/app.js';
+import {KEY, PRESET, readTarget, tempConfig, testEffects} from '../app-helpers.js';
+import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
+
+const pause = async (ms: number) => new Promise(resolve => {
+	setTimeout(resolve, ms);
+});
+
+test('80x24: after the first page down, Review shows 14 diff rows a page, and every row once in order', async t => {
+	const {cfPath} = tempConfig(t);
+	const stdout = new SizedStdout(80, 24);
+	const stdin = new KeyStdin();
+	const instance = render(
+		<App setup={{target: await readTarget(cfPath), answers: PRESET, answersFrom: 'answers.json', hostname: 'mail.example.org'}} effects={testEffects()} onExit={() => {}} />,
+		{stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false},
+	);
+	t.after(() => instance.unmount());
+	const last = () => stdout.frames.at(-1) ?? '';
+	const waitFor = async (check: RegExp) => {
+		const start = Date.now();
+		while (!check.test(last())) {
+			assert.ok(Date.now() - start < 60_000, `never showed ${String(check)}:\n${last()}`);
+			await pause(10);
+		}
+
+		await pause(20);
+		return last();
+	};
+
+	await waitFor(/Step 1 of 8/);
+	for (const step of [2, 3, 4, 5, 6]) {
+		stdin.write(KEY.enter);
+		await waitFor(new RegExp(`Step ${step} of 8`));
+	}
+
+	let frame = await waitFor(/\(lines 1-\d+ of \d+;/);
+	const spans: Array<[number, number]> = [];
+	for (let page = 0; page < 10; page++) {
+		const [, first, lastRow, total] = /\(lines (\d+)-(\d+) of (\d+);/.exec(frame)!.map(Number);
+		spans.push([first!, lastRow!]);
+		assert.ok(frame.replace(/\n$/, '').split('\n').length < 24, frame);
+		if (lastRow === total) {
+			break;
+		}
+
+		stdin.write(KEY.pageDown);
+		frame = await waitFor(new RegExp(`\\(lines (?!${first}-)\\d+-\\d+ of ${total};`));
+	}
+
+	// Each page starts where the one before ended (the last may overlap, to stay full).
+	for (const [index, [first]] of spans.entries()) {
+		if (index > 0 && index < spans.length - 1) {
+			assert.equal(first, spans[index - 1]![1] + 1, JSON.stringify(spans));
+		}
+	}
+
+	const pages = spans.slice(1, -1);
+	assert.ok(spans.length >= 2, JSON.stringify(spans));
+	for (const [first, lastRow] of pages) {
+		assert.ok(lastRow - first + 1 >= 14, `a page shows ${lastRow - first + 1} rows: ${JSON.stringify(spans)}`);
+	}
+
+	const [finalFirst, finalLast] = spans.at(-1)!;
+	assert.ok(finalLast - finalFirst + 1 >= 14, `the last page shows ${finalLast - finalFirst + 1} rows: ${JSON.stringify(spans)}`);
+	// PgUp back to the top brings back what clients will be greeted with.
+	for (let page = 0; page < spans.length; page++) {
+		stdin.write('\u001B[5~');
+		await pause(30);
+	}
+
+	assert.match(await waitFor(/\(lines 1-/), /Clients will be greeted with/);
+});
