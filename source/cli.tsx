@@ -1,4 +1,5 @@
-import {parseCli} from './cli-args.js';
+import {statSync} from 'node:fs';
+import {parseCli, type CliFlags} from './cli-args.js';
 import {dropOutputOnClosedPipe, EXIT, processIo, type CommandIo} from './commands/command-io.js';
 import {installStopHandlers} from './system/stop-signals.js';
 
@@ -36,6 +37,9 @@ const help = `
 	  -h, --help        this text
 	  -v, --version     the version
 
+	A config path alone (ending in .cf, or a file that exists) stands for --config PATH:
+	sendmail-harden audit /tmp/x/sendmail.cf. Any other extra word is an error.
+
 	Exit codes: 0 done, 1 audit not hardened or verify failed, 2 bad usage or input
 	(nothing written), 3 a write or restart failed (files restored).
 `;
@@ -45,6 +49,46 @@ const COMMANDS = ['audit', 'rollback', 'verify', 'explain', 'presets'] as const;
 function usageError(io: CommandIo, message: string): number {
 	io.err(`sendmail-harden: ${message}; see sendmail-harden --help\n`);
 	return EXIT.badInput;
+}
+
+/** A path an admin plainly meant as the config: it ends in .cf, or names a regular file that exists. */
+function looksLikeConfig(argument: string): boolean {
+	if (argument.endsWith('.cf')) {
+		return true;
+	}
+
+	try {
+		return statSync(argument, {throwIfNoEntry: false})?.isFile() === true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The words after a command that takes no words (audit, rollback, verify, the wizard): never
+ * ignored. A lone config path is taken as --config (said on stderr); anything else is an error.
+ */
+function configFromArguments(flags: CliFlags, extra: string[], io: CommandIo): {ok: true; flags: CliFlags} | {ok: false; error: string} {
+	if (extra.length === 0) {
+		return {ok: true, flags};
+	}
+
+	const [first] = extra as [string, ...string[]];
+	const stray = looksLikeConfig(first) ? extra[1] : first;
+	if (stray !== undefined) {
+		return {ok: false, error: `unexpected argument "${stray}" (a config is given with --config PATH)`};
+	}
+
+	if (flags.config !== undefined) {
+		return {ok: false, error: `two configs given: --config ${flags.config} and "${first}"; give one`};
+	}
+
+	if (flags.demo) {
+		return {ok: false, error: `give either a config ("${first}") or --demo, not both`};
+	}
+
+	io.err(`sendmail-harden: note: taking "${first}" as --config ${first}\n`);
+	return {ok: true, flags: {...flags, config: first}};
 }
 
 // Set by scripts/build.js from package.json; the source run (tests through tsx) reads the file.
@@ -68,7 +112,8 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 		return usageError(io, parsed.error);
 	}
 
-	const {flags, input} = parsed.value;
+	const {input} = parsed.value;
+	let {flags} = parsed.value;
 	if (flags.help) {
 		io.out(`\n  ${description}\n${help.replaceAll(/^\t/gm, '  ')}\n`);
 		return EXIT.done;
@@ -79,9 +124,22 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 		return EXIT.done;
 	}
 
-	const [command, ...rest] = input;
-	if (command !== undefined && !(COMMANDS as readonly string[]).includes(command)) {
-		return usageError(io, `unknown command "${command}"`);
+	const [first, ...others] = input;
+	const known = first !== undefined && (COMMANDS as readonly string[]).includes(first);
+	if (first !== undefined && !known && !looksLikeConfig(first)) {
+		return usageError(io, `unknown command "${first}"`);
+	}
+
+	// `sendmail-harden /tmp/x/sendmail.cf` is the wizard on that file, not a command.
+	const command = known ? first : undefined;
+	const rest = known ? others : input;
+	if (command === undefined || command === 'audit' || command === 'rollback' || command === 'verify') {
+		const withConfig = configFromArguments(flags, rest, io);
+		if (!withConfig.ok) {
+			return usageError(io, withConfig.error);
+		}
+
+		flags = withConfig.flags;
 	}
 
 	switch (command) {
@@ -115,10 +173,6 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 		}
 
 		default: {
-			if (rest.length > 0 || input.length > 0) {
-				return usageError(io, `unexpected argument "${input[0]}"`);
-			}
-
 			if (flags.yes || flags.dryRun) {
 				const {runHarden} = await import('./commands/harden.js');
 				return runHarden(flags, io);

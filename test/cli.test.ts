@@ -72,6 +72,16 @@ const cases: Array<{name: string; args: (cfPath: string) => string[]; message: R
 	{name: 'no TTY and no --yes', args: cf => ['--config', cf], message: /--yes/},
 	{name: 'a port that is not a number', args: () => ['verify', '--port', 'smtp', '--host', '127.0.0.1'], message: /--port must be a port number/},
 	{name: 'explain of an unknown flag', args: () => ['explain', 'novrify'], message: /did you mean "novrfy"/},
+	// A word after a command that takes none is never ignored (issue 21, point 3).
+	{name: 'a stray word after audit', args: cf => ['audit', '--config', cf, 'now'], message: /unexpected argument "now"/},
+	{name: 'a stray word after rollback', args: cf => ['rollback', '--config', cf, 'please'], message: /unexpected argument "please"/},
+	{name: 'a stray word after verify', args: cf => ['verify', '--config', cf, 'all'], message: /unexpected argument "all"/},
+	{name: 'a stray word after a config path', args: cf => ['audit', cf, 'extra'], message: /unexpected argument "extra"/},
+	{name: 'a stray word with --yes', args: cf => [cf, '--yes', '--answers', 'test/fixtures/article-answers.json', 'now'], message: /unexpected argument "now"/},
+	{name: '--config and a config path', args: cf => ['audit', '--config', cf, cf], message: /two configs given: --config \S+ and "\S+"; give one/},
+	{name: '--config and a config path with --dry-run', args: cf => ['--config', cf, '--dry-run', '/tmp/other/sendmail.cf'], message: /two configs given/},
+	{name: '--config and a config path to rollback', args: cf => ['rollback', '--config', cf, '/tmp/other/sendmail.cf'], message: /two configs given/},
+	{name: '--demo and a config path', args: cf => ['audit', '--demo', cf], message: /or --demo, not both/},
 ];
 
 for (const {name, args, message, env} of cases) {
@@ -127,4 +137,32 @@ test('--dry-run --demo says it works on the sample because of --demo, not that /
 	assert.equal(run.status, 0, run.stderr);
 	assert.match(run.stderr, /demo mode: --demo, so working on a copy of the bundled sample at \S*sendmail-harden-demo-/);
 	assert.doesNotMatch(run.stderr, /there is no \/etc\/mail\/sendmail\.cf/);
+});
+
+// Issue 21, point 3: `audit /tmp/x/sendmail.cf` audited /etc/mail/sendmail.cf and `rollback PATH`
+// acted on /etc/mail's. A config path after a command is that command's --config, and it says so.
+test('audit PATH audits PATH, and says it took PATH as --config', async () => {
+	const {cfPath} = copyDemoConfig();
+	const run = await runCli(['audit', cfPath, '--json']);
+	assert.equal(run.status, 1, run.stderr);
+	assert.equal((JSON.parse(run.stdout) as {config: string}).config, cfPath);
+	assert.equal(run.stderr, `sendmail-harden: note: taking "${cfPath}" as --config ${cfPath}\n`);
+});
+
+test('rollback PATH and verify PATH act on PATH, not /etc/mail/sendmail.cf', async () => {
+	const {cfPath} = copyDemoConfig();
+	const rollback = await runCli(['rollback', cfPath]);
+	assert.equal(rollback.status, 2, rollback.stderr);
+	assert.match(rollback.stderr, new RegExp(`there is no backup of ${cfPath.replaceAll('.', String.raw`\.`)} to roll back to`));
+	const verify = await runCli(['verify', cfPath, '--json']);
+	assert.equal((JSON.parse(verify.stdout) as {config: string}).config, cfPath, verify.stderr);
+	assert.match(verify.stderr, /taking ".*" as --config/);
+});
+
+test('a config path alone runs the wizard faces on it (--dry-run)', async () => {
+	const {cfPath} = copyDemoConfig();
+	const run = await runCli([cfPath, '--dry-run', '--answers', 'test/fixtures/article-answers.json']);
+	assert.equal(run.status, 0, run.stderr);
+	assert.match(run.stdout, new RegExp(`^--- ${cfPath.replaceAll('.', String.raw`\.`)}\t`, 'm'));
+	assert.match(run.stderr, /taking ".*" as --config/);
 });
