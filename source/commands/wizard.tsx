@@ -11,8 +11,8 @@ import {recoverInterrupted, rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
 import {waitForListener} from '../system/restart.js';
 import {askSendmail, rehearseFiles} from '../system/rehearsal.js';
-import {hostNameWarning} from '../system/host-name.js';
-import {findRestartPlan, runRestart} from '../system/service.js';
+import {hostNameWait, hostNameWarning} from '../system/host-name.js';
+import {findRestartPlan, runRestart, sendmailStartedSince} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget, removeDemoCopy} from '../system/target.js';
 import {verifyServer} from '../system/verify-server.js';
 import type {Result} from '../core/result.js';
@@ -131,6 +131,8 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		findRestartPlan: async () => findRestartPlan({env}),
 		waitForListener,
 		runRestart,
+		hostNameWait: () => hostNameWait(),
+		sendmailStartedSince: async (since, cfText) => sendmailStartedSince(since, cfText),
 		verifyServer,
 		loadPresets,
 	};
