@@ -3,6 +3,7 @@
 import {parseArgs} from 'node:util';
 import {fail, ok, type Result} from './core/result.js';
 import {hostNameProblem} from './core/answers.js';
+import {parseRestartCommand, type RestartPlan} from './core/restart-plan.js';
 
 /** Every option of every command (design.md "Command line"); a command ignores those it has no use for. */
 export type CliFlags = {
@@ -16,6 +17,8 @@ export type CliFlags = {
 	json: boolean;
 	/** true: --restart, false: --no-restart, undefined: neither (ask, or print the command). */
 	restart?: boolean;
+	/** --restart-command CMD: the restart to run instead of the detected one, as an argument list. */
+	restartCommand?: RestartPlan;
 	cfOnly: boolean;
 	/** --keep N: how many backup sets to keep. */
 	keep?: number;
@@ -44,6 +47,7 @@ const options = {
 	json: {type: 'boolean'},
 	restart: {type: 'boolean'},
 	'no-restart': {type: 'boolean'},
+	'restart-command': {type: 'string'},
 	'cf-only': {type: 'boolean'},
 	keep: {type: 'string'},
 	set: {type: 'string'},
@@ -139,6 +143,17 @@ export function parseCli(argv: string[]): Result<CliArgs> {
 		return fail(`--hostname: ${hostProblem}`);
 	}
 
+	let restartCommand: RestartPlan | undefined;
+	const restartText = text('restart-command');
+	if (restartText !== undefined) {
+		const parsed = parseRestartCommand(restartText);
+		if (!parsed.ok) {
+			return fail(parsed.error);
+		}
+
+		restartCommand = parsed.value;
+	}
+
 	if (flag('demo') && text('config') !== undefined) {
 		return fail('give either --config PATH or --demo, not both');
 	}
@@ -154,6 +169,7 @@ export function parseCli(argv: string[]): Result<CliArgs> {
 			dryRun: flag('dry-run'),
 			json: flag('json'),
 			restart: flag('restart') ? true : (flag('no-restart') ? false : undefined),
+			restartCommand,
 			cfOnly: flag('cf-only'),
 			keep,
 			set: text('set'),

@@ -8,6 +8,7 @@ const help = `
 	  $ sendmail-harden [options]            the wizard (or --yes / --dry-run without it)
 	  $ sendmail-harden audit [--json]       how the current settings score
 	  $ sendmail-harden rollback [--json]    restore the files of the newest change
+	                  [--restart]            and restart sendmail on them
 	  $ sendmail-harden verify [--json]      check a live server's SMTP answers
 	  $ sendmail-harden verify --config FILE what sendmail -bs answers for FILE
 	  $ sendmail-harden explain [FLAG]       what a PrivacyOptions flag does
@@ -22,8 +23,13 @@ const help = `
 	  --answers FILE    take the answers from a JSON file (or a preset export)
 	  --yes             apply the answers without the wizard
 	  --dry-run         print the diff, and what sendmail answers with it; write nothing
-	  --restart         restart sendmail after writing (with --yes)
+	  --restart         restart sendmail after writing (with --yes), or after rollback
 	  --no-restart      never restart; print the command to run instead
+	  --restart-command CMD
+	                    the restart to run instead of the detected one (--yes, the
+	                    wizard, rollback --restart). Run as an argument list, never a
+	                    shell: words split at spaces, '...' and "..." quote (\\" and \\\\
+	                    inside "..."), or a JSON array: '["/usr/sbin/svc","restart"]'
 	  --cf-only         edit sendmail.cf even when a sendmail.mc is beside it
 	  --keep N          keep the N newest backup sets
 	  --hostname NAME   the host name ($j) for the greeting preview

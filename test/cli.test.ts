@@ -82,6 +82,7 @@ const cases: Array<{name: string; args: (cfPath: string) => string[]; message: R
 	{name: '--config and a config path with --dry-run', args: cf => ['--config', cf, '--dry-run', '/tmp/other/sendmail.cf'], message: /two configs given/},
 	{name: '--config and a config path to rollback', args: cf => ['rollback', '--config', cf, '/tmp/other/sendmail.cf'], message: /two configs given/},
 	{name: '--demo and a config path', args: cf => ['audit', '--demo', cf], message: /or --demo, not both/},
+	{name: 'a --restart-command with an open quote', args: cf => ['--config', cf, '--yes', '--restart', '--restart-command', "/usr/sbin/service 'sendmail restart"], message: /--restart-command: a ' quote is not closed/},
 ];
 
 for (const {name, args, message, env} of cases) {

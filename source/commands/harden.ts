@@ -18,6 +18,8 @@ import {formatCheck} from './verify.js';
 export type HardenFlags = {
 	/** true: restart after writing; false or undefined: print the command to run. */
 	restart?: boolean;
+	/** --restart-command CMD: the restart to run (or print) instead of the detected one. */
+	restartCommand?: RestartPlan;
 	config?: string;
 	/** --demo: work on a copy of the bundled sample. */
 	demo?: boolean;
@@ -174,7 +176,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	const flowDeps: ApplyFlowDeps = {
 		...realFlowDeps(io.env, deps.rehearse),
 		now: deps.now,
-		findRestartPlan: deps.findRestartPlan,
+		findRestartPlan: flags.restartCommand === undefined ? deps.findRestartPlan : async () => flags.restartCommand,
 		...deps.flow,
 	};
 	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: source.value.from}) : undefined;

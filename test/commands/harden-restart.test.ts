@@ -1,14 +1,14 @@
 // --yes --restart: write, restart sendmail the host's way (a stand-in init script here, driving a
 // real daemon), then verify the live server; a failed restart puts the old files back.
 import assert from 'node:assert/strict';
-import {chmodSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import {EXIT} from '../../source/commands/command-io.js';
 import {runHarden} from '../../source/commands/harden.js';
 import type {ApplyFlowDeps} from '../../source/flow/apply-flow.js';
 import {runRestart} from '../../source/system/service.js';
-import {copyDemoConfig} from '../helpers/cli.js';
+import {copyDemoConfig, runCli} from '../helpers/cli.js';
 import {skipUnlessSendmail} from '../helpers/sendmail.js';
 import {captureIoWithSendmail} from '../helpers/capture-io.js';
 import {startWithInitScript} from '../helpers/init-script.js';
@@ -222,6 +222,39 @@ test('a restart command stopped at its limit after sendmail did come up counts a
 		});
 		assert.equal(status, EXIT.done, io.stdout + io.stderr);
 		assert.match(io.stdout, /All checks passed/);
+	} finally {
+		await daemon.stop();
+	}
+});
+
+// Issue 21, point 7: --restart-command CMD, an argument list run without a shell, for --yes and
+// rollback --restart. The stand-in records each argument on a line, then restarts the test daemon.
+test('--yes --restart --restart-command runs the words as given, no shell; rollback --restart runs it too', skipUnlessSendmail(), async () => {
+	const {folder, cfPath} = copyDemoConfig();
+	const daemon = await startWithInitScript(cfPath);
+	const cf = readFileSync(cfPath);
+	try {
+		const log = path.join(folder, 'argv.log');
+		const marker = path.join(folder, 'shell-ran');
+		const recorder = path.join(folder, 'record-and-restart');
+		writeFileSync(recorder, `#!/bin/sh\nfor word in "$@"; do printf '[%s]\\n' "$word"; done >> '${log}'\nexec '${daemon.restart.command}' restart\n`);
+		chmodSync(recorder, 0o755);
+		// A shell would run the touch after the ; and expand $HOME.
+		const command = `${recorder} 'two words' "a;touch ${marker}" '$HOME'`;
+		const env = {SENDMAIL_HARDEN_STATE_DIR: path.join(folder, 'state')};
+		const run = await runCli(['--config', cfPath, '--yes', '--restart', '--answers', 'test/fixtures/article-answers.json', '--restart-command', command], {env});
+		assert.equal(run.status, 0, run.stdout + run.stderr);
+		assert.match(run.stdout, /All checks passed/);
+		const once = `[two words]\n[a;touch ${marker}]\n[$HOME]\n`;
+		assert.equal(readFileSync(log, 'utf8'), once);
+		assert.equal(existsSync(marker), false, 'no shell ran the command');
+
+		const back = await runCli(['rollback', '--config', cfPath, '--restart', '--restart-command', command], {env});
+		assert.equal(back.status, 0, back.stdout + back.stderr);
+		assert.match(back.stdout, /sendmail was restarted on the restored files/);
+		assert.equal(readFileSync(log, 'utf8'), once + once);
+		assert.deepEqual(readFileSync(cfPath), cf);
+		assert.equal(existsSync(marker), false);
 	} finally {
 		await daemon.stop();
 	}

@@ -34,7 +34,7 @@ function parse(stdout: string): JsonDocument {
 test('rollback --json: one document with the set restored, the files and changed: true', async () => {
 	const {cfPath, helpPath, cf, help} = await hardenedCopy();
 	const io = captureIo();
-	assert.equal(await runRollback({config: cfPath, json: true}, io), 0);
+	assert.equal(await runRollback({config: cfPath, json: true}, io, {findRestartPlan: async () => ({label: 'systemctl restart sendmail', command: '/bin/false', args: []})}), 0);
 	assert.equal(io.stderr, '');
 	const report = parse(io.stdout);
 	assert.deepEqual(report, {
@@ -53,12 +53,13 @@ test('rollback --json: one document with the set restored, the files and changed
 			],
 		},
 		files: [{role: 'helpfile', path: helpPath}, {role: 'cf', path: cfPath}],
-		notes: [],
+		// The running sendmail still has the settings rolled back: --json says so too (issue 21).
+		notes: ['Restart sendmail so that it reads them again; run: systemctl restart sendmail (or add --restart)'],
 		settings: [],
 		diff: '',
 		warnings: [],
 		rehearsal: null,
-		restart: null,
+		restart: {attempted: false, ok: false, command: 'systemctl restart sendmail', output: '', rolledBack: false},
 		verify: null,
 	});
 	assert.deepEqual(readFileSync(cfPath), cf);
