@@ -82,7 +82,19 @@ export function parseCli(argv: string[]): Result<CliArgs> {
 		return fail(known ? `${short} does not take a value (got "${shortWithValue.slice(3)}")` : `unknown option ${short}`);
 	}
 
-	const {tokens} = parseArgs({args: argv, options, strict: false, allowPositionals: true, tokens: true});
+	// `--keep -1` and `--port -5` are numbers that are wrong, not missing values: say the rule.
+	const numberOptions: Record<string, (value: string) => string> = {
+		'--keep': value => `--keep must be a whole number of backup sets, 1 or more (got "${value}")`,
+		'--port': value => `--port must be a port number from 1 to 65535, not "${value}"`,
+	};
+	for (const [index, arg] of (terminator === -1 ? argv : argv.slice(0, terminator)).entries()) {
+		const next = argv[index + 1];
+		if (Object.hasOwn(numberOptions, arg) && next !== undefined && /^-\d/.test(next)) {
+			return fail(numberOptions[arg]!(next));
+		}
+	}
+
+		const {tokens} = parseArgs({args: argv, options, strict: false, allowPositionals: true, tokens: true});
 	const values = new Map<OptionName, string | boolean>();
 	const typed = new Map<string, string>();
 	const input: string[] = [];

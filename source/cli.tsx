@@ -52,6 +52,82 @@ const help = `
 
 const COMMANDS = ['audit', 'rollback', 'verify', 'explain', 'presets'] as const;
 
+// Each command's own usage, for `sendmail-harden COMMAND --help`.
+const commandHelp: Record<(typeof COMMANDS)[number], string> = {
+	audit: `
+	Usage
+	  $ sendmail-harden audit [--config PATH | PATH | --demo] [--json]
+
+	Lists each setting of the sendmail.cf, its value and whether it is hardened. Where sendmail is
+	installed, what a client sees is judged from sendmail's own replies to a private copy.
+
+	Options
+	  --config PATH     the sendmail.cf (default /etc/mail/sendmail.cf)
+	  --demo            the bundled sample config
+	  --json            one JSON document on stdout
+
+	Exit codes: 0 hardened, 1 not hardened, 2 bad usage or input.
+`,
+	rollback: `
+	Usage
+	  $ sendmail-harden rollback [--config PATH | PATH] [--set ID] [--force] [--json]
+	                             [--restart [--restart-command CMD] | --no-restart]
+
+	Puts back, byte for byte, the files of the newest change sendmail-harden made (or of the change
+	--set ID and every newer one).
+
+	Options
+	  --config PATH     the sendmail.cf (default /etc/mail/sendmail.cf)
+	  --set ID          the backup set to go back to (its id is in --json output)
+	  --force           restore even files changed since the change
+	  --restart         restart sendmail on the restored files
+	  --restart-command CMD
+	                    the restart to run instead of the detected one (an argument list,
+	                    never a shell; see sendmail-harden --help)
+	  --json            one JSON document on stdout
+
+	Exit codes: 0 done, 2 nothing to roll back or refused (nothing written), 3 a write or
+	the restart failed.
+`,
+	verify: `
+	Usage
+	  $ sendmail-harden verify [--host ADDRESS] [--port NUMBER] [--preset NAME | --answers FILE] [--json]
+	  $ sendmail-harden verify --config FILE [--preset NAME | --answers FILE] [--json]
+
+	Checks a live server's SMTP answers (banner, HELP, MAIL before HELO, VRFY, EXPN, SIZE, the
+	recipient limit), or with --config alone what the installed sendmail answers for FILE
+	(sendmail -C FILE -bs, no daemon). With answers, each check is judged against them.
+
+	Options
+	  --host ADDRESS    the server (default: from DaemonPortOptions, else 127.0.0.1)
+	  --port NUMBER     its port (default: from DaemonPortOptions, else 25)
+	  --config FILE     the sendmail.cf to ask sendmail about
+	  --preset NAME     the answers to judge by, from a preset
+	  --answers FILE    the answers to judge by, from a JSON file
+	  --json            one JSON document on stdout
+
+	Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or input.
+`,
+	explain: `
+	Usage
+	  $ sendmail-harden explain [FLAG | SETTING] [--json]
+
+	What a PrivacyOptions flag (or a setting) does, and the SMTP exchange it changes; without FLAG,
+	every flag.
+`,
+	presets: `
+	Usage
+	  $ sendmail-harden presets list
+	  $ sendmail-harden presets show NAME
+	  $ sendmail-harden presets save NAME --answers FILE [--force]
+	  $ sendmail-harden presets delete NAME
+	  $ sendmail-harden presets export NAME [FILE]
+	  $ sendmail-harden presets import FILE [--name NAME] [--force]
+
+	Saved answers, to replay with --preset NAME (kept in XDG_CONFIG_HOME/sendmail-harden).
+`,
+};
+
 function usageError(io: CommandIo, message: string): number {
 	io.err(`sendmail-harden: ${message}; see sendmail-harden --help\n`);
 	return EXIT.badInput;
@@ -121,7 +197,9 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 	const {input} = parsed.value;
 	let {flags} = parsed.value;
 	if (flags.help) {
-		io.out(`\n  ${description}\n${help.replaceAll(/^\t/gm, '  ')}\n`);
+		const asked = input[0];
+		const own = asked !== undefined && Object.hasOwn(commandHelp, asked) ? commandHelp[asked as keyof typeof commandHelp] : undefined;
+		io.out(own === undefined ? `\n  ${description}\n${help.replaceAll(/^\t/gm, '  ')}\n` : `${own.replaceAll(/^\t/gm, '  ')}\n`);
 		return EXIT.done;
 	}
 

@@ -65,6 +65,8 @@ const cases: Array<{name: string; args: (cfPath: string) => string[]; message: R
 	{name: 'a value for a switch', args: cf => ['--config', cf, '--yes=no'], message: /--yes does not take a value \(got "no"\)/},
 	{name: 'a value for a short switch', args: () => ['-v=2'], message: /-v does not take a value/},
 	{name: 'a --keep that is not a number', args: cf => ['--config', cf, '--keep', 'all'], message: /--keep must be a whole number/},
+	{name: 'a negative --keep', args: cf => ['--config', cf, '--keep', '-1'], message: /--keep must be a whole number of backup sets, 1 or more \(got "-1"\)/},
+	{name: 'a negative --port', args: () => ['verify', '--port', '-5'], message: /--port must be a port number from 1 to 65535, not "-5"/},
 	{name: 'a --keep of 0', args: cf => ['--config', cf, '--keep', '0'], message: /--keep must be a whole number of backup sets, 1 or more/},
 	{name: '--demo with --config', args: cf => ['--demo', '--config', cf], message: /either --config PATH or --demo/},
 	{name: 'an unknown option of a command', args: () => ['audit', '--jsn'], message: /unknown option --jsn/},
@@ -166,4 +168,16 @@ test('a config path alone runs the wizard faces on it (--dry-run)', async () => 
 	assert.equal(run.status, 0, run.stderr);
 	assert.match(run.stdout, new RegExp(`^--- ${cfPath.replaceAll('.', String.raw`\.`)}\t`, 'm'));
 	assert.match(run.stderr, /taking ".*" as --config/);
+});
+
+// Issue 21, point 6: `audit --help` and the like printed the global help.
+test('each command\'s --help prints its own usage', async () => {
+	for (const command of ['audit', 'rollback', 'verify', 'explain', 'presets']) {
+		const run = await runCli([command, '--help']);
+		assert.equal(run.status, 0, run.stderr);
+		assert.match(run.stdout, new RegExp(`Usage\n {4}\\$ sendmail-harden ${command} `));
+		assert.doesNotMatch(run.stdout, /--cf-only|\$ sendmail-harden \[options\]/, command);
+	}
+
+	assert.match((await runCli(['rollback', '--help'])).stdout, /--restart-command CMD/);
 });
