@@ -5,7 +5,9 @@ import {mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from '
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
+import {checkHostName} from '../source/system/host-name.js';
 import {copyDemoConfig, runCli} from './helpers/cli.js';
+import {skipUnlessSendmail} from './helpers/sendmail.js';
 
 function folderHash(folder: string): string {
 	const hash = createHash('sha256');
@@ -180,4 +182,13 @@ test('each command\'s --help prints its own usage', async () => {
 	}
 
 	assert.match((await runCli(['rollback', '--help'])).stdout, /--restart-command CMD/);
+});
+
+// Issue 21, point 6: --dry-run --hostname NAME showed the banner with another name. Run with the
+// installed sendmail itself (not the tests' wrapper, which sets its own name) as root.
+test('--dry-run --hostname NAME: the rehearsed banner names NAME', {skip: skipUnlessSendmail().skip ?? (process.getuid?.() !== 0 ? 'needs root for a private host name' : checkHostName().qualifiedAs === undefined ? undefined : 'the host name is qualified: sendmail uses it as it is')}, async () => {
+	const {cfPath} = copyDemoConfig();
+	const run = await runCli(['--config', cfPath, '--dry-run', '--hostname', 'mx.example.net', '--answers', 'test/fixtures/article-answers.json'], {env: {SENDMAIL_HARDEN_SENDMAIL: '/usr/sbin/sendmail'}});
+	assert.equal(run.status, 0, run.stderr);
+	assert.match(run.stdout, /banner: .* said "220 mx\.example\.net ESMTP mailserver; /);
 });

@@ -8,6 +8,7 @@ import {emptyDocument, flowDocument, planDocument, withFailure, type JsonDocumen
 import {realFlowDeps} from '../flow/real-deps.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {recoverInterrupted} from '../system/config-files.js';
+import {rehearseFiles} from '../system/rehearsal.js';
 import {makePlan} from '../system/make-plan.js';
 import type {RestartPlan} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget} from '../system/target.js';
@@ -32,6 +33,8 @@ export type HardenFlags = {
 	json?: boolean;
 	/** How many backup sets to keep (--keep N). */
 	keep?: number;
+	/** --hostname NAME: the host name sendmail's rehearsal runs under (the $j of the banner shown). */
+	hostname?: string;
 };
 
 /**
@@ -174,7 +177,8 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	}
 
 	const flowDeps: ApplyFlowDeps = {
-		...realFlowDeps(io.env, deps.rehearse),
+		// --hostname stands for the host's name in the rehearsal, as in the wizard.
+		...realFlowDeps(io.env, deps.rehearse ?? (async (files, answers, options) => rehearseFiles(files, answers, {hostName: flags.hostname, ...options}))),
 		now: deps.now,
 		findRestartPlan: flags.restartCommand === undefined ? deps.findRestartPlan : async () => flags.restartCommand,
 		...deps.flow,
