@@ -535,7 +535,7 @@ const verifyStep: FlowStep = {
 	enabled: () => true,
 	skip: async state => notRestarted(state, `check the live server on ${addressText(state.address)}`),
 	async task(state) {
-		// The checks may take a while (up to 1000 RCPTs); Ctrl+C does not wait for them.
+		// The checks may take a while (up to 1000 RCPTs for "no limit"); Ctrl+C does not wait for them.
 		const verified = await untilStopped(state, state.deps.verifyServer(state.address.host, state.address.port, state.input.answers));
 		if (verified === undefined) {
 			stopBeforeCheck(state);
