@@ -65,7 +65,8 @@ test('one-line errors name the option as typed', () => {
 	assert.equal(error(['--json=yes']), '--json does not take a value (got "yes")');
 	assert.equal(error(['--help=1']), '--help does not take a value (got "1")');
 	assert.equal(error(['-h=1']), '-h does not take a value (got "1")');
-	assert.match(error(['--keep', '-1']), /--keep needs a value/);
+	// A negative number is a wrong number, not a missing value (issue 21).
+	assert.equal(error(['--keep', '-1']), '--keep must be a whole number of backup sets, 1 or more (got "-1")');
 	assert.match(error(['--keep', '1.5']), /--keep must be a whole number/);
 	assert.match(error(['--demo', '--config', 'a']), /either --config PATH or --demo/);
 	for (const message of [error(['--config', 'a', '--config', 'b']), error(['--bogus'])]) {

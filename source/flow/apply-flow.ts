@@ -11,6 +11,7 @@ import {readDaemonAddress, type Check} from '../core/verify-checks.js';
 import type {Applied, ApplyFailure, ApplyOptions} from '../system/apply.js';
 import type {Validation} from '../system/sendmail.js';
 import {hostNameCause, type HostNameWait} from '../system/host-name.js';
+import {RESTART_TIMEOUT_MS} from '../system/restart.js';
 import type {BackupSet} from '../system/config-files.js';
 import type {RestartOutcome} from '../system/service.js';
 import type {VerifyResult} from '../system/verify-server.js';
@@ -391,8 +392,6 @@ async function restartSkipReason(state: FlowState): Promise<string | undefined> 
 	return undefined;
 }
 
-const DEFAULT_RESTART_TIMEOUT_MS = 60_000;
-
 /**
  * Runs the restart command. On a host name that is not qualified, sendmail sleeps before it
  * starts: the time limit allows for that wait, which is counted down (onHostNameWait) while the
@@ -413,7 +412,7 @@ async function restartSendmail(state: FlowState, found: RestartPlan, output: (ch
 
 	let outcome: RestartOutcome;
 	try {
-		const timeoutMs = (state.deps.restartTimeoutMs ?? DEFAULT_RESTART_TIMEOUT_MS) + ((wait?.seconds ?? 0) * 1000);
+		const timeoutMs = (state.deps.restartTimeoutMs ?? RESTART_TIMEOUT_MS) + ((wait?.seconds ?? 0) * 1000);
 		outcome = await state.deps.runRestart(found, {onOutput: output, timeoutMs});
 	} finally {
 		clearInterval(countdown);
