@@ -16,6 +16,7 @@ import type {applyPlan, validatePlan} from './system/apply.js';
 import type {BackupSet} from './system/config-files.js';
 import {RESTART_TIMEOUT_MS, type waitForListener} from './system/restart.js';
 import type {runRestart} from './system/service.js';
+import type {HostNameWait} from './system/host-name.js';
 import {candidateFiles, runApplyFlow, type ApplyFlowDeps, type ApplyFlowInput, type RehearseFiles} from './flow/apply-flow.js';
 import type {ClientViewState, RehearsalState} from './components/ClientView.js';
 import {DEFAULT_CONFIG, type Target} from './system/target.js';
@@ -101,6 +102,10 @@ export type WizardEffects = {
 	/** source/system/restart.ts and service.ts: the same wait and restart as --yes --restart. */
 	waitForListener: typeof waitForListener;
 	runRestart: typeof runRestart;
+	/** source/system/host-name.ts hostNameWait: the name sendmail sleeps on at each start, if any. */
+	hostNameWait?(): HostNameWait | undefined;
+	/** source/system/service.ts sendmailStartedSince: did a restart bring sendmail up after all? */
+	sendmailStartedSince?(since: Date, cfText: string): Promise<number | undefined>;
 	verifyServer: typeof verifyServer;
 	/**
 	 * Opens the preset store. Called after the first screen is drawn (loading conf and ajv takes
@@ -164,7 +169,10 @@ function flowDeps(effects: WizardEffects): ApplyFlowDeps {
 		rehearse: effects.rehearse,
 		applyPlan: effects.applyPlan,
 		findRestartPlan: effects.findRestartPlan,
-		runRestart: async (restartPlan, {onOutput}) => effects.runRestart(restartPlan, {timeoutMs: RESTART_TIMEOUT_MS, onOutput, env: effects.env}),
+		runRestart: async (restartPlan, {onOutput, timeoutMs}) => effects.runRestart(restartPlan, {timeoutMs, onOutput, env: effects.env}),
+		restartTimeoutMs: RESTART_TIMEOUT_MS,
+		hostNameWait: effects.hostNameWait,
+		sendmailStartedSince: effects.sendmailStartedSince,
 		waitForListener: async (host, port, {signal}) => effects.waitForListener(host, port, LISTENER_WAIT_MS, signal),
 		verifyServer: async (host, port, answers) => effects.verifyServer(host, port, answers),
 		rollback: async (set, {force}) => effects.rollback(set, {force}),

@@ -3,6 +3,7 @@
 import {parseArgs} from 'node:util';
 import {fail, ok, type Result} from './core/result.js';
 import {hostNameProblem} from './core/answers.js';
+import {parseRestartCommand, type RestartPlan} from './core/restart-plan.js';
 
 /** Every option of every command (design.md "Command line"); a command ignores those it has no use for. */
 export type CliFlags = {
@@ -16,6 +17,8 @@ export type CliFlags = {
 	json: boolean;
 	/** true: --restart, false: --no-restart, undefined: neither (ask, or print the command). */
 	restart?: boolean;
+	/** --restart-command CMD: the restart to run instead of the detected one, as an argument list. */
+	restartCommand?: RestartPlan;
 	cfOnly: boolean;
 	/** --keep N: how many backup sets to keep. */
 	keep?: number;
@@ -44,6 +47,7 @@ const options = {
 	json: {type: 'boolean'},
 	restart: {type: 'boolean'},
 	'no-restart': {type: 'boolean'},
+	'restart-command': {type: 'string'},
 	'cf-only': {type: 'boolean'},
 	keep: {type: 'string'},
 	set: {type: 'string'},
@@ -78,7 +82,19 @@ export function parseCli(argv: string[]): Result<CliArgs> {
 		return fail(known ? `${short} does not take a value (got "${shortWithValue.slice(3)}")` : `unknown option ${short}`);
 	}
 
-	const {tokens} = parseArgs({args: argv, options, strict: false, allowPositionals: true, tokens: true});
+	// `--keep -1` and `--port -5` are numbers that are wrong, not missing values: say the rule.
+	const numberOptions: Record<string, (value: string) => string> = {
+		'--keep': value => `--keep must be a whole number of backup sets, 1 or more (got "${value}")`,
+		'--port': value => `--port must be a port number from 1 to 65535, not "${value}"`,
+	};
+	for (const [index, arg] of (terminator === -1 ? argv : argv.slice(0, terminator)).entries()) {
+		const next = argv[index + 1];
+		if (Object.hasOwn(numberOptions, arg) && next !== undefined && /^-\d/.test(next)) {
+			return fail(numberOptions[arg]!(next));
+		}
+	}
+
+		const {tokens} = parseArgs({args: argv, options, strict: false, allowPositionals: true, tokens: true});
 	const values = new Map<OptionName, string | boolean>();
 	const typed = new Map<string, string>();
 	const input: string[] = [];
@@ -139,6 +155,17 @@ export function parseCli(argv: string[]): Result<CliArgs> {
 		return fail(`--hostname: ${hostProblem}`);
 	}
 
+	let restartCommand: RestartPlan | undefined;
+	const restartText = text('restart-command');
+	if (restartText !== undefined) {
+		const parsed = parseRestartCommand(restartText);
+		if (!parsed.ok) {
+			return fail(parsed.error);
+		}
+
+		restartCommand = parsed.value;
+	}
+
 	if (flag('demo') && text('config') !== undefined) {
 		return fail('give either --config PATH or --demo, not both');
 	}
@@ -154,6 +181,7 @@ export function parseCli(argv: string[]): Result<CliArgs> {
 			dryRun: flag('dry-run'),
 			json: flag('json'),
 			restart: flag('restart') ? true : (flag('no-restart') ? false : undefined),
+			restartCommand,
 			cfOnly: flag('cf-only'),
 			keep,
 			set: text('set'),

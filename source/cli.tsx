@@ -1,4 +1,5 @@
-import {parseCli} from './cli-args.js';
+import {statSync} from 'node:fs';
+import {parseCli, type CliFlags} from './cli-args.js';
 import {dropOutputOnClosedPipe, EXIT, processIo, type CommandIo} from './commands/command-io.js';
 import {installStopHandlers} from './system/stop-signals.js';
 
@@ -7,6 +8,7 @@ const help = `
 	  $ sendmail-harden [options]            the wizard (or --yes / --dry-run without it)
 	  $ sendmail-harden audit [--json]       how the current settings score
 	  $ sendmail-harden rollback [--json]    restore the files of the newest change
+	                  [--restart]            and restart sendmail on them
 	  $ sendmail-harden verify [--json]      check a live server's SMTP answers
 	  $ sendmail-harden verify --config FILE what sendmail -bs answers for FILE
 	  $ sendmail-harden explain [FLAG]       what a PrivacyOptions flag does
@@ -21,8 +23,13 @@ const help = `
 	  --answers FILE    take the answers from a JSON file (or a preset export)
 	  --yes             apply the answers without the wizard
 	  --dry-run         print the diff, and what sendmail answers with it; write nothing
-	  --restart         restart sendmail after writing (with --yes)
+	  --restart         restart sendmail after writing (with --yes), or after rollback
 	  --no-restart      never restart; print the command to run instead
+	  --restart-command CMD
+	                    the restart to run instead of the detected one (--yes, the
+	                    wizard, rollback --restart). Run as an argument list, never a
+	                    shell: words split at spaces, '...' and "..." quote (\\" and \\\\
+	                    inside "..."), or a JSON array: '["/usr/sbin/svc","restart"]'
 	  --cf-only         edit sendmail.cf even when a sendmail.mc is beside it
 	  --keep N          keep the N newest backup sets
 	  --hostname NAME   the host name ($j) for the greeting preview
@@ -38,15 +45,134 @@ const help = `
 	  -h, --help        this text
 	  -v, --version     the version
 
+	A config path alone (ending in .cf, or a file that exists) stands for --config PATH:
+	sendmail-harden audit /tmp/x/sendmail.cf. Any other extra word is an error.
+
 	Exit codes: 0 done, 1 audit not hardened or verify failed, 2 bad usage or input
 	(nothing written), 3 a write or restart failed (files restored).
 `;
 
 const COMMANDS = ['audit', 'rollback', 'verify', 'explain', 'presets'] as const;
 
+// Each command's own usage, for `sendmail-harden COMMAND --help`.
+const commandHelp: Record<(typeof COMMANDS)[number], string> = {
+	audit: `
+	Usage
+	  $ sendmail-harden audit [--config PATH | PATH | --demo] [--json]
+
+	Lists each setting of the sendmail.cf, its value and whether it is hardened. Where sendmail is
+	installed, what a client sees is judged from sendmail's own replies to a private copy.
+
+	Options
+	  --config PATH     the sendmail.cf (default /etc/mail/sendmail.cf)
+	  --demo            the bundled sample config
+	  --json            one JSON document on stdout
+
+	Exit codes: 0 hardened, 1 not hardened, 2 bad usage or input.
+`,
+	rollback: `
+	Usage
+	  $ sendmail-harden rollback [--config PATH | PATH] [--set ID] [--force] [--json]
+	                             [--restart [--restart-command CMD] | --no-restart]
+
+	Puts back, byte for byte, the files of the newest change sendmail-harden made (or of the change
+	--set ID and every newer one).
+
+	Options
+	  --config PATH     the sendmail.cf (default /etc/mail/sendmail.cf)
+	  --set ID          the backup set to go back to (its id is in --json output)
+	  --force           restore even files changed since the change
+	  --restart         restart sendmail on the restored files
+	  --restart-command CMD
+	                    the restart to run instead of the detected one (an argument list,
+	                    never a shell; see sendmail-harden --help)
+	  --json            one JSON document on stdout
+
+	Exit codes: 0 done, 2 nothing to roll back or refused (nothing written), 3 a write or
+	the restart failed.
+`,
+	verify: `
+	Usage
+	  $ sendmail-harden verify [--host ADDRESS] [--port NUMBER] [--preset NAME | --answers FILE] [--json]
+	  $ sendmail-harden verify --config FILE [--preset NAME | --answers FILE] [--json]
+
+	Checks a live server's SMTP answers (banner, HELP, MAIL before HELO, VRFY, EXPN, SIZE, the
+	recipient limit), or with --config alone what the installed sendmail answers for FILE
+	(sendmail -C FILE -bs, no daemon). With answers, each check is judged against them.
+
+	Options
+	  --host ADDRESS    the server (default: from DaemonPortOptions, else 127.0.0.1)
+	  --port NUMBER     its port (default: from DaemonPortOptions, else 25)
+	  --config FILE     the sendmail.cf to ask sendmail about
+	  --preset NAME     the answers to judge by, from a preset
+	  --answers FILE    the answers to judge by, from a JSON file
+	  --json            one JSON document on stdout
+
+	Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or input.
+`,
+	explain: `
+	Usage
+	  $ sendmail-harden explain [FLAG | SETTING] [--json]
+
+	What a PrivacyOptions flag (or a setting) does, and the SMTP exchange it changes; without FLAG,
+	every flag.
+`,
+	presets: `
+	Usage
+	  $ sendmail-harden presets list
+	  $ sendmail-harden presets show NAME
+	  $ sendmail-harden presets save NAME --answers FILE [--force]
+	  $ sendmail-harden presets delete NAME
+	  $ sendmail-harden presets export NAME [FILE]
+	  $ sendmail-harden presets import FILE [--name NAME] [--force]
+
+	Saved answers, to replay with --preset NAME (kept in XDG_CONFIG_HOME/sendmail-harden).
+`,
+};
+
 function usageError(io: CommandIo, message: string): number {
 	io.err(`sendmail-harden: ${message}; see sendmail-harden --help\n`);
 	return EXIT.badInput;
+}
+
+/** A path an admin plainly meant as the config: it ends in .cf, or names a regular file that exists. */
+function looksLikeConfig(argument: string): boolean {
+	if (argument.endsWith('.cf')) {
+		return true;
+	}
+
+	try {
+		return statSync(argument, {throwIfNoEntry: false})?.isFile() === true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The words after a command that takes no words (audit, rollback, verify, the wizard): never
+ * ignored. A lone config path is taken as --config (said on stderr); anything else is an error.
+ */
+function configFromArguments(flags: CliFlags, extra: string[], io: CommandIo): {ok: true; flags: CliFlags} | {ok: false; error: string} {
+	if (extra.length === 0) {
+		return {ok: true, flags};
+	}
+
+	const [first] = extra as [string, ...string[]];
+	const stray = looksLikeConfig(first) ? extra[1] : first;
+	if (stray !== undefined) {
+		return {ok: false, error: `unexpected argument "${stray}" (a config is given with --config PATH)`};
+	}
+
+	if (flags.config !== undefined) {
+		return {ok: false, error: `two configs given: --config ${flags.config} and "${first}"; give one`};
+	}
+
+	if (flags.demo) {
+		return {ok: false, error: `give either a config ("${first}") or --demo, not both`};
+	}
+
+	io.err(`sendmail-harden: note: taking "${first}" as --config ${first}\n`);
+	return {ok: true, flags: {...flags, config: first}};
 }
 
 // Set by scripts/build.js from package.json; the source run (tests through tsx) reads the file.
@@ -70,9 +196,12 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 		return usageError(io, parsed.error);
 	}
 
-	const {flags, input} = parsed.value;
+	const {input} = parsed.value;
+	let {flags} = parsed.value;
 	if (flags.help) {
-		io.out(`\n  ${description}\n${help.replaceAll(/^\t/gm, '  ')}\n`);
+		const asked = input[0];
+		const own = asked !== undefined && Object.hasOwn(commandHelp, asked) ? commandHelp[asked as keyof typeof commandHelp] : undefined;
+		io.out(own === undefined ? `\n  ${description}\n${help.replaceAll(/^\t/gm, '  ')}\n` : `${own.replaceAll(/^\t/gm, '  ')}\n`);
 		return EXIT.done;
 	}
 
@@ -81,9 +210,22 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 		return EXIT.done;
 	}
 
-	const [command, ...rest] = input;
-	if (command !== undefined && !(COMMANDS as readonly string[]).includes(command)) {
-		return usageError(io, `unknown command "${command}"`);
+	const [first, ...others] = input;
+	const known = first !== undefined && (COMMANDS as readonly string[]).includes(first);
+	if (first !== undefined && !known && !looksLikeConfig(first)) {
+		return usageError(io, `unknown command "${first}"`);
+	}
+
+	// `sendmail-harden /tmp/x/sendmail.cf` is the wizard on that file, not a command.
+	const command = known ? first : undefined;
+	const rest = known ? others : input;
+	if (command === undefined || command === 'audit' || command === 'rollback' || command === 'verify') {
+		const withConfig = configFromArguments(flags, rest, io);
+		if (!withConfig.ok) {
+			return usageError(io, withConfig.error);
+		}
+
+		flags = withConfig.flags;
 	}
 
 	switch (command) {
@@ -117,10 +259,6 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 		}
 
 		default: {
-			if (rest.length > 0 || input.length > 0) {
-				return usageError(io, `unexpected argument "${input[0]}"`);
-			}
-
 			if (flags.yes || flags.dryRun) {
 				const {runHarden} = await import('./commands/harden.js');
 				return runHarden(flags, io);

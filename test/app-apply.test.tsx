@@ -284,3 +284,17 @@ test('a real sendmail, restarted from the wizard on the new config, passes every
 		await daemon.stop();
 	}
 });
+
+// Issue 21, point 4: on a host name sendmail sleeps on, the restart question defaults to "not now"
+// and offers the /etc/hosts line.
+test('an unqualified host name: the restart question defaults to not now and gives the /etc/hosts line', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	const restart = loggingRestart(folder);
+	const app = await atRestartQuestion(t, cfPath, {findRestartPlan: async () => restart.plan, hostNameWait: () => ({name: 'vm', seconds: 60})});
+	const ask = app.frame().replaceAll(/\n\s*/g, ' ');
+	assert.match(ask, /\( \) Restart sendmail now \(\/etc\/init\.d\/sendmail restart; it first waits 60 s for the host name\)/);
+	assert.match(ask, /› \(•\) Not now: first add '127\.0\.1\.1 vm\.example\.org vm' to \/etc\/hosts/);
+	await app.press(KEY.enter);
+	await app.waitFor('Continue');
+	assert.equal(restart.runs(), 0);
+});

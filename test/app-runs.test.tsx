@@ -14,6 +14,7 @@ import {buildCfFromMc, rebuildPlan} from '../source/system/mc-rebuild.js';
 import {loadTarget, removeDemoCopy} from '../source/system/target.js';
 import {KEY, NOW, PRESET, checkEnv, openWizard, pressEnter} from './app-helpers.js';
 import {copyDebianMcPair, haveDebianMc} from './helpers/debian-mc.js';
+import {readableScript} from './helpers/readable-copy.js';
 import {skipUnlessSendmail} from './helpers/sendmail.js';
 import {copyDemoConfig} from './helpers/cli.js';
 
@@ -106,7 +107,7 @@ test('a user who is not root is told on Welcome what cannot be done', async t =>
 	assert.match(welcome, /Step 1 of 8/);
 });
 
-test('accessProblem as a user who may not write the config names the write and the restart, and sudo', {skip: process.getuid?.() === 0 ? undefined : 'needs root to switch to nobody'}, t => {
+test('accessProblem as a user who may not write the config names the write and the restart, and sudo', {skip: process.getuid?.() === 0 ? undefined : 'needs root to switch to nobody'}, async t => {
 	const folder = mkdtempSync(path.join(os.tmpdir(), 'app-runs-access-'));
 	t.after(() => {
 		rmSync(folder, {recursive: true, force: true});
@@ -115,8 +116,9 @@ test('accessProblem as a user who may not write the config names the write and t
 	const cfPath = path.join(folder, 'sendmail.cf');
 	writeFileSync(cfPath, 'O MaxMessageSize=0\n');
 	chmodSync(cfPath, 0o644);
-	const script = `import {accessProblem} from ${JSON.stringify(path.resolve('source/system/access.ts'))}; console.log(await accessProblem(${JSON.stringify(cfPath)}, {live: true}));`;
-	const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], {encoding: 'utf8'});
+	// Bundled into a folder nobody can read: the checkout may be in one only root can enter.
+	const script = await readableScript(`import {accessProblem} from ${JSON.stringify(path.resolve('source/system/access.ts'))}; console.log(await accessProblem(${JSON.stringify(cfPath)}, {live: true}));`);
+	const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, script], {encoding: 'utf8', cwd: path.dirname(script)});
 	assert.equal(run.status, 0, run.stderr);
 	assert.match(run.stdout, /^You are not root: .*writing .*sendmail\.cf and its backup, and restarting sendmail, need root; run it with sudo/);
 });

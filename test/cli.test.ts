@@ -5,7 +5,9 @@ import {mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from '
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
+import {checkHostName} from '../source/system/host-name.js';
 import {copyDemoConfig, runCli} from './helpers/cli.js';
+import {skipUnlessSendmail} from './helpers/sendmail.js';
 
 function folderHash(folder: string): string {
 	const hash = createHash('sha256');
@@ -65,6 +67,8 @@ const cases: Array<{name: string; args: (cfPath: string) => string[]; message: R
 	{name: 'a value for a switch', args: cf => ['--config', cf, '--yes=no'], message: /--yes does not take a value \(got "no"\)/},
 	{name: 'a value for a short switch', args: () => ['-v=2'], message: /-v does not take a value/},
 	{name: 'a --keep that is not a number', args: cf => ['--config', cf, '--keep', 'all'], message: /--keep must be a whole number/},
+	{name: 'a negative --keep', args: cf => ['--config', cf, '--keep', '-1'], message: /--keep must be a whole number of backup sets, 1 or more \(got "-1"\)/},
+	{name: 'a negative --port', args: () => ['verify', '--port', '-5'], message: /--port must be a port number from 1 to 65535, not "-5"/},
 	{name: 'a --keep of 0', args: cf => ['--config', cf, '--keep', '0'], message: /--keep must be a whole number of backup sets, 1 or more/},
 	{name: '--demo with --config', args: cf => ['--demo', '--config', cf], message: /either --config PATH or --demo/},
 	{name: 'an unknown option of a command', args: () => ['audit', '--jsn'], message: /unknown option --jsn/},
@@ -72,6 +76,17 @@ const cases: Array<{name: string; args: (cfPath: string) => string[]; message: R
 	{name: 'no TTY and no --yes', args: cf => ['--config', cf], message: /--yes/},
 	{name: 'a port that is not a number', args: () => ['verify', '--port', 'smtp', '--host', '127.0.0.1'], message: /--port must be a port number/},
 	{name: 'explain of an unknown flag', args: () => ['explain', 'novrify'], message: /did you mean "novrfy"/},
+	// A word after a command that takes none is never ignored (issue 21, point 3).
+	{name: 'a stray word after audit', args: cf => ['audit', '--config', cf, 'now'], message: /unexpected argument "now"/},
+	{name: 'a stray word after rollback', args: cf => ['rollback', '--config', cf, 'please'], message: /unexpected argument "please"/},
+	{name: 'a stray word after verify', args: cf => ['verify', '--config', cf, 'all'], message: /unexpected argument "all"/},
+	{name: 'a stray word after a config path', args: cf => ['audit', cf, 'extra'], message: /unexpected argument "extra"/},
+	{name: 'a stray word with --yes', args: cf => [cf, '--yes', '--answers', 'test/fixtures/article-answers.json', 'now'], message: /unexpected argument "now"/},
+	{name: '--config and a config path', args: cf => ['audit', '--config', cf, cf], message: /two configs given: --config \S+ and "\S+"; give one/},
+	{name: '--config and a config path with --dry-run', args: cf => ['--config', cf, '--dry-run', '/tmp/other/sendmail.cf'], message: /two configs given/},
+	{name: '--config and a config path to rollback', args: cf => ['rollback', '--config', cf, '/tmp/other/sendmail.cf'], message: /two configs given/},
+	{name: '--demo and a config path', args: cf => ['audit', '--demo', cf], message: /or --demo, not both/},
+	{name: 'a --restart-command with an open quote', args: cf => ['--config', cf, '--yes', '--restart', '--restart-command', "/usr/sbin/service 'sendmail restart"], message: /--restart-command: a ' quote is not closed/},
 ];
 
 for (const {name, args, message, env} of cases) {
@@ -127,4 +142,53 @@ test('--dry-run --demo says it works on the sample because of --demo, not that /
 	assert.equal(run.status, 0, run.stderr);
 	assert.match(run.stderr, /demo mode: --demo, so working on a copy of the bundled sample at \S*sendmail-harden-demo-/);
 	assert.doesNotMatch(run.stderr, /there is no \/etc\/mail\/sendmail\.cf/);
+});
+
+// Issue 21, point 3: `audit /tmp/x/sendmail.cf` audited /etc/mail/sendmail.cf and `rollback PATH`
+// acted on /etc/mail's. A config path after a command is that command's --config, and it says so.
+test('audit PATH audits PATH, and says it took PATH as --config', async () => {
+	const {cfPath} = copyDemoConfig();
+	const run = await runCli(['audit', cfPath, '--json']);
+	assert.equal(run.status, 1, run.stderr);
+	assert.equal((JSON.parse(run.stdout) as {config: string}).config, cfPath);
+	assert.equal(run.stderr, `sendmail-harden: note: taking "${cfPath}" as --config ${cfPath}\n`);
+});
+
+test('rollback PATH and verify PATH act on PATH, not /etc/mail/sendmail.cf', async () => {
+	const {cfPath} = copyDemoConfig();
+	const rollback = await runCli(['rollback', cfPath]);
+	assert.equal(rollback.status, 2, rollback.stderr);
+	assert.match(rollback.stderr, new RegExp(`there is no backup of ${cfPath.replaceAll('.', String.raw`\.`)} to roll back to`));
+	const verify = await runCli(['verify', cfPath, '--json']);
+	assert.equal((JSON.parse(verify.stdout) as {config: string}).config, cfPath, verify.stderr);
+	assert.match(verify.stderr, /taking ".*" as --config/);
+});
+
+test('a config path alone runs the wizard faces on it (--dry-run)', async () => {
+	const {cfPath} = copyDemoConfig();
+	const run = await runCli([cfPath, '--dry-run', '--answers', 'test/fixtures/article-answers.json']);
+	assert.equal(run.status, 0, run.stderr);
+	assert.match(run.stdout, new RegExp(`^--- ${cfPath.replaceAll('.', String.raw`\.`)}\t`, 'm'));
+	assert.match(run.stderr, /taking ".*" as --config/);
+});
+
+// Issue 21, point 6: `audit --help` and the like printed the global help.
+test('each command\'s --help prints its own usage', async () => {
+	for (const command of ['audit', 'rollback', 'verify', 'explain', 'presets']) {
+		const run = await runCli([command, '--help']);
+		assert.equal(run.status, 0, run.stderr);
+		assert.match(run.stdout, new RegExp(`Usage\n {4}\\$ sendmail-harden ${command} `));
+		assert.doesNotMatch(run.stdout, /--cf-only|\$ sendmail-harden \[options\]/, command);
+	}
+
+	assert.match((await runCli(['rollback', '--help'])).stdout, /--restart-command CMD/);
+});
+
+// Issue 21, point 6: --dry-run --hostname NAME showed the banner with another name. Run with the
+// installed sendmail itself (not the tests' wrapper, which sets its own name) as root.
+test('--dry-run --hostname NAME: the rehearsed banner names NAME', {skip: skipUnlessSendmail().skip ?? (process.getuid?.() !== 0 ? 'needs root for a private host name' : checkHostName().qualifiedAs === undefined ? undefined : 'the host name is qualified: sendmail uses it as it is')}, async () => {
+	const {cfPath} = copyDemoConfig();
+	const run = await runCli(['--config', cfPath, '--dry-run', '--hostname', 'mx.example.net', '--answers', 'test/fixtures/article-answers.json'], {env: {SENDMAIL_HARDEN_SENDMAIL: '/usr/sbin/sendmail'}});
+	assert.equal(run.status, 0, run.stderr);
+	assert.match(run.stdout, /banner: .* said "220 mx\.example\.net ESMTP mailserver; /);
 });

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import {runCliBounded, type BoundedRun} from './helpers/bounded-run.js';
-import {cliPath, copyDemoConfig, runCli} from './helpers/cli.js';
+import {copyDemoConfig, runCli} from './helpers/cli.js';
+import {readableCli, readableFile} from './helpers/readable-copy.js';
 
 const answers = 'test/fixtures/article-answers.json';
 // Generous for a loaded machine; a hang or a 6 GB read is stopped long before either matters.
@@ -219,15 +220,18 @@ test('a preset store in a folder the user cannot write is still read for --prese
 		chmodSync(each, 0o755);
 	}
 
-	// As nobody: the folder is root's, so no lock file can be made there.
-	const asNobody = (args: string[]) => spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cliPath, ...args], {
+	// As nobody: the folder is root's, so no lock file can be made there. The program and the answers
+	// are copies nobody can read: the checkout may be in a folder only root can enter.
+	const cli = readableCli();
+	const asNobody = (args: string[]) => spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, ...args], {
 		encoding: 'utf8',
+		cwd: path.dirname(cli),
 		env: {...process.env, ...env, HOME: '/nonexistent'},
 	});
 	const listed = asNobody(['presets', 'list']);
 	assert.equal(listed.status, 0, listed.stderr);
 	assert.match(listed.stdout, /^web /);
-	const saved = asNobody(['presets', 'save', 'mail', '--answers', answers]);
+	const saved = asNobody(['presets', 'save', 'mail', '--answers', readableFile(answers)]);
 	assert.equal(saved.status, 2);
 	assert.match(saved.stderr, /^sendmail-harden: cannot take the lock .*config\.json\.lock: .*permission denied/i);
 	assert.equal(saved.stderr.split('\n').length, 2);

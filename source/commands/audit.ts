@@ -13,8 +13,11 @@ const fit = (text: string, width: number | undefined) => (width === undefined ||
 
 /** A countdown on stderr while sendmail sleeps on an unqualified host name, every 10 s. */
 export function hostNameCountdown(io: CommandIo): (secondsLeft: number) => void {
+	let said = false;
 	return secondsLeft => {
-		if (secondsLeft % 10 === 0) {
+		// The first second is said whatever it is, then every tenth.
+		if (!said || secondsLeft % 10 === 0) {
+			said = true;
 			io.err(`sendmail-harden: sendmail waits for its host name to resolve: ${secondsLeft} s left\n`);
 		}
 	};

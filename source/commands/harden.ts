@@ -8,6 +8,7 @@ import {emptyDocument, flowDocument, planDocument, withFailure, type JsonDocumen
 import {realFlowDeps} from '../flow/real-deps.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {recoverInterrupted} from '../system/config-files.js';
+import {rehearseFiles} from '../system/rehearsal.js';
 import {makePlan} from '../system/make-plan.js';
 import type {RestartPlan} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget, removeDemoCopies} from '../system/target.js';
@@ -18,6 +19,8 @@ import {formatCheck} from './verify.js';
 export type HardenFlags = {
 	/** true: restart after writing; false or undefined: print the command to run. */
 	restart?: boolean;
+	/** --restart-command CMD: the restart to run (or print) instead of the detected one. */
+	restartCommand?: RestartPlan;
 	config?: string;
 	/** --demo: work on a copy of the bundled sample. */
 	demo?: boolean;
@@ -30,6 +33,8 @@ export type HardenFlags = {
 	json?: boolean;
 	/** How many backup sets to keep (--keep N). */
 	keep?: number;
+	/** --hostname NAME: the host name sendmail's rehearsal runs under (the $j of the banner shown). */
+	hostname?: string;
 };
 
 /**
@@ -175,9 +180,10 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	}
 
 	const flowDeps: ApplyFlowDeps = {
-		...realFlowDeps(io.env, deps.rehearse),
+		// --hostname stands for the host's name in the rehearsal, as in the wizard.
+		...realFlowDeps(io.env, deps.rehearse ?? (async (files, answers, options) => rehearseFiles(files, answers, {hostName: flags.hostname, ...options}))),
 		now: deps.now,
-		findRestartPlan: deps.findRestartPlan,
+		findRestartPlan: flags.restartCommand === undefined ? deps.findRestartPlan : async () => flags.restartCommand,
 		...deps.flow,
 	};
 	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: source.value.from}) : undefined;

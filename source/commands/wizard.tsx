@@ -11,8 +11,8 @@ import {recoverInterrupted, rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
 import {waitForListener} from '../system/restart.js';
 import {askSendmail, rehearseFiles} from '../system/rehearsal.js';
-import {hostNameWarning} from '../system/host-name.js';
-import {findRestartPlan, runRestart} from '../system/service.js';
+import {hostNameWait, hostNameWarning} from '../system/host-name.js';
+import {findRestartPlan, runRestart, sendmailStartedSince, type RestartPlan} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget, removeDemoCopy} from '../system/target.js';
 import {verifyServer} from '../system/verify-server.js';
 import type {Result} from '../core/result.js';
@@ -30,6 +30,8 @@ export type WizardFlags = {
 	hostname?: string;
 	/** --restart / --no-restart; undefined: ask. */
 	restart?: boolean;
+	/** --restart-command CMD: the restart offered instead of the detected one. */
+	restartCommand?: RestartPlan;
 	cfOnly?: boolean;
 	/** --keep N: how many backup sets of the config to keep. */
 	keep?: number;
@@ -128,9 +130,11 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		askSendmail: async (files, commands, options) => askSendmail(files, commands, {hostName: flags.hostname, ...options}),
 		// The daemon reads the default config; a demo copy or another --config is not it.
 		isLiveConfig: cfPath => cfPath === DEFAULT_CONFIG,
-		findRestartPlan: async () => findRestartPlan({env}),
+		findRestartPlan: async () => flags.restartCommand ?? findRestartPlan({env}),
 		waitForListener,
 		runRestart,
+		hostNameWait: () => hostNameWait(),
+		sendmailStartedSince: async (since, cfText) => sendmailStartedSince(since, cfText),
 		verifyServer,
 		loadPresets,
 	};

@@ -133,3 +133,102 @@ export function describeManualRestart(plan: RestartPlan | undefined, pidFile?: s
 	return 'No systemd unit, init script, OpenRC service or rc script for sendmail was found; restart the sendmail daemon the way this host runs it to load the new settings, '
 		+ `e.g. run: kill -HUP $(head -1 ${pidFileHint})`;
 }
+
+/**
+ * `--restart-command CMD`: the restart an admin names for a host whose way is not detected. It is
+ * run as an argument list, never through a shell, so it is read here as words: split at spaces and
+ * tabs; '...' keeps everything inside as it is; "..." too, except that \" and \\ stand for " and \;
+ * outside quotes \ keeps the next character. A JSON array of strings is taken as the list itself.
+ * Nothing is expanded ($VAR, *, ~, ;, | and > are plain characters).
+ */
+export function parseRestartCommand(text: string): {ok: true; value: RestartPlan} | {ok: false; error: string} {
+	let words: string[];
+	if (text.trimStart().startsWith('[')) {
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			return {ok: false, error: '--restart-command: a value starting with [ must be a JSON array of strings, e.g. ["/usr/sbin/service", "sendmail", "restart"]'};
+		}
+
+		if (!Array.isArray(parsed) || !parsed.every(word => typeof word === 'string')) {
+			return {ok: false, error: '--restart-command: the JSON value must be an array of strings'};
+		}
+
+		words = parsed as string[];
+	} else {
+		const split = splitWords(text);
+		if (typeof split === 'string') {
+			return {ok: false, error: `--restart-command: ${split}`};
+		}
+
+		words = split;
+	}
+
+	const [command, ...args] = words;
+	if (command === undefined || command === '') {
+		return {ok: false, error: '--restart-command needs a command, e.g. --restart-command "/usr/sbin/service sendmail restart"'};
+	}
+
+	if (words.some(word => /[\u0000-\u001F\u007F]/.test(word))) {
+		return {ok: false, error: '--restart-command: a word holds a control character'};
+	}
+
+	return {ok: true, value: {label: words.map(word => quoteWord(word)).join(' '), command, args}};
+}
+
+/** The words of text, or what is wrong with it. */
+function splitWords(text: string): string[] | string {
+	const words: string[] = [];
+	let word: string | undefined;
+	let quote: '\'' | '"' | undefined;
+	for (let index = 0; index < text.length; index++) {
+		const char = text[index]!;
+		if (quote === '\'') {
+			if (char === '\'') {
+				quote = undefined;
+			} else {
+				word += char;
+			}
+		} else if (quote === '"') {
+			if (char === '"') {
+				quote = undefined;
+			} else if (char === '\\' && (text[index + 1] === '"' || text[index + 1] === '\\')) {
+				word += text[++index]!;
+			} else {
+				word += char;
+			}
+		} else if (char === ' ' || char === '\t') {
+			if (word !== undefined) {
+				words.push(word);
+				word = undefined;
+			}
+		} else if (char === '\'' || char === '"') {
+			quote = char;
+			word ??= '';
+		} else if (char === '\\') {
+			if (index + 1 === text.length) {
+				return 'it ends with a lone \\';
+			}
+
+			word = (word ?? '') + text[++index]!;
+		} else {
+			word = (word ?? '') + char;
+		}
+	}
+
+	if (quote !== undefined) {
+		return `a ${quote} quote is not closed`;
+	}
+
+	if (word !== undefined) {
+		words.push(word);
+	}
+
+	return words;
+}
+
+/** A word as an admin would type it back: quoted when it holds a space, a quote or a shell character. */
+function quoteWord(word: string): string {
+	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll('\'', String.raw`'\''`)}'`;
+}

@@ -392,3 +392,12 @@ function dominantEol(document: CfDocument): string {
 	const lf = document.lines.filter(line => line.eol === '\n').length;
 	return crlf > lf ? '\r\n' : '\n';
 }
+
+// sendmail skips comment lines and blank lines (readcf.c), so they are not part of what it reads:
+// m4's build stamp ("##### built by root@host on ...") changes at every `make` and means nothing.
+export const ignoredBySendmail = (line: string) => line.startsWith('#') || line.replace(/\r$/, '').trim() === '';
+
+/** The lines of a .cf that sendmail reads, in order, one per line: two configs with the same read alike. */
+export function linesSendmailReads(text: string): string {
+	return text.split('\n').map(line => line.replace(/\r$/, '')).filter(line => !ignoredBySendmail(line)).join('\n');
+}

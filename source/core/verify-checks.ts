@@ -36,10 +36,18 @@ export type Check = {
 /** The most RCPT TO the probe sends in one transaction. */
 export const RECIPIENT_PROBE_CAP = 1000;
 
-/** How many RCPT TO to send: one past the chosen limit, so the refused one shows. */
+/**
+ * How many RCPT TO to send: one past the chosen limit, so the refused one shows; the cap for "no
+ * limit". None when the answers choose no limit: nothing is expected, so a thousand recipients
+ * would prove nothing (the check says so instead).
+ */
 export function recipientProbeCount(answers: Answers, cap = RECIPIENT_PROBE_CAP): number {
 	const limit = answers.maxRecipientsPerMessage;
-	return typeof limit === 'number' && limit > 0 ? Math.min(limit + 1, cap) : cap;
+	if (typeof limit !== 'number') {
+		return 0;
+	}
+
+	return limit > 0 ? Math.min(limit + 1, cap) : cap;
 }
 
 const noReply = '(no reply)';
@@ -162,6 +170,9 @@ function recipientCheck(answers: Answers, transcript: VerifyTranscript): Check {
 			? 'no limit'
 			: `${limit} accepted, then 452 4.5.3 Too many recipients`;
 	const cannotTell = (why: string, reply: string): Check => ({name, status: chosen ? 'fail' : 'info', expected: `${expected}; could not check: ${why}`, reply});
+	if (!chosen && transcript.recipientsPlanned === 0) {
+		return {name, status: 'info', expected: `${expected}; not checked: no RCPT TO was sent, as no limit is expected (give the answers with --answers FILE or --preset NAME to check one)`, reply: '(none sent)'};
+	}
 
 	const mailFrom = transcript.mailFrom;
 	if (mailFrom === undefined || mailFrom.code !== 250) {

@@ -10,6 +10,8 @@ import type {Result} from '../core/result.js';
 import {readDaemonAddress, type Check} from '../core/verify-checks.js';
 import type {Applied, ApplyFailure, ApplyOptions} from '../system/apply.js';
 import type {Validation} from '../system/sendmail.js';
+import {hostNameCause, type HostNameWait} from '../system/host-name.js';
+import {RESTART_TIMEOUT_MS} from '../system/restart.js';
 import type {BackupSet} from '../system/config-files.js';
 import type {RestartOutcome} from '../system/service.js';
 import type {VerifyResult} from '../system/verify-server.js';
@@ -45,7 +47,22 @@ export type ApplyFlowDeps = {
 	rehearse: RehearseFiles;
 	applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok: true; value: Applied} | ({ok: false} & ApplyFailure)>;
 	findRestartPlan(): Promise<RestartPlan | undefined>;
-	runRestart(plan: RestartPlan, options: {onOutput(chunk: string): void}): Promise<RestartOutcome>;
+	/** timeoutMs: the restart's time limit, the host name's wait included (see restartTimeoutMs). */
+	runRestart(plan: RestartPlan, options: {onOutput(chunk: string): void; timeoutMs: number}): Promise<RestartOutcome>;
+	/** A restart's time limit on a qualified host; source/system/restart.ts RESTART_TIMEOUT_MS unless a test shortens it. */
+	restartTimeoutMs?: number;
+	/**
+	 * The host name when sendmail sleeps on it at every start (not fully qualified), and for how
+	 * long: a restart is given that much more time, counted down, and a failure names it.
+	 * Absent or undefined: the name is qualified.
+	 */
+	hostNameWait?(): HostNameWait | undefined;
+	/**
+	 * After a restart command failed or was stopped: the PID of a sendmail daemon started since
+	 * `since` (its PidFile, as `cfText` names it, written since then and naming a live process),
+	 * waiting a few seconds for one; undefined when none came up.
+	 */
+	sendmailStartedSince?(since: Date, cfText: string): Promise<number | undefined>;
 	waitForListener(host: string, port: number, options: {signal?: AbortSignal}): Promise<boolean>;
 	verifyServer(host: string, port: number, answers: Answers): Promise<Result<VerifyResult>>;
 	/** force: restore even over a file that no longer holds what was written (after a failed restart). */
@@ -75,11 +92,11 @@ export type ApplyFlowHooks = {
 	onChange?(steps: readonly FlowStepView[], known: FlowKnown): void;
 	/** Each chunk a step's command prints, as it comes. */
 	onOutput?(id: FlowStepId, chunk: string): void;
-	/** restart 'ask': whether to restart now. */
-	confirmRestart?(plan: RestartPlan): Promise<boolean>;
+	/** restart 'ask': whether to restart now; hostNameWait: the host name makes each start wait (say so, default to no). */
+	confirmRestart?(plan: RestartPlan, hostNameWait?: HostNameWait): Promise<boolean>;
 	/** After nothing listened or the live server failed or could not be checked: roll back? Without it: no. */
 	confirmRollback?(why: string, outcome: FlowOutcome): Promise<boolean>;
-	/** Once a second while sendmail sleeps on a host name that is not qualified (check, rehearsal). */
+	/** Once a second while sendmail sleeps on a host name that is not qualified (check, rehearsal, restart). */
 	onHostNameWait?(secondsLeft: number): void;
 	/** Ctrl+C: stop as soon as it is safe (never between two files of a write, never mid-restart). */
 	signal?: AbortSignal;
@@ -361,7 +378,7 @@ async function restartSkipReason(state: FlowState): Promise<string | undefined> 
 		return state.result.manualRestart;
 	}
 
-	if (input.restart === 'ask' && !(await state.hooks.confirmRestart?.(found) ?? false)) {
+	if (input.restart === 'ask' && !(await state.hooks.confirmRestart?.(found, state.deps.hostNameWait?.()) ?? false)) {
 		state.result.manualRestart = describeManualRestart(found);
 		return state.result.manualRestart;
 	}
@@ -375,6 +392,45 @@ async function restartSkipReason(state: FlowState): Promise<string | undefined> 
 	return undefined;
 }
 
+/**
+ * Runs the restart command. On a host name that is not qualified, sendmail sleeps before it
+ * starts: the time limit allows for that wait, which is counted down (onHostNameWait) while the
+ * command runs. A command that fails or is stopped while a new daemon did come up (its PidFile)
+ * counts as a restart, with a note; a real failure names the host name when that is the cause.
+ */
+async function restartSendmail(state: FlowState, found: RestartPlan, output: (chunk: string) => void, cfText: string): Promise<{ok: true; note?: string; output: string} | {ok: false; error: string; output: string}> {
+	const wait = state.deps.hostNameWait?.();
+	const since = state.deps.now();
+	let left = wait?.seconds ?? 0;
+	const countdown = wait === undefined || state.hooks.onHostNameWait === undefined ? undefined : setInterval(() => {
+		left = Math.max(left - 1, 0);
+		state.hooks.onHostNameWait?.(left);
+	}, 1000);
+	if (countdown !== undefined) {
+		state.hooks.onHostNameWait?.(left);
+	}
+
+	let outcome: RestartOutcome;
+	try {
+		const timeoutMs = (state.deps.restartTimeoutMs ?? RESTART_TIMEOUT_MS) + ((wait?.seconds ?? 0) * 1000);
+		outcome = await state.deps.runRestart(found, {onOutput: output, timeoutMs});
+	} finally {
+		clearInterval(countdown);
+	}
+
+	if (outcome.ok) {
+		return {ok: true, output: outcome.output};
+	}
+
+	// The command's end is not the daemon's: sendmail may be up, and then the restart did its work.
+	const pid = await state.deps.sendmailStartedSince?.(since, cfText);
+	if (pid !== undefined) {
+		return {ok: true, note: `sendmail came up (process ${pid}), though ${outcome.error.replace(/\. Check the service's state and its log$/, '')}`, output: outcome.output};
+	}
+
+	return {ok: false, error: wait === undefined ? outcome.error : `${outcome.error}; ${hostNameCause(wait.name)}`, output: outcome.output};
+}
+
 const restartStep: FlowStep = {
 	id: 'restart',
 	title: state => (state.result.restartPlan === undefined ? 'Restart sendmail' : `Restart sendmail: ${state.result.restartPlan.label}`),
@@ -382,11 +438,11 @@ const restartStep: FlowStep = {
 	skip: restartSkipReason,
 	async task(state, output) {
 		const found = state.result.restartPlan!;
-		const outcome = await state.deps.runRestart(found, {onOutput: output});
+		const outcome = await restartSendmail(state, found, output, candidateFiles(state.input).cfText);
 		state.result.restart = {attempted: true, ok: outcome.ok, command: found.label, output: outcome.output, rolledBack: false};
 		if (outcome.ok) {
 			state.restarted = true;
-			return {ok: true, detail: `sendmail restarted (${found.label})`};
+			return {ok: true, detail: outcome.note ?? `sendmail restarted (${found.label})`};
 		}
 
 		state.failure = {outcome: 'restart-failed', meaning: 'write failed', error: `the restart failed: ${outcome.error}`};
@@ -478,7 +534,7 @@ const verifyStep: FlowStep = {
 	enabled: () => true,
 	skip: async state => notRestarted(state, `check the live server on ${addressText(state.address)}`),
 	async task(state) {
-		// The checks may take a while (up to 1000 RCPTs); Ctrl+C does not wait for them.
+		// The checks may take a while (up to 1000 RCPTs for "no limit"); Ctrl+C does not wait for them.
 		const verified = await untilStopped(state, state.deps.verifyServer(state.address.host, state.address.port, state.input.answers));
 		if (verified === undefined) {
 			stopBeforeCheck(state);
@@ -543,7 +599,7 @@ const rollbackStep: FlowStep = {
 			return {ok: true, detail: restoredText};
 		}
 
-		const again = await state.deps.runRestart(found, {onOutput: output});
+		const again = await restartSendmail(state, found, output, state.input.cfText);
 		const message = again.ok
 			? 'the old files are back and sendmail was restarted on them'
 			: `the old files are back, but restarting sendmail failed again (${again.error})`;

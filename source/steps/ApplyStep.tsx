@@ -4,6 +4,7 @@ import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {Plan} from '../core/plan.js';
 import type {RestartPlan} from '../core/restart-plan.js';
+import type {HostNameWait} from '../system/host-name.js';
 import {safeLine} from '../core/sanitize.js';
 import {wrapText} from '../core/wrap-text.js';
 import type {Applied} from '../system/apply.js';
@@ -45,7 +46,7 @@ type Props = {
 };
 
 type Question =
-	| {kind: 'restart'; plan: RestartPlan; answer(yes: boolean): void}
+	| {kind: 'restart'; plan: RestartPlan; hostNameWait?: HostNameWait; answer(yes: boolean): void}
 	| {kind: 'rollback'; why: string; answer(yes: boolean): void};
 
 type Tone = 'good' | 'bad' | 'warn' | 'plain' | 'dim' | 'accent';
@@ -299,7 +300,14 @@ function summaryEvents(result: ApplyFlowResult): string[] {
 /** What the admin can choose: none while something runs. */
 function choicesFor(question: Question | undefined, result: ApplyFlowResult | undefined): Array<{key: string; label: string}> {
 	if (question?.kind === 'restart') {
-		return [{key: 'restart', label: `Restart sendmail now (${question.plan.label})`}, {key: 'skip', label: 'Don\'t restart'}];
+		// On a host name sendmail sleeps on, a restart takes a minute more: "not now" is the default.
+		const wait = question.hostNameWait;
+		return wait === undefined
+			? [{key: 'restart', label: `Restart sendmail now (${question.plan.label})`}, {key: 'skip', label: 'Don\'t restart'}]
+			: [
+				{key: 'restart', label: `Restart sendmail now (${question.plan.label}; it first waits ${wait.seconds} s for the host name)`},
+				{key: 'skip', label: `Not now: first add '127.0.1.1 ${wait.name}.example.org ${wait.name}' to /etc/hosts (the host name '${wait.name}' is not fully qualified)`},
+			];
 	}
 
 	if (question?.kind === 'rollback') {
@@ -352,12 +360,14 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 		onBusy(true);
 		const ask = (make: (answer: (yes: boolean) => void) => Question) => new Promise<boolean>(resolve => {
 			onBusy(false);
-			setHighlight(0);
-			setQuestion(make(yes => {
+			const question = make(yes => {
 				setQuestion(undefined);
 				onBusy(true);
 				resolve(yes);
-			}));
+			});
+			// "Not now" (the second row) is the default while the host name makes sendmail wait.
+			setHighlight(question.kind === 'restart' && question.hostNameWait !== undefined ? 1 : 0);
+			setQuestion(question);
 		});
 
 		void (async () => {
@@ -365,7 +375,7 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 				signal: abort.current.signal,
 				onHostNameWait: setHostNameWait,
 				onChange(views, now) {
-					if (!views.some(view => view.status === 'running' && (view.id === 'check' || view.id === 'rehearse'))) {
+					if (!views.some(view => view.status === 'running' && (view.id === 'check' || view.id === 'rehearse' || view.id === 'restart' || view.id === 'rollback'))) {
 						setHostNameWait(undefined);
 					}
 
@@ -378,7 +388,7 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 						onWritten();
 					}
 				},
-				confirmRestart: async found => ask(answer => ({kind: 'restart', plan: found, answer})),
+				confirmRestart: async (found, hostNameWait) => ask(answer => ({kind: 'restart', plan: found, hostNameWait, answer})),
 				async confirmRollback(why) {
 					onExitCode(1);
 					return ask(answer => ({kind: 'rollback', why, answer}));

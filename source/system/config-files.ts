@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type {FileChange, FileRole, HelpFileState} from '../core/plan.js';
 import {helpFilePath} from '../core/plan.js';
+import {linesSendmailReads} from '../core/sendmail-cf.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {acquireLock, type HeldLock} from './config-lock.js';
 import {
@@ -89,6 +90,11 @@ export type BackedUpFile = {
 	backup: string;
 	backupSha256: string;
 	writtenSha256: string;
+	/**
+	 * The .cf only: the hash of the lines sendmail reads of what was written (linesSendmailReads).
+	 * A `make` that rebuilds the same .cf changes only its build stamp, which is no hand edit.
+	 */
+	writtenReadSha256?: string;
 	ownership: Ownership;
 };
 
@@ -257,6 +263,19 @@ async function readJournal(state: string): Promise<Journal | undefined> {
 	}
 
 	return journal;
+}
+
+/** A .cf whose bytes differ from what was written only in lines sendmail skips (a rebuild's new build stamp). */
+async function readsAsWritten(filePath: string, file: BackedUpFile): Promise<boolean> {
+	if (file.role !== 'cf' || file.writtenReadSha256 === undefined) {
+		return false;
+	}
+
+	try {
+		return sha256(toBytes(linesSendmailReads((await readRegularFile(filePath)).bytes.toString('latin1')))) === file.writtenReadSha256;
+	} catch {
+		return false;
+	}
 }
 
 async function currentHash(filePath: string): Promise<string | null | 'other'> {
@@ -610,7 +629,11 @@ export async function writeChanges(
 				const backupSha256 = await storeBlob(state, original.bytes, fileOps);
 				const backup = await freeBackupName(change.path, id);
 				backups.push({path: backup, bytes: original.bytes, ownership: original.ownership});
-				files.push({role: change.role, path: change.path, backup, backupSha256, writtenSha256: sha256(toBytes(change.after)), ownership: original.ownership});
+				files.push({
+					role: change.role, path: change.path, backup, backupSha256, writtenSha256: sha256(toBytes(change.after)),
+					...(change.role === 'cf' ? {writtenReadSha256: sha256(toBytes(linesSendmailReads(change.after)))} : {}),
+					ownership: original.ownership,
+				});
 			}
 		} catch (error) {
 			await removeUnusedCopies(state, cfPath);
@@ -778,7 +801,8 @@ async function planRollback(state: string, set: BackupSet, force: boolean): Prom
 		// Each change must have been made on top of the one before, and the file must still be as the last one left it.
 		const now = await currentHash(filePath);
 		const chained = touching.every((entry, index) => index === 0 || touching[index - 1]!.file.writtenSha256 === entry.file.backupSha256);
-		if (now !== oldest.file.backupSha256 && !force && (!chained || now !== touching.at(-1)!.file.writtenSha256)) {
+		const last = touching.at(-1)!.file;
+		if (now !== oldest.file.backupSha256 && !force && (!chained || (now !== last.writtenSha256 && !(await readsAsWritten(filePath, last))))) {
 			return fail(`${filePath} was changed after sendmail-harden wrote it; rolling back would lose that change. Nothing was restored; use --force to restore anyway`);
 		}
 

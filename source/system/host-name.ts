@@ -8,6 +8,18 @@ import os from 'node:os';
 /** How long sendmail sleeps at start on an unqualified host (daemon.c, myhostname()). */
 export const UNQUALIFIED_SLEEP_SECONDS = 60;
 
+/** The host name when sendmail will sleep on it at each start, and for how long; undefined when qualified. */
+export type HostNameWait = {name: string; seconds: number};
+
+export function hostNameWait(check: HostNameCheck = checkHostName()): HostNameWait | undefined {
+	return check.qualifiedAs === undefined ? {name: check.name, seconds: UNQUALIFIED_SLEEP_SECONDS} : undefined;
+}
+
+/** Why a restart on an unqualified host is slow or stopped, and the fix, for a failure message. */
+export function hostNameCause(name: string): string {
+	return `the host name '${name}' is not fully qualified: sendmail waits ${UNQUALIFIED_SLEEP_SECONDS} s at each start; add '127.0.1.1 ${name}.example.org ${name}' to /etc/hosts (with your real domain)`;
+}
+
 export type HostNameCheck = {
 	/** gethostname(), as sendmail starts from it. */
 	name: string;

@@ -3,7 +3,7 @@ import type {Answers} from '../core/answers.js';
 import {planHardening, type FileChange, type Plan} from '../core/plan.js';
 import {findReceivedHeaders, receivedVersionLeak} from '../core/received-header.js';
 import {fail, ok, type Result} from '../core/result.js';
-import {ACCUMULATING_OPTIONS, findOption, optionValue, parseCf, privacyOptionsValue, valueAsRead, type CfDocument} from '../core/sendmail-cf.js';
+import {ACCUMULATING_OPTIONS, findOption, ignoredBySendmail, optionValue, parseCf, privacyOptionsValue, valueAsRead, type CfDocument} from '../core/sendmail-cf.js';
 import {LAYOUTS, missingMcWarning} from '../core/sendmail-layouts.js';
 import {parsePrivacyOptionsValue} from '../core/privacy-flags.js';
 import {editMcDefines, MC_SETTING_OPTION, MC_SETTINGS, quoteMcValue, type McSetting} from '../core/sendmail-mc.js';
@@ -44,8 +44,6 @@ function withoutMcTrailer(text: string): string {
 
 const hasMcTrailer = (text: string) => withoutMcTrailer(text) !== text;
 
-// sendmail skips comment lines and blank lines (readcf.c), so they are not part of what it reads.
-const ignoredBySendmail = (line: string) => line.startsWith('#') || line.replace(/\r$/, '').trim() === '';
 
 /** The length of the leading run of comment and blank lines: the header with m4's build stamp. */
 function headerLength(all: string[]): number {

@@ -2,9 +2,11 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {constants as fsConstants} from 'node:fs';
 import {access, open, readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {
 	detectRestart,
 	parsePidFile,
+	sendmailPidFile,
 	type HostProbe,
 	type RestartPlan,
 } from '../core/restart-plan.js';
@@ -182,6 +184,41 @@ export async function sendmailRunning(pidFile: string, options: {root?: string} 
 	}
 
 	return {running: true, pid};
+}
+
+/**
+ * The PID of a sendmail daemon started at or after `since`: the PidFile that cfText names (else
+ * the platform's) was written since then and names a live process. Polled for up to waitMs, as a
+ * daemon writes it once it listens. Undefined when none came up.
+ */
+export async function sendmailStartedSince(since: Date, cfText: string, options: {root?: string; waitMs?: number; debian?: boolean} = {}): Promise<number | undefined> {
+	const root = options.root ?? '/';
+	const debian = options.debian ?? await exists(path.join(root, '/etc/debian_version'));
+	const pidFile = sendmailPidFile(cfText, {debian});
+	if (pidFile === undefined) {
+		return undefined;
+	}
+
+	const deadline = Date.now() + (options.waitMs ?? 5000);
+	for (;;) {
+		try {
+			// Whole seconds on some file systems: a file of the same second counts.
+			if ((await stat(path.join(root, pidFile))).mtimeMs >= Math.floor(since.getTime() / 1000) * 1000) {
+				const state = await sendmailRunning(pidFile, {root});
+				if (state.running) {
+					return state.pid;
+				}
+			}
+		} catch {
+			// Not written yet.
+		}
+
+		if (Date.now() >= deadline) {
+			return undefined;
+		}
+
+		await sleep(200);
+	}
 }
 
 export type RestartOutcome = {ok: true; output: string} | {ok: false; error: string; output: string};

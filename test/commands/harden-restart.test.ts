@@ -1,13 +1,14 @@
 // --yes --restart: write, restart sendmail the host's way (a stand-in init script here, driving a
 // real daemon), then verify the live server; a failed restart puts the old files back.
 import assert from 'node:assert/strict';
-import {chmodSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import {EXIT} from '../../source/commands/command-io.js';
 import {runHarden} from '../../source/commands/harden.js';
+import type {ApplyFlowDeps} from '../../source/flow/apply-flow.js';
 import {runRestart} from '../../source/system/service.js';
-import {copyDemoConfig} from '../helpers/cli.js';
+import {copyDemoConfig, runCli} from '../helpers/cli.js';
 import {skipUnlessSendmail} from '../helpers/sendmail.js';
 import {captureIoWithSendmail} from '../helpers/capture-io.js';
 import {startWithInitScript} from '../helpers/init-script.js';
@@ -45,6 +46,8 @@ test('a failed restart puts the old files back, restarts again, and exits 3', as
 	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
 		now: () => new Date(),
 		findRestartPlan: async () => ({label: 'service sendmail restart', command: script, args: ['restart']}),
+		// Whatever this machine's host name: the unqualified case has tests of its own below.
+		flow: {hostNameWait: () => undefined},
 	});
 	assert.equal(status, EXIT.writeFailed);
 	assert.match(io.stderr, /failed with exit status 1: sendmail: cannot start; the old files are back and sendmail was restarted on them\n$/);
@@ -76,7 +79,7 @@ test('a restart that times out keeps its output on its own lines, apart from the
 	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
 		now: () => new Date(),
 		findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: script, args: ['restart']}),
-		flow: {runRestart: async (plan, {onOutput}) => runRestart(plan, {timeoutMs: 1000, onOutput})},
+		flow: {runRestart: async (plan, {onOutput}) => runRestart(plan, {timeoutMs: 1000, onOutput}), hostNameWait: () => undefined},
 	});
 	assert.equal(status, EXIT.writeFailed);
 	assert.match(io.stdout, /\nRestarting sendmail: \/etc\/init\.d\/sendmail restart\nRestarting Mail Transport Agent \(MTA\): sendmail\nPutting the old files back and restarting sendmail on them\nRestarting Mail Transport Agent \(MTA\): sendmail \. ok\n$/);
@@ -149,5 +152,110 @@ test('--yes counts down on stderr while sendmail sleeps on an unqualified host n
 		});
 		assert.equal(status, EXIT.done, io.stderr);
 		assert.equal(io.stderr, json ? '' : 'sendmail-harden: sendmail waits for its host name to resolve: 60 s left\nsendmail-harden: sendmail waits for its host name to resolve: 50 s left\n');
+	}
+});
+
+// Issue 21, point 4: on a host name that is not fully qualified, sendmail sleeps (60 s) at each
+// start, and the restart used to be killed at exactly its limit. The stand-ins below sleep past
+// the restart's usual limit (shortened here to keep the suite fast) before the daemon answers.
+const shortLimit = 700;
+const withLimit: Partial<ApplyFlowDeps> = {
+	restartTimeoutMs: shortLimit,
+	runRestart: async (plan, {onOutput, timeoutMs}) => runRestart(plan, {timeoutMs: timeoutMs ?? shortLimit, onOutput}),
+};
+
+test('unqualified host name: the restart gets the host name\'s wait on top of its limit, counted down, and is not killed', skipUnlessSendmail(), async () => {
+	const {folder, cfPath} = copyDemoConfig();
+	const daemon = await startWithInitScript(cfPath);
+	try {
+		const slow = path.join(folder, 'slow-start');
+		writeFileSync(slow, `#!/bin/sh\nsleep 1.5\nexec '${daemon.restart.command}' restart\n`);
+		chmodSync(slow, 0o755);
+		const io = captureIoWithSendmail();
+		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
+			now: () => new Date(),
+			findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: slow, args: []}),
+			flow: {...withLimit, hostNameWait: () => ({name: 'vm', seconds: 2})},
+		});
+		assert.equal(status, EXIT.done, io.stdout + io.stderr);
+		assert.match(io.stdout, /Stopping sendmail: \d+\nStarting sendmail\n/);
+		assert.match(io.stdout, /All checks passed/);
+		assert.match(io.stderr, /^sendmail-harden: sendmail waits for its host name to resolve: 2 s left$/m);
+	} finally {
+		await daemon.stop();
+	}
+});
+
+test('unqualified host name: a restart that fails names the host name and the /etc/hosts line, for the rollback\'s restart too', async () => {
+	const {folder, cfPath} = copyDemoConfig();
+	const cf = readFileSync(cfPath);
+	const script = path.join(folder, 'hangs');
+	writeFileSync(script, '#!/bin/sh\nexec sleep 30\n');
+	chmodSync(script, 0o755);
+	const io = captureIoWithSendmail();
+	const started = Date.now();
+	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
+		now: () => new Date(),
+		findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: script, args: []}),
+		flow: {...withLimit, hostNameWait: () => ({name: 'vm', seconds: 1}), sendmailStartedSince: async () => undefined},
+	});
+	assert.equal(status, EXIT.writeFailed);
+	const cause = String.raw`the host name 'vm' is not fully qualified: sendmail waits 60 s at each start; add '127\.0\.1\.1 vm\.example\.org vm' to /etc/hosts`;
+	assert.match(io.stderr, new RegExp(`did not finish within 1\\.7 s; it was stopped\\. Check the service's state and its log; ${cause}.*; the old files are back, but restarting sendmail failed again \\(.*${cause}`));
+	assert.deepEqual(readFileSync(cfPath), cf);
+	// Each of the two restarts had its limit plus the wait: about 2 x 1.7 s, not 2 x the bare limit.
+	assert.ok(Date.now() - started >= 3400, `${Date.now() - started} ms`);
+});
+
+test('a restart command stopped at its limit after sendmail did come up counts as a restart (its PidFile says so)', skipUnlessSendmail(), async () => {
+	const {folder, cfPath} = copyDemoConfig();
+	const daemon = await startWithInitScript(cfPath);
+	try {
+		const hangs = path.join(folder, 'start-then-hang');
+		writeFileSync(hangs, `#!/bin/sh\n'${daemon.restart.command}' restart\nexec sleep 30\n`);
+		chmodSync(hangs, 0o755);
+		const io = captureIoWithSendmail();
+		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
+			now: () => new Date(),
+			findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: hangs, args: []}),
+			flow: {...withLimit, restartTimeoutMs: 3000},
+		});
+		assert.equal(status, EXIT.done, io.stdout + io.stderr);
+		assert.match(io.stdout, /All checks passed/);
+	} finally {
+		await daemon.stop();
+	}
+});
+
+// Issue 21, point 7: --restart-command CMD, an argument list run without a shell, for --yes and
+// rollback --restart. The stand-in records each argument on a line, then restarts the test daemon.
+test('--yes --restart --restart-command runs the words as given, no shell; rollback --restart runs it too', skipUnlessSendmail(), async () => {
+	const {folder, cfPath} = copyDemoConfig();
+	const daemon = await startWithInitScript(cfPath);
+	const cf = readFileSync(cfPath);
+	try {
+		const log = path.join(folder, 'argv.log');
+		const marker = path.join(folder, 'shell-ran');
+		const recorder = path.join(folder, 'record-and-restart');
+		writeFileSync(recorder, `#!/bin/sh\nfor word in "$@"; do printf '[%s]\\n' "$word"; done >> '${log}'\nexec '${daemon.restart.command}' restart\n`);
+		chmodSync(recorder, 0o755);
+		// A shell would run the touch after the ; and expand $HOME.
+		const command = `${recorder} 'two words' "a;touch ${marker}" '$HOME'`;
+		const env = {SENDMAIL_HARDEN_STATE_DIR: path.join(folder, 'state')};
+		const run = await runCli(['--config', cfPath, '--yes', '--restart', '--answers', 'test/fixtures/article-answers.json', '--restart-command', command], {env});
+		assert.equal(run.status, 0, run.stdout + run.stderr);
+		assert.match(run.stdout, /All checks passed/);
+		const once = `[two words]\n[a;touch ${marker}]\n[$HOME]\n`;
+		assert.equal(readFileSync(log, 'utf8'), once);
+		assert.equal(existsSync(marker), false, 'no shell ran the command');
+
+		const back = await runCli(['rollback', '--config', cfPath, '--restart', '--restart-command', command], {env});
+		assert.equal(back.status, 0, back.stdout + back.stderr);
+		assert.match(back.stdout, /sendmail was restarted on the restored files/);
+		assert.equal(readFileSync(log, 'utf8'), once + once);
+		assert.deepEqual(readFileSync(cfPath), cf);
+		assert.equal(existsSync(marker), false);
+	} finally {
+		await daemon.stop();
 	}
 });

@@ -34,7 +34,7 @@ function parse(stdout: string): JsonDocument {
 test('rollback --json: one document with the set restored, the files and changed: true', async () => {
 	const {cfPath, helpPath, cf, help} = await hardenedCopy();
 	const io = captureIo();
-	assert.equal(await runRollback({config: cfPath, json: true}, io), 0);
+	assert.equal(await runRollback({config: cfPath, json: true}, io, {findRestartPlan: async () => ({label: 'systemctl restart sendmail', command: '/bin/false', args: []})}), 0);
 	assert.equal(io.stderr, '');
 	const report = parse(io.stdout);
 	assert.deepEqual(report, {
@@ -53,12 +53,13 @@ test('rollback --json: one document with the set restored, the files and changed
 			],
 		},
 		files: [{role: 'helpfile', path: helpPath}, {role: 'cf', path: cfPath}],
-		notes: [],
+		// The running sendmail still has the settings rolled back: --json says so too (issue 21).
+		notes: ['Restart sendmail so that it reads them again; run: systemctl restart sendmail (or add --restart)'],
 		settings: [],
 		diff: '',
 		warnings: [],
 		rehearsal: null,
-		restart: null,
+		restart: {attempted: false, ok: false, command: 'systemctl restart sendmail', output: '', rolledBack: false},
 		verify: null,
 	});
 	assert.deepEqual(readFileSync(cfPath), cf);
@@ -80,7 +81,8 @@ test('rollback --json with nothing to roll back: exit 2, the reason in the docum
 
 test('rollback --json refusing to drop a later edit: changed false, the set named, nothing written', async () => {
 	const {cfPath} = await hardenedCopy();
-	writeFileSync(cfPath, readFileSync(cfPath, 'latin1') + '# edited by hand\n', 'latin1');
+	// A line sendmail reads: a comment alone would be no edit (a rebuild's build stamp is one).
+	writeFileSync(cfPath, readFileSync(cfPath, 'latin1') + 'O MaxRecipientsPerMessage=5\n', 'latin1');
 	const edited = readFileSync(cfPath);
 	const io = captureIo();
 	assert.equal(await runRollback({config: cfPath, json: true}, io), 2);
@@ -117,4 +119,22 @@ test('the command line passes --json to rollback and verify', async () => {
 	const verify = await runCli(['verify', '--port', '0', '--json']);
 	assert.equal(verify.status, 2);
 	assert.equal((JSON.parse(verify.stdout) as {command: string}).command, 'verify');
+});
+
+// Issue 21, point 6: `make` rebuilt the same .cf with a new build stamp, and rollback refused it
+// as a hand edit. Only the lines sendmail reads count; a real edit is still refused.
+test('rollback after a rebuild that changed only the .cf\'s build stamp restores; an edit sendmail reads is still refused', async () => {
+	const {cfPath, helpPath, cf, help} = await hardenedCopy();
+	const written = readFileSync(cfPath, 'latin1');
+	writeFileSync(cfPath, `##### built by root@vm on Mon Dec  7 17:50:00 UTC 2026\n##### in /etc/mail\n${written}\n`, 'latin1');
+	const io = captureIo();
+	assert.equal(await runRollback({config: cfPath}, io, {findRestartPlan: async () => undefined}), 0, io.stderr);
+	assert.deepEqual(readFileSync(cfPath), cf);
+	assert.deepEqual(readFileSync(helpPath), help);
+
+	const again = await hardenedCopy();
+	writeFileSync(again.cfPath, readFileSync(again.cfPath, 'latin1').replace('O MaxMessageSize=500000\n', 'O MaxMessageSize=600000\n'), 'latin1');
+	const refused = captureIo();
+	assert.equal(await runRollback({config: again.cfPath}, refused, {findRestartPlan: async () => undefined}), 2);
+	assert.match(refused.stderr, /was changed after sendmail-harden wrote it/);
 });

@@ -70,8 +70,9 @@ const localArgs: Record<string, string[]> = {mailq: ['-bp'], 'sendmail -q': ['-q
 
 /** Sends one message into the private queue (-odq: nothing is delivered) and returns its headers. */
 async function queuedHeaders(privacyOptions: string, helo: string | undefined): Promise<string[]> {
+	// bsSession returns once sendmail has exited, so no earlier session still writes here.
 	for (const name of readdirSync(queue)) {
-		rmSync(path.join(queue, name));
+		rmSync(path.join(queue, name), {force: true});
 	}
 
 	const commands = [...(helo ? [helo] : []), 'MAIL FROM:<root@localhost>', 'RCPT TO:<root@localhost>', 'DATA', 'Subject: test\r\n\r\nhello\r\n.'];

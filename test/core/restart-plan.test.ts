@@ -6,6 +6,7 @@ import {
 	describeManualRestart,
 	detectRestart,
 	parsePidFile,
+	parseRestartCommand,
 	sendmailPidFile,
 	type HostProbe,
 } from '../../source/core/restart-plan.js';
@@ -120,4 +121,35 @@ test('the PidFile is read as sendmail reads it: any case, a unique prefix; O<TAB
 	assert.equal(sendmailPidFile('O pidfile=/run/a.pid\n', {debian: false}), '/run/a.pid');
 	assert.equal(sendmailPidFile('O PidF=/run/b.pid # comment\n', {debian: false}), '/run/b.pid');
 	assert.equal(sendmailPidFile('O\tPidFile=/run/c.pid\n', {debian: false}), DEFAULT_PID_FILE);
+});
+
+test('parseRestartCommand: words with simple quoting, or a JSON array; nothing a shell would expand', () => {
+	const words = (text: string) => {
+		const parsed = parseRestartCommand(text);
+		assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+		return [parsed.value.command, ...parsed.value.args];
+	};
+
+	assert.deepEqual(words('/usr/sbin/service sendmail restart'), ['/usr/sbin/service', 'sendmail', 'restart']);
+	assert.deepEqual(words(`  /x  'a b'  "c \\"d\\" \\\\" e\\ f ''`), ['/x', 'a b', 'c "d" \\', 'e f', '']);
+	assert.deepEqual(words('/x a;b $HOME `id` *'), ['/x', 'a;b', '$HOME', '`id`', '*']);
+	assert.deepEqual(words('["/usr/bin/svc", "two words", "x;y"]'), ['/usr/bin/svc', 'two words', 'x;y']);
+	const plan = parseRestartCommand(`/x 'a b' c;d`);
+	assert.ok(plan.ok);
+	assert.equal(plan.value.label, `/x 'a b' 'c;d'`);
+	for (const [text, message] of [
+		[`/x 'open`, /a ' quote is not closed/],
+		['/x "open', /a " quote is not closed/],
+		['/x \\', /lone \\/],
+		['', /needs a command/],
+		['   ', /needs a command/],
+		['[1, 2]', /array of strings/],
+		['["/x"', /JSON array of strings/],
+		['[]', /needs a command/],
+		['/x a\u0007', /control character/],
+	] as const) {
+		const parsed = parseRestartCommand(text);
+		assert.equal(parsed.ok, false, text);
+		assert.match((parsed as {error: string}).error, message);
+	}
 });

@@ -152,10 +152,14 @@ test('recipient limit: a lower limit, a refused recipient and other 452s are tol
 	const noSender = byName(verifyChecks(article, {...hardened, mailFrom: reply('553 5.1.8 <>... Domain of sender address does not exist'), recipients: []}))['recipient limit']!;
 	assert.match(noSender.expected, /refused MAIL FROM/);
 
-	// Left alone: info, saying what the server's limit is.
+	// Left alone and probed anyway: info, saying what the server's limit is.
 	const info = byName(verifyChecks({}, hardened))['recipient limit']!;
 	assert.equal(info.status, 'info');
 	assert.match(info.expected, /limit is 10/);
+	// Left alone and not probed (the default): info that says why nothing was sent.
+	const none = byName(verifyChecks({}, {...hardened, recipients: [], recipientsPlanned: 0}))['recipient limit']!;
+	assert.equal(none.status, 'info');
+	assert.match(none.expected, /not checked: no RCPT TO was sent, as no limit is expected/);
 });
 
 test('recipient limit: no limit passes when all sent are accepted; a limit past the cap is info', () => {
@@ -169,7 +173,8 @@ test('recipient limit: no limit passes when all sent are accepted; a limit past 
 test('recipientProbeCount sends one past the limit, capped', () => {
 	assert.equal(recipientProbeCount({maxRecipientsPerMessage: 10}), 11);
 	assert.equal(recipientProbeCount({maxRecipientsPerMessage: 0}), 1000);
-	assert.equal(recipientProbeCount({}), 1000);
+	// No limit chosen, none expected: nothing to prove, so no RCPT at all (issue 21).
+	assert.equal(recipientProbeCount({}), 0);
 	assert.equal(recipientProbeCount({maxRecipientsPerMessage: 5000}), 1000);
 });
 

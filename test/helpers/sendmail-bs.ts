@@ -33,6 +33,11 @@ export async function bsSession(cfPath: string, commands: readonly string[], opt
 
 		wake?.();
 	});
+	let exited = false;
+	child.on('exit', () => {
+		exited = true;
+		wake?.();
+	});
 	child.on('close', () => {
 		ended = true;
 		wake?.();
@@ -61,6 +66,16 @@ export async function bsSession(cfPath: string, commands: readonly string[], opt
 		}
 
 		child.stdin.end('QUIT\r\n');
+		// The session is over when sendmail has exited: until then it may still be rewriting its
+		// queue files (a tf file renamed over the qf), which a caller reading or clearing the queue
+		// would race with.
+		while (!exited) {
+			await new Promise<void>(resolve => {
+				wake = resolve;
+			});
+			wake = undefined;
+		}
+
 		return answers;
 	} finally {
 		clearTimeout(timer);

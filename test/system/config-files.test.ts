@@ -102,12 +102,13 @@ test('rollback refuses to drop a change made after the write, unless forced', as
 	const originalCf = readFileSync(cfPath);
 	const written = await writeChanges(changes(cfPath, helpPath), {cfPath, now});
 	assert.ok(written.ok);
-	writeFileSync(cfPath, readFileSync(cfPath, 'latin1') + '# admin edit\n', 'latin1');
+	// A line sendmail reads (comment lines alone, such as a rebuild's build stamp, are no edit).
+	writeFileSync(cfPath, readFileSync(cfPath, 'latin1') + 'O MaxRecipientsPerMessage=7\n', 'latin1');
 
 	const refused = await rollbackBackupSet(written.value);
 	assert.ok(!refused.ok);
 	assert.match(refused.error, /was changed after sendmail-harden wrote it; .*use --force/);
-	assert.match(readFileSync(cfPath, 'latin1'), /# admin edit\n$/);
+	assert.match(readFileSync(cfPath, 'latin1'), /O MaxRecipientsPerMessage=7\n$/);
 
 	const forced = await rollbackBackupSet(written.value, {force: true});
 	assert.ok(forced.ok);
