@@ -1,6 +1,7 @@
 // The repo stands alone: every Markdown file that code, scripts or tests cite must be in the repo,
 // and every section they cite in docs/ must be a heading there (comments point at sections as
 // `docs/sendmail.md, "The greeting"`; renaming a heading must not leave them pointing at nothing).
+// And the readme's layout names every folder, so a reader finds docs/ and everything else.
 import assert from 'node:assert/strict';
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
@@ -109,4 +110,30 @@ test('the check finds a citation of a file outside the repo and a section that i
 	assert.deepEqual(citationProblems('source/a.ts', `/** As in ${md('docs/design')}, "Answers": the format. */\n`, read), []);
 	assert.deepEqual(citationProblems('source/a.ts', `// The readme (${md('readme')}) and the notes beside this file (${md('notes')}).\n`, path => ({[md('readme')]: '', [md('source/notes')]: ''})[path]), []);
 	assert.deepEqual(citationProblems('scripts/c.js', "writeFileSync(path.join(media, 'bench" + ".md'), text);\n", read), []);
+});
+
+/** Every folder under the repo's own top-level folders (not node_modules, dist or other build output). */
+function repoFolders(): string[] {
+	const tops = ['.ci', 'ansible', 'docs', 'media', 'scripts', 'source', 'test'];
+	const found: string[] = [];
+	const walk = (folder: string) => {
+		found.push(folder);
+		for (const entry of readdirSync(path.join(root, folder), {withFileTypes: true})) {
+			if (entry.isDirectory()) {
+				walk(path.posix.join(folder, entry.name));
+			}
+		}
+	};
+	for (const top of tops) {
+		walk(top);
+	}
+	return found;
+}
+
+test('the readme\'s layout has a line for every folder of the repo', () => {
+	const readme = readFileSync(path.join(root, 'readme.md'), 'utf8');
+	const layout = /\nThe repo, folder by folder:\n\n```\n([\s\S]*?)\n```/.exec(readme)?.[1];
+	assert.ok(layout !== undefined, 'readme.md has no "The repo, folder by folder" block');
+	const listed = new Set(layout.split('\n').map(line => /^(\S+)\/\s/.exec(line)?.[1]).filter(folder => folder !== undefined));
+	assert.deepEqual(repoFolders().filter(folder => !listed.has(folder)), []);
 });
