@@ -5,7 +5,7 @@ import {fail, ok, type Result} from './core/result.js';
 import {hostNameProblem} from './core/answers.js';
 import {parseRestartCommand, type RestartPlan} from './core/restart-plan.js';
 
-/** Every option of every command (design.md "Command line"); a command ignores those it has no use for. */
+/** Every option of every command (docs/design.md, "Command line"); a command ignores those it has no use for. */
 export type CliFlags = {
 	config?: string;
 	demo: boolean;

@@ -272,10 +272,10 @@ test('a real sendmail, restarted from the wizard on the new config, passes every
 		await app.press(KEY.enter);
 		const done = await app.waitFor(/passed every check|Roll back|Continue/, 120_000);
 		assert.match(done, /Stopping sendmail: \d+\n +Starting sendmail/);
-		// sendmail-facts.md: "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>".
+		// docs/sendmail.md, "The greeting": "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>".
 		assert.match(done, /✓ banner: 220 mail\.test\.example ESMTP mailserver;/);
 		assert.match(done, /✓ HELP/);
-		// sendmail-facts.md: goaway answers VRFY with 252 2.5.2 and EXPN with 502 5.7.0.
+		// docs/sendmail.md, "PrivacyOptions and goaway": goaway answers VRFY with 252 2.5.2 and EXPN with 502 5.7.0.
 		assert.match(done, /✓ VRFY: 252 2\.5\.2/);
 		assert.match(done, /✓ EXPN: 502 5\.7\.0/);
 		assert.doesNotMatch(done, /✗/);

@@ -89,7 +89,7 @@ test('with the real sendmail, Review shows its own replies for the preset', skip
 	const {cfPath} = tempConfig(t);
 	const rehearse: RehearseFiles = async (files, answers, options) => rehearseFiles(files, answers, {...options, env: {...process.env, ...checkEnv}});
 	const app = await toReview(t, cfPath, rehearse);
-	// sendmail-facts.md: goaway answers VRFY with 252 2.5.2; the sample's own config answers 250 2.1.5.
+	// docs/sendmail.md, "PrivacyOptions and goaway": goaway answers VRFY with 252 2.5.2; the sample's own config answers 250 2.1.5.
 	const review = await app.waitFor(/✓ VRFY: 252 2\.5\.2 Cannot VRFY user.* {2}← 250 2\.1\.5/, 60_000);
 	assert.match(review, /✓ SIZE: 250-SIZE 500000/);
 	assert.match(review, /Write changes/);

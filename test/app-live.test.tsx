@@ -92,7 +92,7 @@ test('Greeting: "Also hide it from Received: headers" gives hideReceivedVersion,
 	assert.match(app.frame(), /› \[x\] Also hide it from Received: headers/);
 	await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
 	await app.waitFor('of 8  Review');
-	// sendmail-facts.md: Debian's HReceived line says "by $j ($v/$Z)"; only that part goes.
+	// docs/sendmail.md, "The Received header": Debian's HReceived line says "by $j ($v/$Z)"; only that part goes.
 	const review = await app.waitFor('by $j$?r with');
 	assert.match(review, /- *\d+ +\$\.by \$j \(\$v\/\$Z\)\$\?r with \$r\$\. id \$i/);
 	assert.match(review, /\+ *\d+ +\$\.by \$j\$\?r with \$r\$\. id \$i/);

@@ -65,7 +65,7 @@ test('Welcome offers the saved presets; one chosen pre-fills every step and Ente
 
 	const greeting = await app.waitFor('of 8  Greeting');
 	assert.match(greeting, /› \(•\) Generic: host name and "mailserver"/);
-	// sendmail-facts.md: "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>".
+	// docs/sendmail.md, "The greeting": "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>".
 	assert.match(greeting, /220 mail\.example\.org ESMTP mailserver; Tue, 4 Mar 2025 05:06:07 GMT/);
 	await app.press(KEY.enter);
 	assert.match(await app.waitFor('of 8  Size'), /› \(•\) 25 MB/);

@@ -109,13 +109,13 @@ test('the greeting preview follows the highlight before Enter', async t => {
 	const {cfPath} = tempConfig(t);
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter);
-	// sendmail-facts.md: "$j Sendmail $v/$Z; $b" shows the version after ESMTP.
+	// docs/sendmail.md, "The greeting": "$j Sendmail $v/$Z; $b" shows the version after ESMTP.
 	const keep = await app.waitFor('of 8  Greeting');
 	assert.match(keep, /220 mail\.example\.org ESMTP Sendmail 8\.17\.1\.9\/8\.17\.1\.9\/Debian-2\+deb12u2; Tue, 4 Mar 2025 05:06:07\sGMT/);
 	await app.press(KEY.down);
 	assert.match(app.frame(), /220 mail\.example\.org ESMTP Sendmail; Tue, 4 Mar 2025 05:06:07 GMT/);
 	await app.press(KEY.down);
-	// sendmail-facts.md: "$j mailserver; $b" gives "220 lab.example.test ESMTP mailserver; <date>".
+	// docs/sendmail.md, "The greeting": "$j mailserver; $b" gives "220 lab.example.test ESMTP mailserver; <date>".
 	assert.match(app.frame(), /220 mail\.example\.org ESMTP mailserver; Tue, 4 Mar 2025 05:06:07 GMT/);
 	assert.equal(app.result(), undefined);
 });
@@ -148,7 +148,7 @@ test('a custom size accepts 20MB and explains a bad one', async t => {
 	await app.press(KEY.enter);
 	assert.match(app.frame(), /of 8  Size/);
 	await app.press('\u0015', ...'20MB');
-	// sendmail-facts.md: base64 needs about 1.37 N, so 20 MB carries about 14.6 MB.
+	// docs/sendmail.md, "Guidance numbers": base64 needs about 1.37 N, so 20 MB carries about 14.6 MB.
 	const good = await app.waitFor('attachments up to about 14.6 MB');
 	assert.match(good, /"250-SIZE 20000000"/);
 	await app.press(KEY.enter);
@@ -164,7 +164,7 @@ test('Recipients: a limit under 100 says that none is lost; custom counts are ch
 	await app.press(KEY.enter, KEY.enter, KEY.enter);
 	await app.waitFor('of 8  Recipients');
 	await app.press(KEY.down); // Keep -> 10 (wraps)
-	// sendmail-facts.md: the 11th RCPT TO gets "452 4.5.3 Too many recipients".
+	// docs/sendmail.md, "SMTP replies per setting": the 11th RCPT TO gets "452 4.5.3 Too many recipients".
 	const ten = await app.waitFor('Recipient 11 and later');
 	assert.match(ten, /452 4\.5\.3 Too many recipients/);
 	assert.match(ten, /Below RFC 5321's minimum of 100/);
@@ -182,7 +182,7 @@ test('Privacy: space toggles, goaway marks what it implies, and the help follows
 	const first = await app.waitFor('of 8  Privacy');
 	assert.match(first, /public: Turns nothing on/);
 	await app.press(KEY.down, KEY.down, KEY.down, KEY.down, KEY.down); // novrfy
-	// sendmail-facts.md: novrfy answers 252 2.5.2.
+	// docs/sendmail.md, "SMTP replies per setting": novrfy answers 252 2.5.2.
 	assert.match(app.frame(), /252 2\.5\.2 Cannot VRFY user/);
 	await app.press(KEY.down, KEY.down, KEY.down, KEY.down, KEY.down, KEY.space); // goaway on
 	const goaway = await app.waitFor('set by goaway');

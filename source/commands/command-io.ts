@@ -50,7 +50,7 @@ export const processIo: CommandIo = {
 	},
 };
 
-// Exit codes of the command-line contract (design.md).
+// Exit codes of the command-line contract (docs/design.md, "Exit codes and errors").
 export const EXIT = {
 	done: 0,
 	notHardened: 1,

@@ -12,7 +12,7 @@ export type VerifyCommandOptions = {
 	answers: Answers;
 	/** Time limits, for tests; the defaults suit a real server. */
 	limits?: VerifyOptions;
-	/** Print one JSON document (design.md's --json keys) instead of text. */
+	/** Print one JSON document (the keys of docs/design.md, "Machine-readable output") instead of text. */
 	json?: boolean;
 	/** The config the address came from, for --json. */
 	config?: string;

@@ -60,7 +60,7 @@ async function loadPresets(): Promise<Result<WizardPresets>> {
 	return openPresetStore();
 }
 
-/** The interactive wizard (design.md "The wizard"). Exit codes as for --yes. */
+/** The interactive wizard (docs/design.md, "The wizard"). Exit codes as for --yes. */
 // Set by scripts/build.js, which also fixes ink's incremental writer; off where ink runs unbundled.
 declare const SENDMAIL_HARDEN_BUNDLE: boolean | undefined;
 const INCREMENTAL_RENDERING = typeof SENDMAIL_HARDEN_BUNDLE !== 'undefined' && SENDMAIL_HARDEN_BUNDLE;

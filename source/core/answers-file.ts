@@ -42,7 +42,7 @@ export function presetExport(preset: {name: string; savedAt: string; answers: An
 }
 
 /**
- * Reads an answers file: either bare answers (design.md's answers format) or a preset
+ * Reads an answers file: either bare answers (docs/design.md, "Answers") or a preset
  * export. `source` names the file in messages. Used by `--answers FILE`, `presets save`
  * and `presets import`.
  */

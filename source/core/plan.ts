@@ -107,7 +107,7 @@ export function formatPrivacyFlags(flags: readonly PrivacyFlag[]): string {
 /**
  * Whether sendmail reads a help file old-style: without a "#vers<TAB>N" line (N of 2 or more)
  * before its first "smtp" topic line, HELP starts "214-2.0.0 This is Sendmail version 8.17.1.9"
- * by itself (sendmail-facts.md, "Seen in December"; "#vers 2" with a space does not count). A file
+ * by itself (docs/sendmail.md, "The helpfile"; "#vers 2" with a space does not count). A file
  * with no "smtp" line prints no such line.
  */
 export function helpFileIsOldStyle(helpText: string): boolean {

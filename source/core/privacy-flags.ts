@@ -1,5 +1,5 @@
 // What each PrivacyOptions flag does, in words an admin learning sendmail can use, with the
-// SMTP exchange it changes (replies as seen on sendmail 8.17: sendmail-facts.md).
+// SMTP exchange it changes (replies as seen on sendmail 8.17: docs/sendmail.md, "SMTP replies per setting").
 import {isPrivacyFlag, PRIVACY_FLAG_NAMES, type PrivacyFlag} from './privacy-flag-names.js';
 import {wrapText} from './wrap-text.js';
 
@@ -9,7 +9,7 @@ export {PRIVACY_FLAG_NAMES, isPrivacyFlag, type PrivacyFlag} from './privacy-fla
 export type SmtpState = 'before HELO' | 'after EHLO' | 'in a transaction';
 
 /**
- * What a flag changes, as sendmail 8.17 answers it (sendmail-facts.md; test/core/privacy-flags-live
+ * What a flag changes, as sendmail 8.17 answers it (docs/sendmail.md, "SMTP replies per setting"; test/core/privacy-flags-live
  * asks the installed sendmail for every one of them):
  * - reply: a command and the server's answer without and with the flag;
  * - ehlo: a keyword that the EHLO reply lists without the flag and leaves out with it;
@@ -40,7 +40,7 @@ export type PrivacyFlagInfo = {
  * bits, which hold exactly needmailhelo (0x01), needexpnhelo (0x02), needvrfyhelo (0x04),
  * noexpn (0x08), novrfy (0x10), authwarnings (0x20) and noverb (0x40). restrictmailq,
  * restrictqrun, restrictexpand, noetrn, nobodyreturn, noreceipts and noactualrecipient live in
- * the high bits, so goaway leaves them off; sendmail-facts.md ("what goaway covers") saw EHLO
+ * the high bits, so goaway leaves them off; docs/sendmail.md ("PrivacyOptions and goaway") saw EHLO
  * still offering DSN and ETRN. Write-ups that list goaway without noverb are out of date.
  */
 export const GOAWAY_IMPLIES: readonly PrivacyFlag[] = [
@@ -53,7 +53,7 @@ export const GOAWAY_IMPLIES: readonly PrivacyFlag[] = [
 	'noverb',
 ];
 
-// The replies sendmail 8.17 gives (sendmail-facts.md, "Seen: SMTP replies" and "Seen in December").
+// The replies sendmail 8.17 gives (docs/sendmail.md, "SMTP replies per setting").
 const ROOT_SHOWN = '250 2.1.5 root <root@lab.example.test>';
 const NOT_INTRODUCED = '503 5.0.0 I demand that you introduce yourself first';
 const NOT_ALLOWED = '502 5.7.0 Sorry, we do not allow this operation';
@@ -63,7 +63,7 @@ const VERB_UNAVAILABLE = '502 5.7.0 Verbose unavailable';
 
 /**
  * VRFY and EXPN are not the only way to learn which mailboxes exist: RCPT TO answers a real user
- * and an unknown one differently whatever PrivacyOptions says (sendmail-facts.md: nmap's RCPT
+ * and an unknown one differently whatever PrivacyOptions says (docs/sendmail.md, "Harvesting": nmap's RCPT
  * method still lists root on a server hardened with goaway).
  */
 const RCPT_HARVEST_CAVEAT = 'It does not stop harvesting: RCPT TO still answers "250 2.1.5 <root>... Recipient ok" for a real user and "550 5.1.1 <nosuchuser>... User unknown" for an unknown one, even under goaway. BadRcptThrottle (Debian\'s config sets 3) only slows that down: after 3 unknown recipients, each further one waits a second.';

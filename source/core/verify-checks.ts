@@ -97,12 +97,12 @@ function helpCheck(help: SmtpReply | undefined): Check {
 		return {name: 'HELP', status: 'fail', expected: `${expected}; the server did not answer HELP`, reply: noReply};
 	}
 
-	// sendmail-facts.md: "214-2.0.0 This is sendmail version 8.17.1.9" from the helpfile's $v line,
+	// docs/sendmail.md, "The helpfile": "214-2.0.0 This is sendmail version 8.17.1.9" from the helpfile's $v line,
 	// and with no HelpFile "502 5.3.0 Sendmail 8.17.1.9 -- HELP not implemented".
 	for (const line of help.lines) {
 		const version = findVersion(replyText(line));
 		if (version !== undefined) {
-			// sendmail-facts.md: an old-style help file (no "#vers<TAB>2" line) makes sendmail itself
+			// docs/sendmail.md, "The helpfile": an old-style help file (no "#vers<TAB>2" line) makes sendmail itself
 			// print "This is Sendmail version ..."; the $v line of a version 2 file says "sendmail".
 			const fix = /This is Sendmail version/.test(line) ? 'the help file has no "#vers<TAB>2" line, so sendmail prints its version itself' : 'remove the $v line from the HelpFile';
 			return {name: 'HELP', status: 'fail', expected: `${expected}; it shows ${version} (${fix})`, reply: line};
@@ -149,13 +149,13 @@ function sizeCheck(answers: Answers, ehlo: SmtpReply | undefined): Check {
 		return {name, status: 'info', expected: 'not chosen (MaxMessageSize left as it is)', reply: line};
 	}
 
-	// sendmail-facts.md: MaxMessageSize=500000 gives "250-SIZE 500000"; 0 or unset gives "250-SIZE".
+	// docs/sendmail.md, "SMTP replies per setting": MaxMessageSize=500000 gives "250-SIZE 500000"; 0 or unset gives "250-SIZE".
 	const expected = limit === 0 ? 'SIZE with no number (no limit)' : `SIZE ${limit}`;
 	return {name, status: advertised === limit ? 'pass' : 'fail', expected, reply: line};
 }
 
 function isTooManyRecipients(reply: SmtpReply): boolean {
-	// sendmail-facts.md: the (limit+1)th RCPT TO gets "452 4.5.3 Too many recipients". Other 452s
+	// docs/sendmail.md, "SMTP replies per setting": the (limit+1)th RCPT TO gets "452 4.5.3 Too many recipients". Other 452s
 	// (e.g. 4.3.1, no disk space) are not the limit.
 	return reply.code === 452 && reply.lines.some(line => /\b4\.5\.3\b|too many recipients/i.test(line));
 }
@@ -222,7 +222,7 @@ export function verifyChecks(answers: Answers, transcript: VerifyTranscript): Ch
 	return [
 		bannerCheck(answers, transcript.banner),
 		helpCheck(transcript.help),
-		// sendmail-facts.md, "Seen: SMTP replies" and "what goaway covers".
+		// docs/sendmail.md, "SMTP replies per setting" and "PrivacyOptions and goaway".
 		flagCheck(answers, 'MAIL before HELO', 'needmailhelo', transcript.mailBeforeHelo, {code: 503, words: 'HELO first'}, 'accepted'),
 		flagCheck(answers, 'VRFY', 'novrfy', transcript.vrfy, {code: 252, words: 'Cannot VRFY user', text: /^252[ -]2\.5\.2\b|Cannot VRFY/i}, 'answered'),
 		flagCheck(answers, 'EXPN', 'noexpn', transcript.expn, {code: 502, words: 'not allowed'}, 'answered'),

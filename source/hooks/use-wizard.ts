@@ -1,7 +1,7 @@
 import {useReducer} from 'react';
 import type {Answers} from '../core/answers.js';
 
-/** The wizard's steps, in order (design.md "The wizard"). */
+/** The wizard's steps, in order (docs/design.md, "The wizard"). */
 export const STEPS = ['welcome', 'greeting', 'size', 'recipients', 'privacy', 'review', 'apply', 'done'] as const;
 
 export type StepId = (typeof STEPS)[number];

@@ -30,7 +30,7 @@ type Props = {
 	answers: Answers;
 	preview: GreetingContext;
 	help: HelpState;
-	/** The Received: header line that tells the version ($v/$Z), if any (sendmail-facts.md). */
+	/** The Received: header line that tells the version ($v/$Z), if any (docs/sendmail.md, "The Received header"). */
 	receivedLeak?: string;
 	/** Absent: sendmail is not asked, and the model's preview stands alone. */
 	askSendmail?: AskGreeting;

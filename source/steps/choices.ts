@@ -161,7 +161,7 @@ export const parseRecipients = (text: string) => parseCount(text, 'the recipient
 /**
  * The largest attachment a message size lets through: base64 turns 3 bytes into 4 and adds
  * CRLF every 76 characters, so an attachment of N bytes takes about N x 4/3 x 78/76 = 1.37 N
- * (sendmail-facts.md "Guidance numbers"), before the headers.
+ * (docs/sendmail.md, "Guidance numbers"), before the headers.
  */
 export function largestAttachment(maxMessageSize: number): number {
 	return Math.floor((maxMessageSize * 3 * 76) / (4 * 78));

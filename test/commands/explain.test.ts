@@ -19,7 +19,7 @@ describe('explain', () => {
 		}
 	});
 
-	// sendmail-facts.md, "Seen: SMTP replies": novrfy answers 252.
+	// docs/sendmail.md, "SMTP replies per setting": novrfy answers 252.
 	test('a flag prints its meaning and the exchange before and after', async () => {
 		const io = captureIo();
 		assert.equal(await runExplain('novrfy', io), 0);

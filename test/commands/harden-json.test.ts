@@ -52,7 +52,7 @@ test('--dry-run --json: one document, the diff, the rehearsal\'s checks from sen
 	assert.deepEqual(document['files'], [{role: 'cf', path: cfPath}, {role: 'helpfile', path: helpPath}]);
 	assert.equal(document['backup'], null);
 	assert.equal(document['verify'], null);
-	// sendmail-facts.md: goaway answers VRFY with 252 2.5.2; MaxMessageSize=500000 gives "250-SIZE 500000".
+	// docs/sendmail.md, "SMTP replies per setting": goaway answers VRFY with 252 2.5.2; MaxMessageSize=500000 gives "250-SIZE 500000".
 	assert.equal(document['rehearsal'].status, 'ran');
 	assert.equal(document['rehearsal'].agrees, true);
 	const checks = new Map<string, {status: string; reply: string}>(document['rehearsal'].checks.map((check: {name: string}) => [check.name, check]));
@@ -138,7 +138,7 @@ test('--dry-run prints the rehearsal\'s checks after the diff, then each skipped
 	const rehearsal = run.stdout.indexOf('Rehearsal with the installed sendmail');
 	assert.ok(rehearsal > run.stdout.lastIndexOf('\n+'), 'after the diff');
 	const after = run.stdout.slice(rehearsal);
-	// sendmail-facts.md: with goaway, MAIL before HELO gets "503 5.0.0 Polite people say HELO first".
+	// docs/sendmail.md, "PrivacyOptions and goaway": with goaway, MAIL before HELO gets "503 5.0.0 Polite people say HELO first".
 	assert.match(after, /^✔ MAIL before HELO: .* — sendmail said "503 5\.0\.0 Polite people say HELO first"$/m);
 	assert.match(after, /^✔ recipient limit: .* — sendmail said "452 4\.5\.3 Too many recipients"$/m);
 	assert.doesNotMatch(after, /^✘/m);

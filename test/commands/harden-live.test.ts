@@ -26,14 +26,14 @@ after(async () => {
 
 test('the banner names neither Sendmail nor its version', skip, async () => {
 	const [banner] = await smtpTalk(daemon!.port, []);
-	// sendmail-facts.md: `$j mailserver; $b` gives `220 <host> ESMTP mailserver; <date>`.
+	// docs/sendmail.md, "The greeting": `$j mailserver; $b` gives `220 <host> ESMTP mailserver; <date>`.
 	assert.match(banner!, /^220 mail\.test\.example ESMTP mailserver; \w{3}, \d{1,2} \w{3} \d{4} /);
 	assert.doesNotMatch(banner!, /sendmail|8\.\d+\.\d+/i);
 });
 
 test('HELP no longer states the version', skip, async () => {
 	const [, help] = await smtpTalk(daemon!.port, ['HELP']);
-	// sendmail-facts.md: without the $v line, HELP starts with `214-2.0.0 Topics:`.
+	// docs/sendmail.md, "The helpfile": without the $v line, HELP starts with `214-2.0.0 Topics:`.
 	assert.match(help!, /^214-2\.0\.0 Topics:/);
 	assert.doesNotMatch(help!, /version|8\.\d+\.\d+/i);
 });

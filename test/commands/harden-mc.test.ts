@@ -71,7 +71,7 @@ test('--yes edits the .mc, rebuilds the .cf from it, and a live daemon on it ans
 	assert.equal(withoutStamp(cf), withoutStamp(built.value));
 	assert.deepEqual(stampLines(cf), stampLines(originalCf));
 
-	// sendmail-facts.md: `sendmail -C FILE -bt` reading no input exits 0 for a good file.
+	// docs/sendmail.md, "Asking sendmail: -bt, -bC, -bs": `sendmail -C FILE -bt` reading no input exits 0 for a good file.
 	const loaded = sendmailBt(cfPath);
 	assert.equal(loaded.status, 0, loaded.stderr);
 
@@ -79,12 +79,12 @@ test('--yes edits the .mc, rebuilds the .cf from it, and a live daemon on it ans
 	try {
 		daemon = await startSendmailDaemon(cf);
 		const [banner, mailBeforeHelo, help] = await smtpTalk(daemon.port, ['MAIL FROM:<a@example.org>', 'HELP', 'QUIT']);
-		// sendmail-facts.md: "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>".
+		// docs/sendmail.md, "The greeting": "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>".
 		assert.match(banner ?? '', /^220 mail\.test\.example ESMTP mailserver; /);
 		assert.doesNotMatch(banner ?? '', /Sendmail|8\.\d+\.\d+/);
-		// sendmail-facts.md: needmailhelo (in goaway) answers MAIL before HELO like this.
+		// docs/sendmail.md, "SMTP replies per setting": needmailhelo (in goaway) answers MAIL before HELO like this.
 		assert.equal(mailBeforeHelo, '503 5.0.0 Polite people say HELO first');
-		// sendmail-facts.md: a help file without its $v line no longer states the version.
+		// docs/sendmail.md, "The helpfile": a help file without its $v line no longer states the version.
 		assert.doesNotMatch(help ?? '', /version|8\.\d+\.\d+/);
 		assert.match(help ?? '', /^214-2\.0\.0 /);
 	} finally {

@@ -29,7 +29,7 @@ test('verify --json against Debian\'s default config: one document, the checks a
 		assert.equal(report.error, null);
 		assert.equal(report.verify?.address, `127.0.0.1:${daemon.port}`);
 		assert.equal(report.verify?.passed, false);
-		// sendmail-facts.md: Debian's greeting shows $v/$Z; its PrivacyOptions has needmailhelo.
+		// docs/sendmail.md, "The stock options": Debian's greeting shows $v/$Z; its PrivacyOptions has needmailhelo.
 		const banner = report.verify?.checks.find(check => check.name === 'banner');
 		assert.equal(banner?.status, 'fail');
 		assert.match(banner!.reply, /^220 mail\.test\.example ESMTP Sendmail 8\.17\.1\.9\//);
@@ -54,7 +54,7 @@ test('verify --json --config FILE alone: the installed sendmail\'s answers for F
 	assert.equal(report.verify, null);
 	assert.equal(report.rehearsal?.status, 'ran');
 	assert.equal(report.rehearsal?.agrees, false);
-	// sendmail-facts.md: Debian's config still answers MAIL before HELO with 503 (needmailhelo).
+	// docs/sendmail.md, "The stock options": Debian's config still answers MAIL before HELO with 503 (needmailhelo).
 	assert.equal(report.rehearsal?.checks.find(check => check.name === 'MAIL before HELO')?.reply, '503 5.0.0 Polite people say HELO first');
 	assert.match(report.rehearsal!.checks.find(check => check.name === 'banner')!.reply, /^220 \S+ ESMTP Sendmail 8\.17/);
 });

@@ -38,7 +38,7 @@ describe('verify against a live sendmail', () => {
 		const io = captureIo({NO_COLOR: '1'});
 		assert.equal(await runVerify({host: daemon.host, port: daemon.port, answers: article}, io), 1);
 		assert.equal(io.stderr, '');
-		// sendmail-facts.md: the default greeting "$j Sendmail $v/$Z; $b" and HELP's "$v" line.
+		// docs/sendmail.md, "The stock options" and "The helpfile": the default greeting "$j Sendmail $v/$Z; $b" and HELP's "$v" line.
 		assert.match(io.stdout, /^✘ banner: .*8\.17\.1\.9\/8\.17\.1\.9\/Debian-.* — server said "220 mail\.test\.example ESMTP Sendmail 8\.17\.1\.9\//m);
 		assert.match(io.stdout, /^✘ HELP: .* — server said "214-2\.0\.0 This is sendmail version 8\.17\.1\.9"$/m);
 		// Debian's PrivacyOptions has needmailhelo, so that one already holds.
@@ -53,7 +53,7 @@ describe('verify against a live sendmail', () => {
 		cf = replaceLine(cf, /^#O MaxMessageSize=0$/m, 'O MaxMessageSize=500000');
 		cf = replaceLine(cf, /^#O MaxRecipientsPerMessage=0$/m, 'O MaxRecipientsPerMessage=10');
 		cf = replaceLine(cf, /^O PrivacyOptions=.*$/m, 'O PrivacyOptions=goaway,restrictmailq,restrictqrun');
-		// sendmail-facts.md: a HelpFile copy without the $v line stops HELP's leak.
+		// docs/sendmail.md, "The helpfile": a HelpFile copy without the $v line stops HELP's leak.
 		const helpFile = path.join(folder, 'helpfile');
 		const helpText = readFileSync('/etc/mail/helpfile', 'latin1');
 		const withoutVersion = helpText.split('\n').filter(line => !line.includes('$v')).join('\n');

@@ -26,7 +26,7 @@ test('diff rows carry hunk headers and wrap long config lines to the width', () 
 	assert.match(frame, /lines 1-3 of \d+; pgup\/pgdn scroll/);
 });
 
-test('flag help fits its column and shows the SMTP exchange (sendmail-facts.md: noexpn answers 502 5.7.0)', () => {
+test('flag help fits its column and shows the SMTP exchange (docs/sendmail.md, "SMTP replies per setting": noexpn answers 502 5.7.0)', () => {
 	const lines = flagHelpLines('noexpn', 50, false);
 	assert.ok(lines.every(line => line.text.length <= 50), JSON.stringify(lines));
 	const server = lines.filter(line => line.kind === 'server').map(line => line.text.trim()).join(' ');

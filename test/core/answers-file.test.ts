@@ -5,7 +5,7 @@ import {PRIVACY_FLAG_NAMES} from '../../source/core/privacy-flag-names.js';
 import {checkPresetName, presetExport, readAnswersFile} from '../../source/core/answers-file.js';
 import type {Answers} from '../../source/core/answers.js';
 
-test('bare answers in the design.md format are read, with no name', () => {
+test('bare answers in the format of docs/design.md, "Answers" are read, with no name', () => {
 	const text = JSON.stringify({
 		greeting: '$j mailserver; $b',
 		maxMessageSize: 500_000,

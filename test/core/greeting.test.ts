@@ -14,7 +14,7 @@ import {
 } from '../../source/core/greeting.js';
 import {skipUnlessSendmail, smtpTalk, startSendmailDaemon, type SendmailDaemon} from '../helpers/sendmail.js';
 
-// sendmail-facts.md: Debian's SmtpGreetingMessage, verbatim.
+// docs/sendmail.md, "The stock options": Debian's SmtpGreetingMessage, verbatim.
 const DEBIAN_GREETING = '$j Sendmail $v/$Z; $b; (No UCE/UBE) $?{client_addr}logging access from: ${client_name}(${client_resolve})-$_$.';
 
 const lab: GreetingContext = {
@@ -72,7 +72,7 @@ describe('expandMacros', () => {
 });
 
 describe('greetingReply', () => {
-	// sendmail-facts.md, "Seen: the greeting": ESMTP goes after the first word, always.
+	// docs/sendmail.md, "The greeting": ESMTP goes after the first word, always.
 	test('inserts ESMTP after the first word', () => {
 		assert.equal(greetingReply('mailserver ready'), '220 mailserver ESMTP ready');
 		assert.equal(greetingReply('lab.example.test ESMTP hello'), '220 lab.example.test ESMTP ESMTP hello');
@@ -100,7 +100,7 @@ describe('greetingReply', () => {
 });
 
 describe('rfc822Date', () => {
-	// sendmail-facts.md: "Tue, 24 Nov 2026 22:35:10 GMT" seen on a UTC machine.
+	// docs/sendmail.md, "The greeting": "Tue, 24 Nov 2026 22:35:10 GMT" seen on a UTC machine.
 	test('at UTC it ends in GMT', () => {
 		assert.equal(rfc822Date(new Date('2026-11-24T22:35:10Z')), 'Tue, 24 Nov 2026 22:35:10 GMT');
 	});
@@ -116,7 +116,7 @@ describe('rfc822Date', () => {
 });
 
 describe('previewGreeting', () => {
-	// sendmail-facts.md, "Seen: the greeting".
+	// docs/sendmail.md, "The greeting".
 	test('Debian\'s stock greeting', () => {
 		const preview = previewGreeting('$j Sendmail $v/$Z; $b', lab);
 		assert.equal(preview.line, '220 lab.example.test ESMTP Sendmail 8.17.1.9/8.17.1.9/Debian-2+deb12u2; Tue, 24 Nov 2026 22:35:10 GMT');

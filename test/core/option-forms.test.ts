@@ -1,6 +1,6 @@
 // Every form of an option line sendmail takes, planned and then read back by the installed
 // sendmail (`-bt -d37.1` prints each setoption call): the plan must leave exactly the chosen
-// settings in force. sendmail-facts.md, "Seen in December": PrivacyOptions lines add up, names
+// settings in force. docs/sendmail.md, "Option syntax": PrivacyOptions lines add up, names
 // are case-insensitive, a unique prefix is accepted, `OPrivacyOptions=` is the option `P`.
 import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';

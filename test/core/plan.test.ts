@@ -10,7 +10,7 @@ const cf = [
 	'O HelpFile=/etc/mail/helpfile',
 	'',
 ].join('\n');
-// A version 2 help file, as Debian ships it: "#vers<TAB>2" first (sendmail-facts.md).
+// A version 2 help file, as Debian ships it: "#vers<TAB>2" first (docs/sendmail.md, "The helpfile").
 const help = '#vers\t2\ncpyr\tCopyright\nsmtp\tThis is sendmail version $v\nsmtp\tTopics:\n';
 const plan = (answers: Parameters<typeof planHardening>[0]['answers'], helpFile: Parameters<typeof planHardening>[0]['helpFile'] = {path: '/etc/mail/helpfile', text: help}) =>
 	planHardening({cfPath: '/etc/mail/sendmail.cf', cfText: cf, helpFile, answers});
@@ -52,7 +52,7 @@ test('no flags at all is written as public, the flag that means none', () => {
 	assert.match(result.value.files[0]!.after, /^O PrivacyOptions=public$/m);
 });
 
-test('a greeting that is not hardened comes with warnings (sendmail-facts.md: RFC 5321 wants $j first)', () => {
+test('a greeting that is not hardened comes with warnings (docs/sendmail.md, "The greeting": RFC 5321 wants $j first)', () => {
 	const result = plan({greeting: 'mailserver ready'});
 	assert.ok(result.ok);
 	assert.match(result.value.warnings.join('\n'), /does not start with \$j/);

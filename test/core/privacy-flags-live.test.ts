@@ -161,7 +161,7 @@ describe('every flag as the installed sendmail answers it', () => {
 		});
 	}
 
-	// sendmail-facts.md: noexpn "implies noverb"; noreceipts refuses every DSN parameter.
+	// docs/sendmail.md, "SMTP replies per setting": noexpn also refuses VERB; noreceipts refuses every DSN parameter.
 	test('noexpn alone refuses VERB; noreceipts answers RET, ENVID, NOTIFY and ORCPT with 504', skip, async () => {
 		assert.equal((await replyTo('noexpn', 'after EHLO', 'VERB')).lines[0], '502 5.7.0 Verbose unavailable');
 		const replies = await bsSession(configWith('noreceipts'), ['EHLO client.example.org', 'MAIL FROM:<root@localhost> RET=HDRS', 'MAIL FROM:<root@localhost> ENVID=x1', 'MAIL FROM:<root@localhost>', 'RCPT TO:<root> ORCPT=rfc822;root@localhost']);
@@ -173,20 +173,20 @@ describe('every flag as the installed sendmail answers it', () => {
 		]);
 	});
 
-	// sendmail-facts.md: goaway leaves DSN and ETRN on.
+	// docs/sendmail.md, "PrivacyOptions and goaway": goaway leaves DSN and ETRN on.
 	test('goaway leaves DSN and ETRN offered, as its explanation says', skip, async () => {
 		const keywords = await ehloKeywords('goaway');
 		assert.ok(keywords.includes('DSN') && keywords.includes('ETRN'), keywords.join(' '));
 		assert.match(PRIVACY_FLAGS.goaway.explanation, /does not include noetrn, noreceipts/);
 	});
 
-	// sendmail-facts.md: authwarnings has no HELO-name check without PICKY_HELO_CHECK.
+	// docs/sendmail.md, "SMTP replies per setting": authwarnings has no HELO-name check without PICKY_HELO_CHECK.
 	test('authwarnings adds no warning for a client whose HELO name is made up', skip, async () => {
 		const headers = await queuedHeaders('authwarnings', 'EHLO no-such-name.invalid');
 		assert.ok(!headers.some(line => line.startsWith('X-Authentication-Warning:')), headers.join('\n'));
 	});
 
-	// sendmail-facts.md, "novrfy and noexpn do not stop user harvesting by RCPT".
+	// docs/sendmail.md, "Harvesting": novrfy and noexpn do not stop harvesting by RCPT.
 	test('the RCPT caveat holds on a config hardened with the article\'s answers', skip, async () => {
 		const debian = readFileSync('/etc/mail/sendmail.cf', 'latin1');
 		const plan = planHardening({cfPath: '/etc/mail/sendmail.cf', cfText: debian, answers: {...articleAnswers, hideHelpVersion: null}});

@@ -37,7 +37,7 @@ describe('the flag catalogue', () => {
 
 	const ehloKeywords = (flag: PrivacyFlag) => PRIVACY_FLAGS[flag].effects.flatMap(effect => (effect.kind === 'ehlo' ? [effect.keyword] : []));
 
-	// sendmail-facts.md, "Seen: SMTP replies" and "Seen in December": the exact replies.
+	// docs/sendmail.md, "SMTP replies per setting": the exact replies.
 	test('the exchanges use the replies seen on sendmail 8.17', () => {
 		assert.equal(replyOf('needmailhelo', 'MAIL FROM:<a@example.org>')?.after, '503 5.0.0 Polite people say HELO first');
 		assert.equal(replyOf('needvrfyhelo', 'VRFY root')?.after, '503 5.0.0 I demand that you introduce yourself first');
@@ -114,7 +114,7 @@ describe('the corrected explanations', () => {
 });
 
 describe('goaway', () => {
-	// sendmail-facts.md, "what goaway covers": noverb included; noreceipts and noetrn not.
+	// docs/sendmail.md, "PrivacyOptions and goaway": noverb included; noreceipts and noetrn not.
 	test('sets the seven low flags of PRIV_GOAWAY, noverb among them', () => {
 		assert.deepEqual([...GOAWAY_IMPLIES].sort(), ['authwarnings', 'needexpnhelo', 'needmailhelo', 'needvrfyhelo', 'noexpn', 'noverb', 'novrfy']);
 		for (const flag of ['noetrn', 'noreceipts', 'restrictqrun', 'restrictmailq'] as const) {
@@ -137,7 +137,7 @@ describe('goaway', () => {
 });
 
 describe('PrivacyOptions values', () => {
-	// sendmail-facts.md: Debian's value, verbatim.
+	// docs/sendmail.md, "The stock options": Debian's value, verbatim.
 	test('reads Debian\'s value', () => {
 		assert.deepEqual(parsePrivacyOptionsValue('needmailhelo,needexpnhelo,needvrfyhelo,restrictqrun,restrictexpand,nobodyreturn,authwarnings'), {
 			flags: ['needmailhelo', 'needexpnhelo', 'needvrfyhelo', 'restrictqrun', 'restrictexpand', 'nobodyreturn', 'authwarnings'],
@@ -170,7 +170,7 @@ describe('every flag against the real sendmail', () => {
 	const skip = skipUnlessSendmail();
 	const cf = skip.skip === undefined ? readFileSync('/etc/mail/sendmail.cf', 'latin1') : '';
 
-	// sendmail-facts.md: `sendmail -C FILE -bt` exits 0 for a good file, 70 for an unknown flag.
+	// docs/sendmail.md, "Asking sendmail: -bt, -bC, -bs": `sendmail -C FILE -bt` exits 0 for a good file, 70 for an unknown flag.
 	test('sendmail accepts each of the 16 names and rejects a bogus one', skip, () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-flags-'));
 		try {

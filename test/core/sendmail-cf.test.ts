@@ -159,8 +159,8 @@ test('latin1 bytes survive an edit', () => {
 	assert.deepEqual(Buffer.from(edited, 'latin1'), Buffer.from([0x23, 0x20, 0xe9, 0xff, 0x0a, 0x4f, 0x20, 0x41, 0x3d, 0x32, 0x0a]));
 });
 
-// Option lines in every form sendmail takes (readcf.c, setoption; sendmail-facts.md "Seen in
-// December": names are case-insensitive, a unique prefix is accepted, `OPrivacyOptions=` is `P`).
+// Option lines in every form sendmail takes (readcf.c, setoption; docs/sendmail.md, "Option
+// syntax": names are case-insensitive, a unique prefix is accepted, `OPrivacyOptions=` is `P`).
 test('the old one-letter form, a unique prefix and any case all set the option', () => {
 	const document = parseCf('Opnoetrn\nO Privacy=noexpn\nO privacyoptions=novrfy\nOH/etc/mail/helpfile\nO MaxMe=5\n');
 	assert.deepEqual(findOption(document, 'PrivacyOptions').setters.map(setter => [setter.form, setter.value]), [

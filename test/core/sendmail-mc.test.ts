@@ -22,7 +22,7 @@ test('Debian sendmail.mc: the two-line confPRIVACY_FLAGS define is found, the ot
 	assert.ok(privacy);
 	assert.equal(privacy.kind, 'define');
 	assert.equal(privacy.active, true);
-	// sendmail-facts.md: Debian's cf says PrivacyOptions=needmailhelo,...,authwarnings
+	// docs/sendmail.md, "The stock options": Debian's cf says PrivacyOptions=needmailhelo,...,authwarnings
 	assert.equal(privacy.value, 'needmailhelo,needexpnhelo,needvrfyhelo,restrictqrun,restrictexpand,nobodyreturn,authwarnings');
 	assert.equal(privacy.cfValue, privacy.value);
 	const statement = text.slice(privacy.start, privacy.end);
@@ -36,7 +36,7 @@ test('knecht.mc: a doubly quoted value', () => {
 	const text = readFileSync(`${examplesFolder}/knecht.mc`, 'latin1');
 	const privacy = findMcDefines(text).confPRIVACY_FLAGS;
 	assert.equal(privacy?.value, '`authwarnings,noexpn,novrfy\'');
-	// sendmail-facts.md: one example builds to PrivacyOptions=authwarnings,noexpn,novrfy
+	// docs/sendmail.md, "The stock options": one example builds to PrivacyOptions=authwarnings,noexpn,novrfy
 	assert.equal(privacy?.cfValue, 'authwarnings,noexpn,novrfy');
 });
 

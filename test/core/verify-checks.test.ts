@@ -20,7 +20,7 @@ const article = articleAnswers;
 const accepted = reply('250 2.1.5 <root@localhost>... Recipient ok');
 const tooMany = reply('452 4.5.3 Too many recipients');
 
-// What Debian's default sendmail.cf says (sendmail-facts.md, "Seen").
+// What Debian's default sendmail.cf says (docs/sendmail.md, "The stock options" and "The greeting").
 const debianDefault: VerifyTranscript = {
 	banner: reply('220 lab.example.test ESMTP Sendmail 8.17.1.9/8.17.1.9/Debian-2+deb12u2; Tue, 24 Nov 2026 22:35:10 GMT; (No UCE/UBE) logging access from: localhost(OK)-localhost [127.0.0.1]'),
 	help: reply('214-2.0.0 This is sendmail version 8.17.1.9', '214-2.0.0 Topics:', '214 2.0.0 End of HELP info'),
@@ -74,7 +74,7 @@ test('the hardened server passes every check', () => {
 });
 
 test('HELP without a HelpFile leaks the version too', () => {
-	// sendmail-facts.md: with no HelpFile, HELP answers this.
+	// docs/sendmail.md, "The helpfile": with no HelpFile, HELP answers this.
 	const help = reply('502 5.3.0 Sendmail 8.17.1.9 -- HELP not implemented');
 	const check = byName(verifyChecks(article, {...hardened, help}))['HELP']!;
 	assert.equal(check.status, 'fail');
@@ -179,7 +179,7 @@ test('recipientProbeCount sends one past the limit, capped', () => {
 });
 
 test('readDaemonAddress reads the first MTA DaemonPortOptions line', () => {
-	// Debian's sendmail.cf (sendmail-facts.md): MTA-v4 on port smtp, MSP-v4 on submission.
+	// Debian's sendmail.cf (docs/sendmail.md, "The stock options"): MTA-v4 on port smtp, MSP-v4 on submission.
 	const debian = [
 		'O DaemonPortOptions=Family=inet,  Name=MTA-v4, Port=smtp, Addr=127.0.0.1',
 		'O DaemonPortOptions=Family=inet,  Name=MSP-v4, Port=submission, M=Ea, Addr=127.0.0.1',

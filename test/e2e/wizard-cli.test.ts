@@ -126,7 +126,7 @@ test('tmux 80x24: an --answers file replays by pressing Enter, and the file is w
 	assert.equal(await tmux.exitCode(), 0);
 	const wizardCf = readFileSync(cfPath);
 	const wizardHelp = readFileSync(helpPath);
-	// sendmail-facts.md: these are the option lines a hardened config holds.
+	// the article's answers (docs/design.md, "Answers") as the option lines a hardened config holds.
 	assert.match(wizardCf.toString('latin1'), /^O SmtpGreetingMessage=\$j mailserver; \$b$/m);
 	assert.match(wizardCf.toString('latin1'), /^O PrivacyOptions=goaway,restrictmailq,restrictqrun$/m);
 	assert.doesNotMatch(wizardHelp.toString('latin1'), /\$v/);

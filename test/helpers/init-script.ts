@@ -1,5 +1,5 @@
 // A stand-in for /etc/init.d/sendmail that restarts a real, daemonized sendmail, for tests of the
-// restart path (sendmail-facts.md, "Test daemon recipe").
+// restart path (docs/sendmail.md, "A test daemon").
 import {spawnSync} from 'node:child_process';
 import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';

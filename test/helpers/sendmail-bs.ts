@@ -1,5 +1,5 @@
 // Talks SMTP to `sendmail -C FILE -bs` (a session on stdin/stdout, no daemon, no port), one command
-// at a time: Debian's sendmail answers commands sent ahead of their turn with 554 (sendmail-facts.md).
+// at a time: Debian's sendmail answers commands sent ahead of their turn with 554 (docs/sendmail.md, "Asking sendmail: -bt, -bC, -bs").
 // The tests of the flag explanations use it to ask sendmail itself, independently of the product.
 import {spawn} from 'node:child_process';
 import {sendmailWrapper} from './sendmail.js';

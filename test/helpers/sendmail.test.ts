@@ -27,7 +27,7 @@ describe('sendmail test harness', () => {
 		assert.equal(daemon.host, '127.0.0.1');
 		assert.ok(daemon.port >= 20_000 && daemon.port < 60_000);
 
-		// sendmail-facts.md, "Seen: the greeting": $j Sendmail $v/$Z; $b ... with ESMTP after the first word.
+		// docs/sendmail.md, "The greeting": $j Sendmail $v/$Z; $b ... with ESMTP after the first word.
 		const replies = await smtpTalk(daemon.port, ['QUIT']);
 		assert.match(replies[0] ?? '', /^220 mail\.test\.example ESMTP Sendmail 8\.17\.1\.9\/8\.17\.1\.9\/Debian-/);
 		assert.match(replies[1] ?? '', /^221 /);
@@ -45,13 +45,13 @@ describe('sendmail test harness', () => {
 		const daemon = await startSendmailDaemon(readFileSync('/etc/mail/sendmail.cf', 'latin1'), {helpFile: '/nonexistent/helpfile'});
 		daemons.push(daemon);
 		const replies = await smtpTalk(daemon.port, ['HELP', 'QUIT']);
-		// sendmail-facts.md: with no HelpFile, HELP answers 502 and still names the version.
+		// docs/sendmail.md, "The helpfile": with no HelpFile, HELP answers 502 and still names the version.
 		assert.equal(replies[1], '502 5.3.0 Sendmail 8.17.1.9 -- HELP not implemented');
 	});
 
 	test('-bt accepts Debian\'s sendmail.cf and a built example within the time limit', skip, () => {
 		assert.deepEqual(sendmailBt('/etc/mail/sendmail.cf'), {status: 0, stderr: ''});
-		// sendmail-facts.md: built examples have no Dj line, so -bt would sleep 60 s without the wrapper.
+		// docs/sendmail.md, "The host-name wait": built examples have no Dj line, so -bt would sleep 60 s without the wrapper.
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-bt-'));
 		try {
 			writeFileSync(path.join(dir, 'generic-linux.cf'), buildExampleCf('generic-linux.mc'), 'latin1');
@@ -74,7 +74,7 @@ describe('sendmail test harness', () => {
 
 	test('the shipped example .mc files build', skip, () => {
 		const names = exampleMcNames();
-		assert.equal(names.length, 33); // sendmail-facts.md: 33 of them
+		assert.equal(names.length, 33); // docs/sendmail.md, "Where things are on Debian": 33 of them
 		assert.ok(names.includes('generic-linux.mc'));
 		const cf = buildExampleCf('generic-linux.mc');
 		assert.match(cf, /^O SmtpGreetingMessage=\$j Sendmail \$v\/\$Z; \$b$/m);

@@ -133,7 +133,7 @@ export function buildExampleCfAs(mcName: string, layout: BuildLayout): string {
 	return text;
 }
 
-/** Every example .mc that Debian ships, sorted (sendmail-facts.md: 33 of them). */
+/** Every example .mc that Debian ships, sorted (docs/sendmail.md, "Where things are on Debian": 33 of them). */
 export function exampleMcNames(): string[] {
 	return readdirSync(exampleCfFolder)
 		.filter(name => name.endsWith('.mc'))
@@ -171,7 +171,7 @@ const sleep = async (ms: number) => new Promise(resolve => {
 	setTimeout(resolve, ms);
 });
 
-/** The config rewritten per sendmail-facts.md's "Test daemon recipe", with its files in `dir`. */
+/** The config rewritten per docs/sendmail.md, "A test daemon", with its files in `dir`. */
 export function daemonCf(cfText: string, dir: string, port: number, helpFile?: string): string {
 	// Commented out: each gets its own line below, except Debian's ControlSocketName, which parallel
 	// daemons would share; a test daemon has no control socket.
@@ -325,8 +325,8 @@ async function startOnPort(cfText: string, port: number, helpFile: string | unde
 }
 
 /**
- * Starts a sendmail daemon on 127.0.0.1 with a copy of cfText rewritten per sendmail-facts.md's
- * "Test daemon recipe" (own port, PidFile, queue, status file, no DNS, host mail.test.example).
+ * Starts a sendmail daemon on 127.0.0.1 with a copy of cfText rewritten per docs/sendmail.md,
+ * "A test daemon" (own port, PidFile, queue, status file, no DNS, host mail.test.example).
  * Always call stop() in an `after` or `finally`.
  */
 export async function startSendmailDaemon(cfText: string, options: {helpFile?: string} = {}): Promise<SendmailDaemon> {
@@ -385,7 +385,7 @@ export async function smtpTalk(port: number, lines: string[]): Promise<string[]>
 /**
  * Each value sendmail sets `option` to while it reads the config, in order: `sendmail -C FILE -bt
  * -d37.1` prints every setoption call ("setoption PrivacyOptions (p)=goaway"). For PrivacyOptions
- * the set in force is all of them together (sendmail-facts.md, "Seen in December").
+ * the set in force is all of them together (docs/sendmail.md, "Option syntax").
  */
 export function sendmailOptionValues(cfPath: string, option: string): string[] {
 	const result = spawnSync(sendmailWrapper, ['-C', cfPath, '-bt', '-d37.1'], {stdio: ['ignore', 'pipe', 'pipe'], encoding: 'latin1', timeout: 30_000});

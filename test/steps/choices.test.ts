@@ -9,7 +9,7 @@ import {
 
 const debianGreeting = '$j Sendmail $v/$Z; $b; (No UCE/UBE) $?{client_addr}logging access from: ${client_name}(${client_resolve})-$_$.';
 
-test('current settings are read from the bundled Debian config (sendmail-facts.md: its four options)', () => {
+test('current settings are read from the bundled Debian config (docs/sendmail.md, "The stock options")', () => {
 	const current = currentSettings(readFileSync('source/demo/sendmail.cf', 'latin1'));
 	assert.equal(current.greeting, debianGreeting);
 	assert.equal(current.maxMessageSize, 0);
@@ -54,7 +54,7 @@ test('rough sizes use the largest unit that fits, one decimal under 100: no "738
 	assert.equal(roughSize(456_000), '456 KB');
 });
 
-test('sendmail-facts.md: a 10 MB attachment needs about 14 MB, so 14 MB carries about 10 MB', () => {
+test('docs/sendmail.md, "Guidance numbers": a 10 MB attachment needs about 14 MB, so 14 MB carries about 10 MB', () => {
 	assert.ok(Math.abs(largestAttachment(14_000_000) - 10_230_000) < 10_000);
 	assert.ok(largestAttachment(10_000_000) * (4 / 3) * (78 / 76) <= 10_000_000);
 });

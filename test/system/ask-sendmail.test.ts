@@ -44,6 +44,6 @@ test('askSendmail gives the greeting sendmail itself sends for a greeting in the
 	const debian = readFileSync('/etc/mail/sendmail.cf', 'latin1');
 	const answers = await askSendmail({cfText: debian.replace(/^O SmtpGreetingMessage=.*$/m, 'O SmtpGreetingMessage=$j mailserver; $b')}, []);
 	assert.ok(answers.ok && answers.value.status === 'ran', JSON.stringify(answers));
-	// sendmail-facts.md: "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>".
+	// docs/sendmail.md, "The greeting": "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>".
 	assert.match(answers.value.greeting.lines[0]!, /^220 \S+ ESMTP mailserver; \w{3}, \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d /);
 });

@@ -256,7 +256,7 @@ for (const name of sendmailInstalled ? exampleMcNames() : []) {
 		assert.ok(built.ok);
 		assert.equal(withoutStamp(cf.after), withoutStamp(built.value));
 
-		// sendmail-facts.md: `sendmail -C FILE -bt` exits 0 for a good file; some examples name files
+		// docs/sendmail.md, "Asking sendmail: -bt, -bC, -bs": `sendmail -C FILE -bt` exits 0 for a good file; some examples name files
 		// this host lacks and fail unedited too, so the edit must only not change the outcome.
 		const after = path.join(folder, 'after.cf');
 		writeFileSync(after, cf.after, 'latin1');

@@ -16,7 +16,7 @@ const skipLive = !haveSendmail && process.env['CI'] !== 'true' ? 'sendmail is no
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'mc-rebuild-test-'));
 test.after(() => rmSync(scratch, {recursive: true, force: true}));
 
-// The article's settings (sendmail-facts.md: "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>").
+// The article's settings (docs/sendmail.md, "The greeting": "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>").
 const articleChanges = {
 	confSMTP_LOGIN_MSG: '$j mailserver; $b',
 	confMAX_MESSAGE_SIZE: '500000',
@@ -46,7 +46,7 @@ const buildStamp = /^##### (built by|in) /;
 function loadsInSendmail(cfText: string, name: string): {status: number | null; stderr: string} {
 	const file = path.join(scratch, `${name}.cf`);
 	writeFileSync(file, cfText, 'latin1');
-	// sendmail-facts.md: `sendmail -C FILE -bt </dev/null` exits 0 for a good file; its own UTS
+	// docs/sendmail.md, "Asking sendmail: -bt, -bC, -bs": `sendmail -C FILE -bt </dev/null` exits 0 for a good file; its own UTS
 	// namespace with a qualified host name avoids the 60 s sleep.
 	const result = spawnSync('unshare', ['--uts', 'sh', '-c', `hostname mail.test.example; exec /usr/sbin/sendmail -C '${file}' -bt`], {
 		input: '',

@@ -1,5 +1,5 @@
-// Where the installed sendmail proved the tool's model wrong (sendmail-facts.md, "Seen in
-// December"), the plan and audit now follow sendmail; each case is asked of sendmail itself.
+// Where the installed sendmail proved the tool's model wrong (docs/sendmail.md, "The
+// helpfile", "The Received header" and "Option syntax"), the plan and audit now follow sendmail; each case is asked of sendmail itself.
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';

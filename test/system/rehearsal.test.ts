@@ -44,7 +44,7 @@ describe('rehearseFiles against the installed sendmail', () => {
 	});
 
 	test('the help text given is the one sendmail reads, from a folder it deems safe', skip, async () => {
-		// An empty helpfile answers "214 2.0.0 End of HELP info" (sendmail-facts.md); under /tmp
+		// An empty helpfile answers "214 2.0.0 End of HELP info" (docs/sendmail.md, "The helpfile"); under /tmp
 		// without TrustStickyBit it would be "502 5.3.0 ... HELP not implemented" instead.
 		const withoutTrust = debianCf.replace(/^O DontBlameSendmail=.*$/m, '#$&');
 		const report = await rehearseFiles({cfText: withoutTrust, helpFileText: ''}, {});

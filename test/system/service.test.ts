@@ -297,7 +297,7 @@ describe('sendmailRunning', () => {
 	});
 });
 
-// A real daemon restarted through an init-script stand-in (sendmail-facts.md, "Test daemon recipe").
+// A real daemon restarted through an init-script stand-in (docs/sendmail.md, "A test daemon").
 describe('runRestart with a real sendmail daemon', () => {
 	test('the init script restarts it: a new PID, and the port answers 220 again', skipUnlessSendmail(), async () => {
 		const cfFile = path.join(await temporaryFolder(), 'test.cf');
