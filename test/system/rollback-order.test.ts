@@ -65,3 +65,15 @@ test('records written before sequence numbers (no "sequence") are read, and come
 	assert.equal(await rollBackNewest(cfPath), legacy.id);
 	assert.deepEqual(readFileSync(cfPath), original);
 });
+
+test('rollback --force after a change made with the clock ahead undoes only the most recent change, not every one since', async () => {
+	const {cfPath} = copyDemoConfig();
+	await setSize(cfPath, 1000, ahead);
+	const second = await setSize(cfPath, 2000, today);
+	const newest = await newestBackupSet(cfPath);
+	assert.ok(newest.ok, newest.ok ? '' : newest.error);
+	assert.equal(newest.value.id, second.id);
+	const rolled = await rollbackBackupSet(newest.value, {force: true});
+	assert.ok(rolled.ok, rolled.ok ? '' : rolled.error);
+	assert.equal(sizeIn(cfPath), '1000');
+});
