@@ -18,9 +18,12 @@ import {copyDebianMcPair, haveDebianMc} from '../helpers/debian-mc.js';
 import {sendmailBt, skipUnlessSendmail} from '../helpers/sendmail.js';
 
 const skip = skipUnlessSendmail();
-const debianCf = readFileSync('/etc/mail/sendmail.cf', 'latin1');
-const debianHelp = readFileSync('/etc/mail/helpfile', 'latin1');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'rehearsal-model-'));
+const debianHelp = readFileSync('/etc/mail/helpfile', 'latin1');
+// The help file beside the configs written here: one in /etc/mail (the mail user's folder on
+// Debian) is refused for a config elsewhere.
+writeFileSync(path.join(scratch, 'helpfile'), debianHelp, 'latin1');
+const debianCf = readFileSync('/etc/mail/sendmail.cf', 'latin1').replace(/^O HelpFile=.*$/m, `O HelpFile=${scratch}/helpfile`);
 test.after(() => {
 	rmSync(scratch, {recursive: true, force: true});
 });
