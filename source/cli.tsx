@@ -152,7 +152,7 @@ function looksLikeConfig(argument: string): boolean {
  * The words after a command that takes no words (audit, rollback, verify, the wizard): never
  * ignored. A lone config path is taken as --config (said on stderr); anything else is an error.
  */
-function configFromArguments(flags: CliFlags, extra: string[], io: CommandIo): {ok: true; flags: CliFlags} | {ok: false; error: string} {
+function configFromArguments(flags: CliFlags, extra: string[], io: CommandIo, command?: string): {ok: true; flags: CliFlags} | {ok: false; error: string} {
 	if (extra.length === 0) {
 		return {ok: true, flags};
 	}
@@ -160,7 +160,8 @@ function configFromArguments(flags: CliFlags, extra: string[], io: CommandIo): {
 	const [first] = extra as [string, ...string[]];
 	const stray = looksLikeConfig(first) ? extra[1] : first;
 	if (stray !== undefined) {
-		return {ok: false, error: `unexpected argument "${stray}" (a config is given with --config PATH)`};
+		const hint = command === 'verify' ? 'a server is given with --host ADDRESS, a config with --config PATH' : 'a config is given with --config PATH';
+		return {ok: false, error: `unexpected argument "${stray}" (${hint})`};
 	}
 
 	if (flags.config !== undefined) {
@@ -220,7 +221,7 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 	const command = known ? first : undefined;
 	const rest = known ? others : input;
 	if (command === undefined || command === 'audit' || command === 'rollback' || command === 'verify') {
-		const withConfig = configFromArguments(flags, rest, io);
+		const withConfig = configFromArguments(flags, rest, io, command);
 		if (!withConfig.ok) {
 			return usageError(io, withConfig.error);
 		}

@@ -11,6 +11,8 @@ import {ok} from '../source/core/result.js';
 import type {Check} from '../source/core/verify-checks.js';
 import type {WizardEffects} from '../source/app.js';
 import {KEY, PRESET, checkEnv, openWizard, pressEnter, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
+import {RESTART_TIMEOUT_MS} from '../source/system/restart.js';
+import {runRestart} from '../source/system/service.js';
 import {startWithInitScript} from './helpers/init-script.js';
 import {skipUnlessSendmail} from './helpers/sendmail.js';
 
@@ -297,4 +299,22 @@ test('an unqualified host name: the restart question defaults to not now and giv
 	await app.press(KEY.enter);
 	await app.waitFor('Continue');
 	assert.equal(restart.runs(), 0);
+});
+
+test('an unqualified host name: a restart chosen anyway is given the wait, counted down on Apply, and not stopped', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	// Longer than the restart's own limit below, shorter than the limit plus the host name's wait.
+	const restart = loggingRestart(folder, 'sleep 1.5\n');
+	const app = await atRestartQuestion(t, cfPath, {
+		findRestartPlan: async () => restart.plan,
+		hostNameWait: () => ({name: 'vm', seconds: 3}),
+		// The restart's own limit shortened to 1 s; what the host name's wait adds is kept.
+		runRestart: async (plan, options) => runRestart(plan, {...options, timeoutMs: options.timeoutMs - RESTART_TIMEOUT_MS + 1000}),
+		waitForListener: async () => true,
+		verifyServer: async () => ok({checks: passing, exchange: [], transcript: {banner: {code: 220, lines: []}, recipients: [], recipientsPlanned: 0}}),
+	});
+	await app.press(KEY.up, KEY.enter);
+	assert.match(await app.waitFor(/sendmail waits for its host name \(not fully qualified\): \d s left/), /Restarting sendmail/);
+	await app.waitFor('passed every check');
+	assert.equal(restart.runs(), 1);
 });

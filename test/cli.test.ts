@@ -80,6 +80,7 @@ const cases: Array<{name: string; args: (cfPath: string) => string[]; message: R
 	{name: 'a stray word after audit', args: cf => ['audit', '--config', cf, 'now'], message: /unexpected argument "now"/},
 	{name: 'a stray word after rollback', args: cf => ['rollback', '--config', cf, 'please'], message: /unexpected argument "please"/},
 	{name: 'a stray word after verify', args: cf => ['verify', '--config', cf, 'all'], message: /unexpected argument "all"/},
+	{name: 'a server address as a word after verify', args: () => ['verify', '127.0.0.1'], message: /unexpected argument "127\.0\.0\.1" \(a server is given with --host ADDRESS/},
 	{name: 'a stray word after a config path', args: cf => ['audit', cf, 'extra'], message: /unexpected argument "extra"/},
 	{name: 'a stray word with --yes', args: cf => [cf, '--yes', '--answers', 'test/fixtures/article-answers.json', 'now'], message: /unexpected argument "now"/},
 	{name: '--config and a config path', args: cf => ['audit', '--config', cf, cf], message: /two configs given: --config \S+ and "\S+"; give one/},
