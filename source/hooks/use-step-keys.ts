@@ -213,6 +213,12 @@ export function useStepKeys(keys: StepKeys): void {
 			return;
 		}
 
+		// [ and ] page too: many laptop keyboards have no PgUp/PgDn.
+		if (input === '[' || input === ']') {
+			(input === '[' ? keys.onPageUp : keys.onPageDown)?.();
+			return;
+		}
+
 		if (input === 'q' || input === 'Q') {
 			navigation.quit();
 		}
