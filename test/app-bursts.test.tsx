@@ -207,3 +207,22 @@ test('Review: Enter twice in one read writes once; the second Enter does not ski
 	assert.match(apply, /of 8 {2}Apply/);
 	assert.match(readFileSync(cfPath, 'latin1'), /^O MaxMessageSize=10000000$/m);
 });
+
+test('Ctrl+C after typed text in one read still quits, and nothing is written', async t => {
+	const {cfPath} = tempConfig(t);
+	const before = readFileSync(cfPath);
+	const app = renderWizard(await readTarget(cfPath));
+	t.after(() => app.unmount());
+	await toSizeCustom(app);
+	app.stdin.write(`12${KEY.ctrlC}`);
+	const start = Date.now();
+	while (app.result() === undefined) {
+		assert.ok(Date.now() - start < 30_000, app.frame());
+		await new Promise(resolve => {
+			setTimeout(resolve, 10);
+		});
+	}
+
+	assert.deepEqual(app.result(), {code: 0, message: 'Quit: nothing was written.'});
+	assert.deepEqual(readFileSync(cfPath), before);
+});

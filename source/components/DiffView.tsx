@@ -86,7 +86,7 @@ export function DiffView({rows, scroll, height}: Props) {
 				</Text>
 			))}
 			{rows.length > height ? (
-				<Text dimColor>{`(lines ${scroll + 1}-${Math.min(scroll + height, rows.length)} of ${rows.length}; pgup/pgdn scroll)`}</Text>
+				<Text dimColor>{`(lines ${scroll + 1}-${Math.min(scroll + height, rows.length)} of ${rows.length}; pgup/pgdn [ ] scroll)`}</Text>
 			) : null}
 		</Box>
 	);

@@ -124,13 +124,13 @@ export function FlagHelp({flag, width, height, impliedByGoaway, live, scroll = 0
 	const plural = (count: number) => `${count} more line${count === 1 ? '' : 's'}`;
 	return (
 		<Box flexDirection="column" width={width}>
-			{view.above > 0 ? <Text wrap="truncate-end" dimColor>{`↑ ${plural(view.above)} above (pgup)`}</Text> : null}
+			{view.above > 0 ? <Text wrap="truncate-end" dimColor>{`↑ ${plural(view.above)} above (pgup or [)`}</Text> : null}
 			{lines.map((line, index) => (
 				<Text key={view.first + index} wrap="truncate-end" bold={line.kind === 'title'} dimColor={line.kind === 'live-heading'} color={line.kind === 'server' || line.kind === 'live' ? theme.good : line.kind === 'note' ? theme.warn : undefined}>
 					{line.text}
 				</Text>
 			))}
-			{view.below > 0 ? <Text wrap="truncate-end" dimColor>{`↓ ${plural(view.below)} below (pgdn)`}</Text> : null}
+			{view.below > 0 ? <Text wrap="truncate-end" dimColor>{`↓ ${plural(view.below)} below (pgdn or ])`}</Text> : null}
 		</Box>
 	);
 }

@@ -52,7 +52,7 @@ export const HINTS = {
 	quitTyping: {keys: 'ctrl+c', action: 'quit'},
 	/** In a text field every printable key, q and space included, is text. */
 	typing: {keys: 'type', action: 'text (q, space too)'},
-	scroll: {keys: 'pgup/pgdn', action: 'scroll'},
+	scroll: {keys: 'pgup/pgdn [ ]', action: 'scroll'},
 } satisfies Record<string, KeyHint>;
 
 type Props = {

@@ -57,8 +57,9 @@ export function editText(value: string, input: string, key: Key): string | undef
 		return undefined;
 	}
 
-	// Pasted text arrives as one string; keep it on one line (a newline would inject config lines),
-	// and drop control characters (a Ctrl key that came in one burst with other keys arrives raw).
+	// useStepKeys hands keys over one by one (splitKeys), but editText is also called with whole
+	// strings: keep the text on one line (a newline would inject config lines) and drop control
+	// characters.
 	const printable = input.replaceAll(/[\r\n]+/g, ' ').replaceAll(/[\u0000-\u001F\u007F-\u009F]/g, '');
 	return printable === '' ? undefined : value + printable;
 }
@@ -209,6 +210,12 @@ export function useStepKeys(keys: StepKeys): void {
 
 		if (input === ' ') {
 			keys.onSpace?.();
+			return;
+		}
+
+		// [ and ] page too: many laptop keyboards have no PgUp/PgDn.
+		if (input === '[' || input === ']') {
+			(input === '[' ? keys.onPageUp : keys.onPageDown)?.();
 			return;
 		}
 

@@ -31,8 +31,8 @@ type Props = {
 
 const LIST_WIDTH = 25;
 
-/** Keys that scroll a flag's help when it is longer than its panel. */
-const SCROLL_HINT = {keys: 'pgup/pgdn', action: 'scroll help'};
+/** Keys that scroll a flag's help when it is longer than its panel; fits one 80-column footer row. */
+const SCROLL_HINT = {keys: 'pgup/pgdn [ ]', action: 'scroll'};
 
 export function PrivacyStep({current, answers, askSendmail, onNext}: Props) {
 	const theme = useTheme();

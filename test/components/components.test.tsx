@@ -23,7 +23,7 @@ test('diff rows carry hunk headers and wrap long config lines to the width', () 
 	assert.match(rows[4]!.text, /^\+ O PrivacyOptions=goaway,/);
 	assert.match(rows[5]!.text, /^ {2}\S/);
 	const frame = render(<DiffView rows={rows} scroll={0} height={3} />).lastFrame() ?? '';
-	assert.match(frame, /lines 1-3 of \d+; pgup\/pgdn scroll/);
+	assert.match(frame, /lines 1-3 of \d+; pgup\/pgdn \[ \] scroll/);
 });
 
 test('flag help fits its column and shows the SMTP exchange (docs/sendmail.md, "SMTP replies per setting": noexpn answers 502 5.7.0)', () => {

@@ -87,10 +87,11 @@ for (const [columns, rows] of [[80, 24], [80, 15]] as const) {
 			// The title comes first, its rows together.
 			assert.match(column(frame), new RegExp(`^\\s*${flag}: `, 'm'), frame);
 			let pages = 0;
-			while (/more lines? below \(pgdn\)/.test(frame)) {
-				assert.match(frame, /pgup\/pgdn scroll help/, `the footer does not name the scroll keys:\n${frame}`);
+			while (/more lines? below \(pgdn or \]\)/.test(frame)) {
+				assert.match(frame, /pgup\/pgdn \[ \] scroll/, `the footer does not name the scroll keys:\n${frame}`);
 				const before = frame;
-				stdin.write(KEY.pageDown);
+				// PgDn, or ] (for keyboards without it) on every other flag.
+				stdin.write(index % 2 === 0 ? KEY.pageDown : ']');
 				frame = await waitFor(shown => shown !== before, `${flag}: a page down`);
 				help.push(column(frame));
 				assert.ok(++pages < 40, `${flag}: the help never ends`);
@@ -104,12 +105,12 @@ for (const [columns, rows] of [[80, 24], [80, 15]] as const) {
 				// Back to the top: the title again, and a marker only below.
 				for (let page = 0; page < pages; page++) {
 					const before = frame;
-					stdin.write(PAGE_UP);
+					stdin.write(index % 2 === 0 ? PAGE_UP : '[');
 					frame = await waitFor(shown => shown !== before, `${flag}: a page up`);
 				}
 
 				assert.match(column(frame), new RegExp(`^\\s*${flag}: `, 'm'), frame);
-				assert.doesNotMatch(frame, /above \(pgup\)/, frame);
+				assert.doesNotMatch(frame, /above \(pgup/, frame);
 			}
 
 			for (const line of frame.replace(/\n$/, '').split('\n')) {

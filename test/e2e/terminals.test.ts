@@ -223,14 +223,14 @@ test('the shipped bundle at 80x15: three Enters in one write go three steps on; 
 	tmux.keys(...Array.from({length: 10}, () => 'Down'));
 	const top = await tmux.waitFor('› [ ] goaway');
 	assert.match(top, /goaway: Shorthand/, top);
-	assert.match(top, /more lines below \(pgdn\)/, top);
-	assert.match(top, /pgup\/pgdn scroll help/, top);
+	assert.match(top, /more lines below \(pgdn or \]\)/, top);
+	assert.match(top, /pgup\/pgdn \[ \] scroll/, top);
 	let screen = top;
-	for (let page = 0; page < 30 && /below \(pgdn\)/.test(screen); page++) {
+	for (let page = 0; page < 30 && /below \(pgdn/.test(screen); page++) {
 		const before = screen;
 		tmux.keys('PageDown');
 		screen = await tmux.waitFor(shown => shown !== before);
-		assert.match(screen, /more lines? above \(pgup\)/, screen);
+		assert.match(screen, /more lines? above \(pgup or \[\)/, screen);
 		assert.ok(screen.trimEnd().split('\n').length < 15, screen);
 	}
 
