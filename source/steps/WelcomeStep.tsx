@@ -76,7 +76,10 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 		{key: 'cf', label: `Edit ${cfName} only (the next rebuild undoes it)`},
 	];
 	// The row of an edit key; a key no longer offered (the .mc, once blocked) stands for the .cf alone.
-	const editIndex = (key: EditKey) => Math.max(edits.findIndex(edit => edit.key === key), edits.findIndex(edit => edit.key === 'cf'), 0);
+	const editIndex = (key: EditKey) => {
+		const at = edits.findIndex(edit => edit.key === key);
+		return at === -1 ? Math.max(edits.findIndex(edit => edit.key === 'cf'), 0) : at;
+	};
 	const navigation = useContext(StepNavigationContext);
 	// The rows the pointer moves through: the starts (when there is a choice), then the files to edit.
 	const rowsOf = () => [

@@ -89,7 +89,7 @@ export type CfOnlyLine = {
 	text: string;
 	/** The option the line sets, as the .cf names it; undefined for other lines (rules, macros). */
 	option?: string;
-	/** What the build has for that option instead (the whole line); undefined when the build does not set it. */
+	/** The build's line for that option (the one it has instead, else where it sets it); undefined when the build does not set it. */
 	built?: string;
 };
 
@@ -152,10 +152,14 @@ function readDifference(current: string, rebuilt: string): {cfLines: CfOnlyLine[
 	}
 
 	let builtOnly = builtLines.length;
-	for (const line of cfLines) {
-		const built = line.option === undefined ? undefined : builtLines.find(text => optionNameOf(text)?.toLowerCase() === line.option!.toLowerCase());
-		if (built !== undefined) {
-			line.built = built;
+	const sameOption = (line: CfOnlyLine) => (text: string) => optionNameOf(text)?.toLowerCase() === line.option!.toLowerCase();
+	for (const line of cfLines.filter(each => each.option !== undefined)) {
+		// The build's line in its place (the same option, another value), else the one it has elsewhere.
+		const at = builtLines.findIndex(sameOption(line));
+		if (at === -1) {
+			line.built = b.find(each => sameOption(line)(each.text))?.text;
+		} else {
+			line.built = builtLines.splice(at, 1)[0];
 			builtOnly--;
 		}
 	}
@@ -164,8 +168,8 @@ function readDifference(current: string, rebuilt: string): {cfLines: CfOnlyLine[
 }
 
 /** One .cf-only line as said in a message: `line 410 "O MaxDaemonChildren=12" (the .mc builds "O MaxDaemonChildren=0")`. */
-export function describeCfOnlyLine(line: CfOnlyLine): string {
-	const built = line.built === undefined ? (line.option === undefined ? '' : `; the .mc does not set ${line.option}`) : `; the .mc builds "${clip(line.built)}"`;
+function describeCfOnlyLine(line: CfOnlyLine): string {
+	const built = line.built === undefined ? (line.option === undefined ? '' : ` (the .mc does not set ${line.option})`) : ` (the .mc builds "${clip(line.built)}")`;
 	return `line ${line.line} "${clip(line.text)}"${built}`;
 }
 
@@ -308,11 +312,13 @@ function mcDisagreement(target: Target, rebuild: RebuildPlan, unedited: string):
 	const {cfLines, builtOnly} = difference;
 	const shown = cfLines.slice(0, 3).map(line => describeCfOnlyLine(line));
 	const more = cfLines.length - shown.length;
+	const missing = `${builtOnly} line${builtOnly === 1 ? '' : 's'} the .mc builds`;
 	const what = [
-		...(shown.length > 0 ? [`${shown.join(', ')}${more > 0 ? ` and ${more} more line${more === 1 ? '' : 's'}` : ''}`] : []),
-		...(builtOnly > 0 ? [`${builtOnly} line${builtOnly === 1 ? '' : 's'} the .mc builds ${builtOnly === 1 ? 'is' : 'are'} not in ${cfName}`] : []),
-	].join('; ');
-	const message = `${cfName} and ${mcName} disagree: ${target.cfPath} is not what ${rebuild.mcPath} builds (${what}), so a rebuild from the .mc (${rebuildCommand}) would undo ${cfLines.length === 1 && builtOnly === 0 ? 'that line' : 'those lines'}; nothing was changed: carry a hand edit into ${mcName} first (or, if the .mc is the newer one, rebuild), or use --cf-only to edit ${cfName} alone and keep it`;
+		...(shown.length > 0 ? [`has ${cfLines.length === 1 ? 'a line' : 'lines'} ${rebuild.mcPath} does not build: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`] : []),
+		...(builtOnly > 0 ? [`${shown.length > 0 ? 'and ' : ''}lacks ${missing}`] : []),
+	].join(', ');
+	const them = cfLines.length + builtOnly === 1 ? 'it' : 'them';
+	const message = `${cfName} and ${mcName} disagree: ${target.cfPath} ${what}. A rebuild from the .mc (${rebuildCommand}) would undo ${them}, so nothing was changed: carry the hand edit into ${mcName} first (or, if the .mc is the newer one, rebuild it first), or use --cf-only to edit ${cfName} alone and keep ${them}`;
 	return {message, cfLines, builtOnly, rebuildCommand};
 }
 
