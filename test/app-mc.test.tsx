@@ -297,6 +297,23 @@ test('a hand edit in the .cf: "Quit, and carry the hand edit into the .mc first"
 	assert.deepEqual(snapshot(files), before);
 });
 
+test('an .mc that cannot be built here: Welcome says why and recommends the .cf alone, which goes on', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	const mcPath = path.join(folder, 'sendmail.mc');
+	const app = renderWizard(await readTarget(cfPath), {effects: {
+		findMc: async () => mcPath,
+		checkMcAgrees: async () => fail('m4 is not installed or not on PATH'),
+	}});
+	t.after(() => app.unmount());
+
+	const welcome = await app.waitFor('Quit, and fix the build from sendmail.mc first');
+	assert.ok(welcome.includes('! m4 is not installed or not on PATH'), welcome);
+	assert.ok(welcome.includes(`› (•) ${HAND_CF_CHOICE}`), welcome);
+	assert.ok(!welcome.includes(MC_CHOICE), welcome);
+	await app.press(KEY.enter);
+	await app.waitFor('of 8  Greeting');
+});
+
 test('the first screen does not wait for the .mc look-up; the choice appears when it answers', async t => {
 	const {folder, cfPath} = tempConfig(t);
 	let answer: (mcPath: string | undefined) => void = () => undefined;
