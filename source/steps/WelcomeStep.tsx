@@ -153,7 +153,9 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 	// Above the choices: what differs, by the .cf's own lines, and what a rebuild would do to them.
 	const blockedRows = !blocked ? [] : handEdits === undefined ? clipRows(textRows(`! ${safeLine(mcProblem.message)}`, width, 'warn'), 4) : handEditRows(handEdits, cfName, mcName!, width);
 	// Under the choices: what choosing the .cf alone means.
-	const mcProblemRows = !blocked ? [] : textRows(`Editing ${cfName} only keeps ${handEdits === undefined ? 'it as it is' : 'the hand edit'}; a later rebuild from ${mcName} undoes ${handEdits === undefined ? '' : 'it and '}this tool's changes alike.`, width, 'dim');
+	const mcProblemRows = !blocked ? [] : textRows(handEdits === undefined
+		? `Editing ${cfName} only needs no build; a later rebuild from ${mcName} undoes this tool's changes.`
+		: `Editing ${cfName} only keeps the hand edit; a later rebuild from ${mcName} undoes it and this tool's changes alike.`, width, 'dim');
 	const editRows = edits.length === 0 ? 0 : 1 + mcRows.length + blockedRows.length + edits.length + mcProblemRows.length;
 	const presetProblemRows = presetProblem === undefined ? [] : clipRows(textRows(`! ${safeLine(presetProblem)}`, width, 'warn'), 2);
 	const keepText = starts.length > 1 || edits.length > 0 ? [] : textRows(`Every step starts from ${answersFrom === undefined ? 'the current settings' : safeLine(answersFrom)}; press enter to keep them.`, width);

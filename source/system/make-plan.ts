@@ -130,11 +130,11 @@ function readDifference(current: string, rebuilt: string): {cfLines: CfOnlyLine[
 	const cfLines: CfOnlyLine[] = [];
 	const builtLines: string[] = [];
 	if (changes === undefined) {
-		// Too different to pair: the first differing line of each is still worth naming.
-		const at = a.findIndex((line, index) => line.text !== b[index]?.text);
-		const first = a[at === -1 ? a.length - 1 : at]!;
-		cfLines.push({line: first.line, text: first.text, option: optionNameOf(first.text)});
-		return {cfLines, builtOnly: Math.max(b.length - a.length, 0)};
+		// Too different to pair: the first line of the .cf that differs is still worth naming.
+		const first = a.find((line, index) => line.text !== b[index]?.text);
+		return first === undefined
+			? {cfLines, builtOnly: b.length - a.length}
+			: {cfLines: [{line: first.line, text: first.text, option: optionNameOf(first.text)}], builtOnly: Math.max(b.length - a.length, 0)};
 	}
 
 	let index = 0;
