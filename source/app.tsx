@@ -22,6 +22,7 @@ import type {ClientViewState, RehearsalState} from './components/ClientView.js';
 import {DEFAULT_CONFIG, type Target} from './system/target.js';
 import type {verifyServer} from './system/verify-server.js';
 import type {askSendmail} from './system/rehearsal.js';
+import type {McDisagreement} from './system/make-plan.js';
 import {ThemeContext, themeFor} from './components/theme.js';
 import {StepNavigationContext, useKeys, type PendingKey, type StepNavigation} from './hooks/use-step-keys.js';
 import {useWizard, wizardReducer, type WizardAction} from './hooks/use-wizard.js';
@@ -33,7 +34,7 @@ import {PrivacyStep} from './steps/PrivacyStep.js';
 import {RecipientsStep} from './steps/RecipientsStep.js';
 import {ReviewStep} from './steps/ReviewStep.js';
 import {SizeStep} from './steps/SizeStep.js';
-import {WelcomeStep, type VersionState} from './steps/WelcomeStep.js';
+import {WelcomeStep, type McProblem, type VersionState} from './steps/WelcomeStep.js';
 
 /** What the wizard starts from: the config as read, and the pre-filled answers. */
 export type WizardSetup = {
@@ -68,9 +69,10 @@ export type WizardEffects = {
 	findMc(cfPath: string): Promise<string | undefined>;
 	/**
 	 * source/system/make-plan.ts checkMcAgrees: whether the .cf is what its .mc builds, asked on
-	 * Welcome, where the choice between them is made. ok(why) when they disagree. Absent: not asked.
+	 * Welcome, where the choice between them is made. ok(the lines that differ) when they disagree.
+	 * Absent: not asked.
 	 */
-	checkMcAgrees?(target: Target): Promise<Result<string | undefined>>;
+	checkMcAgrees?(target: Target): Promise<Result<McDisagreement | undefined>>;
 	/** source/system/access.ts accessProblem: what this user cannot do (write, restart), for Welcome. */
 	accessProblem?(target: Target): Promise<string | undefined>;
 	/** source/system/host-name.ts hostNameWarning: a host name that makes every sendmail start sleep 60 s. */
@@ -196,7 +198,7 @@ export function App({setup, effects, onExit}: Props) {
 	const [answersFrom, setAnswersFrom] = useState(setup.answersFrom);
 	const [version, setVersion] = useState<VersionState>({kind: 'checking'});
 	const [mcPath, setMcPath] = useState<string>();
-	const [mcProblem, setMcProblem] = useState<string>();
+	const [mcProblem, setMcProblem] = useState<McProblem>();
 	const [access, setAccess] = useState<string>();
 	// Read after the first frame: it reads /etc/hosts.
 	const [hostNote, setHostNote] = useState<string>();
@@ -302,7 +304,7 @@ export function App({setup, effects, onExit}: Props) {
 
 		let live = true;
 		effects.checkMcAgrees(target).then(
-			agrees => live && setMcProblem(agrees.ok ? agrees.value : agrees.error),
+			agrees => live && setMcProblem(agrees.ok ? agrees.value : {message: agrees.error}),
 			() => undefined,
 		);
 		return () => {

@@ -11,6 +11,7 @@ import type {Answers} from '../source/core/answers.js';
 import {fail, ok} from '../source/core/result.js';
 import {optionValue, parseCf} from '../source/core/sendmail-cf.js';
 import type {Preset} from '../source/presets.js';
+import {checkMcAgrees} from '../source/system/make-plan.js';
 import {findMcFor} from '../source/system/mc-rebuild.js';
 import {KEY, NOW, checkEnv, pressEnter, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
 import {skipUnlessSendmail} from './helpers/sendmail.js';
@@ -142,8 +143,7 @@ test('"sendmail.cf only" leaves the .mc byte-identical, keeps the warning on Rev
 
 	await app.waitFor(MC_CHOICE);
 	await app.press(KEY.down);
-	// The pointer moves; space chooses. (Wait for the screen: on a loaded machine a fixed pause
-	// after the key can end before the new frame is drawn.)
+	// The pointer moves; space chooses.
 	await app.waitFor(`› ( ) ${CF_CHOICE}`);
 	await app.press(KEY.space);
 	await app.waitFor(`› (•) ${CF_CHOICE}`);
@@ -206,8 +206,10 @@ test('with presets too, Welcome still fits 24 rows: the pointer moves from the p
 		await app.press(key);
 	}
 
+	// The screen once the last key is drawn: the pointer on the .cf row.
 	const moved = await app.waitFor(`› ( ) ${CF_CHOICE}`);
 	assert.match(moved, / {2}\(•\) Preset "web"\n/);
+	assert.ok(moved.includes(`› ( ) ${CF_CHOICE}`), moved);
 	await app.press(KEY.enter);
 	await app.waitFor('of 8  Greeting');
 	await app.press(KEY.escape);
@@ -217,6 +219,99 @@ test('with presets too, Welcome still fits 24 rows: the pointer moves from the p
 	const review = await toReview(app);
 	assert.match(review, /this edits the \.cf alone/);
 	assert.ok(!review.split('\n').includes(mcPath), review);
+});
+
+/** Debian's pair with hand edits in the .cf the .mc does not make: a line added, and a value changed. */
+function handEdited(t: {after(fn: () => void): void}) {
+	const pair = copyDebian(t);
+	const cf = readFileSync(pair.cfPath, 'latin1')
+		.replace(/^O Timeout\.ident=5s$/m, '$&\nO Timeout.iconnect=30s')
+		.replace(/^O MaxDaemonChildren=0$/m, 'O MaxDaemonChildren=12');
+	writeFileSync(pair.cfPath, cf, 'latin1');
+	const lineOf = (text: string) => cf.split('\n').indexOf(text) + 1;
+	return {...pair, iconnectLine: lineOf('O Timeout.iconnect=30s'), childrenLine: lineOf('O MaxDaemonChildren=12')};
+}
+
+const HAND_CF_CHOICE = 'Edit sendmail.cf only, as --cf-only (recommended)';
+const HAND_QUIT_CHOICE = 'Quit, and carry the hand edit into sendmail.mc first';
+const checkMc = {checkMcAgrees: async (target: Parameters<typeof checkMcAgrees>[0]) => checkMcAgrees(target, {env: checkEnv})};
+
+test('a hand edit in the .cf the .mc lacks: Welcome names its lines and options and recommends the .cf alone, which goes on to a Review of the .cf only', needDebian(), async t => {
+	const {mcPath, cfPath, iconnectLine, childrenLine} = handEdited(t);
+	const mcBefore = readFileSync(mcPath);
+	const app = renderWizard(await readTarget(cfPath), {answers: ARTICLE, answersFrom: answersFile, effects: checkMc});
+	t.after(() => app.unmount());
+
+	const welcome = await app.waitFor(HAND_CF_CHOICE);
+	// The .cf's own lines, by the options they set, with what the build has instead.
+	assert.ok(welcome.includes('sendmail.cf has 2 lines that sendmail.mc does not build (a hand edit):'), welcome);
+	assert.ok(welcome.includes(`line ${iconnectLine}: O Timeout.iconnect=30s (sendmail.mc builds: O Timeout.iconnect=2m)`), welcome);
+	assert.ok(welcome.includes(`line ${childrenLine}: O MaxDaemonChildren=12 (sendmail.mc builds: O MaxDaemonChildren=0)`), welcome);
+	assert.match(welcome.replaceAll('\n', ' '), /A rebuild from sendmail\.mc \(.*\) would undo them\./);
+	// The line after the inserted one lines up again with the build: nobody touched it.
+	assert.doesNotMatch(welcome, /queuereturn/);
+	// The recommended way on is the chosen row, the other a real choice; the refused .mc route is gone.
+	assert.ok(welcome.includes(`› (•) ${HAND_CF_CHOICE}`), welcome);
+	assert.ok(welcome.includes(`  ( ) ${HAND_QUIT_CHOICE}`), welcome);
+	assert.ok(!welcome.includes(MC_CHOICE), welcome);
+	assert.doesNotMatch(welcome, /use --cf-only/);
+	assert.ok(welcome.split('\n').length <= 23, welcome);
+
+	await app.press(KEY.enter);
+	await app.waitFor('of 8  Greeting');
+	await pressEnter(app, 4);
+	const review = await app.waitFor('Write changes');
+	assert.match(review.replaceAll('\n', ' '), /this edits the \.cf alone/);
+	const rows = await everyReviewRow(app);
+	assert.ok(rows.split('\n').includes(cfPath), rows);
+	assert.ok(!rows.split('\n').includes(mcPath), rows);
+	assert.ok(!rows.includes('is rebuilt from'), rows);
+
+	await app.press(KEY.enter);
+	await app.waitFor('Continue');
+	assert.deepEqual(readFileSync(mcPath), mcBefore);
+	const cf = parseCf(readFileSync(cfPath, 'latin1'));
+	assert.equal(optionValue(cf, 'MaxMessageSize'), '500000');
+	// The hand edits are still there.
+	assert.equal(optionValue(cf, 'MaxDaemonChildren'), '12');
+	assert.ok(readFileSync(cfPath, 'latin1').includes('\nO Timeout.iconnect=30s\n'));
+});
+
+test('a hand edit in the .cf: "Quit, and carry the hand edit into the .mc first" ends the wizard with nothing written', needDebian(), async t => {
+	const {mcPath, cfPath, helpPath} = handEdited(t);
+	const files = [mcPath, cfPath, helpPath];
+	const before = snapshot(files);
+	const app = renderWizard(await readTarget(cfPath), {answers: ARTICLE, answersFrom: answersFile, effects: checkMc});
+	t.after(() => app.unmount());
+
+	await app.waitFor(HAND_QUIT_CHOICE);
+	// Down and Enter in one burst, as over SSH.
+	await app.press(KEY.down + KEY.enter);
+	for (let tries = 0; app.result() === undefined && tries < 200; tries++) {
+		await new Promise(resolve => {
+			setTimeout(resolve, 10);
+		});
+	}
+
+	assert.deepEqual(app.result(), {code: 0, message: 'Quit: nothing was written.'});
+	assert.deepEqual(snapshot(files), before);
+});
+
+test('an .mc that cannot be built here: Welcome says why and recommends the .cf alone, which goes on', async t => {
+	const {folder, cfPath} = tempConfig(t);
+	const mcPath = path.join(folder, 'sendmail.mc');
+	const app = renderWizard(await readTarget(cfPath), {effects: {
+		findMc: async () => mcPath,
+		checkMcAgrees: async () => fail('m4 is not installed or not on PATH'),
+	}});
+	t.after(() => app.unmount());
+
+	const welcome = await app.waitFor('Quit, and fix the build from sendmail.mc first');
+	assert.ok(welcome.includes('! m4 is not installed or not on PATH'), welcome);
+	assert.ok(welcome.includes(`› (•) ${HAND_CF_CHOICE}`), welcome);
+	assert.ok(!welcome.includes(MC_CHOICE), welcome);
+	await app.press(KEY.enter);
+	await app.waitFor('of 8  Greeting');
 });
 
 test('the first screen does not wait for the .mc look-up; the choice appears when it answers', async t => {

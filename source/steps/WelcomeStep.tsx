@@ -1,4 +1,5 @@
 import path from 'node:path';
+import {useContext} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {Audit} from '../core/audit.js';
@@ -8,8 +9,15 @@ import {clipRows, Rows, textRows, type Row} from '../components/Rows.js';
 import {hardWrap} from '../components/wrap.js';
 import {HINTS, StepFrame, useFrameBody} from '../components/StepFrame.js';
 import {useTheme} from '../components/theme.js';
-import {useStepKeys} from '../hooks/use-step-keys.js';
+import {StepNavigationContext, useStepKeys} from '../hooks/use-step-keys.js';
+import type {McDisagreement} from '../system/make-plan.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
+
+/**
+ * Why the .cf cannot be edited through its .mc: the lines of the .cf the .mc does not build (a hand
+ * edit), or why the .mc could not be built here at all.
+ */
+export type McProblem = McDisagreement | {message: string};
 
 /** What is known of the installed sendmail: still asking, its version, or none found. */
 export type VersionState = {kind: 'checking'} | {kind: 'known'; version: string} | {kind: 'unknown'; reason: string};
@@ -29,8 +37,8 @@ type Props = {
 	presetProblem?: string;
 	/** The sendmail.mc beside the config; it arrives after the first screen. */
 	mcPath?: string;
-	/** Why editing through the .mc would lose changes (the .cf is not what the .mc builds); undefined when it agrees or is not known yet. */
-	mcProblem?: string;
+	/** Why editing through the .mc would lose changes (the .cf is not what the .mc builds) or cannot work; undefined when it agrees or is not known yet. */
+	mcProblem?: McProblem;
 	/** Pre-selected: edit the .cf only (--cf-only, or the admin's earlier choice). */
 	cfOnly: boolean;
 	/** What this user cannot do here (write, restart) and why; undefined when nothing stands in the way. */
@@ -41,28 +49,46 @@ type Props = {
 	onNext(preset: string | undefined, cfOnly: boolean): void;
 };
 
-/** Which list the pointer is in, and the row chosen in each list (moving the pointer chooses nothing). */
-type Pointer = {list: 'start' | 'edit'; start: number; edit: number};
-type Chosen = {start: number; edit: number};
+/** How to go on with an .mc there: through it, the .cf alone, or quit to fix the .mc first. */
+type EditKey = 'mc' | 'cf' | 'quit';
+/**
+ * Which list the pointer is in, and the row chosen in each list (moving the pointer chooses nothing).
+ * The edit rows are kept by key: the .mc check answers after the first screen and may take the .mc
+ * row away, and a row's meaning must not change under the pointer when it does.
+ */
+type Pointer = {list: 'start' | 'edit'; start: number; edit: EditKey};
+type Chosen = {start: number; edit: EditKey};
 
 export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNames, presetProblem, mcPath, mcProblem, cfOnly, access, hostNote, auditFromSendmail = false, onNext}: Props) {
 	const theme = useTheme();
 	const starts = answersFrom === undefined ? [undefined, ...presetNames] : [undefined];
 	const cfName = path.basename(cfPath);
 	const mcName = mcPath === undefined ? undefined : path.basename(mcPath);
-	const edits = mcName === undefined ? [] : [
+	const handEdits = mcProblem !== undefined && 'cfLines' in mcProblem ? mcProblem : undefined;
+	// With the .cf not what the .mc builds (or the .mc not buildable here), going through the .mc
+	// cannot work: the .cf alone is the way on, or quitting to put the .mc right first.
+	const blocked = mcName !== undefined && mcProblem !== undefined;
+	const edits: Array<{key: EditKey; label: string}> = mcName === undefined ? [] : blocked ? [
+		{key: 'cf', label: `Edit ${cfName} only, as --cf-only (recommended)`},
+		{key: 'quit', label: handEdits === undefined ? `Quit, and fix the build from ${mcName} first` : `Quit, and carry the hand edit into ${mcName} first`},
+	] : [
 		{key: 'mc', label: `Edit ${mcName} and rebuild ${cfName} (recommended)`},
 		{key: 'cf', label: `Edit ${cfName} only (the next rebuild undoes it)`},
 	];
+	// The row of an edit key; a key no longer offered (the .mc, once blocked) stands for the .cf alone.
+	const editIndex = (key: EditKey) => {
+		const at = edits.findIndex(edit => edit.key === key);
+		return at === -1 ? Math.max(edits.findIndex(edit => edit.key === 'cf'), 0) : at;
+	};
+	const navigation = useContext(StepNavigationContext);
 	// The rows the pointer moves through: the starts (when there is a choice), then the files to edit.
 	const rowsOf = () => [
 		...(starts.length > 1 ? starts.map((_, index) => ({list: 'start', index}) as const) : []),
 		...edits.map((_, index) => ({list: 'edit', index}) as const),
 	];
 	// Pointer and choices by list, so presets or the .mc arriving later never move the pointer's row.
-	const [pointer, setPointer, pointerNow] = useSyncedState<Pointer>({list: 'start', start: 0, edit: cfOnly ? 1 : 0});
-	const [chosen, setChosen, chosenNow] = useSyncedState<Chosen>({start: 0, edit: cfOnly ? 1 : 0});
-	const [refused, setRefused] = useSyncedState(false);
+	const [pointer, setPointer, pointerNow] = useSyncedState<Pointer>({list: 'start', start: 0, edit: cfOnly ? 'cf' : 'mc'});
+	const [chosen, setChosen, chosenNow] = useSyncedState<Chosen>({start: 0, edit: cfOnly ? 'cf' : 'mc'});
 	// The pointer is in the edit list when there is no choice of start.
 	const activeList = (current: Pointer) => (current.list === 'start' && starts.length <= 1 ? 'edit' : current.list);
 	const move = (by: number) => setPointer(current => {
@@ -71,15 +97,16 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 			return current;
 		}
 
-		const at = Math.max(rows.findIndex(row => row.list === activeList(current) && row.index === current[row.list]), 0);
+		const indexOf = (list: 'start' | 'edit') => (list === 'start' ? current.start : editIndex(current.edit));
+		const at = Math.max(rows.findIndex(row => row.list === activeList(current) && row.index === indexOf(row.list)), 0);
 		const row = rows[(at + by + rows.length) % rows.length]!;
-		return {...current, list: row.list, [row.list]: row.index};
+		return row.list === 'start' ? {...current, list: 'start', start: row.index} : {...current, list: 'edit', edit: edits[row.index]!.key};
 	});
 	// Space (and Enter) choose the pointer's row in its own list; the other list keeps its choice.
 	const choosePointer = (): Chosen => {
 		const current = pointerNow();
 		const list = edits.length > 0 ? activeList(current) : 'start';
-		const next = {...chosenNow(), [list]: current[list]};
+		const next = list === 'start' ? {...chosenNow(), start: current.start} : {...chosenNow(), edit: edits[editIndex(current.edit)]!.key};
 		setChosen(next);
 		return next;
 	};
@@ -89,19 +116,16 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 		onDown: () => move(1),
 		onSpace() {
 			choosePointer();
-			setRefused(false);
 		},
 		onEnter() {
 			const choice = choosePointer();
-			const editCfOnly = edits.length > 0 ? choice.edit === 1 : cfOnly;
-			// The .cf is not what the .mc builds: rebuilding would lose those lines. Say it here,
-			// where the choice is made, not at Review four steps later.
-			if (edits.length > 0 && !editCfOnly && mcProblem !== undefined) {
-				setRefused(true);
+			const edit = edits.length > 0 ? edits[editIndex(choice.edit)]!.key : cfOnly ? 'cf' : 'mc';
+			if (edit === 'quit') {
+				navigation.quit();
 				return;
 			}
 
-			onNext(starts[choice.start], editCfOnly);
+			onNext(starts[choice.start], edit === 'cf');
 		},
 		canGoBack: false,
 	});
@@ -125,10 +149,14 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 		...(hostNote === undefined ? [] : textRows(`! ${safeLine(hostNote)}`, width, 'warn')),
 	];
 	const adviceRows = audit.items.filter(item => !item.hardened).length;
-	const mcRows = edits.length === 0 ? [] : textRows(`Built from ${mcName}: a rebuild (sendmailconfig, make) drops direct .cf edits.`, width);
-	const problemText = mcProblem === undefined ? undefined : refused ? `✗ ${mcProblem}` : `! ${mcProblem}`;
-	const mcProblemRows = problemText === undefined ? [] : clipRows(textRows(safeLine(problemText), width, refused ? 'bad' : 'warn'), refused ? 4 : 2);
-	const editRows = edits.length === 0 ? 0 : 1 + mcRows.length + edits.length + mcProblemRows.length;
+	const mcRows = edits.length === 0 ? [] : blocked ? [] : textRows(`Built from ${mcName}: a rebuild (sendmailconfig, make) drops direct .cf edits.`, width);
+	// Above the choices: what differs, by the .cf's own lines, and what a rebuild would do to them.
+	const blockedRows = !blocked ? [] : handEdits === undefined ? clipRows(textRows(`! ${safeLine(mcProblem.message)}`, width, 'warn'), 4) : handEditRows(handEdits, cfName, mcName!, width);
+	// Under the choices: what choosing the .cf alone means.
+	const mcProblemRows = !blocked ? [] : textRows(handEdits === undefined
+		? `Editing ${cfName} only needs no build; a later rebuild from ${mcName} undoes this tool's changes.`
+		: `Editing ${cfName} only keeps the hand edit; a later rebuild from ${mcName} undoes it and this tool's changes alike.`, width, 'dim');
+	const editRows = edits.length === 0 ? 0 : 1 + mcRows.length + blockedRows.length + edits.length + mcProblemRows.length;
 	const presetProblemRows = presetProblem === undefined ? [] : clipRows(textRows(`! ${safeLine(presetProblem)}`, width, 'warn'), 2);
 	const keepText = starts.length > 1 || edits.length > 0 ? [] : textRows(`Every step starts from ${answersFrom === undefined ? 'the current settings' : safeLine(answersFrom)}; press enter to keep them.`, width);
 	const factShown = clipRows(factRows, Math.max(body.rows - 2 - editRows - presetProblemRows.length - (starts.length > 1 ? 4 : 0), 2));
@@ -174,11 +202,35 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 			{edits.length === 0 ? null : (
 				<Box marginTop={1} flexDirection="column">
 					<Rows rows={mcRows} />
-					<OptionList label="" kind="radio" highlight={pointerIn === 'edit' ? pointer.edit : -1} selected={chosen.edit} items={edits} />
+					<Rows rows={blockedRows} />
+					<OptionList label="" kind="radio" highlight={pointerIn === 'edit' ? editIndex(pointer.edit) : -1} selected={editIndex(chosen.edit)} items={edits} />
 					<Rows rows={mcProblemRows} />
 				</Box>
 			)}
 			<Rows rows={presetProblemRows} />
 		</StepFrame>
 	);
+}
+
+/** The .cf's lines the .mc does not build, each by the option it sets (as the .cf names it), and what a rebuild does to them. */
+function handEditRows(difference: McDisagreement, cfName: string, mcName: string, width: number): Row[] {
+	const {cfLines, builtOnly, rebuildCommand} = difference;
+	const count = cfLines.length;
+	const shown = cfLines.slice(0, 3);
+	const lineRows = shown.flatMap(line => {
+		const built = line.option === undefined ? '' : line.built === undefined ? ` (${mcName} does not set ${line.option})` : ` (${mcName} builds: ${line.built})`;
+		return clipRows(textRows(safeLine(`line ${line.line}: ${line.text}${built}`), width, 'warn', '  '), 2);
+	});
+	const more = count - shown.length;
+	const missing = `${builtOnly} line${builtOnly === 1 ? '' : 's'} that ${mcName} builds`;
+	const heading = count === 0
+		? `! ${cfName} lacks ${missing} (a hand edit):`
+		: `! ${cfName} has ${count === 1 ? 'a line' : `${count} lines`} that ${mcName} does not build (a hand edit):`;
+	return [
+		...textRows(heading, width, 'warn'),
+		...lineRows,
+		...(more > 0 ? [{text: `  and ${more} more`, tone: 'warn' as const}] : []),
+		...(count > 0 && builtOnly > 0 ? textRows(`and it lacks ${missing}`, width, 'warn', '  ') : []),
+		...textRows(`A rebuild from ${mcName} (${safeLine(rebuildCommand)}) would undo ${count + builtOnly === 1 ? 'it' : 'them'}.`, width),
+	];
 }

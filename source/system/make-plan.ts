@@ -1,4 +1,5 @@
 import path from 'node:path';
+import {diffArrays} from 'diff';
 import type {Answers} from '../core/answers.js';
 import {planHardening, type FileChange, type Plan} from '../core/plan.js';
 import {findReceivedHeaders, receivedVersionLeak} from '../core/received-header.js';
@@ -76,37 +77,100 @@ function readLines(text: string): Array<{line: number; text: string}> {
 
 const clip = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
 
-/** The options whose values sendmail ends up with differ between two configs (PrivacyOptions lines added up). */
-function differingOptions(a: CfDocument, b: CfDocument): string[] {
-	const names = new Set([...a.options, ...b.options].filter(option => option.active && option.option).map(option => option.option!));
-	const valueOf = (document: CfDocument, name: string) =>
-		ACCUMULATING_OPTIONS.has(name) ? flagsOf(privacyOptionsValue(document)) : valueAsRead(optionValue(document, name) ?? '');
-	return [...names].filter(name => valueOf(a, name) !== valueOf(b, name)).sort();
-}
-
 const flagsOf = (value: string | undefined) => {
 	const {flags, unknown} = parsePrivacyOptionsValue(value ?? '');
 	return [...new Set([...flags.filter(flag => flag !== 'public'), ...unknown.map(word => word.toLowerCase())])].sort().join(',');
 };
 
+/** A line sendmail reads in the .cf that the build from the .mc does not have (a hand edit, or an .mc changed since). */
+export type CfOnlyLine = {
+	/** 1-based, in the current .cf. */
+	line: number;
+	text: string;
+	/** The option the line sets, as the .cf names it; undefined for other lines (rules, macros). */
+	option?: string;
+	/** The build's line for that option (the one it has instead, else where it sets it); undefined when the build does not set it. */
+	built?: string;
+};
+
+/** How the current .cf and what its .mc builds differ, in what sendmail reads. */
+export type McDisagreement = {
+	/** One line for stderr: both files, what differs, and the ways on (--cf-only among them). */
+	message: string;
+	/** The .cf's lines the build lacks, in file order. */
+	cfLines: CfOnlyLine[];
+	/** How many lines the build has that the .cf lacks, besides those paired with a cfLines option. */
+	builtOnly: number;
+	/** How the host rebuilds the .cf from the .mc. */
+	rebuildCommand: string;
+};
+
+/** The name an `O` line sets, as written in the file (`O Timeout.ident=5s` → Timeout.ident). */
+function optionNameOf(text: string): string | undefined {
+	return /^O\s+([A-Za-z][\w.]*)\s*=/.exec(text)?.[1];
+}
+
+// A hand edit is a few lines; past this many, the lines are not worth pairing one by one.
+const MAX_DIFFERENCE = 400;
+
 /**
- * Where the current .cf and what the .mc builds differ in what sendmail reads (comment lines
- * such as the build stamp, blank lines and Debian's appended .mc left out); undefined when they
- * agree. Says the first differing line of each and the options whose values differ.
+ * The lines sendmail reads in `current` that `rebuilt` lacks (each with the option it sets and the
+ * build's line for that option), and how many of the build's lines the .cf lacks besides those:
+ * comment lines such as the build stamp, blank lines and Debian's appended .mc left out.
+ * undefined when the two agree.
  */
-function readDifference(current: string, rebuilt: string): string | undefined {
+function readDifference(current: string, rebuilt: string): {cfLines: CfOnlyLine[]; builtOnly: number} | undefined {
 	const a = readLines(current);
 	const b = readLines(rebuilt);
-	for (let index = 0; index < Math.max(a.length, b.length); index++) {
-		if (a[index]?.text !== b[index]?.text) {
-			const here = a[index] ? `line ${a[index]!.line} is "${clip(a[index]!.text)}"` : 'it ends';
-			const there = b[index] ? `"${clip(b[index]!.text)}" (line ${b[index]!.line})` : 'nothing (it ends there)';
-			const options = differingOptions(parseCf(current), parseCf(rebuilt));
-			return `${here} where the build has ${there}${options.length > 0 ? `; options that differ: ${options.join(', ')}` : ''}`;
+	if (a.length === b.length && a.every((line, index) => line.text === b[index]!.text)) {
+		return undefined;
+	}
+
+	const changes = diffArrays(a.map(line => line.text), b.map(line => line.text), {maxEditLength: MAX_DIFFERENCE});
+	const cfLines: CfOnlyLine[] = [];
+	const builtLines: string[] = [];
+	if (changes === undefined) {
+		// Too different to pair: the first line of the .cf that differs is still worth naming.
+		const first = a.find((line, index) => line.text !== b[index]?.text);
+		return first === undefined
+			? {cfLines, builtOnly: b.length - a.length}
+			: {cfLines: [{line: first.line, text: first.text, option: optionNameOf(first.text)}], builtOnly: Math.max(b.length - a.length, 0)};
+	}
+
+	let index = 0;
+	for (const change of changes) {
+		if (change.removed) {
+			for (const text of change.value) {
+				cfLines.push({line: a[index]!.line, text, option: optionNameOf(text)});
+				index++;
+			}
+		} else if (change.added) {
+			builtLines.push(...change.value);
+		} else {
+			index += change.count ?? change.value.length;
 		}
 	}
 
-	return undefined;
+	let builtOnly = builtLines.length;
+	const sameOption = (line: CfOnlyLine) => (text: string) => optionNameOf(text)?.toLowerCase() === line.option!.toLowerCase();
+	for (const line of cfLines.filter(each => each.option !== undefined)) {
+		// The build's line in its place (the same option, another value), else the one it has elsewhere.
+		const at = builtLines.findIndex(sameOption(line));
+		if (at === -1) {
+			line.built = b.find(each => sameOption(line)(each.text))?.text;
+		} else {
+			line.built = builtLines.splice(at, 1)[0];
+			builtOnly--;
+		}
+	}
+
+	return {cfLines, builtOnly};
+}
+
+/** One .cf-only line as said in a message: `line 410 "O MaxDaemonChildren=12" (the .mc builds "O MaxDaemonChildren=0")`. */
+function describeCfOnlyLine(line: CfOnlyLine): string {
+	const built = line.built === undefined ? (line.option === undefined ? '' : ` (the .mc does not set ${line.option})`) : ` (the .mc builds "${clip(line.built)}")`;
+	return `line ${line.line} "${clip(line.text)}"${built}`;
 }
 
 /** A command line as a shell would show it. */
@@ -236,23 +300,35 @@ export async function makePlan(target: Target, answers: Answers, options: MakePl
  * Why a rebuild from the .mc would lose changes: the .cf is not what the .mc builds today. Only what
  * sendmail reads counts: the RPM strips the build stamp, FreeBSD's release build has its own.
  */
-function mcDisagreement(target: Target, rebuild: RebuildPlan, unedited: string): string | undefined {
+function mcDisagreement(target: Target, rebuild: RebuildPlan, unedited: string): McDisagreement | undefined {
 	const difference = readDifference(target.cfText, unedited);
 	if (difference === undefined) {
 		return undefined;
 	}
 
 	const cfName = path.basename(target.cfPath);
-	return `${cfName} and ${path.basename(rebuild.mcPath)} disagree: ${target.cfPath} is not what ${rebuild.mcPath} builds (${difference}), so a rebuild would lose those changes; rebuild it first (${rebuildCommandOf(rebuild)}) or use --cf-only to edit ${cfName} alone`;
+	const mcName = path.basename(rebuild.mcPath);
+	const rebuildCommand = rebuildCommandOf(rebuild);
+	const {cfLines, builtOnly} = difference;
+	const shown = cfLines.slice(0, 3).map(line => describeCfOnlyLine(line));
+	const more = cfLines.length - shown.length;
+	const missing = `${builtOnly} line${builtOnly === 1 ? '' : 's'} the .mc builds`;
+	const what = [
+		...(shown.length > 0 ? [`has ${cfLines.length === 1 ? 'a line' : 'lines'} ${rebuild.mcPath} does not build: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`] : []),
+		...(builtOnly > 0 ? [`${shown.length > 0 ? 'and ' : ''}lacks ${missing}`] : []),
+	].join(', ');
+	const them = cfLines.length + builtOnly === 1 ? 'it' : 'them';
+	const message = `${cfName} and ${mcName} disagree: ${target.cfPath} ${what}. A rebuild from the .mc (${rebuildCommand}) would undo ${them}, so nothing was changed: carry the hand edit into ${mcName} first (or, if the .mc is the newer one, rebuild it first), or use --cf-only to edit ${cfName} alone and keep ${them}`;
+	return {message, cfLines, builtOnly, rebuildCommand};
 }
 
 /**
  * Before any answer is given: whether the .cf can be edited through the sendmail.mc it is built
  * from, by the same search and comparison makePlan makes. ok(undefined) when there is no .mc or the
- * two agree; ok(why) when they disagree; fail when the .mc cannot be built here (m4 missing, files
+ * two agree; ok(the difference) when they disagree; fail when the .mc cannot be built here (m4 missing, files
  * not readable).
  */
-export async function checkMcAgrees(target: Target, options: MakePlanOptions = {}): Promise<Result<string | undefined>> {
+export async function checkMcAgrees(target: Target, options: MakePlanOptions = {}): Promise<Result<McDisagreement | undefined>> {
 	const source = await findMcSource(target.cfPath, options.hostname, {makeConfPath: options.makeConfPath});
 	if (!source.found) {
 		return ok(undefined);
@@ -321,7 +397,7 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 	// or the .mc changed and not rebuilt), those differences would be lost without a word.
 	const disagreement = mcDisagreement(target, rebuild, unedited.value);
 	if (disagreement !== undefined) {
-		return fail(disagreement);
+		return fail(disagreement.message);
 	}
 
 	// PrivacyOptions lines add up: an `O PrivacyOptions=` line the .mc copies into the .cf (after

@@ -18,6 +18,7 @@ import {buildCfFromMc} from '../../source/system/mc-rebuild.js';
 import {loadTarget} from '../../source/system/target.js';
 import {sendmailBt, skipUnlessSendmail, smtpTalk, startSendmailDaemon, type SendmailDaemon} from '../helpers/sendmail.js';
 import {captureIoWithSendmail} from '../helpers/capture-io.js';
+import {runCli} from '../helpers/cli.js';
 import {copyDebianMcPair, haveDebianMc, stampLines, withoutStamp} from '../helpers/debian-mc.js';
 
 const needDebian = () => (haveDebianMc ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
@@ -152,7 +153,27 @@ test('a .cf edited by hand stops the run with one line naming both files and --c
 	const before = snapshot([mcPath, cfPath]);
 	const io = captureIoWithSendmail();
 	assert.equal(await runHarden({config: cfPath, ...article, yes: true}, io), 2);
-	assert.match(io.stderr, /^sendmail-harden: sendmail\.cf and sendmail\.mc disagree: .* or use --cf-only to edit sendmail\.cf alone\n$/);
+	assert.match(io.stderr, /^sendmail-harden: sendmail\.cf and sendmail\.mc disagree: .* or use --cf-only to edit sendmail\.cf alone and keep it\n$/);
+	assert.deepEqual(snapshot([mcPath, cfPath]), before);
+});
+
+test('--dry-run on a .cf with a line added by hand: one line naming that line, its option, what the .mc builds instead, and --cf-only', needDebian(), async () => {
+	const {mcPath, cfPath} = copyDebian();
+	// A line added after Timeout.ident: every later line is one further down than in the build.
+	const cf = readFileSync(cfPath, 'latin1').replace(/^O Timeout\.ident=5s$/m, '$&\nO Timeout.iconnect=30s');
+	writeFileSync(cfPath, cf, 'latin1');
+	const line = cf.split('\n').indexOf('O Timeout.iconnect=30s') + 1;
+	const before = snapshot([mcPath, cfPath]);
+	const run = await runCli(['--config', cfPath, '--answers', answersFile, '--dry-run']);
+	assert.equal(run.status, 2, run.stderr);
+	assert.equal(run.stderr.split('\n').length, 2, run.stderr);
+	assert.ok(
+		run.stderr.startsWith(`sendmail-harden: sendmail.cf and sendmail.mc disagree: ${cfPath} has a line ${mcPath} does not build: line ${line} "O Timeout.iconnect=30s" (the .mc builds "O Timeout.iconnect=2m"). A rebuild from the .mc (`),
+		run.stderr,
+	);
+	assert.match(run.stderr, /would undo it, so nothing was changed: carry the hand edit into sendmail\.mc first .* or use --cf-only to edit sendmail\.cf alone and keep it\n$/);
+	// Not the first line that no longer lines up with the build, which nobody touched.
+	assert.doesNotMatch(run.stderr, /queuereturn/);
 	assert.deepEqual(snapshot([mcPath, cfPath]), before);
 });
 

@@ -157,7 +157,8 @@ test('a .cf edited by hand is not thrown away: the plan stops and names the line
 	assert.match(error, /^sendmail\.cf and sendmail\.mc disagree: /);
 	assert.ok(error.includes('"O Timeout.queuereturn=9d"'), error);
 	assert.ok(error.includes(mcPath));
-	assert.match(error, /rebuild it first \(cd .* && m4 sendmail\.mc > sendmail\.cf\) or use --cf-only/);
+	assert.match(error, /"O Timeout\.queuereturn=9d" \(the \.mc builds "O Timeout\.queuereturn=5d"\)\. A rebuild from the \.mc \(cd .* && m4 sendmail\.mc > sendmail\.cf\) would undo it/);
+	assert.match(error, /or use --cf-only to edit sendmail\.cf alone and keep it$/);
 	assert.ok(!error.includes('\n'));
 });
 
