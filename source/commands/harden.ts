@@ -12,6 +12,7 @@ import {DEFAULT_CONFIG, loadTarget, removeDemoCopies} from '../system/target.js'
 import {EXIT, type CommandIo} from './command-io.js';
 import {hostNameCountdown} from './audit.js';
 import {formatCheck} from './verify.js';
+import {addressText} from '../core/address.js';
 
 export type HardenFlags = {
 	/** true: restart after writing; false or undefined: print the command to run. */
@@ -278,8 +279,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			case 'verify:done':
 			case 'verify:failed': {
 				if (known.verify !== undefined) {
-					const {host, port} = known.address;
-					printChecks(`Checking the server at ${host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`}\n`, known.verify.checks, io);
+										printChecks(`Checking the server at ${addressText(known.address)}\n`, known.verify.checks, io);
 					const failed = known.verify.checks.filter(check => check.status === 'fail').length;
 					const passed = known.verify.checks.filter(check => check.status === 'pass').length;
 					io.out(failed === 0 ? `All checks passed: ${passed} passed.\n` : `Not hardened as the answers say: ${passed} passed, ${failed} failed.\n`);

@@ -16,6 +16,7 @@ import type {BackupSet} from '../system/config-files.js';
 import type {RestartOutcome} from '../system/service.js';
 import type {VerifyResult} from '../system/verify-server.js';
 import type {RehearsalReport, rehearseFiles} from '../system/rehearsal.js';
+import {addressText} from '../core/address.js';
 
 export type {RehearsalReport} from '../system/rehearsal.js';
 
@@ -186,8 +187,6 @@ type FlowStep = {
 	skip(state: FlowState): Promise<string | undefined>;
 	task(state: FlowState, output: (chunk: string) => void): Promise<StepOutcome>;
 };
-
-const addressText = ({host, port}: {host: string; port: number}) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
 const stopped = (state: FlowState) => state.hooks.signal?.aborted === true;
 

@@ -15,6 +15,7 @@ import {HINTS, StepFrame, useScreenHeight, useScreenWidth} from '../components/S
 import {useTheme, type Theme} from '../components/theme.js';
 import {useKeys, useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
+import {addressText} from '../core/address.js';
 
 /** How the Apply step ended, for Done and for the wizard's exit code. */
 export type ApplySummary = {
@@ -126,14 +127,14 @@ function stepText(step: FlowStepView, known: FlowKnown & {restartFailed: boolean
 		}
 
 		case 'listen': {
-			const where = `${known.address.host}:${known.address.port}`;
+			const where = addressText(known.address);
 			return step.status === 'failed'
 				? {line: `✗ Nothing listens on ${where}`, tone: 'bad', message: `✗ ${period(detail)}`, messageTone: 'bad'}
 				: {line: `${MARK[step.status]} ${step.status === 'running' ? `Waiting for sendmail on ${where}...` : step.status === 'done' ? `sendmail listens on ${where}` : `Wait for sendmail on ${where}`}`, tone: step.status === 'done' ? 'good' : step.status === 'running' ? 'accent' : 'dim'};
 		}
 
 		case 'verify': {
-			const where = `${known.address.host}:${known.address.port}`;
+			const where = addressText(known.address);
 			if (step.status === 'done') {
 				return {line: `✓ The live server on ${where} passed every check.`, tone: 'good'};
 			}
@@ -283,7 +284,7 @@ function summaryEvents(result: ApplyFlowResult): string[] {
 
 	const verify = result.steps.find(step => step.id === 'verify');
 	if (verify?.status === 'done') {
-		events.push(`✓ The live server on ${result.address.host}:${result.address.port} passed every check.`);
+		events.push(`✓ The live server on ${addressText(result.address)} passed every check.`);
 	} else if (verify?.status === 'failed') {
 		events.push(`✗ ${sentence(safeLine(verify.detail ?? ''))}`);
 	}
