@@ -297,17 +297,17 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			}
 
 			case 'restart:running': {
-				io.out(`${step.title.replace(/^Restart/, 'Restarting')}\n`);
+				io.out(`${step.doing}\n`);
 				break;
 			}
 
 			case 'rollback:running': {
-				io.out('Putting the old files back and restarting sendmail on them\n');
+				io.out(`${step.doing}\n`);
 				break;
 			}
 
 			case 'listen:running': {
-				io.out(`sendmail restarted. Checking ${step.title.replace(/^Wait for sendmail to listen on /, '')}:\n`);
+				io.out(`sendmail restarted. Checking ${addressText(known.address)}:\n`);
 				break;
 			}
 

@@ -32,6 +32,11 @@ export type FlowStepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skippe
 export type FlowStepView = {
 	id: FlowStepId;
 	title: string;
+	/**
+	 * What the step is doing while it runs ("Restarting sendmail: CMD"), for every face: the
+	 * wizard's line and --yes's progress both say it in these words.
+	 */
+	doing: string;
 	status: FlowStepStatus;
 	/** One line: the skip reason, the failure, or what was done. */
 	detail?: string;
@@ -182,6 +187,7 @@ type StepOutcome = {ok: true; detail?: string} | {ok: false; detail: string};
 type FlowStep = {
 	id: FlowStepId;
 	title(state: FlowState): string;
+	doing(state: FlowState): string;
 	enabled(state: FlowState): boolean;
 	/** Why the step does not run this time; undefined: it runs. */
 	skip(state: FlowState): Promise<string | undefined>;
@@ -233,6 +239,7 @@ export function contradicts(check: Check, answers: Answers): boolean {
 const checkStep: FlowStep = {
 	id: 'check',
 	title: () => 'Check that sendmail loads the new config (sendmail -C NEW -bt)',
+	doing: () => 'Checking the new config with sendmail -bt',
 	enabled: () => true,
 	// It writes nothing: a dry run checks too.
 	skip: async state => (stopped(state) ? STOPPED : undefined),
@@ -267,6 +274,7 @@ const checkStep: FlowStep = {
 const rehearseStep: FlowStep = {
 	id: 'rehearse',
 	title: () => 'Rehearse the new config with the installed sendmail (sendmail -C NEW -bs)',
+	doing: () => 'Rehearsing the new config with sendmail',
 	enabled: () => true,
 	// It writes nothing, so a dry run rehearses too: that is what it prints after the diff.
 	skip: async state => (stopped(state) ? STOPPED : undefined),
@@ -321,6 +329,7 @@ const rehearseStep: FlowStep = {
 const writeStep: FlowStep = {
 	id: 'write',
 	title: state => `Back up and write ${state.input.plan.files.map(file => file.path).join(', ')}`,
+	doing: () => 'Backing up and writing',
 	enabled: () => true,
 	async skip(state) {
 		if (state.input.dryRun) {
@@ -433,6 +442,7 @@ async function restartSendmail(state: FlowState, found: RestartPlan, output: (ch
 const restartStep: FlowStep = {
 	id: 'restart',
 	title: state => (state.result.restartPlan === undefined ? 'Restart sendmail' : `Restart sendmail: ${state.result.restartPlan.label}`),
+	doing: state => (state.result.restartPlan === undefined ? 'Restarting sendmail' : `Restarting sendmail: ${state.result.restartPlan.label}`),
 	enabled: () => true,
 	skip: restartSkipReason,
 	async task(state, output) {
@@ -506,6 +516,7 @@ export const LISTENER_WAIT_MS = 15_000;
 const listenStep: FlowStep = {
 	id: 'listen',
 	title: state => `Wait for sendmail to listen on ${addressText(state.address)}`,
+	doing: state => `Waiting for sendmail on ${addressText(state.address)}`,
 	enabled: () => true,
 	skip: async state => notRestarted(state, `wait for sendmail on ${addressText(state.address)}`),
 	async task(state) {
@@ -530,6 +541,7 @@ const listenStep: FlowStep = {
 const verifyStep: FlowStep = {
 	id: 'verify',
 	title: state => `Check the live server on ${addressText(state.address)}`,
+	doing: state => `Checking the live server on ${addressText(state.address)}`,
 	enabled: () => true,
 	skip: async state => notRestarted(state, `check the live server on ${addressText(state.address)}`),
 	async task(state) {
@@ -565,6 +577,7 @@ const verifyStep: FlowStep = {
 const rollbackStep: FlowStep = {
 	id: 'rollback',
 	title: () => 'Roll back to the old files and restart sendmail on them',
+	doing: () => 'Putting the old files back and restarting sendmail on them',
 	// Only when the new files are written and the restart or the live check went wrong.
 	enabled: state => state.written && (state.failure?.outcome === 'restart-failed' || state.liveProblem !== undefined),
 	async skip(state) {
@@ -628,7 +641,7 @@ export async function runApplyFlow(input: ApplyFlowInput, deps: ApplyFlowDeps, h
 		written: false,
 		restarted: false,
 	};
-	const views: FlowStepView[] = APPLY_STEPS.map(step => ({id: step.id, title: step.title(state), status: 'pending', output: ''}));
+	const views: FlowStepView[] = APPLY_STEPS.map(step => ({id: step.id, title: step.title(state), doing: step.doing(state), status: 'pending', output: ''}));
 	const changed = () => hooks.onChange?.(views.map(view => ({...view})), {...state.result, address: state.address});
 	const update = (index: number, patch: Partial<FlowStepView>) => {
 		views[index] = {...views[index]!, ...patch};
@@ -657,11 +670,11 @@ export async function runApplyFlow(input: ApplyFlowInput, deps: ApplyFlowDeps, h
 
 		const reason = await step.skip(state);
 		if (reason !== undefined) {
-			update(index, {title: step.title(state), status: 'skipped', detail: reason});
+			update(index, {title: step.title(state), doing: step.doing(state), status: 'skipped', detail: reason});
 			continue;
 		}
 
-		update(index, {title: step.title(state), status: 'running'});
+		update(index, {title: step.title(state), doing: step.doing(state), status: 'running'});
 		const output = (chunk: string) => {
 			const view = views[index]!;
 			update(index, {output: (view.output + chunk).slice(-MAX_OUTPUT)});

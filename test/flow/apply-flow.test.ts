@@ -410,3 +410,27 @@ test('Ctrl+C during the live check stops without waiting for it: written, restar
 	assert.equal(result.steps.find(step => step.id === 'verify')?.status, 'failed');
 	assert.match(result.error ?? '', /stopped before the live server was checked/);
 });
+
+// Issue 22: the words for a running step are the flow's (FlowStepView.doing); the wizard's line
+// and --yes's progress both print them, rather than each face rewording the titles.
+test('each running step says what it does, in the words both faces print', async () => {
+	const {deps} = fakes();
+	const running = new Map<FlowStepId, string>();
+	await runApplyFlow(input({restart: 'yes'}), deps, {
+		onChange(steps) {
+			for (const step of steps) {
+				if (step.status === 'running') {
+					running.set(step.id, step.doing);
+				}
+			}
+		},
+	});
+	assert.deepEqual(Object.fromEntries(running), {
+		check: 'Checking the new config with sendmail -bt',
+		rehearse: 'Rehearsing the new config with sendmail',
+		write: 'Backing up and writing',
+		restart: 'Restarting sendmail: /etc/init.d/sendmail restart',
+		listen: 'Waiting for sendmail on 127.0.0.1:2525',
+		verify: 'Checking the live server on 127.0.0.1:2525',
+	});
+});
