@@ -339,14 +339,12 @@ const writeStep: FlowStep = {
 		return stopped(state) ? `${STOPPED}: nothing was written` : undefined;
 	},
 	async task(state) {
-		const applied = await state.deps.applyPlan(state.input.plan, {cfPath: state.input.cfPath, now: state.deps.now(), env: state.deps.env, signal: state.hooks.signal, validated: state.validated, keep: state.input.keep});
+		// The check step ran first and passed (else the run stopped there): its verdict goes along.
+		const applied = await state.deps.applyPlan(state.input.plan, {cfPath: state.input.cfPath, now: state.deps.now(), env: state.deps.env, signal: state.hooks.signal, validated: state.validated!, keep: state.input.keep});
 		if (!applied.ok) {
 			if (applied.stage === 'stopped') {
 				state.failure = {outcome: 'stopped', meaning: 'done', error: applied.error};
 				state.stopReason = STOPPED;
-			} else if (applied.stage === 'validate') {
-				state.failure = {outcome: 'rejected', meaning: 'bad input', error: applied.error};
-				state.stopReason = 'nothing was written';
 			} else {
 				state.failure = {outcome: 'write-failed', meaning: 'write failed', error: applied.error};
 				state.stopReason = 'nothing was written';
