@@ -12,7 +12,7 @@ import type {Applied, ApplyFailure, ApplyOptions} from '../system/apply.js';
 import type {Validation} from '../system/sendmail.js';
 import {hostNameCause, type HostNameWait} from '../system/host-name.js';
 import {RESTART_TIMEOUT_MS} from '../system/restart.js';
-import type {BackupSet} from '../system/config-files.js';
+import type {BackupSet} from '../system/backup-sets.js';
 import type {RestartOutcome} from '../system/service.js';
 import type {VerifyResult} from '../system/verify-server.js';
 import type {RehearsalReport, rehearseFiles} from '../system/rehearsal.js';

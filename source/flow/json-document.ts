@@ -3,7 +3,7 @@
 import {unifiedDiff} from '../core/diff.js';
 import type {Plan} from '../core/plan.js';
 import type {Check} from '../core/verify-checks.js';
-import type {BackupSet} from '../system/config-files.js';
+import type {BackupSet} from '../system/backup-sets.js';
 import {EXIT_OF, type ApplyFlowResult, type FlowMeaning} from './apply-flow.js';
 import {addressText} from '../core/address.js';
 

@@ -1,7 +1,7 @@
 // The flow's effects on a real host: the one set both faces use (the wizard through
 // commands/wizard.tsx, --yes and --dry-run through commands/harden.ts). Tests pass fakes instead.
 import {applyPlan, validatePlan} from '../system/apply.js';
-import {rollbackBackupSet} from '../system/config-files.js';
+import {rollbackBackupSet} from '../system/rollback.js';
 import {RESTART_TIMEOUT_MS, waitForListener} from '../system/restart.js';
 import {hostNameWait} from '../system/host-name.js';
 import {findRestartPlan, runRestart, sendmailStartedSince, type RestartPlan} from '../system/service.js';

@@ -4,7 +4,7 @@
 import {existsSync} from 'node:fs';
 import type {Result} from '../core/result.js';
 import {loadAnswers, type AnswersSource} from '../system/answers-source.js';
-import {recoverInterrupted} from '../system/config-files.js';
+import {recoverInterrupted} from '../system/journal.js';
 import {DEFAULT_CONFIG, loadTarget, type Target} from '../system/target.js';
 
 export type RunSetupFlags = {

@@ -1,6 +1,8 @@
 import type {Plan} from '../core/plan.js';
 import type {Result} from '../core/result.js';
-import {writeChanges, type BackupSet, type FileOps} from './config-files.js';
+import {writeChanges} from './write-changes.js';
+import type {BackupSet} from './backup-sets.js';
+import type {FileOps} from './safe-write.js';
 import {validateChange, type Validation} from './sendmail.js';
 import {deferStops} from './stop-signals.js';
 

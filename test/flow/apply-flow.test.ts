@@ -8,7 +8,7 @@ import type {RestartPlan} from '../../source/core/restart-plan.js';
 import {fail, ok} from '../../source/core/result.js';
 import type {Check} from '../../source/core/verify-checks.js';
 import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowInput, type FlowStepId, type FlowStepView, type RehearsalReport} from '../../source/flow/apply-flow.js';
-import type {BackupSet} from '../../source/system/config-files.js';
+import type {BackupSet} from '../../source/system/backup-sets.js';
 
 const answers: Answers = {maxMessageSize: 500_000};
 const plan: Plan = {

@@ -8,7 +8,7 @@ import type {RestartPlan} from '../../source/core/restart-plan.js';
 import {ok} from '../../source/core/result.js';
 import type {Check} from '../../source/core/verify-checks.js';
 import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowHooks, type RehearsalReport} from '../../source/flow/apply-flow.js';
-import type {BackupSet} from '../../source/system/config-files.js';
+import type {BackupSet} from '../../source/system/backup-sets.js';
 import {ApplyStep, type ApplySummary} from '../../source/steps/ApplyStep.js';
 import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
 import {waitForScreen} from '../app-helpers.js';
