@@ -19,6 +19,7 @@ import type {askSendmail} from './system/rehearsal.js';
 import {ThemeContext, themeFor} from './components/theme.js';
 import {StepNavigationContext, useKeys, type PendingKey, type StepNavigation} from './hooks/use-step-keys.js';
 import {useWizard, wizardReducer, type WizardAction} from './hooks/use-wizard.js';
+import {useAsyncEffect} from './hooks/use-async-effect.js';
 import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
 import {DoneStep} from './steps/DoneStep.js';
@@ -175,21 +176,14 @@ export function App({setup, effects, onExit}: Props) {
 	// What a client sees is then judged by sendmail's own replies to the current config (as `audit`
 	// does), asked after the first frame; until it answers, Welcome says the verdicts are the file's.
 	const [rehearsedAudit, setRehearsedAudit] = useState<Audit>();
-	useEffect(() => {
-		let live = true;
+	useAsyncEffect(() => {
 		const help = target.helpFile !== undefined && 'text' in target.helpFile ? target.helpFile.text : undefined;
-		effects.rehearse(help === undefined ? {cfText: target.cfText} : {cfText: target.cfText, helpFileText: help}, auditRehearsalAnswers(target.cfText), {env: effects.env}).then(
-			result => {
-				if (live && result.ok && result.value.status === 'ran') {
-					setRehearsedAudit(auditFromReplies(fileAudit, result.value.checks));
-				}
-			},
-			() => undefined,
-		);
-		return () => {
-			live = false;
-		};
-	}, [effects, target, fileAudit]);
+		return effects.rehearse(help === undefined ? {cfText: target.cfText} : {cfText: target.cfText, helpFileText: help}, auditRehearsalAnswers(target.cfText), {env: effects.env});
+	}, [effects, target, fileAudit], result => {
+		if (result.ok && result.value.status === 'ran') {
+			setRehearsedAudit(auditFromReplies(fileAudit, result.value.checks));
+		}
+	});
 	const audit = rehearsedAudit ?? fileAudit;
 	const receivedLeak = useMemo(() => receivedVersionLeak(target.cfText), [target]);
 	// The Greeting and Privacy steps ask sendmail about the config with one change at a time.
@@ -216,69 +210,26 @@ export function App({setup, effects, onExit}: Props) {
 	// Welcome offers these only when no --preset or --answers was given.
 	const presetNames = useMemo(() => (setup.answersFrom === undefined ? presets.store?.list().map(preset => preset.name) ?? [] : []), [presets.store, setup.answersFrom]);
 
-	useEffect(() => {
-		if (effects.loadPresets === undefined) {
-			return;
-		}
-
-		let live = true;
-		effects.loadPresets().then(
-			store => live && setPresets(store.ok ? {store: store.value} : {problem: store.error}),
-			(error: unknown) => live && setPresets({problem: `cannot open the preset store: ${error instanceof Error ? error.message : String(error)}`}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [effects]);
-
-	useEffect(() => {
-		let live = true;
-		effects.sendmailVersion().then(
-			found => live && setVersion(found === undefined ? {kind: 'unknown', reason: 'not found (no sendmail installed, or it did not say)'} : {kind: 'known', version: found}),
-			() => live && setVersion({kind: 'unknown', reason: 'could not be asked'}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [effects]);
-
-	useEffect(() => {
-		let live = true;
-		// Not finding one is the same as having none: the plan looks again, and says so if it cannot rebuild.
-		effects.findMc(target.cfPath).then(
-			found => live && setMcPath(found),
-			() => undefined,
-		);
-		return () => {
-			live = false;
-		};
-	}, [effects, target.cfPath]);
-
-	useEffect(() => {
-		if (mcPath === undefined || effects.checkMcAgrees === undefined) {
-			return;
-		}
-
-		let live = true;
-		effects.checkMcAgrees(target).then(
-			agrees => live && setMcProblem(agrees.ok ? agrees.value : agrees.error),
-			() => undefined,
-		);
-		return () => {
-			live = false;
-		};
-	}, [effects, target, mcPath]);
-
-	useEffect(() => {
-		let live = true;
-		effects.accessProblem?.(target).then(
-			problem => live && setAccess(problem),
-			() => undefined,
-		);
-		return () => {
-			live = false;
-		};
-	}, [effects, target]);
+	useAsyncEffect(
+		() => effects.loadPresets?.(),
+		[effects],
+		store => setPresets(store.ok ? {store: store.value} : {problem: store.error}),
+		error => setPresets({problem: `cannot open the preset store: ${error instanceof Error ? error.message : String(error)}`}),
+	);
+	useAsyncEffect(
+		async () => effects.sendmailVersion(),
+		[effects],
+		found => setVersion(found === undefined ? {kind: 'unknown', reason: 'not found (no sendmail installed, or it did not say)'} : {kind: 'known', version: found}),
+		() => setVersion({kind: 'unknown', reason: 'could not be asked'}),
+	);
+	// Not finding one is the same as having none: the plan looks again, and says so if it cannot rebuild.
+	useAsyncEffect(async () => effects.findMc(target.cfPath), [effects, target.cfPath], found => setMcPath(found));
+	useAsyncEffect(
+		() => (mcPath === undefined ? undefined : effects.checkMcAgrees?.(target)),
+		[effects, target, mcPath],
+		agrees => setMcProblem(agrees.ok ? agrees.value : agrees.error),
+	);
+	useAsyncEffect(() => effects.accessProblem?.(target), [effects, target], problem => setAccess(problem));
 
 	const end = (result: WizardResult) => {
 		if (ended.current) {
@@ -334,21 +285,13 @@ export function App({setup, effects, onExit}: Props) {
 	const [planned, setPlanned] = useState<{answers: Answers; cfOnly: boolean; plan: Result<Plan>}>();
 	const onReview = state.step === 'review';
 	const upToDate = planned?.answers === state.answers && planned.cfOnly === cfOnly;
-	useEffect(() => {
-		if (!onReview || upToDate) {
-			return;
-		}
-
-		let live = true;
-		const {answers} = state;
-		effects.makePlan(target, answers, {cfOnly}).then(
-			plan => live && setPlanned({answers, cfOnly, plan}),
-			(error: unknown) => live && setPlanned({answers, cfOnly, plan: {ok: false, error: `cannot work out the changes: ${String(error)}`}}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [onReview, upToDate, state, cfOnly, effects, target]);
+	const {answers: reviewed} = state;
+	useAsyncEffect(
+		() => (!onReview || upToDate ? undefined : effects.makePlan(target, reviewed, {cfOnly})),
+		[onReview, upToDate, state, cfOnly, effects, target],
+		plan => setPlanned({answers: reviewed, cfOnly, plan}),
+		error => setPlanned({answers: reviewed, cfOnly, plan: {ok: false, error: `cannot work out the changes: ${String(error)}`}}),
+	);
 	const plan = upToDate ? planned?.plan : undefined;
 	// What clients will see, now and with the plan's files: asked of sendmail when Review has a plan.
 	const [clients, setClients] = useState<{plan: Plan; view: ClientViewState}>();
