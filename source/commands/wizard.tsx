@@ -62,7 +62,6 @@ declare const SENDMAIL_HARDEN_BUNDLE: boolean | undefined;
 const INCREMENTAL_RENDERING = typeof SENDMAIL_HARDEN_BUNDLE !== 'undefined' && SENDMAIL_HARDEN_BUNDLE;
 
 export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: WizardTerminal = process): Promise<number> {
-	// Ink needs raw mode; without a terminal its error would be a stack trace.
 	// Ink needs raw mode; without a terminal its error would be a stack trace. With stdout sent to
 	// a file the wizard would run blind while keys still act, so that is refused the same way.
 	if (!terminal.stdin.isTTY || !terminal.stdout.isTTY) {
@@ -83,7 +82,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 	const {source, target} = prepared.value;
 	const env = io.env;
 	const setup: WizardSetup = {
-		target: target,
+		target,
 		answers: source?.answers ?? {},
 		answersFrom: source?.from,
 		hostname: previewHostname(flags.hostname, target.cfText),
