@@ -7,25 +7,20 @@ import {FLAG_PROBE_COMMANDS} from './core/flag-probe.js';
 import type {PrivacyFlag} from './core/privacy-flags.js';
 import {helpLinesRevealingVersion, planHardening, type Plan} from './core/plan.js';
 import {receivedVersionLeak} from './core/received-header.js';
-import type {RestartPlan} from './core/restart-plan.js';
 import {fail, ok, type Result} from './core/result.js';
 import {parseCf} from './core/sendmail-cf.js';
 import {readDaemonAddress} from './core/verify-checks.js';
 import type {PresetStore} from './presets.js';
-import type {applyPlan, validatePlan} from './system/apply.js';
-import type {BackupSet} from './system/config-files.js';
-import {RESTART_TIMEOUT_MS, type waitForListener} from './system/restart.js';
-import type {runRestart} from './system/service.js';
-import type {HostNameWait} from './system/host-name.js';
+import {noRestartReason} from './flow/setup.js';
 import {candidateFiles, runApplyFlow, type ApplyFlowDeps, type ApplyFlowInput, type RehearseFiles} from './flow/apply-flow.js';
 import type {ClientViewState, RehearsalState} from './components/ClientView.js';
 import {DEFAULT_CONFIG, type Target} from './system/target.js';
-import type {verifyServer} from './system/verify-server.js';
 import type {askSendmail} from './system/rehearsal.js';
 import type {McDisagreement} from './system/make-plan.js';
 import {ThemeContext, themeFor} from './components/theme.js';
 import {StepNavigationContext, useKeys, type PendingKey, type StepNavigation} from './hooks/use-step-keys.js';
 import {useWizard, wizardReducer, type WizardAction} from './hooks/use-wizard.js';
+import {useAsyncEffect} from './hooks/use-async-effect.js';
 import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
 import {DoneStep} from './steps/DoneStep.js';
@@ -46,6 +41,8 @@ export type WizardSetup = {
 	hostname: string;
 	/** --restart / --no-restart: false never restarts, only says how; otherwise the admin is asked. */
 	restart?: boolean;
+	/** --keep N: how many backup sets of the config to keep (the flow's input, as for --yes). */
+	keep?: number;
 	/** --cf-only: pre-selects "edit sendmail.cf only" when a sendmail.mc is beside the .cf. */
 	cfOnly?: boolean;
 };
@@ -53,12 +50,12 @@ export type WizardSetup = {
 /** The part of the preset store (source/presets.ts) the wizard uses: Welcome starts from one, Done saves one. */
 export type WizardPresets = Pick<PresetStore, 'list' | 'get' | 'save'>;
 
-/** How long a restarted daemon may take to listen, as for --yes --restart. */
-export const LISTENER_WAIT_MS = 15_000;
-
-/** Every effect the wizard has, so tests can run it on a temp copy with the real plan/apply code. */
-export type WizardEffects = {
-	now(): Date;
+/**
+ * Every effect the wizard has, so tests can run it on a temp copy with the real plan/apply code.
+ * The apply flow's effects (source/flow/apply-flow.ts ApplyFlowDeps) are the very ones --yes uses:
+ * the CLI passes source/flow/real-deps.ts realFlowDeps; the rest are the wizard's own.
+ */
+export type WizardEffects = ApplyFlowDeps & {
 	env: NodeJS.ProcessEnv;
 	/** The installed sendmail's version; undefined when unknown. */
 	sendmailVersion(): Promise<string | undefined>;
@@ -82,13 +79,6 @@ export type WizardEffects = {
 	 * cfOnly: the .cf alone, as --cf-only).
 	 */
 	makePlan(target: Target, answers: Answers, options: {cfOnly: boolean}): Promise<Result<Plan>>;
-	/** source/system/apply.ts validatePlan and applyPlan: the same check and write path as --yes. */
-	validatePlan: typeof validatePlan;
-	applyPlan: typeof applyPlan;
-	/** force: restore over files that no longer hold what was written (after a failed restart). */
-	rollback(set: BackupSet, options?: {force?: boolean}): Promise<Result<string[]>>;
-	/** source/system/rehearsal.ts rehearseFiles: what sendmail itself answers with a config. */
-	rehearse: RehearseFiles;
 	/**
 	 * source/system/rehearsal.ts askSendmail: sendmail's greeting and replies with a config, for the
 	 * Greeting and Privacy steps' live answers. Absent: those steps show the explanations alone.
@@ -96,19 +86,9 @@ export type WizardEffects = {
 	askSendmail?: typeof askSendmail;
 	/**
 	 * Whether the running daemon reads this file: only then are restart and live check offered
-	 * (never in demo mode). The CLI says yes for /etc/mail/sendmail.cf only.
+	 * (never in demo mode). The CLI asks source/flow/setup.ts daemonReadsConfig, as --yes does.
 	 */
 	isLiveConfig(cfPath: string): boolean;
-	/** source/system/service.ts findRestartPlan: how this host restarts sendmail. */
-	findRestartPlan(): Promise<RestartPlan | undefined>;
-	/** source/system/restart.ts and service.ts: the same wait and restart as --yes --restart. */
-	waitForListener: typeof waitForListener;
-	runRestart: typeof runRestart;
-	/** source/system/host-name.ts hostNameWait: the name sendmail sleeps on at each start, if any. */
-	hostNameWait?(): HostNameWait | undefined;
-	/** source/system/service.ts sendmailStartedSince: did a restart bring sendmail up after all? */
-	sendmailStartedSince?(since: Date, cfText: string): Promise<number | undefined>;
-	verifyServer: typeof verifyServer;
 	/**
 	 * Opens the preset store. Called after the first screen is drawn (loading conf and ajv takes
 	 * tens of ms); a store that cannot be opened is one line on Welcome, and then no
@@ -156,28 +136,8 @@ function flowInput(setup: WizardSetup, effects: WizardEffects, target: Target, p
 		helpFileText: help !== undefined && 'text' in help ? help.text : undefined,
 		dryRun: false,
 		restart: setup.restart === false ? 'no' : 'ask',
-		noRestartReason: target.demo
-			? 'Demo mode: the running sendmail does not read this copy, so there is nothing to restart.'
-			: effects.isLiveConfig(target.cfPath) ? undefined : `The running sendmail reads ${DEFAULT_CONFIG}, not this file, so there is nothing to restart.`,
-	};
-}
-
-/** The flow's effects, from the wizard's. */
-function flowDeps(effects: WizardEffects): ApplyFlowDeps {
-	return {
-		now: effects.now,
-		env: effects.env,
-		validatePlan: async (plan, options) => effects.validatePlan(plan, options),
-		rehearse: effects.rehearse,
-		applyPlan: effects.applyPlan,
-		findRestartPlan: effects.findRestartPlan,
-		runRestart: async (restartPlan, {onOutput, timeoutMs}) => effects.runRestart(restartPlan, {timeoutMs, onOutput, env: effects.env}),
-		restartTimeoutMs: RESTART_TIMEOUT_MS,
-		hostNameWait: effects.hostNameWait,
-		sendmailStartedSince: effects.sendmailStartedSince,
-		waitForListener: async (host, port, {signal}) => effects.waitForListener(host, port, LISTENER_WAIT_MS, signal),
-		verifyServer: async (host, port, answers) => effects.verifyServer(host, port, answers),
-		rollback: async (set, {force}) => effects.rollback(set, {force}),
+		keep: setup.keep,
+		noRestartReason: noRestartReason(target, effects.isLiveConfig(target.cfPath)),
 	};
 }
 
@@ -218,21 +178,14 @@ export function App({setup, effects, onExit}: Props) {
 	// What a client sees is then judged by sendmail's own replies to the current config (as `audit`
 	// does), asked after the first frame; until it answers, Welcome says the verdicts are the file's.
 	const [rehearsedAudit, setRehearsedAudit] = useState<Audit>();
-	useEffect(() => {
-		let live = true;
+	useAsyncEffect(() => {
 		const help = target.helpFile !== undefined && 'text' in target.helpFile ? target.helpFile.text : undefined;
-		effects.rehearse(help === undefined ? {cfText: target.cfText} : {cfText: target.cfText, helpFileText: help}, auditRehearsalAnswers(target.cfText), {env: effects.env}).then(
-			result => {
-				if (live && result.ok && result.value.status === 'ran') {
-					setRehearsedAudit(auditFromReplies(fileAudit, result.value.checks));
-				}
-			},
-			() => undefined,
-		);
-		return () => {
-			live = false;
-		};
-	}, [effects, target, fileAudit]);
+		return effects.rehearse(help === undefined ? {cfText: target.cfText} : {cfText: target.cfText, helpFileText: help}, auditRehearsalAnswers(target.cfText), {env: effects.env});
+	}, [effects, target, fileAudit], result => {
+		if (result.ok && result.value.status === 'ran') {
+			setRehearsedAudit(auditFromReplies(fileAudit, result.value.checks));
+		}
+	});
 	const audit = rehearsedAudit ?? fileAudit;
 	const receivedLeak = useMemo(() => receivedVersionLeak(target.cfText), [target]);
 	// The Greeting and Privacy steps ask sendmail about the config with one change at a time.
@@ -259,69 +212,26 @@ export function App({setup, effects, onExit}: Props) {
 	// Welcome offers these only when no --preset or --answers was given.
 	const presetNames = useMemo(() => (setup.answersFrom === undefined ? presets.store?.list().map(preset => preset.name) ?? [] : []), [presets.store, setup.answersFrom]);
 
-	useEffect(() => {
-		if (effects.loadPresets === undefined) {
-			return;
-		}
-
-		let live = true;
-		effects.loadPresets().then(
-			store => live && setPresets(store.ok ? {store: store.value} : {problem: store.error}),
-			(error: unknown) => live && setPresets({problem: `cannot open the preset store: ${error instanceof Error ? error.message : String(error)}`}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [effects]);
-
-	useEffect(() => {
-		let live = true;
-		effects.sendmailVersion().then(
-			found => live && setVersion(found === undefined ? {kind: 'unknown', reason: 'not found (no sendmail installed, or it did not say)'} : {kind: 'known', version: found}),
-			() => live && setVersion({kind: 'unknown', reason: 'could not be asked'}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [effects]);
-
-	useEffect(() => {
-		let live = true;
-		// Not finding one is the same as having none: the plan looks again, and says so if it cannot rebuild.
-		effects.findMc(target.cfPath).then(
-			found => live && setMcPath(found),
-			() => undefined,
-		);
-		return () => {
-			live = false;
-		};
-	}, [effects, target.cfPath]);
-
-	useEffect(() => {
-		if (mcPath === undefined || effects.checkMcAgrees === undefined) {
-			return;
-		}
-
-		let live = true;
-		effects.checkMcAgrees(target).then(
-			agrees => live && setMcProblem(agrees.ok ? agrees.value : {message: agrees.error}),
-			() => undefined,
-		);
-		return () => {
-			live = false;
-		};
-	}, [effects, target, mcPath]);
-
-	useEffect(() => {
-		let live = true;
-		effects.accessProblem?.(target).then(
-			problem => live && setAccess(problem),
-			() => undefined,
-		);
-		return () => {
-			live = false;
-		};
-	}, [effects, target]);
+	useAsyncEffect(
+		() => effects.loadPresets?.(),
+		[effects],
+		store => setPresets(store.ok ? {store: store.value} : {problem: store.error}),
+		error => setPresets({problem: `cannot open the preset store: ${error instanceof Error ? error.message : String(error)}`}),
+	);
+	useAsyncEffect(
+		async () => effects.sendmailVersion(),
+		[effects],
+		found => setVersion(found === undefined ? {kind: 'unknown', reason: 'not found (no sendmail installed, or it did not say)'} : {kind: 'known', version: found}),
+		() => setVersion({kind: 'unknown', reason: 'could not be asked'}),
+	);
+	// Not finding one is the same as having none: the plan looks again, and says so if it cannot rebuild.
+	useAsyncEffect(async () => effects.findMc(target.cfPath), [effects, target.cfPath], found => setMcPath(found));
+	useAsyncEffect(
+		() => (mcPath === undefined ? undefined : effects.checkMcAgrees?.(target)),
+		[effects, target, mcPath],
+		agrees => setMcProblem(agrees.ok ? agrees.value : {message: agrees.error}),
+	);
+	useAsyncEffect(() => effects.accessProblem?.(target), [effects, target], problem => setAccess(problem));
 
 	const end = (result: WizardResult) => {
 		if (ended.current) {
@@ -377,21 +287,13 @@ export function App({setup, effects, onExit}: Props) {
 	const [planned, setPlanned] = useState<{answers: Answers; cfOnly: boolean; plan: Result<Plan>}>();
 	const onReview = state.step === 'review';
 	const upToDate = planned?.answers === state.answers && planned.cfOnly === cfOnly;
-	useEffect(() => {
-		if (!onReview || upToDate) {
-			return;
-		}
-
-		let live = true;
-		const {answers} = state;
-		effects.makePlan(target, answers, {cfOnly}).then(
-			plan => live && setPlanned({answers, cfOnly, plan}),
-			(error: unknown) => live && setPlanned({answers, cfOnly, plan: {ok: false, error: `cannot work out the changes: ${String(error)}`}}),
-		);
-		return () => {
-			live = false;
-		};
-	}, [onReview, upToDate, state, cfOnly, effects, target]);
+	const {answers: reviewed} = state;
+	useAsyncEffect(
+		() => (!onReview || upToDate ? undefined : effects.makePlan(target, reviewed, {cfOnly})),
+		[onReview, upToDate, state, cfOnly, effects, target],
+		plan => setPlanned({answers: reviewed, cfOnly, plan}),
+		error => setPlanned({answers: reviewed, cfOnly, plan: {ok: false, error: `cannot work out the changes: ${String(error)}`}}),
+	);
 	const plan = upToDate ? planned?.plan : undefined;
 	// What clients will see, now and with the plan's files: asked of sendmail when Review has a plan.
 	const [clients, setClients] = useState<{plan: Plan; view: ClientViewState}>();
@@ -487,7 +389,7 @@ export function App({setup, effects, onExit}: Props) {
 					run={async hooks => runApplyFlow(
 						// Review's rehearsal of these very files is not run again.
 						{...flowInput(setup, effects, target, plan.value, state.answers), rehearsal: clientView?.after.kind === 'done' ? clientView.after.report : undefined},
-						flowDeps(effects),
+						effects,
 						hooks,
 					)}
 					onBusy={value => {

@@ -10,6 +10,7 @@ import {describeManualRestart, type RestartPlan} from '../source/core/restart-pl
 import {ok} from '../source/core/result.js';
 import type {Check} from '../source/core/verify-checks.js';
 import type {WizardEffects} from '../source/app.js';
+import {applyPlan} from '../source/system/apply.js';
 import {KEY, PRESET, checkEnv, openWizard, pressEnter, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
 import {RESTART_TIMEOUT_MS} from '../source/system/restart.js';
 import {runRestart} from '../source/system/service.js';
@@ -234,7 +235,7 @@ test('Esc and q at the restart question restart nothing and write nothing more',
 test('no restart is offered in demo mode, for a file the daemon does not read, or with --no-restart', async t => {
 	const cases: Array<{name: string; demo?: boolean; live: boolean; restart?: boolean; says: RegExp}> = [
 		{name: 'demo', demo: true, live: true, says: /Demo mode: the running sendmail does not read this copy/},
-		{name: 'another file', live: false, says: /The running sendmail reads \/etc\/mail\/sendmail\.cf, not this file/},
+		{name: 'another file', live: false, says: /[Ss]endmail does not read this config; not restarted \(the running sendmail reads \/etc\/mail\/sendmail\.cf, not this file\)/},
 		{name: '--no-restart', live: true, restart: false, says: /Restart sendmail to load the new settings; run: \/etc\/init\.d\/sendmail restart/},
 	];
 	for (const each of cases) {
@@ -317,4 +318,25 @@ test('an unqualified host name: a restart chosen anyway is given the wait, count
 	assert.match(await app.waitFor(/sendmail waits for its host name \(not fully qualified\): \d s left/), /Restarting sendmail/);
 	await app.waitFor('passed every check');
 	assert.equal(restart.runs(), 1);
+});
+
+// Issue 22: --keep is the flow's input in the wizard as in --yes (it used to wrap applyPlan in the
+// wizard only), so the one write step removes the older backup sets for both faces.
+test('--keep N reaches the apply flow\'s write, as for --yes', async t => {
+	const {cfPath} = tempConfig(t);
+	const kept: Array<number | undefined> = [];
+	const app = renderWizard(await readTarget(cfPath), {
+		answers: PRESET,
+		answersFrom: 'preset "web"',
+		setup: {keep: 2},
+		effects: {
+			async applyPlan(plan, options) {
+				kept.push(options.keep);
+				return applyPlan(plan, options);
+			},
+		},
+	});
+	t.after(() => app.unmount());
+	await writeAndWait(app, 'Continue');
+	assert.deepEqual(kept, [2]);
 });

@@ -7,13 +7,9 @@ import {render} from 'ink-testing-library';
 import {App, type WizardEffects, type WizardResult, type WizardSetup} from '../source/app.js';
 import type {Answers} from '../source/core/answers.js';
 import {GENERIC_GREETING} from '../source/core/greeting.js';
-import {applyPlan, validatePlan} from '../source/system/apply.js';
+import {realFlowDeps} from '../source/flow/real-deps.js';
 import {makePlan} from '../source/system/make-plan.js';
 import {findMcFor} from '../source/system/mc-rebuild.js';
-import {rollbackBackupSet} from '../source/system/config-files.js';
-import {waitForListener} from '../source/system/restart.js';
-import {runRestart} from '../source/system/service.js';
-import {verifyServer} from '../source/system/verify-server.js';
 import {loadTarget, type Target} from '../source/system/target.js';
 import {sendmailWrapper} from './helpers/sendmail.js';
 import './helpers/state-dir.js';
@@ -69,22 +65,20 @@ export async function readTarget(cfPath: string): Promise<Target> {
 
 export function testEffects(overrides: Partial<WizardEffects> = {}): WizardEffects {
 	return {
+		// The flow's real effects, as the CLI wires them (source/flow/real-deps.ts), but for the
+		// host's name and a daemon's PidFile, which a test says when it needs them.
+		...realFlowDeps(checkEnv),
+		hostNameWait: () => undefined,
+		sendmailStartedSince: async () => undefined,
 		now: () => NOW,
-		env: checkEnv,
 		sendmailVersion: async () => '8.17.1.9',
 		findMc: async cfPath => findMcFor(cfPath),
 		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env: checkEnv}),
-		validatePlan,
-		applyPlan,
-		rollback: async (set, options) => rollbackBackupSet(set, options),
 		// The rehearsal's own tests use sendmail; here it is not asked unless a test says so.
 		rehearse: async () => ({ok: true, value: {status: 'skipped', reason: 'not asked in this test'}}),
 		// A temp copy is not what a daemon reads, unless a test says so.
 		isLiveConfig: () => false,
 		findRestartPlan: async () => undefined,
-		waitForListener,
-		runRestart,
-		verifyServer,
 		...overrides,
 	};
 }

@@ -213,7 +213,7 @@ test('a write sendmail refuses shows why, writes nothing, and Back returns to Re
 	const before = snapshot(folder);
 	const app = await openWizard(t, cfPath, {
 		answers: {maxMessageSize: 1000},
-		effects: {applyPlan: async () => ({ok: false, stage: 'validate', error: 'sendmail rejects the new config: line 2: bad; nothing was written'})},
+		effects: {validatePlan: async () => ({ok: false, error: 'sendmail rejects the new config: line 2: bad; nothing was written'})},
 	});
 	await pressEnter(app, 5);
 

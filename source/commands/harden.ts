@@ -1,4 +1,3 @@
-import {existsSync} from 'node:fs';
 import {unifiedDiff} from '../core/diff.js';
 import type {Plan} from '../core/plan.js';
 import type {Check} from '../core/verify-checks.js';
@@ -6,15 +5,14 @@ import {safeJson} from '../core/sanitize.js';
 import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowResult, type FlowKnown, type FlowStepView, type RehearseFiles} from '../flow/apply-flow.js';
 import {emptyDocument, flowDocument, planDocument, withFailure, type JsonDocument} from '../flow/json-document.js';
 import {realFlowDeps} from '../flow/real-deps.js';
-import {loadAnswers} from '../system/answers-source.js';
-import {recoverInterrupted} from '../system/config-files.js';
-import {rehearseFiles} from '../system/rehearsal.js';
+import {daemonReadsConfig, noRestartReason, setUpRun} from '../flow/setup.js';
 import {makePlan} from '../system/make-plan.js';
 import type {RestartPlan} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget, removeDemoCopies} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 import {hostNameCountdown} from './audit.js';
 import {formatCheck} from './verify.js';
+import {addressText} from '../core/address.js';
 
 export type HardenFlags = {
 	/** true: restart after writing; false or undefined: print the command to run. */
@@ -49,6 +47,11 @@ export type HardenDeps = {
 	rehearse?: RehearseFiles;
 	/** Any other effect of the flow, for tests. */
 	flow?: Partial<ApplyFlowDeps>;
+	/**
+	 * Whether the running daemon reads the config (flow/setup.ts daemonReadsConfig unless a test
+	 * runs its own daemon on a temp copy): the wizard asks the same before offering a restart.
+	 */
+	isLiveConfig?(cfPath: string): boolean;
 };
 
 
@@ -103,46 +106,36 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		return end(EXIT.badInput, error);
 	};
 
-	const source = await loadAnswers(flags);
-	if (!source.ok) {
-		return badInput(source.error);
-	}
-
-	if (source.value === undefined) {
-		return badInput(`${flags.dryRun ? '--dry-run' : '--yes'} needs answers: give --preset NAME or --answers FILE`);
-	}
-
-	// A run killed halfway leaves a half-applied set: settle it before reading the files.
-	const settleConfig = flags.config ?? (!flags.demo && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
-	if (!flags.dryRun && settleConfig !== undefined) {
-		const recovered = await recoverInterrupted(settleConfig);
-		if (!recovered.ok) {
-			document = withFailure(document, 'write failed', recovered.error);
-			return end(EXIT.writeFailed, recovered.error);
+	const setup = await setUpRun(flags, {settle: !flags.dryRun, needAnswers: `${flags.dryRun ? '--dry-run' : '--yes'} needs answers: give --preset NAME or --answers FILE`});
+	const notes = setup.ok ? setup.value.notes : setup.notes;
+	for (const note of notes) {
+		if (text) {
+			io.err(`sendmail-harden: note: ${note}\n`);
 		}
 
-		for (const note of recovered.value) {
-			if (text) {
-				io.err(`sendmail-harden: note: ${note}\n`);
-			}
+		document.notes.push(note);
+	}
 
-			document.notes.push(note);
+	if (!setup.ok) {
+		if (setup.meaning === 'write failed') {
+			document = withFailure(document, 'write failed', setup.error);
+			return end(EXIT.writeFailed, setup.error);
 		}
+
+		return badInput(setup.error);
 	}
 
-	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
-	if (!target.ok) {
-		return badInput(target.error);
-	}
+	const {target} = setup.value;
+	const answersSource = setup.value.source!;
 
-	const {cfPath, cfText, helpFile, demo} = target.value;
+	const {cfPath, cfText, helpFile, demo} = target;
 	document.config = cfPath;
 	const demoNote = `demo mode: ${flags.demo ? '--demo' : `there is no ${DEFAULT_CONFIG}`}, so working on a copy of the bundled sample at ${cfPath}`;
 	if (demo && text) {
 		io.err(`sendmail-harden: ${demoNote}\n`);
 	}
 
-	const plan = await makePlan(target.value, source.value.answers, {cfOnly: flags.cfOnly, env: io.env});
+	const plan = await makePlan(target, answersSource.answers, {cfOnly: flags.cfOnly, env: io.env});
 	if (!plan.ok) {
 		return badInput(plan.error);
 	}
@@ -150,7 +143,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	document = planDocument(command, cfPath, plan.value, [...document.notes, ...(demo ? [demoNote] : [])]);
 	if (plan.value.files.length === 0) {
 		if (text) {
-			io.out(`Nothing to change: ${cfPath} already has the settings of ${source.value.from}.\n`);
+			io.out(`Nothing to change: ${cfPath} already has the settings of ${answersSource.from}.\n`);
 			for (const warning of plan.value.warnings) {
 				io.err(`sendmail-harden: warning: ${warning}\n`);
 			}
@@ -180,24 +173,26 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	}
 
 	const flowDeps: ApplyFlowDeps = {
-		// --hostname stands for the host's name in the rehearsal, as in the wizard.
-		...realFlowDeps(io.env, deps.rehearse ?? (async (files, answers, options) => rehearseFiles(files, answers, {hostName: flags.hostname, ...options}))),
+		// The wizard's effects too: --hostname stands for the host's name in the rehearsal.
+		...realFlowDeps(io.env, {hostName: flags.hostname, restartCommand: flags.restartCommand}),
+		...(deps.rehearse === undefined ? {} : {rehearse: deps.rehearse}),
 		now: deps.now,
 		findRestartPlan: flags.restartCommand === undefined ? deps.findRestartPlan : async () => flags.restartCommand,
 		...deps.flow,
 	};
-	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: source.value.from}) : undefined;
+	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: answersSource.from}) : undefined;
 	const result = await runApplyFlow(
 		{
 			plan: plan.value,
-			answers: source.value.answers,
+			answers: answersSource.answers,
 			cfPath,
 			cfText,
 			helpFileText: helpFile !== undefined && 'text' in helpFile ? helpFile.text : undefined,
 			dryRun: flags.dryRun === true,
 			restart: flags.restart === true ? 'yes' : 'no',
 			keep: flags.keep,
-			noRestartReason: demo ? 'Demo mode: no sendmail was restarted.' : undefined,
+			// As in the wizard: a restart for a config the daemon does not read proves nothing.
+			noRestartReason: noRestartReason(target, deps.isLiveConfig?.(cfPath) ?? daemonReadsConfig(target, flags)),
 		},
 		flowDeps,
 		{
@@ -284,8 +279,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			case 'verify:done':
 			case 'verify:failed': {
 				if (known.verify !== undefined) {
-					const {host, port} = known.address;
-					printChecks(`Checking the server at ${host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`}\n`, known.verify.checks, io);
+										printChecks(`Checking the server at ${addressText(known.address)}\n`, known.verify.checks, io);
 					const failed = known.verify.checks.filter(check => check.status === 'fail').length;
 					const passed = known.verify.checks.filter(check => check.status === 'pass').length;
 					io.out(failed === 0 ? `All checks passed: ${passed} passed.\n` : `Not hardened as the answers say: ${passed} passed, ${failed} failed.\n`);
@@ -303,17 +297,17 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			}
 
 			case 'restart:running': {
-				io.out(`${step.title.replace(/^Restart/, 'Restarting')}\n`);
+				io.out(`${step.doing}\n`);
 				break;
 			}
 
 			case 'rollback:running': {
-				io.out('Putting the old files back and restarting sendmail on them\n');
+				io.out(`${step.doing}\n`);
 				break;
 			}
 
 			case 'listen:running': {
-				io.out(`sendmail restarted. Checking ${step.title.replace(/^Wait for sendmail to listen on /, '')}:\n`);
+				io.out(`sendmail restarted. Checking ${addressText(known.address)}:\n`);
 				break;
 			}
 

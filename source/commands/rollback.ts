@@ -1,7 +1,10 @@
 import {safeJson} from '../core/sanitize.js';
 import {emptyDocument, type JsonDocument} from '../flow/json-document.js';
 import {DEFAULT_CHECK_TIMEOUT_MS} from '../system/apply.js';
-import {checkRollback, newestBackupSet, readTextFile, recoverInterrupted, rollbackWithNotes, type BackupSet} from '../system/config-files.js';
+import {checkRollback, rollbackWithNotes} from '../system/rollback.js';
+import {newestBackupSet, type BackupSet} from '../system/backup-sets.js';
+import {readTextFile} from '../system/read-files.js';
+import {recoverInterrupted} from '../system/journal.js';
 import {validateChange} from '../system/sendmail.js';
 import {DEFAULT_CONFIG} from '../system/target.js';
 import {hostNameCause, hostNameWait, type HostNameWait} from '../system/host-name.js';

@@ -5,6 +5,7 @@ import {verifyServer, type VerifyOptions} from '../system/verify-server.js';
 import {rehearseFiles} from '../system/rehearsal.js';
 import {hostNameCountdown} from './audit.js';
 import {EXIT, type CommandIo} from './command-io.js';
+import {addressText} from '../core/address.js';
 
 export type VerifyCommandOptions = {
 	host: string;
@@ -59,7 +60,7 @@ export function formatCheck(check: Check): string {
 
 /** Checks a live server against the answers: 0 when every check passes, 1 otherwise. */
 export async function runVerify(options: VerifyCommandOptions, io: CommandIo): Promise<number> {
-	const address = options.host.includes(':') ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
+	const address = addressText(options);
 	const result = await verifyServer(options.host, options.port, options.answers, options.limits);
 	if (!result.ok) {
 		io.err(`sendmail-harden: cannot verify: ${result.error}\n`);

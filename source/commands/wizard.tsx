@@ -1,20 +1,16 @@
-import {existsSync} from 'node:fs';
 import os from 'node:os';
 import {render} from 'ink';
 import {App, type WizardEffects, type WizardPresets, type WizardResult, type WizardSetup} from '../app.js';
-import {loadAnswers} from '../system/answers-source.js';
-import {applyPlan, validatePlan} from '../system/apply.js';
 import {checkMcAgrees, makePlan} from '../system/make-plan.js';
 import {accessProblem} from '../system/access.js';
 import {findMcFor} from '../system/mc-rebuild.js';
-import {recoverInterrupted, rollbackBackupSet} from '../system/config-files.js';
 import {findSendmail, sendmailVersion} from '../system/sendmail.js';
-import {waitForListener} from '../system/restart.js';
-import {askSendmail, rehearseFiles} from '../system/rehearsal.js';
-import {hostNameWait, hostNameWarning} from '../system/host-name.js';
-import {findRestartPlan, runRestart, sendmailStartedSince, type RestartPlan} from '../system/service.js';
-import {DEFAULT_CONFIG, loadTarget, removeDemoCopy} from '../system/target.js';
-import {verifyServer} from '../system/verify-server.js';
+import {askSendmail} from '../system/rehearsal.js';
+import {hostNameWarning} from '../system/host-name.js';
+import type {RestartPlan} from '../system/service.js';
+import {DEFAULT_CONFIG, removeDemoCopy} from '../system/target.js';
+import {realFlowDeps} from '../flow/real-deps.js';
+import {daemonReadsConfig, setUpRun} from '../flow/setup.js';
 import type {Result} from '../core/result.js';
 import {parseCf} from '../core/sendmail-cf.js';
 import {wizardOutput} from '../components/terminal-output.js';
@@ -66,7 +62,6 @@ declare const SENDMAIL_HARDEN_BUNDLE: boolean | undefined;
 const INCREMENTAL_RENDERING = typeof SENDMAIL_HARDEN_BUNDLE !== 'undefined' && SENDMAIL_HARDEN_BUNDLE;
 
 export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: WizardTerminal = process): Promise<number> {
-	// Ink needs raw mode; without a terminal its error would be a stack trace.
 	// Ink needs raw mode; without a terminal its error would be a stack trace. With stdout sent to
 	// a file the wizard would run blind while keys still act, so that is refused the same way.
 	if (!terminal.stdin.isTTY || !terminal.stdout.isTTY) {
@@ -74,47 +69,33 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		return EXIT.badInput;
 	}
 
-	const source = await loadAnswers(flags);
-	if (!source.ok) {
-		io.err(`sendmail-harden: ${source.error}\n`);
-		return EXIT.badInput;
+	const prepared = await setUpRun(flags, {settle: true});
+	for (const note of prepared.ok ? prepared.value.notes : prepared.notes) {
+		io.err(`sendmail-harden: note: ${note}\n`);
 	}
 
-	// A run killed halfway leaves a half-applied set: settle it before reading the files.
-	const settleConfig = flags.config ?? (!flags.demo && existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
-	if (settleConfig !== undefined) {
-		const recovered = await recoverInterrupted(settleConfig);
-		if (!recovered.ok) {
-			io.err(`sendmail-harden: ${recovered.error}\n`);
-			return EXIT.writeFailed;
-		}
-
-		for (const note of recovered.value) {
-			io.err(`sendmail-harden: note: ${note}\n`);
-		}
+	if (!prepared.ok) {
+		io.err(`sendmail-harden: ${prepared.error}\n`);
+		return prepared.meaning === 'write failed' ? EXIT.writeFailed : EXIT.badInput;
 	}
 
-	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
-	if (!target.ok) {
-		io.err(`sendmail-harden: ${target.error}\n`);
-		return EXIT.badInput;
-	}
-
+	const {source, target} = prepared.value;
 	const env = io.env;
 	const setup: WizardSetup = {
-		target: target.value,
-		answers: source.value?.answers ?? {},
-		answersFrom: source.value?.from,
-		hostname: previewHostname(flags.hostname, target.value.cfText),
+		target,
+		answers: source?.answers ?? {},
+		answersFrom: source?.from,
+		hostname: previewHostname(flags.hostname, target.cfText),
 		restart: flags.restart,
 		cfOnly: flags.cfOnly,
+		keep: flags.keep,
 	};
 	const effects: WizardEffects = {
-		now: () => new Date(),
-		env,
+		// The flow's effects, the same as --yes (--hostname and --restart-command included).
+		...realFlowDeps(env, {hostName: flags.hostname, restartCommand: flags.restartCommand}),
 		async sendmailVersion() {
 			const program = findSendmail(env);
-			return program === undefined ? undefined : sendmailVersion(program, target.value.cfPath);
+			return program === undefined ? undefined : sendmailVersion(program, target.cfPath);
 		},
 		findMc: async cfPath => findMcFor(cfPath),
 		checkMcAgrees: async target => checkMcAgrees(target, {env}),
@@ -122,20 +103,10 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		accessProblem: async target => (target.demo ? undefined : accessProblem(target.cfPath, {live: target.cfPath === DEFAULT_CONFIG})),
 		// Welcome's choice, pre-selected from --cf-only.
 		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env}),
-		validatePlan,
-		applyPlan: async (plan, options) => applyPlan(plan, {...options, keep: flags.keep}),
-		rollback: async (set, options) => rollbackBackupSet(set, options),
 		// --hostname stands for the host's name where it is not qualified.
-		rehearse: async (files, answers, options) => rehearseFiles(files, answers, {hostName: flags.hostname, ...options}),
 		askSendmail: async (files, commands, options) => askSendmail(files, commands, {hostName: flags.hostname, ...options}),
-		// The daemon reads the default config; a demo copy or another --config is not it.
-		isLiveConfig: cfPath => cfPath === DEFAULT_CONFIG,
-		findRestartPlan: async () => flags.restartCommand ?? findRestartPlan({env}),
-		waitForListener,
-		runRestart,
-		hostNameWait: () => hostNameWait(),
-		sendmailStartedSince: async (since, cfText) => sendmailStartedSince(since, cfText),
-		verifyServer,
+		// The same question --yes asks before a restart.
+		isLiveConfig: cfPath => daemonReadsConfig({cfPath, demo: target.demo}, flags),
 		loadPresets,
 	};
 
@@ -162,7 +133,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 	} finally {
 		output.flush();
 		// A demo copy is for this run only; they would pile up in $TMPDIR.
-		await removeDemoCopy(target.value);
+		await removeDemoCopy(target);
 	}
 
 	if (result.message !== undefined) {

@@ -73,6 +73,42 @@ function lineStartBefore(text: string, at: number): number {
 
 const commentedDefine = /define\(\s*`?(confSMTP_LOGIN_MSG|confMAX_MESSAGE_SIZE|confMAX_RCPTS_PER_MESSAGE|confPRIVACY_FLAGS)\b/;
 
+/**
+ * One m4 token at `i`, read as m4 reads it: a quoted string (quotes nest; `inner` without the
+ * outer pair), a `#` comment or a `dnl` through the line end, a word, or one other character.
+ * Both the statement scanner and the argument reader below go through here, so they cannot
+ * disagree about where a quote or a comment ends.
+ */
+type M4Token =
+	| {kind: 'quoted'; end: number; inner: string; closed: boolean}
+	| {kind: 'comment'; end: number}
+	| {kind: 'dnl'; wordEnd: number; end: number}
+	| {kind: 'word'; end: number; word: string}
+	| {kind: 'char'; end: number; c: string};
+
+function m4Token(text: string, i: number): M4Token {
+	const c = text[i] ?? '';
+	if (c === '`') {
+		let depth = 1;
+		let j = i + 1;
+		while (j < text.length && depth > 0) {
+			if (text[j] === '`') depth++;
+			else if (text[j] === "'") depth--;
+			j++;
+		}
+		return {kind: 'quoted', end: j, inner: text.slice(i + 1, depth === 0 ? j - 1 : j), closed: depth === 0};
+	}
+	if (c === '#') return {kind: 'comment', end: lineEndAfter(text, i)};
+	// A word starts at any letter or underscore, even right after a digit: m4 reads `10dnl` as 10 and dnl.
+	if (isWordStart(c)) {
+		let j = i;
+		while (isWordChar(text[j])) j++;
+		const word = text.slice(i, j);
+		return word === 'dnl' ? {kind: 'dnl', wordEnd: j, end: lineEndAfter(text, j)} : {kind: 'word', end: j, word};
+	}
+	return {kind: 'char', end: i + 1, c};
+}
+
 // Collects a macro call's arguments the way m4 does: leading unquoted whitespace skipped, quotes
 // nest, parentheses nest, `dnl` inside an argument removes itself through the line end.
 function readCall(text: string, open: number): {args: Statement['args']; closeParen: number} | undefined {
@@ -82,54 +118,33 @@ function readCall(text: string, open: number): {args: Statement['args']; closePa
 		while (isSpace(text[i])) i++;
 		const start = i;
 		let value = '';
-		let quote = 0;
 		let depth = 0;
 		for (;;) {
-			const c = text[i];
-			if (c === undefined) return undefined;
-			if (quote > 0) {
-				if (c === '`') quote++;
-				else if (c === "'") quote--;
-				if (quote > 0) value += c;
-				i++;
-				continue;
-			}
-			if (c === '`') {
-				quote = 1;
-				i++;
-				continue;
-			}
-			if (c === '#') {
-				const stop = lineEndAfter(text, i);
-				value += text.slice(i, stop);
-				i = stop;
-				continue;
-			}
-			if (isWordStart(c) && !isWordChar(text[i - 1])) {
-				let j = i;
-				while (isWordChar(text[j])) j++;
-				const word = text.slice(i, j);
-				if (word === 'dnl') {
-					i = lineEndAfter(text, j);
-					continue;
+			if (i >= text.length) return undefined;
+			const token = m4Token(text, i);
+			if (token.kind === 'quoted') {
+				if (!token.closed) return undefined;
+				value += token.inner;
+			} else if (token.kind === 'comment') {
+				value += text.slice(i, token.end);
+			} else if (token.kind === 'word') {
+				value += token.word;
+			} else if (token.kind === 'char') {
+				const {c} = token;
+				if (c === ')' && depth === 0) {
+					args.push({start, end: i, value});
+					return {args, closeParen: i};
 				}
-				value += word;
-				i = j;
-				continue;
+				if (c === ',' && depth === 0) {
+					args.push({start, end: i, value});
+					i++;
+					break;
+				}
+				if (c === '(') depth++;
+				if (c === ')') depth--;
+				value += c;
 			}
-			if (c === '(') depth++;
-			if (c === ')' && depth === 0) {
-				args.push({start, end: i, value});
-				return {args, closeParen: i};
-			}
-			if (c === ')') depth--;
-			if (c === ',' && depth === 0) {
-				args.push({start, end: i, value});
-				i++;
-				break;
-			}
-			value += c;
-			i++;
+			i = token.end;
 		}
 	}
 }
@@ -157,46 +172,19 @@ function scan(text: string): Scan {
 	};
 
 	let i = 0;
-	let quote = 0;
 	while (i < text.length) {
-		const c = text[i];
-		if (quote > 0) {
-			if (c === '`') quote++;
-			else if (c === "'") quote--;
-			i++;
-			continue;
-		}
-		if (c === '`') {
-			quote = 1;
-			i++;
-			continue;
-		}
-		if (c === '#') {
-			const stop = lineEndAfter(text, i);
-			noteComment(i, stop);
-			i = stop;
-			continue;
-		}
-		if (isWordStart(c)) {
-			let j = i;
-			while (isWordChar(text[j])) j++;
-			const name = text.slice(i, j);
-			if (name === 'dnl') {
-				const stop = lineEndAfter(text, j);
-				noteComment(j, stop);
-				i = stop;
-				continue;
-			}
-			if (text[j] === '(') {
-				const call = readCall(text, j);
-				if (!call) {
-					i = j;
-					continue;
-				}
+		const token = m4Token(text, i);
+		if (token.kind === 'comment') {
+			noteComment(i, token.end);
+		} else if (token.kind === 'dnl') {
+			noteComment(token.wordEnd, token.end);
+		} else if (token.kind === 'word' && text[token.end] === '(') {
+			const call = readCall(text, token.end);
+			if (call) {
 				statements.push({
-					name,
+					name: token.word,
 					start: i,
-					nameEnd: j,
+					nameEnd: token.end,
 					end: statementEnd(text, call.closeParen),
 					args: call.args,
 					closeParen: call.closeParen,
@@ -204,10 +192,8 @@ function scan(text: string): Scan {
 				i = call.closeParen + 1;
 				continue;
 			}
-			i = j;
-			continue;
 		}
-		i++;
+		i = token.end;
 	}
 	return {statements, commented};
 }

@@ -12,10 +12,11 @@ import type {Applied, ApplyFailure, ApplyOptions} from '../system/apply.js';
 import type {Validation} from '../system/sendmail.js';
 import {hostNameCause, type HostNameWait} from '../system/host-name.js';
 import {RESTART_TIMEOUT_MS} from '../system/restart.js';
-import type {BackupSet} from '../system/config-files.js';
+import type {BackupSet} from '../system/backup-sets.js';
 import type {RestartOutcome} from '../system/service.js';
 import type {VerifyResult} from '../system/verify-server.js';
 import type {RehearsalReport, rehearseFiles} from '../system/rehearsal.js';
+import {addressText} from '../core/address.js';
 
 export type {RehearsalReport} from '../system/rehearsal.js';
 
@@ -31,6 +32,11 @@ export type FlowStepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skippe
 export type FlowStepView = {
 	id: FlowStepId;
 	title: string;
+	/**
+	 * What the step is doing while it runs ("Restarting sendmail: CMD"), for every face: the
+	 * wizard's line and --yes's progress both say it in these words.
+	 */
+	doing: string;
 	status: FlowStepStatus;
 	/** One line: the skip reason, the failure, or what was done. */
 	detail?: string;
@@ -181,13 +187,12 @@ type StepOutcome = {ok: true; detail?: string} | {ok: false; detail: string};
 type FlowStep = {
 	id: FlowStepId;
 	title(state: FlowState): string;
+	doing(state: FlowState): string;
 	enabled(state: FlowState): boolean;
 	/** Why the step does not run this time; undefined: it runs. */
 	skip(state: FlowState): Promise<string | undefined>;
 	task(state: FlowState, output: (chunk: string) => void): Promise<StepOutcome>;
 };
-
-const addressText = ({host, port}: {host: string; port: number}) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
 const stopped = (state: FlowState) => state.hooks.signal?.aborted === true;
 
@@ -234,6 +239,7 @@ export function contradicts(check: Check, answers: Answers): boolean {
 const checkStep: FlowStep = {
 	id: 'check',
 	title: () => 'Check that sendmail loads the new config (sendmail -C NEW -bt)',
+	doing: () => 'Checking the new config with sendmail -bt',
 	enabled: () => true,
 	// It writes nothing: a dry run checks too.
 	skip: async state => (stopped(state) ? STOPPED : undefined),
@@ -268,6 +274,7 @@ const checkStep: FlowStep = {
 const rehearseStep: FlowStep = {
 	id: 'rehearse',
 	title: () => 'Rehearse the new config with the installed sendmail (sendmail -C NEW -bs)',
+	doing: () => 'Rehearsing the new config with sendmail',
 	enabled: () => true,
 	// It writes nothing, so a dry run rehearses too: that is what it prints after the diff.
 	skip: async state => (stopped(state) ? STOPPED : undefined),
@@ -322,6 +329,7 @@ const rehearseStep: FlowStep = {
 const writeStep: FlowStep = {
 	id: 'write',
 	title: state => `Back up and write ${state.input.plan.files.map(file => file.path).join(', ')}`,
+	doing: () => 'Backing up and writing',
 	enabled: () => true,
 	async skip(state) {
 		if (state.input.dryRun) {
@@ -331,14 +339,12 @@ const writeStep: FlowStep = {
 		return stopped(state) ? `${STOPPED}: nothing was written` : undefined;
 	},
 	async task(state) {
-		const applied = await state.deps.applyPlan(state.input.plan, {cfPath: state.input.cfPath, now: state.deps.now(), env: state.deps.env, signal: state.hooks.signal, validated: state.validated, keep: state.input.keep});
+		// The check step ran first and passed (else the run stopped there): its verdict goes along.
+		const applied = await state.deps.applyPlan(state.input.plan, {cfPath: state.input.cfPath, now: state.deps.now(), env: state.deps.env, signal: state.hooks.signal, validated: state.validated!, keep: state.input.keep});
 		if (!applied.ok) {
 			if (applied.stage === 'stopped') {
 				state.failure = {outcome: 'stopped', meaning: 'done', error: applied.error};
 				state.stopReason = STOPPED;
-			} else if (applied.stage === 'validate') {
-				state.failure = {outcome: 'rejected', meaning: 'bad input', error: applied.error};
-				state.stopReason = 'nothing was written';
 			} else {
 				state.failure = {outcome: 'write-failed', meaning: 'write failed', error: applied.error};
 				state.stopReason = 'nothing was written';
@@ -434,6 +440,7 @@ async function restartSendmail(state: FlowState, found: RestartPlan, output: (ch
 const restartStep: FlowStep = {
 	id: 'restart',
 	title: state => (state.result.restartPlan === undefined ? 'Restart sendmail' : `Restart sendmail: ${state.result.restartPlan.label}`),
+	doing: state => (state.result.restartPlan === undefined ? 'Restarting sendmail' : `Restarting sendmail: ${state.result.restartPlan.label}`),
 	enabled: () => true,
 	skip: restartSkipReason,
 	async task(state, output) {
@@ -507,6 +514,7 @@ export const LISTENER_WAIT_MS = 15_000;
 const listenStep: FlowStep = {
 	id: 'listen',
 	title: state => `Wait for sendmail to listen on ${addressText(state.address)}`,
+	doing: state => `Waiting for sendmail on ${addressText(state.address)}`,
 	enabled: () => true,
 	skip: async state => notRestarted(state, `wait for sendmail on ${addressText(state.address)}`),
 	async task(state) {
@@ -531,6 +539,7 @@ const listenStep: FlowStep = {
 const verifyStep: FlowStep = {
 	id: 'verify',
 	title: state => `Check the live server on ${addressText(state.address)}`,
+	doing: state => `Checking the live server on ${addressText(state.address)}`,
 	enabled: () => true,
 	skip: async state => notRestarted(state, `check the live server on ${addressText(state.address)}`),
 	async task(state) {
@@ -566,6 +575,7 @@ const verifyStep: FlowStep = {
 const rollbackStep: FlowStep = {
 	id: 'rollback',
 	title: () => 'Roll back to the old files and restart sendmail on them',
+	doing: () => 'Putting the old files back and restarting sendmail on them',
 	// Only when the new files are written and the restart or the live check went wrong.
 	enabled: state => state.written && (state.failure?.outcome === 'restart-failed' || state.liveProblem !== undefined),
 	async skip(state) {
@@ -629,7 +639,7 @@ export async function runApplyFlow(input: ApplyFlowInput, deps: ApplyFlowDeps, h
 		written: false,
 		restarted: false,
 	};
-	const views: FlowStepView[] = APPLY_STEPS.map(step => ({id: step.id, title: step.title(state), status: 'pending', output: ''}));
+	const views: FlowStepView[] = APPLY_STEPS.map(step => ({id: step.id, title: step.title(state), doing: step.doing(state), status: 'pending', output: ''}));
 	const changed = () => hooks.onChange?.(views.map(view => ({...view})), {...state.result, address: state.address});
 	const update = (index: number, patch: Partial<FlowStepView>) => {
 		views[index] = {...views[index]!, ...patch};
@@ -658,11 +668,11 @@ export async function runApplyFlow(input: ApplyFlowInput, deps: ApplyFlowDeps, h
 
 		const reason = await step.skip(state);
 		if (reason !== undefined) {
-			update(index, {title: step.title(state), status: 'skipped', detail: reason});
+			update(index, {title: step.title(state), doing: step.doing(state), status: 'skipped', detail: reason});
 			continue;
 		}
 
-		update(index, {title: step.title(state), status: 'running'});
+		update(index, {title: step.title(state), doing: step.doing(state), status: 'running'});
 		const output = (chunk: string) => {
 			const view = views[index]!;
 			update(index, {output: (view.output + chunk).slice(-MAX_OUTPUT)});

@@ -3,8 +3,9 @@
 import {unifiedDiff} from '../core/diff.js';
 import type {Plan} from '../core/plan.js';
 import type {Check} from '../core/verify-checks.js';
-import type {BackupSet} from '../system/config-files.js';
+import type {BackupSet} from '../system/backup-sets.js';
 import {EXIT_OF, type ApplyFlowResult, type FlowMeaning} from './apply-flow.js';
+import {addressText} from '../core/address.js';
 
 export type JsonDocument = {
 	command: 'harden' | 'dry-run' | 'rollback' | 'verify';
@@ -84,7 +85,7 @@ export function flowDocument(document: JsonDocument, result: ApplyFlowResult): J
 		backup: applied === undefined ? null : backupOf(applied.backup),
 		// Not restarted: which command would have, so a handler can run it.
 		restart: restart ?? (result.restartPlan === undefined ? null : {attempted: false, ok: false, command: result.restartPlan.label, output: '', rolledBack: false}),
-		verify: verify === undefined ? null : {address: address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`, ...verify},
+		verify: verify === undefined ? null : {address: addressText(address), ...verify},
 	};
 	if (result.rollback !== undefined) {
 		filled.notes = [...filled.notes, `rollback: ${result.rollback.message}`];

@@ -1,21 +1,29 @@
-// The flow's effects on a real host: the same functions for the wizard, --yes and --dry-run.
+// The flow's effects on a real host: the one set both faces use (the wizard through
+// commands/wizard.tsx, --yes and --dry-run through commands/harden.ts). Tests pass fakes instead.
 import {applyPlan, validatePlan} from '../system/apply.js';
-import {rollbackBackupSet} from '../system/config-files.js';
+import {rollbackBackupSet} from '../system/rollback.js';
 import {RESTART_TIMEOUT_MS, waitForListener} from '../system/restart.js';
 import {hostNameWait} from '../system/host-name.js';
-import {findRestartPlan, runRestart, sendmailStartedSince} from '../system/service.js';
+import {findRestartPlan, runRestart, sendmailStartedSince, type RestartPlan} from '../system/service.js';
 import {rehearseFiles} from '../system/rehearsal.js';
 import {verifyServer} from '../system/verify-server.js';
-import {LISTENER_WAIT_MS, type ApplyFlowDeps, type RehearseFiles} from './apply-flow.js';
+import {LISTENER_WAIT_MS, type ApplyFlowDeps} from './apply-flow.js';
 
-export function realFlowDeps(env: NodeJS.ProcessEnv, rehearse: RehearseFiles = rehearseFiles): ApplyFlowDeps {
+export type RealFlowOptions = {
+	/** --hostname: the host name sendmail's rehearsal runs under, in both faces. */
+	hostName?: string;
+	/** --restart-command: the restart to run instead of the detected one. */
+	restartCommand?: RestartPlan;
+};
+
+export function realFlowDeps(env: NodeJS.ProcessEnv, options: RealFlowOptions = {}): ApplyFlowDeps & {env: NodeJS.ProcessEnv} {
 	return {
 		now: () => new Date(),
 		env,
 		validatePlan,
-		rehearse,
+		rehearse: async (files, answers, rehearseOptions) => rehearseFiles(files, answers, {hostName: options.hostName, ...rehearseOptions}),
 		applyPlan,
-		findRestartPlan: async () => findRestartPlan({env}),
+		findRestartPlan: async () => options.restartCommand ?? findRestartPlan({env}),
 		runRestart: async (plan, {onOutput, timeoutMs}) => runRestart(plan, {timeoutMs, onOutput, env}),
 		restartTimeoutMs: RESTART_TIMEOUT_MS,
 		hostNameWait: () => hostNameWait(),
@@ -25,4 +33,3 @@ export function realFlowDeps(env: NodeJS.ProcessEnv, rehearse: RehearseFiles = r
 		rollback: async (set, {force}) => rollbackBackupSet(set, {force}),
 	};
 }
-

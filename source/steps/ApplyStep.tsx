@@ -15,6 +15,7 @@ import {HINTS, StepFrame, useScreenHeight, useScreenWidth} from '../components/S
 import {useTheme, type Theme} from '../components/theme.js';
 import {useKeys, useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
+import {addressText} from '../core/address.js';
 
 /** How the Apply step ended, for Done and for the wizard's exit code. */
 export type ApplySummary = {
@@ -82,7 +83,7 @@ function stepText(step: FlowStepView, known: FlowKnown & {restartFailed: boolean
 				return {line: '✗ Nothing was written; every file is as it was.', tone: 'bad', message: `✗ ${detail}`, messageTone: 'bad'};
 			}
 
-			return {line: `${MARK[step.status]} ${step.status === 'running' ? 'Checking the new config with sendmail -bt...' : 'Check the new config with sendmail -bt'}`, tone: step.status === 'running' ? 'accent' : 'dim'};
+			return {line: `${MARK[step.status]} ${step.status === 'running' ? `${step.doing}...` : 'Check the new config with sendmail -bt'}`, tone: step.status === 'running' ? 'accent' : 'dim'};
 		}
 
 		case 'rehearse': {
@@ -94,7 +95,7 @@ function stepText(step: FlowStepView, known: FlowKnown & {restartFailed: boolean
 				? {line: `✓ Rehearsed with sendmail: ${detail}`, tone: 'good'}
 				: step.status === 'failed'
 					? {line: `✗ Rehearsal: ${detail}`, tone: 'bad'}
-					: {line: `${MARK[step.status]} Rehearsing the new config with sendmail...`, tone: step.status === 'running' ? 'accent' : 'dim'};
+					: {line: `${MARK[step.status]} ${step.status === 'running' ? `${step.doing}...` : 'Rehearse the new config with sendmail'}`, tone: step.status === 'running' ? 'accent' : 'dim'};
 		}
 
 		case 'write': {
@@ -109,31 +110,30 @@ function stepText(step: FlowStepView, known: FlowKnown & {restartFailed: boolean
 				return {line: '✗ Nothing was written; every file is as it was.', tone: 'bad', message: `✗ ${detail}`, messageTone: 'bad'};
 			}
 
-			return {line: `${MARK[step.status]} ${step.status === 'running' ? 'Backing up and writing...' : 'Back up and write'}`, tone: step.status === 'running' ? 'accent' : 'dim'};
+			return {line: `${MARK[step.status]} ${step.status === 'running' ? `${step.doing}...` : 'Back up and write'}`, tone: step.status === 'running' ? 'accent' : 'dim'};
 		}
 
 		case 'restart': {
-			const label = known.restartPlan?.label;
 			if (step.status === 'skipped') {
 				return {line: '· sendmail was not restarted', tone: 'dim', message: sentence(detail), messageTone: 'plain'};
 			}
 
 			if (step.status === 'failed') {
-				return {line: `✗ Restarting sendmail: ${label ?? ''}`, tone: 'bad', message: `✗ The restart failed: ${detail}`, messageTone: 'bad'};
+				return {line: `✗ ${step.doing}`, tone: 'bad', message: `✗ The restart failed: ${detail}`, messageTone: 'bad'};
 			}
 
-			return {line: `${MARK[step.status]} Restarting sendmail${label === undefined ? '' : `: ${label}`}`, tone: step.status === 'done' ? 'good' : step.status === 'running' ? 'accent' : 'dim'};
+			return {line: `${MARK[step.status]} ${step.doing}`, tone: step.status === 'done' ? 'good' : step.status === 'running' ? 'accent' : 'dim'};
 		}
 
 		case 'listen': {
-			const where = `${known.address.host}:${known.address.port}`;
+			const where = addressText(known.address);
 			return step.status === 'failed'
 				? {line: `✗ Nothing listens on ${where}`, tone: 'bad', message: `✗ ${period(detail)}`, messageTone: 'bad'}
-				: {line: `${MARK[step.status]} ${step.status === 'running' ? `Waiting for sendmail on ${where}...` : step.status === 'done' ? `sendmail listens on ${where}` : `Wait for sendmail on ${where}`}`, tone: step.status === 'done' ? 'good' : step.status === 'running' ? 'accent' : 'dim'};
+				: {line: `${MARK[step.status]} ${step.status === 'running' ? `${step.doing}...` : step.status === 'done' ? `sendmail listens on ${where}` : `Wait for sendmail on ${where}`}`, tone: step.status === 'done' ? 'good' : step.status === 'running' ? 'accent' : 'dim'};
 		}
 
 		case 'verify': {
-			const where = `${known.address.host}:${known.address.port}`;
+			const where = addressText(known.address);
 			if (step.status === 'done') {
 				return {line: `✓ The live server on ${where} passed every check.`, tone: 'good'};
 			}
@@ -144,7 +144,7 @@ function stepText(step: FlowStepView, known: FlowKnown & {restartFailed: boolean
 					: {line: `✗ ${sentence(detail)}`, tone: 'bad'};
 			}
 
-			return {line: `${MARK[step.status]} ${step.status === 'running' ? `Checking the live server on ${where}...` : `Check the live server on ${where}`}`, tone: step.status === 'running' ? 'accent' : 'dim'};
+			return {line: `${MARK[step.status]} ${step.status === 'running' ? `${step.doing}...` : `Check the live server on ${where}`}`, tone: step.status === 'running' ? 'accent' : 'dim'};
 		}
 
 		case 'rollback': {
@@ -154,7 +154,7 @@ function stepText(step: FlowStepView, known: FlowKnown & {restartFailed: boolean
 			}
 
 			if (step.status === 'running' || step.status === 'pending') {
-				return {line: '› Restoring the backup...', tone: 'accent'};
+				return {line: `› ${step.doing}...`, tone: 'accent'};
 			}
 
 			if (rollback?.restored === undefined) {
@@ -283,7 +283,7 @@ function summaryEvents(result: ApplyFlowResult): string[] {
 
 	const verify = result.steps.find(step => step.id === 'verify');
 	if (verify?.status === 'done') {
-		events.push(`✓ The live server on ${result.address.host}:${result.address.port} passed every check.`);
+		events.push(`✓ The live server on ${addressText(result.address)} passed every check.`);
 	} else if (verify?.status === 'failed') {
 		events.push(`✗ ${sentence(safeLine(verify.detail ?? ''))}`);
 	}

@@ -1,17 +1,16 @@
 import type {Plan} from '../core/plan.js';
 import type {Result} from '../core/result.js';
-import {writeChanges, type BackupSet, type FileOps} from './config-files.js';
+import {writeChanges} from './write-changes.js';
+import type {BackupSet} from './backup-sets.js';
+import type {FileOps} from './safe-write.js';
 import {validateChange, type Validation} from './sendmail.js';
 import {deferStops} from './stop-signals.js';
 
 export type Applied = {validation: Validation; backup: BackupSet};
 
 export type ApplyFailure = {
-	/**
-	 * "validate": sendmail refused the new config; "write": the disk did; "stopped": Ctrl+C came
-	 * before the writes began. Nothing was changed in any case.
-	 */
-	stage: 'validate' | 'write' | 'stopped';
+	/** "write": the disk refused; "stopped": Ctrl+C came before the writes began. Nothing was changed in either case. */
+	stage: 'write' | 'stopped';
 	error: string;
 };
 
@@ -26,8 +25,11 @@ export type ApplyOptions = {
 	signal?: AbortSignal;
 	/** Counts down, once a second, while sendmail sleeps on a host name that is not qualified. */
 	onHostNameWait?: (secondsLeft: number) => void;
-	/** validatePlan's verdict, when the caller checked first (the apply flow does): not checked again. */
-	validated?: Validation;
+	/**
+	 * validatePlan's verdict: the apply flow's check step (source/flow/apply-flow.ts) asks sendmail
+	 * before this writes; there is no second check-and-write path.
+	 */
+	validated: Validation;
 	/** How many backup sets of the config to keep (--keep); older ones are removed after the write. */
 	keep?: number;
 };
@@ -57,15 +59,10 @@ export async function validatePlan(plan: Plan, options: Pick<ApplyOptions, 'cfPa
 }
 
 /**
- * Checks the new config with the installed sendmail (unless already checked), then backs up and
- * writes every file of the plan. The wizard and --yes both come through here.
+ * Backs up and writes every file of the plan, once the apply flow's check step has validated it
+ * (the wizard and --yes both come through the flow).
  */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok: true; value: Applied} | ({ok: false} & ApplyFailure)> {
-	const validation = options.validated === undefined ? await validatePlan(plan, options) : {ok: true as const, value: options.validated};
-	if (!validation.ok) {
-		return {ok: false, stage: options.signal?.aborted ? 'stopped' : 'validate', error: validation.error};
-	}
-
 	if (options.signal?.aborted) {
 		return {ok: false, stage: 'stopped', error: STOPPED_BEFORE_WRITING};
 	}
@@ -75,7 +72,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ok:
 		return {ok: false, stage: 'write', error: written.error};
 	}
 
-	return {ok: true, value: {validation: validation.value, backup: written.value}};
+	return {ok: true, value: {validation: options.validated, backup: written.value}};
 }
 
 const STOPPED_BEFORE_WRITING = 'stopped before writing (Ctrl+C); nothing was written';

@@ -8,7 +8,7 @@ import {ACCUMULATING_OPTIONS, findOption, ignoredBySendmail, optionValue, parseC
 import {LAYOUTS, missingMcWarning} from '../core/sendmail-layouts.js';
 import {parsePrivacyOptionsValue} from '../core/privacy-flags.js';
 import {editMcDefines, MC_SETTING_OPTION, MC_SETTINGS, quoteMcValue, type McSetting} from '../core/sendmail-mc.js';
-import {readTextFile} from './config-files.js';
+import {readTextFile} from './read-files.js';
 import {buildCfFromMc, findMcSource, rebuildPlan, type RebuildPlan} from './mc-rebuild.js';
 import type {Target} from './target.js';
 

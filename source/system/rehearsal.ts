@@ -9,7 +9,7 @@ import {helpFilePath} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {safeLine} from '../core/sanitize.js';
 import type {Check, SmtpReply} from '../core/verify-checks.js';
-import {toBytes} from './config-files.js';
+import {toBytes} from './read-files.js';
 import {configHostName, hostContext, hostNameFix, sendmailRun, UNQUALIFIED_SLEEP_SECONDS, type HostContext, type SendmailRun} from './host-name.js';
 import {findSendmail} from './sendmail.js';
 import {smtpSession, type SmtpReplyLimits, type SmtpSession} from './smtp-client.js';

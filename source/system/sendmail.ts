@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {fail, ok, type Result} from '../core/result.js';
-import {toBytes} from './config-files.js';
+import {toBytes} from './read-files.js';
 import {configHostName, hostContext, sendmailRun, UNQUALIFIED_SLEEP_SECONDS, type HostContext} from './host-name.js';
 import {stopWithRun} from './stop-signals.js';
 

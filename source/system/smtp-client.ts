@@ -6,6 +6,7 @@ import type {Readable, Writable} from 'node:stream';
 import type {SmtpReply} from '../core/verify-checks.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {safeLine} from '../core/sanitize.js';
+import {addressText} from '../core/address.js';
 
 export type SmtpClientOptions = {
 	connectTimeoutMs?: number;
@@ -223,7 +224,7 @@ export async function smtpSession(
 /** Connects over TCP and reads the greeting. Errors are one line for an admin. */
 export async function smtpConnect(host: string, port: number, options: SmtpClientOptions = {}): Promise<Result<SmtpSession>> {
 	const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-	const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+	const address = addressText({host, port});
 	const socket = net.connect({host, port});
 	socket.setNoDelay(true);
 

@@ -7,7 +7,7 @@ import type {HelpFileState} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {recognizeSendmailCf} from '../core/recognize-cf.js';
 import {setOption} from '../core/sendmail-cf.js';
-import {readHelpFile, readTextFile, toBytes} from './config-files.js';
+import {readHelpFile, readTextFile, toBytes} from './read-files.js';
 import {readDemoFile} from './launcher-host.js';
 import {configStateFolderPath} from './state-folder.js';
 
@@ -66,7 +66,7 @@ async function copyDemo(): Promise<string> {
 		process.once('exit', removeDemoCopies);
 	}
 
-	// The pid in the name lets a later run remove the copy of one killed with SIGKILL (config-files.ts).
+	// The pid in the name lets a later run remove the copy of one killed with SIGKILL (journal.ts removeDeadRunsLeftovers).
 	const folder = await fs.mkdtemp(path.join(os.tmpdir(), `sendmail-harden-demo-${process.pid}_`));
 	demoCopies.add(folder);
 	const helpPath = path.join(folder, 'helpfile');

@@ -4,6 +4,7 @@ import type {Answers} from '../core/answers.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {recipientProbeCount, verifyChecks, type Check, type SmtpReply, type VerifyTranscript} from '../core/verify-checks.js';
 import {smtpConnect, type SmtpClientOptions, type SmtpSession} from './smtp-client.js';
+import {addressText} from '../core/address.js';
 
 export type VerifyResult = {
 	transcript: VerifyTranscript;
@@ -28,7 +29,7 @@ export async function verifyServer(host: string, port: number, answers: Answers,
 		return connection;
 	}
 
-	const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+	const address = addressText({host, port});
 	return verifyConversation(connection.value, answers, {peer: `the server at ${address}`, totalTimeoutMs});
 }
 

@@ -203,6 +203,7 @@ test('when the second rename fails, the .mc already renamed is restored: both fi
 	let failedOnce = false;
 	const applied = await applyPlan(plan.value, {
 		cfPath,
+		validated: {checked: true},
 		now: new Date('2026-11-26T10:00:00Z'),
 		env: captureIoWithSendmail().env,
 		fileOps: {

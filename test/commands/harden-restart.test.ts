@@ -8,6 +8,7 @@ import {EXIT} from '../../source/commands/command-io.js';
 import {runHarden} from '../../source/commands/harden.js';
 import type {ApplyFlowDeps} from '../../source/flow/apply-flow.js';
 import {runRestart} from '../../source/system/service.js';
+import {applyPlan} from '../../source/system/apply.js';
 import {copyDemoConfig, runCli} from '../helpers/cli.js';
 import {skipUnlessSendmail} from '../helpers/sendmail.js';
 import {captureIoWithSendmail} from '../helpers/capture-io.js';
@@ -21,6 +22,8 @@ test('--yes --restart restarts sendmail on the new config and verifies the live 
 		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
 			now: () => new Date(),
 			findRestartPlan: async () => daemon.restart,
+			// As if the running daemon read this temp copy (the test's own daemon does).
+			isLiveConfig: () => true,
 		});
 		assert.equal(status, EXIT.done, io.stdout + io.stderr);
 		assert.match(io.stdout, /Restarting sendmail: \/etc\/init\.d\/sendmail restart\nStopping sendmail: \d+\nStarting sendmail\n/);
@@ -46,6 +49,8 @@ test('a failed restart puts the old files back, restarts again, and exits 3', as
 	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
 		now: () => new Date(),
 		findRestartPlan: async () => ({label: 'service sendmail restart', command: script, args: ['restart']}),
+		// As if the running daemon read this temp copy (the test's own daemon does).
+		isLiveConfig: () => true,
 		// Whatever this machine's host name: the unqualified case has tests of its own below.
 		flow: {hostNameWait: () => undefined},
 	});
@@ -62,6 +67,8 @@ test('without --restart it says what to run and restarts nothing', async () => {
 	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true}, io, {
 		now: () => new Date(),
 		findRestartPlan: async () => ({label: 'systemctl restart sendmail', command: '/bin/false', args: []}),
+		// As if the running daemon read this temp copy (the test's own daemon does).
+		isLiveConfig: () => true,
 	});
 	assert.equal(status, EXIT.done, io.stderr);
 	assert.match(io.stdout, /Restart sendmail to load the new settings; run: systemctl restart sendmail\n$/);
@@ -79,6 +86,8 @@ test('a restart that times out keeps its output on its own lines, apart from the
 	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
 		now: () => new Date(),
 		findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: script, args: ['restart']}),
+		// As if the running daemon read this temp copy (the test's own daemon does).
+		isLiveConfig: () => true,
 		flow: {runRestart: async (plan, {onOutput}) => runRestart(plan, {timeoutMs: 1000, onOutput}), hostNameWait: () => undefined},
 	});
 	assert.equal(status, EXIT.writeFailed);
@@ -95,6 +104,8 @@ test('--yes --restart --json: the restart and the live checks in the one documen
 		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true, json: true}, io, {
 			now: () => new Date(),
 			findRestartPlan: async () => daemon.restart,
+			// As if the running daemon read this temp copy (the test's own daemon does).
+			isLiveConfig: () => true,
 		});
 		assert.equal(status, EXIT.done, io.stderr);
 		assert.equal(io.stderr, '');
@@ -123,6 +134,8 @@ test('--yes --restart with nothing listening afterwards puts the old files back 
 	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
 		now: () => new Date(),
 		findRestartPlan: async () => ({label: 'service sendmail restart', command: script, args: ['restart']}),
+		// As if the running daemon read this temp copy (the test's own daemon does).
+		isLiveConfig: () => true,
 		flow: {waitForListener: async () => false},
 	});
 	assert.equal(status, EXIT.writeFailed);
@@ -139,6 +152,8 @@ test('--yes counts down on stderr while sendmail sleeps on an unqualified host n
 		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, json}, io, {
 			now: () => new Date(),
 			findRestartPlan: async () => undefined,
+			// As if the running daemon read this temp copy (the test's own daemon does).
+			isLiveConfig: () => true,
 			flow: {
 				async validatePlan(_plan, {onHostNameWait}) {
 					for (const left of [60, 59, 50]) {
@@ -175,6 +190,8 @@ test('unqualified host name: the restart gets the host name\'s wait on top of it
 		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
 			now: () => new Date(),
 			findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: slow, args: []}),
+			// As if the running daemon read this temp copy (the test's own daemon does).
+			isLiveConfig: () => true,
 			flow: {...withLimit, hostNameWait: () => ({name: 'vm', seconds: 2})},
 		});
 		assert.equal(status, EXIT.done, io.stdout + io.stderr);
@@ -197,6 +214,8 @@ test('unqualified host name: a restart that fails names the host name and the /e
 	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
 		now: () => new Date(),
 		findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: script, args: []}),
+		// As if the running daemon read this temp copy (the test's own daemon does).
+		isLiveConfig: () => true,
 		flow: {...withLimit, hostNameWait: () => ({name: 'vm', seconds: 1}), sendmailStartedSince: async () => undefined},
 	});
 	assert.equal(status, EXIT.writeFailed);
@@ -218,6 +237,8 @@ test('a restart command stopped at its limit after sendmail did come up counts a
 		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
 			now: () => new Date(),
 			findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: hangs, args: []}),
+			// As if the running daemon read this temp copy (the test's own daemon does).
+			isLiveConfig: () => true,
 			flow: {...withLimit, restartTimeoutMs: 3000},
 		});
 		assert.equal(status, EXIT.done, io.stdout + io.stderr);
@@ -258,4 +279,45 @@ test('--yes --restart --restart-command runs the words as given, no shell; rollb
 	} finally {
 		await daemon.stop();
 	}
+});
+
+// Issue 22: the wizard never restarted for a config the daemon does not read; --yes --restart did
+// (and then checked a live server that runs on another file). Both faces now ask the same question
+// (source/flow/setup.ts daemonReadsConfig) and say the same line.
+test('--yes --restart on a config the daemon does not read: not restarted, said so, exit 0', async () => {
+	const {cfPath} = copyDemoConfig();
+	const io = captureIoWithSendmail();
+	let restarts = 0;
+	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
+		now: () => new Date(),
+		findRestartPlan: async () => ({label: 'systemctl restart sendmail', command: '/bin/false', args: []}),
+		flow: {
+			async runRestart() {
+				restarts++;
+				return {ok: false, error: 'must not run', output: ''};
+			},
+		},
+	});
+	assert.equal(status, EXIT.done, io.stderr);
+	assert.equal(restarts, 0);
+	assert.match(io.stdout, /sendmail does not read this config; not restarted \(the running sendmail reads \/etc\/mail\/sendmail\.cf, not this file\)\.\n/);
+});
+
+// --keep is the flow's input for --yes as for the wizard (test/app-apply.test.tsx).
+test('--yes --keep N reaches the apply flow\'s write', async () => {
+	const {cfPath} = copyDemoConfig();
+	const io = captureIoWithSendmail();
+	const kept: Array<number | undefined> = [];
+	const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, keep: 2}, io, {
+		now: () => new Date(),
+		findRestartPlan: async () => undefined,
+		flow: {
+			async applyPlan(plan, options) {
+				kept.push(options.keep);
+				return applyPlan(plan, options);
+			},
+		},
+	});
+	assert.equal(status, EXIT.done, io.stderr);
+	assert.deepEqual(kept, [2]);
 });

@@ -6,7 +6,7 @@ import test from 'node:test';
 import {runRollback} from '../../source/commands/rollback.js';
 import type {JsonDocument} from '../../source/flow/json-document.js';
 import type {FileChange} from '../../source/core/plan.js';
-import {writeChanges} from '../../source/system/config-files.js';
+import {writeChanges} from '../../source/system/write-changes.js';
 import {captureIo} from '../helpers/capture-io.js';
 import {copyDemoConfig, runCli} from '../helpers/cli.js';
 

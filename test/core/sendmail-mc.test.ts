@@ -1,5 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 import {readFileSync, readdirSync} from 'node:fs';
 import fc from 'fast-check';
 import {findMcDefines, editMcDefines, quoteMcValue, MC_SETTINGS} from '../../source/core/sendmail-mc.js';
@@ -162,3 +163,21 @@ test('every shipped example .mc: no changes is the identity, and all four settin
 		assert.deepEqual(Object.keys(sites).sort(), [...MC_SETTINGS].sort(), file);
 	}
 });
+
+// Issue 22: the statement scanner and the argument reader share one m4 tokenizer. The argument
+// reader used to skip a `dnl` right after a digit, which m4 does not: `10dnl` is 10, then dnl.
+test('a dnl right after a digit in a value removes itself through the line end, as m4 does', {skip: !haveM4() && 'no m4'}, () => {
+	const text = "define(`confMAX_MESSAGE_SIZE', 10dnl junk\n5)dnl\n";
+	assert.equal(findMcDefines(text).confMAX_MESSAGE_SIZE?.cfValue, '105');
+	// m4 itself says the same.
+	assert.equal(execFileSync('m4', {input: `${text}confMAX_MESSAGE_SIZE\n`, encoding: 'utf8'}), '105\n');
+});
+
+function haveM4(): boolean {
+	try {
+		execFileSync('m4', ['--version'], {stdio: 'ignore'});
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -8,7 +8,7 @@ import type {RestartPlan} from '../../source/core/restart-plan.js';
 import {fail, ok} from '../../source/core/result.js';
 import type {Check} from '../../source/core/verify-checks.js';
 import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowInput, type FlowStepId, type FlowStepView, type RehearsalReport} from '../../source/flow/apply-flow.js';
-import type {BackupSet} from '../../source/system/config-files.js';
+import type {BackupSet} from '../../source/system/backup-sets.js';
 
 const answers: Answers = {maxMessageSize: 500_000};
 const plan: Plan = {
@@ -150,13 +150,8 @@ test('a rehearsal already run on these files (Review\'s) is not run again', asyn
 	assert.equal(result.rehearsal, agrees);
 });
 
-test('sendmail rejecting the new config exits 2, a disk failure 3; neither restarts', async () => {
-	const rejected = await runApplyFlow(input(), fakes({applyPlan: async () => ({ok: false, stage: 'validate', error: 'sendmail rejects the new config: line 2: bad; nothing was written'})}).deps);
-	assert.equal(rejected.outcome, 'rejected');
-	assert.equal(rejected.exitCode, 2);
-	assert.equal(rejected.meaning, 'bad input');
-	assert.deepEqual(statuses(rejected.steps), {check: 'done', rehearse: 'done', write: 'failed', restart: 'skipped', listen: 'skipped', verify: 'skipped', rollback: 'off'});
-
+// sendmail refusing the new config is the check step's (exit 2, see below); the write only fails on the disk.
+test('a disk failure exits 3 and does not restart', async () => {
 	const {deps, calls} = fakes({applyPlan: async () => ({ok: false, stage: 'write', error: 'cannot write /etc/mail/sendmail.cf: ENOSPC; nothing was written'})});
 	const diskFull = await runApplyFlow(input(), deps);
 	assert.equal(diskFull.outcome, 'write-failed');
@@ -409,4 +404,28 @@ test('Ctrl+C during the live check stops without waiting for it: written, restar
 	assert.equal(result.changed, true);
 	assert.equal(result.steps.find(step => step.id === 'verify')?.status, 'failed');
 	assert.match(result.error ?? '', /stopped before the live server was checked/);
+});
+
+// Issue 22: the words for a running step are the flow's (FlowStepView.doing); the wizard's line
+// and --yes's progress both print them, rather than each face rewording the titles.
+test('each running step says what it does, in the words both faces print', async () => {
+	const {deps} = fakes();
+	const running = new Map<FlowStepId, string>();
+	await runApplyFlow(input({restart: 'yes'}), deps, {
+		onChange(steps) {
+			for (const step of steps) {
+				if (step.status === 'running') {
+					running.set(step.id, step.doing);
+				}
+			}
+		},
+	});
+	assert.deepEqual(Object.fromEntries(running), {
+		check: 'Checking the new config with sendmail -bt',
+		rehearse: 'Rehearsing the new config with sendmail',
+		write: 'Backing up and writing',
+		restart: 'Restarting sendmail: /etc/init.d/sendmail restart',
+		listen: 'Waiting for sendmail on 127.0.0.1:2525',
+		verify: 'Checking the live server on 127.0.0.1:2525',
+	});
 });

@@ -8,7 +8,7 @@ import type {RestartPlan} from '../../source/core/restart-plan.js';
 import {ok} from '../../source/core/result.js';
 import type {Check} from '../../source/core/verify-checks.js';
 import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowHooks, type RehearsalReport} from '../../source/flow/apply-flow.js';
-import type {BackupSet} from '../../source/system/config-files.js';
+import type {BackupSet} from '../../source/system/backup-sets.js';
 import {ApplyStep, type ApplySummary} from '../../source/steps/ApplyStep.js';
 import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
 import {waitForScreen} from '../app-helpers.js';
@@ -19,7 +19,7 @@ const pause = async (ms: number) => new Promise(resolve => {
 
 const KEY = {enter: '\r', down: '\u001B[B', ctrlC: '\u0003'};
 
-const plan: Plan = {
+const defaultPlan: Plan = {
 	files: [
 		{role: 'cf', path: '/etc/mail/sendmail.cf', before: 'O MaxMessageSize=0\n', after: 'O MaxMessageSize=500000\n'},
 		{role: 'helpfile', path: '/etc/mail/helpfile', before: 'smtp\tThis is sendmail version $v\n', after: ''},
@@ -71,7 +71,7 @@ function deps(overrides: Partial<ApplyFlowDeps> = {}): ApplyFlowDeps {
 
 type Drawn = {stdin: KeyStdin; frames: string[]; frame(): string; done(): ApplySummary | undefined; press(...keys: string[]): Promise<void>; waitFor(text: string | RegExp): Promise<string>; unmount(): void};
 
-function draw(columns: number, rows: number, flowDeps: ApplyFlowDeps): Drawn {
+function draw(columns: number, rows: number, flowDeps: ApplyFlowDeps, plan: Plan = defaultPlan): Drawn {
 	const stdout = new SizedStdout(columns, rows);
 	const stdin = new KeyStdin();
 	let summary: ApplySummary | undefined;
@@ -258,6 +258,23 @@ test('while sendmail sleeps on an unqualified host name, Apply counts the wait d
 		assertFits(app.frames, 80, 15);
 	} finally {
 		release();
+		app.unmount();
+	}
+});
+
+// Issue 22: the address text is built in one place (source/core/address.ts); the Apply step used to
+// print an IPv6 daemon address without its brackets ("::1:25").
+test('a daemon on ::1 is shown as [::1]:25 while waiting, checking and after the checks', async () => {
+	const v6: Plan = {...defaultPlan, files: [{role: 'cf', path: '/etc/mail/sendmail.cf', before: 'O MaxMessageSize=0\n', after: 'O DaemonPortOptions=Family=inet6, Name=MTA-v6, Addr=::1, Port=25\nO MaxMessageSize=500000\n'}]};
+	const passing = checks.map(check => ({...check, status: 'pass' as const}));
+	const app = draw(120, 40, deps({verifyServer: async () => ok({checks: passing, exchange: [], transcript: {banner: {code: 220, lines: []}, recipients: [], recipientsPlanned: 11}})}), v6);
+	try {
+		await app.waitFor('Restart sendmail now');
+		await app.press(KEY.enter);
+		const done = await app.waitFor('passed every check');
+		assert.match(done, /The live server on \[::1\]:25 passed every check/);
+		assert.doesNotMatch(app.frames.join('\n'), /(?<!\[)::1:25/);
+	} finally {
 		app.unmount();
 	}
 });

@@ -4,7 +4,7 @@ import {chmodSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import {planHardening} from '../../source/core/plan.js';
-import {applyPlan} from '../../source/system/apply.js';
+import {validatePlan} from '../../source/system/apply.js';
 import {loadTarget} from '../../source/system/target.js';
 import {copyDemoConfig} from '../helpers/cli.js';
 
@@ -17,7 +17,7 @@ test('Ctrl+C while the files are written: the whole set is written, then the pro
 	assert.doesNotMatch(readFileSync(helpPath, 'latin1'), /version \$v/);
 });
 
-test('Ctrl+C while sendmail checks the new config: applyPlan stops without waiting for it and writes nothing', async () => {
+test('Ctrl+C while sendmail checks the new config: validatePlan stops without waiting for it and nothing is written', async () => {
 	const {folder, cfPath, helpPath} = copyDemoConfig();
 	const cf = readFileSync(cfPath);
 	const help = readFileSync(helpPath);
@@ -30,10 +30,11 @@ test('Ctrl+C while sendmail checks the new config: applyPlan stops without waiti
 	const plan = planHardening({...target.value, answers: {maxMessageSize: 1000, hideHelpVersion: true}});
 	assert.ok(plan.ok);
 	const stop = new AbortController();
-	const applying = applyPlan(plan.value, {cfPath, now: new Date(), env: {...process.env, SENDMAIL_HARDEN_SENDMAIL: slow}, signal: stop.signal});
+	// The apply flow's check step (source/flow/apply-flow.ts): the write step never runs after it fails.
+	const checking = validatePlan(plan.value, {cfPath, env: {...process.env, SENDMAIL_HARDEN_SENDMAIL: slow}, signal: stop.signal});
 	stop.abort();
-	const result = await applying;
-	assert.deepEqual(result, {ok: false, stage: 'stopped', error: 'stopped before writing (Ctrl+C); nothing was written'});
+	const result = await checking;
+	assert.deepEqual(result, {ok: false, error: 'stopped before writing (Ctrl+C); nothing was written'});
 	assert.deepEqual(readFileSync(cfPath), cf);
 	assert.deepEqual(readFileSync(helpPath), help);
 	assert.deepEqual(readdirSync(folder).sort(), ['helpfile', 'sendmail.cf', 'slow-sendmail']);

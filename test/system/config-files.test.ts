@@ -3,7 +3,10 @@ import {chmodSync, chownSync, readdirSync, readFileSync, statSync, writeFileSync
 import path from 'node:path';
 import test from 'node:test';
 import type {FileChange} from '../../source/core/plan.js';
-import {newestBackupSet, rollbackBackupSet, writeChanges, type FileOps} from '../../source/system/config-files.js';
+import {newestBackupSet} from '../../source/system/backup-sets.js';
+import {rollbackBackupSet} from '../../source/system/rollback.js';
+import {writeChanges} from '../../source/system/write-changes.js';
+import type {FileOps} from '../../source/system/safe-write.js';
 import {realFileOps} from '../../source/system/safe-write.js';
 import {stateFolderPath} from '../../source/system/state-folder.js';
 import {copyDemoConfig} from '../helpers/cli.js';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import {acquireLock} from '../../source/system/config-lock.js';
-import {recoverInterrupted} from '../../source/system/config-files.js';
+import {recoverInterrupted} from '../../source/system/journal.js';
 import {configStateFolder} from '../../source/system/state-folder.js';
 import {copyDemoConfig, runCli} from '../helpers/cli.js';
 

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import {readFileSync, writeFileSync} from 'node:fs';
 import test from 'node:test';
-import {listBackupSets, newestBackupSet, rollbackBackupSet, writeChanges} from '../../source/system/config-files.js';
+import {listBackupSets, newestBackupSet} from '../../source/system/backup-sets.js';
+import {rollbackBackupSet} from '../../source/system/rollback.js';
+import {writeChanges} from '../../source/system/write-changes.js';
 import {copyDemoConfig} from '../helpers/cli.js';
 
 const ahead = new Date('2099-06-01T12:00:00.000Z');

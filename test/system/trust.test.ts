@@ -4,7 +4,7 @@ import {chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, write
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import {readTextFile} from '../../source/system/config-files.js';
+import {readTextFile} from '../../source/system/read-files.js';
 import {folderChainProblem, readTrustedFile} from '../../source/system/trust.js';
 
 const asRoot = process.getuid?.() === 0;

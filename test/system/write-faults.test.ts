@@ -10,15 +10,10 @@ import test from 'node:test';
 import type {FileChange} from '../../source/core/plan.js';
 import {fail} from '../../source/core/result.js';
 import {acquireLock} from '../../source/system/config-lock.js';
-import {
-	listBackupSets,
-	newestBackupSet,
-	recoverInterrupted,
-	rollbackBackupSet,
-	rollbackWithNotes,
-	writeChanges,
-	type BackupSet,
-} from '../../source/system/config-files.js';
+import {listBackupSets, newestBackupSet, type BackupSet} from '../../source/system/backup-sets.js';
+import {recoverInterrupted} from '../../source/system/journal.js';
+import {rollbackBackupSet, rollbackWithNotes} from '../../source/system/rollback.js';
+import {writeChanges} from '../../source/system/write-changes.js';
 import {createVerifiedFile, realFileOps, sha256, tempNameFor, type FileOps} from '../../source/system/safe-write.js';
 import {configStateFolder, stateFolderPath} from '../../source/system/state-folder.js';
 import {copyDemoConfig} from '../helpers/cli.js';
