@@ -2,6 +2,7 @@ import type {Answers} from '../core/answers.js';
 import type {Row} from '../components/Rows.js';
 import {LimitStep} from './LimitStep.js';
 import {parseRecipients, recipientOptions, RFC_MINIMUM_RECIPIENTS} from './choices.js';
+import {OPTION} from '../settings/registry.js';
 
 type Props = {
 	current: number;
@@ -26,7 +27,7 @@ export function RecipientsStep({current, answers, onNext}: Props) {
 	return (
 		<LimitStep
 			step="recipients"
-			title="MaxRecipientsPerMessage: how many RCPT TO one message may have. A limit slows spam runs."
+			title={`${OPTION.maxRecipientsPerMessage}: how many RCPT TO one message may have. A limit slows spam runs.`}
 			label="Recipients per message"
 			options={recipientOptions(current)}
 			answer={answers.maxRecipientsPerMessage}
