@@ -26,7 +26,7 @@ type Common = {
 	readonly step: SettingStep;
 	/** The names of the rehearsal/verify checks (core/verify-checks.ts) that show it in sendmail's replies. */
 	readonly checks: readonly string[];
-	/** `sendmail-harden explain KEY`: paragraphs, each one line. */
+	/** `sendmail-harden explain KEY`: paragraphs, each one line (the checks are added from `checks`). */
 	readonly explain: readonly string[];
 	/** One line for the role's argument_specs.yml. */
 	readonly roleDescription: string;
@@ -95,9 +95,8 @@ export const SETTINGS = [
 		advice: 'the 220 greeting tells every client the sendmail version: remove $v and $Z',
 		explain: [
 			'greeting (O SmtpGreetingMessage, .mc confSMTP_LOGIN_MSG): the text after "220" that sendmail sends every client as it connects.',
-			'sendmail\'s default, "$j Sendmail $v/$Z; $b", tells every client the exact version ($v) and the config\'s version ($Z): a scanner matches them against known holes. Write the greeting without $v and $Z, for example "$j mailserver; $b".',
+			'The greeting m4 builds by default, "$j Sendmail $v/$Z; $b", tells every client the exact version ($v) and the config\'s version ($Z): a scanner matches them against known holes. Write the greeting without $v and $Z, for example "$j mailserver; $b".',
 			'It must be one line of printable ASCII, at most 400 characters; macros such as $j (the host name) and $b (the date) are expanded by sendmail.',
-			'Checked on the wire by the "banner" check: the 220 line must not contain the version.',
 		],
 		roleDescription: 'The SmtpGreetingMessage, one line of printable text, e.g. C($j mailserver; $b).',
 		example: '"$j mailserver; $b"',
@@ -118,7 +117,6 @@ export const SETTINGS = [
 			'maxMessageSize (O MaxMessageSize, .mc confMAX_MESSAGE_SIZE): the largest message sendmail accepts, in bytes; 0 or unset is no limit.',
 			'With a limit, EHLO advertises "250-SIZE N" and a larger message is refused with "552 5.2.3 Message size exceeds fixed maximum message size". A limit blunts floods and disk-filling.',
 			'Attachments are sent base64-encoded: a file of N bytes takes about 1.37 N, so a 10 MB attachment needs about 14 MB.',
-			'Checked on the wire by the "SIZE" check: the number EHLO advertises.',
 		],
 		roleDescription: 'MaxMessageSize in bytes; 0 is no limit.',
 		example: '26214400',
@@ -139,7 +137,6 @@ export const SETTINGS = [
 			'maxRecipientsPerMessage (O MaxRecipientsPerMessage, .mc confMAX_RCPTS_PER_MESSAGE): how many RCPT TO one message may have; 0 or unset is no limit.',
 			'Recipient N+1 and later get "452 4.5.3 Too many recipients"; the client sends them in another transaction, so none is lost. A limit slows spam runs.',
 			'RFC 5321 (4.5.3.1.8) asks servers to accept at least 100 recipients per message.',
-			'Checked on the wire by the "recipient limit" check: N+1 RCPT TO, the last one refused.',
 		],
 		roleDescription: 'MaxRecipientsPerMessage; 0 is no limit.',
 		example: '100',
@@ -157,7 +154,6 @@ export const SETTINGS = [
 			'privacyOptions (O PrivacyOptions, .mc confPRIVACY_FLAGS): flags that stop clients probing users (VRFY, EXPN), insist on HELO first and keep the queue private. sendmail adds up the flags of every PrivacyOptions line.',
 			'Audit asks for needmailhelo, noexpn, novrfy, restrictmailq and restrictqrun.',
 			'Run "sendmail-harden explain FLAG" for one flag and the SMTP exchange it changes.',
-			'Checked on the wire by the "MAIL before HELO", "VRFY" and "EXPN" checks.',
 		],
 		roleDescription: 'The PrivacyOptions flags, e.g. C([goaway, restrictmailq, restrictqrun]).',
 		example: '[goaway, restrictmailq, restrictqrun]',
@@ -172,7 +168,6 @@ export const SETTINGS = [
 		explain: [
 			'hideHelpVersion: removes the lines that print the version ($v, $Z) from the file HelpFile names, and gives an old-style help file the "#vers<TAB>2" line it lacks, so HELP no longer states the version.',
 			'Without a HelpFile, sendmail answers HELP with "502 5.3.0 Sendmail <version> -- HELP not implemented": set O HelpFile= to hide it.',
-			'Checked on the wire by the "HELP" check.',
 		],
 		roleDescription: 'Remove the C($v) lines from the HelpFile, so HELP no longer states the version.',
 		example: 'true',
@@ -186,7 +181,6 @@ export const SETTINGS = [
 		advice: 'the Received: header of every message this server relays tells the sendmail version: remove $v/$Z from the HReceived line (hideReceivedVersion)',
 		explain: [
 			'hideReceivedVersion: removes the version ($v/$Z) from the HReceived line, the Received: header sendmail adds to every message it relays.',
-			'No SMTP check can see it: audit judges it from the file.',
 		],
 		roleDescription: 'Leave the version out of the Received header sendmail adds.',
 		example: 'true',
