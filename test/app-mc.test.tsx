@@ -14,6 +14,7 @@ import type {Preset} from '../source/presets.js';
 import {findMcFor} from '../source/system/mc-rebuild.js';
 import {KEY, NOW, checkEnv, pressEnter, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
 import {skipUnlessSendmail} from './helpers/sendmail.js';
+import {stepHeading} from './helpers/steps.js';
 
 const haveDebian = existsSync('/etc/mail/sendmail.mc') && existsSync('/etc/mail/sendmail.cf');
 const needDebian = () => (haveDebian ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
@@ -126,7 +127,7 @@ test('Welcome offers the .mc, Review shows its diff, the rebuild, the .cf diff a
 	assert.notDeepEqual(wizard[1], originals[1]);
 
 	await app.press(KEY.enter);
-	const done = await app.waitFor('of 8  Done');
+	const done = await app.waitFor(stepHeading('Done'));
 	assert.ok(done.replaceAll('\n', ' ').includes('(rebuilt from it) were changed.'), done);
 
 	await hardenAgain(folder, files.map((file, index) => [file, originals[index]!]), false);
@@ -209,7 +210,7 @@ test('with presets too, Welcome still fits 24 rows: the pointer moves from the p
 	assert.match(moved, / {2}\(•\) Preset "web"\n/);
 	assert.ok(moved.includes(`› ( ) ${CF_CHOICE}`), moved);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Greeting');
+	await app.waitFor(stepHeading('Greeting'));
 	await app.press(KEY.escape);
 	// Back on Welcome the preset is the answers now, and the choice of file is as it was left.
 	const back = await app.waitFor('pre-filled from preset "web"');
