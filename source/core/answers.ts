@@ -215,12 +215,12 @@ export function parseSize(text: string): Result<number> {
 }
 
 /** Reads a whole count as an admin types it. */
-export function parseCount(text: string, what: string): Result<number> {
+export function parseCount(text: string, what: string, max: number = MAX_RECIPIENTS): Result<number> {
 	if (!/^\s*\d+\s*$/.test(text)) {
 		return fail(`${what} must be a whole number of 0 or more, not ${quoted(text.trim())}`);
 	}
 
-	return wholeNumber(Number(text), what, MAX_RECIPIENTS, text.trim());
+	return wholeNumber(Number(text), what, max, text.trim());
 }
 
 /** 10000000 -> "10 MB", 26214400 -> "25 MiB", 1234 -> "1234 bytes". */

@@ -56,6 +56,9 @@ export type CountSetting = Common & {
 	readonly what: string;
 	/** The fixed values the wizard offers before "Custom", "No limit" and "Keep". */
 	readonly choices: readonly number[];
+	/** The step's title after the option's name, and the list's label. */
+	readonly prompt: string;
+	readonly label: string;
 	/** Audit's advice when no limit (0 or unset) is in force: a set limit is hardened. */
 	readonly advice: string;
 };
@@ -110,6 +113,8 @@ export const SETTINGS = [
 		unit: 'bytes',
 		what: 'message size',
 		choices: [10_000_000, 25_000_000, 50_000_000],
+		prompt: 'the largest message sendmail accepts. A limit blunts floods and disk-filling.',
+		label: 'Largest message',
 		step: 'size',
 		checks: ['SIZE'],
 		advice: 'no limit on message size: set one to blunt floods and denial of service',
@@ -130,6 +135,8 @@ export const SETTINGS = [
 		unit: 'count',
 		what: 'recipients per message',
 		choices: [10, 50, 100],
+		prompt: 'how many RCPT TO one message may have. A limit slows spam runs.',
+		label: 'Recipients per message',
 		step: 'recipients',
 		checks: ['recipient limit'],
 		advice: 'no limit on recipients per message: set one to blunt floods and denial of service',
