@@ -2,7 +2,7 @@
 // option and its .mc define, how the value in force is read, what audit says about it, which SMTP
 // check shows it, its explanation and the wizard step that offers it. Answers validation, the
 // preset schema, the plan for .cf and .mc, audit, the wizard's choices, `explain` and the Ansible
-// role's argument specs are all derived from this table (docs/design.md, "The answers file").
+// role's argument specs are all derived from this table (docs/design.md, "Answers").
 //
 // Adding a setting of a kind that exists (a whole number, a switch, ...) is one entry here, its
 // explanation and its tests. Kept free of other core modules' values at load time: the modules
