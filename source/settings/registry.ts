@@ -236,8 +236,8 @@ export function findSetting(name: string): Entry | undefined {
 	return SETTINGS.find(setting => setting.key.toLowerCase() === wanted || ('option' in setting && setting.option.toLowerCase() === wanted));
 }
 
-/** The wizard's steps that show settings, in the order their first setting is listed. */
-export const SETTING_STEP_ORDER: readonly SettingStep[] = [...new Set<SettingStep>(SETTINGS.map(setting => setting.step))];
+/** The wizard's steps that show settings: those of SETTING_STEPS some setting is assigned to, in its order. */
+export const SETTING_STEP_ORDER: readonly SettingStep[] = (Object.keys(SETTING_STEPS) as SettingStep[]).filter(step => SETTINGS.some(setting => setting.step === step));
 
 /** The settings one step shows. */
 export function settingsOfStep(step: SettingStep): Entry[] {
