@@ -34,7 +34,8 @@ export function formatSettingHelp(setting: SettingSpec): string[] {
 	const checks = setting.checks.length === 0
 		? 'No SMTP exchange shows it: audit and verify judge it from the file.'
 		: `Shown in sendmail's replies by the ${setting.checks.map(check => `"${check}"`).join(', ')} check${setting.checks.length === 1 ? '' : 's'} of the rehearsal, audit and verify.`;
-	return [...setting.explain, checks].flatMap((paragraph, index) => [...(index === 0 ? [] : ['']), ...wrapText(paragraph, WIDTH)]);
+	const recommended = setting.type === 'flags' ? [`Audit asks for ${setting.recommended.join(', ')}.`] : [];
+	return [...setting.explain, ...recommended, checks].flatMap((paragraph, index) => [...(index === 0 ? [] : ['']), ...wrapText(paragraph, WIDTH)]);
 }
 
 /** Edit distance, to suggest a flag for a typo. */

@@ -29,14 +29,8 @@ export type AuditItem = {
 
 export type Audit = {items: AuditItem[]; hardened: boolean};
 
-/** The flags the article's quick fixes ask for: no probing of users, no queue peeking. */
-export const RECOMMENDED_FLAGS: readonly PrivacyFlag[] = [
-	'needmailhelo',
-	'noexpn',
-	'novrfy',
-	'restrictmailq',
-	'restrictqrun',
-];
+/** The flags the article's quick fixes ask for: no probing of users, no queue peeking (settings/registry.ts). */
+export const RECOMMENDED_FLAGS: readonly PrivacyFlag[] = SETTING.privacyOptions.recommended;
 
 function limitText({raw, number, valid}: CountReading): string {
 	if (!valid) {
@@ -142,7 +136,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 				? privacy
 				: `${shownSet} (lines ${privacyLines.map(setter => setter.line.firstLine + 1).join(', ')} add up)`,
 		hardened: missing.length === 0,
-		advice: missing.length === 0 ? '' : `missing ${missing.join(', ')}`,
+		advice: missing.length === 0 ? '' : `${SETTING.privacyOptions.advice} ${missing.join(', ')}`,
 		from: 'file',
 	});
 
@@ -242,7 +236,7 @@ export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit 
 				}
 
 				const missing = RECOMMENDED_FLAGS.filter(flag => fileMissing.has(flag));
-				return fromCheck(decided, missing.length === 0, `missing ${missing.join(', ')}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}`);
+				return fromCheck(decided, missing.length === 0, `${SETTING.privacyOptions.advice} ${missing.join(', ')}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}`);
 			}
 
 			default: {

@@ -69,6 +69,9 @@ export type FlagsSetting = Common & {
 	readonly option: string;
 	readonly mcDefine: string;
 	readonly names: readonly string[];
+	/** The flags audit asks for: the setting is hardened when all of them are in force. */
+	readonly recommended: readonly PrivacyFlag[];
+	/** Audit's advice, followed by the recommended flags that are not in force. */
 	readonly advice: string;
 };
 
@@ -156,10 +159,11 @@ export const SETTINGS = [
 		names: PRIVACY_FLAG_NAMES,
 		step: 'privacy',
 		checks: ['MAIL before HELO', 'VRFY', 'EXPN'],
+		// The article's quick fixes: no probing of users, no queue peeking.
+		recommended: ['needmailhelo', 'noexpn', 'novrfy', 'restrictmailq', 'restrictqrun'],
 		advice: 'missing',
 		explain: [
 			'privacyOptions (O PrivacyOptions, .mc confPRIVACY_FLAGS): flags that stop clients probing users (VRFY, EXPN), insist on HELO first and keep the queue private. sendmail adds up the flags of every PrivacyOptions line.',
-			'Audit asks for needmailhelo, noexpn, novrfy, restrictmailq and restrictqrun.',
 			'Run "sendmail-harden explain FLAG" for one flag and the SMTP exchange it changes.',
 		],
 		roleDescription: 'The PrivacyOptions flags, e.g. C([goaway, restrictmailq, restrictqrun]).',
