@@ -23,6 +23,8 @@ import {useWizard, wizardReducer, type WizardAction} from './hooks/use-wizard.js
 import {useAsyncEffect} from './hooks/use-async-effect.js';
 import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
+import {CountStep} from './steps/CountStep.js';
+import {COUNT_SETTINGS} from './settings/registry.js';
 import {DoneStep} from './steps/DoneStep.js';
 import {GreetingStep, type HelpState} from './steps/GreetingStep.js';
 import {PrivacyStep} from './steps/PrivacyStep.js';
@@ -438,6 +440,12 @@ export function App({setup, effects, onExit}: Props) {
 				/>
 			);
 			break;
+		}
+
+		default: {
+			// A step the settings registry adds for a whole-number setting with no screen of its own.
+			const setting = COUNT_SETTINGS.find(each => each.step === (state.step as string));
+			screen = setting === undefined ? null : <CountStep key={setting.key} setting={setting} current={current[setting.key]} answers={state.answers} onNext={next} />;
 		}
 	}
 

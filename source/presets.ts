@@ -8,9 +8,9 @@ import packageJson from '../package.json' with {type: 'json'};
 import {validateAnswers, type Answers} from './core/answers.js';
 import {checkPresetName} from './core/answers-file.js';
 import {describeJsonError} from './core/json-error.js';
-import {PRIVACY_FLAG_NAMES} from './core/privacy-flag-names.js';
 import {fail, ok, type Result} from './core/result.js';
 import {quoted} from './core/sanitize.js';
+import {SETTINGS, type SettingSpec} from './settings/registry.js';
 import {acquireFileLock} from './system/file-lock.js';
 import {checkInputFileSync, MAX_PRESET_STORE_BYTES} from './system/read-input.js';
 
@@ -46,17 +46,31 @@ export function defaultPresetFolder(): string {
 	return envPaths(PROJECT_NAME, {suffix: ''}).config;
 }
 
+/** The JSON schema of one setting's answer, from its type in the registry; null leaves it as it is. */
+function answerSchema(setting: SettingSpec): object {
+	switch (setting.type) {
+		case 'text': {
+			return {type: 'string', minLength: 1, maxLength: setting.maxLength, pattern: '^[\\x20-\\x7e]*$'};
+		}
+
+		case 'count': {
+			return {type: 'integer', minimum: 0, maximum: setting.max};
+		}
+
+		case 'flags': {
+			return {type: 'array', items: {enum: [...setting.names]}};
+		}
+
+		case 'switch': {
+			return {type: 'boolean'};
+		}
+	}
+}
+
 const answersSchema = {
 	type: 'object',
 	additionalProperties: false,
-	properties: {
-		greeting: {anyOf: [{type: 'null'}, {type: 'string', minLength: 1, maxLength: 400, pattern: '^[\\x20-\\x7e]*$'}]},
-		maxMessageSize: {anyOf: [{type: 'null'}, {type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER}]},
-		maxRecipientsPerMessage: {anyOf: [{type: 'null'}, {type: 'integer', minimum: 0, maximum: 2_147_483_647}]},
-		privacyOptions: {anyOf: [{type: 'null'}, {type: 'array', items: {enum: [...PRIVACY_FLAG_NAMES]}}]},
-		hideHelpVersion: {anyOf: [{type: 'null'}, {type: 'boolean'}]},
-		hideReceivedVersion: {anyOf: [{type: 'null'}, {type: 'boolean'}]},
-	},
+	properties: Object.fromEntries(SETTINGS.map(setting => [setting.key, {anyOf: [{type: 'null'}, answerSchema(setting)]}])),
 } as const;
 
 const presetSchema = {

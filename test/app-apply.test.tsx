@@ -16,6 +16,7 @@ import {RESTART_TIMEOUT_MS} from '../source/system/restart.js';
 import {runRestart} from '../source/system/service.js';
 import {startWithInitScript} from './helpers/init-script.js';
 import {skipUnlessSendmail} from './helpers/sendmail.js';
+import {stepHeading} from './helpers/steps.js';
 
 // The stand-in scripts need sed, grep and the like.
 const env: NodeJS.ProcessEnv = {...checkEnv, PATH: process.env['PATH']};
@@ -101,7 +102,7 @@ test('Restart runs the host\'s restart command, streams its output, then shows e
 	// The demo config listens on every address, port 25 (no DaemonPortOptions Addr).
 	assert.deepEqual(asked, [{host: '127.0.0.1', port: 25, answers: PRESET}]);
 	await app.press(KEY.enter);
-	const summary = await app.waitFor('of 8  Done');
+	const summary = await app.waitFor(stepHeading('Done'));
 	assert.match(summary, /passed every check/);
 	assert.doesNotMatch(summary, /Stopping sendmail/);
 });
@@ -130,7 +131,7 @@ test('a failed restart says the old files are back, and they are, byte for byte'
 	assert.equal(verified, false);
 	assert.deepEqual(configFiles(folder), before);
 	await app.press(KEY.enter);
-	const done = await app.waitFor('of 8  Done');
+	const done = await app.waitFor(stepHeading('Done'));
 	assert.match(done, /was changed, then restored from the backup/);
 	assert.doesNotMatch(done, /Undo with/);
 });
@@ -147,7 +148,7 @@ test('a restart that fails again on the old files: they are back (no rollback of
 	assert.equal(restart.runs(), 2);
 	assert.deepEqual(configFiles(folder), before);
 	await app.press(KEY.enter);
-	assert.match(await app.waitFor('of 8  Done'), /was changed, then restored from the backup/);
+	assert.match(await app.waitFor(stepHeading('Done')), /was changed, then restored from the backup/);
 });
 
 test('Don\'t restart runs nothing and says how to restart by hand', async t => {
@@ -159,7 +160,7 @@ test('Don\'t restart runs nothing and says how to restart by hand', async t => {
 	assert.ok(screen.replaceAll('\n', ' ').includes(describeManualRestart(restart.plan)), screen);
 	assert.equal(restart.runs(), 0);
 	await app.press(KEY.enter);
-	assert.match(await app.waitFor('of 8  Done'), /Restart sendmail to load the new settings; run: \/etc\/init\.d\/sendmail restart/);
+	assert.match(await app.waitFor(stepHeading('Done')), /Restart sendmail to load the new settings; run: \/etc\/init\.d\/sendmail restart/);
 });
 
 test('Down and Enter in one burst at the restart question pick Don\'t restart', async t => {
@@ -198,7 +199,7 @@ test('a failed live check offers rollback; rolling back restores the files byte 
 	assert.deepEqual(configFiles(folder), before);
 	assert.equal(restart.runs(), 2);
 	await app.press(KEY.enter);
-	assert.match(await app.waitFor('of 8  Done'), /was changed, then restored from the backup/);
+	assert.match(await app.waitFor(stepHeading('Done')), /was changed, then restored from the backup/);
 });
 
 test('Keep the new files after a failed check leaves them written', async t => {
@@ -224,7 +225,7 @@ test('Esc and q at the restart question restart nothing and write nothing more',
 	const app = await atRestartQuestion(t, cfPath, {findRestartPlan: async () => restart.plan});
 	const written = everyFile(folder);
 	await app.press(KEY.escape);
-	assert.match(app.frame(), /of 8  Apply/);
+	assert.match(app.frame(), new RegExp(stepHeading('Apply')));
 	assert.match(app.frame(), /Restart sendmail now/);
 	await app.press('q');
 	assert.deepEqual(app.result(), {code: 0});

@@ -3,11 +3,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {KEY, openWizard, tempConfig, type Rendered} from './app-helpers.js';
+import {stepHeading} from './helpers/steps.js';
 
 async function toGreeting(app: Rendered): Promise<string> {
-	await app.waitFor('of 8  Welcome');
+	await app.waitFor(stepHeading('Welcome'));
 	await app.press(KEY.enter);
-	return app.waitFor('of 8  Greeting');
+	return app.waitFor(stepHeading('Greeting'));
 }
 
 test('Greeting: Generic chosen, then moving down past Custom to the HELP box keeps Generic', async t => {
@@ -23,9 +24,9 @@ test('Greeting: Generic chosen, then moving down past Custom to the HELP box kee
 	await app.press(KEY.space);
 	await app.waitFor('› [x] Also hide the version from HELP');
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Size');
+	await app.waitFor(stepHeading('Size'));
 	await app.press(KEY.escape);
-	const back = await app.waitFor('of 8  Greeting');
+	const back = await app.waitFor(stepHeading('Greeting'));
 	assert.match(back, /\(•\) Generic/);
 	assert.match(back, /\[x\] Also hide the version from HELP/);
 });
@@ -40,9 +41,9 @@ test('Greeting: moving over the rows without Space or Enter leaves "Keep" chosen
 	assert.match(onGeneric, /\(•\) Keep as it is/);
 	assert.match(onGeneric, /mailserver/);
 	await app.press(KEY.down, KEY.down, KEY.down, KEY.enter);
-	await app.waitFor('of 8  Size');
+	await app.waitFor(stepHeading('Size'));
 	await app.press(KEY.escape);
-	const back = await app.waitFor('of 8  Greeting');
+	const back = await app.waitFor(stepHeading('Greeting'));
 	assert.match(back, /\(•\) Keep as it is/);
 });
 
@@ -61,11 +62,11 @@ test('Privacy marks the flags audit counts as required and names the ones still 
 	const app = await openWizard(t, cfPath);
 	await toGreeting(app);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Size');
+	await app.waitFor(stepHeading('Size'));
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Recipients');
+	await app.waitFor(stepHeading('Recipients'));
 	await app.press(KEY.enter);
-	const privacy = await app.waitFor('of 8  Privacy');
+	const privacy = await app.waitFor(stepHeading('Privacy'));
 	for (const flag of ['needmailhelo', 'noexpn', 'novrfy', 'restrictmailq', 'restrictqrun']) {
 		assert.match(privacy, new RegExp(`\\] ${flag} \\*`), privacy);
 	}
@@ -86,7 +87,7 @@ test('Size: moving only moves; Space chooses; the choice made stays while the hi
 	const app = await openWizard(t, cfPath);
 	await toGreeting(app);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Size');
+	await app.waitFor(stepHeading('Size'));
 	await app.press(KEY.down, KEY.down);
 	// On 25 MB: what it means shows, but "No limit (as now)" is still the choice.
 	const moved = await app.waitFor('› ( ) 25 MB');
@@ -97,7 +98,7 @@ test('Size: moving only moves; Space chooses; the choice made stays while the hi
 	assert.match(chosen, /\(•\) 25 MB/);
 	// Enter chooses the highlighted row and goes on.
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Recipients');
+	await app.waitFor(stepHeading('Recipients'));
 	await app.press(KEY.escape);
-	assert.match(await app.waitFor('of 8  Size'), /› \(•\) 50 MB/);
+	assert.match(await app.waitFor(stepHeading('Size')), /› \(•\) 50 MB/);
 });

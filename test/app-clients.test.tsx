@@ -12,6 +12,7 @@ import type {RehearsalReport, RehearseFiles} from '../source/flow/apply-flow.js'
 import {rehearseFiles} from '../source/system/rehearsal.js';
 import {KEY, PRESET, checkEnv, openWizard, pressEnter, tempConfig} from './app-helpers.js';
 import {skipUnlessSendmail} from './helpers/sendmail.js';
+import {stepHeading} from './helpers/steps.js';
 
 const check = (name: string, status: Check['status'], reply: string, expected = 'as chosen'): Check => ({name, status, expected, reply});
 
@@ -39,7 +40,7 @@ async function toReview(t: {after(fn: () => void): void}, cfPath: string, rehear
 	const app = await openWizard(t, cfPath, {answers, answersFrom: 'preset "web"', effects: {rehearse}});
 	await app.waitFor('pre-filled from');
 	await pressEnter(app, 5);
-	await app.waitFor('of 8  Review');
+	await app.waitFor(stepHeading('Review'));
 	return app;
 }
 
@@ -118,7 +119,7 @@ test('the wizard exits 3 after a failed restart whose old files were put back', 
 	await app.press(KEY.enter);
 	await app.waitFor('Continue');
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Done');
+	await app.waitFor(stepHeading('Done'));
 	await app.press(KEY.enter);
 	assert.deepEqual(app.result(), {code: 3});
 });
@@ -152,7 +153,7 @@ test('the wizard exits 1 when the live server fails a check, kept or rolled back
 			await app.press(...(choice === 'keep' ? [KEY.down, KEY.enter] : [KEY.enter]));
 			await app.waitFor('Continue');
 			await app.press(KEY.enter);
-			await app.waitFor('of 8  Done');
+			await app.waitFor(stepHeading('Done'));
 			await app.press(KEY.enter);
 		}
 

@@ -3,14 +3,15 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import {KEY, openWizard, tempConfig} from './app-helpers.js';
+import {stepHeading} from './helpers/steps.js';
 
 test('a custom size of 5 bytes is allowed, with a warning beside the field', async t => {
 	const {cfPath} = tempConfig(t);
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Greeting');
+	await app.waitFor(stepHeading('Greeting'));
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Size');
+	await app.waitFor(stepHeading('Size'));
 	await app.waitFor(/› \(•\) No limit \(as now\)/);
 	await app.press(KEY.up); // Keep ("No limit (as now)") -> Custom
 	await app.waitFor('Type a value');

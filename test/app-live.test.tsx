@@ -7,6 +7,7 @@ import type {WizardEffects} from '../source/app.js';
 import {FLAG_PROBE} from '../source/core/flag-probe.js';
 import type {SmtpReply} from '../source/core/verify-checks.js';
 import {KEY, openWizard, tempConfig} from './app-helpers.js';
+import {stepHeading} from './helpers/steps.js';
 
 const reply = (line: string): SmtpReply => ({code: Number(line.slice(0, 3)), lines: [line]});
 
@@ -35,7 +36,7 @@ function standIn(sessions: string[], options: {hold?: boolean} = {}): NonNullabl
 
 async function toPrivacy(app: Awaited<ReturnType<typeof openWizard>>) {
 	await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
-	return app.waitFor('of 8  Privacy');
+	return app.waitFor(stepHeading('Privacy'));
 }
 
 test('Privacy: the highlighted flag shows what sendmail answers with the flags ticked now, asked once per set', async t => {
@@ -60,7 +61,7 @@ test('Privacy: keys are never held up while sendmail is asked', async t => {
 	await toPrivacy(app);
 	await app.waitFor('Asking sendmail what it answers');
 	await app.press(KEY.down, KEY.space, KEY.enter);
-	await app.waitFor('of 8  Review');
+	await app.waitFor(stepHeading('Review'));
 });
 
 test('Privacy: a sendmail that cannot be asked says why, in one line, and the explanation stays', async t => {
@@ -76,7 +77,7 @@ test('Greeting: sendmail\'s own 220 line replaces the preview once it has answer
 	const sessions: string[] = [];
 	const app = await openWizard(t, cfPath, {effects: {askSendmail: standIn(sessions)}});
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Greeting');
+	await app.waitFor(stepHeading('Greeting'));
 	await app.press(KEY.down, KEY.down); // mailserver
 	const frame = await app.waitFor('(sendmail itself answers)');
 	assert.match(frame, /220 mail\.test\.example ESMTP mailserver; Wed, 2 Dec 2026 08:00:00 GMT/);
@@ -87,11 +88,11 @@ test('Greeting: "Also hide it from Received: headers" gives hideReceivedVersion,
 	const {cfPath} = tempConfig(t);
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Greeting');
+	await app.waitFor(stepHeading('Greeting'));
 	await app.press(KEY.up, KEY.space); // the last row: Received
 	assert.match(app.frame(), /› \[x\] Also hide it from Received: headers/);
 	await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
-	await app.waitFor('of 8  Review');
+	await app.waitFor(stepHeading('Review'));
 	// docs/sendmail.md, "The Received header": Debian's HReceived line says "by $j ($v/$Z)"; only that part goes.
 	const review = await app.waitFor('by $j$?r with');
 	assert.match(review, /- +\$\.by \$j \(\$v\/\$Z\)\$\?r with \$r\$\. id \$i/);

@@ -15,6 +15,7 @@ import {checkMcAgrees} from '../source/system/make-plan.js';
 import {findMcFor} from '../source/system/mc-rebuild.js';
 import {KEY, NOW, checkEnv, pressEnter, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
 import {skipUnlessSendmail} from './helpers/sendmail.js';
+import {stepHeading} from './helpers/steps.js';
 
 const haveDebian = existsSync('/etc/mail/sendmail.mc') && existsSync('/etc/mail/sendmail.cf');
 const needDebian = () => (haveDebian ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
@@ -127,7 +128,7 @@ test('Welcome offers the .mc, Review shows its diff, the rebuild, the .cf diff a
 	assert.notDeepEqual(wizard[1], originals[1]);
 
 	await app.press(KEY.enter);
-	const done = await app.waitFor('of 8  Done');
+	const done = await app.waitFor(stepHeading('Done'));
 	assert.ok(done.replaceAll('\n', ' ').includes('(rebuilt from it) were changed.'), done);
 
 	await hardenAgain(folder, files.map((file, index) => [file, originals[index]!]), false);
@@ -211,7 +212,7 @@ test('with presets too, Welcome still fits 24 rows: the pointer moves from the p
 	assert.match(moved, / {2}\(•\) Preset "web"\n/);
 	assert.ok(moved.includes(`› ( ) ${CF_CHOICE}`), moved);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Greeting');
+	await app.waitFor(stepHeading('Greeting'));
 	await app.press(KEY.escape);
 	// Back on Welcome the preset is the answers now, and the choice of file is as it was left.
 	const back = await app.waitFor('pre-filled from preset "web"');
@@ -258,7 +259,7 @@ test('a hand edit in the .cf the .mc lacks: Welcome names its lines and options 
 	assert.ok(welcome.split('\n').length <= 23, welcome);
 
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Greeting');
+	await app.waitFor(stepHeading('Greeting'));
 	await pressEnter(app, 4);
 	const review = await app.waitFor('Write changes');
 	assert.match(review.replaceAll('\n', ' '), /this edits the \.cf alone/);
@@ -311,7 +312,7 @@ test('an .mc that cannot be built here: Welcome says why and recommends the .cf 
 	assert.ok(welcome.includes(`› (•) ${HAND_CF_CHOICE}`), welcome);
 	assert.ok(!welcome.includes(MC_CHOICE), welcome);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Greeting');
+	await app.waitFor(stepHeading('Greeting'));
 });
 
 test('the first screen does not wait for the .mc look-up; the choice appears when it answers', async t => {

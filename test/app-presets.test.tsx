@@ -11,6 +11,7 @@ import {GENERIC_GREETING} from '../source/core/greeting.js';
 import {ok, type Result} from '../source/core/result.js';
 import {openPresetStore, type PresetStore} from '../source/presets.js';
 import {KEY, NOW, openWizard, pressEnter, type Rendered, tempConfig} from './app-helpers.js';
+import {stepHeading} from './helpers/steps.js';
 
 const WEB: Answers = {
 	greeting: GENERIC_GREETING,
@@ -63,21 +64,21 @@ test('Welcome offers the saved presets; one chosen pre-fills every step and Ente
 	assert.match(app.frame(), /\( \) Preset "a-other"\n› \( \) Preset "web"\n/);
 	await app.press(KEY.enter);
 
-	const greeting = await app.waitFor('of 8  Greeting');
+	const greeting = await app.waitFor(stepHeading('Greeting'));
 	assert.match(greeting, /› \(•\) Generic: host name and "mailserver"/);
 	// docs/sendmail.md, "The greeting": "$j mailserver; $b" gives "220 <host> ESMTP mailserver; <date>".
 	assert.match(greeting, /220 mail\.example\.org ESMTP mailserver; Tue, 4 Mar 2025 05:06:07 GMT/);
 	await app.press(KEY.enter);
-	assert.match(await app.waitFor('of 8  Size'), /› \(•\) 25 MB/);
+	assert.match(await app.waitFor(stepHeading('Size')), /› \(•\) 25 MB/);
 	await app.press(KEY.enter);
-	assert.match(await app.waitFor('of 8  Recipients'), /› \(•\) 50/);
+	assert.match(await app.waitFor(stepHeading('Recipients')), /› \(•\) 50/);
 	await app.press(KEY.enter);
-	const privacy = await app.waitFor('of 8  Privacy');
+	const privacy = await app.waitFor(stepHeading('Privacy'));
 	assert.match(privacy, /\[x\] goaway/);
 	assert.match(privacy, /\[x\] restrictmailq/);
 	assert.match(privacy, /\[x\] restrictqrun/);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Review');
+	await app.waitFor(stepHeading('Review'));
 	// The diff scrolls: read every page of it.
 	let review = (await app.waitFor('Write changes')).replaceAll('\n', '');
 	for (let page = 0; page < 4; page++) {
@@ -93,7 +94,7 @@ test('Welcome offers the saved presets; one chosen pre-fills every step and Ente
 	// Back at Welcome, it says where the answers come from.
 	for (const step of ['Privacy', 'Recipients', 'Size', 'Greeting', 'Welcome']) {
 		await app.press(KEY.escape);
-		await app.waitFor(`of 8  ${step}`);
+		await app.waitFor(stepHeading(step));
 	}
 
 	assert.match(app.frame(), /pre-filled from preset "web"/);
@@ -120,7 +121,7 @@ test('q and Esc at Welcome with presets offered write nothing', async t => {
 	const app = await openWizard(t, cfPath, withStore(presets.store));
 	await app.waitFor('Start from');
 	await app.press(KEY.down, KEY.escape);
-	assert.match(app.frame(), /of 8  Welcome/);
+	assert.match(app.frame(), new RegExp(stepHeading('Welcome')));
 	await app.press('q');
 	assert.deepEqual(app.result(), {code: 0, message: 'Quit: nothing was written.'});
 	assert.deepEqual(readFileSync(cfPath), cfBefore);
@@ -223,7 +224,7 @@ test('Esc and q at Done save nothing', async t => {
 	await app.waitFor('Save these answers as a preset');
 	// Esc at the menu is not "back" once the files are written.
 	await app.press(KEY.escape);
-	assert.match(app.frame(), /of 8  Done/);
+	assert.match(app.frame(), new RegExp(stepHeading('Done')));
 	await app.press('q');
 	assert.deepEqual(app.result(), {code: 0});
 	assert.equal(presets.file(), storeBefore);
@@ -236,9 +237,9 @@ test('an arrow and Enter that arrive in one burst act on the moved highlight', a
 	const app = await openWizard(t, cfPath, withStore(presets.store));
 	await app.waitFor('Start from');
 	app.stdin.write(KEY.down + KEY.enter);
-	await app.waitFor('of 8  Greeting');
+	await app.waitFor(stepHeading('Greeting'));
 	await app.press(KEY.escape);
-	assert.match(await app.waitFor('of 8  Welcome'), /pre-filled from preset "web"/);
+	assert.match(await app.waitFor(stepHeading('Welcome')), /pre-filled from preset "web"/);
 	await app.press(KEY.enter);
 	await pressEnter(app, 4);
 	await app.waitFor('Write changes');
@@ -258,7 +259,7 @@ test('presets arrive after the first screen without moving the highlight; a dama
 		arrive = resolve;
 	})}});
 	// The first screen does not wait for the store.
-	assert.match(await app.waitFor('of 8  Welcome'), /press enter to keep them/);
+	assert.match(await app.waitFor(stepHeading('Welcome')), /press enter to keep them/);
 	arrive(ok(store));
 	assert.match(await app.waitFor('Start from'), /› \(•\) The current settings\n {2}\( \) Preset "web"/);
 

@@ -4,6 +4,7 @@ import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {runHarden} from '../source/commands/harden.js';
 import {KEY, NOW, PRESET, checkEnv, openWizard, pressEnter, tempConfig} from './app-helpers.js';
+import {stepHeading} from './helpers/steps.js';
 
 function snapshot(folder: string): Record<string, string> {
 	return Object.fromEntries(readdirSync(folder).sort().map(name => [name, readFileSync(path.join(folder, name), 'latin1')]));
@@ -18,7 +19,7 @@ test('replaying a preset is Enter on every step, and Write gives exactly the byt
 	await app.waitFor('pre-filled from preset "web"');
 	for (const step of ['Greeting', 'Size', 'Recipients', 'Privacy', 'Review']) {
 		await app.press(KEY.enter);
-		await app.waitFor(`of 8  ${step}`);
+		await app.waitFor(stepHeading(step));
 	}
 
 	// The plan is worked out after the step appears; its choices come with it.
@@ -32,7 +33,7 @@ test('replaying a preset is Enter on every step, and Write gives exactly the byt
 	assert.notDeepEqual(wizardCf, originalCf);
 
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Done');
+	await app.waitFor(stepHeading('Done'));
 	await app.press(KEY.enter);
 	assert.deepEqual(app.result(), {code: 0});
 
@@ -59,7 +60,7 @@ for (const [name, key] of [['q', 'q'], ['Ctrl+C', KEY.ctrlC]] as const) {
 		const app = await openWizard(t, cfPath, {answers: PRESET});
 		await pressEnter(app, 5);
 
-		await app.waitFor('of 8  Review');
+		await app.waitFor(stepHeading('Review'));
 		await app.press(key);
 		assert.deepEqual(app.result(), {code: 0, message: 'Quit: nothing was written.'});
 		assert.deepEqual(snapshot(folder), before);
@@ -71,7 +72,7 @@ test('Ctrl+C while typing a custom value quits too, writing nothing; q there is 
 	const before = snapshot(folder);
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Greeting');
+	await app.waitFor(stepHeading('Greeting'));
 	await app.press(KEY.down, KEY.down, KEY.down); // keep -> custom
 	await app.press(...'q');
 	assert.equal(app.result(), undefined);
@@ -85,23 +86,23 @@ test('Esc goes back one step with the answers kept', async t => {
 	const {cfPath} = tempConfig(t);
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter, KEY.enter);
-	await app.waitFor('of 8  Size');
+	await app.waitFor(stepHeading('Size'));
 	await app.press(KEY.up, KEY.up, KEY.up); // Keep ("No limit (as now)") -> Custom -> 50 MB -> 25 MB
 	// Moving only moves: the choice is still "No limit (as now)" until Space or Enter.
 	assert.match(await app.waitFor('› ( ) 25 MB'), /\(•\) No limit \(as now\)/);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Recipients');
+	await app.waitFor(stepHeading('Recipients'));
 	await app.press(KEY.escape);
-	await app.waitFor('of 8  Size');
+	await app.waitFor(stepHeading('Size'));
 	assert.match(app.frame(), /› \(•\) 25 MB/);
 	await app.press(KEY.escape);
-	await app.waitFor('of 8  Greeting');
+	await app.waitFor(stepHeading('Greeting'));
 	await app.press(KEY.escape);
-	await app.waitFor('of 8  Welcome');
+	await app.waitFor(stepHeading('Welcome'));
 	// The size chosen before still reaches Review.
 	await pressEnter(app, 5);
 
-	await app.waitFor('of 8  Review');
+	await app.waitFor(stepHeading('Review'));
 	assert.match(await app.waitFor('MaxMessageSize='), /\+ O MaxMessageSize=25000000/);
 });
 
@@ -110,7 +111,7 @@ test('the greeting preview follows the highlight before Enter', async t => {
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter);
 	// docs/sendmail.md, "The greeting": "$j Sendmail $v/$Z; $b" shows the version after ESMTP.
-	const keep = await app.waitFor('of 8  Greeting');
+	const keep = await app.waitFor(stepHeading('Greeting'));
 	assert.match(keep, /220 mail\.example\.org ESMTP Sendmail 8\.17\.1\.9\/8\.17\.1\.9\/Debian-2\+deb12u2; Tue, 4 Mar 2025 05:06:07\sGMT/);
 	await app.press(KEY.down);
 	assert.match(app.frame(), /220 mail\.example\.org ESMTP Sendmail; Tue, 4 Mar 2025 05:06:07 GMT/);
@@ -124,37 +125,37 @@ test('a custom greeting is validated as typed, with the reason; Enter is refused
 	const {cfPath} = tempConfig(t);
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Greeting');
+	await app.waitFor(stepHeading('Greeting'));
 	await app.press(KEY.down, KEY.down, KEY.down, '\u0015'); // to Custom, Ctrl+U clears the field
 	await app.press(...'$j hi $');
 	assert.match(await app.waitFor('lone "$"'), /✗ the greeting ends with a lone "\$"/);
 	await app.press(KEY.enter);
-	assert.match(app.frame(), /of 8  Greeting/);
+	assert.match(app.frame(), new RegExp(stepHeading('Greeting')));
 	await app.press(KEY.backspace, ...'there');
 	const fixed = await app.waitFor('220 mail.example.org ESMTP hi there');
 	assert.doesNotMatch(fixed, /✗/);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Size');
+	await app.waitFor(stepHeading('Size'));
 });
 
 test('a custom size accepts 20MB and explains a bad one', async t => {
 	const {cfPath} = tempConfig(t);
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter, KEY.enter);
-	await app.waitFor('of 8  Size');
+	await app.waitFor(stepHeading('Size'));
 	await app.press(KEY.up); // Keep ("No limit (as now)") -> Custom
 	await app.press(...'20 furlongs');
 	assert.match(await app.waitFor('is not a size'), /✗ "20 furlongs" is not a size/);
 	await app.press(KEY.enter);
-	assert.match(app.frame(), /of 8  Size/);
+	assert.match(app.frame(), new RegExp(stepHeading('Size')));
 	await app.press('\u0015', ...'20MB');
 	// docs/sendmail.md, "Guidance numbers": base64 needs about 1.37 N, so 20 MB carries about 14.6 MB.
 	const good = await app.waitFor('attachments up to about 14.6 MB');
 	assert.match(good, /"250-SIZE 20000000"/);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Recipients');
+	await app.waitFor(stepHeading('Recipients'));
 	await app.press(KEY.escape);
-	await app.waitFor('of 8  Size');
+	await app.waitFor(stepHeading('Size'));
 	assert.match(app.frame(), /› \(•\) 20 MB/);
 });
 
@@ -162,7 +163,7 @@ test('Recipients: a limit under 100 says that none is lost; custom counts are ch
 	const {cfPath} = tempConfig(t);
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter, KEY.enter, KEY.enter);
-	await app.waitFor('of 8  Recipients');
+	await app.waitFor(stepHeading('Recipients'));
 	await app.press(KEY.down); // Keep -> 10 (wraps)
 	// docs/sendmail.md, "SMTP replies per setting": the 11th RCPT TO gets "452 4.5.3 Too many recipients".
 	const ten = await app.waitFor('Recipient 11 and later');
@@ -179,7 +180,7 @@ test('Privacy: space toggles, goaway marks what it implies, and the help follows
 	const {cfPath} = tempConfig(t);
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
-	const first = await app.waitFor('of 8  Privacy');
+	const first = await app.waitFor(stepHeading('Privacy'));
 	assert.match(first, /public: Turns nothing on/);
 	await app.press(KEY.down, KEY.down, KEY.down, KEY.down, KEY.down); // novrfy
 	// docs/sendmail.md, "SMTP replies per setting": novrfy answers 252 2.5.2.
@@ -191,7 +192,7 @@ test('Privacy: space toggles, goaway marks what it implies, and the help follows
 	assert.match(goaway, /\[ \] noetrn/);
 	assert.match(goaway.replaceAll('\n', ''), /O PrivacyOptions=needmailhelo,needexpnhelo,needvrfyhelo,restrictqrun,restrictexpand,nobodyreturn,authwarnings,goaway *\(\[\+\] set by goaway\)/);
 	await app.press(KEY.enter);
-	await app.waitFor('of 8  Review');
+	await app.waitFor(stepHeading('Review'));
 	assert.match((await app.waitFor('@@ -283,3 +283,3 @@')).replaceAll('\n', ''), /\+ O PrivacyOptions=.*a {0,2}uthwarnings,goaway/);
 });
 
@@ -200,7 +201,7 @@ test('Review shows numbered diff lines and the final greeting; nothing to change
 	const app = await openWizard(t, cfPath);
 	await pressEnter(app, 5);
 
-	await app.waitFor('of 8  Review');
+	await app.waitFor(stepHeading('Review'));
 	const review = await app.waitFor('Nothing to change');
 	assert.match(review, /› \(•\) Finish \(nothing to write\)/);
 	assert.match(review, /220 mail\.example\.org ESMTP Sendmail 8\.17\.1\.9/);

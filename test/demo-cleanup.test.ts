@@ -8,6 +8,7 @@ import path from 'node:path';
 import test, {before} from 'node:test';
 import {cliPath, runCli} from './helpers/cli.js';
 import {sendmailWrapper} from './helpers/sendmail.js';
+import {stepOf} from './helpers/steps.js';
 
 const tmuxInstalled = spawnSync('tmux', ['-V']).status === 0;
 
@@ -89,7 +90,7 @@ for (const signal of ['SIGHUP', 'SIGTERM', 'SIGINT'] as const) {
 		const pid = Number(spawnSync('tmux', ['list-panes', '-t', session, '-F', '#{pane_pid}'], {encoding: 'utf8'}).stdout.trim());
 		assert.ok(pid > 0);
 		const screen = () => spawnSync('tmux', ['capture-pane', '-p', '-t', session], {encoding: 'utf8'}).stdout;
-		await until(() => screen().includes('Step 1 of 8'), 'the first screen');
+		await until(() => screen().includes(stepOf('Welcome')), 'the first screen');
 		assert.equal(readdirSync(dirs.tmp).filter(entry => entry.startsWith('sendmail-harden-demo-')).length, 1, 'the demo copy is there while the wizard runs');
 
 		if (signal === 'SIGHUP') {

@@ -22,6 +22,7 @@ import {LazySegmenter, ownCluster} from '../source/fast-paths/segmenter.js';
 import {importBundled} from './helpers/bundled.js';
 // @ts-expect-error plain JavaScript build script
 import {applyEdit, dependencyEdits, lazyBuiltins, lineTailEdits, plainWidthCharacters, startupEdits} from '../scripts/dependency-edits.js';
+import {stepOf} from './helpers/steps.js';
 
 type Width = (text: string, options?: {ambiguousIsNarrow?: boolean}) => number;
 type Edited = {
@@ -294,7 +295,7 @@ const helpTexts = [
 function privacyFrame(selected: number, on: Set<number>): string {
 	const help = helpTexts[selected]!;
 	const rows = Math.max(flags.length, help.length);
-	const lines = [`${bold(color(36, 'sendmail-harden'))}  ${bold('Step 5 of 8')}  Privacy`, 'Which PrivacyOptions flags to set', ''];
+	const lines = [`${bold(color(36, 'sendmail-harden'))}  ${bold(stepOf('Privacy'))}  Privacy`, 'Which PrivacyOptions flags to set', ''];
 	for (let row = 0; row < rows; row++) {
 		const flag = flags[row];
 		const box = flag === undefined ? ''.padEnd(24) : `[${on.has(row) ? '+' : ' '}] ${flag}`;
@@ -336,11 +337,11 @@ test('lineTail finds the first changed cell, counting wide characters as two col
 test('the incremental writer with line tails leaves the screen the whole lines would, in fewer bytes', async () => {
 	const on = new Set([1, 2, 5, 11]);
 	const frames = [
-		'sendmail-harden  Step 4 of 8  Recipients\n\nMaxRecipientsPerMessage\n',
+		`sendmail-harden  ${stepOf('Recipients')}  Recipients\n\nMaxRecipientsPerMessage\n`,
 		...helpTexts.map((_, selected) => privacyFrame(selected, on)),
 		privacyFrame(3, new Set([1, 2, 3, 5, 11])),
 		privacyFrame(2, new Set()),
-		'sendmail-harden  Step 6 of 8  Review\n\nNothing to write.\n',
+		`sendmail-harden  ${stepOf('Review')}  Review\n\nNothing to write.\n`,
 	];
 	// At the top of a fresh screen, and at the bottom after earlier output that the frames scroll
 	// up. Every line fits the width (ink wraps its text to the screen).

@@ -1,6 +1,9 @@
-// `sendmail-harden explain [FLAG]`: what a PrivacyOptions flag does and the SMTP exchange it changes.
+// `sendmail-harden explain [FLAG | SETTING]`: what a PrivacyOptions flag does and the SMTP exchange it
+// changes, or what a setting (an answers key or its option's name) does, from the settings registry.
 import {isPrivacyFlag, PRIVACY_FLAG_NAMES, privacyFlagInfos, wrapFlagHelp, type PrivacyFlag} from '../core/privacy-flags.js';
 import {EXIT, type CommandIo} from './command-io.js';
+import {wrapText} from '../core/wrap-text.js';
+import {findSetting, SETTINGS, type SettingSpec} from '../settings/registry.js';
 
 export {wrapText} from '../core/wrap-text.js';
 
@@ -20,7 +23,19 @@ export function formatFlagList(): string[] {
 		...privacyFlagInfos().map(info => `  ${info.name.padEnd(nameWidth)}${info.summary}`),
 		'',
 		'Run "sendmail-harden explain FLAG" for the details and the SMTP exchange.',
-	];
+		'',
+		`Settings: ${SETTINGS.map(setting => setting.key).join(', ')}.`,
+		'Run "sendmail-harden explain SETTING" (an answers key or its option\'s name) for one.',
+	].flatMap(line => (line.length > WIDTH ? wrapText(line, WIDTH) : [line]));
+}
+
+/** A setting's explanation as lines of at most 78 characters, paragraphs apart. */
+export function formatSettingHelp(setting: SettingSpec): string[] {
+	const checks = setting.checks.length === 0
+		? 'No SMTP exchange shows it: audit and verify judge it from the file.'
+		: `Shown in sendmail's replies by the ${setting.checks.map(check => `"${check}"`).join(', ')} check${setting.checks.length === 1 ? '' : 's'} of the rehearsal, audit and verify.`;
+	const recommended = setting.type === 'flags' ? [`Audit asks for ${setting.recommended.join(', ')}.`] : [];
+	return [...setting.explain, ...recommended, checks].flatMap((paragraph, index) => [...(index === 0 ? [] : ['']), ...wrapText(paragraph, WIDTH)]);
 }
 
 /** Edit distance, to suggest a flag for a typo. */
@@ -66,6 +81,12 @@ export async function runExplain(flag: string | undefined, io: CommandIo): Promi
 	}
 
 	const name = flag.trim().toLowerCase();
+	const setting = isPrivacyFlag(name) ? undefined : findSetting(name);
+	if (setting !== undefined) {
+		io.out(`${formatSettingHelp(setting).join('\n')}\n`);
+		return EXIT.done;
+	}
+
 	if (!isPrivacyFlag(name)) {
 		const suggestion = nearestFlag(name);
 		const hint = suggestion ? `did you mean "${suggestion}"? ` : '';

@@ -8,6 +8,7 @@ import {openPresetStore, type Preset, type PresetStore} from '../presets.js';
 import {readAnswersFromFile} from '../system/answers-source.js';
 import {writeNamedFile} from '../system/safe-write.js';
 import {EXIT, type CommandIo} from './command-io.js';
+import {COUNT_SETTINGS} from '../settings/registry.js';
 
 export type PresetsFlags = {answers?: string; name?: string; force?: boolean};
 
@@ -188,12 +189,11 @@ export function summarizeAnswers(answers: Answers): string {
 		parts.push(`greeting "${answers.greeting}"`);
 	}
 
-	if (answers.maxMessageSize !== undefined && answers.maxMessageSize !== null) {
-		parts.push(`MaxMessageSize ${formatSize(answers.maxMessageSize)}`);
-	}
-
-	if (answers.maxRecipientsPerMessage !== undefined && answers.maxRecipientsPerMessage !== null) {
-		parts.push(`MaxRecipientsPerMessage ${answers.maxRecipientsPerMessage === 0 ? 'no limit' : answers.maxRecipientsPerMessage}`);
+	for (const setting of COUNT_SETTINGS) {
+		const value = answers[setting.key];
+		if (value !== undefined && value !== null) {
+			parts.push(`${setting.option} ${setting.unit === 'bytes' ? formatSize(value) : value === 0 ? 'no limit' : value}`);
+		}
 	}
 
 	if (answers.privacyOptions !== undefined && answers.privacyOptions !== null) {

@@ -1,33 +1,12 @@
 import {isPrivacyFlag, PRIVACY_FLAG_NAMES, type PrivacyFlag} from './privacy-flag-names.js';
 import {fail, ok, type Result} from './result.js';
 import {quoted} from './sanitize.js';
+import {ANSWER_KEYS, SETTINGS, SETTING, type Answers} from '../settings/registry.js';
 
-/**
- * What the admin chose. Also the preset format. Absent or null means
- * "leave this setting as it is".
- */
-export type Answers = {
-	greeting?: string | null;
-	maxMessageSize?: number | null;
-	maxRecipientsPerMessage?: number | null;
-	privacyOptions?: PrivacyFlag[] | null;
-	hideHelpVersion?: boolean | null;
-	/** Remove the version ($v/$Z) from the Received: header every relayed message gets. */
-	hideReceivedVersion?: boolean | null;
-};
+export {ANSWER_KEYS, type Answers} from '../settings/registry.js';
 
-export const ANSWER_KEYS = [
-	'greeting',
-	'maxMessageSize',
-	'maxRecipientsPerMessage',
-	'privacyOptions',
-	'hideHelpVersion',
-	'hideReceivedVersion',
-] as const satisfies ReadonlyArray<keyof Answers>;
-
-// SMTP replies are ASCII, and a reply line may be at most 512 octets (RFC 5321 4.5.3.1.5).
-const MAX_GREETING_LENGTH = 400;
-const MAX_RECIPIENTS = 2_147_483_647; // sendmail keeps it in a C int
+const MAX_GREETING_LENGTH = SETTING.greeting.maxLength;
+const MAX_RECIPIENTS = SETTING.maxRecipientsPerMessage.max;
 
 /** Why a greeting is unusable, or undefined when it is fine. */
 export function greetingProblem(greeting: string): string | undefined {
@@ -113,59 +92,65 @@ export function validateAnswers(value: unknown): Result<Answers> {
 		return fail(`unknown key ${quoted(unknownKey)} in the answers; the keys are ${ANSWER_KEYS.join(', ')}`);
 	}
 
-	const answers: Answers = {};
-
-	if (input['greeting'] !== undefined && input['greeting'] !== null) {
-		if (typeof input['greeting'] !== 'string') {
-			return fail('greeting must be a string such as "$j mailserver; $b"');
+	const chosen: Record<string, unknown> = {};
+	// Each setting's rules come from its type in the registry (settings/registry.ts).
+	for (const setting of SETTINGS) {
+		const given = input[setting.key];
+		if (given === undefined || given === null) {
+			continue;
 		}
 
-		const problem = greetingProblem(input['greeting']);
-		if (problem) {
-			return fail(problem);
-		}
+		switch (setting.type) {
+			case 'text': {
+				if (typeof given !== 'string') {
+					return fail(`${setting.key} must be a string such as "$j mailserver; $b"`);
+				}
 
-		answers.greeting = input['greeting'];
-	}
+				const problem = greetingProblem(given);
+				if (problem) {
+					return fail(problem);
+				}
 
-	for (const [key, max] of [
-		['maxMessageSize', Number.MAX_SAFE_INTEGER],
-		['maxRecipientsPerMessage', MAX_RECIPIENTS],
-	] as const) {
-		if (input[key] !== undefined && input[key] !== null) {
-			const number = wholeNumber(input[key], key, max);
-			if (!number.ok) {
-				return number;
+				chosen[setting.key] = given;
+				break;
 			}
 
-			answers[key] = number.value;
-		}
-	}
+			case 'count': {
+				const number = wholeNumber(given, setting.key, setting.max);
+				if (!number.ok) {
+					return number;
+				}
 
-	if (input['privacyOptions'] !== undefined && input['privacyOptions'] !== null) {
-		const flags = input['privacyOptions'];
-		if (!Array.isArray(flags) || flags.some(flag => typeof flag !== 'string')) {
-			return fail('privacyOptions must be a list of flag names such as ["goaway", "restrictqrun"]');
-		}
-
-		const flagsResult = parsePrivacyFlags(flags as string[]);
-		if (!flagsResult.ok) {
-			return flagsResult;
-		}
-
-		answers.privacyOptions = flagsResult.value;
-	}
-
-	for (const key of ['hideHelpVersion', 'hideReceivedVersion'] as const) {
-		if (input[key] !== undefined && input[key] !== null) {
-			if (typeof input[key] !== 'boolean') {
-				return fail(`${key} must be true or false`);
+				chosen[setting.key] = number.value;
+				break;
 			}
 
-			answers[key] = input[key];
+			case 'flags': {
+				if (!Array.isArray(given) || given.some(flag => typeof flag !== 'string')) {
+					return fail(`${setting.key} must be a list of flag names such as ["goaway", "restrictqrun"]`);
+				}
+
+				const flagsResult = parsePrivacyFlags(given as string[]);
+				if (!flagsResult.ok) {
+					return flagsResult;
+				}
+
+				chosen[setting.key] = flagsResult.value;
+				break;
+			}
+
+			case 'switch': {
+				if (typeof given !== 'boolean') {
+					return fail(`${setting.key} must be true or false`);
+				}
+
+				chosen[setting.key] = given;
+				break;
+			}
 		}
 	}
 
+	const answers = chosen as Answers;
 	return ok(answers);
 }
 
@@ -230,12 +215,12 @@ export function parseSize(text: string): Result<number> {
 }
 
 /** Reads a whole count as an admin types it. */
-export function parseCount(text: string, what: string): Result<number> {
+export function parseCount(text: string, what: string, max: number = MAX_RECIPIENTS): Result<number> {
 	if (!/^\s*\d+\s*$/.test(text)) {
 		return fail(`${what} must be a whole number of 0 or more, not ${quoted(text.trim())}`);
 	}
 
-	return wholeNumber(Number(text), what, MAX_RECIPIENTS, text.trim());
+	return wholeNumber(Number(text), what, max, text.trim());
 }
 
 /** 10000000 -> "10 MB", 26214400 -> "25 MiB", 1234 -> "1234 bytes". */

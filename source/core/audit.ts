@@ -1,15 +1,17 @@
 import {formatSize} from './answers.js';
 import type {HelpFileState} from './plan.js';
-import {helpLinesRevealingVersion, OPTION} from './plan.js';
+import {helpLinesRevealingVersion} from './plan.js';
 import type {PrivacyFlag} from './privacy-flag-names.js';
 import {effectiveFlags, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {receivedVersionLeak} from './received-header.js';
-import {findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, valueAsRead} from './sendmail-cf.js';
+import {findOption, lookalikeLines, parseCf, type CfDocument} from './sendmail-cf.js';
+import {readCurrent, type CountReading} from '../settings/current.js';
+import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING} from '../settings/registry.js';
 import type {Answers} from './answers.js';
 import type {Check} from './verify-checks.js';
 
 /** The audit row of the Received: header (not an option: an H line). */
-export const RECEIVED_SETTING = 'Received header';
+export const RECEIVED_SETTING = SETTING.hideReceivedVersion.auditRow;
 
 export type AuditItem = {
 	/** The option's name in sendmail.cf, or "HELP" for the help file. */
@@ -27,29 +29,22 @@ export type AuditItem = {
 
 export type Audit = {items: AuditItem[]; hardened: boolean};
 
-/** The flags the article's quick fixes ask for: no probing of users, no queue peeking. */
-export const RECOMMENDED_FLAGS: readonly PrivacyFlag[] = [
-	'needmailhelo',
-	'noexpn',
-	'novrfy',
-	'restrictmailq',
-	'restrictqrun',
-];
+/** The flags the article's quick fixes ask for: no probing of users, no queue peeking (settings/registry.ts). */
+export const RECOMMENDED_FLAGS: readonly PrivacyFlag[] = SETTING.privacyOptions.recommended;
 
-function limit(value: string | undefined): {number: number; text: string} {
-	const number = value === undefined ? 0 : Number.parseInt(valueAsRead(value).trim(), 10);
-	if (Number.isNaN(number)) {
-		return {number: 0, text: `"${value}" (not a number)`};
+function limitText({raw, number, valid}: CountReading): string {
+	if (!valid) {
+		return `"${raw}" (not a number)`;
 	}
 
-	return {number, text: value === undefined ? 'not set (no limit)' : number === 0 ? '0 (no limit)' : String(number)};
+	return raw === undefined ? 'not set (no limit)' : number === 0 ? '0 (no limit)' : String(number);
 }
 
 /**
  * Where a last-wins option's value comes from, when that is not one plain `O Name=` line: the
  * one-letter form, an abbreviation, MinFreeBlocks' size, or several lines of which the last counts.
  */
-function whereSet(document: ReturnType<typeof parseCf>, name: string): string {
+function whereSet(document: CfDocument, name: string): string {
 	const {active, activeCount} = findOption(document, name);
 	if (active === undefined) {
 		return '';
@@ -77,15 +72,16 @@ function whereSet(document: ReturnType<typeof parseCf>, name: string): string {
  */
 export function auditConfig(cfText: string, helpFile: HelpFileState, options: {receivedHeader?: boolean} = {}): Audit {
 	const document = parseCf(cfText);
+	const current = readCurrent(document);
 	const items: AuditItem[] = [];
 
-	const greeting = optionValue(document, OPTION.greeting);
+	const greeting = current.values.greeting;
 	const greetingLeaks = greeting === undefined || /\$[vZ]/.test(greeting);
 	items.push({
 		setting: OPTION.greeting,
 		value: greeting === undefined ? 'not set (sendmail\'s default shows the version)' : greeting + whereSet(document, OPTION.greeting),
 		hardened: !greetingLeaks,
-		advice: greetingLeaks ? 'the 220 greeting tells every client the sendmail version: remove $v and $Z' : '',
+		advice: greetingLeaks ? SETTING.greeting.advice : '',
 		from: 'file',
 	});
 
@@ -102,30 +98,29 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 	}
 
 	items.push({
-		setting: 'HELP',
+		setting: SETTING.hideHelpVersion.auditRow,
 		value: helpValue,
 		hardened: helpHardened,
-		advice: helpHardened ? '' : 'HELP still reveals the version: remove the $v line from the help file (hideHelpVersion)',
+		advice: helpHardened ? '' : SETTING.hideHelpVersion.advice,
 		from: 'file',
 	});
 
-	for (const [name, what] of [
-		[OPTION.maxMessageSize, 'message size'],
-		[OPTION.maxRecipientsPerMessage, 'recipients per message'],
-	] as const) {
-		const {number, text} = limit(optionValue(document, name));
-		const shown = (name === OPTION.maxMessageSize && number > 0 ? `${text} (${formatSize(number)})` : text) + whereSet(document, name);
+	for (const setting of COUNT_SETTINGS) {
+		const reading = current.counts[setting.key];
+		const {number} = reading;
+		const text = limitText(reading);
+		const shown = (setting.unit === 'bytes' && number > 0 ? `${text} (${formatSize(number)})` : text) + whereSet(document, setting.option);
 		items.push({
-			setting: name,
+			setting: setting.option,
 			value: shown,
 			hardened: number > 0,
-			advice: number > 0 ? '' : `no limit on ${what}: set one to blunt floods and denial of service`,
+			advice: number > 0 ? '' : setting.advice,
 			from: 'file',
 		});
 	}
 
 	// sendmail ORs the flags of every PrivacyOptions line, so the set in force is all of them together.
-	const privacy = privacyOptionsValue(document);
+	const privacy = current.raw['privacyOptions'];
 	const parsed = parsePrivacyOptionsValue(privacy ?? '');
 	const effective = effectiveFlags(parsed.flags);
 	const missing = RECOMMENDED_FLAGS.filter(flag => !effective.has(flag));
@@ -141,7 +136,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 				? privacy
 				: `${shownSet} (lines ${privacyLines.map(setter => setter.line.firstLine + 1).join(', ')} add up)`,
 		hardened: missing.length === 0,
-		advice: missing.length === 0 ? '' : `missing ${missing.join(', ')}`,
+		advice: missing.length === 0 ? '' : `${SETTING.privacyOptions.advice} ${missing.join(', ')}`,
 		from: 'file',
 	});
 
@@ -151,13 +146,13 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 			setting: RECEIVED_SETTING,
 			value: receivedLeak === undefined ? 'no version' : `every relayed message says "by host ${receivedLeak}"`,
 			hardened: receivedLeak === undefined,
-			advice: receivedLeak === undefined ? '' : 'the Received: header of every message this server relays tells the sendmail version: remove $v/$Z from the HReceived line (hideReceivedVersion)',
+			advice: receivedLeak === undefined ? '' : SETTING.hideReceivedVersion.advice,
 			from: 'file',
 		});
 	}
 
 	// Lines that an admin would read as one of these settings but sendmail does not.
-	for (const lookalike of lookalikeLines(document, [OPTION.greeting, OPTION.maxMessageSize, OPTION.maxRecipientsPerMessage, OPTION.privacyOptions, 'HelpFile'])) {
+	for (const lookalike of lookalikeLines(document, [...OPTION_SETTINGS.map(setting => setting.option), 'HelpFile'])) {
 		// Named by its line, so that sendmail's replies for the real option are not pinned on it.
 		items.push({
 			setting: `${lookalike.name} line ${lookalike.line.firstLine + 1}`,
@@ -176,9 +171,9 @@ const FLAG_CHECKS = [['needmailhelo', 'MAIL before HELO'], ['novrfy', 'VRFY'], [
 
 /** What the rehearsal of the current config asks for: the recommended flags, and the limits the file sets. */
 export function auditRehearsalAnswers(cfText: string): Answers {
-	const document = parseCf(cfText);
-	const size = limit(optionValue(document, OPTION.maxMessageSize)).number;
-	const recipients = limit(optionValue(document, OPTION.maxRecipientsPerMessage)).number;
+	const {values} = readCurrent(parseCf(cfText));
+	const size = values.maxMessageSize;
+	const recipients = values.maxRecipientsPerMessage;
 	return {
 		privacyOptions: [...RECOMMENDED_FLAGS],
 		...(size > 0 ? {maxMessageSize: size} : {}),
@@ -201,10 +196,10 @@ export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit 
 		switch (item.setting) {
 			case OPTION.greeting: {
 				const banner = check('banner');
-				return fromCheck(banner, banner?.status === 'pass', 'the 220 greeting tells every client the sendmail version: remove $v and $Z');
+				return fromCheck(banner, banner?.status === 'pass', SETTING.greeting.advice);
 			}
 
-			case 'HELP': {
+			case SETTING.hideHelpVersion.auditRow: {
 				const help = check('HELP');
 				return fromCheck(help, help?.status === 'pass', `HELP reveals the version (${help?.reply ?? ''}): hideHelpVersion removes it`);
 			}
@@ -241,7 +236,7 @@ export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit 
 				}
 
 				const missing = RECOMMENDED_FLAGS.filter(flag => fileMissing.has(flag));
-				return fromCheck(decided, missing.length === 0, `missing ${missing.join(', ')}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}`);
+				return fromCheck(decided, missing.length === 0, `${SETTING.privacyOptions.advice} ${missing.join(', ')}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}`);
 			}
 
 			default: {

@@ -5,15 +5,11 @@ import {greetingWarnings} from './greeting.js';
 import {formatPrivacyOptions, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {hideReceivedVersionIn} from './received-header.js';
 import {fail, ok, type Result} from './result.js';
+import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS} from '../settings/registry.js';
 import {findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOption, valueAsRead, type CfDocument} from './sendmail-cf.js';
 
-/** The sendmail.cf options this tool changes. */
-export const OPTION = {
-	greeting: 'SmtpGreetingMessage',
-	maxMessageSize: 'MaxMessageSize',
-	maxRecipientsPerMessage: 'MaxRecipientsPerMessage',
-	privacyOptions: 'PrivacyOptions',
-} as const;
+/** The sendmail.cf options this tool changes, by answers key (settings/registry.ts). */
+export {OPTION} from '../settings/registry.js';
 
 export type FileRole = 'cf' | 'helpfile' | 'mc';
 
@@ -178,10 +174,7 @@ export function planHardening(input: PlanInput): Result<Plan> {
 
 	const document = parseCf(input.cfText);
 	const touched = [
-		answers.greeting === undefined || answers.greeting === null ? undefined : OPTION.greeting,
-		answers.maxMessageSize === undefined || answers.maxMessageSize === null ? undefined : OPTION.maxMessageSize,
-		answers.maxRecipientsPerMessage === undefined || answers.maxRecipientsPerMessage === null ? undefined : OPTION.maxRecipientsPerMessage,
-		answers.privacyOptions === undefined || answers.privacyOptions === null ? undefined : OPTION.privacyOptions,
+		...OPTION_SETTINGS.filter(setting => answers[setting.key] !== undefined && answers[setting.key] !== null).map(setting => setting.option),
 		answers.hideHelpVersion === true ? 'HelpFile' : undefined,
 	].filter(name => name !== undefined);
 	for (const lookalike of lookalikeLines(document, touched)) {
@@ -196,16 +189,16 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		}
 	}
 
-	for (const key of ['maxMessageSize', 'maxRecipientsPerMessage'] as const) {
-		const wanted = answers[key];
+	for (const setting of COUNT_SETTINGS) {
+		const wanted = answers[setting.key];
 		if (wanted === undefined || wanted === null) {
 			continue;
 		}
 
-		const name = OPTION[key];
+		const name = setting.option;
 		if (currentNumber(document, name) !== wanted) {
 			apply(name, optionValue(document, name), String(wanted));
-			if (key === 'maxMessageSize') {
+			if (setting.key === 'maxMessageSize') {
 				warnings.push(...messageSizeWarnings(wanted));
 			}
 		}

@@ -1,25 +1,19 @@
 // Reads and edits the define(...) lines of a sendmail .mc file, the m4 source that sendmail.cf is
 // built from. Strings hold one byte per character (latin1), so offsets are byte offsets.
 import {type Result, ok, fail} from './result.js';
+import {MC_DEFINES, OPTION_SETTINGS} from '../settings/registry.js';
 
-export const MC_SETTINGS = [
-	'confSMTP_LOGIN_MSG',
-	'confMAX_MESSAGE_SIZE',
-	'confMAX_RCPTS_PER_MESSAGE',
-	'confPRIVACY_FLAGS',
-] as const;
+/** The defines this tool edits, one per option setting (settings/registry.ts). */
+export const MC_SETTINGS = MC_DEFINES;
 
 export type McSetting = (typeof MC_SETTINGS)[number];
 
 // The .cf option each define becomes (proto.m4: `_OPTION(SmtpGreetingMessage, `confSMTP_LOGIN_MSG', ...)`).
-// Undefined, the two limits come out as `#O MaxMessageSize=0` / `#O MaxRecipientsPerMessage=0`;
-// cfhead.m4 always defines the greeting and the privacy flags.
-export const MC_SETTING_OPTION: Readonly<Record<McSetting, string>> = {
-	confSMTP_LOGIN_MSG: 'SmtpGreetingMessage',
-	confMAX_MESSAGE_SIZE: 'MaxMessageSize',
-	confMAX_RCPTS_PER_MESSAGE: 'MaxRecipientsPerMessage',
-	confPRIVACY_FLAGS: 'PrivacyOptions',
-};
+// Undefined, the limits come out commented (`#O MaxMessageSize=0`); cfhead.m4 always defines the
+// greeting and the privacy flags.
+export const MC_SETTING_OPTION: Readonly<Record<McSetting, string>> = Object.fromEntries(OPTION_SETTINGS.map(setting => [setting.mcDefine, setting.option])) as Record<McSetting, string>;
+
+const settingOfDefine = (define: McSetting) => OPTION_SETTINGS.find(setting => setting.mcDefine === define)!;
 
 export type McDefineSite = {
 	setting: McSetting;
@@ -71,7 +65,9 @@ function lineStartBefore(text: string, at: number): number {
 	return text.lastIndexOf('\n', at - 1) + 1;
 }
 
-const commentedDefine = /define\(\s*`?(confSMTP_LOGIN_MSG|confMAX_MESSAGE_SIZE|confMAX_RCPTS_PER_MESSAGE|confPRIVACY_FLAGS)\b/;
+// A define of one of MC_SETTINGS inside a comment line; built from the list so that a setting added
+// there is found here too.
+const commentedDefine = new RegExp(`define\\(\\s*\`?(${MC_SETTINGS.join('|')})\\b`);
 
 /**
  * One m4 token at `i`, read as m4 reads it: a quoted string (quotes nest; `inner` without the
@@ -293,19 +289,18 @@ function skipLeadingDnl(text: string, start: number): number {
  * so a quote break goes between the `$` and that character.
  */
 export function quoteMcValue(setting: McSetting, value: string): Result<string> {
-	switch (setting) {
-		case 'confMAX_MESSAGE_SIZE':
-		case 'confMAX_RCPTS_PER_MESSAGE': {
+	switch (settingOfDefine(setting).type) {
+		case 'count': {
 			if (!/^\d+$/.test(value)) return fail(`${setting} must be a whole number, got "${value}"`);
 			return ok(`\`${value}'`);
 		}
-		case 'confPRIVACY_FLAGS': {
+		case 'flags': {
 			if (!/^([a-z]+(,[a-z]+)*)?$/.test(value)) {
 				return fail(`${setting} must be a comma-separated list of flag names, got "${value}"`);
 			}
 			return ok(`\`${value}'`);
 		}
-		case 'confSMTP_LOGIN_MSG': {
+		case 'text': {
 			if (/[\u0000-\u001f\u007f]/.test(value)) {
 				return fail('The greeting holds a control character or line break; use printable text on one line.');
 			}

@@ -1,5 +1,6 @@
 // Judges what a live server said against the answers. Pure: the conversation happens elsewhere.
 import type {Answers} from './answers.js';
+import {OPTION} from '../settings/registry.js';
 
 /** One SMTP reply: its code and its lines in full, e.g. ["250-mail.example Hello", "250 HELP"]. */
 export type SmtpReply = {code: number; lines: string[]};
@@ -165,7 +166,7 @@ function recipientCheck(answers: Answers, transcript: VerifyTranscript): Check {
 	const limit = answers.maxRecipientsPerMessage;
 	const chosen = typeof limit === 'number';
 	const expected = !chosen
-		? 'not chosen (MaxRecipientsPerMessage left as it is)'
+		? `not chosen (${OPTION.maxRecipientsPerMessage} left as it is)`
 		: limit === 0
 			? 'no limit'
 			: `${limit} accepted, then 452 4.5.3 Too many recipients`;

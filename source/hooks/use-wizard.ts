@@ -1,17 +1,18 @@
 import {useReducer} from 'react';
 import type {Answers} from '../core/answers.js';
+import {SETTING_STEP_ORDER, SETTING_STEPS, type SettingStep} from '../settings/registry.js';
 
-/** The wizard's steps, in order (docs/design.md, "The wizard"). */
-export const STEPS = ['welcome', 'greeting', 'size', 'recipients', 'privacy', 'review', 'apply', 'done'] as const;
+export type StepId = 'welcome' | SettingStep | 'review' | 'apply' | 'done';
 
-export type StepId = (typeof STEPS)[number];
+/**
+ * The wizard's steps, in order (docs/design.md, "The wizard"): Welcome, the steps the settings
+ * registry assigns its settings to, then Review, Apply and Done. Step counts are derived from it.
+ */
+export const STEPS: readonly StepId[] = ['welcome', ...SETTING_STEP_ORDER, 'review', 'apply', 'done'];
 
 export const STEP_NAMES: Record<StepId, string> = {
 	welcome: 'Welcome',
-	greeting: 'Greeting',
-	size: 'Size',
-	recipients: 'Recipients',
-	privacy: 'Privacy',
+	...SETTING_STEPS,
 	review: 'Review',
 	apply: 'Apply',
 	done: 'Done',

@@ -2,6 +2,7 @@ import type {Answers} from '../core/answers.js';
 import type {Row} from '../components/Rows.js';
 import {LimitStep} from './LimitStep.js';
 import {parseRecipients, recipientOptions, RFC_MINIMUM_RECIPIENTS} from './choices.js';
+import {SETTING} from '../settings/registry.js';
 
 type Props = {
 	current: number;
@@ -26,8 +27,8 @@ export function RecipientsStep({current, answers, onNext}: Props) {
 	return (
 		<LimitStep
 			step="recipients"
-			title="MaxRecipientsPerMessage: how many RCPT TO one message may have. A limit slows spam runs."
-			label="Recipients per message"
+			title={`${SETTING.maxRecipientsPerMessage.option}: ${SETTING.maxRecipientsPerMessage.prompt}`}
+			label={SETTING.maxRecipientsPerMessage.label}
 			options={recipientOptions(current)}
 			answer={answers.maxRecipientsPerMessage}
 			current={current}

@@ -1,4 +1,5 @@
 import {formatSize, messageSizeWarnings, parseSize, type Answers} from '../core/answers.js';
+import {SETTING} from '../settings/registry.js';
 import {LimitStep} from './LimitStep.js';
 import {largestAttachment, roughSize, sizeOptions, sizeText} from './choices.js';
 
@@ -15,8 +16,8 @@ export function SizeStep({current, answers, onNext}: Props) {
 	return (
 		<LimitStep
 			step="size"
-			title="MaxMessageSize: the largest message sendmail accepts. A limit blunts floods and disk-filling."
-			label="Largest message"
+			title={`${SETTING.maxMessageSize.option}: ${SETTING.maxMessageSize.prompt}`}
+			label={SETTING.maxMessageSize.label}
 			options={sizeOptions(current)}
 			answer={answers.maxMessageSize}
 			current={current}

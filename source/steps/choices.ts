@@ -2,38 +2,20 @@
 // screens stay thin and the mapping is tested on its own.
 import {formatSize, greetingProblem, parseCount, parseSize, type Answers} from '../core/answers.js';
 import {greetingChoices, type GreetingChoiceId} from '../core/greeting.js';
-import {OPTION} from '../core/plan.js';
 import type {PrivacyFlag} from '../core/privacy-flag-names.js';
-import {parsePrivacyOptionsValue} from '../core/privacy-flags.js';
-import {optionValue, parseCf, privacyOptionsValue, valueAsRead} from '../core/sendmail-cf.js';
+import {parseCf} from '../core/sendmail-cf.js';
+import {readCurrent, type CurrentSettings} from '../settings/current.js';
+import {SETTING, type CountSetting} from '../settings/registry.js';
 import {fail, ok, type Result} from '../core/result.js';
 
 /** What sendmail greets with when SmtpGreetingMessage is not set (conf.c). */
 export const SENDMAIL_DEFAULT_GREETING = '$j Sendmail $v ready at $b';
 
-/** The four settings as the config has them now. */
-export type CurrentSettings = {
-	/** The SmtpGreetingMessage value; undefined when the option is not set. */
-	greeting: string | undefined;
-	/** 0 when unset or 0 (no limit). */
-	maxMessageSize: number;
-	maxRecipientsPerMessage: number;
-	privacyOptions: PrivacyFlag[];
-};
+export type {CurrentSettings} from '../settings/current.js';
 
-function limitValue(value: string | undefined): number {
-	const number = value === undefined ? 0 : Number.parseInt(valueAsRead(value).trim(), 10);
-	return Number.isNaN(number) ? 0 : number;
-}
-
+/** The option settings as the config has them now, read the way audit reads them (settings/current.ts). */
 export function currentSettings(cfText: string): CurrentSettings {
-	const document = parseCf(cfText);
-	return {
-		greeting: optionValue(document, OPTION.greeting),
-		maxMessageSize: limitValue(optionValue(document, OPTION.maxMessageSize)),
-		maxRecipientsPerMessage: limitValue(optionValue(document, OPTION.maxRecipientsPerMessage)),
-		privacyOptions: parsePrivacyOptionsValue(privacyOptionsValue(document) ?? '').flags,
-	};
+	return readCurrent(parseCf(cfText)).values;
 }
 
 // ---- Greeting ----
@@ -93,8 +75,8 @@ export type LimitOption = {
 	value: number | 'keep' | 'custom';
 };
 
-export const SIZE_VALUES = [10_000_000, 25_000_000, 50_000_000] as const;
-export const RECIPIENT_VALUES = [10, 50, 100] as const;
+export const SIZE_VALUES = SETTING.maxMessageSize.choices;
+export const RECIPIENT_VALUES = SETTING.maxRecipientsPerMessage.choices;
 
 /** "keep" first when nothing was chosen is not the design's order: fixed values, custom, no limit, keep. */
 function limitOptions(values: readonly number[], format: (value: number) => string, current: number, currentText: string): LimitOption[] {
@@ -114,6 +96,17 @@ export function sizeOptions(current: number): LimitOption[] {
 
 export function recipientOptions(current: number): LimitOption[] {
 	return limitOptions(RECIPIENT_VALUES, String, current, String(current));
+}
+
+/** The options of any whole-number setting, from its registry entry (a size reads as "25 MB"). */
+export function countOptions(setting: CountSetting, current: number): LimitOption[] {
+	const format = setting.unit === 'bytes' ? formatSize : String;
+	return limitOptions(setting.choices, format, current, format(current));
+}
+
+/** Reads a typed value of a whole-number setting, within its bounds. */
+export function parseCountOf(setting: CountSetting): (text: string) => Result<number> {
+	return setting.unit === 'bytes' ? parseSize : text => parseCount(text, `the ${setting.what}`, setting.max);
 }
 
 /** A size as text that reads back to the same number of bytes ("10 MB", else plain bytes). */

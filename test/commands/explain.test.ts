@@ -63,3 +63,36 @@ describe('explain', () => {
 		assert.match(formatFlagHelp('restrictqrun').join('\n'), /No SMTP exchange changes/);
 	});
 });
+
+describe('explain SETTING', () => {
+	test('each setting of the registry is explained by its answers key and by its option name, in 80 columns', async () => {
+		const {SETTINGS} = await import('../../source/settings/registry.js');
+		for (const setting of SETTINGS) {
+			const names = 'option' in setting ? [setting.key, setting.option.toUpperCase()] : [setting.key];
+			for (const name of names) {
+				const io = captureIo();
+				assert.equal(await runExplain(name, io), 0, name);
+				assert.equal(io.stderr, '');
+				assert.ok(io.stdout.startsWith(setting.key), `${name}: ${io.stdout.slice(0, 40)}`);
+				for (const line of io.stdout.split('\n')) {
+					assert.ok(line.length <= 80, `too wide: ${line}`);
+				}
+			}
+		}
+	});
+
+	test('a setting\'s explanation names the checks that show it on the wire', async () => {
+		const io = captureIo();
+		assert.equal(await runExplain('MaxMessageSize', io), 0);
+		assert.match(io.stdout, /"SIZE" check/);
+		const received = captureIo();
+		assert.equal(await runExplain('hideReceivedVersion', received), 0);
+		assert.match(received.stdout, /No SMTP exchange shows it/);
+	});
+
+	test('the list of flags ends with the settings', async () => {
+		const io = captureIo();
+		assert.equal(await runExplain(undefined, io), 0);
+		assert.match(io.stdout, /Settings: greeting, maxMessageSize, maxRecipientsPerMessage, privacyOptions,/);
+	});
+});

@@ -7,6 +7,7 @@ import {OptionList} from '../../source/components/OptionList.js';
 import {themeFor} from '../../source/components/theme.js';
 import {editText} from '../../source/hooks/use-step-keys.js';
 import {KEY, readTarget, renderWizard, tempConfig} from '../app-helpers.js';
+import {stepOf} from '../helpers/steps.js';
 
 test('NO_COLOR (set and not empty) drops every colour', () => {
 	assert.deepEqual(Object.values(themeFor({NO_COLOR: '1'})), [undefined, undefined, undefined, undefined, undefined, undefined]);
@@ -73,8 +74,8 @@ test('the whole wizard reads in screen-reader mode: header and the radio state',
 	const {cfPath} = tempConfig(t);
 	const app = renderWizard(await readTarget(cfPath));
 	t.after(() => app.unmount());
-	await app.waitFor('Step 1 of 8: Welcome');
+	await app.waitFor(`${stepOf('Welcome')}: Welcome`);
 	await app.press(KEY.enter);
-	const greeting = await app.waitFor('Step 2 of 8: Greeting');
+	const greeting = await app.waitFor(`${stepOf('Greeting')}: Greeting`);
 	assert.match(greeting, /\(checked, selected\)\s*Keep as it is/);
 });

@@ -13,6 +13,7 @@ import {openPresetStore} from '../../source/presets.js';
 import {KEY, NOW, PRESET, readTarget, tempConfig, testEffects} from '../app-helpers.js';
 import {copyDebianMcPair, haveDebianMc} from '../helpers/debian-mc.js';
 import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
+import {STEP_COUNT, stepOf} from '../helpers/steps.js';
 
 const pause = async (ms: number) => new Promise(resolve => {
 	setTimeout(resolve, ms);
@@ -63,18 +64,18 @@ async function walk(t: {after(fn: () => void): void}, columns: number, rows: num
 
 	// Every step: Welcome (presets, .mc choice), Greeting with a long custom greeting, each Privacy
 	// row, Review, Apply, Done.
-	await waitFor('Step 1 of 8');
+	await waitFor(stepOf('Welcome'));
 	await pause(presets ? 400 : 100);
 	await press(KEY.enter);
-	await waitFor('Step 2 of 8');
+	await waitFor(stepOf('Greeting'));
 	await press(KEY.down, KEY.down, KEY.down, ...'$j mail gateway for the example organisation; $b; no unsolicited mail please'.split(''));
 	await waitFor('please');
 	await press(KEY.enter);
-	await waitFor('Step 3 of 8');
+	await waitFor(stepOf('Size'));
 	await press(KEY.down, KEY.enter);
-	await waitFor('Step 4 of 8');
+	await waitFor(stepOf('Recipients'));
 	await press(KEY.enter);
-	await waitFor('Step 5 of 8');
+	await waitFor(stepOf('Privacy'));
 	for (let row = 0; row < 15; row++) {
 		await press(KEY.down);
 		const frame = last();
@@ -84,12 +85,12 @@ async function walk(t: {after(fn: () => void): void}, columns: number, rows: num
 	await press(KEY.enter);
 	await waitFor('Write changes');
 	await press(KEY.enter);
-	await waitFor(/Step 8 of 8|Continue/);
+	await waitFor(new RegExp(`${stepOf('Done')}|Continue`));
 	if (last().includes('Continue')) {
 		await press(KEY.enter);
 	}
 
-	await waitFor('Step 8 of 8');
+	await waitFor(stepOf('Done'));
 	await press(KEY.escape);
 	await pause(100);
 	return {frames: stdout.frames, result};
@@ -102,7 +103,7 @@ for (const [columns, rows] of SIZES) {
 		const steps = new Set<string>();
 		for (const frame of frames) {
 			const lines = frame.replace(/\n$/, '').split('\n');
-			const step = /Step \d of 8 {2}\w+/.exec(frame)?.[0] ?? '?';
+			const step = new RegExp(`Step \\d+ of ${STEP_COUNT} {2}\\w+`).exec(frame)?.[0] ?? '?';
 			steps.add(step);
 			assert.ok(lines.length < rows, `${step} is ${lines.length} rows at ${columns}x${rows}:\n${frame}`);
 			for (const line of lines) {

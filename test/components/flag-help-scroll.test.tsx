@@ -9,6 +9,7 @@ import {helpWindow, scrollHelp} from '../../source/components/FlagHelp.js';
 import {flagHelp, PRIVACY_FLAG_NAMES} from '../../source/core/privacy-flags.js';
 import {KEY, readTarget, tempConfig, testEffects} from '../app-helpers.js';
 import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
+import {stepOf} from '../helpers/steps.js';
 
 const pause = async (ms: number) => new Promise(resolve => {
 	setTimeout(resolve, ms);
@@ -69,10 +70,10 @@ for (const [columns, rows] of [[80, 24], [80, 15]] as const) {
 			return last();
 		};
 
-		await waitFor(frame => frame.includes('Step 1 of 8'), 'Welcome');
-		for (const step of [2, 3, 4, 5]) {
+		await waitFor(frame => frame.includes(stepOf('Welcome')), 'Welcome');
+		for (const step of ['Greeting', 'Size', 'Recipients', 'Privacy']) {
 			stdin.write(KEY.enter);
-			await waitFor(frame => frame.includes(`Step ${step} of 8`), `step ${step}`);
+			await waitFor(frame => frame.includes(stepOf(step)), `step ${step}`);
 		}
 
 		for (const [index, flag] of PRIVACY_FLAG_NAMES.entries()) {
@@ -143,10 +144,10 @@ test('200x50: the Privacy step uses the width: the help runs past 100 columns, a
 		return last();
 	};
 
-	await waitFor('Step 1 of 8');
-	for (const step of [2, 3, 4, 5]) {
+	await waitFor(stepOf('Welcome'));
+	for (const step of ['Greeting', 'Size', 'Recipients', 'Privacy']) {
 		stdin.write(KEY.enter);
-		await waitFor(`Step ${step} of 8`);
+		await waitFor(stepOf(step));
 	}
 
 	stdin.write(KEY.down.repeat(PRIVACY_FLAG_NAMES.indexOf('goaway')));

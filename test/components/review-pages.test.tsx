@@ -7,6 +7,7 @@ import {render} from 'ink';
 import {App} from '../../source/app.js';
 import {KEY, PRESET, readTarget, tempConfig, testEffects} from '../app-helpers.js';
 import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
+import {stepOf} from '../helpers/steps.js';
 
 const pause = async (ms: number) => new Promise(resolve => {
 	setTimeout(resolve, ms);
@@ -33,10 +34,10 @@ test('80x24: after the first page down, Review shows 14 diff rows a page, and ev
 		return last();
 	};
 
-	await waitFor(/Step 1 of 8/);
-	for (const step of [2, 3, 4, 5, 6]) {
+	await waitFor(new RegExp(stepOf('Welcome')));
+	for (const step of ['Greeting', 'Size', 'Recipients', 'Privacy', 'Review']) {
 		stdin.write(KEY.enter);
-		await waitFor(new RegExp(`Step ${step} of 8`));
+		await waitFor(new RegExp(stepOf(step)));
 	}
 
 	let frame = await waitFor(/\(lines 1-\d+ of \d+;/);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {runHarden} from '../../source/commands/harden.js';
 import {sendmailWrapper} from '../helpers/sendmail.js';
+import {stepOf} from '../helpers/steps.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -107,11 +108,11 @@ test('tmux 80x24: an --answers file replays by pressing Enter, and the file is w
 	const originalHelp = readFileSync(helpPath);
 	const tmux = startTmux(t, folder, ['--config', cfPath, '--answers', answersFile]);
 
-	const welcome = await tmux.waitFor('Step 1 of 8');
+	const welcome = await tmux.waitFor(stepOf('Welcome'));
 	assert.match(welcome, /pre-filled from/);
 	for (const step of ['Greeting', 'Size', 'Recipients', 'Privacy', 'Review']) {
 		tmux.keys('Enter');
-		const screen = await tmux.waitFor(`Step ${['Welcome', 'Greeting', 'Size', 'Recipients', 'Privacy', 'Review'].indexOf(step) + 1} of 8`);
+		const screen = await tmux.waitFor(stepOf(step));
 		for (const line of screen.split('\n')) {
 			assert.ok(line.length <= 80, `a line overflows 80 columns: ${line}`);
 		}
@@ -121,7 +122,7 @@ test('tmux 80x24: an --answers file replays by pressing Enter, and the file is w
 	tmux.keys('Enter');
 	await tmux.waitFor('Continue');
 	tmux.keys('Enter');
-	await tmux.waitFor('Step 8 of 8');
+	await tmux.waitFor(stepOf('Done'));
 	tmux.keys('Enter');
 	assert.equal(await tmux.exitCode(), 0);
 	const wizardCf = readFileSync(cfPath);
@@ -143,9 +144,9 @@ test('tmux 80x24: quitting midway changes nothing', {skip: tmuxInstalled ? undef
 	const {folder, cfPath, answersFile} = tempConfigWithAnswers(t);
 	const before = snapshot(folder);
 	const tmux = startTmux(t, folder, ['--config', cfPath, '--answers', answersFile]);
-	await tmux.waitFor('Step 1 of 8');
+	await tmux.waitFor(stepOf('Welcome'));
 	tmux.keys('Enter');
-	await tmux.waitFor('Step 2 of 8');
+	await tmux.waitFor(stepOf('Greeting'));
 	tmux.keys('Down');
 	await tmux.waitFor('ctrl+c quit');
 	tmux.keys('Up');

@@ -1,0 +1,36 @@
+// The step of a whole-number setting that has no screen of its own: everything it shows comes from
+// the setting's registry entry (its option, prompt, label, choices, bounds and explanation).
+import type {Answers} from '../core/answers.js';
+import type {CountSetting} from '../settings/registry.js';
+import {LimitStep} from './LimitStep.js';
+import {countOptions, parseCountOf, sizeText} from './choices.js';
+
+type Props = {
+	setting: CountSetting;
+	current: number;
+	answers: Answers;
+	onNext(answers: Answers): void;
+};
+
+export function CountStep({setting, current, answers, onNext}: Props) {
+	const answer = (answers as Record<string, unknown>)[setting.key];
+	return (
+		<LimitStep
+			step={setting.step}
+			title={`${setting.option}: ${setting.prompt}`}
+			label={setting.label}
+			options={countOptions(setting, current)}
+			answer={typeof answer === 'number' ? answer : undefined}
+			current={current}
+			parse={parseCountOf(setting)}
+			toText={setting.unit === 'bytes' ? sizeText : String}
+			placeholder={String(setting.choices[0] ?? 0)}
+			detail={() => undefined}
+			guidance={value => [
+				{text: value === undefined || value === 0 ? `No limit on ${setting.what}.` : `${setting.option}=${value}.`},
+				{text: setting.explain[0] ?? '', tone: 'dim'},
+			]}
+			onNext={value => onNext({[setting.key]: value} as Answers)}
+		/>
+	);
+}

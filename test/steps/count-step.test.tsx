@@ -1,0 +1,58 @@
+// The step a whole-number setting gets from its registry entry alone, driven by keys.
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import {render} from 'ink-testing-library';
+import type {Answers} from '../../source/core/answers.js';
+import {SETTING} from '../../source/settings/registry.js';
+import {CountStep} from '../../source/steps/CountStep.js';
+
+const KEY = {enter: '\r', down: '\u001B[B'};
+
+async function until(frame: () => string | undefined, wanted: RegExp): Promise<string> {
+	for (let tries = 0; tries < 200; tries++) {
+		const text = frame() ?? '';
+		if (wanted.test(text)) {
+			return text;
+		}
+
+		await new Promise(resolve => {
+			setImmediate(resolve);
+		});
+	}
+
+	assert.fail(`never saw ${wanted}: ${frame()}`);
+}
+
+test('a count setting\'s step shows its option, label and choices, and Enter gives the highlighted value', async () => {
+	const setting = SETTING.maxRecipientsPerMessage;
+	const chosen: Answers[] = [];
+	const app = render(<CountStep setting={setting} current={0} answers={{}} onNext={answers => chosen.push(answers)} />);
+	const frame = await until(app.lastFrame, /Recipients per message/);
+	assert.match(frame, new RegExp(setting.option));
+	for (const value of setting.choices) {
+		assert.match(frame, new RegExp(`\\b${value}\\b`));
+	}
+
+	assert.match(frame, /No limit \(as now\)/);
+	app.stdin.write(KEY.down);
+	await until(app.lastFrame, /› \( \) 10\n/);
+	app.stdin.write(KEY.enter);
+	for (let tries = 0; tries < 200 && chosen.length === 0; tries++) {
+		await new Promise(resolve => {
+			setImmediate(resolve);
+		});
+	}
+
+	assert.deepEqual(chosen, [{maxRecipientsPerMessage: 10}]);
+	app.unmount();
+});
+
+test('a count setting in bytes offers sizes and reads typed units within its bounds', async () => {
+	const {countOptions, parseCountOf} = await import('../../source/steps/choices.js');
+	assert.deepEqual(countOptions(SETTING.maxMessageSize, 0).map(option => option.label).slice(0, 3), ['10 MB', '25 MB', '50 MB']);
+	const parse = parseCountOf(SETTING.maxMessageSize);
+	assert.deepEqual(parse('20MB'), {ok: true, value: 20_000_000});
+	const recipients = parseCountOf(SETTING.maxRecipientsPerMessage);
+	assert.equal(recipients(String(SETTING.maxRecipientsPerMessage.max + 1)).ok, false);
+	assert.match(recipients('x').ok ? '' : (recipients('x') as {error: string}).error, /recipients per message/);
+});
