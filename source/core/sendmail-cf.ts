@@ -321,37 +321,50 @@ export function lineRanges(numbers: readonly number[]): string {
 	return ranges.join(', ');
 }
 
+/** One change to a text: the characters from `at` to `end` (none when equal) give way to `insert`. */
+export type TextSplice = {at: number; end: number; insert: string};
+
 /**
- * Sets an option, changing only that option's line(s). A last-wins option: the line sendmail uses
- * is replaced, in the form it was written; without one, a line is added right after the
- * commented-out one, else after the last option line, else at the end. PrivacyOptions, whose
- * lines add up: the last line gets the whole set and every other PrivacyOptions line is
- * commented out (`#` in front), so the set in force is exactly `value`.
+ * The text with every splice made, in one pass. Splices must not overlap; those at the same
+ * place go in in the order given (a line added after another added line follows it).
  */
-export function setOption(text: string, name: string, value: string): OptionEdit {
-	const document = parseCf(text);
+export function applySplices(text: string, splices: readonly TextSplice[]): string {
+	const ordered = splices.map((splice, order) => ({splice, order})).sort((a, b) => a.splice.at - b.splice.at || a.order - b.order);
+	const pieces: string[] = [];
+	let from = 0;
+	for (const {splice} of ordered) {
+		pieces.push(text.slice(from, splice.at), splice.insert);
+		from = splice.end;
+	}
+
+	pieces.push(text.slice(from));
+	return pieces.join('');
+}
+
+/** Where a new option line goes when its option has no line yet: after the last active option line. */
+type InsertPoint = {at: number; eol: string};
+
+function insertPointAfter(document: CfDocument, anchor: CfLine): InsertPoint {
+	return {at: anchor.eol === '' ? anchor.end : anchor.end + anchor.eol.length, eol: anchor.eol};
+}
+
+/** The splices that give `name` the value `value` in `document`, and the note for the admin. */
+function optionSplices(document: CfDocument, name: string, value: string, lastActive: InsertPoint | undefined): {splices: TextSplice[]; note?: string; added?: InsertPoint} {
 	const sites = findOption(document, name);
 	const newLine = `O ${name}=${value}`;
 
 	if (sites.active) {
 		const {line} = sites.active;
-		const replaced = text.slice(0, line.start) + rewrittenLine(sites.active, value) + text.slice(line.end);
+		const splices: TextSplice[] = [{at: line.start, end: line.end, insert: rewrittenLine(sites.active, value)}];
 		if (ACCUMULATING_OPTIONS.has(sites.active.option ?? name) && sites.activeCount > 1) {
 			const others = sites.setters.slice(0, -1);
-			// One pass: a "#" put in with a slice per line copied the whole text once per line
-			// (minutes and gigabytes for a config with thousands of these lines).
-			const pieces: string[] = [];
-			let from = 0;
 			for (const other of others) {
-				pieces.push(replaced.slice(from, other.line.start), '#');
-				from = other.line.start;
+				splices.push({at: other.line.start, end: other.line.start, insert: '#'});
 			}
 
-			pieces.push(replaced.slice(from));
-			const edited = pieces.join('');
 			const where = lineRanges(others.map(other => lineNumber(other.line)));
 			return {
-				text: edited,
+				splices,
 				note: `${name} is set on ${sites.activeCount} lines and sendmail adds them all up, so line ${lineNumber(line)} now holds the whole set and line${others.length === 1 ? '' : 's'} ${where} ${others.length === 1 ? 'is' : 'are'} commented out ("#" in front)`,
 			};
 		}
@@ -360,37 +373,71 @@ export function setOption(text: string, name: string, value: string): OptionEdit
 			sites.activeCount > 1
 				? `${name} is set ${sites.activeCount} times; sendmail uses the last one (line ${lineNumber(line)}), so that is the one changed`
 				: undefined;
-		return {text: replaced, note};
+		return {splices, note};
 	}
 
-	const anchor = sites.commented?.line ?? document.options.filter(option => option.active).at(-1)?.line;
-	if (anchor) {
-		return {text: insertAfter(text, document, anchor, newLine)};
-	}
-
+	const commented = sites.commented === undefined ? undefined : insertPointAfter(document, sites.commented.line);
 	const last = document.lines.at(-1);
-	if (!last) {
-		return {text: newLine + '\n'};
+	const point = commented ?? lastActive ?? (last === undefined ? undefined : insertPointAfter(document, last));
+	if (point === undefined) {
+		return {splices: [{at: 0, end: 0, insert: newLine + '\n'}], added: {at: 0, eol: '\n'}};
 	}
 
-	return {text: insertAfter(text, document, last, newLine)};
+	// After a last line without a line ending, the file keeps having none: the ending goes before.
+	const insert = point.eol === '' ? dominantEol(document) + newLine : newLine + point.eol;
+	return {splices: [{at: point.at, end: point.at, insert}], added: point};
 }
 
-function insertAfter(text: string, document: CfDocument, anchor: CfLine, newLine: string): string {
-	const eol = anchor.eol === '' ? dominantEol(document) : anchor.eol;
-	if (anchor.eol === '') {
-		// The anchor is the last line and has no line ending: keep the file without a final newline.
-		return text.slice(0, anchor.end) + eol + newLine;
+/**
+ * Sets an option, changing only that option's line(s). A last-wins option: the line sendmail uses
+ * is replaced, in the form it was written; without one, a line is added right after the
+ * commented-out one, else after the last option line, else at the end. PrivacyOptions, whose
+ * lines add up: the last line gets the whole set and every other PrivacyOptions line is
+ * commented out (`#` in front), so the set in force is exactly `value`.
+ */
+export function setOption(text: string, name: string, value: string): OptionEdit {
+	const edited = setOptions(text, [{name, value}]);
+	return {text: edited.text, note: edited.notes[0]};
+}
+
+/**
+ * Several options set at once, from one parse: the same text as setting them one after another
+ * with setOption, in the order given, for different options whose accumulating ones (PrivacyOptions)
+ * come last. Notes number lines as the original text does, which is what the admin has open.
+ * (A parse per edit held a second and third copy of a big config's lines at once.)
+ */
+export function setOptions(text: string, edits: ReadonlyArray<{name: string; value: string}>): {text: string; notes: Array<string | undefined>} {
+	const found = setOptionSplices(text, edits);
+	return {text: applySplices(text, found.splices), notes: found.notes};
+}
+
+/** setOptions's splices, for a caller with more of its own to make in the same pass. */
+export function setOptionSplices(text: string, edits: ReadonlyArray<{name: string; value: string}>): {splices: TextSplice[]; notes: Array<string | undefined>} {
+	const document = parseCf(text);
+	const lastOption = document.options.filter(option => option.active).at(-1);
+	let lastActive = lastOption === undefined ? undefined : insertPointAfter(document, lastOption.line);
+	const splices: TextSplice[] = [];
+	const notes: Array<string | undefined> = [];
+	for (const {name, value} of edits) {
+		const edit = optionSplices(document, name, value, lastActive);
+		splices.push(...edit.splices);
+		notes.push(edit.note);
+		// A line added at or after the last option line is the last option line now: a later one goes after it.
+		if (edit.added !== undefined && (lastActive === undefined || edit.added.at >= lastActive.at)) {
+			lastActive = edit.added;
+		}
 	}
 
-	const at = anchor.end + anchor.eol.length;
-	return text.slice(0, at) + newLine + eol + text.slice(at);
+	return {splices, notes};
 }
 
 function dominantEol(document: CfDocument): string {
-	const crlf = document.lines.filter(line => line.eol === '\r\n').length;
-	const lf = document.lines.filter(line => line.eol === '\n').length;
-	return crlf > lf ? '\r\n' : '\n';
+	let crlf = 0;
+	for (const line of document.lines) {
+		crlf += line.eol === '\r\n' ? 1 : line.eol === '\n' ? -1 : 0;
+	}
+
+	return crlf > 0 ? '\r\n' : '\n';
 }
 
 // sendmail skips comment lines and blank lines (readcf.c), so they are not part of what it reads:
