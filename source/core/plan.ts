@@ -233,7 +233,10 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		// Received lines are H lines, which no option edit touches: found in the original text too.
 		const received = receivedVersionSplices(input.cfText);
 		if (received !== undefined) {
-			splices.push(...received.splices);
+			for (const splice of received.splices) {
+				splices.push(splice);
+			}
+
 			settings.push({setting: 'Received header', from: received.before, to: received.after});
 		}
 	}

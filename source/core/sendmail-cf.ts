@@ -498,7 +498,11 @@ export function setOptionSplices(text: string, edits: ReadonlyArray<{name: strin
 	const notes: Array<string | undefined> = [];
 	for (const {name, value} of edits) {
 		const edit = optionSplices(document, name, value, lastActive);
-		splices.push(...edit.splices);
+		// One at a time: spreading 100k+ splices into push's arguments overflows the stack.
+		for (const splice of edit.splices) {
+			splices.push(splice);
+		}
+
 		notes.push(edit.note);
 		// A line added at or after the last option line is the last option line now: a later one goes after it.
 		if (edit.added !== undefined && (lastActive === undefined || edit.added.at >= lastActive.at)) {
