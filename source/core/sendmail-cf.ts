@@ -407,10 +407,16 @@ export type TextSplice = {at: number; end: number; insert: string};
  * place go in in the order given (a line added after another added line follows it).
  */
 export function applySplices(text: string, splices: readonly TextSplice[]): string {
-	const ordered = splices.map((splice, order) => ({splice, order})).sort((a, b) => a.splice.at - b.splice.at || a.order - b.order);
+	let inOrder = true;
+	for (let index = 1; index < splices.length && inOrder; index++) {
+		inOrder = splices[index - 1]!.at <= splices[index]!.at;
+	}
+
+	// Usually they come in order already; otherwise a stable sort keeps those at one place as given.
+	const ordered = inOrder ? splices : splices.map((splice, order) => ({splice, order})).sort((a, b) => a.splice.at - b.splice.at || a.order - b.order).map(({splice}) => splice);
 	const pieces: string[] = [];
 	let from = 0;
-	for (const {splice} of ordered) {
+	for (const splice of ordered) {
 		pieces.push(text.slice(from, splice.at), splice.insert);
 		from = splice.end;
 	}
