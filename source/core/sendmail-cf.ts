@@ -433,7 +433,7 @@ function insertPointAfter(document: CfDocument, anchor: CfLine): InsertPoint {
 }
 
 /** The splices that give `name` the value `value` in `document`, and the note for the admin. */
-function optionSplices(document: CfDocument, name: string, value: string, lastActive: InsertPoint | undefined): {splices: TextSplice[]; note?: string; added?: InsertPoint} {
+function optionSplices(document: CfDocument, name: string, value: string, lastActive: InsertPoint | undefined, dominant: string): {splices: TextSplice[]; note?: string; added?: InsertPoint; directlyAfter?: boolean} {
 	const sites = findOption(document, name);
 	const newLine = `O ${name}=${value}`;
 
@@ -468,8 +468,8 @@ function optionSplices(document: CfDocument, name: string, value: string, lastAc
 	}
 
 	// After a last line without a line ending, the file keeps having none: the ending goes before.
-	const insert = point.eol === '' ? dominantEol(document) + newLine : newLine + point.eol;
-	return {splices: [{at: point.at, end: point.at, insert}], added: point};
+	const insert = point.eol === '' ? dominant + newLine : newLine + point.eol;
+	return {splices: [{at: point.at, end: point.at, insert}], added: point, directlyAfter: commented !== undefined};
 }
 
 /**
@@ -499,14 +499,28 @@ export function setOptions(text: string, edits: ReadonlyArray<{name: string; val
 export function setOptionSplices(text: string, edits: ReadonlyArray<{name: string; value: string}>): {splices: TextSplice[]; notes: Array<string | undefined>} {
 	const document = parseCf(text);
 	const lastOption = document.options.filter(option => option.active).at(-1);
+	let crlfLead = crlfLeadOf(document);
 	let lastActive = lastOption === undefined ? undefined : insertPointAfter(document, lastOption.line);
 	const splices: TextSplice[] = [];
 	const notes: Array<string | undefined> = [];
 	for (const {name, value} of edits) {
-		const edit = optionSplices(document, name, value, lastActive);
-		// One at a time: spreading 100k+ splices into push's arguments overflows the stack.
-		for (const splice of edit.splices) {
-			splices.push(splice);
+		const edit = optionSplices(document, name, value, lastActive, crlfLead > 0 ? '\r\n' : '\n');
+		// Added lines count towards the line ending most lines have, as in the file they go into.
+		if (edit.added !== undefined) {
+			const ending = edit.added.eol === '' ? (crlfLead > 0 ? '\r\n' : '\n') : edit.added.eol;
+			crlfLead += ending === '\r\n' ? 1 : -1;
+		}
+
+		// A line that goes right after its commented-out line comes before lines added there
+		// earlier (after the last line of a file without options).
+		const earlier = edit.directlyAfter ? splices.findIndex(splice => splice.at === edit.added!.at) : -1;
+		if (earlier === -1) {
+			// One at a time: spreading 100k+ splices into push's arguments overflows the stack.
+			for (const splice of edit.splices) {
+				splices.push(splice);
+			}
+		} else {
+			splices.splice(earlier, 0, ...edit.splices);
 		}
 
 		notes.push(edit.note);
@@ -519,13 +533,14 @@ export function setOptionSplices(text: string, edits: ReadonlyArray<{name: strin
 	return {splices, notes};
 }
 
-function dominantEol(document: CfDocument): string {
+/** How many more lines end in CRLF than in LF: a line added after the last one ends as most do. */
+function crlfLeadOf(document: CfDocument): number {
 	let crlf = 0;
 	for (const line of document.lines) {
 		crlf += line.eol === '\r\n' ? 1 : line.eol === '\n' ? -1 : 0;
 	}
 
-	return crlf > 0 ? '\r\n' : '\n';
+	return crlf;
 }
 
 // sendmail skips comment lines and blank lines (readcf.c), so they are not part of what it reads:
