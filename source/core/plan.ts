@@ -3,10 +3,10 @@ import type {PrivacyFlag} from './privacy-flag-names.js';
 import {messageSizeWarnings, parsePrivacyFlags} from './answers.js';
 import {greetingWarnings} from './greeting.js';
 import {formatPrivacyOptions, parsePrivacyOptionsValue} from './privacy-flags.js';
-import {hideReceivedVersionIn} from './received-header.js';
+import {receivedVersionSplices} from './received-header.js';
 import {fail, ok, type Result} from './result.js';
 import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS} from '../settings/registry.js';
-import {findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOption, valueAsRead, type CfDocument} from './sendmail-cf.js';
+import {applySplices, findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOptionSplices, valueAsRead, type CfDocument} from './sendmail-cf.js';
 
 /** The sendmail.cf options this tool changes, by answers key (settings/registry.ts). */
 export {OPTION} from '../settings/registry.js';
@@ -161,15 +161,12 @@ export function planHardening(input: PlanInput): Result<Plan> {
 	const settings: SettingChange[] = [];
 	const notes: string[] = [];
 	const warnings: string[] = [];
-	let cfText = input.cfText;
-
+	// Every edit is worked out on the one parse of the original text and made in one pass at the
+	// end: a parse per edit held several copies of a big config's lines at once.
+	const edits: Array<{name: string; value: string}> = [];
 	const apply = (name: string, from: string | undefined, to: string) => {
-		const edit = setOption(cfText, name, to);
-		cfText = edit.text;
+		edits.push({name, value: to});
 		settings.push({setting: name, from, to});
-		if (edit.note) {
-			notes.push(edit.note);
-		}
 	};
 
 	const document = parseCf(input.cfText);
@@ -217,13 +214,27 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		}
 	}
 
+	const edited = setOptionSplices(input.cfText, edits);
+	for (const note of edited.notes) {
+		if (note) {
+			notes.push(note);
+		}
+	}
+
+	const splices = edited.splices;
 	if (answers.hideReceivedVersion === true) {
-		const received = hideReceivedVersionIn(cfText);
+		// Received lines are H lines, which no option edit touches: found in the original text too.
+		const received = receivedVersionSplices(input.cfText);
 		if (received !== undefined) {
-			cfText = received.text;
+			for (const splice of received.splices) {
+				splices.push(splice);
+			}
+
 			settings.push({setting: 'Received header', from: received.before, to: received.after});
 		}
 	}
+
+	const cfText = splices.length === 0 ? input.cfText : applySplices(input.cfText, splices);
 
 	const files: FileChange[] = [];
 	if (cfText !== input.cfText) {

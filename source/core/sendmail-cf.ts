@@ -48,31 +48,61 @@ export type CfDocument = {
 	macros: Map<string, string>;
 };
 
-/**
- * Splits into physical lines, keeping each line ending. Only LF ends a line for sendmail; a CR
- * just before it belongs to the line ending (CRLF files), any other CR to the line.
- */
-function physicalLines(text: string): Array<{start: number; body: string; eol: string}> {
-	const lines: Array<{start: number; body: string; eol: string}> = [];
-	let start = 0;
-	while (start < text.length) {
-		const newline = text.indexOf('\n', start);
-		if (newline === -1) {
-			lines.push({start, body: text.slice(start), eol: ''});
-			break;
-		}
-
-		const crlf = newline > start && text.charCodeAt(newline - 1) === 13;
-		lines.push({start, body: text.slice(start, crlf ? newline - 1 : newline), eol: crlf ? '\r\n' : '\n'});
-		start = newline + 1;
-	}
-
-	return lines;
-}
-
 // The way generated files disable an option: `#O MaxMessageSize=0`.
 const COMMENTED_OPTION = /^#[ \t]*O[ \t]+([A-Za-z][\w.]*)[ \t]*=[ \t]*(.*)$/s;
 const MACRO_DEFINITION = /^D(?:\{([^}]+)\}|([^{\s]))(.*)$/s;
+
+/**
+ * A folded line that keeps offsets into the file's text and makes its text when asked: a 4 MiB
+ * config has 100k+ lines, and a copied string and object per line held 500 bytes each.
+ */
+class ParsedLine implements CfLine {
+	constructor(
+		public firstLine: number,
+		public lastLine: number,
+		public start: number,
+		public end: number,
+		public eol: string,
+		private readonly source: string,
+		/** The joined text of a folded line; undefined for a line on one physical line. */
+		public folded: string | undefined,
+	) {}
+
+	get text(): string {
+		return this.folded ?? this.source.slice(this.start, this.end);
+	}
+}
+
+/** An option line whose value is read from its line's text when asked. */
+class ParsedOption implements CfOption {
+	constructor(
+		readonly name: string,
+		readonly option: string | undefined,
+		readonly form: CfOption['form'],
+		readonly active: boolean,
+		readonly line: CfLine,
+		/** Where the value starts in the line's text. */
+		private readonly valueAt: number,
+		readonly problem?: string,
+	) {}
+
+	get value(): string {
+		return this.line.text.slice(this.valueAt);
+	}
+}
+
+/** optionByName's answer for each name a file writes, and one copy of that name for all its lines. */
+type NameLookups = Map<string, {name: string; found: ReturnType<typeof optionByName>}>;
+
+function lookUp(lookups: NameLookups, written: string): {name: string; found: ReturnType<typeof optionByName>} {
+	let known = lookups.get(written);
+	if (known === undefined) {
+		known = {name: written, found: optionByName(written)};
+		lookups.set(written, known);
+	}
+
+	return known;
+}
 
 /**
  * An `O` line as setoption() reads it. `O` then a space starts a long name, which ends at `=`
@@ -81,26 +111,36 @@ const MACRO_DEFINITION = /^D(?:\{([^}]+)\}|([^{\s]))(.*)$/s;
  * Any other character after `O` is a one-letter option and the rest of the line its value, so
  * `OPrivacyOptions=goaway` sets PostmasterCopy (`P`) to "rivacyOptions=goaway".
  */
-function readOptionLine(line: CfLine): CfOption {
+function readOptionLine(line: CfLine, lookups: NameLookups): CfOption {
 	const {text} = line;
-	const base = {active: true, line};
 	if (text[1] === ' ') {
-		const rest = text.slice(2);
-		const equals = rest.indexOf('=');
-		const written = (equals === -1 ? rest : rest.slice(0, equals)).replace(/ +$/, '');
-		const value = equals === -1 ? '' : rest.slice(equals + 1).replace(/^ +/, '');
-		const found = optionByName(written);
+		const equals = text.indexOf('=', 2);
+		const {name, found} = lookUp(lookups, (equals === -1 ? text.slice(2) : text.slice(2, equals)).replace(/ +$/, ''));
+		let valueAt = equals === -1 ? text.length : equals + 1;
+		while (text.charCodeAt(valueAt) === 32) {
+			valueAt++;
+		}
+
 		return found.ok
-			? {...base, name: written, option: found.option, form: found.form, value}
-			: {...base, name: written, option: undefined, form: 'name', value, problem: found.problem};
+			? new ParsedOption(name, found.option, found.form, true, line, valueAt)
+			: new ParsedOption(name, undefined, 'name', true, line, valueAt, found.problem);
 	}
 
 	const letter = text[1] ?? '';
 	const option = letter === '' ? undefined : optionByLetter(letter);
-	const value = text.slice(2);
 	return option === undefined
-		? {...base, name: letter, option: undefined, form: 'letter', value, problem: `unknown option name 0x${(letter.charCodeAt(0) || 0).toString(16)}`}
-		: {...base, name: letter, option, form: 'letter', value};
+		? new ParsedOption(letter, undefined, 'letter', true, line, 2, `unknown option name 0x${(letter.charCodeAt(0) || 0).toString(16)}`)
+		: new ParsedOption(letter, option, 'letter', true, line, 2);
+}
+
+/** Whether a line starting with `#` at `start` could be a commented-out option ("#", blanks, "O"): the rest are skipped unread. */
+function mayBeCommentedOption(text: string, start: number, end: number): boolean {
+	let at = start + 1;
+	while (at < end && (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9)) {
+		at++;
+	}
+
+	return text.charCodeAt(at) === 79; // O
 }
 
 // The wizard's first screen reads the same file in five places (settings, audit, $j, $Z, the
@@ -117,54 +157,47 @@ export function parseCf(text: string): CfDocument {
 }
 
 function parseCfText(text: string): CfDocument {
-	const lines: CfLine[] = [];
-	const physical = physicalLines(text);
-	for (let index = 0; index < physical.length; index++) {
-		const line = physical[index]!;
+	// Only LF ends a line for sendmail; a CR just before it belongs to the line ending (CRLF
+	// files), any other CR to the line.
+	const lines: ParsedLine[] = [];
+	for (let start = 0, index = 0; start < text.length; index++) {
+		const newline = text.indexOf('\n', start);
+		const crlf = newline > start && text.charCodeAt(newline - 1) === 13;
+		const end = newline === -1 ? text.length : crlf ? newline - 1 : newline;
+		const eol = newline === -1 ? '' : crlf ? '\r\n' : '\n';
+		const first = end > start ? text.charCodeAt(start) : -1;
 		const folded = lines.at(-1);
-		const first = line.body.charAt(0);
-		const continues = folded !== undefined && folded.text !== '' && (first === ' ' || first === '\t');
-		if (continues) {
+		if (folded !== undefined && folded.end > folded.start && (first === 32 || first === 9)) {
+			folded.folded = `${folded.text} ${text.slice(start, end).trim()}`;
 			folded.lastLine = index;
-			folded.end = line.start + line.body.length;
-			folded.eol = line.eol;
-			folded.text += ' ' + line.body.trim();
+			folded.end = end;
+			folded.eol = eol;
 		} else {
-			lines.push({
-				firstLine: index,
-				lastLine: index,
-				start: line.start,
-				end: line.start + line.body.length,
-				eol: line.eol,
-				text: line.body,
-			});
+			lines.push(new ParsedLine(index, index, start, end, eol, text, undefined));
 		}
+
+		start = newline === -1 ? text.length : newline + 1;
 	}
 
 	const options: CfOption[] = [];
 	const macros = new Map<string, string>();
+	const lookups: NameLookups = new Map();
 	for (const line of lines) {
-		if (line.text.startsWith('O')) {
-			options.push(readOptionLine(line));
+		const first = text.charCodeAt(line.start);
+		if (first === 79) { // O
+			options.push(readOptionLine(line, lookups));
 			continue;
 		}
 
-		// Most lines are rules and comments: only a line that starts like one is matched.
-		const commented = line.text.startsWith('#') ? COMMENTED_OPTION.exec(line.text) : null;
+		// Most lines are rules and comments: only a line that starts like one is read.
+		const commented = first === 35 && (line.folded !== undefined || mayBeCommentedOption(text, line.start, line.end)) ? COMMENTED_OPTION.exec(line.text) : null;
 		if (commented) {
-			const found = optionByName(commented[1]!);
-			options.push({
-				name: commented[1]!,
-				option: found.ok ? found.option : undefined,
-				form: found.ok ? found.form : 'name',
-				value: commented[2]!,
-				active: false,
-				line,
-			});
+			const {name, found} = lookUp(lookups, commented[1]!);
+			options.push(new ParsedOption(name, found.ok ? found.option : undefined, found.ok ? found.form : 'name', false, line, commented[0].length - commented[2]!.length));
 			continue;
 		}
 
-		const macro = line.text.startsWith('D') ? MACRO_DEFINITION.exec(line.text) : null;
+		const macro = first === 68 ? MACRO_DEFINITION.exec(line.text) : null; // D
 		if (macro) {
 			macros.set(macro[1] ?? macro[2]!, macro[3]!);
 		}
@@ -185,29 +218,74 @@ export function serializeCf(document: CfDocument): string {
 	return text;
 }
 
-const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** Options whose lines add up instead of the last one winning: sendmail ORs every PrivacyOptions line's flags. */
 export const ACCUMULATING_OPTIONS: ReadonlySet<string> = new Set(['PrivacyOptions']);
 
-/** The lines that set an option, in file order: every form sendmail takes, and MinFreeBlocks's `/size` for MaxMessageSize. */
-function settersOf(document: CfDocument, name: string): CfOption[] {
-	const found = optionByName(name);
-	const option = found.ok && found.form === 'name' ? found.option : undefined;
-	const setters: CfOption[] = [];
-	for (const each of document.options) {
-		if (!each.active) {
-			continue;
+/** A document's option lines grouped by the option they set and by their written name (lower case). */
+type OptionIndex = {
+	active: {byOption: Map<string, CfOption[]>; byName: Map<string, CfOption[]>};
+	commented: {byOption: Map<string, CfOption[]>; byName: Map<string, CfOption[]>};
+	/** Active MinFreeBlocks lines with a `/size`, which sets MaxMessageSize too. */
+	minFreeWithSize: CfOption[];
+};
+
+// Looking an option up walked every option line: with 100k+ PrivacyOptions lines the audit's dozen
+// look-ups took seconds. Each document is grouped once, on the first look-up.
+const indexes = new WeakMap<CfDocument, OptionIndex>();
+
+function addTo(map: Map<string, CfOption[]>, key: string, option: CfOption) {
+	const list = map.get(key);
+	if (list === undefined) {
+		map.set(key, [option]);
+	} else {
+		list.push(option);
+	}
+}
+
+function optionIndex(document: CfDocument): OptionIndex {
+	let index = indexes.get(document);
+	if (index === undefined) {
+		index = {active: {byOption: new Map(), byName: new Map()}, commented: {byOption: new Map(), byName: new Map()}, minFreeWithSize: []};
+		for (const each of document.options) {
+			const group = each.active ? index.active : index.commented;
+			if (each.option !== undefined) {
+				addTo(group.byOption, each.option, each);
+			}
+
+			addTo(group.byName, each.name.toLowerCase(), each);
+			if (each.active && each.option === 'MinFreeBlocks' && each.value.includes('/')) {
+				index.minFreeWithSize.push(each);
+			}
 		}
 
-		if (option === undefined ? sameName(each.name, name) : each.option === option) {
-			setters.push(each);
-		} else if (option === 'MaxMessageSize' && each.option === 'MinFreeBlocks' && each.value.includes('/')) {
-			setters.push({...each, option, value: each.value.slice(each.value.indexOf('/') + 1), via: 'MinFreeBlocks'});
-		}
+		indexes.set(document, index);
 	}
 
-	return setters;
+	return index;
+}
+
+/** The option sendmail's table gives a full name, or undefined for an abbreviation or unknown name (matched as written). */
+function fullOptionName(name: string): string | undefined {
+	const found = optionByName(name);
+	return found.ok && found.form === 'name' ? found.option : undefined;
+}
+
+/** The lines that set an option, in file order: every form sendmail takes, and MinFreeBlocks's `/size` for MaxMessageSize. */
+function settersOf(document: CfDocument, name: string): CfOption[] {
+	const option = fullOptionName(name);
+	const {active, minFreeWithSize} = optionIndex(document);
+	if (option === undefined) {
+		return [...active.byName.get(name.toLowerCase()) ?? []];
+	}
+
+	const setters = [...active.byOption.get(option) ?? []];
+	if (option !== 'MaxMessageSize' || minFreeWithSize.length === 0) {
+		return setters;
+	}
+
+	const viaMinFree = minFreeWithSize.map(each => ({...each, option, value: each.value.slice(each.value.indexOf('/') + 1), via: 'MinFreeBlocks' as const}));
+	return [...setters, ...viaMinFree].sort((a, b) => a.line.start - b.line.start);
 }
 
 export type OptionSites = {
@@ -227,13 +305,13 @@ export type OptionSites = {
  */
 export function findOption(document: CfDocument, name: string): OptionSites {
 	const setters = settersOf(document, name);
-	const found = optionByName(name);
-	const option = found.ok && found.form === 'name' ? found.option : undefined;
+	const option = fullOptionName(name);
+	const {commented} = optionIndex(document);
 	return {
 		active: setters.at(-1),
 		setters,
 		activeCount: setters.length,
-		commented: document.options.filter(each => !each.active && (option === undefined ? sameName(each.name, name) : each.option === option)).at(-1),
+		commented: (option === undefined ? commented.byName.get(name.toLowerCase()) : commented.byOption.get(option))?.at(-1),
 	};
 }
 
@@ -321,37 +399,56 @@ export function lineRanges(numbers: readonly number[]): string {
 	return ranges.join(', ');
 }
 
+/** One change to a text: the characters from `at` to `end` (none when equal) give way to `insert`. */
+export type TextSplice = {at: number; end: number; insert: string};
+
 /**
- * Sets an option, changing only that option's line(s). A last-wins option: the line sendmail uses
- * is replaced, in the form it was written; without one, a line is added right after the
- * commented-out one, else after the last option line, else at the end. PrivacyOptions, whose
- * lines add up: the last line gets the whole set and every other PrivacyOptions line is
- * commented out (`#` in front), so the set in force is exactly `value`.
+ * The text with every splice made, in one pass. Splices must not overlap; those at the same
+ * place go in in the order given (a line added after another added line follows it).
  */
-export function setOption(text: string, name: string, value: string): OptionEdit {
-	const document = parseCf(text);
+export function applySplices(text: string, splices: readonly TextSplice[]): string {
+	let inOrder = true;
+	for (let index = 1; index < splices.length && inOrder; index++) {
+		inOrder = splices[index - 1]!.at <= splices[index]!.at;
+	}
+
+	// Usually they come in order already; otherwise a stable sort keeps those at one place as given.
+	const ordered = inOrder ? splices : splices.map((splice, order) => ({splice, order})).sort((a, b) => a.splice.at - b.splice.at || a.order - b.order).map(({splice}) => splice);
+	const pieces: string[] = [];
+	let from = 0;
+	for (const splice of ordered) {
+		pieces.push(text.slice(from, splice.at), splice.insert);
+		from = splice.end;
+	}
+
+	pieces.push(text.slice(from));
+	return pieces.join('');
+}
+
+/** Where a new option line goes when its option has no line yet: after the last active option line. */
+type InsertPoint = {at: number; eol: string};
+
+function insertPointAfter(document: CfDocument, anchor: CfLine): InsertPoint {
+	return {at: anchor.eol === '' ? anchor.end : anchor.end + anchor.eol.length, eol: anchor.eol};
+}
+
+/** The splices that give `name` the value `value` in `document`, and the note for the admin. */
+function optionSplices(document: CfDocument, name: string, value: string, lastActive: InsertPoint | undefined, dominant: string): {splices: TextSplice[]; note?: string; added?: InsertPoint; directlyAfter?: boolean} {
 	const sites = findOption(document, name);
 	const newLine = `O ${name}=${value}`;
 
 	if (sites.active) {
 		const {line} = sites.active;
-		const replaced = text.slice(0, line.start) + rewrittenLine(sites.active, value) + text.slice(line.end);
+		const splices: TextSplice[] = [{at: line.start, end: line.end, insert: rewrittenLine(sites.active, value)}];
 		if (ACCUMULATING_OPTIONS.has(sites.active.option ?? name) && sites.activeCount > 1) {
 			const others = sites.setters.slice(0, -1);
-			// One pass: a "#" put in with a slice per line copied the whole text once per line
-			// (minutes and gigabytes for a config with thousands of these lines).
-			const pieces: string[] = [];
-			let from = 0;
 			for (const other of others) {
-				pieces.push(replaced.slice(from, other.line.start), '#');
-				from = other.line.start;
+				splices.push({at: other.line.start, end: other.line.start, insert: '#'});
 			}
 
-			pieces.push(replaced.slice(from));
-			const edited = pieces.join('');
 			const where = lineRanges(others.map(other => lineNumber(other.line)));
 			return {
-				text: edited,
+				splices,
 				note: `${name} is set on ${sites.activeCount} lines and sendmail adds them all up, so line ${lineNumber(line)} now holds the whole set and line${others.length === 1 ? '' : 's'} ${where} ${others.length === 1 ? 'is' : 'are'} commented out ("#" in front)`,
 			};
 		}
@@ -360,37 +457,90 @@ export function setOption(text: string, name: string, value: string): OptionEdit
 			sites.activeCount > 1
 				? `${name} is set ${sites.activeCount} times; sendmail uses the last one (line ${lineNumber(line)}), so that is the one changed`
 				: undefined;
-		return {text: replaced, note};
+		return {splices, note};
 	}
 
-	const anchor = sites.commented?.line ?? document.options.filter(option => option.active).at(-1)?.line;
-	if (anchor) {
-		return {text: insertAfter(text, document, anchor, newLine)};
-	}
-
+	const commented = sites.commented === undefined ? undefined : insertPointAfter(document, sites.commented.line);
 	const last = document.lines.at(-1);
-	if (!last) {
-		return {text: newLine + '\n'};
+	const point = commented ?? lastActive ?? (last === undefined ? undefined : insertPointAfter(document, last));
+	if (point === undefined) {
+		return {splices: [{at: 0, end: 0, insert: newLine + '\n'}], added: {at: 0, eol: '\n'}};
 	}
 
-	return {text: insertAfter(text, document, last, newLine)};
+	// After a last line without a line ending, the file keeps having none: the ending goes before.
+	const insert = point.eol === '' ? dominant + newLine : newLine + point.eol;
+	return {splices: [{at: point.at, end: point.at, insert}], added: point, directlyAfter: commented !== undefined};
 }
 
-function insertAfter(text: string, document: CfDocument, anchor: CfLine, newLine: string): string {
-	const eol = anchor.eol === '' ? dominantEol(document) : anchor.eol;
-	if (anchor.eol === '') {
-		// The anchor is the last line and has no line ending: keep the file without a final newline.
-		return text.slice(0, anchor.end) + eol + newLine;
+/**
+ * Sets an option, changing only that option's line(s). A last-wins option: the line sendmail uses
+ * is replaced, in the form it was written; without one, a line is added right after the
+ * commented-out one, else after the last option line, else at the end. PrivacyOptions, whose
+ * lines add up: the last line gets the whole set and every other PrivacyOptions line is
+ * commented out (`#` in front), so the set in force is exactly `value`.
+ */
+export function setOption(text: string, name: string, value: string): OptionEdit {
+	const edited = setOptions(text, [{name, value}]);
+	return {text: edited.text, note: edited.notes[0]};
+}
+
+/**
+ * Several options set at once, from one parse: the same text as setting them one after another
+ * with setOption, in the order given, for different options whose accumulating ones (PrivacyOptions)
+ * come last. Notes number lines as the original text does, which is what the admin has open.
+ * (A parse per edit held a second and third copy of a big config's lines at once.)
+ */
+export function setOptions(text: string, edits: ReadonlyArray<{name: string; value: string}>): {text: string; notes: Array<string | undefined>} {
+	const found = setOptionSplices(text, edits);
+	return {text: applySplices(text, found.splices), notes: found.notes};
+}
+
+/** setOptions's splices, for a caller with more of its own to make in the same pass. */
+export function setOptionSplices(text: string, edits: ReadonlyArray<{name: string; value: string}>): {splices: TextSplice[]; notes: Array<string | undefined>} {
+	const document = parseCf(text);
+	const lastOption = document.options.filter(option => option.active).at(-1);
+	let crlfLead = crlfLeadOf(document);
+	let lastActive = lastOption === undefined ? undefined : insertPointAfter(document, lastOption.line);
+	const splices: TextSplice[] = [];
+	const notes: Array<string | undefined> = [];
+	for (const {name, value} of edits) {
+		const edit = optionSplices(document, name, value, lastActive, crlfLead > 0 ? '\r\n' : '\n');
+		// Added lines count towards the line ending most lines have, as in the file they go into.
+		if (edit.added !== undefined) {
+			const ending = edit.added.eol === '' ? (crlfLead > 0 ? '\r\n' : '\n') : edit.added.eol;
+			crlfLead += ending === '\r\n' ? 1 : -1;
+		}
+
+		// A line that goes right after its commented-out line comes before lines added there
+		// earlier (after the last line of a file without options).
+		const earlier = edit.directlyAfter ? splices.findIndex(splice => splice.at === edit.added!.at) : -1;
+		if (earlier === -1) {
+			// One at a time: spreading 100k+ splices into push's arguments overflows the stack.
+			for (const splice of edit.splices) {
+				splices.push(splice);
+			}
+		} else {
+			splices.splice(earlier, 0, ...edit.splices);
+		}
+
+		notes.push(edit.note);
+		// A line added at or after the last option line is the last option line now: a later one goes after it.
+		if (edit.added !== undefined && (lastActive === undefined || edit.added.at >= lastActive.at)) {
+			lastActive = edit.added;
+		}
 	}
 
-	const at = anchor.end + anchor.eol.length;
-	return text.slice(0, at) + newLine + eol + text.slice(at);
+	return {splices, notes};
 }
 
-function dominantEol(document: CfDocument): string {
-	const crlf = document.lines.filter(line => line.eol === '\r\n').length;
-	const lf = document.lines.filter(line => line.eol === '\n').length;
-	return crlf > lf ? '\r\n' : '\n';
+/** How many more lines end in CRLF than in LF: a line added after the last one ends as most do. */
+function crlfLeadOf(document: CfDocument): number {
+	let crlf = 0;
+	for (const line of document.lines) {
+		crlf += line.eol === '\r\n' ? 1 : line.eol === '\n' ? -1 : 0;
+	}
+
+	return crlf;
 }
 
 // sendmail skips comment lines and blank lines (readcf.c), so they are not part of what it reads:
