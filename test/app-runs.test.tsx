@@ -13,12 +13,10 @@ import {checkMcAgrees} from '../source/system/make-plan.js';
 import {buildCfFromMc, rebuildPlan} from '../source/system/mc-rebuild.js';
 import {loadTarget, removeDemoCopy} from '../source/system/target.js';
 import {KEY, NOW, PRESET, checkEnv, openWizard, pressEnter} from './app-helpers.js';
-import {copyDebianMcPair, haveDebianMc} from './helpers/debian-mc.js';
+import {copyDebianMcPair, haveDebianMc, skipUnlessDebianMc} from './helpers/debian-mc.js';
 import {readableScript} from './helpers/readable-copy.js';
-import {skipUnlessSendmail} from './helpers/sendmail.js';
 import {copyDemoConfig} from './helpers/cli.js';
 
-const needDebian = () => (haveDebianMc ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
 const MC_CHOICE = 'Edit sendmail.mc and rebuild sendmail.cf (recommended)';
 const CF_CHOICE = 'Edit sendmail.cf only (the next rebuild undoes it)';
 
@@ -36,7 +34,7 @@ function disagreeingPair(t: {after(fn: () => void): void}) {
 
 const checkMc = {checkMcAgrees: async (target: Parameters<typeof checkMcAgrees>[0]) => checkMcAgrees(target, {env: checkEnv})};
 
-test('a .cf that its .mc does not build is said on Welcome; the .mc choice is refused there, the .cf-only one goes on', needDebian(), async t => {
+test('a .cf that its .mc does not build is said on Welcome; the .mc choice is refused there, the .cf-only one goes on', skipUnlessDebianMc(), async t => {
 	const {cfPath} = disagreeingPair(t);
 	const app = await openWizard(t, cfPath, {effects: checkMc});
 	const welcome = await app.waitFor('disagree');
@@ -49,7 +47,7 @@ test('a .cf that its .mc does not build is said on Welcome; the .mc choice is re
 	await app.waitFor('Step 2 of 8');
 });
 
-test('a plan refused through the .mc at Review: Back goes to the choice on Welcome, not to Privacy', needDebian(), async t => {
+test('a plan refused through the .mc at Review: Back goes to the choice on Welcome, not to Privacy', skipUnlessDebianMc(), async t => {
 	const {cfPath} = disagreeingPair(t);
 	// Without the Welcome check, as when the .mc check is still running: Review finds it.
 	const app = await openWizard(t, cfPath, {answers: PRESET, answersFrom: 'preset "web"'});
@@ -127,7 +125,7 @@ test('as root, accessProblem has nothing to say', async () => {
 	assert.equal(await accessProblem('/etc/mail/sendmail.cf', {live: true, uid: 0}), undefined);
 });
 
-test('m4 refused a file the .mc includes: the message says run as root, not "fix the .mc"', needDebian(), async t => {
+test('m4 refused a file the .mc includes: the message says run as root, not "fix the .mc"', skipUnlessDebianMc(), async t => {
 	const parent = mkdtempSync(path.join(os.tmpdir(), 'app-runs-m4-'));
 	t.after(() => {
 		rmSync(parent, {recursive: true, force: true});
