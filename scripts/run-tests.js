@@ -1,8 +1,13 @@
 // Runs every test/**/*.test.ts(x) with node's own test runner (Node 20 has no --test globs).
-import {mkdtempSync, readdirSync, rmSync} from 'node:fs';
-import os from 'node:os';
+// `node scripts/run-tests.js part-of-name...` runs the files whose path contains one of the parts.
+// SENDMAIL_HARDEN_TEST_CONCURRENCY: how many test files run at once (default 1). Files are isolated
+// (state folder, XDG_CONFIG_HOME), but test/fleet/ansible-role.test.ts runs `npm pack`, whose
+// prepare script rebuilds dist/ under the CLI tests of any file running beside it.
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {spawnSync} from 'node:child_process';
 import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+import {buildExampleConfigs, exampleCfFolder} from './example-configs.js';
 
 const only = process.argv.slice(2);
 const files = readdirSync('test', {recursive: true})
@@ -12,15 +17,20 @@ const files = readdirSync('test', {recursive: true})
 	.filter(file => only.length === 0 || only.some(part => file.includes(part)))
 	.sort();
 
-// Backup records and locks go to a private state folder of this run, never /var/lib/sendmail-harden.
-const stateDir = process.env.SENDMAIL_HARDEN_STATE_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-state-'));
+// The shipped example configs, built once for every test file that reads them (and kept for later
+// runs of the same sendmail-cf): see scripts/example-configs.js.
+if (existsSync(exampleCfFolder) && files.some(file => /buildExampleCf|exampleMcNames/.test(readFileSync(file, 'utf8')))) {
+	await buildExampleConfigs();
+}
+
+// Each test file's process makes its own state folder and XDG_CONFIG_HOME (test/helpers/state-dir.ts),
+// so files that run at the same time share no lock and no presets store, and none uses
+// /var/lib/sendmail-harden or the user's config.
+const concurrency = process.env.SENDMAIL_HARDEN_TEST_CONCURRENCY ?? '1';
 const result = spawnSync(
 	process.execPath,
-	['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
-	{stdio: 'inherit', env: {...process.env, NODE_ENV: 'test', SENDMAIL_HARDEN_STATE_DIR: stateDir}},
+	['--import', 'tsx', '--import', pathToFileURL(path.resolve('test/helpers/state-dir.ts')).href, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+	{stdio: 'inherit', env: {...process.env, NODE_ENV: 'test'}},
 );
-if (process.env.SENDMAIL_HARDEN_STATE_DIR === undefined) {
-	rmSync(stateDir, {recursive: true, force: true});
-}
 
 process.exit(result.status ?? 1);

@@ -3,7 +3,7 @@
 // Write leaves exactly the bytes `--yes` (and `--yes --cf-only`) leaves.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {runHarden} from '../source/commands/harden.js';
@@ -14,11 +14,9 @@ import type {Preset} from '../source/presets.js';
 import {checkMcAgrees} from '../source/system/make-plan.js';
 import {findMcFor} from '../source/system/mc-rebuild.js';
 import {KEY, NOW, checkEnv, pressEnter, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
-import {skipUnlessSendmail} from './helpers/sendmail.js';
+import {skipUnlessDebianMc} from './helpers/debian-mc.js';
 import {stepHeading} from './helpers/steps.js';
 
-const haveDebian = existsSync('/etc/mail/sendmail.mc') && existsSync('/etc/mail/sendmail.cf');
-const needDebian = () => (haveDebian ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
 const answersFile = path.resolve('test/fixtures/article-answers.json');
 const ARTICLE = JSON.parse(readFileSync(answersFile, 'utf8')) as Answers;
 const MC_CHOICE = 'Edit sendmail.mc and rebuild sendmail.cf (recommended)';
@@ -83,7 +81,7 @@ async function hardenAgain(folder: string, originals: Array<[string, Buffer]>, c
 	assert.equal(code, 0, output.join(''));
 }
 
-test('Welcome offers the .mc, Review shows its diff, the rebuild, the .cf diff and the note; Write gives the bytes --yes writes', needDebian(), async t => {
+test('Welcome offers the .mc, Review shows its diff, the rebuild, the .cf diff and the note; Write gives the bytes --yes writes', skipUnlessDebianMc(), async t => {
 	const {folder, mcPath, cfPath, helpPath} = copyDebian(t);
 	const files = [mcPath, cfPath, helpPath];
 	const originals = snapshot(files);
@@ -135,7 +133,7 @@ test('Welcome offers the .mc, Review shows its diff, the rebuild, the .cf diff a
 	assert.deepEqual(snapshot(files), wizard);
 });
 
-test('"sendmail.cf only" leaves the .mc byte-identical, keeps the warning on Review, and writes what --yes --cf-only writes', needDebian(), async t => {
+test('"sendmail.cf only" leaves the .mc byte-identical, keeps the warning on Review, and writes what --yes --cf-only writes', skipUnlessDebianMc(), async t => {
 	const {folder, mcPath, cfPath, helpPath} = copyDebian(t);
 	const files = [mcPath, cfPath, helpPath];
 	const originals = snapshot(files);
@@ -168,7 +166,7 @@ test('"sendmail.cf only" leaves the .mc byte-identical, keeps the warning on Rev
 	assert.deepEqual(snapshot(files), wizard);
 });
 
-test('--cf-only pre-selects "sendmail.cf only", and Up then Enter goes through the .mc after all', needDebian(), async t => {
+test('--cf-only pre-selects "sendmail.cf only", and Up then Enter goes through the .mc after all', skipUnlessDebianMc(), async t => {
 	const {mcPath, cfPath} = copyDebian(t);
 	const app = renderWizard(await readTarget(cfPath), {answers: ARTICLE, answersFrom: answersFile, setup: {cfOnly: true}});
 	t.after(() => app.unmount());
@@ -182,7 +180,7 @@ test('--cf-only pre-selects "sendmail.cf only", and Up then Enter goes through t
 	assert.doesNotMatch(review, /this edits the \.cf alone/);
 });
 
-test('with presets too, Welcome still fits 24 rows: the pointer moves from the presets to the .mc choice, and Enter takes both', needDebian(), async t => {
+test('with presets too, Welcome still fits 24 rows: the pointer moves from the presets to the .mc choice, and Enter takes both', skipUnlessDebianMc(), async t => {
 	const {mcPath, cfPath} = copyDebian(t);
 	const presets: Preset[] = ['article', 'web'].map(name => ({name, savedAt: NOW.toISOString(), formatVersion: 1, answers: ARTICLE}));
 	const store = {
@@ -237,7 +235,7 @@ const HAND_CF_CHOICE = 'Edit sendmail.cf only, as --cf-only (recommended)';
 const HAND_QUIT_CHOICE = 'Quit, and carry the hand edit into sendmail.mc first';
 const checkMc = {checkMcAgrees: async (target: Parameters<typeof checkMcAgrees>[0]) => checkMcAgrees(target, {env: checkEnv})};
 
-test('a hand edit in the .cf the .mc lacks: Welcome names its lines and options and recommends the .cf alone, which goes on to a Review of the .cf only', needDebian(), async t => {
+test('a hand edit in the .cf the .mc lacks: Welcome names its lines and options and recommends the .cf alone, which goes on to a Review of the .cf only', skipUnlessDebianMc(), async t => {
 	const {mcPath, cfPath, iconnectLine, childrenLine} = handEdited(t);
 	const mcBefore = readFileSync(mcPath);
 	const app = renderWizard(await readTarget(cfPath), {answers: ARTICLE, answersFrom: answersFile, effects: checkMc});
@@ -278,7 +276,7 @@ test('a hand edit in the .cf the .mc lacks: Welcome names its lines and options 
 	assert.ok(readFileSync(cfPath, 'latin1').includes('\nO Timeout.iconnect=30s\n'));
 });
 
-test('a hand edit in the .cf: "Quit, and carry the hand edit into the .mc first" ends the wizard with nothing written', needDebian(), async t => {
+test('a hand edit in the .cf: "Quit, and carry the hand edit into the .mc first" ends the wizard with nothing written', skipUnlessDebianMc(), async t => {
 	const {mcPath, cfPath, helpPath} = handEdited(t);
 	const files = [mcPath, cfPath, helpPath];
 	const before = snapshot(files);

@@ -13,13 +13,11 @@ import {checkMcAgrees} from '../source/system/make-plan.js';
 import {buildCfFromMc, rebuildPlan} from '../source/system/mc-rebuild.js';
 import {loadTarget, removeDemoCopy} from '../source/system/target.js';
 import {KEY, NOW, PRESET, checkEnv, openWizard, pressEnter} from './app-helpers.js';
-import {copyDebianMcPair, haveDebianMc} from './helpers/debian-mc.js';
+import {copyDebianMcPair, haveDebianMc, skipUnlessDebianMc} from './helpers/debian-mc.js';
 import {readableScript} from './helpers/readable-copy.js';
-import {skipUnlessSendmail} from './helpers/sendmail.js';
 import {copyDemoConfig} from './helpers/cli.js';
 import {stepOf} from './helpers/steps.js';
 
-const needDebian = () => (haveDebianMc ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
 const MC_CHOICE = 'Edit sendmail.mc and rebuild sendmail.cf (recommended)';
 const CF_CHOICE = 'Edit sendmail.cf only (the next rebuild undoes it)';
 
@@ -37,7 +35,7 @@ function disagreeingPair(t: {after(fn: () => void): void}) {
 
 const checkMc = {checkMcAgrees: async (target: Parameters<typeof checkMcAgrees>[0]) => checkMcAgrees(target, {env: checkEnv})};
 
-test('a .cf that its .mc does not build is said on Welcome, by its line; the .cf alone is the chosen way on, and Enter goes on', needDebian(), async t => {
+test('a .cf that its .mc does not build is said on Welcome, by its line; the .cf alone is the chosen way on, and Enter goes on', skipUnlessDebianMc(), async t => {
 	const {cfPath} = disagreeingPair(t);
 	const app = await openWizard(t, cfPath, {effects: checkMc});
 	const welcome = await app.waitFor('does not build');
@@ -48,7 +46,7 @@ test('a .cf that its .mc does not build is said on Welcome, by its line; the .cf
 	await app.waitFor(stepOf('Greeting'));
 });
 
-test('a plan refused through the .mc at Review: Back goes to the choice on Welcome, not to Privacy', needDebian(), async t => {
+test('a plan refused through the .mc at Review: Back goes to the choice on Welcome, not to Privacy', skipUnlessDebianMc(), async t => {
 	const {cfPath} = disagreeingPair(t);
 	// Without the Welcome check, as when the .mc check is still running: Review finds it.
 	const app = await openWizard(t, cfPath, {answers: PRESET, answersFrom: 'preset "web"'});
@@ -127,7 +125,7 @@ test('as root, accessProblem has nothing to say', async () => {
 	assert.equal(await accessProblem('/etc/mail/sendmail.cf', {live: true, uid: 0}), undefined);
 });
 
-test('m4 refused a file the .mc includes: the message says run as root, not "fix the .mc"', needDebian(), async t => {
+test('m4 refused a file the .mc includes: the message says run as root, not "fix the .mc"', skipUnlessDebianMc(), async t => {
 	const parent = mkdtempSync(path.join(os.tmpdir(), 'app-runs-m4-'));
 	t.after(() => {
 		rmSync(parent, {recursive: true, force: true});

@@ -3,13 +3,14 @@
 // Each run: the config is exactly the old or exactly the new bytes, a victim file outside the
 // folder is untouched, the exit code and one-line message are right, no raw control byte is printed.
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import {configStateFolder} from '../../source/system/state-folder.js';
 import {copyDemoConfig, runCli, type CliRun} from '../helpers/cli.js';
+import {bundledFixture} from '../helpers/fixture-bundle.js';
 import {fillTo, hashOf, makeVictim, mountTmpfs, placeDemoConfig, RAW_CONTROL, remount} from '../helpers/faults.js';
 import {skipUnlessSendmail} from '../helpers/sendmail.js';
 
@@ -106,84 +107,81 @@ test('a read-only config folder: --yes and rollback exit 3 with one line, nothin
 	assert.deepEqual(readFileSync(cfPath), old);
 });
 
-/** Spawns the slow writer and kills it -9 `afterMs` after it starts writing; resolves when it is gone. */
-async function killWhileWriting(cfPath: string, afterMs: number | undefined): Promise<{finished: boolean; writeMs: number}> {
+/** Runs the writer, which kills itself (-9) just before its `crashAt`th write or rename. */
+async function killedWriter(writer: string, cfPath: string, crashAt: number): Promise<NodeJS.Signals | null> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/write-slowly.ts', cfPath, '10'], {stdio: ['ignore', 'pipe', 'inherit']});
-		let out = '';
-		let started = 0;
-		child.stdout.on('data', (chunk: Buffer) => {
-			out += chunk.toString();
-			if (started === 0 && out.includes('writing\n')) {
-				started = Date.now();
-				if (afterMs !== undefined) {
-					setTimeout(() => child.kill('SIGKILL'), afterMs);
-				}
-			}
-		});
+		const child = spawn(process.execPath, [writer, cfPath, '0', String(crashAt)], {stdio: 'ignore'});
 		child.on('error', reject);
-		child.on('close', () => {
-			resolve({finished: out.includes('written\n'), writeMs: Date.now() - started});
+		child.on('close', (_code, signal) => {
+			resolve(signal);
 		});
 	});
 }
 
-test('kill -9 at random points of a two-file change: the next run finishes or undoes it, without --force, and says so', skipUnlessSendmail(), async t => {
+test('kill -9 before, between and after the renames of a two-file change: the next run finishes or undoes it, without --force, and says so', skipUnlessSendmail(), async t => {
 	const answers = answersFile({maxMessageSize: 1000, hideHelpVersion: true});
-	// How long the slow writer takes, to spread the kills over all of it.
+	const writer = bundledFixture('test/fixtures/write-slowly.ts');
+	// The whole change, for its new bytes and how many writes and renames it takes.
 	const probe = copyDemoConfig();
-	const {writeMs} = await killWhileWriting(probe.cfPath, undefined);
+	const probed = spawnSync(process.execPath, [writer, probe.cfPath, '0'], {encoding: 'utf8'});
+	const total = Number(/(\d+) operations/.exec(probed.stdout)?.[1]);
+	assert.ok(total > 5, probed.stdout + probed.stderr);
 	const newCf = readFileSync(probe.cfPath);
 	const newHelp = readFileSync(probe.helpPath);
 	const victim = makeVictim();
 	const victimHash = hashOf(victim);
-	let mixed = 0;
-	let complete = 0;
-	let untouched = 0;
-	for (let run = 0; run < 30; run++) {
+	// One run: kill the writer before operation crashAt, then run the next command.
+	const killThenRun = async (crashAt: number, command: 'rollback' | 'yes') => {
 		const {folder, cfPath, helpPath} = copyDemoConfig();
 		const old = [readFileSync(cfPath), readFileSync(helpPath)];
 		const expectedNew = [Buffer.from(newCf.toString('latin1').replaceAll(probe.helpPath, helpPath), 'latin1'), newHelp];
-		const {finished} = await killWhileWriting(cfPath, Math.floor(Math.random() * writeMs * 1.1));
+		assert.equal(await killedWriter(writer, cfPath, crashAt), 'SIGKILL');
 		const after = [readFileSync(cfPath), readFileSync(helpPath)];
 		const cfNew = after[0]!.equals(expectedNew[0]!);
 		const helpNew = after[1]!.equals(expectedNew[1]!);
 		assert.ok(cfNew || after[0]!.equals(old[0]!), 'the config is exactly old or new');
 		assert.ok(helpNew || after[1]!.equals(old[1]!), 'the help file is exactly old or new');
-		if (cfNew !== helpNew) {
-			mixed++;
-		} else if (cfNew) {
-			complete++;
-		} else {
-			untouched++;
-		}
-
-		// Every other run, the next command is a rollback; else the same change again.
-		const next = run % 2 === 0 ? await runCli(['rollback', '--config', cfPath]) : await runCli(['--config', cfPath, '--answers', answers, '--yes']);
-		assertClean(next, `run ${run}`);
+		const label = `killed before operation ${crashAt} of ${total}, then ${command}`;
+		const next = command === 'rollback' ? await runCli(['rollback', '--config', cfPath]) : await runCli(['--config', cfPath, '--answers', answers, '--yes']);
+		assertClean(next, label);
 		const settled = [readFileSync(cfPath), readFileSync(helpPath)];
-		if (run % 2 === 0) {
-			assert.deepEqual(settled, old, `run ${run}: rollback leaves both files old (${next.stderr})`);
+		if (command === 'rollback') {
+			assert.deepEqual(settled, old, `${label}: rollback leaves both files old (${next.stderr})`);
 			assert.ok(next.status === 0 || (next.status === 2 && /there is no backup/.test(next.stderr)), next.stderr);
 		} else {
 			assert.equal(next.status, 0, next.stderr);
-			assert.deepEqual(settled, expectedNew, `run ${run}: --yes leaves both files new`);
+			assert.deepEqual(settled, expectedNew, `${label}: --yes leaves both files new`);
 		}
 
 		if (cfNew !== helpNew) {
 			assert.match(next.stderr, /^sendmail-harden: note: a sendmail-harden change of .* \(pid \d+, started .*\) was stopped before it finished and has been undone \(put back as they were before it: .*\)$/m);
 		}
 
-		assert.ok(!finished || (cfNew && helpNew));
 		assert.deepEqual(tempLeftovers(folder), [], 'temporary files are cleaned up');
 		const state = await configStateFolder(cfPath);
 		assert.ok(state.ok);
 		assert.equal(existsSync(path.join(state.value, 'journal.json')), false);
-		assert.deepEqual(readdirSync(state.value).filter(name => !['sets', 'files'].includes(name)), [], 'no lock or journal left');
+		assert.deepEqual(readdirSync(state.value).filter(name => !['sets', 'files'].includes(name)), [], `${label}: no lock or journal left`);
+		return {crashAt, command, killed: cfNew === helpNew ? (cfNew ? 'new' : 'old') : 'mixed'};
+	};
+
+	// Each kind of state a kill leaves, met by both next commands: before the first operation
+	// (nothing written), between the renames of the two files (one new, one old), and before the
+	// last operation (both files new, the change not yet recorded as done). test/system/
+	// write-faults.test.ts kills before every operation and recovers each in process.
+	const renames = [...probed.stdout.matchAll(/^rename (\d+) (.*)$/gm)].filter(match => [probe.cfPath, probe.helpPath].includes(match[2]!)).map(match => Number(match[1]));
+	assert.equal(renames.length, 2, probed.stdout);
+	const points = [1, renames[0]! + 1, total];
+	const outcomes: Array<Awaited<ReturnType<typeof killThenRun>>> = [];
+	for (const crashAt of points) {
+		for (const command of ['rollback', 'yes'] as const) {
+			outcomes.push(await killThenRun(crashAt, command));
+		}
 	}
 
+	assert.deepEqual(outcomes.map(outcome => outcome.killed), ['old', 'old', 'mixed', 'mixed', 'new', 'new']);
 	assert.equal(hashOf(victim), victimHash);
-	t.diagnostic(`30 kills over ${writeMs} ms of writing: ${untouched} before any rename, ${mixed} between the two files, ${complete} after both`);
+	t.diagnostic(`kills before operations ${points.join(', ')} of ${total} (kill point:files after the kill->next command): ${outcomes.map(outcome => `${outcome.crashAt}:${outcome.killed}->${outcome.command}`).join(' ')}`);
 });
 
 test('two --yes at once, 10 pairs: never a lost update; the other applies on top or refuses with one line', skipUnlessSendmail(), async t => {

@@ -16,12 +16,11 @@ import {realFileOps} from '../../source/system/safe-write.js';
 import {stateFolderPath} from '../../source/system/state-folder.js';
 import {buildCfFromMc} from '../../source/system/mc-rebuild.js';
 import {loadTarget} from '../../source/system/target.js';
-import {sendmailBt, skipUnlessSendmail, smtpTalk, startSendmailDaemon, type SendmailDaemon} from '../helpers/sendmail.js';
+import {sendmailBt, smtpTalk, startSendmailDaemon, type SendmailDaemon} from '../helpers/sendmail.js';
 import {captureIoWithSendmail} from '../helpers/capture-io.js';
 import {runCli} from '../helpers/cli.js';
-import {copyDebianMcPair, haveDebianMc, stampLines, withoutStamp} from '../helpers/debian-mc.js';
+import {copyDebianMcPair, skipUnlessDebianMc, stampLines, withoutStamp} from '../helpers/debian-mc.js';
 
-const needDebian = () => (haveDebianMc ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
 const answersFile = 'test/fixtures/article-answers.json';
 const article = {answers: answersFile};
 
@@ -37,7 +36,7 @@ function snapshot(files: string[]): Buffer[] {
 	return files.map(file => readFileSync(file));
 }
 
-test('--yes edits the .mc, rebuilds the .cf from it, and a live daemon on it answers as hardened', needDebian(), async () => {
+test('--yes edits the .mc, rebuilds the .cf from it, and a live daemon on it answers as hardened', skipUnlessDebianMc(), async () => {
 	const {mcPath, cfPath, helpPath} = copyDebian();
 	const originalCf = readFileSync(cfPath, 'latin1');
 	const io = captureIoWithSendmail();
@@ -95,7 +94,7 @@ test('--yes edits the .mc, rebuilds the .cf from it, and a live daemon on it ans
 	assert.doesNotMatch(readFileSync(helpPath, 'latin1'), /\$v/);
 });
 
-test('rollback puts back the .mc, the .cf and the help file together, byte for byte', needDebian(), async () => {
+test('rollback puts back the .mc, the .cf and the help file together, byte for byte', skipUnlessDebianMc(), async () => {
 	const {mcPath, cfPath, helpPath} = copyDebian();
 	const files = [mcPath, cfPath, helpPath];
 	const before = snapshot(files);
@@ -108,7 +107,7 @@ test('rollback puts back the .mc, the .cf and the help file together, byte for b
 	assert.ok(io.stdout.includes(mcPath) && io.stdout.includes(cfPath));
 });
 
-test('--dry-run shows the .mc diff, then the .cf diff it rebuilds, and writes nothing', needDebian(), async () => {
+test('--dry-run shows the .mc diff, then the .cf diff it rebuilds, and writes nothing', skipUnlessDebianMc(), async () => {
 	const {folder, mcPath, cfPath} = copyDebian();
 	const before = snapshot([mcPath, cfPath]);
 	const names = readdirSync(folder).sort();
@@ -128,7 +127,7 @@ test('--dry-run shows the .mc diff, then the .cf diff it rebuilds, and writes no
 	assert.deepEqual(readdirSync(folder).sort(), names);
 });
 
-test('a failed rebuild exits 2 and leaves both files byte-identical', needDebian(), async () => {
+test('a failed rebuild exits 2 and leaves both files byte-identical', skipUnlessDebianMc(), async () => {
 	const {folder, mcPath, cfPath} = copyDebian();
 	const names = readdirSync(folder).sort();
 	let before = snapshot([mcPath, cfPath]);
@@ -147,7 +146,7 @@ test('a failed rebuild exits 2 and leaves both files byte-identical', needDebian
 	assert.deepEqual(readdirSync(folder).sort(), names, 'no backup, no temporary file');
 });
 
-test('a .cf edited by hand stops the run with one line naming both files and --cf-only', needDebian(), async () => {
+test('a .cf edited by hand stops the run with one line naming both files and --cf-only', skipUnlessDebianMc(), async () => {
 	const {mcPath, cfPath} = copyDebian();
 	writeFileSync(cfPath, readFileSync(cfPath, 'latin1').replace('O Timeout.queuereturn=5d', 'O Timeout.queuereturn=9d'), 'latin1');
 	const before = snapshot([mcPath, cfPath]);
@@ -157,7 +156,7 @@ test('a .cf edited by hand stops the run with one line naming both files and --c
 	assert.deepEqual(snapshot([mcPath, cfPath]), before);
 });
 
-test('--dry-run on a .cf with a line added by hand: one line naming that line, its option, what the .mc builds instead, and --cf-only', needDebian(), async () => {
+test('--dry-run on a .cf with a line added by hand: one line naming that line, its option, what the .mc builds instead, and --cf-only', skipUnlessDebianMc(), async () => {
 	const {mcPath, cfPath} = copyDebian();
 	// A line added after Timeout.ident: every later line is one further down than in the build.
 	const cf = readFileSync(cfPath, 'latin1').replace(/^O Timeout\.ident=5s$/m, '$&\nO Timeout.iconnect=30s');
@@ -177,7 +176,7 @@ test('--dry-run on a .cf with a line added by hand: one line naming that line, i
 	assert.deepEqual(snapshot([mcPath, cfPath]), before);
 });
 
-test('--cf-only edits the .cf alone and keeps the rebuild warning in view', needDebian(), async () => {
+test('--cf-only edits the .cf alone and keeps the rebuild warning in view', skipUnlessDebianMc(), async () => {
 	const {mcPath, cfPath} = copyDebian();
 	const mc = readFileSync(mcPath);
 	const io = captureIoWithSendmail();
@@ -188,7 +187,7 @@ test('--cf-only edits the .cf alone and keeps the rebuild warning in view', need
 	assert.equal(optionValue(parseCf(readFileSync(cfPath, 'latin1')), 'MaxMessageSize'), '500000');
 });
 
-test('when the second rename fails, the .mc already renamed is restored: both files byte-identical', needDebian(), async () => {
+test('when the second rename fails, the .mc already renamed is restored: both files byte-identical', skipUnlessDebianMc(), async () => {
 	const {mcPath, cfPath, helpPath} = copyDebian();
 	const files = [mcPath, cfPath, helpPath];
 	const before = snapshot(files);

@@ -51,8 +51,10 @@ test('a failed restart puts the old files back, restarts again, and exits 3', as
 		findRestartPlan: async () => ({label: 'service sendmail restart', command: script, args: ['restart']}),
 		// As if the running daemon read this temp copy (the test's own daemon does).
 		isLiveConfig: () => true,
-		// Whatever this machine's host name: the unqualified case has tests of its own below.
-		flow: {hostNameWait: () => undefined},
+		// Whatever this machine's host name: the unqualified case has tests of its own below. No
+		// sendmail comes up from the stand-in: without sendmailStartedSince the flow looks for this
+		// host's own PidFile for 5 s (and would find one if a sendmail on this host had just started).
+		flow: {hostNameWait: () => undefined, sendmailStartedSince: async () => undefined},
 	});
 	assert.equal(status, EXIT.writeFailed);
 	assert.match(io.stderr, /failed with exit status 1: sendmail: cannot start; the old files are back and sendmail was restarted on them\n$/);
@@ -88,7 +90,7 @@ test('a restart that times out keeps its output on its own lines, apart from the
 		findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: script, args: ['restart']}),
 		// As if the running daemon read this temp copy (the test's own daemon does).
 		isLiveConfig: () => true,
-		flow: {runRestart: async (plan, {onOutput}) => runRestart(plan, {timeoutMs: 1000, onOutput}), hostNameWait: () => undefined},
+		flow: {runRestart: async (plan, {onOutput}) => runRestart(plan, {timeoutMs: 1000, onOutput}), hostNameWait: () => undefined, sendmailStartedSince: async () => undefined},
 	});
 	assert.equal(status, EXIT.writeFailed);
 	assert.match(io.stdout, /\nRestarting sendmail: \/etc\/init\.d\/sendmail restart\nRestarting Mail Transport Agent \(MTA\): sendmail\nPutting the old files back and restarting sendmail on them\nRestarting Mail Transport Agent \(MTA\): sendmail \. ok\n$/);
@@ -234,14 +236,26 @@ test('a restart command stopped at its limit after sendmail did come up counts a
 		writeFileSync(hangs, `#!/bin/sh\n'${daemon.restart.command}' restart\nexec sleep 30\n`);
 		chmodSync(hangs, 0o755);
 		const io = captureIoWithSendmail();
+		const outcomes: string[] = [];
 		const status = await runHarden({config: cfPath, answers: 'test/fixtures/article-answers.json', yes: true, restart: true}, io, {
 			now: () => new Date(),
 			findRestartPlan: async () => ({label: '/etc/init.d/sendmail restart', command: hangs, args: []}),
 			// As if the running daemon read this temp copy (the test's own daemon does).
 			isLiveConfig: () => true,
-			flow: {...withLimit, restartTimeoutMs: 3000},
+			// A qualified host name: on one that is not, the limit grows by the 60 s wait, and the
+			// command would finish before it.
+			flow: {
+				restartTimeoutMs: 3000,
+				hostNameWait: () => undefined,
+				async runRestart(plan, options) {
+					const outcome = await runRestart(plan, options);
+					outcomes.push(outcome.ok ? 'finished' : outcome.error);
+					return outcome;
+				},
+			},
 		});
 		assert.equal(status, EXIT.done, io.stdout + io.stderr);
+		assert.deepEqual(outcomes, ['`/etc/init.d/sendmail restart` did not finish within 3 s; it was stopped. Check the service\'s state and its log']);
 		assert.match(io.stdout, /All checks passed/);
 	} finally {
 		await daemon.stop();

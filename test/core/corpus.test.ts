@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import test from 'node:test';
+import {describe, test} from 'node:test';
 import {planHardening} from '../../source/core/plan.js';
 import {optionValue, parseCf, privacyOptionsValue} from '../../source/core/sendmail-cf.js';
-import {buildExampleCf, buildExampleCfAs, exampleMcNames, sendmailBt, sendmailInstalled, skipUnlessSendmail} from '../helpers/sendmail.js';
+import {buildExampleCf, buildExampleCfAs, exampleMcNames, sendmailBtAsync, sendmailInstalled, skipUnlessSendmail} from '../helpers/sendmail.js';
 
 const articleAnswers = JSON.parse(readFileSync('test/fixtures/article-answers.json', 'utf8'));
 const {hideHelpVersion: _, ...cfAnswers} = articleAnswers;
@@ -41,40 +41,43 @@ test('the corpus holds Debian\'s config and the 33 shipped examples, built the D
 	assert.ok(configs.filter(config => config.name.endsWith('on rhel')).every(config => !config.text.includes('##### built by')));
 });
 
-for (const {name, text} of configs) {
-	test(`${name}: empty answers give no change`, () => {
-		const plan = planHardening({cfPath: '/x/sendmail.cf', cfText: text, answers: {}});
-		assert.ok(plan.ok);
-		assert.deepEqual(plan.value.files, []);
-	});
+// Four at a time: each sendmail -bt mostly waits, and the builds come from one folder per run
+// (test/helpers/sendmail.ts, scripts/example-configs.js).
+describe('each config of the corpus', {concurrency: 4}, () => {
+	for (const {name, text} of configs) {
+		test(`${name}: empty answers give no change`, () => {
+			const plan = planHardening({cfPath: '/x/sendmail.cf', cfText: text, answers: {}});
+			assert.ok(plan.ok);
+			assert.deepEqual(plan.value.files, []);
+		});
 
-	test(`${name}: the article's answers change only those option lines, and sendmail loads the result`, skipUnlessSendmail(), () => {
-		const plan = planHardening({cfPath: '/x/sendmail.cf', cfText: text, answers: cfAnswers});
-		assert.ok(plan.ok);
-		const after = plan.value.files[0]!.after;
+		test(`${name}: the article's answers change only those option lines, and sendmail loads the result`, skipUnlessSendmail(), async () => {
+			const plan = planHardening({cfPath: '/x/sendmail.cf', cfText: text, answers: cfAnswers});
+			assert.ok(plan.ok);
+			const after = plan.value.files[0]!.after;
 
-		// Every line that is not one of the four options is unchanged, in order.
-		const isChanged = (line: string) => changedOptions.some(option => line.startsWith(`O ${option}=`));
-		const keep = (source: string) => source.split('\n').filter(line => !isChanged(line));
-		assert.deepEqual(keep(after), keep(text));
+			// Every line that is not one of the four options is unchanged, in order.
+			const isChanged = (line: string) => changedOptions.some(option => line.startsWith(`O ${option}=`));
+			const keep = (source: string) => source.split('\n').filter(line => !isChanged(line));
+			assert.deepEqual(keep(after), keep(text));
 
-		const options = parseCf(after);
-		const value = (option: string) => (option === 'PrivacyOptions' ? privacyOptionsValue(options) : optionValue(options, option));
-		assert.equal(value('SmtpGreetingMessage'), '$j mailserver; $b');
-		assert.equal(value('MaxMessageSize'), '500000');
-		assert.equal(value('MaxRecipientsPerMessage'), '10');
-		assert.equal(value('PrivacyOptions'), 'goaway,restrictmailq,restrictqrun');
+			const options = parseCf(after);
+			const value = (option: string) => (option === 'PrivacyOptions' ? privacyOptionsValue(options) : optionValue(options, option));
+			assert.equal(value('SmtpGreetingMessage'), '$j mailserver; $b');
+			assert.equal(value('MaxMessageSize'), '500000');
+			assert.equal(value('MaxRecipientsPerMessage'), '10');
+			assert.equal(value('PrivacyOptions'), 'goaway,restrictmailq,restrictqrun');
 
-		const safeName = name.replaceAll(/[^\w.-]/g, '_');
-		const beforePath = path.join(folder, `${safeName}.before.cf`);
-		const afterPath = path.join(folder, `${safeName}.after.cf`);
-		writeFileSync(beforePath, Buffer.from(text, 'latin1'));
-		writeFileSync(afterPath, Buffer.from(after, 'latin1'));
-		const before = sendmailBt(beforePath);
-		const hardened = sendmailBt(afterPath);
-		assert.equal(hardened.status, before.status, hardened.stderr);
-		// Inserted lines shift line numbers; the complaints themselves must be the same.
-		const complaints = (output: string, file: string) => output.replaceAll(file, 'CF').replaceAll(/line \d+: /g, 'line N: ');
-		assert.equal(complaints(hardened.stderr, afterPath), complaints(before.stderr, beforePath));
-	});
-}
+			const safeName = name.replaceAll(/[^\w.-]/g, '_');
+			const beforePath = path.join(folder, `${safeName}.before.cf`);
+			const afterPath = path.join(folder, `${safeName}.after.cf`);
+			writeFileSync(beforePath, Buffer.from(text, 'latin1'));
+			writeFileSync(afterPath, Buffer.from(after, 'latin1'));
+			const [before, hardened] = await Promise.all([sendmailBtAsync(beforePath), sendmailBtAsync(afterPath)]);
+			assert.equal(hardened.status, before.status, hardened.stderr);
+			// Inserted lines shift line numbers; the complaints themselves must be the same.
+			const complaints = (output: string, file: string) => output.replaceAll(file, 'CF').replaceAll(/line \d+: /g, 'line N: ');
+			assert.equal(complaints(hardened.stderr, afterPath), complaints(before.stderr, beforePath));
+		});
+	}
+});

@@ -1,9 +1,27 @@
 import {copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
+import {skipUnlessSendmail} from './sendmail.js';
 
 export const debianMc = '/etc/mail/sendmail.mc';
 export const debianCf = '/etc/mail/sendmail.cf';
 export const haveDebianMc = existsSync(debianMc) && existsSync(debianCf);
+
+/**
+ * Options for `test(name, skipUnlessDebianMc(), fn)`: tests of Debian's own .mc and .cf pair may
+ * skip only where the pair (or sendmail) is missing, and never under CI=true, as
+ * skipUnlessSendmail: there a missing pair is an error, not a skip.
+ */
+export function skipUnlessDebianMc(): {skip: string} | Record<string, never> {
+	if (haveDebianMc) {
+		return skipUnlessSendmail();
+	}
+
+	if (process.env['CI'] === 'true') {
+		throw new Error(`${debianMc} or ${debianCf} is missing, and the tests of Debian's .mc must run under CI=true; install sendmail (Debian: apt-get install sendmail-bin sendmail-cf)`);
+	}
+
+	return {skip: `no Debian ${debianMc}`};
+}
 
 // The lines m4 stamps with the build's date, user and folder.
 const buildStamp = /^##### (built by|in) /;

@@ -47,39 +47,88 @@ export function sendmailBt(cfPath: string): {status: number | null; stderr: stri
 		timeout: 30_000,
 		encoding: 'latin1',
 	});
-	const diagnostics = (result.stderr ?? '') + (result.stdout ?? '')
+	const timedOut = result.error !== undefined && (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
+	return btOutcome(result.status, result.stdout ?? '', result.stderr ?? '', timedOut);
+}
+
+/** sendmailBt without blocking: corpus tests run several of them at once (most of each is waiting). */
+export async function sendmailBtAsync(cfPath: string): Promise<{status: number | null; stderr: string}> {
+	return new Promise(resolve => {
+		const child = spawn(sendmailWrapper, ['-C', cfPath, '-bt'], {stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		let timedOut = false;
+		child.stdout.on('data', (chunk: Buffer) => {
+			stdout += chunk.toString('latin1');
+		});
+		child.stderr.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString('latin1');
+		});
+		const timer = setTimeout(() => {
+			timedOut = true;
+			child.kill('SIGKILL');
+		}, 30_000);
+		child.on('error', error => {
+			stderr += error.message;
+		});
+		child.on('close', status => {
+			clearTimeout(timer);
+			resolve(btOutcome(timedOut ? null : status, stdout, stderr, timedOut));
+		});
+	});
+}
+
+function btOutcome(status: number | null, stdout: string, stderr: string, timedOut: boolean): {status: number | null; stderr: string} {
+	const diagnostics = stderr + stdout
 		.split('\n')
 		.filter(line => line !== '' && !btPrompt.test(line))
 		.map(line => `${line}\n`)
 		.join('');
-	if (result.error && (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+	if (timedOut) {
 		return {status: null, stderr: `${diagnostics}sendmail -bt did not finish within 30 s\n`};
 	}
 
-	return {status: result.status, stderr: diagnostics};
+	return {status, stderr: diagnostics};
 }
 
 const builtExamples = new Map<string, string>();
+const examplesScript = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'example-configs.js');
+let examplesFolder: string | undefined;
 
-/** The .cf that m4 builds from a shipped example .mc such as "generic-linux.mc" (cached). */
-export function buildExampleCf(mcName: string): string {
-	const cached = builtExamples.get(mcName);
+/**
+ * The shipped examples built three ways, once per cf tree for every test file and run: see
+ * scripts/example-configs.js (scripts/run-tests.js builds them before the tests start; a test file
+ * run alone builds them here, or finds them from an earlier run).
+ */
+function exampleBuild(mcName: string, layout: 'debian' | BuildLayout): string {
+	const key = `${layout}:${mcName}`;
+	const cached = builtExamples.get(key);
 	if (cached !== undefined) {
 		return cached;
 	}
 
-	const result = spawnSync('m4', ['../m4/cf.m4', mcName], {
-		cwd: exampleCfFolder,
-		encoding: 'latin1',
-		maxBuffer: 16 * 1024 * 1024,
-		timeout: 60_000,
-	});
-	if (result.status !== 0) {
-		throw new Error(`m4 could not build ${mcName}: ${result.error?.message ?? result.stderr}`);
+	if (examplesFolder === undefined) {
+		const result = spawnSync(process.execPath, [examplesScript], {encoding: 'utf8', timeout: 600_000});
+		if (result.status !== 0) {
+			throw new Error(`scripts/example-configs.js could not build the examples: ${result.error?.message ?? result.stderr}`);
+		}
+
+		examplesFolder = result.stdout.trim();
 	}
 
-	builtExamples.set(mcName, result.stdout);
-	return result.stdout;
+	const base = path.join(examplesFolder, layout, mcName);
+	if (existsSync(`${base}.error`)) {
+		throw new Error(`m4 could not build ${mcName}: ${readFileSync(`${base}.error`, 'latin1')}`);
+	}
+
+	const text = readFileSync(`${base}.cf`, 'latin1');
+	builtExamples.set(key, text);
+	return text;
+}
+
+/** The .cf that m4 builds from a shipped example .mc such as "generic-linux.mc" (built once). */
+export function buildExampleCf(mcName: string): string {
+	return exampleBuild(mcName, 'debian');
 }
 
 export type BuildLayout = 'rhel' | 'freebsd';
@@ -92,45 +141,7 @@ export type BuildLayout = 'rhel' | 'freebsd';
  * - freebsd: /etc/mail/Makefile's `m4 -D_CF_DIR_=<cf>/ <cf>/m4/cf.m4 host.mc`.
  */
 export function buildExampleCfAs(mcName: string, layout: BuildLayout): string {
-	const key = `${layout}:${mcName}`;
-	const cached = builtExamples.get(key);
-	if (cached !== undefined) {
-		return cached;
-	}
-
-	const cfDir = path.dirname(exampleCfFolder);
-	let text: string;
-	if (layout === 'freebsd') {
-		const result = spawnSync('m4', [`-D_CF_DIR_=${cfDir}/`, `${cfDir}/m4/cf.m4`, mcName], {cwd: exampleCfFolder, encoding: 'latin1', maxBuffer: 16 * 1024 * 1024, timeout: 60_000});
-		if (result.status !== 0) {
-			throw new Error(`m4 could not build ${mcName}: ${result.error?.message ?? result.stderr}`);
-		}
-
-		text = result.stdout;
-	} else {
-		const folder = mkdtempSync(path.join(os.tmpdir(), 'rhel-build-'));
-		try {
-			const mc = `include(\`${cfDir}/m4/cf.m4')dnl\n${readFileSync(path.join(exampleCfFolder, mcName), 'latin1')}`;
-			writeFileSync(path.join(folder, 'sendmail.mc'), mc, 'latin1');
-			const result = spawnSync('m4', ['sendmail.mc'], {cwd: folder, encoding: 'latin1', maxBuffer: 16 * 1024 * 1024, timeout: 60_000});
-			if (result.status !== 0) {
-				throw new Error(`m4 could not build ${mcName}: ${result.error?.message ?? result.stderr}`);
-			}
-
-			writeFileSync(path.join(folder, 'sendmail.cf'), result.stdout, 'latin1');
-			const sed = spawnSync('sed', ['-i', '/##### built by.*on/,+3d', 'sendmail.cf'], {cwd: folder, encoding: 'latin1'});
-			if (sed.status !== 0) {
-				throw new Error(`sed failed: ${sed.stderr}`);
-			}
-
-			text = readFileSync(path.join(folder, 'sendmail.cf'), 'latin1');
-		} finally {
-			rmSync(folder, {recursive: true, force: true});
-		}
-	}
-
-	builtExamples.set(key, text);
-	return text;
+	return exampleBuild(mcName, layout);
 }
 
 /** Every example .mc that Debian ships, sorted (docs/sendmail.md, "Where things are on Debian": 33 of them). */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import test from 'node:test';
+import test, {describe} from 'node:test';
 import type {Answers} from '../../source/core/answers.js';
 import {planHardening} from '../../source/core/plan.js';
 import {optionValue, parseCf} from '../../source/core/sendmail-cf.js';
@@ -12,10 +12,9 @@ import {findMcDefines} from '../../source/core/sendmail-mc.js';
 import {makePlan} from '../../source/system/make-plan.js';
 import {buildCfFromMc} from '../../source/system/mc-rebuild.js';
 import {loadTarget} from '../../source/system/target.js';
-import {exampleMcNames, sendmailBt, sendmailInstalled, skipUnlessSendmail} from '../helpers/sendmail.js';
-import {copyDebianMcPair, debianCf, debianMc, haveDebianMc, stampLines, withoutStamp} from '../helpers/debian-mc.js';
+import {exampleMcNames, sendmailBtAsync, sendmailInstalled} from '../helpers/sendmail.js';
+import {copyDebianMcPair, debianCf, debianMc, skipUnlessDebianMc, stampLines, withoutStamp} from '../helpers/debian-mc.js';
 
-const needDebian = () => (haveDebianMc ? skipUnlessSendmail() : {skip: 'no Debian /etc/mail/sendmail.mc'});
 
 const articleAnswers = JSON.parse(readFileSync('test/fixtures/article-answers.json', 'utf8')) as Answers;
 const {hideHelpVersion: _, ...cfAnswers} = articleAnswers;
@@ -61,7 +60,7 @@ test('without an .mc the plan is the direct .cf plan', async () => {
 	assert.equal(plan.ok && plan.value.source, undefined);
 });
 
-test('Debian: the .mc defines change, the .cf is rebuilt from it with the four settings and its old build stamp', needDebian(), async () => {
+test('Debian: the .mc defines change, the .cf is rebuilt from it with the four settings and its old build stamp', skipUnlessDebianMc(), async () => {
 	const {mcPath, cfPath, helpPath} = copyDebian();
 	const loaded = await target(cfPath);
 	const plan = await makePlan(loaded, articleAnswers);
@@ -97,7 +96,7 @@ test('Debian: the .mc defines change, the .cf is rebuilt from it with the four s
 	assert.ok(plan.value.notes.some(note => /copy of the \.mc at the end of sendmail\.cf is left out/.test(note)));
 });
 
-test('Debian as installed: the rebuild goes the Makefile\'s way and the appended .mc follows the edit (nothing written)', needDebian(), async () => {
+test('Debian as installed: the rebuild goes the Makefile\'s way and the appended .mc follows the edit (nothing written)', skipUnlessDebianMc(), async () => {
 	const before = [readFileSync(debianMc), readFileSync(debianCf)];
 	const loaded = await target(debianCf);
 	const plan = await makePlan(loaded, cfAnswers);
@@ -119,7 +118,7 @@ test('Debian as installed: the rebuild goes the Makefile\'s way and the appended
 	assert.deepEqual([readFileSync(debianMc), readFileSync(debianCf)], before);
 });
 
-test('Debian: a define the answers leave alone stays byte for byte; only the changed option line moves', needDebian(), async () => {
+test('Debian: a define the answers leave alone stays byte for byte; only the changed option line moves', skipUnlessDebianMc(), async () => {
 	const {mcPath, cfPath} = copyDebian();
 	// A .cf exactly as this folder builds it (no appended .mc), so the .cf diff is only the option.
 	const built = await buildCfFromMc(readFileSync(mcPath, 'latin1'), mcPath);
@@ -134,7 +133,7 @@ test('Debian: a define the answers leave alone stays byte for byte; only the cha
 	assert.equal(plan.value.notes.length, 2, plan.value.notes.join('\n'));
 });
 
-test('Debian: running again after the plan is written finds nothing to change', needDebian(), async () => {
+test('Debian: running again after the plan is written finds nothing to change', skipUnlessDebianMc(), async () => {
 	const {cfPath} = copyDebian();
 	const plan = await makePlan(await target(cfPath), cfAnswers);
 	assert.ok(plan.ok, plan.ok ? '' : plan.error);
@@ -147,7 +146,7 @@ test('Debian: running again after the plan is written finds nothing to change', 
 	assert.deepEqual(again.value.files, []);
 });
 
-test('a .cf edited by hand is not thrown away: the plan stops and names the line', needDebian(), async () => {
+test('a .cf edited by hand is not thrown away: the plan stops and names the line', skipUnlessDebianMc(), async () => {
 	const {cfPath, mcPath} = copyDebian();
 	const cf = readFileSync(cfPath, 'latin1');
 	writeFileSync(cfPath, cf.replace('O Timeout.queuereturn=5d', 'O Timeout.queuereturn=9d'), 'latin1');
@@ -162,7 +161,7 @@ test('a .cf edited by hand is not thrown away: the plan stops and names the line
 	assert.ok(!error.includes('\n'));
 });
 
-test('an .mc changed but not rebuilt is not silently applied either', needDebian(), async () => {
+test('an .mc changed but not rebuilt is not silently applied either', skipUnlessDebianMc(), async () => {
 	const {cfPath, mcPath} = copyDebian();
 	writeFileSync(mcPath, readFileSync(mcPath, 'latin1').replace("define(`confBAD_RCPT_THROTTLE',`3')", "define(`confBAD_RCPT_THROTTLE',`5')"), 'latin1');
 	const plan = await makePlan(await target(cfPath), cfAnswers);
@@ -170,7 +169,7 @@ test('an .mc changed but not rebuilt is not silently applied either', needDebian
 	assert.match(plan.ok ? '' : plan.error, /disagree: .*BadRcptThrottle=3/);
 });
 
-test('--cf-only: today\'s direct .cf plan, with a standing warning that a rebuild undoes it', needDebian(), async () => {
+test('--cf-only: today\'s direct .cf plan, with a standing warning that a rebuild undoes it', skipUnlessDebianMc(), async () => {
 	const {cfPath, mcPath} = copyDebian();
 	const loaded = await target(cfPath);
 	const plan = await makePlan(loaded, cfAnswers, {cfOnly: true});
@@ -184,7 +183,7 @@ test('--cf-only: today\'s direct .cf plan, with a standing warning that a rebuil
 	assert.equal(plan.value.warnings[0], plan.value.source.warning);
 });
 
-test('a failed rebuild is an error value (no m4 on PATH; an .mc m4 cannot build)', needDebian(), async () => {
+test('a failed rebuild is an error value (no m4 on PATH; an .mc m4 cannot build)', skipUnlessDebianMc(), async () => {
 	const {cfPath, mcPath} = copyDebian();
 	const noM4 = await makePlan(await target(cfPath), cfAnswers, {env: {PATH: path.join(scratch, 'no-such-bin')}});
 	assert.equal(noM4.ok, false);
@@ -196,7 +195,7 @@ test('a failed rebuild is an error value (no m4 on PATH; an .mc m4 cannot build)
 	assert.match(broken.ok ? '' : broken.error, /m4 could not build sendmail\.cf .*no\/such\/file\.m4.*Nothing was written/);
 });
 
-test('a greeting the .mc cannot carry is an error that points at --cf-only', needDebian(), async () => {
+test('a greeting the .mc cannot carry is an error that points at --cf-only', skipUnlessDebianMc(), async () => {
 	const {cfPath} = copyDebian();
 	const plan = await makePlan(await target(cfPath), {greeting: "$j it's mail"});
 	assert.equal(plan.ok, false);
@@ -219,48 +218,52 @@ test('FreeBSD: $(hostname).mc beside sendmail.cf is the source', async () => {
 
 // Every example Debian ships, copied beside the .cf it builds: the defines land, the .cf carries the
 // four settings, equals m4's build of the edited .mc, and loads in sendmail as the unedited one did.
-for (const name of sendmailInstalled ? exampleMcNames() : []) {
-	test(`example ${name}: defines land and the rebuilt .cf carries the four settings`, async () => {
-		const folder = mkdtempSync(path.join(scratch, 'example-'));
-		const mcPath = path.join(folder, 'sendmail.mc');
-		const cfPath = path.join(folder, 'sendmail.cf');
-		writeFileSync(mcPath, localHelp(folder, readFileSync(path.join('/usr/share/sendmail/cf/cf', name), 'latin1')), 'latin1');
-		const mcText = readFileSync(mcPath, 'latin1');
-		const current = await buildCfFromMc(mcText, mcPath, {tolerateM4Errors: true});
-		assert.ok(current.ok, current.ok ? '' : current.error);
-		writeFileSync(cfPath, current.value, 'latin1');
-		const strict = await buildCfFromMc(mcText, mcPath);
+// Four at a time: m4 and sendmail -bt mostly wait on a loaded machine.
+describe('the shipped examples', {concurrency: 4}, () => {
+	for (const name of sendmailInstalled ? exampleMcNames() : []) {
+		test(`example ${name}: defines land and the rebuilt .cf carries the four settings`, async () => {
+			const folder = mkdtempSync(path.join(scratch, 'example-'));
+			const mcPath = path.join(folder, 'sendmail.mc');
+			const cfPath = path.join(folder, 'sendmail.cf');
+			writeFileSync(mcPath, localHelp(folder, readFileSync(path.join('/usr/share/sendmail/cf/cf', name), 'latin1')), 'latin1');
+			const mcText = readFileSync(mcPath, 'latin1');
+			const current = await buildCfFromMc(mcText, mcPath, {tolerateM4Errors: true});
+			assert.ok(current.ok, current.ok ? '' : current.error);
+			writeFileSync(cfPath, current.value, 'latin1');
+			const strict = await buildCfFromMc(mcText, mcPath);
 
-		const plan = await makePlan(await target(cfPath), cfAnswers);
-		if (!strict.ok) {
-			// cf.m4 says "*** ERROR" for these (Berkeley-only domains, no OSTYPE): no rebuild is trusted.
-			assert.equal(plan.ok, false);
-			assert.match(plan.ok ? '' : plan.error, /\*\*\* ERROR.*use --cf-only/);
-			return;
-		}
+			const plan = await makePlan(await target(cfPath), cfAnswers);
+			if (!strict.ok) {
+				// cf.m4 says "*** ERROR" for these (Berkeley-only domains, no OSTYPE): no rebuild is trusted.
+				assert.equal(plan.ok, false);
+				assert.match(plan.ok ? '' : plan.error, /\*\*\* ERROR.*use --cf-only/);
+				return;
+			}
 
-		assert.ok(plan.ok, plan.ok ? '' : plan.error);
-		const [mc, cf] = plan.value.files;
-		assert.equal(mc?.role, 'mc');
-		assert.equal(cf?.role, 'cf');
-		const defines = findMcDefines(mc.after);
-		for (const [setting, value] of Object.entries(expectedDefines)) {
-			assert.equal(defines[setting as keyof typeof expectedDefines]?.cfValue, value, setting);
-		}
+			assert.ok(plan.ok, plan.ok ? '' : plan.error);
+			const [mc, cf] = plan.value.files;
+			assert.equal(mc?.role, 'mc');
+			assert.equal(cf?.role, 'cf');
+			const defines = findMcDefines(mc.after);
+			for (const [setting, value] of Object.entries(expectedDefines)) {
+				assert.equal(defines[setting as keyof typeof expectedDefines]?.cfValue, value, setting);
+			}
 
-		const document = parseCf(cf.after);
-		for (const [option, value] of Object.entries(expectedOptions)) {
-			assert.equal(optionValue(document, option), value, option);
-		}
+			const document = parseCf(cf.after);
+			for (const [option, value] of Object.entries(expectedOptions)) {
+				assert.equal(optionValue(document, option), value, option);
+			}
 
-		const built = await buildCfFromMc(mc.after, mcPath);
-		assert.ok(built.ok);
-		assert.equal(withoutStamp(cf.after), withoutStamp(built.value));
+			const built = await buildCfFromMc(mc.after, mcPath);
+			assert.ok(built.ok);
+			assert.equal(withoutStamp(cf.after), withoutStamp(built.value));
 
-		// docs/sendmail.md, "Asking sendmail: -bt, -bC, -bs": `sendmail -C FILE -bt` exits 0 for a good file; some examples name files
-		// this host lacks and fail unedited too, so the edit must only not change the outcome.
-		const after = path.join(folder, 'after.cf');
-		writeFileSync(after, cf.after, 'latin1');
-		assert.equal(sendmailBt(after).status, sendmailBt(cfPath).status);
-	});
-}
+			// docs/sendmail.md, "Asking sendmail: -bt, -bC, -bs": `sendmail -C FILE -bt` exits 0 for a good file; some examples name files
+			// this host lacks and fail unedited too, so the edit must only not change the outcome.
+			const after = path.join(folder, 'after.cf');
+			writeFileSync(after, cf.after, 'latin1');
+			const [edited, unedited] = await Promise.all([sendmailBtAsync(after), sendmailBtAsync(cfPath)]);
+			assert.equal(edited.status, unedited.status);
+		});
+	}
+});

@@ -2,7 +2,7 @@
 // a full disk at every level that matters, a read-only remount, a disk that lies about a write,
 // names planted in the folder, locks, retention and rollback past a lost backup.
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import {writeChanges} from '../../source/system/write-changes.js';
 import {createVerifiedFile, realFileOps, sha256, tempNameFor, type FileOps} from '../../source/system/safe-write.js';
 import {configStateFolder, stateFolderPath} from '../../source/system/state-folder.js';
 import {copyDemoConfig} from '../helpers/cli.js';
+import {bundledFixture} from '../helpers/fixture-bundle.js';
 import {fillTo, freeBytes, hashOf, makeVictim, mountTmpfs, placeDemoConfig, remount} from '../helpers/faults.js';
 
 const now = new Date('2026-11-26T10:00:00.000Z');
@@ -421,18 +422,33 @@ test('records are only read from the state folder: a planted one there that name
 });
 
 test('kill -9 before every write and rename of a two-file change: the next run puts back a whole set, old or new', async t => {
+	const writer = bundledFixture('test/fixtures/write-slowly.ts');
 	const whole = copyDemoConfig();
-	const probe = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/write-slowly.ts', whole.cfPath, '0'], {encoding: 'utf8'});
+	const probe = spawnSync(process.execPath, [writer, whole.cfPath, '0'], {encoding: 'utf8'});
 	const total = Number(/(\d+) operations/.exec(probe.stdout)?.[1]);
 	assert.ok(total > 5, probe.stdout + probe.stderr);
 	const fresh = [readFileSync(whole.cfPath), readFileSync(whole.helpPath)];
-	const outcomes: string[] = [];
+	// One kill at each operation, a few writers at a time (each has its own files and state folder),
+	// then each recovered in turn.
+	const crashes: Array<{crashAt: number; folder: string; cfPath: string; helpPath: string; old: Buffer[]}> = [];
 	for (let crashAt = 1; crashAt <= total; crashAt++) {
-		const {folder, cfPath, helpPath} = copyDemoConfig();
-		const old = [readFileSync(cfPath), readFileSync(helpPath)];
+		const copy = copyDemoConfig();
+		crashes.push({crashAt, ...copy, old: [readFileSync(copy.cfPath), readFileSync(copy.helpPath)]});
+	}
+
+	for (let start = 0; start < crashes.length; start += 4) {
+		const signals = await Promise.all(crashes.slice(start, start + 4).map(async ({cfPath, crashAt}) => new Promise<NodeJS.Signals | null>(resolve => {
+			const child = spawn(process.execPath, [writer, cfPath, '0', String(crashAt)], {stdio: 'ignore'});
+			child.on('close', (_code, signal) => {
+				resolve(signal);
+			});
+		})));
+		assert.deepEqual(signals, signals.map(() => 'SIGKILL'));
+	}
+
+	const outcomes: string[] = [];
+	for (const {crashAt, folder, cfPath, helpPath, old} of crashes) {
 		const expected = [Buffer.from(fresh[0]!.toString('latin1').replaceAll(whole.helpPath, helpPath), 'latin1'), fresh[1]!];
-		const killed = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/write-slowly.ts', cfPath, '0', String(crashAt)], {encoding: 'utf8'});
-		assert.equal(killed.signal, 'SIGKILL');
 		const after = [readFileSync(cfPath), readFileSync(helpPath)];
 		const mixed = !after[0]!.equals(after[1]!.equals(expected[1]!) ? expected[0]! : old[0]!);
 		const recovered = await recoverInterrupted(cfPath);
