@@ -1,13 +1,44 @@
 // The exact text edits scripts/build.js makes to dependencies as it bundles them: start-up work
 // the first screen need not wait for, the single-file build's needs, bug fixes, fewer bytes per key
 // in ink's incremental writer. Each edit must match its text exactly once, or the build stops: a
-// new version of the dependency needs a fresh look. test/fast-paths.test.ts bundles the edited libraries and checks them against the originals.
+// new version of the dependency needs a fresh look; each edit also names the package version it
+// was written against (writtenAgainst), and any other installed version stops the build.
+// test/fast-paths.test.ts bundles the edited libraries and checks them against the originals.
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// The installed version of each edited package that its edits were written against (each edit
+// names its entry in `against`). A different version stops the build before any edit is tried,
+// even one whose text still matches: the code around it may have changed. To move to a new
+// version, look at each of its edits again, run test/fast-paths.test.ts and test/ink-edits.test.ts,
+// then record the version here.
+export const writtenAgainst = {
+	yogaLayout: {directory: 'node_modules/yoga-layout', name: 'yoga-layout', version: '3.2.1'},
+	ink: {directory: 'node_modules/ink', name: 'ink', version: '6.8.0'},
+	stringWidth: {directory: 'node_modules/string-width', name: 'string-width', version: '8.3.0'},
+	wrapAnsiStringWidth: {directory: 'node_modules/wrap-ansi/node_modules/string-width', name: 'string-width', version: '7.2.0'},
+	sliceAnsi: {directory: 'node_modules/slice-ansi', name: 'slice-ansi', version: '8.0.0'},
+	ansiTokenize: {directory: 'node_modules/@alcalzone/ansi-tokenize', name: '@alcalzone/ansi-tokenize', version: '0.2.5'},
+	signalExit: {directory: 'node_modules/signal-exit', name: 'signal-exit', version: '3.0.7'},
+	scheduler: {directory: 'node_modules/scheduler', name: 'scheduler', version: '0.27.0'},
+};
+
+for (const {directory, name, version} of Object.values(writtenAgainst)) {
+	let found;
+	try {
+		found = JSON.parse(readFileSync(path.join(root, directory, 'package.json'), 'utf8'));
+	} catch (error) {
+		throw new Error(`build: the dependency edits of ${name} were written against ${name} ${version}, but ${directory}/package.json cannot be read (${error.code ?? error.message}); run npm ci`);
+	}
+
+	if (found.name !== name || found.version !== version) {
+		throw new Error(`build: the dependency edits of ${name} (${directory}) were written against version ${version}, found ${found.name === name ? '' : `${found.name} `}${found.version} installed; look at its edits in scripts/dependency-edits.js again, then record the new version there`);
+	}
+}
 const yogaBinary = 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js';
 
 // yoga-layout carries its wasm as a base64 data: URL and compiles it asynchronously, behind a
@@ -78,6 +109,7 @@ const lazySegmenter = `import {LazySegmenter} from ${JSON.stringify(path.join(ro
 export const lineTailEdits = [
 	{
 		file: 'node_modules/ink/build/log-update.js',
+		against: writtenAgainst.ink,
 		from: "import cliCursor from 'cli-cursor';\n",
 		to: `import cliCursor from 'cli-cursor';\nimport {lineTail} from ${JSON.stringify(path.join(root, 'source', 'fast-paths', 'line-tail.ts'))};\n`,
 	},
@@ -85,6 +117,7 @@ export const lineTailEdits = [
 		// Only a line the last frame had at this row (the terminal shows it there): a new line has
 		// nothing under it to keep.
 		file: 'node_modules/ink/build/log-update.js',
+		against: writtenAgainst.ink,
 		from: `            buffer.push(ansiEscapes.cursorTo(0) +
                 nextLines[i] +`,
 		to: `            const tail = i < previousVisible ? lineTail(previousLines[i], nextLines[i]) : undefined;
@@ -96,6 +129,7 @@ export const startupEdits = [
 	{
 		// The wasm lives in dist/yoga.wasm (or the executable's assets): drop the 120 KB of base64.
 		file: 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',
+		against: writtenAgainst.yogaLayout,
 		from: yogaDataUrl[0],
 		to: '"data:application/octet-stream;base64,"',
 	},
@@ -103,6 +137,7 @@ export const startupEdits = [
 		// Emscripten's instantiateWasm hook takes the instance synchronously; loadYoga(module)
 		// fills `module` in before it returns (the promise it returns is only for the async path).
 		file: 'node_modules/yoga-layout/dist/src/index.js',
+		against: writtenAgainst.yogaLayout,
 		from: 'const Yoga = wrapAssembly(await loadYoga());',
 		to: `const Yoga = wrapAssembly((() => {
 	const wasm = globalThis[Symbol.for('sendmail-harden.launcher')].yogaModule();
@@ -123,17 +158,20 @@ export const startupEdits = [
 	{
 		// string-width (ink's): no Intl.Segmenter until a string needs one (source/fast-paths/segmenter.ts).
 		file: 'node_modules/string-width/index.js',
+		against: writtenAgainst.stringWidth,
 		from: "import stripAnsi from 'strip-ansi';\n",
 		to: `import stripAnsi from 'strip-ansi';\n${lazySegmenter}\n`,
 	},
 	{
 		file: 'node_modules/string-width/index.js',
+		against: writtenAgainst.stringWidth,
 		from: 'const segmenter = new Intl.Segmenter();',
 		to: 'const segmenter = new LazySegmenter();',
 	},
 	{
 		// ...and its RGI emoji regex only for a cluster of more than one UTF-16 unit.
 		file: 'node_modules/string-width/index.js',
+		against: writtenAgainst.stringWidth,
 		from: 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
 		to: `const rgiEmojiRegex = (() => {
 	const single = /^[${rgiEmojiSingles}]$/;
@@ -145,6 +183,7 @@ export const startupEdits = [
 		// ...and text made only of such characters (the wizard's symbols: ✗ · …) is measured one
 		// character at a time, without the regular expressions each cluster otherwise goes through.
 		file: 'node_modules/string-width/index.js',
+		against: writtenAgainst.stringWidth,
 		from: '	const eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};\n',
 		to: `	const eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};
 	if (/^[${plainWidthCharacters}]*$/.test(string)) {
@@ -159,21 +198,25 @@ export const startupEdits = [
 	{
 		// wrap-ansi's older string-width: the same two fast paths.
 		file: 'node_modules/wrap-ansi/node_modules/string-width/index.js',
+		against: writtenAgainst.wrapAnsiStringWidth,
 		from: "const segmenter = new Intl.Segmenter();",
 		to: `${lazySegmenter}\nconst segmenter = new LazySegmenter();`,
 	},
 	{
 		file: 'node_modules/wrap-ansi/node_modules/string-width/index.js',
+		against: writtenAgainst.wrapAnsiStringWidth,
 		from: 'if (emojiRegex().test(character)) {',
 		to: `if (character.length === 1 ? /^[${emojiRegexSingles}]$/.test(character) : emojiRegex().test(character)) {`,
 	},
 	{
 		file: 'node_modules/slice-ansi/tokenize-ansi.js',
+		against: writtenAgainst.sliceAnsi,
 		from: "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
 		to: `${lazySegmenter}\nconst GRAPHEME_SEGMENTER = new LazySegmenter(undefined, {granularity: 'grapheme'});`,
 	},
 	{
 		file: 'node_modules/@alcalzone/ansi-tokenize/build/tokenize.js',
+		against: writtenAgainst.ansiTokenize,
 		from: 'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
 		to: `${lazySegmenter}\nconst segmenter = new LazySegmenter(undefined, {granularity: 'grapheme'});`,
 	},
@@ -181,6 +224,7 @@ export const startupEdits = [
 		// ansi-tokenize: neighbouring characters with the same styles need no codes between them
 		// (diffAnsiCodes of two equal style lists is empty), and most of a frame is such runs.
 		file: 'node_modules/@alcalzone/ansi-tokenize/build/styledChars.js',
+		against: writtenAgainst.ansiTokenize,
 		from: `        else {
             ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));
         }`,
@@ -190,6 +234,7 @@ export const startupEdits = [
 	},
 	{
 		file: 'node_modules/@alcalzone/ansi-tokenize/build/styledChars.js',
+		against: writtenAgainst.ansiTokenize,
 		from: 'export function styledCharsToString(chars) {',
 		to: `function sameStyles(from, to) {
     if (from === to) {
@@ -211,6 +256,7 @@ export function styledCharsToString(chars) {`,
 		// signal-exit (ink's exit hook) checks its argument with node:assert, whose first use loads
 		// the assert module (about 2 ms) before the first screen. The same check, without assert.
 		file: 'node_modules/signal-exit/index.js',
+		against: writtenAgainst.signalExit,
 		from: "assert.equal(typeof cb, 'function', 'a callback must be provided for exit handler')",
 		to: "if (typeof cb !== 'function') {\n      throw new TypeError('a callback must be provided for exit handler')\n    }",
 	},
@@ -219,12 +265,14 @@ export function styledCharsToString(chars) {`,
 		// React's scheduler reads it when loaded, for a clock it also builds from Date (its own
 		// fallback, kept here: time slices are 5 ms, Date's milliseconds are enough)...
 		file: 'node_modules/scheduler/cjs/scheduler.production.js',
+		against: writtenAgainst.scheduler,
 		from: 'if ("object" === typeof performance && "function" === typeof performance.now) {',
 		to: 'if (false) {',
 	},
 	{
 		// ...and Ink times each frame for an onRender callback the wizard does not pass.
 		file: 'node_modules/ink/build/ink.js',
+		against: writtenAgainst.ink,
 		from: '        const startTime = performance.now();',
 		to: '        const startTime = this.options.onRender ? performance.now() : 0;',
 	},
@@ -232,11 +280,13 @@ export function styledCharsToString(chars) {`,
 		// Ink's error screen parses stack traces with stack-utils, set up when Ink loads (it lists
 		// node's modules); only a crash shows that screen, so it is set up then.
 		file: 'node_modules/ink/build/components/ErrorOverview.js',
+		against: writtenAgainst.ink,
 		from: `import StackUtils from 'stack-utils';`,
 		to: '// stack-utils: required when the error screen first parses a stack (below).',
 	},
 	{
 		file: 'node_modules/ink/build/components/ErrorOverview.js',
+		against: writtenAgainst.ink,
 		from: `const stackUtils = new StackUtils({
     cwd: cwd(),
     internals: StackUtils.nodeInternals(),
@@ -256,11 +306,13 @@ const stackUtils = {
 		// Ink connects to React devtools when DEV=true, through top-level awaits a CommonJS bundle
 		// cannot have; the bundle leaves the devtools out (they are not a dependency either).
 		file: 'node_modules/ink/build/reconciler.js',
+		against: writtenAgainst.ink,
 		from: "        await import('./devtools.js');",
 		to: '        // No React devtools in the bundle.',
 	},
 	{
 		file: 'node_modules/ink/build/reconciler.js',
+		against: writtenAgainst.ink,
 		from: '    ? await loadPackageJson()',
 		to: "    ? {name: 'ink', version: undefined}",
 	},
@@ -270,6 +322,7 @@ const stackUtils = {
 		// does), so each frame not shorter than the one before lands a row lower and old lines stay
 		// on screen (ink issue #909, fixed in ink 7, which needs Node 22).
 		file: 'node_modules/ink/build/log-update.js',
+		against: writtenAgainst.ink,
 		from: 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
 		to: "buffer.push(ansiEscapes.cursorUp(previousOutput.endsWith('\\n') ? previousVisible : previousVisible - 1));",
 	},
@@ -279,11 +332,18 @@ const stackUtils = {
 		// while at the bottom (after earlier output) then lands a row high and old lines stay. Only
 		// lines the last frame had are skipped; new ones are written with a newline, which scrolls.
 		file: 'node_modules/ink/build/log-update.js',
+		against: writtenAgainst.ink,
 		from: 'if (nextLines[i] === previousLines[i]) {',
 		to: 'if (i < previousVisible && nextLines[i] === previousLines[i]) {',
 	},
 	...lineTailEdits,
 ];
+
+for (const edit of startupEdits) {
+	if (!edit.file.startsWith(`${edit.against.directory}/`) || edit.file.slice(edit.against.directory.length + 1).includes('node_modules/')) {
+		throw new Error(`build: the edit of ${edit.file} names ${edit.against.directory} as its package`);
+	}
+}
 
 /**
  * Replaces the one occurrence of `from` with `to`, literally: split/join, so `$'`, `$&` and the
