@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
+import {nodeScriptBundle} from './fixture-bundle.js';
 // @ts-expect-error plain JavaScript build script
 import {dependencyEdits} from '../../scripts/dependency-edits.js';
 
@@ -17,14 +18,9 @@ export async function importBundled<T>(contents: string, options: {edits?: unkno
 	await build({
 		stdin: {contents, resolveDir: process.cwd(), loader: 'js'},
 		outfile,
-		bundle: true,
-		format: 'esm',
-		platform: 'node',
-		target: 'node20',
-		logLevel: 'error',
-		define: options.define,
 		// CommonJS dependencies (signal-exit's node:assert, say) require node modules.
-		banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
+		...nodeScriptBundle,
+		define: options.define,
 		plugins: [dependencyEdits({requireAll: false, ...(options.edits === undefined ? {} : {edits: options.edits})})],
 	});
 	return import(pathToFileURL(outfile).href) as Promise<T>;

@@ -4,7 +4,17 @@
 import {mkdtempSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {buildSync} from 'esbuild';
+import {buildSync, type BuildOptions} from 'esbuild';
+
+/** How the tests bundle a script for plain node: one ES module, its CommonJS dependencies able to require. */
+export const nodeScriptBundle = {
+	bundle: true,
+	format: 'esm',
+	platform: 'node',
+	target: 'node20',
+	logLevel: 'error',
+	banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
+} as const satisfies BuildOptions;
 
 const bundles = new Map<string, string>();
 
@@ -19,13 +29,7 @@ export function bundledFixture(entry: string): string {
 	buildSync({
 		entryPoints: [entry],
 		outfile,
-		bundle: true,
-		format: 'esm',
-		platform: 'node',
-		target: 'node20',
-		logLevel: 'error',
-		// CommonJS dependencies require node modules.
-		banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
+		...nodeScriptBundle,
 	});
 	bundles.set(entry, outfile);
 	return outfile;

@@ -5,6 +5,7 @@ import {chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, statSync} from '
 import os from 'node:os';
 import path from 'node:path';
 import {build} from 'esbuild';
+import {nodeScriptBundle} from './fixture-bundle.js';
 
 /** A new temp folder that every user may enter and read (mkdtemp makes it 0700). */
 export function readableFolder(prefix: string): string {
@@ -65,12 +66,7 @@ export async function readableScript(contents: string): Promise<string> {
 	await build({
 		stdin: {contents, resolveDir: process.cwd(), loader: 'ts'},
 		outfile,
-		bundle: true,
-		format: 'esm',
-		platform: 'node',
-		target: 'node20',
-		logLevel: 'error',
-		banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
+		...nodeScriptBundle,
 	});
 	chmodSync(outfile, 0o644);
 	return outfile;
