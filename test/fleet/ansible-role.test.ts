@@ -96,8 +96,9 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		const stateDir = path.join(scratch, 'state');
 		mkdirSync(stateDir);
 
-		// The package exactly as `npm pack` makes it from this clone (npm test has built dist/).
-		const packed = spawnSync('npm', ['pack', '--pack-destination', scratch, '--silent'], {cwd: repo, encoding: 'utf8', env: {...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'}});
+		// The package exactly as `npm pack` makes it from this clone (npm test has built dist/; its
+		// prepare script would build it again under the CLI tests of the files running beside this one).
+		const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', scratch, '--silent'], {cwd: repo, encoding: 'utf8', env: {...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'}});
 		assert.equal(packed.status, 0, packed.stderr);
 		const packageFile = path.join(scratch, packed.stdout.trim().split('\n').at(-1)!);
 
