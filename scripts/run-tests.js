@@ -1,8 +1,9 @@
 // Runs every test/**/*.test.ts(x) with node's own test runner (Node 20 has no --test globs).
 // `node scripts/run-tests.js part-of-name...` runs the files whose path contains one of the parts.
-// SENDMAIL_HARDEN_TEST_CONCURRENCY: how many test files run at once (default 2: most of the suite
-// waits on sendmail, m4 and ansible, not on the CPU). Files are isolated (state folder,
-// XDG_CONFIG_HOME, free ports), and the fleet test packs dist/ without rebuilding it.
+// SENDMAIL_HARDEN_TEST_CONCURRENCY: how many test files run at once (default 1). Files are isolated
+// (state folder, XDG_CONFIG_HOME, free ports) and the fleet test packs dist/ without rebuilding it,
+// but the end-to-end files (demo-cleanup, e2e/*) rebuild dist/ at their start, under the CLI runs
+// of any file beside them (seen: "Cannot find module dist/cli.js" with two at once).
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {spawnSync} from 'node:child_process';
 import path from 'node:path';
@@ -26,7 +27,7 @@ if (existsSync(exampleCfFolder) && files.some(file => /buildExampleCf|exampleMcN
 // Each test file's process makes its own state folder and XDG_CONFIG_HOME (test/helpers/state-dir.ts),
 // so files that run at the same time share no lock and no presets store, and none uses
 // /var/lib/sendmail-harden or the user's config.
-const concurrency = process.env.SENDMAIL_HARDEN_TEST_CONCURRENCY ?? '2';
+const concurrency = process.env.SENDMAIL_HARDEN_TEST_CONCURRENCY ?? '1';
 const result = spawnSync(
 	process.execPath,
 	['--import', 'tsx', '--import', pathToFileURL(path.resolve('test/helpers/state-dir.ts')).href, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
