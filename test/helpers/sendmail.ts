@@ -152,7 +152,8 @@ export function exampleMcNames(): string[] {
 }
 
 export type SendmailDaemon = {
-	host: '127.0.0.1';
+	/** The address it listens on: 127.0.0.1, or its address in a test network (test/helpers/netns.ts). */
+	host: string;
 	port: number;
 	dir: string;
 	cfPath: string;
@@ -183,7 +184,7 @@ const sleep = async (ms: number) => new Promise(resolve => {
 });
 
 /** The config rewritten per docs/sendmail.md, "A test daemon", with its files in `dir`. */
-export function daemonCf(cfText: string, dir: string, port: number, helpFile?: string): string {
+export function daemonCf(cfText: string, dir: string, port: number, helpFile?: string, addr = '127.0.0.1'): string {
 	// Commented out: each gets its own line below, except Debian's ControlSocketName, which parallel
 	// daemons would share; a test daemon has no control socket.
 	const ownOptions = ['DaemonPortOptions', 'PidFile', 'QueueDirectory', 'StatusFile', 'ServiceSwitchFile', 'ControlSocketName'];
@@ -199,7 +200,7 @@ export function daemonCf(cfText: string, dir: string, port: number, helpFile?: s
 
 	lines.push(
 		'# test daemon',
-		`O DaemonPortOptions=Name=MTA-test,Port=${port},Addr=127.0.0.1`,
+		`O DaemonPortOptions=Name=MTA-test,Port=${port},Addr=${addr}`,
 		`O PidFile=${dir}/sendmail.pid`,
 		`O QueueDirectory=${dir}/mqueue`,
 		`O StatusFile=${dir}/sendmail.st`,
@@ -264,18 +265,31 @@ export async function readBanner(port: number): Promise<string | undefined> {
 	});
 }
 
-async function startOnPort(cfText: string, port: number, helpFile: string | undefined): Promise<SendmailDaemon | 'port taken'> {
+/** Where a daemon runs: the host's own network on 127.0.0.1 unless a test network's namespace is named. */
+export type DaemonPlace = {
+	/** The network namespace (`ip netns`) to run it in. */
+	netns?: string;
+	/** The address it listens on; 127.0.0.1 by default. */
+	addr?: string;
+	/** Answers true once something on addr:port sends a 220 greeting; by default readBanner from here. */
+	greets?: (port: number) => Promise<boolean>;
+};
+
+async function startOnPort(cfText: string, port: number, helpFile: string | undefined, place: DaemonPlace = {}): Promise<SendmailDaemon | 'port taken'> {
+	const addr = place.addr ?? '127.0.0.1';
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-daemon-'));
 	mkdirSync(path.join(dir, 'mqueue'), {mode: 0o700});
 	const cfPath = path.join(dir, 'test.cf');
 	const pidFile = path.join(dir, 'sendmail.pid');
-	writeFileSync(cfPath, daemonCf(cfText, dir, port, helpFile), 'latin1');
+	writeFileSync(cfPath, daemonCf(cfText, dir, port, helpFile, addr), 'latin1');
 
 	// -bD: the daemon stays in the foreground as our child, so it is reaped when it exits (PID 1
 	// here reaps nothing) and what it says on stderr reaches us. unshare and sh exec, so the
 	// child is sendmail itself.
 	let stderr = '';
-	const daemon = spawn('unshare', ['--uts', 'sh', '-c', `hostname ${testHostName} && exec "$0" -C "$1" -bD -q15m`, sendmailPath, cfPath], {
+	const inUts = ['unshare', '--uts', 'sh', '-c', `hostname ${testHostName} && exec "$0" -C "$1" -bD -q15m`, sendmailPath, cfPath];
+	const command = place.netns === undefined ? inUts : ['ip', 'netns', 'exec', place.netns, ...inUts];
+	const daemon = spawn(command[0]!, command.slice(1), {
 		stdio: ['ignore', 'ignore', 'pipe'],
 	});
 	runningDaemons.add(daemon);
@@ -317,9 +331,9 @@ async function startOnPort(cfText: string, port: number, helpFile: string | unde
 
 	for (let waited = 0; waited < 15_000 && !exited; waited += 100) {
 		if (readPid(pidFile) !== undefined) {
-			const banner = await readBanner(port);
-			if (banner?.startsWith('220')) {
-				return {host: '127.0.0.1', port, dir, cfPath, stop};
+			const greets = place.greets ?? (async (on: number) => (await readBanner(on))?.startsWith('220') === true);
+			if (await greets(port)) {
+				return {host: addr, port, dir, cfPath, stop};
 			}
 		}
 
@@ -332,7 +346,7 @@ async function startOnPort(cfText: string, port: number, helpFile: string | unde
 	}
 
 	await stop();
-	throw new Error(`sendmail did not answer with a 220 banner on 127.0.0.1:${port}${exited ? ` (it exited with ${String(daemon.exitCode ?? daemon.signalCode)})` : ' within 15 s'}: ${stderr.trim() || 'it said nothing on stderr'}`);
+	throw new Error(`sendmail did not answer with a 220 banner on ${addr}:${port}${exited ? ` (it exited with ${String(daemon.exitCode ?? daemon.signalCode)})` : ' within 15 s'}: ${stderr.trim() || 'it said nothing on stderr'}`);
 }
 
 /**
@@ -340,9 +354,9 @@ async function startOnPort(cfText: string, port: number, helpFile: string | unde
  * "A test daemon" (own port, PidFile, queue, status file, no DNS, host mail.test.example).
  * Always call stop() in an `after` or `finally`.
  */
-export async function startSendmailDaemon(cfText: string, options: {helpFile?: string} = {}): Promise<SendmailDaemon> {
+export async function startSendmailDaemon(cfText: string, options: {helpFile?: string} & DaemonPlace = {}): Promise<SendmailDaemon> {
 	for (let attempt = 0; attempt < 5; attempt++) {
-		const daemon = await startOnPort(cfText, await freePort(), options.helpFile);
+		const daemon = await startOnPort(cfText, await freePort(), options.helpFile, options);
 		if (daemon !== 'port taken') {
 			return daemon;
 		}
