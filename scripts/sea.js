@@ -1,7 +1,13 @@
 // Builds the single executable, dist/sendmail-harden-linux-x64, with Node's single executable
-// applications: the node running this script, plus a blob holding the entry (dist/cli.js, compiled
-// ahead with "useCodeCache") and, as assets, everything the npm package reads from disk: the
-// bundle, yoga's wasm, the demo sendmail.cf and its help file. Run `npm run sea` (it builds first).
+// applications: the node running this script, plus a blob holding the entry (dist/cli.js) and, as
+// assets, everything the npm package reads from disk: the bundle, yoga's wasm, the demo sendmail.cf
+// and its help file. Run `npm run sea` (it builds first); `--output FILE` writes it elsewhere.
+//
+// Two builds of one commit are byte-identical, so a fleet tool (the Ansible role) that copies the
+// file sees no change after a rebuild. That is why the blob holds no code cache ("useCodeCache"):
+// V8's cached code carries string hashes from a random per-process seed, 280 bytes that differ on
+// every build, and the entry it would cover is 10 KB; the bundle has its own cache at run time
+// (scripts/launcher.cjs).
 import {execFileSync, spawnSync} from 'node:child_process';
 import {chmodSync, copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -10,7 +16,8 @@ import {fileURLToPath} from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const started = performance.now();
-const output = path.join(root, 'dist', `sendmail-harden-${process.platform}-${process.arch}`);
+const outputAt = process.argv.indexOf('--output');
+const output = outputAt === -1 ? path.join(root, 'dist', `sendmail-harden-${process.platform}-${process.arch}`) : path.resolve(process.argv[outputAt + 1] ?? '');
 const required = ['dist/cli.js', 'dist/bundle.cjs', 'dist/yoga.wasm', 'source/demo/sendmail.cf', 'source/demo/helpfile'];
 for (const file of required) {
 	if (!existsSync(path.join(root, file))) {
@@ -36,7 +43,7 @@ try {
 		output: blob,
 		disableExperimentalSEAWarning: true,
 		useSnapshot: false,
-		useCodeCache: true,
+		useCodeCache: false,
 		// The names scripts/launcher.cjs asks for.
 		assets: {
 			'bundle.cjs': path.join(root, 'dist', 'bundle.cjs'),

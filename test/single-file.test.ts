@@ -209,3 +209,18 @@ test('the wizard at 80x24 in tmux, without node on PATH: first screen, a step, q
 	// The first screen made the code cache, in the private folder under XDG_CACHE_HOME.
 	assert.equal(readdirSync(path.join(folder, 'home', 'cache', 'sendmail-harden')).filter(name => name.endsWith('.bin')).length, 1);
 });
+
+test('two builds of one commit are byte-identical, so a fleet copy sees no change after a rebuild', () => {
+	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-sea-again-'));
+	try {
+		const again = path.join(folder, 'sendmail-harden');
+		const built = spawnSync(process.execPath, ['scripts/sea.js', '--output', again], {cwd: root, encoding: 'utf8'});
+		assert.equal(built.status, 0, built.stderr);
+		const [first, second] = [readFileSync(single), readFileSync(again)];
+		assert.equal(second.length, first.length);
+		const differ = first.findIndex((byte, at) => byte !== second[at]);
+		assert.equal(differ, -1, `the builds differ first at byte ${differ}`);
+	} finally {
+		rmSync(folder, {recursive: true, force: true});
+	}
+});
