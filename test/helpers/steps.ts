@@ -24,3 +24,8 @@ export function stepHeading(name: string): string {
 	stepNamed(name);
 	return `of ${STEP_COUNT}  ${name}`;
 }
+
+/** The name of the step before the one named `name` ("Review" -> the last settings step). */
+export function stepBefore(name: string): string {
+	return STEP_NAMES[STEPS[STEPS.indexOf(stepNamed(name)) - 1]!];
+}
