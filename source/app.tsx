@@ -19,11 +19,11 @@ import type {askSendmail} from './system/rehearsal.js';
 import type {McDisagreement} from './system/make-plan.js';
 import {ThemeContext, themeFor} from './components/theme.js';
 import {StepNavigationContext, useKeys, type PendingKey, type StepNavigation} from './hooks/use-step-keys.js';
-import {useWizard, wizardReducer, type WizardAction} from './hooks/use-wizard.js';
+import {STEPS, useWizard, wizardReducer, type WizardAction} from './hooks/use-wizard.js';
 import {useAsyncEffect} from './hooks/use-async-effect.js';
 import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
-import {CountStep} from './steps/CountStep.js';
+import {compiledIn, CountPages} from './steps/CountPages.js';
 import {COUNT_SETTINGS} from './settings/registry.js';
 import {DoneStep} from './steps/DoneStep.js';
 import {GreetingStep, type HelpState} from './steps/GreetingStep.js';
@@ -61,6 +61,12 @@ export type WizardEffects = ApplyFlowDeps & {
 	env: NodeJS.ProcessEnv;
 	/** The installed sendmail's version; undefined when unknown. */
 	sendmailVersion(): Promise<string | undefined>;
+	/**
+	 * source/system/sendmail.ts sendmailFfrDefines: the FFR defines the installed sendmail was built
+	 * with. Settings that need one (registry `requires`) are offered only where it is listed.
+	 * Absent: not asked, and those settings are not offered.
+	 */
+	sendmailFfrDefines?(): Promise<Result<Set<string>>>;
 	/**
 	 * source/system/mc-rebuild.ts findMcFor: the sendmail.mc the .cf is built from, if any. Called
 	 * after the first screen is drawn; Welcome then offers to edit the .mc or the .cf only.
@@ -226,6 +232,13 @@ export function App({setup, effects, onExit}: Props) {
 		found => setVersion(found === undefined ? {kind: 'unknown', reason: 'not found (no sendmail installed, or it did not say)'} : {kind: 'known', version: found}),
 		() => setVersion({kind: 'unknown', reason: 'could not be asked'}),
 	);
+	const [ffr, setFfr] = useState<{defines: Set<string>} | {reason: string}>({reason: 'sendmail has not said yet how it was built'});
+	useAsyncEffect(
+		() => effects.sendmailFfrDefines?.(),
+		[effects],
+		found => setFfr(found === undefined ? {reason: 'sendmail was not asked how it was built'} : found.ok ? {defines: found.value} : {reason: found.error}),
+		error => setFfr({reason: `sendmail could not be asked how it was built: ${error instanceof Error ? error.message : String(error)}`}),
+	);
 	// Not finding one is the same as having none: the plan looks again, and says so if it cannot rebuild.
 	useAsyncEffect(async () => effects.findMc(target.cfPath), [effects, target.cfPath], found => setMcPath(found));
 	useAsyncEffect(
@@ -322,6 +335,13 @@ export function App({setup, effects, onExit}: Props) {
 	const clientView = clients !== undefined && clients.plan === planValue ? clients.view : undefined;
 	const finalTemplate = state.answers.greeting ?? current.greeting ?? SENDMAIL_DEFAULT_GREETING;
 	const next = (answers?: Answers) => dispatch({type: 'next', answers});
+
+	// The step shown before this render: a step of several pages reached by going back opens on its last page.
+	const shownStep = useRef(state.step);
+	const cameBack = STEPS.indexOf(shownStep.current) > STEPS.indexOf(state.step);
+	useEffect(() => {
+		shownStep.current = state.step;
+	});
 
 	let screen;
 	switch (state.step) {
@@ -443,9 +463,9 @@ export function App({setup, effects, onExit}: Props) {
 		}
 
 		default: {
-			// A step the settings registry adds for a whole-number setting with no screen of its own.
-			const setting = COUNT_SETTINGS.find(each => each.step === (state.step as string));
-			screen = setting === undefined ? null : <CountStep key={setting.key} setting={setting} current={current[setting.key]} answers={state.answers} onNext={next} />;
+			// A step the settings registry adds for whole-number settings with no screen of their own.
+			const {offered, notes} = compiledIn(COUNT_SETTINGS.filter(each => each.step === (state.step as string)), ffr);
+			screen = offered.length === 0 ? null : <CountPages key={state.step} settings={offered} current={current} answers={state.answers} notes={notes} startAtEnd={cameBack} onNext={next} />;
 		}
 	}
 

@@ -11,7 +11,7 @@ import {ok} from '../source/core/result.js';
 import type {Check} from '../source/core/verify-checks.js';
 import type {WizardEffects} from '../source/app.js';
 import {applyPlan} from '../source/system/apply.js';
-import {KEY, PRESET, checkEnv, openWizard, pressEnter, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
+import {KEY, PRESET, checkEnv, openWizard, enterUntil, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
 import {RESTART_TIMEOUT_MS} from '../source/system/restart.js';
 import {runRestart} from '../source/system/service.js';
 import {startWithInitScript} from './helpers/init-script.js';
@@ -55,8 +55,7 @@ function everyFile(folder: string): Record<string, string> {
 /** Welcome → Review by Enter, then Write; resolves on the screen after the write. */
 async function writeAndWait(app: ReturnType<typeof renderWizard>, text: string | RegExp): Promise<string> {
 	await app.waitFor('pre-filled from');
-	await pressEnter(app, 5);
-
+	await enterUntil(app, 'Review');
 	await app.waitFor('Write changes');
 	await app.press(KEY.enter);
 	return app.waitFor(text);

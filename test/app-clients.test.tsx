@@ -10,7 +10,7 @@ import {ok} from '../source/core/result.js';
 import type {Check} from '../source/core/verify-checks.js';
 import type {RehearsalReport, RehearseFiles} from '../source/flow/apply-flow.js';
 import {rehearseFiles} from '../source/system/rehearsal.js';
-import {KEY, PRESET, checkEnv, openWizard, pressEnter, tempConfig} from './app-helpers.js';
+import {KEY, PRESET, checkEnv, openWizard, enterUntil, tempConfig} from './app-helpers.js';
 import {skipUnlessSendmail} from './helpers/sendmail.js';
 import {stepHeading} from './helpers/steps.js';
 
@@ -39,7 +39,7 @@ function rehearsing(candidate: RehearsalReport, asked: string[] = []): RehearseF
 async function toReview(t: {after(fn: () => void): void}, cfPath: string, rehearse: RehearseFiles, answers: Answers = PRESET) {
 	const app = await openWizard(t, cfPath, {answers, answersFrom: 'preset "web"', effects: {rehearse}});
 	await app.waitFor('pre-filled from');
-	await pressEnter(app, 5);
+	await enterUntil(app, 'Review');
 	await app.waitFor(stepHeading('Review'));
 	return app;
 }
@@ -112,7 +112,7 @@ test('the wizard exits 3 after a failed restart whose old files were put back', 
 	const restart = restartScript(folder, `if grep -q goaway '${cfPath}'; then echo 'sendmail: cannot start' >&2; exit 1; fi\n`);
 	const app = await openWizard(t, cfPath, {answers: PRESET, answersFrom: 'preset "web"', effects: {env, isLiveConfig: () => true, findRestartPlan: async () => restart}});
 	await app.waitFor('pre-filled from');
-	await pressEnter(app, 5);
+	await enterUntil(app, 'Review');
 	await app.waitFor('Write changes');
 	await app.press(KEY.enter);
 	await app.waitFor('Restart sendmail now');
@@ -141,7 +141,7 @@ test('the wizard exits 1 when the live server fails a check, kept or rolled back
 			},
 		});
 		await app.waitFor('pre-filled from');
-		await pressEnter(app, 5);
+		await enterUntil(app, 'Review');
 		await app.waitFor('Write changes');
 		await app.press(KEY.enter);
 		await app.waitFor('Restart sendmail now');
@@ -175,7 +175,7 @@ test('Ctrl+C in the wizard while sendmail checks the new config: stops at once, 
 		},
 	});
 	await app.waitFor('pre-filled from');
-	await pressEnter(app, 5);
+	await enterUntil(app, 'Review');
 	await app.waitFor('Write changes');
 	await app.press(KEY.enter);
 	await app.waitFor('Checking the new config with sendmail -bt');
@@ -197,7 +197,7 @@ test('q at a write Apply refused exits with the refusal\'s code, as the Quit cho
 		answers: {maxMessageSize: 1000},
 		effects: {validatePlan: async () => ({ok: false, error: 'sendmail rejects the new config: line 2: bad; nothing was written'})},
 	});
-	await pressEnter(app, 5);
+	await enterUntil(app, 'Review');
 	await app.waitFor('Write changes');
 	await app.press(KEY.enter);
 	await app.waitFor('Back to Review');

@@ -150,7 +150,4 @@ export async function openWizard(t: {after(fn: () => void): void}, cfPath: strin
 	return app;
 }
 
-/** Enter, times over, one key at a time. */
-export async function pressEnter(app: Rendered, times: number): Promise<void> {
-	await app.press(...Array.from({length: times}, () => KEY.enter));
-}
+export {enterUntil, escapeUntil, type Screen} from './helpers/steps.js';

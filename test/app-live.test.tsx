@@ -6,7 +6,7 @@ import {test} from 'node:test';
 import type {WizardEffects} from '../source/app.js';
 import {FLAG_PROBE} from '../source/core/flag-probe.js';
 import type {SmtpReply} from '../source/core/verify-checks.js';
-import {KEY, openWizard, tempConfig} from './app-helpers.js';
+import {KEY, openWizard, tempConfig, enterUntil} from './app-helpers.js';
 import {stepHeading} from './helpers/steps.js';
 
 const reply = (line: string): SmtpReply => ({code: Number(line.slice(0, 3)), lines: [line]});
@@ -35,8 +35,7 @@ function standIn(sessions: string[], options: {hold?: boolean} = {}): NonNullabl
 }
 
 async function toPrivacy(app: Awaited<ReturnType<typeof openWizard>>) {
-	await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
-	return app.waitFor(stepHeading('Privacy'));
+	return enterUntil(app, 'Privacy');
 }
 
 test('Privacy: the highlighted flag shows what sendmail answers with the flags ticked now, asked once per set', async t => {
@@ -60,8 +59,8 @@ test('Privacy: keys are never held up while sendmail is asked', async t => {
 	const app = await openWizard(t, cfPath, {effects: {askSendmail: standIn(sessions, {hold: true})}});
 	await toPrivacy(app);
 	await app.waitFor('Asking sendmail what it answers');
-	await app.press(KEY.down, KEY.space, KEY.enter);
-	await app.waitFor(stepHeading('Review'));
+	await app.press(KEY.down, KEY.space);
+	await enterUntil(app, 'Review');
 });
 
 test('Privacy: a sendmail that cannot be asked says why, in one line, and the explanation stays', async t => {
@@ -91,8 +90,7 @@ test('Greeting: "Also hide it from Received: headers" gives hideReceivedVersion,
 	await app.waitFor(stepHeading('Greeting'));
 	await app.press(KEY.up, KEY.space); // the last row: Received
 	assert.match(app.frame(), /› \[x\] Also hide it from Received: headers/);
-	await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
-	await app.waitFor(stepHeading('Review'));
+	await enterUntil(app, 'Review');
 	// docs/sendmail.md, "The Received header": Debian's HReceived line says "by $j ($v/$Z)"; only that part goes.
 	const review = await app.waitFor('by $j$?r with');
 	assert.match(review, /- +\$\.by \$j \(\$v\/\$Z\)\$\?r with \$r\$\. id \$i/);

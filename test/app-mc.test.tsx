@@ -13,7 +13,7 @@ import {optionValue, parseCf} from '../source/core/sendmail-cf.js';
 import type {Preset} from '../source/presets.js';
 import {checkMcAgrees} from '../source/system/make-plan.js';
 import {findMcFor} from '../source/system/mc-rebuild.js';
-import {KEY, NOW, checkEnv, pressEnter, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
+import {KEY, NOW, checkEnv, enterUntil, readTarget, renderWizard, tempConfig, type Rendered} from './app-helpers.js';
 import {skipUnlessDebianMc} from './helpers/debian-mc.js';
 import {stepHeading} from './helpers/steps.js';
 
@@ -44,8 +44,7 @@ const snapshot = (files: string[]) => files.map(file => readFileSync(file));
 
 /** Welcome → Review by Enter (the Welcome choice as it stands); resolves on the worked-out plan. */
 async function toReview(app: Rendered): Promise<string> {
-	await pressEnter(app, 5);
-
+	await enterUntil(app, 'Review');
 	return app.waitFor('Write changes');
 }
 
@@ -258,7 +257,7 @@ test('a hand edit in the .cf the .mc lacks: Welcome names its lines and options 
 
 	await app.press(KEY.enter);
 	await app.waitFor(stepHeading('Greeting'));
-	await pressEnter(app, 4);
+	await enterUntil(app, 'Review');
 	const review = await app.waitFor('Write changes');
 	assert.match(review.replaceAll('\n', ' '), /this edits the \.cf alone/);
 	const rows = await everyReviewRow(app);

@@ -10,7 +10,7 @@ import type {Answers} from '../source/core/answers.js';
 import {GENERIC_GREETING} from '../source/core/greeting.js';
 import {ok, type Result} from '../source/core/result.js';
 import {openPresetStore, type PresetStore} from '../source/presets.js';
-import {KEY, NOW, openWizard, pressEnter, type Rendered, tempConfig} from './app-helpers.js';
+import {KEY, NOW, openWizard, enterUntil, escapeUntil, type Rendered, tempConfig} from './app-helpers.js';
 import {stepHeading} from './helpers/steps.js';
 
 const WEB: Answers = {
@@ -77,8 +77,7 @@ test('Welcome offers the saved presets; one chosen pre-fills every step and Ente
 	assert.match(privacy, /\[x\] goaway/);
 	assert.match(privacy, /\[x\] restrictmailq/);
 	assert.match(privacy, /\[x\] restrictqrun/);
-	await app.press(KEY.enter);
-	await app.waitFor(stepHeading('Review'));
+	await enterUntil(app, 'Review');
 	// The diff scrolls: read every page of it.
 	let review = (await app.waitFor('Write changes')).replaceAll('\n', '');
 	for (let page = 0; page < 4; page++) {
@@ -92,10 +91,7 @@ test('Welcome offers the saved presets; one chosen pre-fills every step and Ente
 	assert.match(review, /\+ O PrivacyOptions=goaway,restrictmailq,restrictqrun/);
 
 	// Back at Welcome, it says where the answers come from.
-	for (const step of ['Privacy', 'Recipients', 'Size', 'Greeting', 'Welcome']) {
-		await app.press(KEY.escape);
-		await app.waitFor(stepHeading(step));
-	}
+	await escapeUntil(app, 'Welcome');
 
 	assert.match(app.frame(), /pre-filled from preset "web"/);
 });
@@ -132,7 +128,7 @@ test('q and Esc at Welcome with presets offered write nothing', async t => {
 /** Replays the answers to Done (nothing to restart in a temp folder). */
 async function toDone(app: Rendered): Promise<string> {
 	await app.waitFor('pre-filled from');
-	await pressEnter(app, 5);
+	await enterUntil(app, 'Review');
 	await app.waitFor('Write changes');
 	await app.press(KEY.enter);
 	await app.waitFor('Continue');
@@ -240,8 +236,7 @@ test('an arrow and Enter that arrive in one burst act on the moved highlight', a
 	await app.waitFor(stepHeading('Greeting'));
 	await app.press(KEY.escape);
 	assert.match(await app.waitFor(stepHeading('Welcome')), /pre-filled from preset "web"/);
-	await app.press(KEY.enter);
-	await pressEnter(app, 4);
+	await enterUntil(app, 'Review');
 	await app.waitFor('Write changes');
 	await app.press(KEY.enter);
 	await app.waitFor('Continue');

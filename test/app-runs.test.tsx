@@ -12,7 +12,7 @@ import {accessProblem} from '../source/system/access.js';
 import {checkMcAgrees} from '../source/system/make-plan.js';
 import {buildCfFromMc, rebuildPlan} from '../source/system/mc-rebuild.js';
 import {loadTarget, removeDemoCopy} from '../source/system/target.js';
-import {KEY, NOW, PRESET, checkEnv, openWizard, pressEnter} from './app-helpers.js';
+import {KEY, NOW, PRESET, checkEnv, openWizard, enterUntil} from './app-helpers.js';
 import {copyDebianMcPair, haveDebianMc, skipUnlessDebianMc} from './helpers/debian-mc.js';
 import {readableScript} from './helpers/readable-copy.js';
 import {copyDemoConfig} from './helpers/cli.js';
@@ -51,7 +51,7 @@ test('a plan refused through the .mc at Review: Back goes to the choice on Welco
 	// Without the Welcome check, as when the .mc check is still running: Review finds it.
 	const app = await openWizard(t, cfPath, {answers: PRESET, answersFrom: 'preset "web"'});
 	await app.waitFor(MC_CHOICE);
-	await pressEnter(app, 5);
+	await enterUntil(app, 'Review');
 	const review = await app.waitFor('✗ sendmail.cf and sendmail.mc disagree');
 	assert.match(review, new RegExp(stepOf('Review')));
 	await app.press(KEY.down, KEY.enter);
@@ -61,7 +61,7 @@ test('a plan refused through the .mc at Review: Back goes to the choice on Welco
 	await app.press(KEY.enter);
 	await app.waitFor(stepOf('Greeting'));
 	// Esc on that refusal goes to Welcome too.
-	await pressEnter(app, 4);
+	await enterUntil(app, 'Review');
 	await app.waitFor('✗ sendmail.cf and sendmail.mc disagree');
 	await app.press(KEY.escape);
 	await app.waitFor(stepOf('Welcome'));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {runHarden} from '../source/commands/harden.js';
-import {KEY, NOW, PRESET, checkEnv, openWizard, pressEnter, tempConfig} from './app-helpers.js';
+import {KEY, NOW, PRESET, checkEnv, openWizard, enterUntil, tempConfig} from './app-helpers.js';
 import {stepHeading} from './helpers/steps.js';
 
 function snapshot(folder: string): Record<string, string> {
@@ -17,10 +17,7 @@ test('replaying a preset is Enter on every step, and Write gives exactly the byt
 	const app = await openWizard(t, cfPath, {answers: PRESET, answersFrom: 'preset "web"'});
 
 	await app.waitFor('pre-filled from preset "web"');
-	for (const step of ['Greeting', 'Size', 'Recipients', 'Privacy', 'Review']) {
-		await app.press(KEY.enter);
-		await app.waitFor(stepHeading(step));
-	}
+	await enterUntil(app, 'Review');
 
 	// The plan is worked out after the step appears; its choices come with it.
 	assert.match(await app.waitFor('Write changes'), /› \(•\) Write changes/);
@@ -58,8 +55,7 @@ for (const [name, key] of [['q', 'q'], ['Ctrl+C', KEY.ctrlC]] as const) {
 		const {folder, cfPath} = tempConfig(t);
 		const before = snapshot(folder);
 		const app = await openWizard(t, cfPath, {answers: PRESET});
-		await pressEnter(app, 5);
-
+		await enterUntil(app, 'Review');
 		await app.waitFor(stepHeading('Review'));
 		await app.press(key);
 		assert.deepEqual(app.result(), {code: 0, message: 'Quit: nothing was written.'});
@@ -100,8 +96,7 @@ test('Esc goes back one step with the answers kept', async t => {
 	await app.press(KEY.escape);
 	await app.waitFor(stepHeading('Welcome'));
 	// The size chosen before still reaches Review.
-	await pressEnter(app, 5);
-
+	await enterUntil(app, 'Review');
 	await app.waitFor(stepHeading('Review'));
 	assert.match(await app.waitFor('MaxMessageSize='), /\+ O MaxMessageSize=25000000/);
 });
@@ -191,16 +186,14 @@ test('Privacy: space toggles, goaway marks what it implies, and the help follows
 	assert.match(goaway, /\[\+\] noverb/);
 	assert.match(goaway, /\[ \] noetrn/);
 	assert.match(goaway.replaceAll('\n', ''), /O PrivacyOptions=needmailhelo,needexpnhelo,needvrfyhelo,restrictqrun,restrictexpand,nobodyreturn,authwarnings,goaway *\(\[\+\] set by goaway\)/);
-	await app.press(KEY.enter);
-	await app.waitFor(stepHeading('Review'));
+	await enterUntil(app, 'Review');
 	assert.match((await app.waitFor('@@ -283,3 +283,3 @@')).replaceAll('\n', ''), /\+ O PrivacyOptions=.*a {0,2}uthwarnings,goaway/);
 });
 
 test('Review shows numbered diff lines and the final greeting; nothing to change offers Finish', async t => {
 	const {cfPath} = tempConfig(t);
 	const app = await openWizard(t, cfPath);
-	await pressEnter(app, 5);
-
+	await enterUntil(app, 'Review');
 	await app.waitFor(stepHeading('Review'));
 	const review = await app.waitFor('Nothing to change');
 	assert.match(review, /› \(•\) Finish \(nothing to write\)/);
@@ -216,8 +209,7 @@ test('a write sendmail refuses shows why, writes nothing, and Back returns to Re
 		answers: {maxMessageSize: 1000},
 		effects: {validatePlan: async () => ({ok: false, error: 'sendmail rejects the new config: line 2: bad; nothing was written'})},
 	});
-	await pressEnter(app, 5);
-
+	await enterUntil(app, 'Review');
 	// Review offers no choice until the plan is worked out.
 	await app.waitFor('Write changes');
 	await app.press(KEY.enter);

@@ -5,7 +5,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import {runCli} from './helpers/cli.js';
-import {openWizard, pressEnter, tempConfig} from './app-helpers.js';
+import {KEY, enterUntil, openWizard, tempConfig} from './app-helpers.js';
 
 // An OSC that retitles the window, a CSI that clears the screen, a C1 CSI (0x9B) and a bell.
 const OSC = '\u001B]0;pwned\u0007';
@@ -49,9 +49,9 @@ test('the wizard\'s frames show the hostile greeting and help line with their co
 	const {cfPath} = hostileConfig(t);
 	const app = await openWizard(t, cfPath, {answers});
 	const frames: string[] = [await app.waitFor('Current settings')];
-	await pressEnter(app, 1);
+	await app.press(KEY.enter);
 	frames.push(await app.waitFor(/Greeting/));
-	await pressEnter(app, 4);
+	await enterUntil(app, 'Review');
 	frames.push(await app.waitFor('Write changes'));
 	for (const frame of frames) {
 		assert.ok(!frame.includes(OSC) && !frame.includes(CLEAR) && !frame.includes('\u009B') && !frame.includes('\u0007'), frame);

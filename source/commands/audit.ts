@@ -1,10 +1,11 @@
-import {auditConfig, auditFromReplies, auditRehearsalAnswers} from '../core/audit.js';
+import {auditConfig, auditFromOptionsSet, auditFromReplies, auditRehearsalAnswers} from '../core/audit.js';
 import {safeJson} from '../core/sanitize.js';
 import {wrapText} from '../core/wrap-text.js';
 import {cfSourceReport} from '../core/sendmail-layouts.js';
 import {checkHostName, hostNameWarning} from '../system/host-name.js';
 import {findMcSource} from '../system/mc-rebuild.js';
 import {rehearseFiles, type RehearsalReport} from '../system/rehearsal.js';
+import {findSendmail, sendmailOptionsSet} from '../system/sendmail.js';
 import {loadTarget, removeDemoCopy} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
@@ -52,7 +53,11 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 		rehearsal = {status: 'failed', error: rehearsed.error};
 	}
 
-	const audit = rehearsal.status === 'ran' ? auditFromReplies(fromFile, rehearsal.checks) : fromFile;
+	const replied = rehearsal.status === 'ran' ? auditFromReplies(fromFile, rehearsal.checks) : fromFile;
+	// The limits no SMTP exchange shows: whether sendmail takes them, from its own setoption calls.
+	const program = findSendmail(io.env);
+	const optionsSet = program === undefined ? undefined : await sendmailOptionsSet(program, cfText, {onHostNameWait: hostNameCountdown(io)});
+	const audit = optionsSet?.ok ? auditFromOptionsSet(replied, optionsSet.value) : replied;
 	const hostName = checkHostName();
 	const hostWarning = hostNameWarning(hostName);
 	if (flags.json) {
@@ -85,7 +90,7 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	const about = rehearsal.status === 'ran'
-		? `Verdicts marked (sendmail) come from the installed sendmail's own replies to a private copy of this config (sendmail -C COPY -bs${rehearsal.hostName?.private ? `, with the host name ${rehearsal.hostName.name} in a private namespace` : ''}); the others from the file.`
+		? `Verdicts marked (sendmail) come from the installed sendmail's own replies to a private copy of this config (sendmail -C COPY -bs${rehearsal.hostName?.private ? `, with the host name ${rehearsal.hostName.name} in a private namespace` : ''})${optionsSet?.ok ? ' or, for limits no reply shows, from the options it sets as it reads the copy (-bt -d37.1)' : ''}; the others from the file.`
 		: rehearsal.status === 'skipped'
 			? `Every verdict comes from the file: ${rehearsal.reason}.`
 			: `Every verdict comes from the file: sendmail could not be asked (${rehearsal.error}).`;

@@ -4,14 +4,14 @@ import {App, type WizardEffects, type WizardPresets, type WizardResult, type Wiz
 import {checkMcAgrees, makePlan} from '../system/make-plan.js';
 import {accessProblem} from '../system/access.js';
 import {findMcFor} from '../system/mc-rebuild.js';
-import {findSendmail, sendmailVersion} from '../system/sendmail.js';
+import {findSendmail, sendmailFfrDefines, sendmailVersion} from '../system/sendmail.js';
 import {askSendmail} from '../system/rehearsal.js';
-import {hostNameWarning} from '../system/host-name.js';
+import {configHostName, hostNameWarning} from '../system/host-name.js';
 import type {RestartPlan} from '../system/service.js';
 import {DEFAULT_CONFIG, removeDemoCopy} from '../system/target.js';
 import {realFlowDeps} from '../flow/real-deps.js';
 import {daemonReadsConfig, setUpRun} from '../flow/setup.js';
-import type {Result} from '../core/result.js';
+import {fail, type Result} from '../core/result.js';
 import {parseCf} from '../core/sendmail-cf.js';
 import {wizardOutput} from '../components/terminal-output.js';
 import {EXIT, type CommandIo} from './command-io.js';
@@ -96,6 +96,10 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		async sendmailVersion() {
 			const program = findSendmail(env);
 			return program === undefined ? undefined : sendmailVersion(program, target.cfPath);
+		},
+		async sendmailFfrDefines() {
+			const program = findSendmail(env);
+			return program === undefined ? fail('sendmail is not installed here') : sendmailFfrDefines(program, {cfPath: target.cfPath, hostName: flags.hostname ?? configHostName(target.cfText)});
 		},
 		findMc: async cfPath => findMcFor(cfPath),
 		checkMcAgrees: async target => checkMcAgrees(target, {env}),

@@ -6,7 +6,7 @@ import {effectiveFlags, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {receivedVersionLeak} from './received-header.js';
 import {findOption, lookalikeLines, parseCf, type CfDocument} from './sendmail-cf.js';
 import {readCurrent, type CountReading} from '../settings/current.js';
-import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING} from '../settings/registry.js';
+import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING, type CountSetting} from '../settings/registry.js';
 import type {Answers} from './answers.js';
 import type {Check} from './verify-checks.js';
 
@@ -28,6 +28,8 @@ export type AuditItem = {
 };
 
 export type Audit = {items: AuditItem[]; hardened: boolean};
+
+const isNeutral = (setting: CountSetting) => 'neutral' in setting && setting.neutral === true;
 
 /** The flags the article's quick fixes ask for: no probing of users, no queue peeking (settings/registry.ts). */
 export const RECOMMENDED_FLAGS: readonly PrivacyFlag[] = SETTING.privacyOptions.recommended;
@@ -109,12 +111,15 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 		const reading = current.counts[setting.key];
 		const {number} = reading;
 		const text = limitText(reading);
-		const shown = (setting.unit === 'bytes' && number > 0 ? `${text} (${formatSize(number)})` : text) + whereSet(document, setting.option);
+		// A setting no SMTP check shows says what its number means (the others' rows are read beside their replies).
+		const meaning = setting.checks.length === 0 && number > 0 ? ` (${setting.what})` : '';
+		const shown = (setting.unit === 'bytes' && number > 0 ? `${text} (${formatSize(number)})` : text + meaning) + whereSet(document, setting.option);
+		const hardened = number > 0 || isNeutral(setting);
 		items.push({
 			setting: setting.option,
 			value: shown,
-			hardened: number > 0,
-			advice: number > 0 ? '' : setting.advice,
+			hardened,
+			advice: hardened ? '' : setting.advice,
 			from: 'file',
 		});
 	}
@@ -243,6 +248,41 @@ export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit 
 				return item;
 			}
 		}
+	});
+	return {items, hardened: items.every(item => item.hardened)};
+}
+
+/**
+ * The audit with each whole-number setting that no SMTP check shows judged by what sendmail itself
+ * sets while it reads the config: `sendmail -C FILE -bt -d37.1` prints a setoption call for every
+ * option it takes (system/sendmail.ts, sendmailOptionsSet). A value the file has that sendmail does
+ * not set (an option this sendmail was not built with) is not in force.
+ */
+export function auditFromOptionsSet(audit: Audit, set: ReadonlyMap<string, readonly string[]>): Audit {
+	const items = audit.items.map((item): AuditItem => {
+		const setting = COUNT_SETTINGS.find(each => each.option === item.setting && each.checks.length === 0);
+		if (setting === undefined) {
+			return item;
+		}
+
+		const values = set.get(setting.option);
+		const last = values?.at(-1);
+		if (last === undefined) {
+			const fileSetsIt = !/^not set/.test(item.value) && !/^0\b/.test(item.value);
+			return {
+				...item,
+				hardened: isNeutral(setting),
+				advice: fileSetsIt
+					? `sendmail does not take ${setting.option} from this file${'requires' in setting ? ` (it exists only where sendmail was built with ${setting.requires})` : ''}: it is not in force`
+					: isNeutral(setting) ? '' : setting.advice,
+				from: 'sendmail',
+				reply: `sendmail sets no ${setting.option}`,
+			};
+		}
+
+		const number = Number.parseInt(last, 10);
+		const hardened = number > 0 || isNeutral(setting);
+		return {...item, hardened, advice: hardened ? '' : setting.advice, from: 'sendmail', reply: `setoption ${setting.option}=${last}`};
 	});
 	return {items, hardened: items.every(item => item.hardened)};
 }

@@ -1,7 +1,7 @@
 // Reads and edits the define(...) lines of a sendmail .mc file, the m4 source that sendmail.cf is
 // built from. Strings hold one byte per character (latin1), so offsets are byte offsets.
 import {type Result, ok, fail} from './result.js';
-import {MC_DEFINES, OPTION_SETTINGS} from '../settings/registry.js';
+import {DEFINED_SETTINGS, MC_DEFINES} from '../settings/registry.js';
 
 /** The defines this tool edits, one per option setting (settings/registry.ts). */
 export const MC_SETTINGS = MC_DEFINES;
@@ -11,9 +11,9 @@ export type McSetting = (typeof MC_SETTINGS)[number];
 // The .cf option each define becomes (proto.m4: `_OPTION(SmtpGreetingMessage, `confSMTP_LOGIN_MSG', ...)`).
 // Undefined, the limits come out commented (`#O MaxMessageSize=0`); cfhead.m4 always defines the
 // greeting and the privacy flags.
-export const MC_SETTING_OPTION: Readonly<Record<McSetting, string>> = Object.fromEntries(OPTION_SETTINGS.map(setting => [setting.mcDefine, setting.option])) as Record<McSetting, string>;
+export const MC_SETTING_OPTION: Readonly<Record<McSetting, string>> = Object.fromEntries(DEFINED_SETTINGS.map(setting => [setting.mcDefine, setting.option])) as Record<McSetting, string>;
 
-const settingOfDefine = (define: McSetting) => OPTION_SETTINGS.find(setting => setting.mcDefine === define)!;
+const settingOfDefine = (define: McSetting) => DEFINED_SETTINGS.find(setting => setting.mcDefine === define)!;
 
 export type McDefineSite = {
 	setting: McSetting;
@@ -398,4 +398,33 @@ export function editMcDefines(
 	let text = mcText;
 	for (const edit of edits) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
 	return {text, notes};
+}
+
+/**
+ * Sets options that cf/m4 has no define for (registry `mcDefine: null`) as LOCAL_CONFIG lines:
+ * m4 copies the lines after LOCAL_CONFIG into the .cf as they are, so "O BadRcptShutdown=4" there
+ * becomes that line of the .cf. A line the .mc already has for the option is rewritten in place;
+ * otherwise one LOCAL_CONFIG block with the new lines goes at the end.
+ */
+export function editMcLocalOptions(mcText: string, changes: ReadonlyArray<{option: string; value: string}>): {text: string; notes: string[]} {
+	let text = mcText;
+	const added: string[] = [];
+	for (const {option, value} of changes) {
+		const line = new RegExp(`^O ${option}=.*$`, 'm');
+		if (line.test(text)) {
+			text = text.replace(line, `O ${option}=${value}`);
+		} else {
+			added.push(`O ${option}=${value}`);
+		}
+	}
+
+	if (added.length === 0) {
+		return {text, notes: []};
+	}
+
+	const separator = text === '' || text.endsWith('\n') ? '' : '\n';
+	return {
+		text: `${text}${separator}LOCAL_CONFIG\n${added.join('\n')}\n`,
+		notes: [`${added.map(line => `"${line}"`).join(', ')} added to the .mc after LOCAL_CONFIG: cf/m4 has no define for ${added.length === 1 ? 'this option' : 'these options'}, and m4 copies LOCAL_CONFIG lines into the .cf as they are`],
+	};
 }

@@ -15,6 +15,7 @@ export const SETTING_STEPS = {
 	size: 'Size',
 	recipients: 'Recipients',
 	privacy: 'Privacy',
+	floods: 'Floods and harvesting',
 } as const;
 
 export type SettingStep = keyof typeof SETTING_STEPS;
@@ -48,7 +49,18 @@ export type TextSetting = Common & {
 export type CountSetting = Common & {
 	readonly type: 'count';
 	readonly option: string;
-	readonly mcDefine: string;
+	/**
+	 * The .mc define; null where cf/m4 has none: the .mc then carries the option as a LOCAL_CONFIG
+	 * line ("O Name=value"), which m4 copies into the .cf as it is.
+	 */
+	readonly mcDefine: string | null;
+	/**
+	 * A compile-time define sendmail needs for the option to exist (e.g. _FFR_BADRCPT_SHUTDOWN): the
+	 * option is offered and written only where the installed sendmail lists it (`sendmail -d0.13 -bt`).
+	 */
+	readonly requires?: string;
+	/** Audit reports the value but does not count it against hardening (a relief, not a limit). */
+	readonly neutral?: boolean;
 	readonly max: number;
 	/** How the number reads: a size in bytes ("25 MB") or a plain count. */
 	readonly unit: 'bytes' | 'count';
@@ -196,6 +208,116 @@ export const SETTINGS = [
 		roleDescription: 'Leave the version out of the Received header sendmail adds.',
 		example: 'true',
 	},
+	{
+		key: 'badRcptThrottle',
+		type: 'count',
+		option: 'BadRcptThrottle',
+		mcDefine: 'confBAD_RCPT_THROTTLE',
+		max: 2_147_483_647,
+		unit: 'count',
+		what: 'bad recipients before each RCPT TO is slowed',
+		choices: [3, 5, 10],
+		prompt: 'after this many unknown recipients in one connection, sendmail waits a second before each further RCPT TO. It slows address harvesting.',
+		label: 'Bad recipients before slowing down',
+		step: 'floods',
+		checks: [],
+		advice: 'unknown recipients are answered at full speed: set BadRcptThrottle to slow address harvesting',
+		explain: [
+			'badRcptThrottle (O BadRcptThrottle, .mc confBAD_RCPT_THROTTLE): after this many rejected RCPT TO in one connection, sendmail sleeps one second before answering each further RCPT TO; 0 or unset never slows down.',
+			'It makes a dictionary attack (guessing mailboxes) slow without refusing anyone. What it costs: a sender with many stale addresses in one connection (a list server) gets slower answers, not refusals.',
+		],
+		roleDescription: 'BadRcptThrottle; 0 never slows down.',
+		example: '3',
+	},
+	{
+		key: 'badRcptShutdown',
+		type: 'count',
+		option: 'BadRcptShutdown',
+		mcDefine: null,
+		requires: '_FFR_BADRCPT_SHUTDOWN',
+		max: 2_147_483_647,
+		unit: 'count',
+		what: 'unknown recipients before the connection is closed',
+		choices: [4, 10, 25],
+		prompt: 'after this many unknown recipients in one connection, sendmail answers 421 and closes it. It stops address harvesting.',
+		label: 'Unknown recipients before closing',
+		step: 'floods',
+		checks: [],
+		advice: 'a client may try any number of unknown recipients in one connection: set BadRcptShutdown to close it after a few (harvesting)',
+		explain: [
+			'badRcptShutdown (O BadRcptShutdown; the .mc has no define for it: it goes in as a LOCAL_CONFIG line): after this many rejected RCPT TO in one connection, the next RCPT TO gets "421 4.7.0 ... Too many bad recipients; closing connection" and sendmail hangs up. 0 or unset never closes.',
+			'It stops a dictionary attack: nmap\'s smtp-enum-users (RCPT method) then confirms at most one account. What it costs: a legitimate sender with that many stale addresses in one connection gets 421 and retries later, sending the rest in a new connection.',
+			'It exists only where sendmail was built with _FFR_BADRCPT_SHUTDOWN (Debian\'s is); "sendmail -d0.13 -bt < /dev/null" lists the FFR defines. Elsewhere sendmail refuses the option, so it is not offered.',
+		],
+		roleDescription: 'BadRcptShutdown, unknown recipients before the connection is closed; 0 never closes. Needs a sendmail built with _FFR_BADRCPT_SHUTDOWN.',
+		example: '4',
+	},
+	{
+		key: 'badRcptShutdownGood',
+		type: 'count',
+		option: 'BadRcptShutdownGood',
+		mcDefine: null,
+		requires: '_FFR_BADRCPT_SHUTDOWN',
+		// A relief, not a limit: either way is sound, so audit reports it without a verdict against it.
+		neutral: true,
+		max: 100,
+		unit: 'count',
+		what: 'percent of unknown recipients a connection with good ones needs before it is closed',
+		choices: [50, 75, 90],
+		prompt: 'spare a connection that also has good recipients unless this percentage of them are unknown. It protects list servers.',
+		label: 'Percent unknown to close anyway',
+		step: 'floods',
+		checks: [],
+		advice: '',
+		explain: [
+			'badRcptShutdownGood (O BadRcptShutdownGood; a LOCAL_CONFIG line in the .mc): a percentage. A connection that has reached BadRcptShutdown unknown recipients but also had good ones is closed only when at least this percentage of its recipients were unknown. 0 or unset closes it at BadRcptShutdown whatever the good ones.',
+			'What it costs: a harvester that mixes in a known address gets more guesses; a list server with a few stale addresses among many good ones keeps its connection. It needs _FFR_BADRCPT_SHUTDOWN, as BadRcptShutdown does.',
+		],
+		roleDescription: 'BadRcptShutdownGood, the percentage of unknown recipients that still closes a connection with good ones; 0 is off. Needs _FFR_BADRCPT_SHUTDOWN.',
+		example: '75',
+	},
+	{
+		key: 'connectionRateThrottle',
+		type: 'count',
+		option: 'ConnectionRateThrottle',
+		mcDefine: 'confCONNECTION_RATE_THROTTLE',
+		max: 2_147_483_647,
+		unit: 'count',
+		what: 'connections accepted per second',
+		choices: [5, 15, 30],
+		prompt: 'how many connections the daemon accepts per second, all clients together; more wait for the next second.',
+		label: 'Connections per second',
+		step: 'floods',
+		checks: [],
+		advice: 'the daemon accepts connections as fast as they come: set ConnectionRateThrottle to spread a flood over time',
+		explain: [
+			'connectionRateThrottle (O ConnectionRateThrottle, .mc confCONNECTION_RATE_THROTTLE): how many incoming connections the daemon accepts in one second, counting every client; the others wait in the listen queue until the next second. 0 or unset is no limit.',
+			'What it costs: one busy client can use up the allowance and make everyone else wait, legitimate senders included. It spreads a flood over time; it does not refuse anyone. Per-client limits are ratecontrol\'s ClientRate in the access map.',
+		],
+		roleDescription: 'ConnectionRateThrottle, connections accepted per second; 0 is no limit.',
+		example: '15',
+	},
+	{
+		key: 'maxDaemonChildren',
+		type: 'count',
+		option: 'MaxDaemonChildren',
+		mcDefine: 'confMAX_DAEMON_CHILDREN',
+		max: 2_147_483_647,
+		unit: 'count',
+		what: 'simultaneous SMTP sessions',
+		choices: [40, 100, 200],
+		prompt: 'how many SMTP sessions the daemon serves at once; further connections wait or are refused.',
+		label: 'Sessions at once',
+		step: 'floods',
+		checks: [],
+		advice: 'no limit on simultaneous sessions: a flood can fork sendmail until memory runs out; set MaxDaemonChildren',
+		explain: [
+			'maxDaemonChildren (O MaxDaemonChildren, .mc confMAX_DAEMON_CHILDREN): how many child processes the daemon runs at once; at the limit it stops accepting connections until one ends. 0 or unset is no limit.',
+			'What it costs: too low a limit makes a slow-client denial of service easier: a few clients that connect and then send a byte a minute hold every slot, and real mail waits. Keep it well above the busiest hour\'s sessions, and pair it with shorter SMTP timeouts (Timeout.* options) so idle sessions give their slot back.',
+		],
+		roleDescription: 'MaxDaemonChildren, SMTP sessions at once; 0 is no limit. Too low makes a slow-client denial of service easier.',
+		example: '100',
+	},
 ] as const satisfies readonly SettingSpec[];
 
 type Entry = (typeof SETTINGS)[number];
@@ -231,8 +353,17 @@ export const SETTING = Object.fromEntries(SETTINGS.map(setting => [setting.key, 
 /** The sendmail.cf option of each option setting, by key: OPTION.maxMessageSize is "MaxMessageSize". */
 export const OPTION = Object.fromEntries(OPTION_SETTINGS.map(setting => [setting.key, setting.option])) as unknown as {readonly [S in Extract<Entry, OptionSetting> as S['key']]: S['option']};
 
-/** The .mc define of each option setting, in the registry's order. */
-export const MC_DEFINES = OPTION_SETTINGS.map(setting => setting.mcDefine);
+/** An option setting that has an .mc define. */
+type DefinedEntry = Extract<Entry, OptionSetting & {mcDefine: string}>;
+
+/** The option settings with an .mc define. */
+export const DEFINED_SETTINGS: readonly DefinedEntry[] = OPTION_SETTINGS.filter((setting): setting is DefinedEntry => setting.mcDefine !== null);
+
+/** The .mc define of each option setting that has one, in the registry's order. */
+export const MC_DEFINES = DEFINED_SETTINGS.map(setting => setting.mcDefine);
+
+/** The count settings sendmail has only when built with a compile-time define (`requires`). */
+export const COMPILED_IN_SETTINGS = COUNT_SETTINGS.filter(setting => 'requires' in setting);
 
 /** The setting an option name or answers key (any case) names, for `explain`. */
 export function findSetting(name: string): Entry | undefined {

@@ -1,6 +1,7 @@
 // The step of a whole-number setting that has no screen of its own: everything it shows comes from
 // the setting's registry entry (its option, prompt, label, choices, bounds and explanation).
 import type {Answers} from '../core/answers.js';
+import type {Row} from '../components/Rows.js';
 import type {CountSetting} from '../settings/registry.js';
 import {LimitStep} from './LimitStep.js';
 import {countOptions, parseCountOf, sizeText} from './choices.js';
@@ -9,15 +10,19 @@ type Props = {
 	setting: CountSetting;
 	current: number;
 	answers: Answers;
+	/** Where the step shows several settings: this one's place among them. */
+	page?: {number: number; of: number};
+	/** Rows said after the setting's own guidance. */
+	notes?: readonly Row[];
 	onNext(answers: Answers): void;
 };
 
-export function CountStep({setting, current, answers, onNext}: Props) {
+export function CountStep({setting, current, answers, page, notes = [], onNext}: Props) {
 	const answer = (answers as Record<string, unknown>)[setting.key];
 	return (
 		<LimitStep
 			step={setting.step}
-			title={`${setting.option}: ${setting.prompt}`}
+			title={`${page === undefined ? '' : `(${page.number}/${page.of}) `}${setting.option}: ${setting.prompt}`}
 			label={setting.label}
 			options={countOptions(setting, current)}
 			answer={typeof answer === 'number' ? answer : undefined}
@@ -28,7 +33,8 @@ export function CountStep({setting, current, answers, onNext}: Props) {
 			detail={() => undefined}
 			guidance={value => [
 				{text: value === undefined || value === 0 ? `No limit on ${setting.what}.` : `${setting.option}=${value}.`},
-				{text: setting.explain[0] ?? '', tone: 'dim'},
+				...setting.explain.map((text): Row => ({text, tone: 'dim'})),
+				...notes,
 			]}
 			onNext={value => onNext({[setting.key]: value} as Answers)}
 		/>

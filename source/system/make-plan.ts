@@ -7,10 +7,13 @@ import {fail, ok, type Result} from '../core/result.js';
 import {ACCUMULATING_OPTIONS, findOption, ignoredBySendmail, optionValue, parseCf, privacyOptionsValue, valueAsRead, type CfDocument} from '../core/sendmail-cf.js';
 import {LAYOUTS, missingMcWarning} from '../core/sendmail-layouts.js';
 import {parsePrivacyOptionsValue} from '../core/privacy-flags.js';
-import {editMcDefines, MC_SETTING_OPTION, MC_SETTINGS, quoteMcValue, type McSetting} from '../core/sendmail-mc.js';
+import {editMcDefines, editMcLocalOptions, MC_SETTING_OPTION, MC_SETTINGS, quoteMcValue, type McSetting} from '../core/sendmail-mc.js';
 import {readTextFile} from './read-files.js';
 import {buildCfFromMc, findMcSource, rebuildPlan, type RebuildPlan} from './mc-rebuild.js';
 import type {Target} from './target.js';
+import {configHostName} from './host-name.js';
+import {findSendmail, sendmailFfrDefines} from './sendmail.js';
+import {COMPILED_IN_SETTINGS, OPTION_SETTINGS} from '../settings/registry.js';
 
 export type MakePlanOptions = {
 	/** Edit sendmail.cf even when a sendmail.mc beside it would undo that at its next rebuild. */
@@ -247,11 +250,39 @@ function receivedHeaderDefine(mcText: string, cfAfter: string): Result<string> {
 
 const OPTION_SETTING = new Map<string, McSetting>(MC_SETTINGS.map(setting => [MC_SETTING_OPTION[setting], setting]));
 
+/** The options written as LOCAL_CONFIG lines in the .mc: those with no define in cf/m4. */
+const LOCAL_OPTIONS = new Set<string>(OPTION_SETTINGS.filter(setting => setting.mcDefine === null).map(setting => setting.option));
+
 const CF_ONLY_HINT = 'To edit sendmail.cf alone, use --cf-only (a rebuild from the .mc would then undo it).';
 
 /** The standing warning for a direct .cf edit while an .mc is there. */
 function cfOnlyWarning(cfPath: string, mcPath: string, rebuildCommand: string): string {
 	return `${path.basename(cfPath)} is built from ${mcPath}, and this edits the .cf alone: the next rebuild (${rebuildCommand}, Debian's sendmailconfig, FreeBSD's make install) will silently undo it. Edit the .mc instead to keep the change`;
+}
+
+/**
+ * Why answers that set an option sendmail has only with a compile-time define (registry
+ * `requires`, e.g. BadRcptShutdown and _FFR_BADRCPT_SHUTDOWN) cannot be written here: the
+ * installed sendmail was not built with it, or cannot say. Undefined when they can (or no such
+ * option is answered, or sendmail is not installed: the config check then says it was not checked).
+ */
+async function missingCompileTimeOptions(target: Target, answers: Answers, options: MakePlanOptions): Promise<string | undefined> {
+	const asked = COMPILED_IN_SETTINGS.filter(setting => answers[setting.key] !== undefined && answers[setting.key] !== null);
+	const program = findSendmail(options.env);
+	if (asked.length === 0 || program === undefined) {
+		return undefined;
+	}
+
+	const defines = await sendmailFfrDefines(program, {hostName: options.hostname ?? configHostName(target.cfText)});
+	const lacking = asked.filter(setting => !defines.ok || !defines.value.has(setting.requires));
+	if (lacking.length === 0) {
+		return undefined;
+	}
+
+	const names = lacking.map(setting => setting.option).join(' and ');
+	return defines.ok
+		? `${names} exist only in a sendmail built with ${lacking[0]!.requires}, and ${program} was not ("${path.basename(program)} -d0.13 -bt" does not list it); leave ${lacking.map(setting => setting.key).join(' and ')} out of the answers; nothing was written`
+		: `${names} need a sendmail built with ${lacking[0]!.requires}, and ${defines.error}; nothing was written`;
 }
 
 /**
@@ -263,6 +294,11 @@ export async function makePlan(target: Target, answers: Answers, options: MakePl
 	const direct = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, answers});
 	if (!direct.ok) {
 		return direct;
+	}
+
+	const missing = await missingCompileTimeOptions(target, answers, options);
+	if (missing !== undefined) {
+		return fail(missing);
 	}
 
 	const source = await findMcSource(target.cfPath, options.hostname, {makeConfPath: options.makeConfPath});
@@ -373,7 +409,11 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 		changes[setting] = change.to;
 	}
 
-	const definesEdited = editMcDefines(mcText.value, changes);
+	// Options cf/m4 has no define for go in as LOCAL_CONFIG lines.
+	const localChanges = direct.settings.filter(change => LOCAL_OPTIONS.has(change.setting)).map(change => ({option: change.setting, value: change.to}));
+	const definesOnly = editMcDefines(mcText.value, changes);
+	const local = editMcLocalOptions(definesOnly.text, localChanges);
+	const definesEdited = {text: local.text, notes: [...definesOnly.notes, ...local.notes]};
 	const received = direct.settings.some(change => change.setting === RECEIVED_SETTING) ? receivedHeaderDefine(definesEdited.text, cfChange.after) : undefined;
 	if (received !== undefined && !received.ok) {
 		return fail(`${received.error} ${CF_ONLY_HINT}`);
@@ -432,7 +472,7 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 
 	const document = parseCf(cfAfter);
 	for (const change of direct.settings) {
-		if (OPTION_SETTING.has(change.setting) && !takesEffect(document, change.setting, change.to)) {
+		if ((OPTION_SETTING.has(change.setting) || LOCAL_OPTIONS.has(change.setting)) && !takesEffect(document, change.setting, change.to)) {
 			return fail(
 				`the ${cfName} rebuilt from ${mcPath} does not have ${change.setting}=${change.to}: something later in the .mc (a LOCAL_CONFIG line?) sets it; change it there, or use --cf-only to edit ${cfName} alone`,
 			);

@@ -192,3 +192,44 @@ export async function validateChange(
 
 	return fail(`sendmail rejects the new config: ${next.value.reason}; nothing was written`);
 }
+
+/**
+ * The options sendmail sets while it reads a config, each with the values it was set to in order:
+ * `sendmail -C FILE -bt -d37.1` prints every setoption call ("setoption BadRcptThrottle (?)=3").
+ * An option sendmail does not know (one not compiled in) is not among them.
+ */
+export async function sendmailOptionsSet(program: string, cfText: string, options: HostNameOptions = {}): Promise<Result<Map<string, string[]>>> {
+	const folder = await fs.mkdtemp(path.join(os.tmpdir(), `sendmail-harden-options-${process.pid}-`));
+	const file = path.join(folder, 'sendmail.cf');
+	try {
+		await fs.writeFile(file, toBytes(cfText), {mode: 0o600, flag: 'wx'});
+		const result = await runSendmail(program, ['-C', file, '-bt', '-d37.1'], {...options, timeoutMs: 20_000, hostName: options.hostName ?? configHostName(cfText)});
+		if (result.status === null || result.timedOut) {
+			return fail(`cannot ask ${program} which options it sets: ${result.timedOut ? 'it did not finish' : result.stderr.trim() || 'it did not start'}`);
+		}
+
+		const set = new Map<string, string[]>();
+		for (const match of `${result.stdout}\n${result.stderr}`.matchAll(/^setoption (\S+) \(.*?\)=(.*)$/gm)) {
+			set.set(match[1]!, [...(set.get(match[1]!) ?? []), match[2]!]);
+		}
+
+		return ok(set);
+	} finally {
+		await fs.rm(folder, {recursive: true, force: true});
+	}
+}
+
+/**
+ * The FFR ("for future release") defines the installed sendmail was built with, from its
+ * `-d0.13 -bt` report ("FFR Defines: _FFR_BADRCPT_SHUTDOWN ..."). Options behind one exist only
+ * where it is listed: elsewhere sendmail refuses them as unknown.
+ */
+export async function sendmailFfrDefines(program: string, options: HostNameOptions & {cfPath?: string} = {}): Promise<Result<Set<string>>> {
+	const args = [...(options.cfPath === undefined ? [] : ['-C', options.cfPath]), '-d0.13', '-bt'];
+	const result = await runSendmail(program, args, {...options, timeoutMs: 20_000});
+	if (result.status === null || result.timedOut || !/^Version /m.test(result.stdout)) {
+		return fail(`cannot ask ${program} how it was built: ${result.timedOut ? 'it did not finish' : result.stderr.trim() || 'it printed no version'}`);
+	}
+
+	return ok(new Set(result.stdout.match(/\b_FFR_[A-Z0-9_]+/g) ?? []));
+}

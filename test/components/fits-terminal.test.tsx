@@ -82,7 +82,17 @@ async function walk(t: {after(fn: () => void): void}, columns: number, rows: num
 		assert.match(frame, /› \[/, `at ${columns}x${rows} the highlighted Privacy row is not on screen:\n${frame}`);
 	}
 
-	await press(KEY.enter);
+	// The steps after Privacy, every page of each, keeping what they show, up to Review.
+	const mark = () => /Step \d+ of \d+.*\n.*/.exec(last())?.[0];
+	for (let screens = 0; !last().includes(stepOf('Review')); screens++) {
+		assert.ok(screens < 30, `Enter never reached Review:\n${last()}`);
+		const before = mark();
+		await press(KEY.enter);
+		for (let tries = 0; mark() === before && tries < 500; tries++) {
+			await pause(10);
+		}
+	}
+
 	await waitFor('Write changes');
 	await press(KEY.enter);
 	await waitFor(new RegExp(`${stepOf('Done')}|Continue`));

@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import {render} from 'ink';
 import {App} from '../../source/app.js';
-import {KEY, PRESET, readTarget, tempConfig, testEffects} from '../app-helpers.js';
+import {KEY, PRESET, enterUntil, readTarget, tempConfig, testEffects} from '../app-helpers.js';
 import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
 import {stepOf} from '../helpers/steps.js';
 
@@ -35,10 +35,15 @@ test('80x24: after the first page down, Review shows 14 diff rows a page, and ev
 	};
 
 	await waitFor(new RegExp(stepOf('Welcome')));
-	for (const step of ['Greeting', 'Size', 'Recipients', 'Privacy', 'Review']) {
-		stdin.write(KEY.enter);
-		await waitFor(new RegExp(stepOf(step)));
-	}
+	await enterUntil({
+		frame: last,
+		async press(...keys) {
+			for (const key of keys) {
+				stdin.write(key);
+				await pause(15);
+			}
+		},
+	}, 'Review');
 
 	let frame = await waitFor(/\(lines 1-\d+ of \d+;/);
 	const spans: Array<[number, number]> = [];

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {runHarden} from '../../source/commands/harden.js';
 import {sendmailWrapper} from '../helpers/sendmail.js';
-import {stepOf} from '../helpers/steps.js';
+import {enterUntil, stepOf} from '../helpers/steps.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -110,13 +110,20 @@ test('tmux 80x24: an --answers file replays by pressing Enter, and the file is w
 
 	const welcome = await tmux.waitFor(stepOf('Welcome'));
 	assert.match(welcome, /pre-filled from/);
-	for (const step of ['Greeting', 'Size', 'Recipients', 'Privacy', 'Review']) {
-		tmux.keys('Enter');
-		const screen = await tmux.waitFor(stepOf(step));
-		for (const line of screen.split('\n')) {
-			assert.ok(line.length <= 80, `a line overflows 80 columns: ${line}`);
-		}
-	}
+	// Enter on every screen up to Review, each screen checked for lines wider than the terminal.
+	await enterUntil({
+		frame() {
+			const screen = tmux.capture();
+			for (const line of screen.split('\n')) {
+				assert.ok(line.length <= 80, `a line overflows 80 columns: ${line}`);
+			}
+
+			return screen;
+		},
+		async press(...keys) {
+			tmux.keys(...keys.map(key => (key === '\r' ? 'Enter' : key === '\u001B' ? 'Escape' : key)));
+		},
+	}, 'Review');
 
 	await tmux.waitFor('Write changes');
 	tmux.keys('Enter');

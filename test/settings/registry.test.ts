@@ -11,14 +11,20 @@ import {STEPS} from '../../source/hooks/use-wizard.js';
 import {ANSWER_KEYS, OPTION_SETTINGS, SETTING_STEPS, SETTINGS} from '../../source/settings/registry.js';
 import {ROLE_DEFAULTS_PATH, ROLE_SPECS_PATH, roleFiles} from '../../source/settings/role-specs.js';
 
-test('each option setting names an option sendmail knows and a define of its own', () => {
+test('each option setting names an option sendmail knows and a define of its own, or is written as a LOCAL_CONFIG line', () => {
 	for (const setting of OPTION_SETTINGS) {
 		assert.ok(isKnownOption(setting.option), setting.option);
+		if (setting.mcDefine === null) {
+			// Only a compile-time option lacks a define in cf/m4.
+			assert.ok('requires' in setting, `${setting.key} has no define and no compile-time define`);
+			continue;
+		}
+
 		assert.match(setting.mcDefine, /^conf[A-Z_]+$/);
 		assert.equal(MC_SETTING_OPTION[setting.mcDefine], setting.option);
 	}
 
-	assert.deepEqual([...MC_SETTINGS], OPTION_SETTINGS.map(setting => setting.mcDefine));
+	assert.deepEqual([...MC_SETTINGS], OPTION_SETTINGS.flatMap(setting => (setting.mcDefine === null ? [] : [setting.mcDefine])));
 	assert.equal(new Set(MC_SETTINGS).size, MC_SETTINGS.length, 'a define used twice');
 	assert.equal(new Set(ANSWER_KEYS).size, ANSWER_KEYS.length, 'an answers key used twice');
 });

@@ -1,0 +1,90 @@
+// A step that shows several whole-number settings (e.g. "Floods and harvesting"): one page per
+// setting, all from the settings registry. Enter on the last page moves the wizard on with every
+// page's answer; Esc on a later page goes back a page, on the first back a step.
+import {useContext, useRef, useState} from 'react';
+import type {Answers} from '../core/answers.js';
+import type {Row} from '../components/Rows.js';
+import {StepNavigationContext, type StepNavigation} from '../hooks/use-step-keys.js';
+import type {CountKey, CountSetting} from '../settings/registry.js';
+import {CountStep} from './CountStep.js';
+
+type Props = {
+	settings: readonly CountSetting[];
+	/** The value in force now of each setting, by key. */
+	current: Readonly<Record<CountKey, number>>;
+	answers: Answers;
+	/** Said on the last page: settings this step leaves out here, and why. */
+	notes?: readonly Row[];
+	/** Open on the last page: the step was reached by going back from a later one. */
+	startAtEnd?: boolean;
+	onNext(answers: Answers): void;
+};
+
+export function CountPages({settings, current, answers, notes = [], startAtEnd = false, onNext}: Props) {
+	const parent = useContext(StepNavigationContext);
+	const [page, setPage] = useState(startAtEnd ? settings.length - 1 : 0);
+	// The page the keys so far lead to, known at once: keys of one burst after an Enter that turns
+	// the page wait for the next page, as they wait for the next step (use-step-keys.ts).
+	const expected = useRef(page);
+	expected.current = page;
+	// Every page's answer so far, kept when going back and forth.
+	const chosen = useRef<Record<string, number | undefined>>({});
+	const turn = (to: number) => {
+		expected.current = to;
+		setPage(to);
+	};
+
+	const setting = settings[page];
+	if (setting === undefined) {
+		return null;
+	}
+
+	const navigation: StepNavigation = {
+		...parent,
+		back: () => (page === 0 ? parent.back() : turn(page - 1)),
+		moved: () => parent.moved?.() === true || expected.current !== page,
+	};
+	const last = page === settings.length - 1;
+	return (
+		<StepNavigationContext.Provider value={navigation}>
+			<CountStep
+				key={setting.key}
+				setting={setting}
+				page={settings.length > 1 ? {number: page + 1, of: settings.length} : undefined}
+				current={current[setting.key as CountKey]}
+				answers={{...answers, ...chosen.current} as Answers}
+				notes={last ? notes : []}
+				onNext={answer => {
+					chosen.current = {...chosen.current, ...(answer as Record<string, number | undefined>)};
+					if (last) {
+						onNext(chosen.current as Answers);
+					} else {
+						turn(page + 1);
+					}
+				}}
+			/>
+		</StepNavigationContext.Provider>
+	);
+}
+
+/**
+ * The settings of a step this sendmail has: one that needs a compile-time define (registry
+ * `requires`) is left out where the installed sendmail does not list it, with a note saying why.
+ */
+export function compiledIn(settings: readonly CountSetting[], ffr: {defines: ReadonlySet<string>} | {reason: string}): {offered: CountSetting[]; notes: Row[]} {
+	const offered: CountSetting[] = [];
+	const missing = new Map<string, string[]>();
+	for (const setting of settings) {
+		if (setting.requires === undefined || ('defines' in ffr && ffr.defines.has(setting.requires))) {
+			offered.push(setting);
+		} else {
+			missing.set(setting.requires, [...(missing.get(setting.requires) ?? []), setting.option]);
+		}
+	}
+
+	const notes = [...missing].map(([define, options]): Row => ({
+		text: `Not offered: ${options.join(' and ')} (they exist only in a sendmail built with ${define}; ${'defines' in ffr ? `the installed sendmail was not: "sendmail -d0.13 -bt" does not list it` : ffr.reason}).`,
+		tone: 'dim',
+	}));
+	return {offered, notes};
+}

@@ -1,0 +1,73 @@
+// node smtp-timed.mjs HOST PORT < lines.json: as smtp-talk.mjs (each line of the JSON array sent
+// after the previous reply, on one connection), but prints each reply with the milliseconds it took
+// after what it answers was sent: [{reply, ms}, ...]. The greeting's ms count from the connect.
+// node smtp-timed.mjs HOST PORT burst N: opens N connections at once and prints the milliseconds
+// after the start at which each got its 220 greeting, sorted; each then sends QUIT.
+// Run inside a test network's namespace (test/helpers/netns.ts).
+import net from 'node:net';
+
+const [host, port, mode, count] = process.argv.slice(2);
+
+function fail(message) {
+	process.stderr.write(`${message}\n`);
+	process.exit(1);
+}
+
+if (mode === 'burst') {
+	const start = performance.now();
+	const greeted = await Promise.all(Array.from({length: Number(count)}, async () => new Promise(resolve => {
+		const socket = net.connect({host, port: Number(port)});
+		let buffer = '';
+		let at;
+		socket.setTimeout(60_000, () => fail('no greeting within 60 s'));
+		socket.once('error', error => fail(error.message));
+		socket.on('data', chunk => {
+			buffer += chunk.toString('latin1');
+			if (at === undefined && /^220 .*\r\n/m.test(buffer)) {
+				at = performance.now() - start;
+				socket.end('QUIT\r\n');
+			}
+		});
+		socket.on('close', () => resolve(at ?? -1));
+	})));
+	process.stdout.write(JSON.stringify(greeted.sort((a, b) => a - b)));
+} else {
+	let input = '';
+	for await (const chunk of process.stdin) {
+		input += chunk;
+	}
+
+	const lines = JSON.parse(input);
+	const replies = [];
+	let buffer = '';
+	let current = [];
+	let next = 0;
+	let sentAt = performance.now();
+	const socket = net.connect({host, port: Number(port)});
+	socket.setTimeout(30_000, () => fail(`no SMTP reply within 30 s; replies so far: ${JSON.stringify(replies)}`));
+	socket.once('error', error => fail(error.message));
+	socket.on('data', chunk => {
+		buffer += chunk.toString('latin1');
+		let end;
+		while ((end = buffer.indexOf('\r\n')) !== -1) {
+			const line = buffer.slice(0, end);
+			buffer = buffer.slice(end + 2);
+			current.push(line);
+			if (/^\d{3}-/.test(line)) {
+				continue;
+			}
+
+			replies.push({reply: current.join('\n'), ms: performance.now() - sentAt});
+			current = [];
+			if (next < lines.length) {
+				sentAt = performance.now();
+				socket.write(`${lines[next++]}\r\n`);
+			} else {
+				socket.end();
+			}
+		}
+	});
+	socket.on('close', () => {
+		process.stdout.write(JSON.stringify(replies));
+	});
+}
