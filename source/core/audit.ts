@@ -1,17 +1,15 @@
 import {formatSize} from './answers.js';
 import type {HelpFileState} from './plan.js';
-import {helpLinesRevealingVersion} from './plan.js';
+import {helpLinesRevealing} from './plan.js';
 import type {PrivacyFlag} from './privacy-flag-names.js';
 import {effectiveFlags, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {receivedVersionLeak} from './received-header.js';
 import {findOption, lookalikeLines, parseCf, type CfDocument} from './sendmail-cf.js';
 import {readCurrent, type CountReading} from '../settings/current.js';
-import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING} from '../settings/registry.js';
+import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type HelpFileSwitch} from '../settings/registry.js';
 import type {Answers} from './answers.js';
 import type {Check} from './verify-checks.js';
 
-/** The audit row of the Received: header (not an option: an H line). */
-export const RECEIVED_SETTING = SETTING.hideReceivedVersion.auditRow;
 
 export type AuditItem = {
 	/** The option's name in sendmail.cf, or "HELP" for the help file. */
@@ -65,10 +63,29 @@ function whereSet(document: CfDocument, name: string): string {
 	return ` (line ${line}${form === '' ? '' : `, ${form}`}${activeCount > 1 ? `; set ${activeCount} times, the last counts` : ''})`;
 }
 
+/** A help file switch's row: what HELP shows of what the switch hides, from the help file in force. */
+function helpRow(helpFile: HelpFileState, setting: HelpFileSwitch): {value: string; hardened: boolean; advice: string} {
+	const {what} = setting.edit;
+	if (helpFile === undefined) {
+		return {value: 'no HelpFile (HELP answers "502 5.3.0 Sendmail <version> -- HELP not implemented")', hardened: false, advice: setting.advice};
+	}
+
+	if ('missing' in helpFile) {
+		return {value: `${helpFile.path} is missing (HELP then answers "502 5.3.0 Sendmail <version> ...")`, hardened: false, advice: setting.advice};
+	}
+
+	// What plain HELP shows (its "smtp" lines) first.
+	const found = helpLinesRevealing(helpFile.text, setting);
+	const leaks = [...found.filter(line => /^smtp\t/i.test(line)), ...found.filter(line => !/^smtp\t/i.test(line))];
+	return leaks.length === 0
+		? {value: `${helpFile.path} (no ${what})`, hardened: true, advice: ''}
+		: {value: `${helpFile.path} says "${leaks[0]!.replace(/^\S+\s+/, '').trim()}"${leaks.length > 1 ? ` and ${leaks.length - 1} more` : ''}`, hardened: false, advice: setting.advice};
+}
+
 /**
- * How the current settings score. The help file is as read from disk. The Received header's row
- * comes with `receivedHeader` (audit shows it; the wizard's Welcome leaves it out until it offers
- * hideReceivedVersion).
+ * How the current settings score: audit's checks are what "hardened" means, for audit, --yes,
+ * verify and the wizard's Done screen alike. The help file is as read from disk. `receivedHeader:
+ * false` leaves the Received header's row out.
  */
 export function auditConfig(cfText: string, helpFile: HelpFileState, options: {receivedHeader?: boolean} = {}): Audit {
 	const document = parseCf(cfText);
@@ -85,25 +102,22 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 		from: 'file',
 	});
 
-	let helpHardened = false;
-	let helpValue: string;
-	if (helpFile === undefined) {
-		helpValue = 'no HelpFile (HELP answers "502 5.3.0 Sendmail <version> -- HELP not implemented")';
-	} else if ('missing' in helpFile) {
-		helpValue = `${helpFile.path} is missing (HELP then reveals the version)`;
-	} else {
-		const leaks = helpLinesRevealingVersion(helpFile.text);
-		helpHardened = leaks.length === 0;
-		helpValue = helpHardened ? `${helpFile.path} (no version)` : `${helpFile.path} says "${leaks[0]!.replace(/^\S+\s+/, '').trim()}"`;
+	// The switches' rows: each help file switch judged from the help file in force, the Received
+	// header from the cf's H lines (settings/registry.ts).
+	for (const setting of SWITCH_SETTINGS) {
+		if (setting.edit.file === 'received' && options.receivedHeader !== false) {
+			const receivedLeak = receivedVersionLeak(cfText);
+			items.push({
+				setting: setting.auditRow,
+				value: receivedLeak === undefined ? 'no version' : `every relayed message says "by host ${receivedLeak}"`,
+				hardened: receivedLeak === undefined,
+				advice: receivedLeak === undefined ? '' : setting.advice,
+				from: 'file',
+			});
+		} else if (setting.edit.file === 'helpfile') {
+			items.push({...helpRow(helpFile, setting as HelpFileSwitch), setting: setting.auditRow, from: 'file'});
+		}
 	}
-
-	items.push({
-		setting: SETTING.hideHelpVersion.auditRow,
-		value: helpValue,
-		hardened: helpHardened,
-		advice: helpHardened ? '' : SETTING.hideHelpVersion.advice,
-		from: 'file',
-	});
 
 	for (const setting of COUNT_SETTINGS) {
 		const reading = current.counts[setting.key];
@@ -139,17 +153,6 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 		advice: missing.length === 0 ? '' : `${SETTING.privacyOptions.advice} ${missing.join(', ')}`,
 		from: 'file',
 	});
-
-	const receivedLeak = receivedVersionLeak(cfText);
-	if (options.receivedHeader) {
-		items.push({
-			setting: RECEIVED_SETTING,
-			value: receivedLeak === undefined ? 'no version' : `every relayed message says "by host ${receivedLeak}"`,
-			hardened: receivedLeak === undefined,
-			advice: receivedLeak === undefined ? '' : SETTING.hideReceivedVersion.advice,
-			from: 'file',
-		});
-	}
 
 	// Lines that an admin would read as one of these settings but sendmail does not.
 	for (const lookalike of lookalikeLines(document, [...OPTION_SETTINGS.map(setting => setting.option), 'HelpFile'])) {

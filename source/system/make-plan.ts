@@ -11,6 +11,7 @@ import {editMcDefines, MC_SETTING_OPTION, MC_SETTINGS, quoteMcValue, type McSett
 import {readTextFile} from './read-files.js';
 import {buildCfFromMc, findMcSource, rebuildPlan, type RebuildPlan} from './mc-rebuild.js';
 import type {Target} from './target.js';
+import {SETTING} from '../settings/registry.js';
 
 export type MakePlanOptions = {
 	/** Edit sendmail.cf even when a sendmail.mc beside it would undo that at its next rebuild. */
@@ -218,7 +219,7 @@ function commentOutMcLines(mcText: string, cfLines: string[]): {text: string; no
 	};
 }
 
-const RECEIVED_SETTING = 'Received header';
+const RECEIVED_SETTING = SETTING.hideReceivedVersion.change;
 
 /**
  * The .mc with a define(`confRECEIVED_HEADER', ...) that gives the header the candidate .cf has
