@@ -23,7 +23,64 @@ export type AuditItem = {
 	from: 'sendmail' | 'file';
 	/** The reply line that decided a verdict from sendmail. */
 	reply?: string;
+	/** The answer that closes it, in the answers file's words; absent for a line to fix by hand. */
+	answer?: string;
+	/** What still gives away what the row hides, though the row itself is hardened. */
+	note?: string;
 };
+
+/** What audit reads besides the cf and the help file, to say what still gives the product away. */
+export type AuditExtras = {
+	/** The access map's source text (the file the cf's `Kaccess` line names, without .db). */
+	accessText?: string;
+	/** The STARTTLS certificate the cf's ServerCertFile names: its subject and issuer. */
+	certificate?: {path: string; subject: string; issuer: string};
+};
+
+/** Whether an access map key is the loopback, which Debian's map gives GreetPause:0 and ClientRate:0. */
+const isLoopbackKey = (key: string) => /^(?:127(?:\.|$)|IPv6:::1$|localhost$)/i.test(key);
+
+/** The access map's entries of a tag ("GreetPause", "ClientRate") with a number above 0 for some outside client. */
+function accessLimits(accessText: string | undefined, tag: string): string[] {
+	const found: string[] = [];
+	for (const line of (accessText ?? '').split('\n')) {
+		const entry = new RegExp(`^${tag}:(\\S*)\\s+(\\d+)`, 'i').exec(line);
+		if (entry && Number(entry[2]) > 0 && !isLoopbackKey(entry[1]!)) {
+			found.push(`${tag}:${entry[1]} ${entry[2]}`);
+		}
+	}
+
+	return found;
+}
+
+/**
+ * Replies and files by which a client still tells the server is sendmail, the greeting hidden or
+ * not (docs/sendmail.md, "Harvesting" and "STARTTLS and AUTH"): greet_pause's 554 and
+ * ratecontrol's 421 are texts nmap's service probes match as Sendmail; a certificate may name it.
+ */
+export function productGiveaways(cfText: string, extras: AuditExtras = {}): string[] {
+	const giveaways: string[] = [];
+	// FEATURE(`greet_pause', N) leaves a greet_pause ruleset whose last lookup answers N ms by default.
+	const greetPause = /^Sgreet_pause[ \t]*\r?$([\s\S]*?)(?=^S|(?![\s\S]))/m.exec(cfText)?.[1] ?? '';
+	const pauseDefault = Number(/^R<\?> <\$\*>\s+\$#\s*(\d+)/m.exec(greetPause)?.[1] ?? 0);
+	const pauses = accessLimits(extras.accessText, 'GreetPause');
+	if (/^Sgreet_pause\b/m.test(cfText) && (pauseDefault > 0 || pauses.length > 0)) {
+		// The access map's entries come first in sendmail's lookup; the cf's number is the fallback.
+		giveaways.push(`greet_pause is in force (${pauses.length > 0 ? `access map ${pauses.join(', ')}` : `${pauseDefault} ms for any client`}): a client that talks before the greeting gets "554 <host> ESMTP not accepting messages", which nmap matches as Sendmail`);
+	}
+
+	const rates = accessLimits(extras.accessText, 'ClientRate');
+	if (/^SRateControl\b/m.test(cfText) && rates.length > 0) {
+		giveaways.push(`ratecontrol is in force (access map ${rates.join(', ')}): a client over the rate gets "421 4.3.2 Connection rate limit exceeded.", which nmap matches as Sendmail`);
+	}
+
+	const certificate = extras.certificate;
+	if (certificate !== undefined && /sendmail/i.test(`${certificate.subject}\n${certificate.issuer}`)) {
+		giveaways.push(`the STARTTLS certificate ${certificate.path} names Sendmail (${certificate.subject.replaceAll('\n', ', ')})`);
+	}
+
+	return giveaways;
+}
 
 export type Audit = {items: AuditItem[]; hardened: boolean};
 
@@ -87,19 +144,24 @@ function helpRow(helpFile: HelpFileState, setting: HelpFileSwitch): {value: stri
  * verify and the wizard's Done screen alike. The help file is as read from disk. `receivedHeader:
  * false` leaves the Received header's row out.
  */
-export function auditConfig(cfText: string, helpFile: HelpFileState, options: {receivedHeader?: boolean} = {}): Audit {
+export function auditConfig(cfText: string, helpFile: HelpFileState, options: {receivedHeader?: boolean} & AuditExtras = {}): Audit {
 	const document = parseCf(cfText);
 	const current = readCurrent(document);
 	const items: AuditItem[] = [];
 
 	const greeting = current.values.greeting;
 	const greetingLeaks = greeting === undefined || /\$[vZ]/.test(greeting);
+	// Hiding the version is what the row judges; where other replies still give the product away,
+	// the row says so rather than letting "hardened" read as "unrecognisable".
+	const giveaways = productGiveaways(cfText, options);
 	items.push({
 		setting: OPTION.greeting,
 		value: greeting === undefined ? 'not set (sendmail\'s default shows the version)' : greeting + whereSet(document, OPTION.greeting),
 		hardened: !greetingLeaks,
 		advice: greetingLeaks ? SETTING.greeting.advice : '',
 		from: 'file',
+		answer: `greeting: ${JSON.stringify(SETTING.greeting.recommended)}`,
+		...(giveaways.length === 0 ? {} : {note: `${greetingLeaks ? 'even with the version gone from the greeting' : 'the greeting hides the version, but'} the server can still be recognised as sendmail: ${giveaways.join('; ')}`}),
 	});
 
 	// The switches' rows: each help file switch judged from the help file in force, the Received
@@ -113,9 +175,10 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 				hardened: receivedLeak === undefined,
 				advice: receivedLeak === undefined ? '' : setting.advice,
 				from: 'file',
+				answer: `${setting.key}: true`,
 			});
 		} else if (setting.edit.file === 'helpfile') {
-			items.push({...helpRow(helpFile, setting as HelpFileSwitch), setting: setting.auditRow, from: 'file'});
+			items.push({...helpRow(helpFile, setting as HelpFileSwitch), setting: setting.auditRow, from: 'file', answer: `${setting.key}: true`});
 		}
 	}
 
@@ -130,6 +193,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 			hardened: number > 0,
 			advice: number > 0 ? '' : setting.advice,
 			from: 'file',
+			answer: `${setting.key}: a limit, e.g. ${setting.recommended}`,
 		});
 	}
 
@@ -152,6 +216,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 		hardened: missing.length === 0,
 		advice: missing.length === 0 ? '' : `${SETTING.privacyOptions.advice} ${missing.join(', ')}`,
 		from: 'file',
+		answer: `privacyOptions: add ${(missing.length === 0 ? RECOMMENDED_FLAGS : missing).join(', ')}`,
 	});
 
 	// Lines that an admin would read as one of these settings but sendmail does not.
@@ -239,7 +304,8 @@ export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit 
 				}
 
 				const missing = RECOMMENDED_FLAGS.filter(flag => fileMissing.has(flag));
-				return fromCheck(decided, missing.length === 0, `${SETTING.privacyOptions.advice} ${missing.join(', ')}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}`);
+				const judged = fromCheck(decided, missing.length === 0, `${SETTING.privacyOptions.advice} ${missing.join(', ')}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}`);
+				return missing.length === 0 ? judged : {...judged, answer: `privacyOptions: add ${missing.join(', ')}`};
 			}
 
 			default: {
