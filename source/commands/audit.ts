@@ -5,6 +5,7 @@ import {cfSourceReport} from '../core/sendmail-layouts.js';
 import {checkHostName, hostNameWarning} from '../system/host-name.js';
 import {findMcSource} from '../system/mc-rebuild.js';
 import {rehearseFiles, type RehearsalReport} from '../system/rehearsal.js';
+import {readAuditExtras} from '../system/audit-extras.js';
 import {loadTarget, removeDemoCopy} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
@@ -36,7 +37,7 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	const {cfPath, cfText, helpFile, demo} = target.value;
-	const fromFile = auditConfig(cfText, helpFile, {receivedHeader: true});
+	const fromFile = auditConfig(cfText, helpFile, await readAuditExtras(cfText));
 	// Where the .cf comes from on this system's layout: an edit must go to the .mc a rebuild uses.
 	const source = demo ? {kind: 'cf' as const} : cfSourceReport(cfPath, cfText, await findMcSource(cfPath));
 	const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
@@ -109,6 +110,10 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 		}
 
 		for (const line of wrapText(item.advice, 78, '    ')) {
+			io.out(`${line}\n`);
+		}
+
+		for (const line of wrapText(item.note === undefined ? '' : `! ${item.note}`, 78, '    ')) {
 			io.out(`${line}\n`);
 		}
 	}

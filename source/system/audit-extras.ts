@@ -1,0 +1,55 @@
+// What audit reads beside the cf and the help file, to tell what still gives the product away:
+// the access map's source text (greet_pause's and ratecontrol's limits live there) and the
+// STARTTLS certificate. Either may be absent or unreadable: audit then judges without it.
+import {X509Certificate} from 'node:crypto';
+import fs from 'node:fs/promises';
+import type {AuditExtras} from '../core/audit.js';
+import {optionValue, parseCf, valueAsRead} from '../core/sendmail-cf.js';
+
+// An access map's source is a few KiB; a larger file is not read whole.
+const MAX_BYTES = 1024 * 1024;
+
+async function readSmall(file: string): Promise<string | undefined> {
+	try {
+		const handle = await fs.open(file, 'r');
+		try {
+			const buffer = Buffer.alloc(MAX_BYTES);
+			const {bytesRead} = await handle.read(buffer, 0, MAX_BYTES, 0);
+			return buffer.subarray(0, bytesRead).toString('latin1');
+		} finally {
+			await handle.close();
+		}
+	} catch {
+		return undefined;
+	}
+}
+
+/** The access map's source file a cf names: the last word of its `Kaccess` line, without ".db". */
+export function accessSourcePath(cfText: string): string | undefined {
+	const line = /^Kaccess[ \t]+(.*)$/m.exec(cfText)?.[1]?.trim();
+	const file = line?.split(/\s+/).at(-1);
+	return file === undefined || !file.startsWith('/') ? undefined : file.replace(/\.db$/, '');
+}
+
+export async function readAuditExtras(cfText: string): Promise<AuditExtras> {
+	const extras: AuditExtras = {};
+	const accessPath = accessSourcePath(cfText);
+	const accessText = accessPath === undefined ? undefined : await readSmall(accessPath);
+	if (accessText !== undefined) {
+		extras.accessText = accessText;
+	}
+
+	const raw = optionValue(parseCf(cfText), 'ServerCertFile');
+	const certPath = raw === undefined ? undefined : valueAsRead(raw).trim();
+	const pem = certPath === undefined || certPath === '' ? undefined : await readSmall(certPath);
+	if (pem !== undefined) {
+		try {
+			const certificate = new X509Certificate(pem);
+			extras.certificate = {path: certPath!, subject: certificate.subject, issuer: certificate.issuer};
+		} catch {
+			// Not a certificate sendmail could use either; STARTTLS is then not offered at all.
+		}
+	}
+
+	return extras;
+}
