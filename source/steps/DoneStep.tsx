@@ -4,7 +4,7 @@ import type {Answers} from '../core/answers.js';
 import {checkPresetName} from '../core/answers-file.js';
 import type {Result} from '../core/result.js';
 import {OptionList} from '../components/OptionList.js';
-import {clipRows, Rows} from '../components/Rows.js';
+import {clipRows, Rows, textRows} from '../components/Rows.js';
 import {HINTS, StepFrame, useFrameBody} from '../components/StepFrame.js';
 import type {Audit} from '../core/audit.js';
 import {hardenedRows} from '../core/hardened-table.js';
@@ -129,9 +129,14 @@ export function DoneStep({cfPath, demo, mcPath, summary, audit, answers, presets
 	const hints = mode.kind === 'naming' ? [{keys: 'enter', action: 'save'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : mode.kind === 'confirm' ? [{keys: 'y/n', action: 'answer'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : choices.length > 1 ? [HINTS.move, {keys: 'enter', action: 'choose'}, HINTS.quit] : [{keys: 'enter', action: 'finish'}, HINTS.quit];
 	const body = useFrameBody(undefined, hints);
 	// The same rows --yes and verify print; what the lines above and the menu leave of the screen.
-	const above = applied === undefined ? 1 : 1 + applied.backup.files.length + (summary.rolledBack ? 0 : 1);
+	const rowsOf = (texts: readonly string[]) => texts.reduce((sum, text) => sum + Math.max(textRows(text, body.width).length, 1), 0);
+	const above = applied === undefined
+		? 1
+		: rowsOf([`${changed} changed, then restored from the backup.`, ...applied.backup.files.map(file => `Backup: ${file.backup}`), ...(summary.rolledBack ? [] : [`Undo with: sendmail-harden rollback --config ${cfPath}`])]);
 	const below = 1 + (mode.kind === 'menu' ? choices.length : 3) + (mode.kind === 'saved' ? 2 : 0);
-	const tableRows = clipRows(hardenedRows(audit, body.width), Math.max(body.rows - above - summary.events.length - below - 1, 2));
+	// On a short screen the verdict line stays, without the blank row before it.
+	const room = body.rows - above - rowsOf(summary.events) - below;
+	const tableRows = clipRows(hardenedRows(audit, body.width), Math.max(room > 1 ? room - 1 : room, 1));
 	return (
 		<StepFrame step="done" hints={hints}>
 			{applied === undefined ? (
@@ -148,7 +153,7 @@ export function DoneStep({cfPath, demo, mcPath, summary, audit, answers, presets
 			{summary.events.map((event, index) => (
 				<Text key={index} wrap="wrap">{event}</Text>
 			))}
-			<Box marginTop={1} flexDirection="column">
+			<Box marginTop={room > 1 ? 1 : 0} flexDirection="column">
 				<Rows rows={tableRows} />
 			</Box>
 			<Box marginTop={1} flexDirection="column">
