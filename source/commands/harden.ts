@@ -352,10 +352,11 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			}
 
 			// Audit's account of the files the run leaves (a dry run: would leave), so that "done"
-			// never stands alone while audit would find something open.
-			const kept = flags.dryRun || (result.changed && result.rollback?.ok !== true);
-			if (kept || !result.changed) {
-				io.out(`${flags.dryRun ? 'After these changes, audit would find:\n' : ''}${hardenedText(auditAfter(context.cfText, context.helpFile, kept ? plan : undefined))}`);
+			// never stands alone while audit would find something open. A run that wrote nothing or
+			// put the old files back ends with its error instead.
+			const kept = flags.dryRun ? result.error === undefined : result.changed && result.rollback?.ok !== true;
+			if (kept) {
+				io.out(`${flags.dryRun ? 'After these changes, audit would find:\n' : ''}${hardenedText(auditAfter(context.cfText, context.helpFile, plan))}`);
 			}
 
 			if (result.error !== undefined) {
