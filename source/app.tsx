@@ -26,6 +26,7 @@ import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
 import {compiledIn, CountPages} from './steps/CountPages.js';
 import {COUNT_SETTINGS} from './settings/registry.js';
 import {DoneStep} from './steps/DoneStep.js';
+import {auditAfter} from './core/hardened-table.js';
 import {GreetingStep, type HelpState} from './steps/GreetingStep.js';
 import {PrivacyStep} from './steps/PrivacyStep.js';
 import {RecipientsStep} from './steps/RecipientsStep.js';
@@ -451,6 +452,8 @@ export function App({setup, effects, onExit}: Props) {
 					demo={target.demo}
 					mcPath={plan?.ok && plan.value.source?.kind === 'mc' ? plan.value.source.mcPath : undefined}
 					summary={summary}
+					// Audit of what the run leaves: the new files, or the old ones when nothing stayed written.
+					audit={auditAfter(target.cfText, target.helpFile, summary.applied !== undefined && !summary.rolledBack && plan?.ok ? plan.value : undefined)}
 					answers={state.answers}
 					presets={presets.store === undefined ? undefined : {
 						exists: name => presets.store?.get(name).ok ?? false,

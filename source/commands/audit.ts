@@ -5,7 +5,8 @@ import {cfSourceReport} from '../core/sendmail-layouts.js';
 import {checkHostName, hostNameWarning} from '../system/host-name.js';
 import {findMcSource} from '../system/mc-rebuild.js';
 import {rehearseFiles, type RehearsalReport} from '../system/rehearsal.js';
-import {findSendmail, sendmailOptionsSet} from '../system/sendmail.js';
+import {readAuditExtras} from '../system/audit-extras.js';
+import {findSendmail, sendmailFfrDefines, sendmailOptionsSet} from '../system/sendmail.js';
 import {loadTarget, removeDemoCopy} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
@@ -37,7 +38,12 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	const {cfPath, cfText, helpFile, demo} = target.value;
-	const fromFile = auditConfig(cfText, helpFile, {receivedHeader: true});
+	// The limits no SMTP exchange shows are judged from sendmail itself: which compile-time options
+	// it has (BadRcptShutdown needs one) and, below, which values it takes from the file.
+	const program = findSendmail(io.env);
+	const built = program === undefined ? undefined : await sendmailFfrDefines(program, {onHostNameWait: hostNameCountdown(io)});
+	const builtWith = built?.ok ? built.value : undefined;
+	const fromFile = auditConfig(cfText, helpFile, {...await readAuditExtras(cfText), ...(builtWith === undefined ? {} : {builtWith})});
 	// Where the .cf comes from on this system's layout: an edit must go to the .mc a rebuild uses.
 	const source = demo ? {kind: 'cf' as const} : cfSourceReport(cfPath, cfText, await findMcSource(cfPath));
 	const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
@@ -55,9 +61,8 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 
 	const replied = rehearsal.status === 'ran' ? auditFromReplies(fromFile, rehearsal.checks) : fromFile;
 	// The limits no SMTP exchange shows: whether sendmail takes them, from its own setoption calls.
-	const program = findSendmail(io.env);
 	const optionsSet = program === undefined ? undefined : await sendmailOptionsSet(program, cfText, {onHostNameWait: hostNameCountdown(io)});
-	const audit = optionsSet?.ok ? auditFromOptionsSet(replied, optionsSet.value) : replied;
+	const audit = optionsSet?.ok ? auditFromOptionsSet(replied, optionsSet.value, builtWith) : replied;
 	const hostName = checkHostName();
 	const hostWarning = hostNameWarning(hostName);
 	if (flags.json) {
@@ -114,6 +119,10 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 		}
 
 		for (const line of wrapText(item.advice, 78, '    ')) {
+			io.out(`${line}\n`);
+		}
+
+		for (const line of wrapText(item.note === undefined ? '' : `! ${item.note}`, 78, '    ')) {
 			io.out(`${line}\n`);
 		}
 	}

@@ -1,17 +1,48 @@
 // `sendmail-harden explain [FLAG | SETTING]`: what a PrivacyOptions flag does and the SMTP exchange it
 // changes, or what a setting (an answers key or its option's name) does, from the settings registry.
-import {isPrivacyFlag, PRIVACY_FLAG_NAMES, privacyFlagInfos, wrapFlagHelp, type PrivacyFlag} from '../core/privacy-flags.js';
+import {GOAWAY_IMPLIES, isPrivacyFlag, PRIVACY_FLAG_NAMES, privacyFlagInfos, wrapFlagHelp, type PrivacyFlag} from '../core/privacy-flags.js';
 import {EXIT, type CommandIo} from './command-io.js';
 import {wrapText} from '../core/wrap-text.js';
-import {findSetting, SETTINGS, type SettingSpec} from '../settings/registry.js';
+import {formatSize} from '../core/answers.js';
+import {findSetting, SETTING, SETTINGS, type Recommendation, type SettingSpec} from '../settings/registry.js';
 
 export {wrapText} from '../core/wrap-text.js';
 
 const WIDTH = 78;
 
-/** The help text for one flag, as lines of at most 78 characters. */
+/** The help text for one flag, as lines of at most 78 characters; a recommended flag says why and what it may break. */
 export function formatFlagHelp(flag: PrivacyFlag): string[] {
-	return wrapFlagHelp(flag, WIDTH, {blankLines: true}).map(line => line.text);
+	const {recommended, flagRecommendations} = SETTING.privacyOptions;
+	const recommendation = (flagRecommendations as Partial<Record<PrivacyFlag, Recommendation>>)[flag];
+	const asked = (recommended as readonly PrivacyFlag[]).includes(flag);
+	const covers = flag === 'goaway' ? GOAWAY_IMPLIES.filter(implied => (recommended as readonly PrivacyFlag[]).includes(implied)) : [];
+	const why = asked
+		? [`Recommended: audit asks for it. ${recommendation?.why ?? ''}`.trim(), ...(recommendation === undefined ? [] : [`May break: ${recommendation.mayBreak}`])]
+		: covers.length > 0
+			? [`Recommended: it sets ${covers.join(', ')}, which audit asks for.`]
+			: [];
+	return [...wrapFlagHelp(flag, WIDTH, {blankLines: true}).map(line => line.text), ...why.flatMap(paragraph => ['', ...wrapText(paragraph, WIDTH)])];
+}
+
+/** What the wizard marks as recommended for a setting, in words. */
+function recommendedText(setting: SettingSpec): string {
+	switch (setting.type) {
+		case 'text': {
+			return `"${setting.recommended}"`;
+		}
+
+		case 'count': {
+			return setting.unit === 'bytes' ? formatSize(setting.recommended) : String(setting.recommended);
+		}
+
+		case 'flags': {
+			return setting.recommended.join(', ');
+		}
+
+		case 'switch': {
+			return 'on';
+		}
+	}
 }
 
 /** One line per flag, name and summary, for the list of all flags. */
@@ -36,7 +67,11 @@ export function formatSettingHelp(setting: SettingSpec): string[] {
 			? 'No SMTP exchange shows it: audit asks sendmail whether it takes the value (the options it sets as it reads the config, sendmail -bt -d37.1).'
 			: 'No SMTP exchange shows it: audit and verify judge it from the file.'
 		: `Shown in sendmail's replies by the ${setting.checks.map(check => `"${check}"`).join(', ')} check${setting.checks.length === 1 ? '' : 's'} of the rehearsal, audit and verify.`;
-	const recommended = setting.type === 'flags' ? [`Audit asks for ${setting.recommended.join(', ')}.`] : [];
+	const recommended = [
+		...(setting.type === 'flags' ? [`Audit asks for ${setting.recommended.join(', ')}.`] : []),
+		`Recommended: ${recommendedText(setting)}. ${setting.recommendation.why}`,
+		`May break: ${setting.recommendation.mayBreak}`,
+	];
 	return [...setting.explain, ...recommended, checks].flatMap((paragraph, index) => [...(index === 0 ? [] : ['']), ...wrapText(paragraph, WIDTH)]);
 }
 

@@ -1,5 +1,6 @@
 import {unifiedDiff} from '../core/diff.js';
-import type {Plan} from '../core/plan.js';
+import {auditAfter, hardenedText} from '../core/hardened-table.js';
+import type {HelpFileState, Plan} from '../core/plan.js';
 import type {Check} from '../core/verify-checks.js';
 import {safeJson} from '../core/sanitize.js';
 import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowResult, type FlowKnown, type FlowStepView, type RehearseFiles} from '../flow/apply-flow.js';
@@ -147,6 +148,9 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 			for (const warning of plan.value.warnings) {
 				io.err(`sendmail-harden: warning: ${warning}\n`);
 			}
+
+			// Done as asked is not hardened: audit's account of the files as they are.
+			io.out(hardenedText(auditAfter(cfText, helpFile)));
 		}
 
 		return end(EXIT.done);
@@ -180,7 +184,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		findRestartPlan: flags.restartCommand === undefined ? deps.findRestartPlan : async () => flags.restartCommand,
 		...deps.flow,
 	};
-	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: answersSource.from}) : undefined;
+	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: answersSource.from, cfText, helpFile}) : undefined;
 	const result = await runApplyFlow(
 		{
 			plan: plan.value,
@@ -216,7 +220,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	return end(result.exitCode);
 }
 
-type PrintContext = {plan: Plan; cfPath: string; from: string};
+type PrintContext = {plan: Plan; cfPath: string; from: string; cfText: string; helpFile: HelpFileState};
 
 /** Prints the flow's steps as they change, in the words --yes has always used. */
 function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
@@ -345,6 +349,14 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 
 			for (const problem of result.problems) {
 				io.err(`sendmail-harden: ${problem}\n`);
+			}
+
+			// Audit's account of the files the run leaves (a dry run: would leave), so that "done"
+			// never stands alone while audit would find something open. A run that wrote nothing or
+			// put the old files back ends with its error instead.
+			const kept = flags.dryRun ? result.error === undefined : result.changed && result.rollback?.ok !== true;
+			if (kept) {
+				io.out(`${flags.dryRun ? 'After these changes, audit would find:\n' : ''}${hardenedText(auditAfter(context.cfText, context.helpFile, plan))}`);
 			}
 
 			if (result.error !== undefined) {

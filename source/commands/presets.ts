@@ -8,7 +8,7 @@ import {openPresetStore, type Preset, type PresetStore} from '../presets.js';
 import {readAnswersFromFile} from '../system/answers-source.js';
 import {writeNamedFile} from '../system/safe-write.js';
 import {EXIT, type CommandIo} from './command-io.js';
-import {COUNT_SETTINGS} from '../settings/registry.js';
+import {COUNT_SETTINGS, SWITCH_SETTINGS} from '../settings/registry.js';
 
 export type PresetsFlags = {answers?: string; name?: string; force?: boolean};
 
@@ -200,16 +200,12 @@ export function summarizeAnswers(answers: Answers): string {
 		parts.push(`PrivacyOptions ${answers.privacyOptions.length === 0 ? '(none)' : answers.privacyOptions.join(',')}`);
 	}
 
-	if (answers.hideHelpVersion === true) {
-		parts.push('HELP hides the version');
-	} else if (answers.hideHelpVersion === false) {
-		parts.push('HELP keeps the version');
-	}
-
-	if (answers.hideReceivedVersion === true) {
-		parts.push('Received header hides the version');
-	} else if (answers.hideReceivedVersion === false) {
-		parts.push('Received header keeps the version');
+	for (const setting of SWITCH_SETTINGS) {
+		if (answers[setting.key] === true) {
+			parts.push(setting.summary.on);
+		} else if (answers[setting.key] === false) {
+			parts.push(setting.summary.off);
+		}
 	}
 
 	return parts.length === 0 ? 'changes nothing' : parts.join(', ');

@@ -1,3 +1,5 @@
+import {auditAfter, hardenedText} from '../core/hardened-table.js';
+import type {HelpFileState} from '../core/plan.js';
 import {readDaemonAddress} from '../core/verify-checks.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {DEFAULT_CONFIG, loadTarget, readSendmailCf} from '../system/target.js';
@@ -45,7 +47,12 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 
 		const {helpFile} = target.value;
 		const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
-		return runRehearsalVerify({cfPath: target.value.cfPath, cfText: target.value.cfText, helpFileText, answers, json: flags.json}, io);
+		const code = await runRehearsalVerify({cfPath: target.value.cfPath, cfText: target.value.cfText, helpFileText, answers, json: flags.json}, io);
+		if (!flags.json) {
+			printHardened(target.value, io);
+		}
+
+		return code;
 	}
 
 	let address = {host: '127.0.0.1', port: 25};
@@ -58,5 +65,22 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 		}
 	}
 
-	return runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers, json: flags.json, config: flags.config ?? DEFAULT_CONFIG}, io);
+	const code = await runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers, json: flags.json, config: flags.config ?? DEFAULT_CONFIG}, io);
+	if (!flags.json) {
+		// The checks prove the answers; audit's checks say whether the config is hardened. From
+		// another machine (--host without --config) there is no config here to audit.
+		const target = flags.host !== undefined && flags.config === undefined ? undefined : await loadTarget(flags.config ?? DEFAULT_CONFIG);
+		if (target?.ok) {
+			printHardened(target.value, io);
+		} else {
+			io.out('Whether the config is hardened is audit\'s to say: run sendmail-harden audit on the server.\n');
+		}
+	}
+
+	return code;
+}
+
+/** Audit's table for the config as it is (core/hardened-table.ts), as --yes and the Done screen end. */
+function printHardened(target: {cfText: string; helpFile: HelpFileState}, io: CommandIo): void {
+	io.out(`\nAudit of the config, whose checks say what "hardened" means:\n${hardenedText(auditAfter(target.cfText, target.helpFile))}`);
 }

@@ -14,6 +14,8 @@ export type OptionItem = {
 	note?: string;
 	/** Replaces the label while highlighted (an inline text field). */
 	editor?: ReactNode;
+	/** The registry's recommended choice (settings/registry.ts): marked "(recommended)". */
+	recommended?: boolean;
 };
 
 type Props = {
@@ -62,11 +64,12 @@ export function OptionList({items, highlight, selected = highlight, kind, label,
 						<Box flexShrink={item.editor && active ? 1 : 0} width={item.editor && active ? undefined : labelWidth}>
 							{item.editor && active ? item.editor : <Text color={active ? theme.accent : undefined} bold={active}>{item.label}</Text>}
 						</Box>
-						{item.detail || item.note ? (
+						{item.detail || item.note || item.recommended ? (
 							<Box flexShrink={1}>
 								<Text wrap="truncate-end">
 									<Text dimColor>{item.detail ? `${item.editor && active ? '   ' : ' '}${item.detail}` : ''}</Text>
 									<Text color={theme.warn}>{item.note ? ` ${item.note}` : ''}</Text>
+									<Text color={theme.good}>{item.recommended ? ' (recommended)' : ''}</Text>
 								</Text>
 							</Box>
 						) : null}

@@ -1,17 +1,15 @@
 import {formatSize} from './answers.js';
 import type {HelpFileState} from './plan.js';
-import {helpLinesRevealingVersion} from './plan.js';
+import {helpLinesRevealing} from './plan.js';
 import type {PrivacyFlag} from './privacy-flag-names.js';
 import {effectiveFlags, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {receivedVersionLeak} from './received-header.js';
 import {findOption, lookalikeLines, parseCf, type CfDocument} from './sendmail-cf.js';
 import {readCurrent, type CountReading} from '../settings/current.js';
-import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING, type CountSetting} from '../settings/registry.js';
+import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type CountSetting, type HelpFileSwitch} from '../settings/registry.js';
 import type {Answers} from './answers.js';
 import type {Check} from './verify-checks.js';
 
-/** The audit row of the Received: header (not an option: an H line). */
-export const RECEIVED_SETTING = SETTING.hideReceivedVersion.auditRow;
 
 export type AuditItem = {
 	/** The option's name in sendmail.cf, or "HELP" for the help file. */
@@ -25,7 +23,85 @@ export type AuditItem = {
 	from: 'sendmail' | 'file';
 	/** The reply line that decided a verdict from sendmail. */
 	reply?: string;
+	/** The answer that closes it, in the answers file's words; absent for a line to fix by hand. */
+	answer?: string;
+	/** What still gives away what the row hides, though the row itself is hardened. */
+	note?: string;
 };
+
+/** What audit reads besides the cf and the help file, to say what still gives the product away. */
+export type AuditExtras = {
+	/** The access map's source text (the file the cf's `Kaccess` line names, without .db). */
+	accessText?: string;
+	/** The STARTTLS certificate the cf's ServerCertFile names: its subject and issuer. */
+	certificate?: {path: string; subject: string; issuer: string};
+	/** The compile-time defines (_FFR_...) the installed sendmail lists, where it was asked. */
+	builtWith?: ReadonlySet<string>;
+};
+
+/**
+ * The row of an option the installed sendmail was built without (BadRcptShutdown needs
+ * _FFR_BADRCPT_SHUTDOWN): nothing the admin can set, so it does not count against hardening.
+ */
+function notBuiltRow(setting: CountSetting, builtWith: ReadonlySet<string> | undefined): AuditItem | undefined {
+	if (!('requires' in setting) || setting.requires === undefined || builtWith === undefined || builtWith.has(setting.requires)) {
+		return undefined;
+	}
+
+	return {
+		setting: setting.option,
+		value: `not in this sendmail (it is built without ${setting.requires})`,
+		hardened: true,
+		advice: '',
+		from: 'sendmail',
+		reply: `sendmail -d0.13 lists no ${setting.requires}`,
+	};
+}
+
+/** Whether an access map key is the loopback, which Debian's map gives GreetPause:0 and ClientRate:0. */
+const isLoopbackKey = (key: string) => /^(?:127(?:\.|$)|IPv6:::1$|localhost$)/i.test(key);
+
+/** The access map's entries of a tag ("GreetPause", "ClientRate") with a number above 0 for some outside client. */
+function accessLimits(accessText: string | undefined, tag: string): string[] {
+	const found: string[] = [];
+	for (const line of (accessText ?? '').split('\n')) {
+		const entry = new RegExp(`^${tag}:(\\S*)\\s+(\\d+)`, 'i').exec(line);
+		if (entry && Number(entry[2]) > 0 && !isLoopbackKey(entry[1]!)) {
+			found.push(`${tag}:${entry[1]} ${entry[2]}`);
+		}
+	}
+
+	return found;
+}
+
+/**
+ * Replies and files by which a client still tells the server is sendmail, the greeting hidden or
+ * not (docs/sendmail.md, "Harvesting" and "STARTTLS and AUTH"): greet_pause's 554 and
+ * ratecontrol's 421 are texts nmap's service probes match as Sendmail; a certificate may name it.
+ */
+export function productGiveaways(cfText: string, extras: AuditExtras = {}): string[] {
+	const giveaways: string[] = [];
+	// FEATURE(`greet_pause', N) leaves a greet_pause ruleset whose last lookup answers N ms by default.
+	const greetPause = /^Sgreet_pause[ \t]*\r?$([\s\S]*?)(?=^S|(?![\s\S]))/m.exec(cfText)?.[1] ?? '';
+	const pauseDefault = Number(/^R<\?> <\$\*>\s+\$#\s*(\d+)/m.exec(greetPause)?.[1] ?? 0);
+	const pauses = accessLimits(extras.accessText, 'GreetPause');
+	if (/^Sgreet_pause\b/m.test(cfText) && (pauseDefault > 0 || pauses.length > 0)) {
+		// The access map's entries come first in sendmail's lookup; the cf's number is the fallback.
+		giveaways.push(`greet_pause is in force (${pauses.length > 0 ? `access map ${pauses.join(', ')}` : `${pauseDefault} ms for any client`}): a client that talks before the greeting gets "554 <host> ESMTP not accepting messages", which nmap matches as Sendmail`);
+	}
+
+	const rates = accessLimits(extras.accessText, 'ClientRate');
+	if (/^SRateControl\b/m.test(cfText) && rates.length > 0) {
+		giveaways.push(`ratecontrol is in force (access map ${rates.join(', ')}): a client over the rate gets "421 4.3.2 Connection rate limit exceeded.", which nmap matches as Sendmail`);
+	}
+
+	const certificate = extras.certificate;
+	if (certificate !== undefined && /sendmail/i.test(`${certificate.subject}\n${certificate.issuer}`)) {
+		giveaways.push(`the STARTTLS certificate ${certificate.path} names Sendmail (${certificate.subject.replaceAll('\n', ', ')})`);
+	}
+
+	return giveaways;
+}
 
 export type Audit = {items: AuditItem[]; hardened: boolean};
 
@@ -67,47 +143,75 @@ function whereSet(document: CfDocument, name: string): string {
 	return ` (line ${line}${form === '' ? '' : `, ${form}`}${activeCount > 1 ? `; set ${activeCount} times, the last counts` : ''})`;
 }
 
+/** A help file switch's row: what HELP shows of what the switch hides, from the help file in force. */
+function helpRow(helpFile: HelpFileState, setting: HelpFileSwitch): {value: string; hardened: boolean; advice: string} {
+	const {what} = setting.edit;
+	if (helpFile === undefined) {
+		return {value: 'no HelpFile (HELP answers "502 5.3.0 Sendmail <version> -- HELP not implemented")', hardened: false, advice: setting.advice};
+	}
+
+	if ('missing' in helpFile) {
+		return {value: `${helpFile.path} is missing (HELP then answers "502 5.3.0 Sendmail <version> ...")`, hardened: false, advice: setting.advice};
+	}
+
+	// What plain HELP shows (its "smtp" lines) first.
+	const found = helpLinesRevealing(helpFile.text, setting);
+	const leaks = [...found.filter(line => /^smtp\t/i.test(line)), ...found.filter(line => !/^smtp\t/i.test(line))];
+	return leaks.length === 0
+		? {value: `${helpFile.path} (no ${what})`, hardened: true, advice: ''}
+		: {value: `${helpFile.path} says "${leaks[0]!.replace(/^\S+\s+/, '').trim()}"${leaks.length > 1 ? ` and ${leaks.length - 1} more` : ''}`, hardened: false, advice: setting.advice};
+}
+
 /**
- * How the current settings score. The help file is as read from disk. The Received header's row
- * comes with `receivedHeader` (audit shows it; the wizard's Welcome leaves it out until it offers
- * hideReceivedVersion).
+ * How the current settings score: audit's checks are what "hardened" means, for audit, --yes,
+ * verify and the wizard's Done screen alike. The help file is as read from disk. `receivedHeader:
+ * false` leaves the Received header's row out.
  */
-export function auditConfig(cfText: string, helpFile: HelpFileState, options: {receivedHeader?: boolean} = {}): Audit {
+export function auditConfig(cfText: string, helpFile: HelpFileState, options: {receivedHeader?: boolean} & AuditExtras = {}): Audit {
 	const document = parseCf(cfText);
 	const current = readCurrent(document);
 	const items: AuditItem[] = [];
 
 	const greeting = current.values.greeting;
 	const greetingLeaks = greeting === undefined || /\$[vZ]/.test(greeting);
+	// Hiding the version is what the row judges; where other replies still give the product away,
+	// the row says so rather than letting "hardened" read as "unrecognisable".
+	const giveaways = productGiveaways(cfText, options);
 	items.push({
 		setting: OPTION.greeting,
 		value: greeting === undefined ? 'not set (sendmail\'s default shows the version)' : greeting + whereSet(document, OPTION.greeting),
 		hardened: !greetingLeaks,
 		advice: greetingLeaks ? SETTING.greeting.advice : '',
 		from: 'file',
+		answer: `greeting: ${JSON.stringify(SETTING.greeting.recommended)}`,
+		...(giveaways.length === 0 ? {} : {note: `${greetingLeaks ? 'even with the version gone from the greeting' : 'the greeting hides the version, but'} the server can still be recognised as sendmail: ${giveaways.join('; ')}`}),
 	});
 
-	let helpHardened = false;
-	let helpValue: string;
-	if (helpFile === undefined) {
-		helpValue = 'no HelpFile (HELP answers "502 5.3.0 Sendmail <version> -- HELP not implemented")';
-	} else if ('missing' in helpFile) {
-		helpValue = `${helpFile.path} is missing (HELP then reveals the version)`;
-	} else {
-		const leaks = helpLinesRevealingVersion(helpFile.text);
-		helpHardened = leaks.length === 0;
-		helpValue = helpHardened ? `${helpFile.path} (no version)` : `${helpFile.path} says "${leaks[0]!.replace(/^\S+\s+/, '').trim()}"`;
+	// The switches' rows: each help file switch judged from the help file in force, the Received
+	// header from the cf's H lines (settings/registry.ts).
+	for (const setting of SWITCH_SETTINGS) {
+		if (setting.edit.file === 'received' && options.receivedHeader !== false) {
+			const receivedLeak = receivedVersionLeak(cfText);
+			items.push({
+				setting: setting.auditRow,
+				value: receivedLeak === undefined ? 'no version' : `every relayed message says "by host ${receivedLeak}"`,
+				hardened: receivedLeak === undefined,
+				advice: receivedLeak === undefined ? '' : setting.advice,
+				from: 'file',
+				answer: `${setting.key}: true`,
+			});
+		} else if (setting.edit.file === 'helpfile') {
+			items.push({...helpRow(helpFile, setting as HelpFileSwitch), setting: setting.auditRow, from: 'file', answer: `${setting.key}: true`});
+		}
 	}
 
-	items.push({
-		setting: SETTING.hideHelpVersion.auditRow,
-		value: helpValue,
-		hardened: helpHardened,
-		advice: helpHardened ? '' : SETTING.hideHelpVersion.advice,
-		from: 'file',
-	});
-
 	for (const setting of COUNT_SETTINGS) {
+		const notBuilt = notBuiltRow(setting, options.builtWith);
+		if (notBuilt !== undefined) {
+			items.push(notBuilt);
+			continue;
+		}
+
 		const reading = current.counts[setting.key];
 		const {number} = reading;
 		const text = limitText(reading);
@@ -121,6 +225,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 			hardened,
 			advice: hardened ? '' : setting.advice,
 			from: 'file',
+			answer: `${setting.key}: a limit, e.g. ${setting.recommended}`,
 		});
 	}
 
@@ -143,18 +248,8 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 		hardened: missing.length === 0,
 		advice: missing.length === 0 ? '' : `${SETTING.privacyOptions.advice} ${missing.join(', ')}`,
 		from: 'file',
+		answer: `privacyOptions: add ${(missing.length === 0 ? RECOMMENDED_FLAGS : missing).join(', ')}`,
 	});
-
-	const receivedLeak = receivedVersionLeak(cfText);
-	if (options.receivedHeader) {
-		items.push({
-			setting: RECEIVED_SETTING,
-			value: receivedLeak === undefined ? 'no version' : `every relayed message says "by host ${receivedLeak}"`,
-			hardened: receivedLeak === undefined,
-			advice: receivedLeak === undefined ? '' : SETTING.hideReceivedVersion.advice,
-			from: 'file',
-		});
-	}
 
 	// Lines that an admin would read as one of these settings but sendmail does not.
 	for (const lookalike of lookalikeLines(document, [...OPTION_SETTINGS.map(setting => setting.option), 'HelpFile'])) {
@@ -241,7 +336,8 @@ export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit 
 				}
 
 				const missing = RECOMMENDED_FLAGS.filter(flag => fileMissing.has(flag));
-				return fromCheck(decided, missing.length === 0, `${SETTING.privacyOptions.advice} ${missing.join(', ')}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}`);
+				const judged = fromCheck(decided, missing.length === 0, `${SETTING.privacyOptions.advice} ${missing.join(', ')}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}`);
+				return missing.length === 0 ? judged : {...judged, answer: `privacyOptions: add ${missing.join(', ')}`};
 			}
 
 			default: {
@@ -258,11 +354,16 @@ export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit 
  * option it takes (system/sendmail.ts, sendmailOptionsSet). A value the file has that sendmail does
  * not set (an option this sendmail was not built with) is not in force.
  */
-export function auditFromOptionsSet(audit: Audit, set: ReadonlyMap<string, readonly string[]>): Audit {
+export function auditFromOptionsSet(audit: Audit, set: ReadonlyMap<string, readonly string[]>, builtWith?: ReadonlySet<string>): Audit {
 	const items = audit.items.map((item): AuditItem => {
 		const setting = COUNT_SETTINGS.find(each => each.option === item.setting && each.checks.length === 0);
 		if (setting === undefined) {
 			return item;
+		}
+
+		const notBuilt = notBuiltRow(setting, builtWith);
+		if (notBuilt !== undefined) {
+			return notBuilt;
 		}
 
 		const values = set.get(setting.option);

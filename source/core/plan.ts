@@ -5,8 +5,9 @@ import {greetingWarnings} from './greeting.js';
 import {formatPrivacyOptions, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {receivedVersionSplices} from './received-header.js';
 import {fail, ok, type Result} from './result.js';
-import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS} from '../settings/registry.js';
-import {applySplices, findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOptionSplices, valueAsRead, type CfDocument} from './sendmail-cf.js';
+import {COUNT_SETTINGS, HELPFILE_SWITCHES, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type HelpFileSwitch} from '../settings/registry.js';
+
+/** A switch that edits the help file (settings/registry.ts). */import {applySplices, findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOptionSplices, valueAsRead, type CfDocument} from './sendmail-cf.js';
 
 /** The sendmail.cf options this tool changes, by answers key (settings/registry.ts). */
 export {OPTION} from '../settings/registry.js';
@@ -124,28 +125,54 @@ export function helpFileIsOldStyle(helpText: string): boolean {
 /** The line an old-style help file makes sendmail print. */
 export const OLD_STYLE_HELP_LEAK = 'This is Sendmail version $v (old-style help file: no "#vers<TAB>2" line)';
 
+/** A help file's lines that a helpfile switch removes (`lines` of its edit; the line without its CR). */
+function helpLinesMatching(helpText: string, lines: RegExp): string[] {
+	return helpText.split('\n').filter(line => lines.test(line.replace(/\r$/, '')));
+}
+
+/**
+ * The lines of a help file that show what a helpfile switch hides (settings/registry.ts), the
+ * old-style file's own "This is Sendmail version" first: it names the product and the version.
+ */
+export function helpLinesRevealing(helpText: string, setting: HelpFileSwitch): string[] {
+	const lines = helpLinesMatching(helpText, setting.edit.lines);
+	return helpFileIsOldStyle(helpText) ? [`smtp\t${OLD_STYLE_HELP_LEAK}`, ...lines] : lines;
+}
+
 /** Lines of a help file that print the version ($v) or the config's version ($Z), old-style's own first. */
 export function helpLinesRevealingVersion(helpText: string): string[] {
-	const lines = helpText.split('\n').filter(line => /\$[vZ]/.test(line));
-	return helpFileIsOldStyle(helpText) ? [`smtp\t${OLD_STYLE_HELP_LEAK}`, ...lines] : lines;
+	return helpLinesRevealing(helpText, SETTING.hideHelpVersion);
+}
+
+/**
+ * The help file without the lines of the given helpfile switches; an old-style one gets the
+ * "#vers<TAB>2" line it lacks. Every other byte stays.
+ */
+export function removeHelpLines(helpText: string, settings: readonly HelpFileSwitch[]): string {
+	return helpEdit(helpText, settings).text;
+}
+
+function helpEdit(helpText: string, settings: readonly HelpFileSwitch[]): {text: string; addsVers: boolean} {
+	const withoutLines = helpText.replaceAll(/^[^\n]*(?:\n|$)/gm, line => (settings.some(setting => setting.edit.lines.test(line.replace(/\r?\n$/, ''))) ? '' : line));
+	if (!helpFileIsOldStyle(withoutLines)) {
+		return {text: withoutLines, addsVers: false};
+	}
+
+	return {text: `#vers\t2${helpText.includes('\r\n') ? '\r\n' : '\n'}${withoutLines}`, addsVers: true};
 }
 
 /** The help file without its version lines; an old-style one gets the "#vers<TAB>2" line it lacks. */
 export function removeVersionFromHelp(helpText: string): string {
-	const withoutLines = helpText.replaceAll(/^[^\n]*\$[vZ][^\n]*(\n|$)/gm, '');
-	if (!helpFileIsOldStyle(withoutLines)) {
-		return withoutLines;
-	}
-
-	return `#vers\t2${helpText.includes('\r\n') ? '\r\n' : '\n'}${withoutLines}`;
+	return removeHelpLines(helpText, [SETTING.hideHelpVersion]);
 }
 
 const removedLines = (count: number) => (count === 1 ? '1 line removed' : `${count} lines removed`);
 
-function helpChangeSummary(helpText: string): string {
-	const removed = helpText.split('\n').filter(line => /\$[vZ]/.test(line)).length;
+/** What one switch's part of the help file edit does, "" when nothing; the "#vers" line is told once. */
+function helpChangeSummary(helpText: string, setting: HelpFileSwitch, addsVers: boolean): string {
+	const removed = helpLinesMatching(helpText, setting.edit.lines).length;
 	const parts = removed > 0 ? [`${removedLines(removed)} from`] : [];
-	if (helpFileIsOldStyle(helpText.replaceAll(/^[^\n]*\$[vZ][^\n]*(\n|$)/gm, ''))) {
+	if (addsVers) {
 		parts.push(`${removed > 0 ? 'and ' : ''}"#vers<TAB>2" added to`);
 	}
 
@@ -170,9 +197,10 @@ export function planHardening(input: PlanInput): Result<Plan> {
 	};
 
 	const document = parseCf(input.cfText);
+	const helpSwitches = HELPFILE_SWITCHES.filter(setting => answers[setting.key] === true);
 	const touched = [
 		...OPTION_SETTINGS.filter(setting => answers[setting.key] !== undefined && answers[setting.key] !== null).map(setting => setting.option),
-		answers.hideHelpVersion === true ? 'HelpFile' : undefined,
+		helpSwitches.length > 0 ? 'HelpFile' : undefined,
 	].filter(name => name !== undefined);
 	for (const lookalike of lookalikeLines(document, touched)) {
 		warnings.push(`line ${lookalike.line.firstLine + 1} ("${lookalike.line.text.slice(0, 40)}") looks like ${lookalike.name} but ${lookalike.reading}; it is left as it is, fix it by hand`);
@@ -222,7 +250,11 @@ export function planHardening(input: PlanInput): Result<Plan> {
 	}
 
 	const splices = edited.splices;
-	if (answers.hideReceivedVersion === true) {
+	for (const setting of SWITCH_SETTINGS) {
+		if (setting.edit.file !== 'received' || answers[setting.key] !== true) {
+			continue;
+		}
+
 		// Received lines are H lines, which no option edit touches: found in the original text too.
 		const received = receivedVersionSplices(input.cfText);
 		if (received !== undefined) {
@@ -230,7 +262,7 @@ export function planHardening(input: PlanInput): Result<Plan> {
 				splices.push(splice);
 			}
 
-			settings.push({setting: 'Received header', from: received.before, to: received.after});
+			settings.push({setting: setting.change, from: received.before, to: received.after});
 		}
 	}
 
@@ -241,26 +273,32 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		files.push({role: 'cf', path: input.cfPath, before: input.cfText, after: cfText});
 	}
 
-	if (answers.hideHelpVersion === true) {
+	// Every helpfile switch chosen edits the one help file together (settings/registry.ts).
+	if (helpSwitches.length > 0) {
 		const help = input.helpFile;
+		// Without a help file sendmail's own reply names both the product and the version.
+		const shown = helpSwitches.map(setting => setting.edit.what).join(' and ');
 		if (help === undefined) {
 			const sites = findOption(document, 'HelpFile');
 			warnings.push(
 				sites.commented
-					? 'HELP will still show the version: HelpFile is commented out, and without a help file sendmail answers "502 5.3.0 Sendmail <version> -- HELP not implemented". Enable HelpFile to hide it'
-					: 'HELP will still show the version: no HelpFile is set, and without one sendmail answers "502 5.3.0 Sendmail <version> -- HELP not implemented". Set O HelpFile= to a help file to hide it',
+					? `HELP will still show the ${shown}: HelpFile is commented out, and without a help file sendmail answers "502 5.3.0 Sendmail <version> -- HELP not implemented". Enable HelpFile to hide it`
+					: `HELP will still show the ${shown}: no HelpFile is set, and without one sendmail answers "502 5.3.0 Sendmail <version> -- HELP not implemented". Set O HelpFile= to a help file to hide it`,
 			);
 		} else if ('missing' in help) {
-			return fail(`HelpFile names ${help.path}, which does not exist; sendmail's HELP then reveals the version. Restore that file or point HelpFile at one, then run again`);
+			return fail(`HelpFile names ${help.path}, which does not exist; sendmail's HELP then reveals the ${shown}. Restore that file or point HelpFile at one, then run again`);
 		} else {
-			const after = removeVersionFromHelp(help.text);
+			const {text: after, addsVers: versAdded} = helpEdit(help.text, helpSwitches);
 			if (after !== help.text) {
 				files.push({role: 'helpfile', path: help.path, before: help.text, after});
-				settings.push({
-					setting: 'HELP version',
-					from: 'shown',
-					to: `hidden (${helpChangeSummary(help.text)} ${help.path})`,
-				});
+				let addsVers = versAdded;
+				for (const setting of helpSwitches) {
+					const summary = helpChangeSummary(help.text, setting, addsVers);
+					if (summary !== '') {
+						addsVers = false;
+						settings.push({setting: setting.change, from: 'shown', to: `hidden (${summary} ${help.path})`});
+					}
+				}
 			}
 		}
 	}

@@ -17,6 +17,7 @@ import type {RestartOutcome} from '../system/service.js';
 import type {VerifyResult} from '../system/verify-server.js';
 import type {RehearsalReport, rehearseFiles} from '../system/rehearsal.js';
 import {addressText} from '../core/address.js';
+import {SWITCH_SETTINGS} from '../settings/registry.js';
 
 export type {RehearsalReport} from '../system/rehearsal.js';
 
@@ -214,7 +215,8 @@ export function checkProblem(source: 'rehearsal' | 'live server', check: Check):
 /**
  * Whether a failed check contradicts the answers. The banner and HELP checks judge the version
  * whatever the answers say; they count only when the answers chose a greeting without $v/$Z or
- * to hide the HELP version. The other checks only fail for a setting the answers chose.
+ * to turn on the switch the check proves (HELP: hideHelpVersion). The other checks only fail for a
+ * setting the answers chose.
  */
 export function contradicts(check: Check, answers: Answers): boolean {
 	if (check.status !== 'fail') {
@@ -226,12 +228,10 @@ export function contradicts(check: Check, answers: Answers): boolean {
 			return typeof answers.greeting === 'string' && !/\$[vZ]/.test(answers.greeting);
 		}
 
-		case 'HELP': {
-			return answers.hideHelpVersion === true;
-		}
-
 		default: {
-			return true;
+			// A check that proves a switch (settings/registry.ts) counts only when that switch is on.
+			const switches = SWITCH_SETTINGS.filter(setting => (setting.checks as readonly string[]).includes(check.name));
+			return switches.length === 0 || switches.some(setting => answers[setting.key] === true);
 		}
 	}
 }

@@ -33,6 +33,14 @@ type Common = {
 	readonly roleDescription: string;
 	/** A value for the example in the role's defaults/main.yml. */
 	readonly example: string;
+	/** Why the wizard marks its recommended choice, and what that choice may break; `explain` prints both. */
+	readonly recommendation: Recommendation;
+};
+
+/** Why a choice is recommended and what it may break, for `explain` and the wizard's marks. */
+export type Recommendation = {
+	readonly why: string;
+	readonly mayBreak: string;
 };
 
 /** An option whose value is a line of text (the greeting). */
@@ -43,6 +51,8 @@ export type TextSetting = Common & {
 	readonly maxLength: number;
 	/** Audit's advice when the value in force leaks the version. */
 	readonly advice: string;
+	/** The greeting the wizard marks as recommended. */
+	readonly recommended: string;
 };
 
 /** An option whose value is a whole number of 0 or more, 0 (or unset) meaning no limit. */
@@ -73,6 +83,8 @@ export type CountSetting = Common & {
 	readonly label: string;
 	/** Audit's advice when no limit (0 or unset) is in force: a set limit is hardened. */
 	readonly advice: string;
+	/** The limit the wizard marks as recommended (audit asks only for some limit). */
+	readonly recommended: number;
 };
 
 /** An option whose value is a set of flag names (PrivacyOptions). */
@@ -81,18 +93,43 @@ export type FlagsSetting = Common & {
 	readonly option: string;
 	readonly mcDefine: string;
 	readonly names: readonly string[];
-	/** The flags audit asks for: the setting is hardened when all of them are in force. */
+	/** The flags audit asks for and the wizard marks: the setting is hardened when all of them are in force. */
 	readonly recommended: readonly PrivacyFlag[];
+	/** Why a recommended flag is, and what it may break, where it says more than the flag's own help. */
+	readonly flagRecommendations: Readonly<Partial<Record<PrivacyFlag, Recommendation>>>;
 	/** Audit's advice, followed by the recommended flags that are not in force. */
 	readonly advice: string;
 };
 
+/**
+ * What a switch edits. `helpfile`: the file HelpFile names loses every line that matches `lines`
+ * (`what` says what those lines reveal); a help file without the "#vers<TAB>2" line gets it, as
+ * sendmail then prints "This is Sendmail version ..." by itself (docs/sendmail.md, "The helpfile").
+ * All helpfile switches edit the one file together. `received`: the HReceived definitions lose the
+ * version (core/received-header.ts).
+ */
+export type SwitchEdit =
+	| {readonly file: 'helpfile'; readonly lines: RegExp; readonly what: string}
+	| {readonly file: 'received'};
+
+/** A switch that edits the help file. */
+export type HelpFileSwitch = SwitchSetting & {readonly edit: Extract<SwitchEdit, {file: 'helpfile'}>};
+
 /** A yes/no answer that edits something other than an option: the help file, the Received header. */
 export type SwitchSetting = Common & {
 	readonly type: 'switch';
+	readonly edit: SwitchEdit;
 	/** The audit row it decides (an option's name, or what the row is called). */
 	readonly auditRow: string;
 	readonly advice: string;
+	/** The name of its change in the plan, Review and --yes ("HELP version: shown -> hidden"). */
+	readonly change: string;
+	/** The wizard's checkbox for it, on its step. */
+	readonly checkbox: string;
+	/** How a preset's summary says it, when on and when off. */
+	readonly summary: {readonly on: string; readonly off: string};
+	/** A switch is recommended on. */
+	readonly recommended: true;
 };
 
 export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting;
@@ -118,6 +155,11 @@ export const SETTINGS = [
 		],
 		roleDescription: 'The SmtpGreetingMessage, one line of printable text, e.g. C($j mailserver; $b).',
 		example: '"$j mailserver; $b"',
+		recommended: '$j mailserver; $b',
+		recommendation: {
+			why: '"$j mailserver; $b" names neither the product nor its version, and keeps the host name first, as RFC 5321 wants.',
+			mayBreak: 'Nothing for clients. Other replies can still tell sendmail apart: audit says which.',
+		},
 	},
 	{
 		key: 'maxMessageSize',
@@ -140,6 +182,11 @@ export const SETTINGS = [
 		],
 		roleDescription: 'MaxMessageSize in bytes; 0 is no limit.',
 		example: '26214400',
+		recommended: 25_000_000,
+		recommendation: {
+			why: 'Any limit blunts floods; 25 MB still takes an attachment of about 18 MB, what most providers accept.',
+			mayBreak: 'A larger message is refused with 552: its sender gets it back.',
+		},
 	},
 	{
 		key: 'maxRecipientsPerMessage',
@@ -162,6 +209,11 @@ export const SETTINGS = [
 		],
 		roleDescription: 'MaxRecipientsPerMessage; 0 is no limit.',
 		example: '100',
+		recommended: 100,
+		recommendation: {
+			why: 'Any limit slows spam runs; 100 is the least RFC 5321 asks a server to accept.',
+			mayBreak: 'Nothing is lost: a client sends the recipients past the limit in another transaction.',
+		},
 	},
 	{
 		key: 'privacyOptions',
@@ -171,8 +223,23 @@ export const SETTINGS = [
 		names: PRIVACY_FLAG_NAMES,
 		step: 'privacy',
 		checks: ['MAIL before HELO', 'VRFY', 'EXPN'],
-		// The article's quick fixes: no probing of users, no queue peeking.
-		recommended: ['needmailhelo', 'noexpn', 'novrfy', 'restrictmailq', 'restrictqrun'],
+		// The article's quick fixes (no probing of users, no queue peeking), and no ETRN or DSN for
+		// strangers: goaway covers neither of those two (docs/sendmail.md, "PrivacyOptions and goaway").
+		recommended: ['needmailhelo', 'noexpn', 'novrfy', 'restrictmailq', 'restrictqrun', 'noetrn', 'noreceipts'],
+		recommendation: {
+			why: 'Strangers can no longer probe addresses with VRFY and EXPN, must say HELO first, cannot start queue runs or ask for receipts, and local users cannot read or run the queue.',
+			mayBreak: 'Local users who ran mailq or sendmail -q themselves; see each flag.',
+		},
+		flagRecommendations: {
+			noetrn: {
+				why: 'ETRN lets any client start a queue run for a domain: a stranger makes the server work, and learns which domains it queues mail for ("250 ... Queuing for node ... started").',
+				mayBreak: 'A partner that collects its queued mail with ETRN (a site behind a dial-up or backup MX) must then be let in another way.',
+			},
+			noreceipts: {
+				why: 'DSN lets a stranger ask for delivery receipts (NOTIFY=SUCCESS), which confirm that an address exists; with noreceipts EHLO no longer offers DSN.',
+				mayBreak: 'Users who want delivery receipts: RET, NOTIFY, ENVID and ORCPT are answered "504 5.7.0 Sorry, NOTIFY not supported, we do not allow DSN".',
+			},
+		},
 		advice: 'missing',
 		explain: [
 			'privacyOptions (O PrivacyOptions, .mc confPRIVACY_FLAGS): flags that stop clients probing users (VRFY, EXPN), insist on HELO first and keep the queue private. sendmail adds up the flags of every PrivacyOptions line.',
@@ -194,6 +261,39 @@ export const SETTINGS = [
 		],
 		roleDescription: 'Remove the C($v) lines from the HelpFile, so HELP no longer states the version.',
 		example: 'true',
+		edit: {file: 'helpfile', lines: /\$[vZ]/, what: 'version'},
+		change: 'HELP version',
+		checkbox: 'Also hide the version from HELP',
+		summary: {on: 'HELP hides the version', off: 'HELP keeps the version'},
+		recommended: true,
+		recommendation: {
+			why: 'HELP states the exact version otherwise, which a scanner matches against known holes.',
+			mayBreak: 'Nothing for clients: HELP gets a line shorter. The help file is backed up and rolled back with sendmail.cf.',
+		},
+	},
+	{
+		key: 'hideHelpProduct',
+		type: 'switch',
+		auditRow: 'HELP product',
+		step: 'greeting',
+		checks: [],
+		advice: 'HELP still names sendmail or its site: remove those lines from the help file (hideHelpProduct)',
+		explain: [
+			'hideHelpProduct: removes the lines that name sendmail or its site from the file HelpFile names, and gives an old-style help file the "#vers<TAB>2" line it lacks, so HELP no longer names the product.',
+			'In Debian\'s help file these are "This is sendmail version $v", "To report bugs in the implementation see" with "http://www.sendmail.org/email-addresses.html" under it, "Exit sendmail (SMTP).", a line of HELP VERB and of the control socket\'s help. A line that only introduces the site goes with it.',
+		],
+		roleDescription: 'Remove the lines naming sendmail or its site from the HelpFile, so HELP no longer names the product.',
+		example: 'true',
+		// A line naming the product, or the line that introduces its site's address.
+		edit: {file: 'helpfile', lines: /sendmail|^\S+\s+To report bugs in the implementation see\s*$/i, what: 'product'},
+		change: 'HELP product',
+		checkbox: 'Also remove sendmail\'s name and site from HELP',
+		summary: {on: 'HELP hides the product', off: 'HELP keeps the product'},
+		recommended: true,
+		recommendation: {
+			why: 'HELP names sendmail and its web site otherwise: a scanner knows the product without any version.',
+			mayBreak: 'Nothing for clients: HELP gets shorter. The help file is backed up and rolled back with sendmail.cf.',
+		},
 	},
 	{
 		key: 'hideReceivedVersion',
@@ -207,6 +307,15 @@ export const SETTINGS = [
 		],
 		roleDescription: 'Leave the version out of the Received header sendmail adds.',
 		example: 'true',
+		edit: {file: 'received'},
+		change: 'Received header',
+		checkbox: 'Also hide it from Received: headers',
+		summary: {on: 'Received header hides the version', off: 'Received header keeps the version'},
+		recommended: true,
+		recommendation: {
+			why: 'Every message this server relays tells its recipients the version otherwise.',
+			mayBreak: 'Nothing: the header keeps the host, the protocol and the queue id that tracing a message needs.',
+		},
 	},
 	{
 		key: 'badRcptThrottle',
@@ -228,6 +337,11 @@ export const SETTINGS = [
 		],
 		roleDescription: 'BadRcptThrottle; 0 never slows down.',
 		example: '3',
+		recommended: 3,
+		recommendation: {
+			why: 'Debian\'s own default: three wrong guesses cost nothing, every further one a second, so guessing thirty names takes half a minute.',
+			mayBreak: 'Nothing is refused; a sender with many stale addresses in one connection gets slower answers.',
+		},
 	},
 	{
 		key: 'badRcptShutdown',
@@ -251,6 +365,11 @@ export const SETTINGS = [
 		],
 		roleDescription: 'BadRcptShutdown, unknown recipients before the connection is closed; 0 never closes. Needs a sendmail built with _FFR_BADRCPT_SHUTDOWN.',
 		example: '4',
+		recommended: 10,
+		recommendation: {
+			why: 'It ends a dictionary attack in one connection: a harvester learns at most ten wrong guesses\' worth before it must reconnect.',
+			mayBreak: 'A list server with ten stale addresses in one connection gets 421 and sends the rest later.',
+		},
 	},
 	{
 		key: 'badRcptShutdownGood',
@@ -275,6 +394,11 @@ export const SETTINGS = [
 		],
 		roleDescription: 'BadRcptShutdownGood, the percentage of unknown recipients that still closes a connection with good ones; 0 is off. Needs _FFR_BADRCPT_SHUTDOWN.',
 		example: '75',
+		recommended: 0,
+		recommendation: {
+			why: 'Off: the shutdown applies to every connection alike; a harvester that mixes in one known address gets no more guesses.',
+			mayBreak: 'A list server with good recipients is closed like any other after BadRcptShutdown unknown ones; it retries the rest.',
+		},
 	},
 	{
 		key: 'connectionRateThrottle',
@@ -296,6 +420,11 @@ export const SETTINGS = [
 		],
 		roleDescription: 'ConnectionRateThrottle, connections accepted per second; 0 is no limit.',
 		example: '15',
+		recommended: 15,
+		recommendation: {
+			why: 'Debian\'s own default: a flood of connections is spread over time while ordinary traffic never waits.',
+			mayBreak: 'In a burst above it, every sender waits up to a second for its connection.',
+		},
 	},
 	{
 		key: 'maxDaemonChildren',
@@ -317,6 +446,11 @@ export const SETTINGS = [
 		],
 		roleDescription: 'MaxDaemonChildren, SMTP sessions at once; 0 is no limit. Too low makes a slow-client denial of service easier.',
 		example: '100',
+		recommended: 100,
+		recommendation: {
+			why: 'A flood can no longer fork sendmail until memory runs out, and 100 sessions at once is far above a small server\'s busiest hour.',
+			mayBreak: 'At 100 sessions further clients wait; too low a number lets a few slow clients hold every slot.',
+		},
 	},
 ] as const satisfies readonly SettingSpec[];
 
@@ -345,6 +479,8 @@ const ofType = <T extends SettingSpec['type']>(type: T) => SETTINGS.filter((sett
 export const ANSWER_KEYS: readonly AnswerKey[] = SETTINGS.map(setting => setting.key);
 export const COUNT_SETTINGS = ofType('count');
 export const SWITCH_SETTINGS = ofType('switch');
+/** The switches that edit the help file, in the registry's order. */
+export const HELPFILE_SWITCHES = SWITCH_SETTINGS.filter((setting): setting is OfType<'switch'> & HelpFileSwitch => setting.edit.file === 'helpfile');
 export const OPTION_SETTINGS: ReadonlyArray<Extract<Entry, OptionSetting>> = SETTINGS.filter((setting): setting is Extract<Entry, OptionSetting> => setting.type !== 'switch');
 
 /** Each setting by its key. */

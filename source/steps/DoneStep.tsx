@@ -4,7 +4,10 @@ import type {Answers} from '../core/answers.js';
 import {checkPresetName} from '../core/answers-file.js';
 import type {Result} from '../core/result.js';
 import {OptionList} from '../components/OptionList.js';
-import {HINTS, StepFrame} from '../components/StepFrame.js';
+import {clipRows, Rows, textRows} from '../components/Rows.js';
+import {HINTS, StepFrame, useFrameBody} from '../components/StepFrame.js';
+import type {Audit} from '../core/audit.js';
+import {hardenedRows} from '../core/hardened-table.js';
 import {TextField} from '../components/TextField.js';
 import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
@@ -25,6 +28,8 @@ type Props = {
 	/** The sendmail.mc that was edited and the .cf rebuilt from; undefined when the .cf was edited directly. */
 	mcPath?: string;
 	summary: ApplySummary;
+	/** Audit of the files as the run leaves them (core/hardened-table.ts): what is hardened and what is still open. */
+	audit: Audit;
 	answers: Answers;
 	presets: PresetSaver | undefined;
 	onFinish(): void;
@@ -32,7 +37,7 @@ type Props = {
 
 type Mode = {kind: 'menu'} | {kind: 'naming'} | {kind: 'confirm'; name: string} | {kind: 'saved'; name: string};
 
-export function DoneStep({cfPath, demo, mcPath, summary, answers, presets, onFinish}: Props) {
+export function DoneStep({cfPath, demo, mcPath, summary, audit, answers, presets, onFinish}: Props) {
 	const theme = useTheme();
 	const changed = mcPath === undefined ? `${cfPath} was` : `${mcPath} and ${cfPath} (rebuilt from it) were`;
 	// Synced: the keys of one burst (Down then Enter, a name then Enter) each see the ones before.
@@ -121,8 +126,19 @@ export function DoneStep({cfPath, demo, mcPath, summary, answers, presets, onFin
 	});
 
 	const {applied} = summary;
+	const hints = mode.kind === 'naming' ? [{keys: 'enter', action: 'save'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : mode.kind === 'confirm' ? [{keys: 'y/n', action: 'answer'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : choices.length > 1 ? [HINTS.move, {keys: 'enter', action: 'choose'}, HINTS.quit] : [{keys: 'enter', action: 'finish'}, HINTS.quit];
+	const body = useFrameBody(undefined, hints);
+	// The same rows --yes and verify print; what the lines above and the menu leave of the screen.
+	const rowsOf = (texts: readonly string[]) => texts.reduce((sum, text) => sum + Math.max(textRows(text, body.width).length, 1), 0);
+	const above = applied === undefined
+		? 1
+		: rowsOf([`${changed} changed, then restored from the backup.`, ...applied.backup.files.map(file => `Backup: ${file.backup}`), ...(summary.rolledBack ? [] : [`Undo with: sendmail-harden rollback --config ${cfPath}`])]);
+	const below = 1 + (mode.kind === 'menu' ? choices.length : 3) + (mode.kind === 'saved' ? 2 : 0);
+	// On a short screen the verdict line stays, without the blank row before it.
+	const room = body.rows - above - rowsOf(summary.events) - below;
+	const tableRows = clipRows(hardenedRows(audit, body.width), Math.max(room > 1 ? room - 1 : room, 1));
 	return (
-		<StepFrame step="done" hints={mode.kind === 'naming' ? [{keys: 'enter', action: 'save'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : mode.kind === 'confirm' ? [{keys: 'y/n', action: 'answer'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : choices.length > 1 ? [HINTS.move, {keys: 'enter', action: 'choose'}, HINTS.quit] : [{keys: 'enter', action: 'finish'}, HINTS.quit]}>
+		<StepFrame step="done" hints={hints}>
 			{applied === undefined ? (
 				<Text>Nothing was written.</Text>
 			) : (
@@ -137,6 +153,9 @@ export function DoneStep({cfPath, demo, mcPath, summary, answers, presets, onFin
 			{summary.events.map((event, index) => (
 				<Text key={index} wrap="wrap">{event}</Text>
 			))}
+			<Box marginTop={room > 1 ? 1 : 0} flexDirection="column">
+				<Rows rows={tableRows} />
+			</Box>
 			<Box marginTop={1} flexDirection="column">
 				{mode.kind === 'naming' ? (
 					<>

@@ -13,6 +13,7 @@ import {TextField} from '../components/TextField.js';
 import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
+import {SETTING, settingsOfStep, type SwitchKey} from '../settings/registry.js';
 import {GREETING_OPTIONS, greetingAnswer, greetingSelection, greetingTemplate, type GreetingOptionId} from './choices.js';
 
 export type HelpState =
@@ -37,9 +38,11 @@ type Props = {
 	onNext(answers: Answers): void;
 };
 
-const HELP_ROW = GREETING_OPTIONS.length;
-const RECEIVED_ROW = HELP_ROW + 1;
-const ROWS = RECEIVED_ROW + 1;
+// Under the greeting choices, a checkbox for each switch of this step (settings/registry.ts).
+const SWITCHES = settingsOfStep('greeting').filter((setting): setting is Extract<typeof setting, {type: 'switch'}> => setting.type === 'switch');
+const FIRST_SWITCH_ROW = GREETING_OPTIONS.length;
+const ROWS = FIRST_SWITCH_ROW + SWITCHES.length;
+type SwitchValues = Record<SwitchKey, boolean>;
 
 export function GreetingStep({current, answers, preview, help, receivedLeak, askSendmail, onNext}: Props) {
 	const theme = useTheme();
@@ -48,8 +51,8 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 	const [highlight, setHighlight, highlightNow] = useSyncedState(GREETING_OPTIONS.findIndex(option => option.id === initial.id));
 	const [chosen, setChosen, chosenNow] = useSyncedState(initial.id);
 	const [customText, setCustomText, customTextNow] = useSyncedState(initial.customText);
-	const [hideHelp, setHideHelp, hideHelpNow] = useSyncedState(answers.hideHelpVersion === true);
-	const [hideReceived, setHideReceived, hideReceivedNow] = useSyncedState(answers.hideReceivedVersion === true);
+	const [switches, setSwitches, switchesNow] = useSyncedState(() => Object.fromEntries(SWITCHES.map(setting => [setting.key, answers[setting.key] === true])) as SwitchValues);
+	const hideHelp = switches.hideHelpVersion;
 
 	// Moving only moves: the preview follows the highlight (what this row would send), but the
 	// answer changes only when Space or Enter chooses a row, or typing edits the custom text. Moving
@@ -74,10 +77,9 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 		onDown: () => move(1),
 		onSpace() {
 			const row = highlightNow();
-			if (row === HELP_ROW) {
-				setHideHelp(value => !value);
-			} else if (row === RECEIVED_ROW) {
-				setHideReceived(value => !value);
+			const toggled = SWITCHES[row - FIRST_SWITCH_ROW];
+			if (toggled !== undefined) {
+				setSwitches(values => ({...values, [toggled.key]: !values[toggled.key]}));
 			} else {
 				setChosen(shownId(row, chosenNow()));
 			}
@@ -91,9 +93,9 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 			}
 
 			setChosen(id);
-			const hideHelpVersion = hideHelpNow() ? true : answers.hideHelpVersion === false ? false : undefined;
-			const hideReceivedVersion = hideReceivedNow() ? true : answers.hideReceivedVersion === false ? false : undefined;
-			onNext({greeting: latest.value, hideHelpVersion, hideReceivedVersion});
+			// A box left clear keeps an answer of false, else leaves the setting as it is.
+			const chosen = switchesNow();
+			onNext({greeting: latest.value, ...Object.fromEntries(SWITCHES.map(setting => [setting.key, chosen[setting.key] ? true : answers[setting.key] === false ? false : undefined]))});
 		},
 		// Typing in the custom field is choosing it.
 		text: () => (highlightNow() === customRow
@@ -107,7 +109,7 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 			: undefined),
 	});
 
-	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, highlight < HELP_ROW ? {keys: 'space', action: 'choose'} : HINTS.toggle, HINTS.next, HINTS.back, HINTS.quit];
+	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, highlight < FIRST_SWITCH_ROW ? {keys: 'space', action: 'choose'} : HINTS.toggle, HINTS.next, HINTS.back, HINTS.quit];
 	const title = 'The first line every client sees (SmtpGreetingMessage). Hide what an attacker can use.';
 	const body = useFrameBody(title, hints);
 	const {width} = body;
@@ -115,6 +117,7 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 	const items: OptionItem[] = GREETING_OPTIONS.map(option => ({
 		key: option.id,
 		label: option.label,
+		recommended: option.id !== 'custom' && greetingTemplate(option.id, current, '') === SETTING.greeting.recommended,
 		editor: option.id === 'custom' ? <TextField value={customText} placeholder="type the greeting, e.g. $j mail; $b" invalid={!answer.ok} width={width - 6} /> : undefined,
 	}));
 
@@ -131,9 +134,10 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 	const problem = answer.ok ? undefined : answer.error;
 	const lineRows = clipRows(problem === undefined ? textRows(safeLine(banner ?? shown.line), width, 'good') : [{text: '(no preview)', tone: 'dim'}], body.rows < 12 ? 2 : 3);
 	const problemRows = problem === undefined ? [] : clipRows(textRows(`✗ ${problem}`, width, 'bad'), 2);
-	// The two checkbox rows and the gap before the 220 line are always there.
-	const listRows = Math.min(GREETING_OPTIONS.length + 1, Math.max(body.rows - 3 - lineRows.length - problemRows.length, 3));
-	let left = body.rows - listRows - 3 - lineRows.length - problemRows.length;
+	// The checkbox rows and the gap before the 220 line are always there.
+	const fixedRows = SWITCHES.length + 1;
+	const listRows = Math.min(GREETING_OPTIONS.length + 1, Math.max(body.rows - fixedRows - lineRows.length - problemRows.length, 3));
+	let left = body.rows - listRows - fixedRows - lineRows.length - problemRows.length;
 	const noteRows = clipRows(textRows(helpNote, width, 'dim', '      '), Math.max(Math.min(left, 3), 0));
 	left -= noteRows.length;
 	const source = banner !== undefined
@@ -150,16 +154,21 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 	return (
 		<StepFrame step="greeting" title={title} hints={hints}>
 			<OptionList label="Greeting" kind="radio" items={items} highlight={highlight} selected={GREETING_OPTIONS.findIndex(option => option.id === chosen)} rows={listRows} />
-			<Box aria-role="checkbox" aria-state={{checked: hideHelp, selected: highlight === HELP_ROW}}>
-				<Text color={highlight === HELP_ROW ? theme.accent : undefined} bold={highlight === HELP_ROW} wrap="truncate-end">
-					{`${highlight === HELP_ROW ? '›' : ' '} [${hideHelp ? 'x' : ' '}] Also hide the version from HELP`}
-				</Text>
-			</Box>
-			<Box aria-role="checkbox" aria-state={{checked: hideReceived, selected: highlight === RECEIVED_ROW}}>
-				<Text color={highlight === RECEIVED_ROW ? theme.accent : undefined} bold={highlight === RECEIVED_ROW} wrap="truncate-end">
-					{`${highlight === RECEIVED_ROW ? '›' : ' '} [${hideReceived ? 'x' : ' '}] Also hide it from Received: headers${receivedLeak === undefined ? ' (they do not show it)' : ''}`}
-				</Text>
-			</Box>
+			{SWITCHES.map((setting, index) => {
+				const row = FIRST_SWITCH_ROW + index;
+				const checked = switches[setting.key];
+				const selected = highlight === row;
+				// The Received header may not show the version at all: then the box changes nothing.
+				const idle = setting.edit.file === 'received' && receivedLeak === undefined ? ' (they do not show it)' : '';
+				return (
+					<Box key={setting.key} aria-role="checkbox" aria-state={{checked, selected}}>
+						<Text color={selected ? theme.accent : undefined} bold={selected} wrap="truncate-end">
+							{`${selected ? '›' : ' '} [${checked ? 'x' : ' '}] ${setting.checkbox}${idle}`}
+							{setting.recommended && idle === '' ? <Text color={theme.good}>{' (recommended)'}</Text> : null}
+						</Text>
+					</Box>
+				);
+			})}
 			<Rows rows={noteRows} />
 			<Box marginTop={1} flexDirection="column">
 				<Rows rows={[...headingRows, ...lineRows, ...problemRows, ...warningRows]} />

@@ -74,6 +74,7 @@ export function LimitStep(props: Props) {
 		return {
 			key: each.id,
 			label: each.label,
+			recommended: each.recommended,
 			detail: value === undefined ? undefined : props.detail(value),
 			// The mark takes 6 columns; a limit is short, so the detail keeps the rest of the row.
 			editor: each.value === 'custom' ? <TextField value={customText} placeholder={props.placeholder} invalid={!answer.ok} width={Math.max(labelWidth, Math.floor((width - 6) / 2))} /> : undefined,

@@ -73,15 +73,17 @@ export type LimitOption = {
 	label: string;
 	/** A number of bytes or recipients (0: no limit), "keep", or "custom" (typed in). */
 	value: number | 'keep' | 'custom';
+	/** The registry's recommended value (settings/registry.ts). */
+	recommended?: boolean;
 };
 
 export const SIZE_VALUES = SETTING.maxMessageSize.choices;
 export const RECIPIENT_VALUES = SETTING.maxRecipientsPerMessage.choices;
 
 /** "keep" first when nothing was chosen is not the design's order: fixed values, custom, no limit, keep. */
-function limitOptions(values: readonly number[], format: (value: number) => string, current: number, currentText: string): LimitOption[] {
+function limitOptions(values: readonly number[], format: (value: number) => string, current: number, currentText: string, recommended: number): LimitOption[] {
 	return [
-		...values.map(value => ({id: String(value), label: format(value), value})),
+		...values.map(value => ({id: String(value), label: format(value), value, ...(value === recommended ? {recommended: true} : {})})),
 		{id: 'custom', label: 'Custom', value: 'custom' as const},
 		// With no limit now, "No limit" and "Keep" are the same choice: one row, which keeps the file as it is.
 		...(current === 0
@@ -91,17 +93,17 @@ function limitOptions(values: readonly number[], format: (value: number) => stri
 }
 
 export function sizeOptions(current: number): LimitOption[] {
-	return limitOptions(SIZE_VALUES, formatSize, current, formatSize(current));
+	return limitOptions(SIZE_VALUES, formatSize, current, formatSize(current), SETTING.maxMessageSize.recommended);
 }
 
 export function recipientOptions(current: number): LimitOption[] {
-	return limitOptions(RECIPIENT_VALUES, String, current, String(current));
+	return limitOptions(RECIPIENT_VALUES, String, current, String(current), SETTING.maxRecipientsPerMessage.recommended);
 }
 
 /** The options of any whole-number setting, from its registry entry (a size reads as "25 MB"). */
 export function countOptions(setting: CountSetting, current: number): LimitOption[] {
 	const format = setting.unit === 'bytes' ? formatSize : String;
-	return limitOptions(setting.choices, format, current, format(current));
+	return limitOptions(setting.choices, format, current, format(current), setting.recommended);
 }
 
 /** Reads a typed value of a whole-number setting, within its bounds. */

@@ -13,7 +13,7 @@ import {buildCfFromMc, findMcSource, rebuildPlan, type RebuildPlan} from './mc-r
 import type {Target} from './target.js';
 import {configHostName} from './host-name.js';
 import {findSendmail, sendmailFfrDefines} from './sendmail.js';
-import {COMPILED_IN_SETTINGS, OPTION_SETTINGS} from '../settings/registry.js';
+import {COMPILED_IN_SETTINGS, OPTION_SETTINGS, SETTING} from '../settings/registry.js';
 
 export type MakePlanOptions = {
 	/** Edit sendmail.cf even when a sendmail.mc beside it would undo that at its next rebuild. */
@@ -221,7 +221,7 @@ function commentOutMcLines(mcText: string, cfLines: string[]): {text: string; no
 	};
 }
 
-const RECEIVED_SETTING = 'Received header';
+const RECEIVED_SETTING = SETTING.hideReceivedVersion.change;
 
 /**
  * The .mc with a define(`confRECEIVED_HEADER', ...) that gives the header the candidate .cf has

@@ -29,7 +29,8 @@ test('--yes --restart restarts sendmail on the new config and verifies the live 
 		assert.match(io.stdout, /Restarting sendmail: \/etc\/init\.d\/sendmail restart\nStopping sendmail: \d+\nStarting sendmail\n/);
 		assert.match(io.stdout, /✔ .*banner/i);
 		assert.match(io.stdout, /✔ .*HELP/);
-		assert.doesNotMatch(io.stdout, /✘/);
+		// No check failed (audit's table after them marks its open rows, indented, with ✘ too).
+		assert.doesNotMatch(io.stdout, /^✘/m);
 	} finally {
 		await daemon.stop();
 	}
@@ -73,7 +74,8 @@ test('without --restart it says what to run and restarts nothing', async () => {
 		isLiveConfig: () => true,
 	});
 	assert.equal(status, EXIT.done, io.stderr);
-	assert.match(io.stdout, /Restart sendmail to load the new settings; run: systemctl restart sendmail\n$/);
+	// Then audit's table of the new files ends the output (core/hardened-table.ts).
+	assert.match(io.stdout, /Restart sendmail to load the new settings; run: systemctl restart sendmail\nNot hardened yet: /);
 });
 
 test('a restart that times out keeps its output on its own lines, apart from the rollback\'s restart; exit 3', async () => {

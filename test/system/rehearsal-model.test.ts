@@ -128,7 +128,7 @@ describe('PrivacyOptions lines add up: the rehearsal asks sendmail, whatever the
 		const privacy = JSON.parse(io.stdout).settings.find((item: {setting: string}) => item.setting === 'PrivacyOptions');
 		assert.equal(privacy.from, 'sendmail');
 		// goaway is in force: only what SMTP cannot show is missing.
-		assert.equal(privacy.advice, 'missing restrictmailq, restrictqrun');
+		assert.equal(privacy.advice, 'missing restrictmailq, restrictqrun, noetrn, noreceipts');
 	});
 
 	test('verify --config FILE says what sendmail answers for FILE, with verify\'s exit codes', skip, async () => {
