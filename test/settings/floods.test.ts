@@ -101,7 +101,7 @@ test('audit reports each flood limit with its meaning and whether sendmail sets 
 	const run = await runCli(['audit', '--json', '--config', cfPath]);
 	const settings = (JSON.parse(run.stdout) as {settings: Array<{setting: string; value: string; hardened: boolean; from: string; reply?: string}>}).settings;
 	const row = (name: string) => settings.find(item => item.setting === name);
-	assert.deepEqual(row('BadRcptShutdown'), {setting: 'BadRcptShutdown', value: '4 (unknown recipients before the connection is closed)', hardened: true, advice: '', from: 'sendmail', reply: 'setoption BadRcptShutdown=4'} as unknown);
+	assert.deepEqual(row('BadRcptShutdown'), {setting: 'BadRcptShutdown', value: '4 (unknown recipients before the connection is closed)', hardened: true, advice: '', from: 'sendmail', reply: 'setoption BadRcptShutdown=4', answer: 'badRcptShutdown: a limit, e.g. 10'} as unknown);
 	assert.equal(row('BadRcptThrottle')?.reply, 'setoption BadRcptThrottle=3');
 	assert.equal(row('ConnectionRateThrottle')?.reply, 'setoption ConnectionRateThrottle=15');
 	// Debian sets MaxDaemonChildren=0: no limit.
