@@ -28,7 +28,7 @@ export function hostNameCountdown(io: CommandIo): (secondsLeft: number) => void 
  * installed, the current config is rehearsed (`sendmail -C COPY -bs`) and what a client sees is
  * judged from sendmail's replies; the rest from the file.
  */
-export async function runAudit(flags: {config?: string; demo?: boolean; json?: boolean}, io: CommandIo): Promise<number> {
+export async function runAudit(flags: {config?: string; demo?: boolean; json?: boolean; from?: string}, io: CommandIo): Promise<number> {
 	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
@@ -43,6 +43,7 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	const rehearsed = await rehearseFiles({cfText, helpFileText}, auditRehearsalAnswers(cfText), {
 		env: io.env,
 		onHostNameWait: hostNameCountdown(io),
+		from: flags.from,
 	});
 	await removeDemoCopy(target.value);
 	let rehearsal: RehearsalReport | {status: 'failed'; error: string};

@@ -33,6 +33,8 @@ export type HardenFlags = {
 	keep?: number;
 	/** --hostname NAME: the host name sendmail's rehearsal runs under (the $j of the banner shown). */
 	hostname?: string;
+	/** --from ADDR: the client address the rehearsal plays. */
+	from?: string;
 };
 
 /**
@@ -174,7 +176,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 
 	const flowDeps: ApplyFlowDeps = {
 		// The wizard's effects too: --hostname stands for the host's name in the rehearsal.
-		...realFlowDeps(io.env, {hostName: flags.hostname, restartCommand: flags.restartCommand}),
+		...realFlowDeps(io.env, {hostName: flags.hostname, restartCommand: flags.restartCommand, from: flags.from}),
 		...(deps.rehearse === undefined ? {} : {rehearse: deps.rehearse}),
 		now: deps.now,
 		findRestartPlan: flags.restartCommand === undefined ? deps.findRestartPlan : async () => flags.restartCommand,

@@ -4,7 +4,7 @@ import {DEFAULT_CONFIG, loadTarget, readSendmailCf} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 import {runRehearsalVerify, runVerify, verifyDocument} from './verify.js';
 
-export type VerifyFlags = {config?: string; host?: string; port?: string; preset?: string; answers?: string; json?: boolean};
+export type VerifyFlags = {config?: string; host?: string; port?: string; preset?: string; answers?: string; json?: boolean; from?: string};
 
 /**
  * `sendmail-harden verify`: with --config FILE alone, the installed sendmail answers for FILE
@@ -45,7 +45,7 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 
 		const {helpFile} = target.value;
 		const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
-		return runRehearsalVerify({cfPath: target.value.cfPath, cfText: target.value.cfText, helpFileText, answers, json: flags.json}, io);
+		return runRehearsalVerify({cfPath: target.value.cfPath, cfText: target.value.cfText, helpFileText, answers, json: flags.json, from: flags.from}, io);
 	}
 
 	let address = {host: '127.0.0.1', port: 25};

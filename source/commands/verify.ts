@@ -101,10 +101,10 @@ export function printChecks(checks: readonly Check[], io: CommandIo): number {
  * for FILE (`sendmail -C COPY -bs`), no daemon needed.
  */
 export async function runRehearsalVerify(
-	options: {cfPath: string; cfText: string; helpFileText?: string; answers: Answers; json?: boolean},
+	options: {cfPath: string; cfText: string; helpFileText?: string; answers: Answers; json?: boolean; from?: string},
 	io: CommandIo,
 ): Promise<number> {
-	const result = await rehearseFiles({cfText: options.cfText, helpFileText: options.helpFileText}, options.answers, {env: io.env, onHostNameWait: hostNameCountdown(io)});
+	const result = await rehearseFiles({cfText: options.cfText, helpFileText: options.helpFileText}, options.answers, {env: io.env, onHostNameWait: hostNameCountdown(io), from: options.from});
 	const config = options.cfPath;
 	if (!result.ok) {
 		io.err(`sendmail-harden: cannot verify: ${result.error}\n`);
