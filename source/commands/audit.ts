@@ -6,6 +6,7 @@ import {checkHostName, hostNameWarning} from '../system/host-name.js';
 import {findMcSource} from '../system/mc-rebuild.js';
 import {rehearseFiles, type RehearsalReport} from '../system/rehearsal.js';
 import {loadTarget, removeDemoCopy} from '../system/target.js';
+import {complaintWarnings, rehearsalVantage} from './verify.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
 // At a terminal a row fits its width (mark, setting name, then the value); a pipe or file gets values whole.
@@ -86,12 +87,18 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	const about = rehearsal.status === 'ran'
-		? `Verdicts marked (sendmail) come from the installed sendmail's own replies to a private copy of this config (sendmail -C COPY -bs${rehearsal.hostName?.private ? `, with the host name ${rehearsal.hostName.name} in a private namespace` : ''}); the others from the file.`
+		? `Verdicts marked (sendmail) come from the installed sendmail's own replies to a private copy of this config (sendmail -C COPY -bs${rehearsal.hostName?.private ? `, with the host name ${rehearsal.hostName.name} in a private namespace` : ''}), ${rehearsalVantage(rehearsal)}; the others from the file.`
 		: rehearsal.status === 'skipped'
 			? `Every verdict comes from the file: ${rehearsal.reason}.`
 			: `Every verdict comes from the file: sendmail could not be asked (${rehearsal.error}).`;
 	for (const line of wrapText(about, 78, '')) {
 		io.out(`${line}\n`);
+	}
+
+	if (rehearsal.status === 'ran') {
+		for (const warning of complaintWarnings(rehearsal.complaints)) {
+			io.err(warning);
+		}
 	}
 
 	if (hostWarning !== undefined) {

@@ -11,7 +11,7 @@ import type {RestartPlan} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget, removeDemoCopies} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 import {hostNameCountdown} from './audit.js';
-import {formatCheck} from './verify.js';
+import {complaintWarnings, formatCheck, rehearsalVantage} from './verify.js';
 import {addressText} from '../core/address.js';
 
 export type HardenFlags = {
@@ -233,7 +233,11 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			if (step.id === 'rehearse' && (step.status === 'done' || step.status === 'failed')) {
 				const {rehearsal} = known;
 				if (rehearsal?.status === 'ran') {
-					printChecks('Rehearsal with the installed sendmail (sendmail -C NEW -bs), what clients would see:\n', rehearsal.checks, io, 'sendmail');
+					for (const warning of complaintWarnings(rehearsal.complaints)) {
+						io.err(warning);
+					}
+
+					printChecks(`Rehearsal with the installed sendmail (sendmail -C NEW -bs), what clients would see, ${rehearsalVantage(rehearsal)}:\n`, rehearsal.checks, io, 'sendmail');
 				} else if (rehearsal?.status === 'skipped') {
 					io.out(`Not rehearsed with sendmail: ${rehearsal.reason}.\n`);
 				}
@@ -261,7 +265,11 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 
 				const {rehearsal, applied} = known;
 				if (rehearsal?.status === 'ran') {
-					io.out(`Rehearsed with the installed sendmail first: ${rehearsal.checks.filter(check => check.status === 'pass').length} checks passed.\n`);
+					for (const warning of complaintWarnings(rehearsal.complaints)) {
+						io.err(warning);
+					}
+
+					io.out(`Rehearsed with the installed sendmail first, ${rehearsalVantage(rehearsal)}: ${rehearsal.checks.filter(check => check.status === 'pass').length} checks passed.\n`);
 				} else if (rehearsal?.status === 'skipped') {
 					io.out(`Not rehearsed with sendmail: ${rehearsal.reason}.\n`);
 				}

@@ -1,4 +1,5 @@
 import {readDaemonAddress} from '../core/verify-checks.js';
+import {rehearseFiles} from '../system/rehearsal.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {DEFAULT_CONFIG, loadTarget, readSendmailCf} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
@@ -58,5 +59,19 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 		}
 	}
 
-	return runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers, json: flags.json, config: flags.config ?? DEFAULT_CONFIG}, io);
+	const config = flags.config ?? DEFAULT_CONFIG;
+	// From this host the live view is privileged; the rehearsal of the config gives the outsider's, where it can run.
+	const outsideView = async () => {
+		const target = await loadTarget(config);
+		if (!target.ok) {
+			return undefined;
+		}
+
+		const {helpFile} = target.value;
+		const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
+		const rehearsed = await rehearseFiles({cfText: target.value.cfText, helpFileText}, answers, {env: io.env, from: flags.from});
+		return rehearsed.ok && rehearsed.value.status === 'ran' ? rehearsed.value.checks : undefined;
+	};
+
+	return runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers, json: flags.json, config, outsideView}, io);
 }

@@ -454,3 +454,34 @@ export function readDaemonAddress(cfText: string): {host: string; port: number} 
 
 	return {host, port: portOf(mta) ?? 25};
 }
+
+/**
+ * Where the outsider's view (the rehearsal) and this host's view (live verify over loopback or an
+ * own address) differ: one line per check, e.g. "relaying: from outside: denied (550 ...); from this
+ * host: allowed (250 ...)". Dates and host names in replies do not count, only what was answered.
+ */
+export function viewDifferences(outside: readonly Check[], here: readonly Check[]): string[] {
+	const compared = new Set(['MAIL before HELO', 'VRFY', 'EXPN', 'ETRN', 'DSN', 'relaying', 'account harvest']);
+	const outcome = (check: Check): string => {
+		if (check.name === 'relaying') {
+			return /^2\d\d/.test(check.reply) ? `allowed (${check.reply})` : `denied (${check.reply})`;
+		}
+
+		if (check.name === 'account harvest') {
+			return `${/^(\d+) of/.exec(check.expected)?.[1] ?? '?'} account names confirmed`;
+		}
+
+		return `"${check.reply}"`;
+	};
+
+	const key = (check: Check) => (check.name === 'relaying' ? /^2\d\d/.test(check.reply) : check.name === 'account harvest' ? outcome(check) : check.reply.slice(0, 3));
+	const lines: string[] = [];
+	for (const there of outside) {
+		const mine = here.find(check => check.name === there.name);
+		if (mine !== undefined && compared.has(there.name) && key(there) !== key(mine)) {
+			lines.push(`${there.name}: from outside: ${outcome(there)}; from this host: ${outcome(mine)}`);
+		}
+	}
+
+	return lines;
+}

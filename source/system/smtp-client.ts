@@ -36,8 +36,9 @@ export type SmtpSession = {
 	greeting: SmtpReply;
 	/** Lines the other side printed before its greeting (sendmail -bs complaints); empty for a server. */
 	complaints: string[];
-	/** The address this end of a TCP connection bound, where there is one. */
+	/** The addresses of a TCP connection's two ends, where there is one. */
 	localAddress?: string;
+	remoteAddress?: string;
 	/** Sends one command line (without CRLF) and waits for its whole reply. */
 	send(command: string): Promise<Result<SmtpReply>>;
 	/** Says QUIT (when the conversation is still open) and ends it. Never fails. */
@@ -78,6 +79,7 @@ export async function smtpSession(
 		 */
 		complaintLines?: number;
 		localAddress?: string;
+		remoteAddress?: string;
 	} = {},
 ): Promise<Result<SmtpSession>> {
 	const replyTimeoutMs = options.replyTimeoutMs ?? 10_000;
@@ -253,7 +255,7 @@ export async function smtpSession(
 		}
 	};
 
-	return ok({greeting: greeting.value, complaints, send, close, ...(options.localAddress === undefined ? {} : {localAddress: options.localAddress})});
+	return ok({greeting: greeting.value, complaints, send, close, ...(options.localAddress === undefined ? {} : {localAddress: options.localAddress}), ...(options.remoteAddress === undefined ? {} : {remoteAddress: options.remoteAddress})});
 }
 
 /** Connects over TCP and reads the greeting. Errors are one line for an admin. */
@@ -301,6 +303,7 @@ export async function smtpConnect(host: string, port: number, options: SmtpClien
 			limits: options.limits,
 			describeError: error => `the connection to ${address} failed (${error.code ?? error.message})`,
 			localAddress: socket.localAddress,
+			remoteAddress: socket.remoteAddress,
 		},
 	);
 }

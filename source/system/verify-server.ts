@@ -5,6 +5,7 @@ import {fail, ok, type Result} from '../core/result.js';
 import {HARVEST_NAMES, harvestDomain, recipientProbeCount, verifyChecks, type Check, type HarvestProbe, type SmtpReply, type Vantage, type VerifyTranscript} from '../core/verify-checks.js';
 import {smtpConnect, type SmtpClientOptions, type SmtpSession} from './smtp-client.js';
 import {addressText} from '../core/address.js';
+import {vantageOf} from './vantage.js';
 
 export type VerifyResult = {
 	transcript: VerifyTranscript;
@@ -38,10 +39,13 @@ export async function verifyServer(host: string, port: number, answers: Answers,
 	}
 
 	const address = addressText({host, port});
+	// The server sees this end's address; it counts as its own when the server is on this host.
+	const {localAddress, remoteAddress} = connection.value;
+	const vantage = options.vantage ?? {kind: vantageOf(remoteAddress ?? host).kind, address: localAddress ?? '(unknown)'};
 	return verifyConversation(connection.value, answers, {
 		peer: `the server at ${address}`,
 		totalTimeoutMs,
-		vantage: options.vantage,
+		vantage,
 		openAnother: async () => smtpConnect(host, port, options),
 	});
 }
