@@ -347,7 +347,8 @@ async function converse<T>(
 		const session = await open();
 		stopCountdown();
 		if (!session.ok) {
-			return fail(options.signal?.aborted ? 'the rehearsal was interrupted' : `the rehearsal in sendmail failed: ${session.error}`);
+			// A program that cannot start says so itself.
+			return fail(options.signal?.aborted ? 'the rehearsal was interrupted' : session.error.startsWith('cannot run ') ? session.error : `the rehearsal in sendmail failed: ${session.error}`);
 		}
 
 		const result = await talk(session.value, {timeoutMs, hostName: {name: run.hostName, private: run.how === 'private-name'}, vantage, openAnother: sleeps ? async () => fail('no second session: sendmail would sleep again on the unqualified host name') : open});
