@@ -11,6 +11,7 @@ import type {RestartPlan} from '../system/service.js';
 import {DEFAULT_CONFIG, loadTarget, removeDemoCopies} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 import {hostNameCountdown} from './audit.js';
+import {askSendmail} from '../system/rehearsal.js';
 import {complaintWarnings, formatCheck, rehearsalVantage} from './verify.js';
 import {addressText} from '../core/address.js';
 
@@ -174,10 +175,24 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		}
 	}
 
+	const real = realFlowDeps(io.env, {hostName: flags.hostname, restartCommand: flags.restartCommand, from: flags.from});
+	const rehearseCandidate = deps.rehearse ?? real.rehearse;
 	const flowDeps: ApplyFlowDeps = {
 		// The wizard's effects too: --hostname stands for the host's name in the rehearsal.
-		...realFlowDeps(io.env, {hostName: flags.hostname, restartCommand: flags.restartCommand, from: flags.from}),
-		...(deps.rehearse === undefined ? {} : {rehearse: deps.rehearse}),
+		...real,
+		// sendmail's complaints before its greeting: said to be old news when the current config draws them too.
+		async rehearse(files, answers, options) {
+			const report = await rehearseCandidate(files, answers, options);
+			if (report.ok && report.value.status === 'ran' && (report.value.complaints?.length ?? 0) > 0) {
+				const helpFileText = helpFile !== undefined && 'text' in helpFile ? helpFile.text : undefined;
+				const now = await askSendmail(helpFileText === undefined ? {cfText} : {cfText, helpFileText}, [], {env: io.env, hostName: flags.hostname, from: flags.from, signal: options?.signal});
+				if (now.ok && now.value.status === 'ran') {
+					report.value.complaintsNow = report.value.complaints!.every(line => now.value.status === 'ran' && (now.value.complaints ?? []).includes(line));
+				}
+			}
+
+			return report;
+		},
 		now: deps.now,
 		findRestartPlan: flags.restartCommand === undefined ? deps.findRestartPlan : async () => flags.restartCommand,
 		...deps.flow,
@@ -233,7 +248,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			if (step.id === 'rehearse' && (step.status === 'done' || step.status === 'failed')) {
 				const {rehearsal} = known;
 				if (rehearsal?.status === 'ran') {
-					for (const warning of complaintWarnings(rehearsal.complaints)) {
+					for (const warning of complaintWarnings(rehearsal.complaints, rehearsal.complaintsNow)) {
 						io.err(warning);
 					}
 
@@ -265,7 +280,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 
 				const {rehearsal, applied} = known;
 				if (rehearsal?.status === 'ran') {
-					for (const warning of complaintWarnings(rehearsal.complaints)) {
+					for (const warning of complaintWarnings(rehearsal.complaints, rehearsal.complaintsNow)) {
 						io.err(warning);
 					}
 

@@ -26,6 +26,8 @@ export type RehearsalReport =
 		vantage?: Vantage & {name: string};
 		/** What sendmail printed before its greeting, then served anyway (e.g. an access map it finds unsafe). */
 		complaints?: string[];
+		/** Whether the current config draws the same complaints (asked only when there are some). */
+		complaintsNow?: boolean;
 	}
 	| {status: 'skipped'; reason: string}; // no sendmail installed; not root; ...
 
@@ -177,7 +179,7 @@ export async function rehearseFiles(
 }
 
 export type SendmailAnswers =
-	| {status: 'ran'; greeting: SmtpReply; replies: SmtpReply[]}
+	| {status: 'ran'; greeting: SmtpReply; replies: SmtpReply[]; complaints?: string[]}
 	| {status: 'skipped'; reason: string};
 
 /**
@@ -201,7 +203,7 @@ export async function askSendmail(
 			replies.push(reply.value);
 		}
 
-		return ok({status: 'ran' as const, greeting: session.greeting, replies});
+		return ok({status: 'ran' as const, greeting: session.greeting, replies, complaints: session.complaints});
 	});
 }
 

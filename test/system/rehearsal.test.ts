@@ -200,3 +200,19 @@ describe('complaints before the greeting', () => {
 		assert.doesNotMatch(report.error, /\n/);
 	});
 });
+
+test('--dry-run says a complaint is old news when the current config draws it too', skipUnlessSendmail(), async () => {
+	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-complaint-'));
+	try {
+		const cfPath = path.join(folder, 'sendmail.cf');
+		const helpPath = path.join(folder, 'helpfile');
+		writeFileSync(helpPath, debianHelp);
+		writeFileSync(cfPath, debianCf.replace(/A=TCP \$h/, 'A=IPC $h').replace(/^O HelpFile=.*$/m, `O HelpFile=${helpPath}`));
+		const run = await runCli(['--config', cfPath, '--answers', 'test/fixtures/article-answers.json', '--dry-run']);
+		assert.equal(run.status, 0, run.stderr);
+		assert.match(run.stderr, /^sendmail-harden: warning: sendmail complains, with the current config too \(then answers anyway\): Msmtp: Warning: first argument in \[IPC\] mailer must be TCP or FILE$/m);
+		assert.match(run.stdout, /^Rehearsal with the installed sendmail \(sendmail -C NEW -bs\), what clients would see, as a client at 198\.51\.100\.7 \(outside\.example\.net\):$/m);
+	} finally {
+		rmSync(folder, {recursive: true, force: true});
+	}
+});
