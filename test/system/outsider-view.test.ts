@@ -109,7 +109,8 @@ describe('the outsider\'s view', skip, () => {
 
 	const harvestFrom = async (daemonPort: number) => {
 		const run = await network.run('client', process.execPath, [cliPath, 'verify', '--host', SERVER_ADDR, '--port', String(daemonPort), '--answers', answersPath, '--config', cfPath, '--json'], {env: env(), timeoutMs: 120_000});
-		const document = JSON.parse(run.stdout) as {verify: {checks: Check[]}};
+		const document = JSON.parse(run.stdout) as {verify: {checks: Check[]; vantage: unknown}};
+		assert.deepEqual(document.verify.vantage, {kind: 'outside', address: CLIENT_ADDR});
 		const harvest = document.verify.checks.find(check => check.name === 'account harvest')!;
 		return {reported: Number(/of nmap's 10 default names: (\d+)/.exec(harvest.expected)?.[1]), expected: harvest.expected};
 	};
