@@ -103,7 +103,8 @@ export async function smtpSession(
 
 	const stop = (why: string) => {
 		// Whatever it printed before leaving is the reason it gave (e.g. "451 4.0.0 can not chdir(...)").
-		const reason = !greeted && complaints.length > 0 ? `${peer} ended without a greeting; it said: ${complaints.slice(0, 3).join(' / ')}` : why;
+		const closed = why === `${peer} closed the connection`;
+		const reason = closed && !greeted && complaints.length > 0 ? `${peer} ended without a greeting; it said: ${complaints.slice(0, 3).join(' / ')}` : why;
 		failure ??= transport.explain?.(reason) ?? reason;
 		ended = true;
 		input.removeListener('data', onData);
