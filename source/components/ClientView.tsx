@@ -65,7 +65,14 @@ export function clientViewLines(state: ClientViewState, answers: Answers, width:
 	}
 
 	const refusal = writeRefusal(state, answers);
-	const refusalLines = refusal === undefined ? [] : wrapped(`✗ ${refusal}`, width, 'bad', Math.min(2, rows));
+	// sendmail's complaints before its greeting (it answered anyway), said once, with whether the current config draws them too.
+	const complaints = after.report.complaints ?? [];
+	const nowComplaints = now.kind === 'done' && now.report.status === 'ran' ? now.report.complaints ?? [] : [];
+	const complaintText = complaints.length === 0 ? undefined : `! sendmail complains${complaints.every(line => nowComplaints.includes(line)) ? ', with the current config too' : ''} (then answers anyway): ${safeLine(complaints[0]!)}${complaints.length > 1 ? ` (and ${complaints.length - 1} more)` : ''}`;
+	const refusalLines = [
+		...(refusal === undefined ? [] : wrapped(`✗ ${refusal}`, width, 'bad', Math.min(2, rows))),
+		...(complaintText === undefined || rows < 4 ? [] : wrapped(complaintText, width, 'warn', 1)),
+	];
 	const nowReplies = new Map(now.kind === 'done' && now.report.status === 'ran' ? now.report.checks.map(check => [check.name, check.reply]) : []);
 	const checkLines: Line[] = after.report.checks.map(check => {
 		const mark = check.status === 'pass' ? '✓' : check.status === 'fail' ? '✗' : '·';

@@ -56,3 +56,16 @@ test('the client the rehearsal played is in the title, and findings fold into on
 	const short = clientViewLines(played, {}, 120, 4).map(line => line.text);
 	assert.deepEqual(short.slice(1), ['✓ banner: 220 mail ESMTP mailserver  ← 220 mail ESMTP mailserver (now)', '✓ VRFY: 252 2.5.2 Cannot VRFY user  ← 252 2.5.2 Cannot VRFY user (now)', '· for information: relaying, account harvest (verify --config FILE shows them)']);
 });
+
+test('sendmail\'s complaints before its greeting are a warning row, saying when the current config draws them too', () => {
+	const checks = [check('banner', 'pass', '220 mail ESMTP mailserver')];
+	const complaint = 'Msmtp: Warning: first argument in [IPC] mailer must be TCP or FILE';
+	const both: ClientViewState = {
+		now: {kind: 'done', report: {status: 'ran', exchange: [], agrees: true, checks, complaints: [complaint]}},
+		after: {kind: 'done', report: {status: 'ran', exchange: [], agrees: true, checks, complaints: [complaint]}},
+	};
+	const lines = clientViewLines(both, {}, 200, 20);
+	assert.deepEqual(lines.at(-1), {text: `! sendmail complains, with the current config too (then answers anyway): ${complaint}`, tone: 'warn'});
+	const onlyNew: ClientViewState = {...both, now: {kind: 'done', report: {status: 'ran', exchange: [], agrees: true, checks}}};
+	assert.equal(clientViewLines(onlyNew, {}, 200, 20).at(-1)!.text, `! sendmail complains (then answers anyway): ${complaint}`);
+});
