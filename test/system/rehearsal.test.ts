@@ -216,3 +216,23 @@ test('--dry-run says a complaint is old news when the current config draws it to
 		rmSync(folder, {recursive: true, force: true});
 	}
 });
+
+test('--from: audit and --dry-run rehearse as that client; a bad address is one line and exit 2', skipUnlessSendmail(), async () => {
+	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-from-'));
+	try {
+		const cfPath = path.join(folder, 'sendmail.cf');
+		const helpPath = path.join(folder, 'helpfile');
+		writeFileSync(helpPath, debianHelp);
+		writeFileSync(cfPath, debianCf.replace(/^O HelpFile=.*$/m, `O HelpFile=${helpPath}`));
+		const audit = await runCli(['audit', '--config', cfPath, '--from', '2001:db8::7']);
+		assert.match(audit.stdout.replaceAll('\n', ' '), /as a client at 2001:db8::7 \(outside\.example\.net\);/);
+		const dryRun = await runCli(['--config', cfPath, '--answers', 'test/fixtures/article-answers.json', '--dry-run', '--from', '198.51.100.23']);
+		assert.match(dryRun.stdout, /what clients would see, as a client at 198\.51\.100\.23 \(outside\.example\.net\):$/m);
+		assert.match(dryRun.stdout, /relaying to an outside domain from outside \(198\.51\.100\.23\): denied \(550 5\.7\.1\)/);
+		const bad = await runCli(['verify', '--config', cfPath, '--from', 'mail.example.org']);
+		assert.equal(bad.status, 2);
+		assert.equal(bad.stderr, 'sendmail-harden: --from must be an IPv4 or IPv6 address such as 198.51.100.7 (got "mail.example.org"); see sendmail-harden --help\n');
+	} finally {
+		rmSync(folder, {recursive: true, force: true});
+	}
+});
