@@ -32,7 +32,7 @@ export function verifyDocument(parts: {
 	exitCode: number;
 	error?: string | null;
 	verify?: {address: string; passed: boolean; checks: Check[]; vantage?: Vantage; outsideDiffers?: string[]} | null;
-	rehearsal?: {status: 'ran'; agrees: boolean; checks: Check[]; exchange: string[]} | {status: 'skipped'; reason: string} | null;
+	rehearsal?: {status: 'ran'; agrees: boolean; checks: Check[]; exchange: string[]; vantage?: Vantage & {name: string}; complaints?: string[]} | {status: 'skipped'; reason: string} | null;
 }): string {
 	return safeJson({
 		command: 'verify',
@@ -161,9 +161,9 @@ export async function runRehearsalVerify(
 	}
 
 	if (options.json) {
-		const {checks, exchange, agrees} = result.value;
+		const {checks, exchange, agrees, vantage, complaints} = result.value;
 		const exitCode = agrees ? EXIT.done : EXIT.verifyFailed;
-		io.out(verifyDocument({config, exitCode, rehearsal: {status: 'ran', agrees, checks, exchange}}));
+		io.out(verifyDocument({config, exitCode, rehearsal: {status: 'ran', agrees, checks, exchange, ...(vantage === undefined ? {} : {vantage}), ...(complaints === undefined ? {} : {complaints})}}));
 		return exitCode;
 	}
 

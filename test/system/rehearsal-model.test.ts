@@ -157,6 +157,8 @@ test('verify --json: one document with the shared keys, the rehearsal\'s checks 
 	assert.equal(document.rehearsal.status, 'ran');
 	assert.equal(document.rehearsal.agrees, false);
 	assert.ok(document.rehearsal.exchange.includes('> EHLO localhost'));
+	// The client the rehearsal played.
+	assert.deepEqual(document.rehearsal.vantage, {kind: 'outside', address: '198.51.100.7', name: 'outside.example.net'});
 	assert.equal(io.stderr, '');
 
 	const bad = captureIo({...process.env});
