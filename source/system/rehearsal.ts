@@ -138,7 +138,11 @@ export function rehearsalConfig(cfText: string, helpFile: string | undefined): s
 	return `${cfText}${ending}O HelpFile=${helpFile}${newline}`;
 }
 
-/** Why the rehearsal cannot ask sendmail here, or undefined when it can. */
+/**
+ * Why the rehearsal cannot ask sendmail here, or undefined when it can. Not root: besides -C, the
+ * outside client needs -M{client_addr}, which sendmail refuses to anyone else ("Program mode
+ * requires special privileges, e.g., root or TrustedUser.", exit 78), so nothing is asked.
+ */
 function cannotRehearse(program: string | undefined, host: HostContext): string | undefined {
 	if (program === undefined) {
 		return 'sendmail is not installed here, so it could not be asked what this config answers';
