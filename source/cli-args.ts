@@ -1,5 +1,6 @@
 // The command line, read with node's own util.parseArgs: each mistake an admin can make is one line
 // that names the option as it was typed.
+import {isIP} from 'node:net';
 import {parseArgs} from 'node:util';
 import {fail, ok, type Result} from './core/result.js';
 import {hostNameProblem} from './core/answers.js';
@@ -12,6 +13,8 @@ export type CliFlags = {
 	preset?: string;
 	answers?: string;
 	hostname?: string;
+	/** --from ADDR: the client address the rehearsal plays (an outsider's by default). */
+	from?: string;
 	yes: boolean;
 	dryRun: boolean;
 	json: boolean;
@@ -42,6 +45,7 @@ const options = {
 	preset: {type: 'string'},
 	answers: {type: 'string'},
 	hostname: {type: 'string'},
+	from: {type: 'string'},
 	yes: {type: 'boolean'},
 	'dry-run': {type: 'boolean'},
 	json: {type: 'boolean'},
@@ -155,6 +159,11 @@ export function parseCli(argv: string[]): Result<CliArgs> {
 		return fail(`--hostname: ${hostProblem}`);
 	}
 
+	const from = text('from');
+	if (from !== undefined && isIP(from) === 0) {
+		return fail(`--from must be an IPv4 or IPv6 address such as 198.51.100.7 (got "${from}")`);
+	}
+
 	let restartCommand: RestartPlan | undefined;
 	const restartText = text('restart-command');
 	if (restartText !== undefined) {
@@ -177,6 +186,7 @@ export function parseCli(argv: string[]): Result<CliArgs> {
 			preset: text('preset'),
 			answers: text('answers'),
 			hostname: text('hostname'),
+			from,
 			yes: flag('yes'),
 			dryRun: flag('dry-run'),
 			json: flag('json'),

@@ -33,6 +33,9 @@ const help = `
 	  --cf-only         edit sendmail.cf even when a sendmail.mc is beside it
 	  --keep N          keep the N newest backup sets
 	  --hostname NAME   the host name ($j) for the greeting preview
+	  --from ADDRESS    the client the rehearsal plays (sendmail -bs -M{client_addr}):
+	                    --dry-run, --yes, audit, verify --config, the wizard's Review
+	                    (default 198.51.100.7, an outside address; IPv4 or IPv6)
 	  --host ADDRESS    verify: the server to talk to (default: from DaemonPortOptions, else 127.0.0.1)
 	  --port NUMBER     verify: its port (default: from DaemonPortOptions, else 25)
 	  --json            print one JSON document for scripts
@@ -58,7 +61,7 @@ const COMMANDS = ['audit', 'rollback', 'verify', 'explain', 'presets'] as const;
 const commandHelp: Record<(typeof COMMANDS)[number], string> = {
 	audit: `
 	Usage
-	  $ sendmail-harden audit [--config PATH | PATH | --demo] [--json]
+	  $ sendmail-harden audit [--config PATH | PATH | --demo] [--from ADDRESS] [--json]
 
 	Lists each setting of the sendmail.cf, its value and whether it is hardened. Where sendmail is
 	installed, what a client sees is judged from sendmail's own replies to a private copy.
@@ -66,6 +69,8 @@ const commandHelp: Record<(typeof COMMANDS)[number], string> = {
 	Options
 	  --config PATH     the sendmail.cf (default /etc/mail/sendmail.cf)
 	  --demo            the bundled sample config
+	  --from ADDRESS    the client sendmail answers as if talking to (default 198.51.100.7,
+	                    an outside address)
 	  --json            one JSON document on stdout
 
 	Exit codes: 0 hardened, 1 not hardened, 2 bad usage or input.
@@ -94,16 +99,21 @@ const commandHelp: Record<(typeof COMMANDS)[number], string> = {
 	verify: `
 	Usage
 	  $ sendmail-harden verify [--host ADDRESS] [--port NUMBER] [--preset NAME | --answers FILE] [--json]
-	  $ sendmail-harden verify --config FILE [--preset NAME | --answers FILE] [--json]
+	  $ sendmail-harden verify --config FILE [--from ADDRESS] [--preset NAME | --answers FILE] [--json]
 
 	Checks a live server's SMTP answers (banner, HELP, MAIL before HELO, VRFY, EXPN, SIZE, the
-	recipient limit), or with --config alone what the installed sendmail answers for FILE
-	(sendmail -C FILE -bs, no daemon). With answers, each check is judged against them.
+	recipient limit, ETRN, DSN, relaying, how many common account names RCPT confirms), or with
+	--config alone what the installed sendmail answers for FILE to an outside client (sendmail -C
+	FILE -bs, no daemon). With answers, each check is judged against them. Run on the server
+	itself, verify sees a privileged view (the host's own addresses may relay); run it from
+	another machine with --host, or use --config, for the outsider's view.
 
 	Options
 	  --host ADDRESS    the server (default: from DaemonPortOptions, else 127.0.0.1)
 	  --port NUMBER     its port (default: from DaemonPortOptions, else 25)
 	  --config FILE     the sendmail.cf to ask sendmail about
+	  --from ADDRESS    with --config: the client sendmail answers as if talking to
+	                    (default 198.51.100.7, an outside address)
 	  --preset NAME     the answers to judge by, from a preset
 	  --answers FILE    the answers to judge by, from a JSON file
 	  --json            one JSON document on stdout

@@ -30,13 +30,13 @@ test('defaults: switches off, values absent', () => {
 test('every option reaches its flag', () => {
 	const {flags, input} = parsed([
 		'audit', '--config', 'a.cf', '--preset=web', '--answers', 'x.json', '--hostname', 'mx', '--yes', '--dry-run', '--json',
-		'--cf-only', '--keep', '5', '--host', '::1', '--port', '2525', '--force', '--name', 'n', '--no-restart', '--set', '20261126T100000-000Z',
+		'--cf-only', '--from', '2001:db8::7', '--keep', '5', '--host', '::1', '--port', '2525', '--force', '--name', 'n', '--no-restart', '--set', '20261126T100000-000Z',
 		'--restart-command', "/usr/sbin/service 'send mail' restart",
 	]);
 	assert.deepEqual(input, ['audit']);
 	assert.deepEqual(flags, {
 		config: 'a.cf', demo: false, preset: 'web', answers: 'x.json', hostname: 'mx', yes: true, dryRun: true, json: true,
-		restart: false, restartCommand: {label: "/usr/sbin/service 'send mail' restart", command: '/usr/sbin/service', args: ['send mail', 'restart']}, cfOnly: true, keep: 5, set: '20261126T100000-000Z', host: '::1', port: '2525', force: true, name: 'n', help: false, version: false,
+		restart: false, restartCommand: {label: "/usr/sbin/service 'send mail' restart", command: '/usr/sbin/service', args: ['send mail', 'restart']}, cfOnly: true, from: '2001:db8::7', keep: 5, set: '20261126T100000-000Z', host: '::1', port: '2525', force: true, name: 'n', help: false, version: false,
 	});
 	assert.equal(parsed(['--restart']).flags.restart, true);
 	assert.equal(parsed(['--demo']).flags.demo, true);
@@ -66,6 +66,10 @@ test('one-line errors name the option as typed', () => {
 	assert.equal(error(['--help=1']), '--help does not take a value (got "1")');
 	assert.equal(error(['-h=1']), '-h does not take a value (got "1")');
 	// A negative number is a wrong number, not a missing value (issue 21).
+	assert.equal(error(['--from', 'outside.example.net']), '--from must be an IPv4 or IPv6 address such as 198.51.100.7 (got "outside.example.net")');
+	assert.equal(error(['--from', '198.51.100.300']), '--from must be an IPv4 or IPv6 address such as 198.51.100.7 (got "198.51.100.300")');
+	assert.equal(error(['--from']), '--from needs a value');
+	assert.equal(parsed(['--from', '198.51.100.7']).flags.from, '198.51.100.7');
 	assert.equal(error(['--keep', '-1']), '--keep must be a whole number of backup sets, 1 or more (got "-1")');
 	assert.match(error(['--keep', '1.5']), /--keep must be a whole number/);
 	assert.match(error(['--demo', '--config', 'a']), /either --config PATH or --demo/);

@@ -8,6 +8,7 @@ import {rehearseFiles, type RehearsalReport} from '../system/rehearsal.js';
 import {readAuditExtras} from '../system/audit-extras.js';
 import {findSendmail, sendmailFfrDefines, sendmailOptionsSet} from '../system/sendmail.js';
 import {loadTarget, removeDemoCopy} from '../system/target.js';
+import {complaintWarnings, rehearsalVantage} from './verify.js';
 import {EXIT, type CommandIo} from './command-io.js';
 
 // At a terminal a row fits its width (mark, setting name, then the value); a pipe or file gets values whole.
@@ -30,7 +31,7 @@ export function hostNameCountdown(io: CommandIo): (secondsLeft: number) => void 
  * installed, the current config is rehearsed (`sendmail -C COPY -bs`) and what a client sees is
  * judged from sendmail's replies; the rest from the file.
  */
-export async function runAudit(flags: {config?: string; demo?: boolean; json?: boolean}, io: CommandIo): Promise<number> {
+export async function runAudit(flags: {config?: string; demo?: boolean; json?: boolean; from?: string}, io: CommandIo): Promise<number> {
 	const target = await loadTarget(flags.config, flags.demo ? null : undefined);
 	if (!target.ok) {
 		io.err(`sendmail-harden: ${target.error}\n`);
@@ -50,6 +51,7 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	const rehearsed = await rehearseFiles({cfText, helpFileText}, auditRehearsalAnswers(cfText), {
 		env: io.env,
 		onHostNameWait: hostNameCountdown(io),
+		from: flags.from,
 	});
 	await removeDemoCopy(target.value);
 	let rehearsal: RehearsalReport | {status: 'failed'; error: string};
@@ -95,12 +97,18 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	const about = rehearsal.status === 'ran'
-		? `Verdicts marked (sendmail) come from the installed sendmail's own replies to a private copy of this config (sendmail -C COPY -bs${rehearsal.hostName?.private ? `, with the host name ${rehearsal.hostName.name} in a private namespace` : ''})${optionsSet?.ok ? ' or, for limits no reply shows, from the options it sets as it reads the copy (-bt -d37.1)' : ''}; the others from the file.`
+		? `Verdicts marked (sendmail) come from the installed sendmail's own replies to a private copy of this config (sendmail -C COPY -bs${rehearsal.hostName?.private ? `, with the host name ${rehearsal.hostName.name} in a private namespace` : ''}), ${rehearsalVantage(rehearsal)}${optionsSet?.ok ? ', or, for limits no reply shows, from the options it sets as it reads the copy (-bt -d37.1)' : ''}; the others from the file.`
 		: rehearsal.status === 'skipped'
 			? `Every verdict comes from the file: ${rehearsal.reason}.`
 			: `Every verdict comes from the file: sendmail could not be asked (${rehearsal.error}).`;
 	for (const line of wrapText(about, 78, '')) {
 		io.out(`${line}\n`);
+	}
+
+	if (rehearsal.status === 'ran') {
+		for (const warning of complaintWarnings(rehearsal.complaints)) {
+			io.err(warning);
+		}
 	}
 
 	if (hostWarning !== undefined) {

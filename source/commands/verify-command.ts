@@ -1,12 +1,13 @@
 import {auditAfter, hardenedText} from '../core/hardened-table.js';
 import type {HelpFileState} from '../core/plan.js';
 import {readDaemonAddress} from '../core/verify-checks.js';
+import {rehearseFiles} from '../system/rehearsal.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {DEFAULT_CONFIG, loadTarget, readSendmailCf} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
 import {runRehearsalVerify, runVerify, verifyDocument} from './verify.js';
 
-export type VerifyFlags = {config?: string; host?: string; port?: string; preset?: string; answers?: string; json?: boolean};
+export type VerifyFlags = {config?: string; host?: string; port?: string; preset?: string; answers?: string; json?: boolean; from?: string};
 
 /**
  * `sendmail-harden verify`: with --config FILE alone, the installed sendmail answers for FILE
@@ -47,7 +48,7 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 
 		const {helpFile} = target.value;
 		const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
-		const code = await runRehearsalVerify({cfPath: target.value.cfPath, cfText: target.value.cfText, helpFileText, answers, json: flags.json}, io);
+		const code = await runRehearsalVerify({cfPath: target.value.cfPath, cfText: target.value.cfText, helpFileText, answers, json: flags.json, from: flags.from}, io);
 		if (!flags.json) {
 			printHardened(target.value, io);
 		}
@@ -65,11 +66,25 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 		}
 	}
 
-	const code = await runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers, json: flags.json, config: flags.config ?? DEFAULT_CONFIG}, io);
+	const config = flags.config ?? DEFAULT_CONFIG;
+	// From this host the live view is privileged; the rehearsal of the config gives the outsider's, where it can run.
+	const outsideView = async () => {
+		const target = await loadTarget(config);
+		if (!target.ok) {
+			return undefined;
+		}
+
+		const {helpFile} = target.value;
+		const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
+		const rehearsed = await rehearseFiles({cfText: target.value.cfText, helpFileText}, answers, {env: io.env, from: flags.from});
+		return rehearsed.ok && rehearsed.value.status === 'ran' ? rehearsed.value.checks : undefined;
+	};
+
+	const code = await runVerify({host: flags.host ?? address.host, port: port ?? address.port, answers, json: flags.json, config, outsideView}, io);
 	if (!flags.json) {
 		// The checks prove the answers; audit's checks say whether the config is hardened. From
 		// another machine (--host without --config) there is no config here to audit.
-		const target = flags.host !== undefined && flags.config === undefined ? undefined : await loadTarget(flags.config ?? DEFAULT_CONFIG);
+		const target = flags.host !== undefined && flags.config === undefined ? undefined : await loadTarget(config);
 		if (target?.ok) {
 			printHardened(target.value, io);
 		} else {

@@ -24,6 +24,8 @@ export type WizardFlags = {
 	preset?: string;
 	answers?: string;
 	hostname?: string;
+	/** --from ADDR: the client address the rehearsal plays. */
+	from?: string;
 	/** --restart / --no-restart; undefined: ask. */
 	restart?: boolean;
 	/** --restart-command CMD: the restart offered instead of the detected one. */
@@ -92,7 +94,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 	};
 	const effects: WizardEffects = {
 		// The flow's effects, the same as --yes (--hostname and --restart-command included).
-		...realFlowDeps(env, {hostName: flags.hostname, restartCommand: flags.restartCommand}),
+		...realFlowDeps(env, {hostName: flags.hostname, restartCommand: flags.restartCommand, from: flags.from}),
 		async sendmailVersion() {
 			const program = findSendmail(env);
 			return program === undefined ? undefined : sendmailVersion(program, target.cfPath);
@@ -108,7 +110,7 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		// Welcome's choice, pre-selected from --cf-only.
 		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env}),
 		// --hostname stands for the host's name where it is not qualified.
-		askSendmail: async (files, commands, options) => askSendmail(files, commands, {hostName: flags.hostname, ...options}),
+		askSendmail: async (files, commands, options) => askSendmail(files, commands, {hostName: flags.hostname, from: flags.from, ...options}),
 		// The same question --yes asks before a restart.
 		isLiveConfig: cfPath => daemonReadsConfig({cfPath, demo: target.demo}, flags),
 		loadPresets,

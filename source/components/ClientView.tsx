@@ -50,7 +50,8 @@ const wrapped = (text: string, width: number, tone: Tone, maxRows = 2): Line[] =
 export function clientViewLines(state: ClientViewState, answers: Answers, width: number, maxRows: number): Line[] {
 	const rows = Math.max(maxRows, 1);
 	const {now, after} = state;
-	const title = 'What clients will see (sendmail\'s own replies, after ← now):';
+	const vantage = after.kind === 'done' && after.report.status === 'ran' ? after.report.vantage : undefined;
+	const title = `What clients will see (sendmail's own replies${vantage === undefined ? '' : ` to a client at ${vantage.address}`}, after ← now):`;
 	if (after.kind === 'asking') {
 		return [{text: 'What clients will see: asking sendmail (sendmail -C NEW -bs)...', tone: 'dim'}];
 	}
@@ -64,7 +65,14 @@ export function clientViewLines(state: ClientViewState, answers: Answers, width:
 	}
 
 	const refusal = writeRefusal(state, answers);
-	const refusalLines = refusal === undefined ? [] : wrapped(`✗ ${refusal}`, width, 'bad', Math.min(2, rows));
+	// sendmail's complaints before its greeting (it answered anyway), said once, with whether the current config draws them too.
+	const complaints = after.report.complaints ?? [];
+	const nowComplaints = now.kind === 'done' && now.report.status === 'ran' ? now.report.complaints ?? [] : [];
+	const complaintText = complaints.length === 0 ? undefined : `! sendmail complains${complaints.every(line => nowComplaints.includes(line)) ? ', with the current config too' : ''} (then answers anyway): ${safeLine(complaints[0]!)}${complaints.length > 1 ? ` (and ${complaints.length - 1} more)` : ''}`;
+	const refusalLines = [
+		...(refusal === undefined ? [] : wrapped(`✗ ${refusal}`, width, 'bad', Math.min(2, rows))),
+		...(complaintText === undefined || rows < 4 ? [] : wrapped(complaintText, width, 'warn', 1)),
+	];
 	const nowReplies = new Map(now.kind === 'done' && now.report.status === 'ran' ? now.report.checks.map(check => [check.name, check.reply]) : []);
 	const checkLines: Line[] = after.report.checks.map(check => {
 		const mark = check.status === 'pass' ? '✓' : check.status === 'fail' ? '✗' : '·';
@@ -79,6 +87,13 @@ export function clientViewLines(state: ClientViewState, answers: Answers, width:
 
 	if (room <= 0) {
 		return refusalLines;
+	}
+
+	// The findings no answer decides (relaying, the account harvest, ...) fold into one line first.
+	const decided = checkLines.filter((_, index) => after.report.status === 'ran' && after.report.checks[index]!.status !== 'info');
+	const findings = after.report.checks.filter(check => check.status === 'info').map(check => check.name);
+	if (findings.length > 0 && room >= decided.length + 2) {
+		return [{text: title, tone: 'dim'}, ...decided, {text: `· for information: ${findings.join(', ')} (verify --config FILE shows them)`, tone: 'plain'}, ...refusalLines];
 	}
 
 	// Short terminal: the failing checks first, then a count of the rest.

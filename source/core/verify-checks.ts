@@ -1,5 +1,6 @@
 // Judges what a live server said against the answers. Pure: the conversation happens elsewhere.
 import type {Answers} from './answers.js';
+import {effectiveFlags, type PrivacyFlag} from './privacy-flags.js';
 import {OPTION} from '../settings/registry.js';
 
 /** One SMTP reply: its code and its lines in full, e.g. ["250-mail.example Hello", "250 HELP"]. */
@@ -21,7 +22,52 @@ export type VerifyTranscript = {
 	recipients: SmtpReply[];
 	/** How many RCPT TO the probe was ready to send (see recipientProbeCount). */
 	recipientsPlanned: number;
+	/** Where the client stood; decides what the relaying and harvest findings can mean. */
+	vantage?: Vantage;
+	/** `ETRN probe.invalid`, after EHLO. */
+	etrn?: SmtpReply;
+	/** `MAIL FROM:<> RET=HDRS`: a DSN request, refused under noreceipts. */
+	dsnMail?: SmtpReply;
+	/** `RCPT TO:<relay-probe@example.org>` in a fresh transaction: relaying to an outside domain. */
+	relay?: SmtpReply;
+	/** RCPT TO of each name of HARVEST_NAMES at the server's own domain, in order, until one is not answered 2xx or 5xx. */
+	harvest?: HarvestProbe;
 };
+
+/**
+ * Where the conversation came from. 'outside': an address that is not the server host's own (the
+ * rehearsal's -M{client_addr}, or a client on another machine); 'this host': loopback or one of the
+ * host's own addresses, which sendmail lets relay and Debian's access map exempts from greet_pause
+ * and rate limits.
+ */
+export type Vantage = {kind: 'outside' | 'this host'; address: string};
+
+export type HarvestProbe = {
+	/** The domain after the @ (the server's own name from its greeting, else localhost). */
+	domain: string;
+	/** One reply per name tried, in HARVEST_NAMES order. */
+	replies: SmtpReply[];
+	/** The server began to wait about a second per recipient (BadRcptThrottle), so the probe stopped. */
+	throttled?: boolean;
+};
+
+/**
+ * Common account names a harvester tries. The first ten are nmap's default list
+ * (nselib/data/usernames.lst, in its order), so the count for them can be set beside what nmap's
+ * smtp-enum-users finds; the rest are role and system accounts most hosts have.
+ */
+export const NMAP_USERNAMES = ['root', 'admin', 'administrator', 'webadmin', 'sysadmin', 'netadmin', 'guest', 'user', 'web', 'test'] as const;
+export const HARVEST_NAMES: readonly string[] = [
+	...NMAP_USERNAMES,
+	'postmaster', 'abuse', 'hostmaster', 'webmaster', 'info', 'sales', 'support', 'contact', 'office', 'mail',
+	'www', 'www-data', 'daemon', 'bin', 'sys', 'nobody', 'operator', 'backup', 'news', 'ftp',
+];
+
+/** The domain the harvest probe asks about: the first word of the greeting when it is a dotted host name. */
+export function harvestDomain(banner: SmtpReply): string {
+	const name = /^220[ -](\S+)/.exec(banner.lines[0] ?? '')?.[1];
+	return name !== undefined && /^[a-z\d](?:[a-z\d-]*[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]*[a-z\d])?)+$/i.test(name) ? name : 'localhost';
+}
 
 export type CheckStatus = 'pass' | 'fail' | 'info';
 
@@ -218,6 +264,129 @@ function recipientCheck(answers: Answers, transcript: VerifyTranscript): Check {
 	return {name, status: 'fail', expected: `${expected}; ${summary}`, reply: firstLine(last)};
 }
 
+const isPositive = (reply: SmtpReply | undefined) => reply !== undefined && reply.code >= 200 && reply.code < 300;
+
+/** The flags in force under the answers, or undefined when they leave PrivacyOptions alone. */
+function flagsInForce(answers: Answers): Set<PrivacyFlag> | undefined {
+	const flags = chosenFlags(answers);
+	return flags === undefined ? undefined : effectiveFlags(flags as PrivacyFlag[]);
+}
+
+const privileged = 'this host\'s own addresses may relay, and Debian\'s access map lets 127/8 relay with no greet pause and no rate limit';
+
+/**
+ * Relaying to a domain the server does not serve. The answers choose nothing here, so it is a
+ * finding, never pass/fail; from this host an "allowed" says nothing about outsiders.
+ */
+function relayCheck(transcript: VerifyTranscript): Check {
+	const name = 'relaying';
+	const {relay, vantage} = transcript;
+	const line = firstLine(relay);
+	const outside = vantage?.kind === 'outside';
+	const from = vantage === undefined ? '' : outside ? ` from outside (${vantage.address})` : ` from this host (${vantage.address})`;
+	if (relay === undefined) {
+		return {name, status: 'info', expected: `relaying to an outside domain${from}: not checked, the conversation ended first`, reply: line};
+	}
+
+	if (isPositive(relay)) {
+		return {name, status: 'info', expected: outside
+			? `relaying to an outside domain${from}: ALLOWED, anyone can send mail through this server (an open relay)`
+			: `relaying to an outside domain${from}: allowed, as expected from this host (${privileged}); what outsiders meet shows in the rehearsal (verify --config FILE) or in verify --host NAME run from another machine`, reply: line};
+	}
+
+	const denied = relay.code === 550 && relay.lines.some(text => /\b5\.7\.1\b|relaying denied/i.test(text));
+	return {name, status: 'info', expected: `relaying to an outside domain${from}: ${denied ? 'denied (550 5.7.1)' : relay.code >= 400 && relay.code < 500 ? `refused for now (${relay.code}, a temporary answer)` : `refused (${relay.code})`}`, reply: line};
+}
+
+/** A refusal flag beyond goaway (noetrn, noreceipts): pass/fail when the answers choose it, else what the server does. */
+function etrnCheck(answers: Answers, etrn: SmtpReply | undefined): Check {
+	const name = 'ETRN';
+	const line = firstLine(etrn);
+	const flags = flagsInForce(answers);
+	const refused = etrn !== undefined && etrn.code >= 500;
+	const said = etrn === undefined ? 'no reply' : refused ? `refused (${etrn.code})` : isPositive(etrn) ? 'answered: anyone may start a queue run' : `answered ${etrn.code}`;
+	if (flags?.has('noetrn')) {
+		return {name, status: refused && etrn.code === 502 ? 'pass' : 'fail', expected: '502 (ETRN refused, from noetrn)', reply: line};
+	}
+
+	return {name, status: 'info', expected: `${flags === undefined ? 'not chosen (PrivacyOptions left as it is)' : 'noetrn not chosen'}; ETRN ${said}`, reply: line};
+}
+
+function dsnCheck(answers: Answers, ehlo: SmtpReply | undefined, dsnMail: SmtpReply | undefined): Check {
+	const name = 'DSN';
+	const offered = ehlo?.lines.some(text => /^250[ -]DSN\b/i.test(text)) ?? false;
+	const retRefused = dsnMail !== undefined && dsnMail.code >= 500;
+	const line = !retRefused && dsnMail !== undefined ? firstLine(dsnMail) : offered ? '250-DSN' : firstLine(dsnMail);
+	const seen = `${offered ? 'DSN offered in EHLO' : 'no DSN in EHLO'}, RET= ${dsnMail === undefined ? 'not answered' : retRefused ? `refused (${dsnMail.code})` : 'accepted'}`;
+	const flags = flagsInForce(answers);
+	if (flags?.has('noreceipts')) {
+		return {name, status: !offered && retRefused ? 'pass' : 'fail', expected: `no DSN in EHLO and RET= refused (504, from noreceipts); ${seen}`, reply: line};
+	}
+
+	return {name, status: 'info', expected: `${flags === undefined ? 'not chosen (PrivacyOptions left as it is)' : 'noreceipts not chosen'}; ${seen}${offered || !retRefused ? ' (delivery receipts can confirm addresses)' : ''}`, reply: line};
+}
+
+function helpProductCheck(answers: Answers, help: SmtpReply | undefined): Check {
+	const name = 'HELP product';
+	// The setting that removes HELP's lines naming sendmail; read loosely, so that answers without it mean "not chosen".
+	const chosen = (answers as {hideHelpProduct?: unknown}).hideHelpProduct === true;
+	const naming = help?.lines.find(text => /sendmail/i.test(replyText(text)));
+	const seen = help === undefined ? 'HELP not answered' : naming === undefined ? 'HELP names no product' : 'HELP names sendmail';
+	const reply = naming ?? firstLine(help);
+	if (chosen) {
+		return {name, status: help !== undefined && naming === undefined ? 'pass' : 'fail', expected: `no "sendmail" or sendmail.org in HELP; ${seen}`, reply};
+	}
+
+	return {name, status: 'info', expected: `not chosen; ${seen}`, reply};
+}
+
+/**
+ * How many common account names an outside client confirms by RCPT TO (never DATA). A finding,
+ * not pass/fail: no answer the tool offers stops it yet. BadRcptShutdown (close the connection after
+ * N unknown recipients) limits it; BadRcptThrottle only slows it down.
+ */
+function harvestCheck(transcript: VerifyTranscript): Check {
+	const name = 'account harvest';
+	const probe = transcript.harvest;
+	if (probe === undefined || probe.replies.length === 0) {
+		return {name, status: 'info', expected: 'not checked: the conversation ended first (or the server refused MAIL FROM:<>)', reply: noReply};
+	}
+
+	const {confirmed, tried, nmapConfirmed, nmapTried} = harvestCounts(probe);
+	const last = probe.replies.at(-1)!;
+	const where = transcript.vantage === undefined ? '' : transcript.vantage.kind === 'outside' ? ` from outside (${transcript.vantage.address})` : ` from this host (${transcript.vantage.address})`;
+	const relayRefused = probe.replies.every(reply => reply.code === 550 && reply.lines.some(text => /\b5\.7\.1\b|relaying denied/i.test(text)));
+	if (relayRefused) {
+		return {name, status: 'info', expected: `could not tell: the server refused relaying to ${probe.domain}`, reply: firstLine(last)};
+	}
+
+	const stopped = probe.throttled
+		? `; after ${tried - 1} names each reply came a second late (BadRcptThrottle), so the probe stopped there: a patient harvester still gets every answer`
+		: tried < HARVEST_NAMES.length
+		? last.code === 421 ? `; the server closed the connection after ${tried} names (BadRcptShutdown at work)` : `; the probe stopped after ${tried} names (${last.code})`
+		: '';
+	const list = confirmed.length === 0 ? '' : ` (${confirmed.slice(0, 8).join(', ')}${confirmed.length > 8 ? ', ...' : ''})`;
+	return {
+		name,
+		status: 'info',
+		expected: `${confirmed.length} of ${tried < HARVEST_NAMES.length ? `the first ${tried} of ` : ''}${HARVEST_NAMES.length} common account names confirmed by RCPT TO${where}${list}; of nmap's ${NMAP_USERNAMES.length} default names: ${nmapConfirmed}${nmapTried < NMAP_USERNAMES.length ? ` (of the first ${nmapTried})` : ''}${stopped}. What limits it: BadRcptShutdown (close the connection after N unknown recipients); BadRcptThrottle only slows it`,
+		reply: firstLine(probe.replies.find(reply => isPositive(reply)) ?? last),
+	};
+}
+
+/** What the harvest found: the names confirmed, how many were answered, and the same for nmap's default names. */
+export function harvestCounts(probe: HarvestProbe): {confirmed: string[]; tried: number; nmapConfirmed: number; nmapTried: number} {
+	const answered = (reply: SmtpReply | undefined) => reply !== undefined && (isPositive(reply) || reply.code >= 500);
+	const confirmed = HARVEST_NAMES.filter((_, index) => isPositive(probe.replies[index]));
+	const tried = probe.replies.filter(reply => answered(reply)).length;
+	return {
+		confirmed,
+		tried,
+		nmapConfirmed: NMAP_USERNAMES.filter((_, index) => isPositive(probe.replies[index])).length,
+		nmapTried: Math.min(tried, NMAP_USERNAMES.length),
+	};
+}
+
 /** Decides every check. The version checks (banner, HELP) always apply. */
 export function verifyChecks(answers: Answers, transcript: VerifyTranscript): Check[] {
 	return [
@@ -229,6 +398,12 @@ export function verifyChecks(answers: Answers, transcript: VerifyTranscript): Ch
 		flagCheck(answers, 'EXPN', 'noexpn', transcript.expn, {code: 502, words: 'not allowed'}, 'answered'),
 		sizeCheck(answers, transcript.ehlo),
 		recipientCheck(answers, transcript),
+		// The outsider's checks, where the conversation asked for them (older transcripts do not).
+		...('etrn' in transcript ? [etrnCheck(answers, transcript.etrn)] : []),
+		...('dsnMail' in transcript ? [dsnCheck(answers, transcript.ehlo, transcript.dsnMail)] : []),
+		...('help' in transcript && 'etrn' in transcript ? [helpProductCheck(answers, transcript.help)] : []),
+		...('relay' in transcript ? [relayCheck(transcript)] : []),
+		...('harvest' in transcript ? [harvestCheck(transcript)] : []),
 	];
 }
 
@@ -278,4 +453,35 @@ export function readDaemonAddress(cfText: string): {host: string; port: number} 
 	}
 
 	return {host, port: portOf(mta) ?? 25};
+}
+
+/**
+ * Where the outsider's view (the rehearsal) and this host's view (live verify over loopback or an
+ * own address) differ: one line per check, e.g. "relaying: from outside: denied (550 ...); from this
+ * host: allowed (250 ...)". Dates and host names in replies do not count, only what was answered.
+ */
+export function viewDifferences(outside: readonly Check[], here: readonly Check[]): string[] {
+	const compared = new Set(['MAIL before HELO', 'VRFY', 'EXPN', 'ETRN', 'DSN', 'relaying', 'account harvest']);
+	const outcome = (check: Check): string => {
+		if (check.name === 'relaying') {
+			return /^2\d\d/.test(check.reply) ? `allowed (${check.reply})` : `denied (${check.reply})`;
+		}
+
+		if (check.name === 'account harvest') {
+			return `${/^(\d+) of/.exec(check.expected)?.[1] ?? '?'} account names confirmed`;
+		}
+
+		return `"${check.reply}"`;
+	};
+
+	const key = (check: Check) => (check.name === 'relaying' ? /^2\d\d/.test(check.reply) : check.name === 'account harvest' ? outcome(check) : check.reply.slice(0, 3));
+	const lines: string[] = [];
+	for (const there of outside) {
+		const mine = here.find(check => check.name === there.name);
+		if (mine !== undefined && compared.has(there.name) && key(there) !== key(mine)) {
+			lines.push(`${there.name}: from outside: ${outcome(there)}; from this host: ${outcome(mine)}`);
+		}
+	}
+
+	return lines;
 }

@@ -14,6 +14,8 @@ export type RealFlowOptions = {
 	hostName?: string;
 	/** --restart-command: the restart to run instead of the detected one. */
 	restartCommand?: RestartPlan;
+	/** --from: the client address the rehearsal plays. */
+	from?: string;
 };
 
 export function realFlowDeps(env: NodeJS.ProcessEnv, options: RealFlowOptions = {}): ApplyFlowDeps & {env: NodeJS.ProcessEnv} {
@@ -21,7 +23,7 @@ export function realFlowDeps(env: NodeJS.ProcessEnv, options: RealFlowOptions = 
 		now: () => new Date(),
 		env,
 		validatePlan,
-		rehearse: async (files, answers, rehearseOptions) => rehearseFiles(files, answers, {hostName: options.hostName, ...rehearseOptions}),
+		rehearse: async (files, answers, rehearseOptions) => rehearseFiles(files, answers, {hostName: options.hostName, from: options.from, ...rehearseOptions}),
 		applyPlan,
 		findRestartPlan: async () => options.restartCommand ?? findRestartPlan({env}),
 		runRestart: async (plan, {onOutput, timeoutMs}) => runRestart(plan, {timeoutMs, onOutput, env}),

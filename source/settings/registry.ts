@@ -222,7 +222,7 @@ export const SETTINGS = [
 		mcDefine: 'confPRIVACY_FLAGS',
 		names: PRIVACY_FLAG_NAMES,
 		step: 'privacy',
-		checks: ['MAIL before HELO', 'VRFY', 'EXPN'],
+		checks: ['MAIL before HELO', 'VRFY', 'EXPN', 'ETRN', 'DSN'],
 		// The article's quick fixes (no probing of users, no queue peeking), and no ETRN or DSN for
 		// strangers: goaway covers neither of those two (docs/sendmail.md, "PrivacyOptions and goaway").
 		recommended: ['needmailhelo', 'noexpn', 'novrfy', 'restrictmailq', 'restrictqrun', 'noetrn', 'noreceipts'],
@@ -276,7 +276,7 @@ export const SETTINGS = [
 		type: 'switch',
 		auditRow: 'HELP product',
 		step: 'greeting',
-		checks: [],
+		checks: ['HELP product'],
 		advice: 'HELP still names sendmail or its site: remove those lines from the help file (hideHelpProduct)',
 		explain: [
 			'hideHelpProduct: removes the lines that name sendmail or its site from the file HelpFile names, and gives an old-style help file the "#vers<TAB>2" line it lacks, so HELP no longer names the product.',

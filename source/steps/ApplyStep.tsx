@@ -216,9 +216,15 @@ function screenRows(steps: readonly FlowStepView[], known: FlowKnown, plan: Plan
 		}
 
 		if (step.id === 'verify' && known.verify !== undefined) {
-			for (const check of known.verify.checks) {
-				const mark = check.status === 'pass' ? '✓' : check.status === 'fail' ? '✗' : '·';
-				rows.push({key: `check:${check.name}`, text: `${mark} ${check.name}: ${safeLine(check.reply)}`, tone: check.status === 'fail' ? 'bad' : check.status === 'pass' ? 'good' : 'plain', priority: check.status === 'fail' ? 7 : 2});
+			for (const check of known.verify.checks.filter(each => each.status !== 'info')) {
+				const mark = check.status === 'pass' ? '✓' : '✗';
+				rows.push({key: `check:${check.name}`, text: `${mark} ${check.name}: ${safeLine(check.reply)}`, tone: check.status === 'fail' ? 'bad' : 'good', priority: check.status === 'fail' ? 7 : 2});
+			}
+
+			// The findings no answer decides (relaying, the account harvest, ...) in one row, the first to go.
+			const findings = known.verify.checks.filter(each => each.status === 'info').map(each => each.name);
+			if (findings.length > 0) {
+				rows.push({key: 'check:findings', text: `· for information: ${findings.join(', ')} (sendmail-harden verify shows them)`, tone: 'plain', priority: 1});
 			}
 		}
 

@@ -8,7 +8,8 @@ import type {Answers} from '../core/answers.js';
 import {helpFilePath} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {safeLine} from '../core/sanitize.js';
-import type {Check, SmtpReply} from '../core/verify-checks.js';
+import type {Check, SmtpReply, Vantage} from '../core/verify-checks.js';
+import {vantageOf} from './vantage.js';
 import {toBytes} from './read-files.js';
 import {configHostName, hostContext, hostNameFix, sendmailRun, UNQUALIFIED_SLEEP_SECONDS, type HostContext, type SendmailRun} from './host-name.js';
 import {findSendmail} from './sendmail.js';
@@ -21,6 +22,12 @@ export type RehearsalReport =
 		status: 'ran'; checks: Check[]; exchange: string[]; agrees: boolean /* no check failed */;
 		/** The host name sendmail saw, and whether it was a private one given for the rehearsal (unqualified host). */
 		hostName?: {name: string; private: boolean};
+		/** The client sendmail was told it talks to (-M{client_addr}, -M{client_name}). */
+		vantage?: Vantage & {name: string};
+		/** What sendmail printed before its greeting, then served anyway (e.g. an access map it finds unsafe). */
+		complaints?: string[];
+		/** Whether the current config draws the same complaints (asked only when there are some). */
+		complaintsNow?: boolean;
 	}
 	| {status: 'skipped'; reason: string}; // no sendmail installed; not root; ...
 
@@ -33,10 +40,30 @@ export type RehearsalOptions = {
 	onHostNameWait?: (secondsLeft: number) => void;
 	/** A qualified host name to give sendmail when the machine's is not (e.g. --hostname). */
 	hostName?: string;
+	/** The client address sendmail answers as if talking to (--from); DEFAULT_FROM when not given. */
+	from?: string;
 	/** For tests: the host name facts, and the reply bounds. */
 	host?: HostContext;
 	limits?: Partial<SmtpReplyLimits>;
 };
+
+/**
+ * The outsider the rehearsal plays by default: an address from a documentation range (RFC 5737)
+ * that no access map favours. Not 192.0.2.0/24: Debian's access map rejects that range outright.
+ */
+export const DEFAULT_FROM = '198.51.100.7';
+export const DEFAULT_FROM_NAME = 'outside.example.net';
+
+/** How many lines sendmail may print before its greeting (complaints about the config) before it counts as broken. */
+const COMPLAINT_LINES = 20;
+
+/**
+ * The client sendmail is told it talks to. sendmail writes an IPv6 client address with an "IPv6:"
+ * tag (as the access map's "Connect:IPv6:::1" keys show), so the macro gets the same form.
+ */
+export function clientMacros(address: string, name: string): string[] {
+	return [`-M{client_addr}${address.includes(':') ? `IPv6:${address}` : address}`, `-M{client_name}${name}`];
+}
 
 /** What sendmail says on stderr is kept up to this many bytes. */
 const STDERR_BYTES = 4096;
@@ -111,21 +138,25 @@ export function rehearsalConfig(cfText: string, helpFile: string | undefined): s
 	return `${cfText}${ending}O HelpFile=${helpFile}${newline}`;
 }
 
-/** Why the rehearsal cannot ask sendmail here, or undefined when it can. */
+/**
+ * Why the rehearsal cannot ask sendmail here, or undefined when it can. Not root: besides -C, the
+ * outside client needs -M{client_addr}, which sendmail refuses to anyone else ("Program mode
+ * requires special privileges, e.g., root or TrustedUser.", exit 78), so nothing is asked.
+ */
 function cannotRehearse(program: string | undefined, host: HostContext): string | undefined {
 	if (program === undefined) {
 		return 'sendmail is not installed here, so it could not be asked what this config answers';
 	}
 
 	if (!host.root) {
-		return `not running as root: sendmail reads a private copy of the config (sendmail -C) with the server's own rights only for root, so what clients would see was not checked${host.check.qualifiedAs === undefined ? ` (also, the host name "${host.check.name}" is not fully qualified: ${hostNameFix(host.check)})` : ''}`;
+		return `not running as root: sendmail reads a private copy of the config (sendmail -C) with the server's own rights, and plays an outside client (-M{client_addr}) only for root, so what clients would see was not checked${host.check.qualifiedAs === undefined ? ` (also, the host name "${host.check.name}" is not fully qualified: ${hostNameFix(host.check)})` : ''}`;
 	}
 
 	return undefined;
 }
 
-/** How the session went: its time limit, and the host name sendmail ran under. */
-type SessionFacts = {timeoutMs: number; hostName: {name: string; private: boolean}};
+/** How the session went: its time limit, the host name sendmail ran under, the client it played, and a way to open another session. */
+type SessionFacts = {timeoutMs: number; hostName: {name: string; private: boolean}; vantage: Vantage & {name: string}; openAnother: () => Promise<Result<SmtpSession>>};
 
 /**
  * Runs the candidate files in the installed sendmail (`sendmail -C COPY -bs`) and holds the same
@@ -137,19 +168,22 @@ export async function rehearseFiles(
 	answers: Answers,
 	options: RehearsalOptions = {},
 ): Promise<Result<RehearsalReport>> {
-	return inSendmail(files, options, async (session, {timeoutMs, hostName}) => {
-		const result = await verifyConversation(session, answers, {peer: 'sendmail -bs', totalTimeoutMs: timeoutMs});
+	return inSendmail(files, options, async (session, {timeoutMs, hostName, vantage, openAnother}) => {
+		const result = await verifyConversation(session, answers, {peer: 'sendmail -bs', totalTimeoutMs: timeoutMs, vantage, openAnother});
 		if (!result.ok) {
 			return result;
 		}
 
 		const {checks, exchange} = result.value;
-		return ok({status: 'ran' as const, checks, exchange, agrees: checks.every(check => check.status !== 'fail'), hostName});
+		return ok({
+			status: 'ran' as const, checks, exchange, agrees: checks.every(check => check.status !== 'fail'), hostName, vantage,
+			...(session.complaints.length > 0 ? {complaints: session.complaints} : {}),
+		});
 	});
 }
 
 export type SendmailAnswers =
-	| {status: 'ran'; greeting: SmtpReply; replies: SmtpReply[]}
+	| {status: 'ran'; greeting: SmtpReply; replies: SmtpReply[]; complaints?: string[]}
 	| {status: 'skipped'; reason: string};
 
 /**
@@ -173,7 +207,7 @@ export async function askSendmail(
 			replies.push(reply.value);
 		}
 
-		return ok({status: 'ran' as const, greeting: session.greeting, replies});
+		return ok({status: 'ran' as const, greeting: session.greeting, replies, complaints: session.complaints});
 	});
 }
 
@@ -207,13 +241,16 @@ async function inSendmail<T>(
 		}
 
 		await fs.writeFile(cfPath, toBytes(rehearsalConfig(files.cfText, helpPath)), {mode: 0o600, flag: 'wx'});
-		const run = sendmailRun(program!, ['-C', cfPath, '-bs'], host, options.hostName ?? configHostName(files.cfText));
+		const from = options.from ?? DEFAULT_FROM;
+		// The same name for any address: without a client name sendmail answers relaying with a temporary 450.
+		const fromName = DEFAULT_FROM_NAME;
+		const run = sendmailRun(program!, ['-C', cfPath, '-bs', ...clientMacros(from, fromName)], host, options.hostName ?? configHostName(files.cfText));
 		if (run.how === 'waits' && options.onHostNameWait === undefined) {
 			// Never a silent 60 s wait: a caller that can show a countdown passes onHostNameWait.
 			return ok({status: 'skipped', reason: `the host name "${host.check.name}" is not fully qualified, so sendmail would sleep ${UNQUALIFIED_SLEEP_SECONDS} s before answering (fix: ${hostNameFix(host.check)})`});
 		}
 
-		const report = await converse(run, options, talk);
+		const report = await converse(run, options, {...vantageOf(from), name: fromName}, talk);
 		// Errors name the candidate, not the throwaway copy.
 		return report.ok ? report : fail(report.error.replaceAll(cfPath, 'the candidate sendmail.cf'));
 	} finally {
@@ -221,47 +258,37 @@ async function inSendmail<T>(
 	}
 }
 
-async function converse<T>(run: SendmailRun, options: RehearsalOptions, talk: (session: SmtpSession, facts: SessionFacts) => Promise<Result<T>>): Promise<Result<T>> {
+async function converse<T>(
+	run: SendmailRun,
+	options: RehearsalOptions,
+	vantage: Vantage & {name: string},
+	talk: (session: SmtpSession, facts: SessionFacts) => Promise<Result<T>>,
+): Promise<Result<T>> {
 	const sleeps = run.how === 'waits';
 	const timeoutMs = (options.timeoutMs ?? 30_000) + (sleeps ? (UNQUALIFIED_SLEEP_SECONDS + 10) * 1000 : 0);
-	const child = spawn(run.command, run.args, {stdio: ['pipe', 'pipe', 'pipe'], detached: true});
-	stopWithRun(child);
-	let stderr = '';
-	let exited: string | undefined;
-	const kill = () => {
-		try {
-			process.kill(-child.pid!, 'SIGKILL');
-		} catch {
-			// Already gone.
+	// One deadline for everything, every sendmail started under it; the signal ends it early.
+	const kills: Array<() => void> = [];
+	let timedOut = false;
+	const killAll = () => {
+		for (const kill of kills) {
+			kill();
 		}
 	};
 
-	child.stderr.on('data', (chunk: Buffer) => {
-		if (stderr.length < STDERR_BYTES) {
-			stderr += chunk.toString('latin1').slice(0, STDERR_BYTES - stderr.length);
-		}
-	});
-	child.on('exit', (code, signal) => {
-		exited = signal === null ? `exited with status ${code}` : `was stopped by ${signal}`;
-	});
-	const started = new Promise<string | undefined>(resolve => {
-		child.once('spawn', () => resolve(undefined));
-		child.once('error', error => resolve(error.message));
-	});
-	const spawnError = await started;
-	if (spawnError !== undefined) {
-		return fail(`cannot run ${run.command}: ${safeLine(spawnError)}`);
-	}
-
-	// One deadline for everything; the signal ends it early.
-	let timedOut = false;
 	const timer = setTimeout(() => {
 		timedOut = true;
-		kill();
+		killAll();
 	}, timeoutMs);
-	const onAbort = () => kill();
+	const onAbort = () => killAll();
 	options.signal?.addEventListener('abort', onAbort, {once: true});
 	let countdown: NodeJS.Timeout | undefined;
+	const stopCountdown = () => {
+		if (countdown !== undefined) {
+			clearInterval(countdown);
+			countdown = undefined;
+		}
+	};
+
 	if (sleeps && options.onHostNameWait) {
 		let left = UNQUALIFIED_SLEEP_SECONDS;
 		options.onHostNameWait(left);
@@ -271,7 +298,40 @@ async function converse<T>(run: SendmailRun, options: RehearsalOptions, talk: (s
 		}, 1000);
 	}
 
-	try {
+	const open = async (): Promise<Result<SmtpSession>> => {
+		if (timedOut || options.signal?.aborted) {
+			return fail(timedOut ? `sendmail -bs did not answer within ${timeoutMs / 1000} s` : 'the rehearsal was interrupted');
+		}
+
+		const child = spawn(run.command, run.args, {stdio: ['pipe', 'pipe', 'pipe'], detached: true});
+		stopWithRun(child);
+		let stderr = '';
+		let exited: string | undefined;
+		const kill = () => {
+			try {
+				process.kill(-child.pid!, 'SIGKILL');
+			} catch {
+				// Already gone.
+			}
+		};
+
+		child.stderr.on('data', (chunk: Buffer) => {
+			if (stderr.length < STDERR_BYTES) {
+				stderr += chunk.toString('latin1').slice(0, STDERR_BYTES - stderr.length);
+			}
+		});
+		child.on('exit', (code, signal) => {
+			exited = signal === null ? `exited with status ${code}` : `was stopped by ${signal}`;
+		});
+		const spawnError = await new Promise<string | undefined>(resolve => {
+			child.once('spawn', () => resolve(undefined));
+			child.once('error', error => resolve(error.message));
+		});
+		if (spawnError !== undefined) {
+			return fail(`cannot run ${run.command}: ${safeLine(spawnError)}`);
+		}
+
+		kills.push(kill);
 		const explain = (failure: string) => {
 			if (timedOut) {
 				return `sendmail -bs did not answer within ${timeoutMs / 1000} s`;
@@ -282,21 +342,22 @@ async function converse<T>(run: SendmailRun, options: RehearsalOptions, talk: (s
 			return `${failure}${detail}`;
 		};
 
-		const session = await smtpSession(
+		return smtpSession(
 			{input: child.stdout, output: child.stdin, destroy: kill, explain},
 			'sendmail -bs',
-			{replyTimeoutMs: timeoutMs, limits: options.limits, describeError: error => `sendmail -bs broke off (${error.code ?? error.message})`},
+			{replyTimeoutMs: timeoutMs, limits: options.limits, complaintLines: COMPLAINT_LINES, describeError: error => `sendmail -bs broke off (${error.code ?? error.message})`},
 		);
-		if (countdown !== undefined) {
-			clearInterval(countdown);
-			countdown = undefined;
-		}
+	};
 
+	try {
+		const session = await open();
+		stopCountdown();
 		if (!session.ok) {
-			return fail(options.signal?.aborted ? 'the rehearsal was interrupted' : `the rehearsal in sendmail failed: ${session.error}`);
+			// A program that cannot start says so itself.
+			return fail(options.signal?.aborted ? 'the rehearsal was interrupted' : session.error.startsWith('cannot run ') ? session.error : `the rehearsal in sendmail failed: ${session.error}`);
 		}
 
-		const result = await talk(session.value, {timeoutMs, hostName: {name: run.hostName, private: run.how === 'private-name'}});
+		const result = await talk(session.value, {timeoutMs, hostName: {name: run.hostName, private: run.how === 'private-name'}, vantage, openAnother: sleeps ? async () => fail('no second session: sendmail would sleep again on the unqualified host name') : open});
 		if (!result.ok) {
 			return fail(options.signal?.aborted ? 'the rehearsal was interrupted' : `the rehearsal in sendmail failed: ${result.error}`);
 		}
@@ -304,11 +365,8 @@ async function converse<T>(run: SendmailRun, options: RehearsalOptions, talk: (s
 		return result;
 	} finally {
 		clearTimeout(timer);
-		if (countdown !== undefined) {
-			clearInterval(countdown);
-		}
-
+		stopCountdown();
 		options.signal?.removeEventListener('abort', onAbort);
-		kill();
+		killAll();
 	}
 }

@@ -34,6 +34,11 @@ export const DEFAULT_REPLY_LIMITS: SmtpReplyLimits = {
 export type SmtpSession = {
 	/** The server's 220 (or other) greeting. */
 	greeting: SmtpReply;
+	/** Lines the other side printed before its greeting (sendmail -bs complaints); empty for a server. */
+	complaints: string[];
+	/** The addresses of a TCP connection's two ends, where there is one. */
+	localAddress?: string;
+	remoteAddress?: string;
 	/** Sends one command line (without CRLF) and waits for its whole reply. */
 	send(command: string): Promise<Result<SmtpReply>>;
 	/** Says QUIT (when the conversation is still open) and ends it. Never fails. */
@@ -62,7 +67,20 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 export async function smtpSession(
 	transport: SmtpTransport,
 	peer: string,
-	options: {replyTimeoutMs?: number; limits?: Partial<SmtpReplyLimits>; describeError?: (error: NodeJS.ErrnoException) => string} = {},
+	options: {
+		replyTimeoutMs?: number;
+		limits?: Partial<SmtpReplyLimits>;
+		describeError?: (error: NodeJS.ErrnoException) => string;
+		/**
+		 * sendmail -bs prints complaints about its config on stdout before the greeting ("451 4.0.0 hash
+		 * map "access": unsafe map file ...", "Msmtp: Warning: ...") and then serves normally. With
+		 * this many lines allowed, lines before a 220/421/554 are kept as complaints instead of ending
+		 * the session; only an exit without a greeting is a failure.
+		 */
+		complaintLines?: number;
+		localAddress?: string;
+		remoteAddress?: string;
+	} = {},
 ): Promise<Result<SmtpSession>> {
 	const replyTimeoutMs = options.replyTimeoutMs ?? 10_000;
 	const limits = {...DEFAULT_REPLY_LIMITS, ...options.limits};
@@ -74,6 +92,8 @@ export async function smtpSession(
 	const replies: SmtpReply[] = [];
 	let failure: string | undefined;
 	let ended = false;
+	const complaints: string[] = [];
+	let greeted = (options.complaintLines ?? 0) === 0;
 	let wake: (() => void) | undefined;
 	const notify = () => {
 		const waiter = wake;
@@ -82,7 +102,10 @@ export async function smtpSession(
 	};
 
 	const stop = (why: string) => {
-		failure ??= transport.explain?.(why) ?? why;
+		// Whatever it printed before leaving is the reason it gave (e.g. "451 4.0.0 can not chdir(...)").
+		const closed = why === `${peer} closed the connection`;
+		const reason = closed && !greeted && complaints.length > 0 ? `${peer} ended without a greeting; it said: ${complaints.slice(0, 3).join(' / ')}` : why;
+		failure ??= transport.explain?.(reason) ?? reason;
 		ended = true;
 		input.removeListener('data', onData);
 		transport.destroy();
@@ -115,6 +138,21 @@ export async function smtpSession(
 			// Control bytes (an escape sequence in a hostile reply) never reach a terminal raw.
 			// Tabs (sendmail's HELP indents with them) stay as they are.
 			const line = raw.split('\t').map(part => safeLine(part)).join('\t');
+			if (!greeted) {
+				if (lines.length === 0 && !/^(?:220|421|554)(?:[ -]|$)/.test(raw)) {
+					complaints.push(line);
+					replyBytes = 0;
+					if (complaints.length > (options.complaintLines ?? 0)) {
+						stop(`${peer} printed more than ${options.complaintLines ?? 0} lines before its greeting; it does not look like an SMTP server`);
+						return;
+					}
+
+					continue;
+				}
+
+				greeted = true;
+			}
+
 			lines.push(line);
 			// A reply ends with a line "NNN text" or a bare "NNN"; "NNN-text" continues it.
 			const match = /^(\d{3})(?:[ ]|$)/.exec(raw);
@@ -218,7 +256,7 @@ export async function smtpSession(
 		}
 	};
 
-	return ok({greeting: greeting.value, send, close});
+	return ok({greeting: greeting.value, complaints, send, close, ...(options.localAddress === undefined ? {} : {localAddress: options.localAddress}), ...(options.remoteAddress === undefined ? {} : {remoteAddress: options.remoteAddress})});
 }
 
 /** Connects over TCP and reads the greeting. Errors are one line for an admin. */
@@ -265,6 +303,8 @@ export async function smtpConnect(host: string, port: number, options: SmtpClien
 			replyTimeoutMs: options.replyTimeoutMs,
 			limits: options.limits,
 			describeError: error => `the connection to ${address} failed (${error.code ?? error.message})`,
+			localAddress: socket.localAddress,
+			remoteAddress: socket.remoteAddress,
 		},
 	);
 }

@@ -156,5 +156,5 @@ test('--yes says it rehearsed with sendmail before writing', skipUnlessSendmail(
 	const {cfPath} = copyDemoConfig();
 	const run = await runCli(['--config', cfPath, ...article, '--yes'], {env});
 	assert.equal(run.status, 0, run.stderr);
-	assert.match(run.stdout, /^Rehearsed with the installed sendmail first: 7 checks passed\.$/m);
+	assert.match(run.stdout, /^Rehearsed with the installed sendmail first, as a client at 198\.51\.100\.7 \(outside\.example\.net\): 7 checks passed\.$/m);
 });

@@ -120,7 +120,9 @@ test('--yes --restart --json: the restart and the live checks in the one documen
 		assert.match(document['restart'].output, /^Stopping sendmail: \d+\nStarting sendmail\n$/);
 		assert.equal(document['verify'].address, `127.0.0.1:${daemon.port}`);
 		assert.equal(document['verify'].passed, true);
-		assert.ok(document['verify'].checks.every((check: {status: string}) => check.status === 'pass'));
+		// The article's 7 checks pass; the outsider's findings (relaying, the harvest, ...) are information.
+		assert.ok(document['verify'].checks.every((check: {status: string}) => check.status !== 'fail'));
+		assert.equal(document['verify'].checks.filter((check: {status: string}) => check.status === 'pass').length, 7);
 	} finally {
 		await daemon.stop();
 	}

@@ -65,7 +65,7 @@ describe('verify against a live sendmail', () => {
 		const io = captureIo({NO_COLOR: '1'});
 		const code = await runVerify({host: daemon.host, port: daemon.port, answers: article}, io);
 		assert.equal(io.stderr, '');
-		assert.doesNotMatch(io.stdout, /^[✘•]/m);
+		assert.doesNotMatch(io.stdout, /^✘/m);
 		assert.equal(code, 0, io.stdout);
 		assert.match(io.stdout, /^✔ banner: .* — server said "220 mail\.test\.example ESMTP mailserver; /m);
 		assert.match(io.stdout, /^✔ HELP: .* — server said "214-2\.0\.0 Topics:"$/m);
@@ -73,7 +73,11 @@ describe('verify against a live sendmail', () => {
 		assert.match(io.stdout, /^✔ EXPN: .* — server said "502 5\.7\.0 Sorry, we do not allow this operation"$/m);
 		assert.match(io.stdout, /^✔ SIZE: .* — server said "250-SIZE 500000"$/m);
 		assert.match(io.stdout, /^✔ recipient limit: .* — server said "452 4\.5\.3 Too many recipients"$/m);
-		assert.match(io.stdout, /^All checks passed: 7 passed, 0 failed\.$/m);
+		// ETRN, DSN, HELP's product name, relaying and the account harvest: findings the article's answers do not decide.
+		assert.match(io.stdout, /^All checks passed: 7 passed, 0 failed, 5 for information only\.$/m);
+		// The daemon listens on 127.0.0.1: a privileged view, and verify says so.
+		assert.match(io.stdout, /^Checking the server at 127\.0\.0\.1:\d+ from this host \(127\.0\.0\.1\)$/m);
+		assert.match(io.stdout, /^This view is privileged: /m);
 	});
 
 	test('answers that leave settings alone report them for information', skip, async () => {

@@ -48,3 +48,24 @@ test('while sendmail is asked, and when it could not be, the view says so and cl
 	assert.equal(skipped.map(line => line.text).join(' '), '! What clients will see was not checked: not running as root: sendmail reads a private copy of the config with the server\'s own rights only for root');
 	assert.equal(writeRefusal({now: {kind: 'asking'}, after: {kind: 'failed', error: 'sendmail -bs did not answer'}}, {maxMessageSize: 1}), undefined);
 });
+
+test('the client the rehearsal played is in the title, and findings fold into one row when rows are short', () => {
+	const checks = [check('banner', 'pass', '220 mail ESMTP mailserver'), check('VRFY', 'pass', '252 2.5.2 Cannot VRFY user'), check('relaying', 'info', '550 5.7.1 <relay-probe@example.org>... Relaying denied'), check('account harvest', 'info', '250 2.1.5 <root@mail>... Recipient ok')];
+	const played: ClientViewState = {...state(checks), after: {kind: 'done', report: {status: 'ran', exchange: [], agrees: true, checks, vantage: {kind: 'outside', address: '198.51.100.7', name: 'outside.example.net'}}}};
+	assert.equal(clientViewLines(played, {}, 80, 20)[0]!.text, 'What clients will see (sendmail\'s own replies to a client at 198.51.100.7, after ← now):');
+	const short = clientViewLines(played, {}, 120, 4).map(line => line.text);
+	assert.deepEqual(short.slice(1), ['✓ banner: 220 mail ESMTP mailserver  ← 220 mail ESMTP mailserver (now)', '✓ VRFY: 252 2.5.2 Cannot VRFY user  ← 252 2.5.2 Cannot VRFY user (now)', '· for information: relaying, account harvest (verify --config FILE shows them)']);
+});
+
+test('sendmail\'s complaints before its greeting are a warning row, saying when the current config draws them too', () => {
+	const checks = [check('banner', 'pass', '220 mail ESMTP mailserver')];
+	const complaint = 'Msmtp: Warning: first argument in [IPC] mailer must be TCP or FILE';
+	const both: ClientViewState = {
+		now: {kind: 'done', report: {status: 'ran', exchange: [], agrees: true, checks, complaints: [complaint]}},
+		after: {kind: 'done', report: {status: 'ran', exchange: [], agrees: true, checks, complaints: [complaint]}},
+	};
+	const lines = clientViewLines(both, {}, 200, 20);
+	assert.deepEqual(lines.at(-1), {text: `! sendmail complains, with the current config too (then answers anyway): ${complaint}`, tone: 'warn'});
+	const onlyNew: ClientViewState = {...both, now: {kind: 'done', report: {status: 'ran', exchange: [], agrees: true, checks}}};
+	assert.equal(clientViewLines(onlyNew, {}, 200, 20).at(-1)!.text, `! sendmail complains (then answers anyway): ${complaint}`);
+});

@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import type {Answers} from '../../source/core/answers.js';
 import {
 	findVersion,
+	HARVEST_NAMES,
+	harvestCounts,
 	readDaemonAddress,
 	recipientProbeCount,
 	verifyChecks,
+	viewDifferences,
 	type Check,
 	type SmtpReply,
 	type VerifyTranscript,
@@ -207,4 +210,67 @@ test('a 252 that gives the address (VRFY of a relayed user) is not novrfy\'s ref
 		recipientsPlanned: 1,
 	});
 	assert.equal(refused.find(check => check.name === 'VRFY')?.status, 'pass');
+});
+
+// The outsider's checks: what the answers choose decides pass/fail, the rest is reported.
+const outsiderTranscript = (overrides: Partial<VerifyTranscript>): VerifyTranscript => ({
+	...hardened,
+	vantage: {kind: 'outside', address: '198.51.100.9'},
+	etrn: reply('250 2.0.0 Queuing for node probe.invalid started'),
+	dsnMail: reply('250 2.1.0 <>... Sender ok'),
+	relay: reply('550 5.7.1 <relay-probe@example.org>... Relaying denied'),
+	harvest: {domain: 'mail.test.example', replies: HARVEST_NAMES.map(name => (['root', 'mail', 'daemon'].includes(name) ? reply(`250 2.1.5 <${name}@mail.test.example>... Recipient ok`) : reply(`550 5.1.1 <${name}@mail.test.example>... User unknown`)))},
+	...overrides,
+});
+
+test('ETRN and DSN: pass/fail when noetrn and noreceipts are chosen, information otherwise', () => {
+	const flags = {privacyOptions: ['goaway', 'noetrn', 'noreceipts']} as Answers;
+	const open = byName(verifyChecks(flags, outsiderTranscript({})));
+	assert.equal(open['ETRN']!.status, 'fail');
+	assert.equal(open['DSN']!.status, 'fail');
+	const closed = byName(verifyChecks(flags, outsiderTranscript({
+		ehlo: reply('250-lab.example.test Hello', '250-SIZE 500000', '250 HELP'),
+		etrn: reply('502 5.7.0 Sorry, we do not allow this operation'),
+		dsnMail: reply('504 5.7.0 Sorry, RET not supported, we do not allow DSN'),
+	})));
+	assert.equal(closed['ETRN']!.status, 'pass');
+	assert.equal(closed['DSN']!.status, 'pass');
+	// DSN still offered in EHLO fails even when RET= is refused.
+	const offered = byName(verifyChecks(flags, outsiderTranscript({
+		ehlo: reply('250-lab.example.test Hello', '250-DSN', '250 HELP'),
+		dsnMail: reply('504 5.7.0 Sorry, RET not supported, we do not allow DSN'),
+	})));
+	assert.equal(offered['DSN']!.status, 'fail');
+	const article = byName(verifyChecks(articleAnswers, outsiderTranscript({})));
+	assert.equal(article['ETRN']!.status, 'info');
+	assert.match(article['ETRN']!.expected, /noetrn not chosen; ETRN answered: anyone may start a queue run/);
+	assert.equal(article['DSN']!.status, 'info');
+});
+
+test('HELP naming sendmail fails only when the answers hide the product', () => {
+	const help = reply('214-2.0.0 Topics:', '214-2.0.0 \thttp://www.sendmail.org/email-addresses.html', '214 2.0.0 End of HELP info');
+	assert.equal(byName(verifyChecks({}, outsiderTranscript({help})))['HELP product']!.status, 'info');
+	const hide = {hideHelpProduct: true} as Answers;
+	assert.equal(byName(verifyChecks(hide, outsiderTranscript({help})))['HELP product']!.status, 'fail');
+	assert.equal(byName(verifyChecks(hide, outsiderTranscript({help: reply('214-2.0.0 Topics:', '214 2.0.0 End of HELP info')})))['HELP product']!.status, 'pass');
+});
+
+test('relaying and the account harvest are findings that say where the client stood', () => {
+	const checks = byName(verifyChecks({}, outsiderTranscript({})));
+	assert.deepEqual(checks['relaying'], {name: 'relaying', status: 'info', expected: 'relaying to an outside domain from outside (198.51.100.9): denied (550 5.7.1)', reply: '550 5.7.1 <relay-probe@example.org>... Relaying denied'});
+	assert.match(checks['account harvest']!.expected, /^3 of 30 common account names confirmed by RCPT TO from outside \(198\.51\.100\.9\) \(root, mail, daemon\); of nmap's 10 default names: 1\. What limits it: BadRcptShutdown/);
+	const open = byName(verifyChecks({}, outsiderTranscript({relay: reply('250 2.1.5 <relay-probe@example.org>... Recipient ok')})));
+	assert.match(open['relaying']!.expected, /ALLOWED, anyone can send mail through this server/);
+	const here = byName(verifyChecks({}, outsiderTranscript({vantage: {kind: 'this host', address: '127.0.0.1'}, relay: reply('250 2.1.5 <relay-probe@example.org>... Recipient ok')})));
+	assert.match(here['relaying']!.expected, /from this host \(127\.0\.0\.1\): allowed, as expected from this host/);
+	assert.deepEqual(viewDifferences(Object.values(checks), Object.values(here)), ['relaying: from outside: denied (550 5.7.1 <relay-probe@example.org>... Relaying denied); from this host: allowed (250 2.1.5 <relay-probe@example.org>... Recipient ok)']);
+});
+
+test('a harvest cut short by BadRcptShutdown or slowed by BadRcptThrottle says so', () => {
+	const unknown = (name: string) => reply(`550 5.1.1 <${name}@x>... User unknown`);
+	const shut = {domain: 'x', replies: [reply('250 2.1.5 <root@x>... Recipient ok'), ...['admin', 'administrator', 'webadmin', 'sysadmin'].map(unknown), reply('421 4.7.0 mail.test.example Too many bad recipients; closing connection')]};
+	assert.deepEqual(harvestCounts(shut), {confirmed: ['root'], tried: 5, nmapConfirmed: 1, nmapTried: 5});
+	assert.match(byName(verifyChecks({}, outsiderTranscript({harvest: shut})))['account harvest']!.expected, /^1 of the first 5 of 30 .*of nmap's 10 default names: 1 \(of the first 5\); the server closed the connection after 5 names \(BadRcptShutdown at work\)/);
+	const slow = {domain: 'x', replies: shut.replies.slice(0, 5), throttled: true};
+	assert.match(byName(verifyChecks({}, outsiderTranscript({harvest: slow})))['account harvest']!.expected, /each reply came a second late \(BadRcptThrottle\)/);
 });

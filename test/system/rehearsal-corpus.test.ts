@@ -53,8 +53,8 @@ async function inBatches<T, R>(items: T[], size: number, run: (item: T) => Promi
 // The reply text that changes from run to run: the date in the banner, the queue id.
 const stable = (check: Check) => ({name: check.name, status: check.status, reply: check.reply.replace(/; [A-Z][a-z]{2}, .*?\d{2}:\d{2}:\d{2} [-+A-Z\d]+/, '; DATE')});
 
-async function rehearse(config: Config, answers: Answers, cfText = config.cfText, helpFileText = config.helpFileText): Promise<Check[]> {
-	const report = await rehearseFiles({cfText, helpFileText}, answers);
+async function rehearse(config: Config, answers: Answers, cfText = config.cfText, helpFileText = config.helpFileText, from?: string): Promise<Check[]> {
+	const report = await rehearseFiles({cfText, helpFileText}, answers, {from});
 	assert.ok(report.ok, `${config.name}: ${report.ok ? '' : report.error}`);
 	assert.ok(report.value.status === 'ran', `${config.name}: ${report.value.status === 'skipped' ? report.value.reason : ''}`);
 	return report.value.checks;
@@ -80,7 +80,7 @@ describe('the corpus, rehearsed', () => {
 		});
 		// Configs for other systems (HP-UX's /usr/spool/mqueue): the server would refuse the same way here.
 		for (const line of refused) {
-			assert.match(line, /sendmail -bs refused the connection: 451 4\.0\.0 can not chdir\(\S+\): No such file or directory$/);
+			assert.match(line, /sendmail -bs ended without a greeting; it said: 451 4\.0\.0 can not chdir\(\S+\): No such file or directory(?:; sendmail exited with status 78)?$/);
 		}
 
 		configs = loaded.filter(config => configs.includes(config));
@@ -100,7 +100,9 @@ describe('the corpus, rehearsed', () => {
 			const cfText = plan.value.files.find(file => file.role === 'cf')?.after ?? config.cfText;
 			const helpFileText = plan.value.files.find(file => file.role === 'helpfile')?.after ?? config.helpFileText;
 			const checks = await rehearse(config, articleAnswers, cfText, helpFileText);
-			return checks.filter(check => check.status !== 'pass').map(check => `${config.name}: ${check.name} ${check.status}: ${check.expected} — "${check.reply}"`);
+			// The outsider's findings (relaying, the harvest, ...) are information the article's answers do not decide.
+			const decided = new Set(['banner', 'HELP', 'MAIL before HELO', 'VRFY', 'EXPN', 'SIZE', 'recipient limit']);
+			return checks.filter(check => check.status === 'fail' || (decided.has(check.name) && check.status !== 'pass')).map(check => `${config.name}: ${check.name} ${check.status}: ${check.expected} — "${check.reply}"`);
 		});
 		assert.deepEqual(failures.flat(), []);
 	});
@@ -129,8 +131,9 @@ describe('rehearsal and live server agree', () => {
 			try {
 				const live = await verifyServer(daemon.host, daemon.port, answers);
 				assert.ok(live.ok, live.ok ? '' : live.error);
-				// The very file the daemon runs on, rehearsed.
-				const rehearsed = await rehearse({name: 'debian', cfText: ''}, answers, readFileSync(daemon.cfPath, 'latin1'), readFileSync('/etc/mail/helpfile', 'latin1'));
+				// The very file the daemon runs on, rehearsed, from where verify stood: 127.0.0.1, the host itself
+				// (from an outside address relaying would be denied where this host may relay).
+				const rehearsed = await rehearse({name: 'debian', cfText: ''}, answers, readFileSync(daemon.cfPath, 'latin1'), readFileSync('/etc/mail/helpfile', 'latin1'), '127.0.0.1');
 				assert.deepEqual(rehearsed.map(check => [check.name, check.status]), live.value.checks.map(check => [check.name, check.status]));
 				// The replies too, but for the client's address in the banner and the HELO reply.
 				const client = (text: string) => text.replace(/; [A-Z][a-z]{2}, .*$/, '').replace(/\[[^\]]*\]\]?/g, '[CLIENT]');

@@ -141,7 +141,7 @@ describe('PrivacyOptions lines add up: the rehearsal asks sendmail, whatever the
 		assert.match(io.stdout, /^Checking .*verify-two-lines\.cf in the installed sendmail \(sendmail -C COPY -bs/);
 		assert.match(io.stdout, /^✔ VRFY: expected 252 \(Cannot VRFY user, from goaway\) — server said "252 2\.5\.2 Cannot VRFY user/m);
 		// The banner and HELP still show the version.
-		assert.match(io.stdout, /^Not hardened as the answers say: 3 passed, 2 failed, 2 for information only\.$/m);
+		assert.match(io.stdout, /^Not hardened as the answers say: 3 passed, 2 failed, 7 for information only\.$/m);
 		const missing = captureIo({...process.env});
 		assert.equal(await runVerifyCommand({config: path.join(scratch, 'nope.cf')}, missing), 2);
 	});
@@ -157,6 +157,8 @@ test('verify --json: one document with the shared keys, the rehearsal\'s checks 
 	assert.equal(document.rehearsal.status, 'ran');
 	assert.equal(document.rehearsal.agrees, false);
 	assert.ok(document.rehearsal.exchange.includes('> EHLO localhost'));
+	// The client the rehearsal played.
+	assert.deepEqual(document.rehearsal.vantage, {kind: 'outside', address: '198.51.100.7', name: 'outside.example.net'});
 	assert.equal(io.stderr, '');
 
 	const bad = captureIo({...process.env});

@@ -8,6 +8,7 @@ import {planHardening} from '../../source/core/plan.js';
 import {rehearsalConfig, rehearseFiles} from '../../source/system/rehearsal.js';
 import {articleAnswers} from '../helpers/article.js';
 import {skipUnlessSendmail} from '../helpers/sendmail.js';
+import {runCli} from '../helpers/cli.js';
 
 const skip = skipUnlessSendmail();
 const debianCf = readFileSync('/etc/mail/sendmail.cf', 'latin1');
@@ -23,6 +24,8 @@ describe('rehearseFiles against the installed sendmail', () => {
 		assert.equal(report.value.agrees, false);
 		assert.deepEqual(statusOf(report.value.checks), {
 			banner: 'fail', HELP: 'fail', 'MAIL before HELO': 'pass', VRFY: 'fail', EXPN: 'fail', SIZE: 'fail', 'recipient limit': 'fail',
+			// The outsider's findings: the article's answers choose neither noetrn nor noreceipts nor hideHelpProduct.
+			ETRN: 'info', DSN: 'info', 'HELP product': 'info', relaying: 'info', 'account harvest': 'info',
 		});
 		// The exchange is sendmail's own: its greeting names the version, and its HELP the $v line.
 		assert.match(report.value.exchange[0]!, /^220 \S+ ESMTP Sendmail 8\.17\.1\.9\//);
@@ -38,7 +41,8 @@ describe('rehearseFiles against the installed sendmail', () => {
 		const report = await rehearseFiles({cfText, helpFileText}, articleAnswers);
 		assert.ok(report.ok, report.ok ? '' : report.error);
 		assert.ok(report.value.status === 'ran');
-		assert.deepEqual(report.value.checks.filter(check => check.status !== 'pass'), []);
+		assert.deepEqual(report.value.checks.filter(check => check.status === 'fail'), []);
+		assert.equal(report.value.checks.filter(check => check.status === 'pass').length, 7);
 		assert.equal(report.value.agrees, true);
 		assert.ok(report.value.exchange.includes('252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery (or try finger)'), report.value.exchange.join('\n'));
 	});
@@ -157,4 +161,78 @@ test('where sendmail would sleep 60 s (root without unshare), the rehearsal coun
 	const silent = await rehearseFiles({cfText: debianCf}, {}, {host});
 	assert.ok(silent.ok && silent.value.status === 'skipped');
 	assert.match(silent.value.reason, /^the host name "vm" is not fully qualified, so sendmail would sleep 60 s before answering \(fix: put a fully qualified name first for this host in \/etc\/hosts/);
+});
+
+// sendmail -bs prints complaints about its config on stdout before its greeting, then serves
+// normally; only an exit without a greeting is a failure (a real sendmail, not a stand-in).
+describe('complaints before the greeting', () => {
+	test('a warning line before the 220 is kept as a complaint, and the checks run', skip, async () => {
+		// An [IPC] mailer whose first argument is not TCP: "Msmtp: Warning: first argument in [IPC] mailer must be TCP or FILE".
+		const ipc = debianCf.replace(/A=TCP \$h/, 'A=IPC $h');
+		assert.notEqual(ipc, debianCf);
+		const report = await rehearseFiles({cfText: ipc, helpFileText: debianHelp}, articleAnswers);
+		assert.ok(report.ok, report.ok ? '' : report.error);
+		assert.ok(report.value.status === 'ran');
+		assert.deepEqual(report.value.complaints, ['Msmtp: Warning: first argument in [IPC] mailer must be TCP or FILE']);
+		assert.match(report.value.exchange[0]!, /^220 /);
+		assert.equal(report.value.checks.find(check => check.name === 'MAIL before HELO')?.status, 'pass');
+	});
+
+	test('verify --config shows the complaint as a warning and still checks', skip, async () => {
+		const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-complaint-'));
+		try {
+			const cfPath = path.join(folder, 'sendmail.cf');
+			writeFileSync(cfPath, debianCf.replace(/A=TCP \$h/, 'A=IPC $h').replace(/^O HelpFile=.*$/m, '#$&'));
+			const run = await runCli(['verify', '--config', cfPath]);
+			assert.match(run.stderr, /^sendmail-harden: warning: sendmail complains \(then answers anyway\): Msmtp: Warning: first argument in \[IPC\] mailer must be TCP or FILE$/m);
+			assert.match(run.stdout, /^Checking .* as a client at 198\.51\.100\.7 \(outside\.example\.net\)$/m);
+			assert.match(run.stdout, /^✔ MAIL before HELO|^• MAIL before HELO/m);
+		} finally {
+			rmSync(folder, {recursive: true, force: true});
+		}
+	});
+
+	test('an exit after a complaint and no greeting is a failure that quotes it', skip, async () => {
+		const report = await rehearseFiles({cfText: debianCf.replace(/^O QueueDirectory=.*$/m, 'O QueueDirectory=/nonexistent/queue')}, {});
+		assert.equal(report.ok, false);
+		assert.ok(!report.ok);
+		assert.match(report.error, /^the rehearsal in sendmail failed: sendmail -bs ended without a greeting; it said: 451 4\.0\.0 can not chdir\(\/nonexistent\/queue\/\): No such file or directory/);
+		assert.doesNotMatch(report.error, /\n/);
+	});
+});
+
+test('--dry-run says a complaint is old news when the current config draws it too', skipUnlessSendmail(), async () => {
+	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-complaint-'));
+	try {
+		const cfPath = path.join(folder, 'sendmail.cf');
+		const helpPath = path.join(folder, 'helpfile');
+		writeFileSync(helpPath, debianHelp);
+		writeFileSync(cfPath, debianCf.replace(/A=TCP \$h/, 'A=IPC $h').replace(/^O HelpFile=.*$/m, `O HelpFile=${helpPath}`));
+		const run = await runCli(['--config', cfPath, '--answers', 'test/fixtures/article-answers.json', '--dry-run']);
+		assert.equal(run.status, 0, run.stderr);
+		assert.match(run.stderr, /^sendmail-harden: warning: sendmail complains, with the current config too \(then answers anyway\): Msmtp: Warning: first argument in \[IPC\] mailer must be TCP or FILE$/m);
+		assert.match(run.stdout, /^Rehearsal with the installed sendmail \(sendmail -C NEW -bs\), what clients would see, as a client at 198\.51\.100\.7 \(outside\.example\.net\):$/m);
+	} finally {
+		rmSync(folder, {recursive: true, force: true});
+	}
+});
+
+test('--from: audit and --dry-run rehearse as that client; a bad address is one line and exit 2', skipUnlessSendmail(), async () => {
+	const folder = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-from-'));
+	try {
+		const cfPath = path.join(folder, 'sendmail.cf');
+		const helpPath = path.join(folder, 'helpfile');
+		writeFileSync(helpPath, debianHelp);
+		writeFileSync(cfPath, debianCf.replace(/^O HelpFile=.*$/m, `O HelpFile=${helpPath}`));
+		const audit = await runCli(['audit', '--config', cfPath, '--from', '2001:db8::7']);
+		assert.match(audit.stdout.replaceAll('\n', ' '), /as a client at 2001:db8::7 \(outside\.example\.net\);/);
+		const dryRun = await runCli(['--config', cfPath, '--answers', 'test/fixtures/article-answers.json', '--dry-run', '--from', '198.51.100.23']);
+		assert.match(dryRun.stdout, /what clients would see, as a client at 198\.51\.100\.23 \(outside\.example\.net\):$/m);
+		assert.match(dryRun.stdout, /relaying to an outside domain from outside \(198\.51\.100\.23\): denied \(550 5\.7\.1\)/);
+		const bad = await runCli(['verify', '--config', cfPath, '--from', 'mail.example.org']);
+		assert.equal(bad.status, 2);
+		assert.equal(bad.stderr, 'sendmail-harden: --from must be an IPv4 or IPv6 address such as 198.51.100.7 (got "mail.example.org"); see sendmail-harden --help\n');
+	} finally {
+		rmSync(folder, {recursive: true, force: true});
+	}
 });

@@ -156,3 +156,24 @@ test('escape sequences in replies and in a non-SMTP line never come through raw'
 	assert.equal(reply.error, `the server at 127.0.0.1:${port} does not speak SMTP (it sent "\\e[2J\\e[31mgotcha")`);
 	assert.ok(noControl(reply.error));
 });
+
+test('lines before the greeting: a live server that sends them does not speak SMTP; sendmail -bs\'s are complaints, bounded', async () => {
+	const {PassThrough} = await import('node:stream');
+	const {smtpSession} = await import('../../source/system/smtp-client.js');
+	const transport = (text: string) => {
+		const input = new PassThrough();
+		const output = new PassThrough();
+		setImmediate(() => input.write(text));
+		return {input, output, destroy: () => input.destroy()};
+	};
+
+	const preamble = 'Msmtp: Warning: first argument in [IPC] mailer must be TCP or FILE\r\n451 4.0.0 hash map "access": unsafe map file /etc/mail/access.db: Permission denied\r\n220 mail ESMTP\r\n';
+	const strict = await smtpSession(transport(preamble), 'the server');
+	assert.deepEqual(strict, {ok: false, error: 'the server does not speak SMTP (it sent "Msmtp: Warning: first argument in [IPC] mailer must be TCP o")'});
+	const lenient = await smtpSession(transport(preamble), 'sendmail -bs', {complaintLines: 5});
+	assert.ok(lenient.ok);
+	assert.deepEqual(lenient.value.complaints, ['Msmtp: Warning: first argument in [IPC] mailer must be TCP or FILE', '451 4.0.0 hash map "access": unsafe map file /etc/mail/access.db: Permission denied']);
+	assert.deepEqual(lenient.value.greeting, {code: 220, lines: ['220 mail ESMTP']});
+	const flood = await smtpSession(transport('complaint\r\n'.repeat(10)), 'sendmail -bs', {complaintLines: 5});
+	assert.deepEqual(flood, {ok: false, error: 'sendmail -bs printed more than 5 lines before its greeting; it does not look like an SMTP server'});
+});
