@@ -1,9 +1,10 @@
 // Runs every test/**/*.test.ts(x) with node's own test runner (Node 20 has no --test globs).
 // `node scripts/run-tests.js part-of-name...` runs the files whose path contains one of the parts.
-// SENDMAIL_HARDEN_TEST_CONCURRENCY: how many test files run at once (default 1). Files are isolated
-// (state folder, XDG_CONFIG_HOME, free ports) and the fleet test packs dist/ without rebuilding it,
-// but the end-to-end files (demo-cleanup, e2e/*) rebuild dist/ at their start, under the CLI runs
-// of any file beside them (seen: "Cannot find module dist/cli.js" with two at once).
+// SENDMAIL_HARDEN_TEST_CONCURRENCY: how many test files run at once (default 2: most of the suite
+// waits on sendmail, m4, tmux and ansible more than on the CPU). Files are isolated (state folder,
+// XDG_CONFIG_HOME, free ports, their own temp folders); dist/ is brought up to date here, once,
+// before any file starts, so no file rebuilds it under another's CLI runs (test/helpers/cli.ts,
+// ensureBuilt), and the fleet test packs it without its prepare script rebuilding it.
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {spawnSync} from 'node:child_process';
 import path from 'node:path';
@@ -18,6 +19,12 @@ const files = readdirSync('test', {recursive: true})
 	.filter(file => only.length === 0 || only.some(part => file.includes(part)))
 	.sort();
 
+// A build of the current files in dist/ for the files that run the CLI (a no-op after `npm test`'s).
+const built = spawnSync(process.execPath, ['scripts/build.js', '--if-stale'], {stdio: 'inherit'});
+if (built.status !== 0) {
+	process.exit(built.status ?? 1);
+}
+
 // The shipped example configs, built once for every test file that reads them (and kept for later
 // runs of the same sendmail-cf): see scripts/example-configs.js.
 if (existsSync(exampleCfFolder) && files.some(file => /buildExampleCf|exampleMcNames/.test(readFileSync(file, 'utf8')))) {
@@ -27,10 +34,12 @@ if (existsSync(exampleCfFolder) && files.some(file => /buildExampleCf|exampleMcN
 // Each test file's process makes its own state folder and XDG_CONFIG_HOME (test/helpers/state-dir.ts),
 // so files that run at the same time share no lock and no presets store, and none uses
 // /var/lib/sendmail-harden or the user's config.
-const concurrency = process.env.SENDMAIL_HARDEN_TEST_CONCURRENCY ?? '1';
+const concurrency = process.env.SENDMAIL_HARDEN_TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
 	process.execPath,
-	['--import', 'tsx', '--import', pathToFileURL(path.resolve('test/helpers/state-dir.ts')).href, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+	['--import', 'tsx', '--import', pathToFileURL(path.resolve('test/helpers/state-dir.ts')).href, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout',
+		// Each file's time at the end, the slowest first.
+		`--test-reporter=${pathToFileURL(path.resolve('scripts/test-durations.js')).href}`, '--test-reporter-destination=stdout', ...files],
 	{stdio: 'inherit', env: {...process.env, NODE_ENV: 'test'}},
 );
 
