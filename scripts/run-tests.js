@@ -5,7 +5,8 @@
 // XDG_CONFIG_HOME, free ports, their own temp folders); dist/ is brought up to date here, once,
 // before any file starts, so no file rebuilds it under another's CLI runs (test/helpers/cli.ts,
 // ensureBuilt), and the fleet test packs it without its prepare script rebuilding it.
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
 import {spawnSync} from 'node:child_process';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
@@ -35,12 +36,23 @@ if (existsSync(exampleCfFolder) && files.some(file => /buildExampleCf|exampleMcN
 // so files that run at the same time share no lock and no presets store, and none uses
 // /var/lib/sendmail-harden or the user's config.
 const concurrency = process.env.SENDMAIL_HARDEN_TEST_CONCURRENCY ?? '2';
+const times = path.join(mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-test-times-')), 'times.jsonl');
+writeFileSync(times, '');
 const result = spawnSync(
 	process.execPath,
-	['--import', 'tsx', '--import', pathToFileURL(path.resolve('test/helpers/state-dir.ts')).href, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout',
-		// Each file's time at the end, the slowest first.
-		`--test-reporter=${pathToFileURL(path.resolve('scripts/test-durations.js')).href}`, '--test-reporter-destination=stdout', ...files],
-	{stdio: 'inherit', env: {...process.env, NODE_ENV: 'test'}},
+	['--import', 'tsx', '--import', pathToFileURL(path.resolve('test/helpers/state-dir.ts')).href, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+	{stdio: 'inherit', env: {...process.env, NODE_ENV: 'test', SENDMAIL_HARDEN_TEST_TIMES: times}},
 );
+
+// Each file's time, from its process's start to its exit (test/helpers/state-dir.ts writes them),
+// the slowest first: the files worth making faster.
+const measured = readFileSync(times, 'utf8').split('\n').filter(Boolean).map(line => JSON.parse(line)).sort((a, b) => b.seconds - a.seconds);
+rmSync(path.dirname(times), {recursive: true, force: true});
+if (measured.length > 1) {
+	console.log(`\nTime per test file, slowest first (${measured.length} files, ${measured.reduce((sum, {seconds}) => sum + seconds, 0).toFixed(0)} s in all, at ${concurrency} at once):`);
+	for (const {file, seconds} of measured) {
+		console.log(`${seconds.toFixed(1).padStart(7)} s  ${file}`);
+	}
+}
 
 process.exit(result.status ?? 1);
