@@ -4,7 +4,7 @@
 // that run at the same time never share a lock (each would wait LOCK_WAIT_MS for the other's) or a
 // presets store; a test file run on its own that imports it gets the same. A state folder given
 // from outside (SENDMAIL_HARDEN_STATE_DIR) is kept and shared.
-import {appendFileSync, mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -21,16 +21,9 @@ if (!process.execArgv.includes('--test') && process.env['SENDMAIL_HARDEN_TEST_IS
 	process.env['SENDMAIL_HARDEN_TEST_ISOLATED'] = '1';
 	process.env['SENDMAIL_HARDEN_STATE_DIR'] ??= folder('sendmail-harden-state-');
 	process.env['XDG_CONFIG_HOME'] = folder('sendmail-harden-xdg-');
-	const started = performance.now();
 	process.on('exit', () => {
 		for (const made1 of made) {
 			rmSync(made1, {recursive: true, force: true});
-		}
-
-		// scripts/run-tests.js lists each file's time at the end of a run, the slowest first.
-		const times = process.env['SENDMAIL_HARDEN_TEST_TIMES'];
-		if (times !== undefined && process.argv[1] !== undefined) {
-			appendFileSync(times, `${JSON.stringify({file: path.relative(process.cwd(), process.argv[1]), seconds: (performance.now() - started) / 1000})}\n`);
 		}
 	});
 }
