@@ -2,23 +2,39 @@
 // React, no meow), yoga's wasm beside it (dist/yoga.wasm), and the entry dist/cli.js
 // (scripts/launcher.cjs) that runs the bundle with V8's code cache. `npm run sea` packs the same
 // three into one executable; `npm run bench` measures both (media/bench.md).
+// `--if-stale`: build only when dist/ does not hold a build of the current files (build-inputs.js).
 import {createHash} from 'node:crypto';
-import {chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {build} from 'esbuild';
-import {applyEdit, dependencyEdits, lazyBuiltins, yogaWasm} from './dependency-edits.js';
+import {distIsCurrent, record, recordFile} from './build-inputs.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+if (process.argv.includes('--if-stale') && distIsCurrent()) {
+	process.exit(0);
+}
+
+const {build} = await import('esbuild');
+const {applyEdit, dependencyEdits, lazyBuiltins, yogaWasm} = await import('./dependency-edits.js');
 
 const {version} = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-// What earlier builds left (the ES module chunks of older versions too); the single executable
-// stays: test/single-file.test.ts rebuilds it when it holds another bundle.
-for (const name of ['chunks', 'cli.js', 'bundle.cjs', 'yoga.wasm', 'package.json']) {
-	rmSync(path.join(root, 'dist', name), {recursive: true, force: true});
+/**
+ * Writes one output beside its place and renames it there: a CLI run (another test file's, while
+ * this one builds) reads the old file or the new one, never a missing or half-written one.
+ */
+function put(name, data, mode = 0o644) {
+	const target = path.join(root, 'dist', name);
+	const temporary = path.join(root, 'dist', `.${name}.${process.pid}.tmp`);
+	writeFileSync(temporary, data);
+	chmodSync(temporary, mode);
+	renameSync(temporary, target);
 }
 
+// What older versions left (their ES module chunks); the single executable stays:
+// test/single-file.test.ts rebuilds it when it holds another bundle.
+rmSync(path.join(root, 'dist', 'chunks'), {recursive: true, force: true});
+rmSync(recordFile, {force: true});
 mkdirSync(path.join(root, 'dist'), {recursive: true});
 const result = await build({
 	absWorkingDir: root,
@@ -47,6 +63,7 @@ const result = await build({
 	banner: {js: '(function (exports, require, module, __filename, __dirname) {'},
 	footer: {js: '})'},
 	write: false,
+	metafile: true,
 });
 // esbuild gives each `import x from 'cjs-module'` its own copy of the module's properties, one
 // getter a property: node:process alone is copied 18 times before the first screen (about 3 ms
@@ -69,10 +86,12 @@ if (nonAscii !== -1) {
 // Names this build: the code cache's key, and how a single executable shows which build it holds.
 const launcherTemplate = readFileSync(path.join(root, 'scripts', 'launcher.cjs'), 'utf8');
 const bundleHash = createHash('sha256').update(launcherTemplate).update(bundle).digest('hex').slice(0, 16);
-writeFileSync(path.join(root, 'dist', 'bundle.cjs'), bundle);
-writeFileSync(path.join(root, 'dist', 'yoga.wasm'), yogaWasm);
+put('bundle.cjs', bundle);
+put('yoga.wasm', yogaWasm);
 // The package is an ES module package; dist/ holds CommonJS.
-writeFileSync(path.join(root, 'dist', 'package.json'), '{"type": "commonjs"}\n');
+put('package.json', '{"type": "commonjs"}\n');
+// The entry last: it names the bundle's hash, and the bundle is in place before it.
 const launcher = applyEdit(launcherTemplate, {from: '@BUNDLE_HASH@', to: bundleHash}, 'scripts/launcher.cjs');
-writeFileSync(path.join(root, 'dist', 'cli.js'), launcher, {mode: 0o755});
-chmodSync(path.join(root, 'dist', 'cli.js'), 0o755);
+put('cli.js', launcher, 0o755);
+// The lazy-builtin modules are made by the plugin (scripts/), not read from a file.
+put('build-inputs.json', `${JSON.stringify(record(Object.keys(result.metafile.inputs).filter(input => !input.includes(':'))), null, '\t')}\n`);

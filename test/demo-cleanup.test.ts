@@ -6,16 +6,14 @@ import {chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} f
 import os from 'node:os';
 import path from 'node:path';
 import test, {before} from 'node:test';
-import {cliPath, runCli} from './helpers/cli.js';
+import {cliPath, ensureBuilt, runCli} from './helpers/cli.js';
 import {sendmailWrapper} from './helpers/sendmail.js';
 import {stepOf} from './helpers/steps.js';
 
 const tmuxInstalled = spawnSync('tmux', ['-V']).status === 0;
 
-before(() => {
-	const built = spawnSync(process.execPath, ['scripts/build.js'], {encoding: 'utf8'});
-	assert.equal(built.status, 0, built.stderr);
-});
+// Test the code as it is now, not a stale bundle.
+before(ensureBuilt);
 
 /** A scratch $TMPDIR and state folder for one run, removed after the test. */
 function scratch(t: {after(fn: () => void): void}): {tmp: string; state: string} {

@@ -1,12 +1,11 @@
 // The flow's effects on a real host: the one set both faces use (the wizard through
 // commands/wizard.tsx, --yes and --dry-run through commands/harden.ts). Tests pass fakes instead.
-import {applyPlan, validatePlan} from '../system/apply.js';
-import {rollbackBackupSet} from '../system/rollback.js';
+// The modules that write, restart, roll back and verify load at their first use: the wizard needs
+// none of them before its first screen, and a start that skips them shows it sooner.
 import {RESTART_TIMEOUT_MS, waitForListener} from '../system/restart.js';
 import {hostNameWait} from '../system/host-name.js';
-import {findRestartPlan, runRestart, sendmailStartedSince, type RestartPlan} from '../system/service.js';
+import type {RestartPlan} from '../system/service.js';
 import {rehearseFiles} from '../system/rehearsal.js';
-import {verifyServer} from '../system/verify-server.js';
 import {LISTENER_WAIT_MS, type ApplyFlowDeps} from './apply-flow.js';
 
 export type RealFlowOptions = {
@@ -18,20 +17,23 @@ export type RealFlowOptions = {
 	from?: string;
 };
 
+const apply = async () => import('../system/apply.js');
+const service = async () => import('../system/service.js');
+
 export function realFlowDeps(env: NodeJS.ProcessEnv, options: RealFlowOptions = {}): ApplyFlowDeps & {env: NodeJS.ProcessEnv} {
 	return {
 		now: () => new Date(),
 		env,
-		validatePlan,
+		validatePlan: async (plan, validateOptions) => (await apply()).validatePlan(plan, validateOptions),
 		rehearse: async (files, answers, rehearseOptions) => rehearseFiles(files, answers, {hostName: options.hostName, from: options.from, ...rehearseOptions}),
-		applyPlan,
-		findRestartPlan: async () => options.restartCommand ?? findRestartPlan({env}),
-		runRestart: async (plan, {onOutput, timeoutMs}) => runRestart(plan, {timeoutMs, onOutput, env}),
+		applyPlan: async (plan, applyOptions) => (await apply()).applyPlan(plan, applyOptions),
+		findRestartPlan: async () => options.restartCommand ?? (await service()).findRestartPlan({env}),
+		runRestart: async (plan, {onOutput, timeoutMs}) => (await service()).runRestart(plan, {timeoutMs, onOutput, env}),
 		restartTimeoutMs: RESTART_TIMEOUT_MS,
 		hostNameWait: () => hostNameWait(),
-		sendmailStartedSince: async (since, cfText) => sendmailStartedSince(since, cfText),
+		sendmailStartedSince: async (since, cfText) => (await service()).sendmailStartedSince(since, cfText),
 		waitForListener: async (host, port, {signal}) => waitForListener(host, port, LISTENER_WAIT_MS, signal),
-		verifyServer: async (host, port, answers) => verifyServer(host, port, answers),
-		rollback: async (set, {force}) => rollbackBackupSet(set, {force}),
+		verifyServer: async (host, port, answers) => (await import('../system/verify-server.js')).verifyServer(host, port, answers),
+		rollback: async (set, {force}) => (await import('../system/rollback.js')).rollbackBackupSet(set, {force}),
 	};
 }

@@ -6,13 +6,12 @@ import assert from 'node:assert/strict';
 import {mkdtempSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {render} from 'ink';
 import {App, type WizardResult} from '../../source/app.js';
 import {ok} from '../../source/core/result.js';
 import {openPresetStore} from '../../source/presets.js';
 import {KEY, NOW, PRESET, readTarget, tempConfig, testEffects} from '../app-helpers.js';
 import {copyDebianMcPair, haveDebianMc} from '../helpers/debian-mc.js';
-import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
+import {renderSized} from '../helpers/sized-terminal.js';
 import {STEP_COUNT, stepOf} from '../helpers/steps.js';
 
 const pause = async (ms: number) => new Promise(resolve => {
@@ -22,8 +21,6 @@ const pause = async (ms: number) => new Promise(resolve => {
 const SIZES = [[80, 24], [80, 15], [60, 20], [120, 40], [200, 50]] as const;
 
 async function walk(t: {after(fn: () => void): void}, columns: number, rows: number, cfPath: string, presets: boolean) {
-	const stdout = new SizedStdout(columns, rows);
-	const stdin = new KeyStdin();
 	let result: WizardResult | undefined;
 	const folder = mkdtempSync(path.join(os.tmpdir(), 'fits-presets-'));
 	const store = await openPresetStore({cwd: folder});
@@ -33,28 +30,15 @@ async function walk(t: {after(fn: () => void): void}, columns: number, rows: num
 		}
 	}
 
-	const instance = render(
+	const {stdin, frames, last, waitFor} = renderSized(t, (
 		<App
 			setup={{target: await readTarget(cfPath), answers: {}, hostname: 'mail.example.org'}}
 			effects={testEffects({loadPresets: async () => (store.ok ? ok(store.value) : store)})}
 			onExit={value => {
 				result = value;
 			}}
-		/>,
-		{stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false},
-	);
-	t.after(() => instance.unmount());
-	const last = () => stdout.frames.at(-1) ?? '';
-	const waitFor = async (text: string | RegExp) => {
-		const start = Date.now();
-		while (typeof text === 'string' ? !last().includes(text) : !text.test(last())) {
-			assert.ok(Date.now() - start < 60_000, `never showed ${String(text)}:\n${last()}`);
-			await pause(20);
-		}
-
-		await pause(30);
-	};
-
+		/>
+	), columns, rows);
 	const press = async (...keys: string[]) => {
 		for (const key of keys) {
 			stdin.write(key);
@@ -103,7 +87,7 @@ async function walk(t: {after(fn: () => void): void}, columns: number, rows: num
 	await waitFor(stepOf('Done'));
 	await press(KEY.escape);
 	await pause(100);
-	return {frames: stdout.frames, result};
+	return {frames, result};
 }
 
 for (const [columns, rows] of SIZES) {
@@ -128,20 +112,9 @@ for (const [columns, rows] of SIZES) {
 test('80x15 with a sendmail.mc: Welcome offers the choice and still fits', {skip: haveDebianMc ? undefined : 'no Debian sendmail.mc'}, async t => {
 	const parent = mkdtempSync(path.join(os.tmpdir(), 'fits-mc-'));
 	const {cfPath} = copyDebianMcPair(parent);
-	const stdout = new SizedStdout(80, 15);
-	const stdin = new KeyStdin();
-	const instance = render(
-		<App setup={{target: await readTarget(cfPath), answers: {}, hostname: 'mail.example.org'}} effects={testEffects()} onExit={() => {}} />,
-		{stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false},
-	);
-	t.after(() => instance.unmount());
-	const start = Date.now();
-	while (!(stdout.frames.at(-1) ?? '').includes('Edit sendmail.cf only')) {
-		assert.ok(Date.now() - start < 30_000, stdout.frames.at(-1));
-		await pause(20);
-	}
-
-	for (const frame of stdout.frames) {
+	const {frames, waitFor} = renderSized(t, <App setup={{target: await readTarget(cfPath), answers: {}, hostname: 'mail.example.org'}} effects={testEffects()} onExit={() => {}} />, 80, 15);
+	await waitFor('Edit sendmail.cf only');
+	for (const frame of frames) {
 		assert.ok(frame.replace(/\n$/, '').split('\n').length < 15, frame);
 	}
 });

@@ -3,17 +3,12 @@
 // saying how much more there is; a wrapped title stays together at the top.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {render} from 'ink';
 import {App} from '../../source/app.js';
 import {helpWindow, scrollHelp} from '../../source/components/FlagHelp.js';
 import {flagHelp, PRIVACY_FLAG_NAMES} from '../../source/core/privacy-flags.js';
 import {KEY, readTarget, tempConfig, testEffects} from '../app-helpers.js';
-import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
+import {renderSized} from '../helpers/sized-terminal.js';
 import {stepOf} from '../helpers/steps.js';
-
-const pause = async (ms: number) => new Promise(resolve => {
-	setTimeout(resolve, ms);
-});
 
 const PAGE_UP = '\u001B[5~';
 /** Where the help column starts at 80 columns: the list's 25 columns and one of padding. */
@@ -50,26 +45,7 @@ test('helpWindow: short text unmarked; long text paged with a row saying what is
 for (const [columns, rows] of [[80, 24], [80, 15]] as const) {
 	test(`${columns}x${rows}: every word of every flag's help is on screen at some page, and the footer names the scroll keys`, async t => {
 		const {cfPath} = tempConfig(t);
-		const stdout = new SizedStdout(columns, rows);
-		const stdin = new KeyStdin();
-		const instance = render(
-			<App setup={{target: await readTarget(cfPath), answers: {}, hostname: 'mail.example.org'}} effects={testEffects()} onExit={() => {}} />,
-			{stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false},
-		);
-		t.after(() => instance.unmount());
-		const last = () => stdout.frames.at(-1) ?? '';
-		const waitFor = async (check: (frame: string) => boolean, what: string) => {
-			const start = Date.now();
-			while (!check(last())) {
-				assert.ok(Date.now() - start < 30_000, `never showed ${what}:\n${last()}`);
-				await pause(10);
-			}
-
-			// Ink attaches the step's key handler in an effect after the frame is drawn.
-			await pause(20);
-			return last();
-		};
-
+		const {stdin, waitFor} = renderSized(t, <App setup={{target: await readTarget(cfPath), answers: {}, hostname: 'mail.example.org'}} effects={testEffects()} onExit={() => {}} />, columns, rows);
 		await waitFor(frame => frame.includes(stepOf('Welcome')), 'Welcome');
 		for (const step of ['Greeting', 'Size', 'Recipients', 'Privacy']) {
 			stdin.write(KEY.enter);
@@ -125,25 +101,7 @@ for (const [columns, rows] of [[80, 24], [80, 15]] as const) {
 
 test('200x50: the Privacy step uses the width: the help runs past 100 columns, and goaway\'s fits without scrolling', async t => {
 	const {cfPath} = tempConfig(t);
-	const stdout = new SizedStdout(200, 50);
-	const stdin = new KeyStdin();
-	const instance = render(
-		<App setup={{target: await readTarget(cfPath), answers: {}, hostname: 'mail.example.org'}} effects={testEffects()} onExit={() => {}} />,
-		{stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false},
-	);
-	t.after(() => instance.unmount());
-	const last = () => stdout.frames.at(-1) ?? '';
-	const waitFor = async (text: string) => {
-		const start = Date.now();
-		while (!last().includes(text)) {
-			assert.ok(Date.now() - start < 30_000, `never showed ${text}:\n${last()}`);
-			await pause(10);
-		}
-
-		await pause(20);
-		return last();
-	};
-
+	const {stdin, waitFor} = renderSized(t, <App setup={{target: await readTarget(cfPath), answers: {}, hostname: 'mail.example.org'}} effects={testEffects()} onExit={() => {}} />, 200, 50);
 	await waitFor(stepOf('Welcome'));
 	for (const step of ['Greeting', 'Size', 'Recipients', 'Privacy']) {
 		stdin.write(KEY.enter);

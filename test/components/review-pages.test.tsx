@@ -3,10 +3,9 @@
 // few pages, not one page per five lines.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {render} from 'ink';
 import {App} from '../../source/app.js';
 import {KEY, PRESET, enterUntil, readTarget, tempConfig, testEffects} from '../app-helpers.js';
-import {KeyStdin, SizedStdout} from '../helpers/sized-terminal.js';
+import {renderSized} from '../helpers/sized-terminal.js';
 import {stepOf} from '../helpers/steps.js';
 
 const pause = async (ms: number) => new Promise(resolve => {
@@ -15,25 +14,7 @@ const pause = async (ms: number) => new Promise(resolve => {
 
 test('80x24: after the first page down, Review shows 14 diff rows a page, and every row once in order', async t => {
 	const {cfPath} = tempConfig(t);
-	const stdout = new SizedStdout(80, 24);
-	const stdin = new KeyStdin();
-	const instance = render(
-		<App setup={{target: await readTarget(cfPath), answers: PRESET, answersFrom: 'answers.json', hostname: 'mail.example.org'}} effects={testEffects()} onExit={() => {}} />,
-		{stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false},
-	);
-	t.after(() => instance.unmount());
-	const last = () => stdout.frames.at(-1) ?? '';
-	const waitFor = async (check: RegExp) => {
-		const start = Date.now();
-		while (!check.test(last())) {
-			assert.ok(Date.now() - start < 60_000, `never showed ${String(check)}:\n${last()}`);
-			await pause(10);
-		}
-
-		await pause(20);
-		return last();
-	};
-
+	const {stdin, waitFor, last} = renderSized(t, <App setup={{target: await readTarget(cfPath), answers: PRESET, answersFrom: 'answers.json', hostname: 'mail.example.org'}} effects={testEffects()} onExit={() => {}} />, 80, 24);
 	await waitFor(new RegExp(stepOf('Welcome')));
 	await enterUntil({
 		frame: last,

@@ -8,6 +8,7 @@ import {spawnSync} from 'node:child_process';
 import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {ensureBuilt} from '../helpers/cli.js';
 import {sendmailWrapper} from '../helpers/sendmail.js';
 import {copyDebianMcPair, haveDebianMc} from '../helpers/debian-mc.js';
 import {stepOf} from '../helpers/steps.js';
@@ -17,10 +18,8 @@ const cli = path.join(root, 'dist', 'cli.js');
 const tmuxInstalled = spawnSync('tmux', ['-V']).status === 0;
 const skip = tmuxInstalled ? undefined : 'tmux is not installed';
 
-before(() => {
-	const built = spawnSync(process.execPath, ['scripts/build.js'], {cwd: root, encoding: 'utf8'});
-	assert.equal(built.status, 0, built.stderr);
-});
+// Test the code as it is now, not a stale bundle.
+before(ensureBuilt);
 
 const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
 const pause = async (ms: number) => new Promise(resolve => {

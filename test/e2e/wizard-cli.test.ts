@@ -7,6 +7,7 @@ import {copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileS
 import os from 'node:os';
 import path from 'node:path';
 import {runHarden} from '../../source/commands/harden.js';
+import {ensureBuilt} from '../helpers/cli.js';
 import {sendmailWrapper} from '../helpers/sendmail.js';
 import {enterUntil, stepOf} from '../helpers/steps.js';
 
@@ -14,11 +15,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist', 'cli.js');
 const tmuxInstalled = spawnSync('tmux', ['-V']).status === 0;
 
-before(() => {
-	// Test the code as it is now, not a stale bundle.
-	const built = spawnSync(process.execPath, ['scripts/build.js'], {cwd: root, encoding: 'utf8'});
-	assert.equal(built.status, 0, built.stderr);
-});
+// Test the code as it is now, not a stale bundle.
+before(ensureBuilt);
 
 function tempConfig(t: {after(fn: () => void): void}) {
 	const folder = mkdtempSync(path.join(os.tmpdir(), 'wizard-e2e-'));

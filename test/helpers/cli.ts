@@ -1,4 +1,5 @@
-import {spawn} from 'node:child_process';
+import assert from 'node:assert/strict';
+import {spawn, spawnSync} from 'node:child_process';
 import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,17 @@ import {sendmailWrapper} from './sendmail.js';
 import './state-dir.js';
 
 export const cliPath = path.resolve('dist/cli.js');
+
+/**
+ * Builds dist/ only when it is not a build of the files as they are now (scripts/build-inputs.js):
+ * a test file run on its own tests the current code, and under scripts/run-tests.js (which brings
+ * dist/ up to date before it starts any file) nothing rewrites dist/ under the CLI runs of the
+ * files running beside this one.
+ */
+export function ensureBuilt(): void {
+	const built = spawnSync(process.execPath, ['scripts/build.js', '--if-stale'], {cwd: path.resolve(import.meta.dirname, '../..'), encoding: 'utf8'});
+	assert.equal(built.status, 0, built.stderr);
+}
 
 export type CliRun = {status: number | null; stdout: string; stderr: string};
 
