@@ -256,7 +256,7 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 			}
 
 			const {runExplain} = await import('./commands/explain.js');
-			return runExplain(rest[0], io);
+			return runExplain(rest[0], io, {json: flags.json});
 		}
 
 		case 'presets': {

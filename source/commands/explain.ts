@@ -4,6 +4,7 @@ import {GOAWAY_IMPLIES, isPrivacyFlag, PRIVACY_FLAG_NAMES, privacyFlagInfos, wra
 import {EXIT, type CommandIo} from './command-io.js';
 import {wrapText} from '../core/wrap-text.js';
 import {formatSize} from '../core/answers.js';
+import {safeJson} from '../core/sanitize.js';
 import {findSetting, SETTING, SETTINGS, type Recommendation, type SettingSpec} from '../settings/registry.js';
 
 export {wrapText} from '../core/wrap-text.js';
@@ -111,17 +112,58 @@ export function nearestFlag(name: string): PrivacyFlag | undefined {
 	return bestDistance <= Math.max(2, Math.floor(wanted.length / 3)) ? best : undefined;
 }
 
-export async function runExplain(flag: string | undefined, io: CommandIo): Promise<number> {
-	if (flag === undefined) {
-		io.out(`${formatFlagList().join('\n')}\n`);
+/** What a flag's help says, for --json: the same facts as the text, as fields. */
+function flagDocument(flag: PrivacyFlag) {
+	const info = privacyFlagInfos().find(each => each.name === flag)!;
+	const {recommended, flagRecommendations} = SETTING.privacyOptions;
+	const recommendation = (flagRecommendations as Partial<Record<PrivacyFlag, Recommendation>>)[flag];
+	return {
+		flag,
+		summary: info.summary,
+		explanation: info.explanation,
+		caveat: info.caveat ?? null,
+		affects: info.affects,
+		sets: flag === 'goaway' ? GOAWAY_IMPLIES : [flag],
+		effects: info.effects,
+		recommended: (recommended as readonly PrivacyFlag[]).includes(flag),
+		why: recommendation?.why ?? null,
+		mayBreak: recommendation?.mayBreak ?? null,
+	};
+}
+
+/** A setting's registry entry as `explain --json` gives it. */
+function settingDocument(setting: SettingSpec) {
+	return {
+		setting: setting.key,
+		type: setting.type,
+		option: 'option' in setting ? setting.option : null,
+		mcDefine: 'mcDefine' in setting ? setting.mcDefine : null,
+		step: setting.step,
+		explain: setting.explain,
+		recommended: setting.recommended,
+		why: setting.recommendation.why,
+		mayBreak: setting.recommendation.mayBreak,
+		checks: setting.checks,
+	};
+}
+
+export async function runExplain(flag: string | undefined, io: CommandIo, options: {json?: boolean} = {}): Promise<number> {
+	const print = (text: () => string[], document: () => unknown) => {
+		io.out(options.json ? `${safeJson(document(), 2)}\n` : `${text().join('\n')}\n`);
 		return EXIT.done;
+	};
+
+	if (flag === undefined) {
+		return print(formatFlagList, () => ({
+			flags: privacyFlagInfos().map(info => ({flag: info.name, summary: info.summary})),
+			settings: SETTINGS.map(setting => ({setting: setting.key, option: 'option' in setting ? setting.option : null})),
+		}));
 	}
 
 	const name = flag.trim().toLowerCase();
 	const setting = isPrivacyFlag(name) ? undefined : findSetting(name);
 	if (setting !== undefined) {
-		io.out(`${formatSettingHelp(setting).join('\n')}\n`);
-		return EXIT.done;
+		return print(() => formatSettingHelp(setting), () => settingDocument(setting));
 	}
 
 	if (!isPrivacyFlag(name)) {
@@ -131,6 +173,5 @@ export async function runExplain(flag: string | undefined, io: CommandIo): Promi
 		return EXIT.badInput;
 	}
 
-	io.out(`${formatFlagHelp(name).join('\n')}\n`);
-	return EXIT.done;
+	return print(() => formatFlagHelp(name), () => flagDocument(name));
 }

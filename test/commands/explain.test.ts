@@ -95,4 +95,32 @@ describe('explain SETTING', () => {
 		assert.equal(await runExplain(undefined, io), 0);
 		assert.match(io.stdout, /Settings: greeting, maxMessageSize, maxRecipientsPerMessage, privacyOptions,/);
 	});
+
+	test('--json gives the list, a flag and a setting as documents with the text\'s facts', async () => {
+		const list = captureIo();
+		assert.equal(await runExplain(undefined, list, {json: true}), 0);
+		const all = JSON.parse(list.stdout) as {flags: Array<{flag: string}>; settings: Array<{setting: string; option: string | null}>};
+		assert.deepEqual(all.flags.map(each => each.flag), [...PRIVACY_FLAG_NAMES]);
+		assert.ok(all.settings.some(each => each.setting === 'maxRecipientsPerMessage' && each.option === 'MaxRecipientsPerMessage'));
+
+		const goaway = captureIo();
+		assert.equal(await runExplain('goaway', goaway, {json: true}), 0);
+		const flag = JSON.parse(goaway.stdout) as {flag: string; sets: string[]; effects: Array<{kind: string; after?: string}>; recommended: boolean};
+		assert.equal(flag.flag, 'goaway');
+		assert.ok(flag.sets.includes('noverb') && !flag.sets.includes('noetrn'));
+		assert.ok(flag.effects.some(effect => effect.after?.startsWith('503 5.0.0 Polite people say HELO first')));
+
+		const etrn = captureIo();
+		await runExplain('noetrn', etrn, {json: true});
+		const noetrn = JSON.parse(etrn.stdout) as {recommended: boolean; mayBreak: string | null};
+		assert.equal(noetrn.recommended, true);
+		assert.match(noetrn.mayBreak ?? '', /ETRN/);
+
+		const size = captureIo();
+		assert.equal(await runExplain('MaxMessageSize', size, {json: true}), 0);
+		const setting = JSON.parse(size.stdout) as {setting: string; option: string; mcDefine: string; recommended: number; explain: string[]};
+		assert.deepEqual([setting.setting, setting.option, setting.mcDefine], ['maxMessageSize', 'MaxMessageSize', 'confMAX_MESSAGE_SIZE']);
+		assert.equal(typeof setting.recommended, 'number');
+		assert.ok(setting.explain.length > 0);
+	});
 });
