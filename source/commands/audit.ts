@@ -97,7 +97,7 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	const about = rehearsal.status === 'ran'
-		? `Verdicts marked (sendmail) come from the installed sendmail's own replies to a private copy of this config (sendmail -C COPY -bs${rehearsal.hostName?.private ? `, with the host name ${rehearsal.hostName.name} in a private namespace` : ''}), ${rehearsalVantage(rehearsal)}${optionsSet?.ok ? ', or, for limits no reply shows, from the options it sets as it reads the copy (-bt -d37.1)' : ''}; the others from the file.`
+		? `Verdicts marked (sendmail) come from the installed sendmail's own replies to a private copy of this config (sendmail -C COPY -bs${rehearsal.hostName?.private ? `, with the host name ${rehearsal.hostName.name} in a private namespace` : ''}), ${rehearsalVantage(rehearsal)};${optionsSet?.ok ? ' for limits no reply shows, from the options it sets as it reads the copy (-bt -d37.1);' : ''} the others from the file.`
 		: rehearsal.status === 'skipped'
 			? `Every verdict comes from the file: ${rehearsal.reason}.`
 			: `Every verdict comes from the file: sendmail could not be asked (${rehearsal.error}).`;
