@@ -132,7 +132,10 @@ const commandHelp: Record<(typeof COMMANDS)[number], string> = {
 	Options
 	  --preset NAME     the answers to measure drift from, from a preset
 	  --answers FILE    the answers to measure drift from, from a JSON file
-	  --json, --csv     for machines; --markdown, --html for a ticket
+	  --json            one JSON document on stdout
+	  --csv             comma-separated, one line per host
+	  --markdown        a Markdown table, for a ticket
+	  --html            an HTML page, for a ticket
 
 	Exit codes: 0 done, 2 bad usage or input.
 `,
