@@ -416,7 +416,7 @@ describe('the sendmail_harden role with the one-file build', skip, () => {
 			const ansible = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runProgram(ansiblePlaybook, ['-i', inventory, playbook, ...args], {cwd: scratch, env: {...env, ...extraEnv}});
 
 			// A /tmp as CIS sets it up: nothing there may be run.
-			const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'noexec,nosuid,nodev,size=8m', 'tmpfs', noexec], {encoding: 'utf8'});
+			const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'noexec,nosuid,nodev,size=256m', 'tmpfs', noexec], {encoding: 'utf8'});
 			assert.equal(mount.status, 0, mount.stderr);
 			mounted = true;
 			writeInventory(first);
