@@ -49,7 +49,7 @@ if (!Number.isInteger(epoch) || epoch <= 0) {
 const date = new Date(epoch * 1000);
 const env = {...process.env, SENDMAIL_HARDEN_CODE_CACHE: 'off', LANG: 'C', COLUMNS: '80', SOURCE_DATE_EPOCH: String(epoch)};
 const helpOf = (args: string[]) => execFileSync(single, [...args, '--help'], {encoding: 'utf8', env});
-const commands = ['audit', 'rollback', 'verify', 'explain', 'presets'];
+const commands = ['audit', 'rollback', 'verify', 'explain', 'presets', 'report'];
 const helps: HelpText[] = [{text: helpOf([])}, ...commands.map(command => ({command, text: helpOf([command])}))];
 const explainWords = [...PRIVACY_FLAG_NAMES, ...SETTINGS.map(setting => setting.key)];
 

@@ -18,6 +18,10 @@ export type CliFlags = {
 	yes: boolean;
 	dryRun: boolean;
 	json: boolean;
+	/** report's formats besides --json. */
+	csv: boolean;
+	markdown: boolean;
+	html: boolean;
 	/** true: --restart, false: --no-restart, undefined: neither (ask, or print the command). */
 	restart?: boolean;
 	/** --restart-command CMD: the restart to run instead of the detected one, as an argument list. */
@@ -49,6 +53,9 @@ const options = {
 	yes: {type: 'boolean'},
 	'dry-run': {type: 'boolean'},
 	json: {type: 'boolean'},
+	csv: {type: 'boolean'},
+	markdown: {type: 'boolean'},
+	html: {type: 'boolean'},
 	restart: {type: 'boolean'},
 	'no-restart': {type: 'boolean'},
 	'restart-command': {type: 'string'},
@@ -190,6 +197,9 @@ export function parseCli(argv: string[]): Result<CliArgs> {
 			yes: flag('yes'),
 			dryRun: flag('dry-run'),
 			json: flag('json'),
+			csv: flag('csv'),
+			markdown: flag('markdown'),
+			html: flag('html'),
 			restart: flag('restart') ? true : (flag('no-restart') ? false : undefined),
 			restartCommand,
 			cfOnly: flag('cf-only'),

@@ -12,6 +12,7 @@ const help = `
 	  $ sendmail-harden verify [--json]      check a live server's SMTP answers
 	  $ sendmail-harden verify --config FILE what sendmail -bs answers for FILE
 	  $ sendmail-harden explain [FLAG]       what a PrivacyOptions flag does
+	  $ sendmail-harden report FILE...|DIR   one table of many hosts' audit --json
 	  $ sendmail-harden presets list | show NAME | save NAME --answers FILE | delete NAME
 	                            | export NAME [FILE] | import FILE [--name NAME]
 
@@ -55,7 +56,7 @@ const help = `
 	(nothing written), 3 a write or restart failed (files restored).
 `;
 
-const COMMANDS = ['audit', 'rollback', 'verify', 'explain', 'presets'] as const;
+const COMMANDS = ['audit', 'rollback', 'verify', 'explain', 'presets', 'report'] as const;
 
 // Each command's own usage, for `sendmail-harden COMMAND --help`.
 const commandHelp: Record<(typeof COMMANDS)[number], string> = {
@@ -126,6 +127,27 @@ const commandHelp: Record<(typeof COMMANDS)[number], string> = {
 
 	What a PrivacyOptions flag (or a setting) does, and the SMTP exchange it changes; without FLAG,
 	every flag.
+`,
+	report: `
+	Usage
+	  $ sendmail-harden report FILE... | FOLDER [--preset NAME | --answers FILE]
+	                           [--json | --csv | --markdown | --html]
+
+	One table of many hosts' audit --json documents (a FOLDER: its .json files), each named by its
+	file (web1.json; web1.harden.json for that host's --yes --json document): the sendmail version,
+	each setting's verdict, the settings that differ from the answers given (drift), and the last
+	change with its backup set (what rollback --set takes). A document holding only "error" is a
+	host whose audit failed.
+
+	Options
+	  --preset NAME     the answers to measure drift from, from a preset
+	  --answers FILE    the answers to measure drift from, from a JSON file
+	  --json            one JSON document on stdout
+	  --csv             comma-separated, one line per host
+	  --markdown        a Markdown table, for a ticket
+	  --html            an HTML page, for a ticket
+
+	Exit codes: 0 done, 2 bad usage or input.
 `,
 	presets: `
 	Usage
@@ -257,6 +279,11 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 
 			const {runExplain} = await import('./commands/explain.js');
 			return runExplain(rest[0], io, {json: flags.json});
+		}
+
+		case 'report': {
+			const {runReport} = await import('./commands/report.js');
+			return runReport(rest, flags, io);
 		}
 
 		case 'presets': {

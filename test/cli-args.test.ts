@@ -31,12 +31,12 @@ test('every option reaches its flag', () => {
 	const {flags, input} = parsed([
 		'audit', '--config', 'a.cf', '--preset=web', '--answers', 'x.json', '--hostname', 'mx', '--yes', '--dry-run', '--json',
 		'--cf-only', '--from', '2001:db8::7', '--keep', '5', '--host', '::1', '--port', '2525', '--force', '--name', 'n', '--no-restart', '--set', '20261126T100000-000Z',
-		'--restart-command', "/usr/sbin/service 'send mail' restart",
+		'--restart-command', "/usr/sbin/service 'send mail' restart", '--csv', '--markdown', '--html',
 	]);
 	assert.deepEqual(input, ['audit']);
 	assert.deepEqual(flags, {
 		config: 'a.cf', demo: false, preset: 'web', answers: 'x.json', hostname: 'mx', yes: true, dryRun: true, json: true,
-		restart: false, restartCommand: {label: "/usr/sbin/service 'send mail' restart", command: '/usr/sbin/service', args: ['send mail', 'restart']}, cfOnly: true, from: '2001:db8::7', keep: 5, set: '20261126T100000-000Z', host: '::1', port: '2525', force: true, name: 'n', help: false, version: false,
+		csv: true, markdown: true, html: true, restart: false, restartCommand: {label: "/usr/sbin/service 'send mail' restart", command: '/usr/sbin/service', args: ['send mail', 'restart']}, cfOnly: true, from: '2001:db8::7', keep: 5, set: '20261126T100000-000Z', host: '::1', port: '2525', force: true, name: 'n', help: false, version: false,
 	});
 	assert.equal(parsed(['--restart']).flags.restart, true);
 	assert.equal(parsed(['--demo']).flags.demo, true);

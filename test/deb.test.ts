@@ -81,7 +81,7 @@ test('the manual page renders and names every option and command of --help', {sk
 		assert.ok(man.stdout.includes(option), `${option} is in --help but not in the manual page`);
 	}
 
-	for (const section of ['NAME', 'SYNOPSIS', 'OPTIONS', 'COMMANDS', 'EXIT STATUS', 'FILES', '   audit', '   rollback', '   verify', '   explain', '   presets']) {
+	for (const section of ['NAME', 'SYNOPSIS', 'OPTIONS', 'COMMANDS', 'EXIT STATUS', 'FILES', '   audit', '   rollback', '   verify', '   explain', '   presets', '   report']) {
 		assert.match(man.stdout, new RegExp(`^${section}$`, 'm'));
 	}
 });
@@ -100,6 +100,7 @@ test('bash completion offers the commands, each command\'s options, and files af
 	assert.equal(complete('audit', '--c'), '--config');
 	assert.equal(complete('--config', ''), 'FILES');
 	assert.equal(complete('rollback', '--se'), '--set');
+	assert.equal(complete('report', '--cs'), '--csv');
 	assert.deepEqual(complete('explain', 'nov').split(' ').sort(), ['noverb', 'novrfy']);
 	assert.equal(complete('--port', ''), '');
 });

@@ -1,5 +1,6 @@
 import {auditConfig, auditFromOptionsSet, auditFromReplies, auditRehearsalAnswers} from '../core/audit.js';
 import {safeJson} from '../core/sanitize.js';
+import {listBackupSets} from '../system/backup-sets.js';
 import {wrapText} from '../core/wrap-text.js';
 import {cfSourceReport} from '../core/sendmail-layouts.js';
 import {checkHostName, hostNameWarning} from '../system/host-name.js';
@@ -24,6 +25,18 @@ export function hostNameCountdown(io: CommandIo): (secondsLeft: number) => void 
 			io.err(`sendmail-harden: sendmail waits for its host name to resolve: ${secondsLeft} s left\n`);
 		}
 	};
+}
+
+/** The sendmail version the .cf was built for (its DZ line, $Z), or null. */
+export function configVersion(cfText: string): string | null {
+	return /^DZ(\S+)/m.exec(cfText)?.[1] ?? null;
+}
+
+/** The newest change not rolled back: its backup set (what `rollback --set` takes) and when. */
+async function lastChange(cfPath: string): Promise<{id: string; savedAt: string} | null> {
+	const sets = await listBackupSets(cfPath);
+	const newest = sets.ok ? sets.value.filter(set => set.rolledBackAt === undefined).at(-1) : undefined;
+	return newest === undefined ? null : {id: newest.id, savedAt: newest.savedAt};
 }
 
 /**
@@ -76,6 +89,9 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 			settings: audit.items,
 			rehearsal,
 			hostName: {name: hostName.name, qualified: hostName.qualifiedAs !== undefined, warning: hostWarning ?? null},
+			// For `sendmail-harden report` over a fleet: which sendmail, and the change a rollback would undo.
+			sendmailVersion: configVersion(cfText),
+			lastChange: demo ? null : await lastChange(cfPath),
 		}, 2) + '\n');
 		return audit.hardened ? EXIT.done : EXIT.notHardened;
 	}

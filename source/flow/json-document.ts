@@ -1,6 +1,7 @@
 // The one JSON document `--json` prints (readme "Machine-readable output"): the same top-level keys
 // for harden, dry-run, rollback and verify, so configuration management parses one shape.
 import {unifiedDiff} from '../core/diff.js';
+import {safeTerminalText} from '../core/sanitize.js';
 import type {Plan} from '../core/plan.js';
 import type {Check} from '../core/verify-checks.js';
 import type {BackupSet} from '../system/backup-sets.js';
@@ -60,7 +61,9 @@ export function planDocument(command: 'harden' | 'dry-run', config: string, plan
 		...emptyDocument(command, config),
 		changed: command === 'dry-run' && plan.files.length > 0,
 		settings: plan.settings.map(change => ({setting: change.setting, before: change.from ?? null, after: change.to})),
-		diff: files.map(file => unifiedDiff(file)).join(''),
+		// As --dry-run prints it: a control byte in the config (ESC, BEL on a dnl line) made visible, so
+		// a tool that shows the diff as it is (Ansible's --diff) cannot hand it to a terminal raw.
+		diff: safeTerminalText(files.map(file => unifiedDiff(file)).join('')),
 		files: files.map(file => ({role: file.role, path: file.path})),
 		notes: [...extraNotes, ...plan.notes],
 		warnings: plan.warnings,

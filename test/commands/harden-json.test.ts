@@ -62,6 +62,19 @@ test('--dry-run --json: one document, the diff, the rehearsal\'s checks from sen
 	assert.equal(readdirSync(folder).length, 2);
 });
 
+test('--dry-run --json: control bytes in a changed line are made visible in the diff, as --dry-run prints them', skipUnlessSendmail(), async () => {
+	const {cfPath, helpPath} = copyDemoConfig();
+	// A help file line with a screen clear and a bell, next to the line the hardening changes.
+	writeFileSync(helpPath, readFileSync(helpPath, 'latin1').replace('smtp\tThis is sendmail version $v', 'smtp\tThis is sendmail version $v\nsmtp\t\u001B[2J\u0007planted'), 'latin1');
+	const run = await runCli(['--config', cfPath, ...article, '--dry-run', '--json'], {env});
+	assert.equal(run.status, 0, run.stderr);
+	const document = parseDocument(run.stdout);
+	assert.match(document['diff'], /^ smtp\t\\e\[2J\\x07planted$/m);
+	assert.doesNotMatch(document['diff'], /[\u0000-\u0008\u000B-\u001F\u007F]/);
+	const printed = await runCli(['--config', cfPath, ...article, '--dry-run'], {env});
+	assert.ok(printed.stdout.includes('smtp\t\\e[2J\\x07planted'), 'the same escape as --dry-run');
+});
+
 test('--yes --json: changed true with the backup set, then a second run says changed false, exit 0', skipUnlessSendmail(), async () => {
 	const {cfPath} = copyDemoConfig();
 	const first = await runCli(['--config', cfPath, ...article, '--yes', '--json'], {env});

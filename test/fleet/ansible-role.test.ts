@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
@@ -24,6 +24,7 @@ const skip = !haveAnsible ? {skip: 'ansible-playbook is not installed (apt-get i
 		: !haveDebianMc ? {skip: 'no Debian /etc/mail/sendmail.mc'} : {};
 
 const repo = path.resolve('.');
+const planted = '\u001B]0;owned\u0007\u001B[2J';
 // ansible starts slowly and runs a module per task and host: minutes on a loaded machine.
 const RUN_TIMEOUT_MS = 600_000;
 
@@ -117,6 +118,8 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		assert.equal((JSON.parse(readFileSync(presetFile, 'utf8')) as {name?: string}).name, 'mx');
 
 		const mc = copyDebianMcPair(scratch);
+		// A dnl line the mail user planted, with a terminal title (OSC, ending in BEL) and a screen clear.
+		writeFileSync(mc.mcPath, readFileSync(mc.mcPath, 'latin1').replace(/^MAILER\(/m, `dnl ${planted}\nMAILER(`), 'latin1');
 		hosts.withmc = {folder: mc.folder, cfPath: mc.cfPath, files: [mc.mcPath, mc.cfPath, mc.helpPath], original: []};
 
 		// Hardened beforehand with the same answers, by the tool itself.
@@ -207,9 +210,12 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		assert.match(run.stdout, /^\+O MaxMessageSize=500000$/m);
 		assert.match(run.stdout, /^-smtp\tThis is sendmail version \$v$/m);
 		assert.match(run.stdout, new RegExp(`^\\+\\+\\+ ${path.join(hosts.withmc.folder, 'sendmail.mc')}\\thardened$`, 'm'));
+		// The planted dnl line is in the .mc's diff, its control bytes made visible as --dry-run shows them.
+		assert.match(run.stdout, /^ dnl \\e\]0;owned\\x07\\e\[2J$/m);
+		assert.doesNotMatch(run.stdout, /[\u0007\u001B]/);
 		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
 		// Nor is the tool left anywhere: it ran from a temporary copy, removed afterwards.
-		assert.deepEqual(readdirSync(scratch).filter(name => name.endsWith('-tool')), []);
+		assert.deepEqual(readdirSync(scratch).filter(name => name.endsWith('-tool') || name.startsWith('.sendmail-harden-check-')), []);
 		assert.deepEqual(readdirSync(path.join(scratch, 'ansible-remote')).filter(name => name.startsWith('sendmail-harden-')), []);
 	});
 
@@ -245,7 +251,7 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		assert.match(run.stdout, /fatal: \[stale\]: FAILED! => .*"msg": "the live server does not answer as hardened: banner: expected no version number and no \\"Sendmail\\"; it shows 8\.17\.1\.9\/[^\n]* — server said \\"220 mail\.test\.example ESMTP Sendmail 8\.17/);
 		assert.match(readFileSync(hosts.withmc.files[0]!, 'latin1'), /^define\(`confMAX_MESSAGE_SIZE', `500000'\)dnl$/m);
 		// The handler restarted the daemon on the new files and the role asked it: it answers hardened.
-		const checked = taskOutcomes(run.stdout, 'Check the live server\'s answers', 'RUNNING HANDLER');
+		const checked = taskOutcomes(run.stdout, 'Check the live server\'s answers');
 		assert.equal(checked.plaincf, 'ok');
 		assert.equal(checked.stale, 'fatal');
 		// The restart failed on the new files: they were put back byte for byte and sendmail restarted on them.
@@ -256,17 +262,91 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		assert.match(banner ?? '', /^220 mail\.test\.example ESMTP mailserver; /);
 	});
 
-	test('second run: ok everywhere, nothing changed', {timeout: RUN_TIMEOUT_MS}, async () => {
+	test('second run: nothing changed; the live server is asked again and the stale one fails again', {timeout: RUN_TIMEOUT_MS}, async () => {
 		const before = Object.values(hosts).map(host => hashFolder(host.folder));
-		const run = await ansible(['--limit', 'plaincf,withmc,hardened']);
+		const run = await ansible(['--limit', 'plaincf,withmc,hardened,stale']);
 		console.log(recapLines(run.stdout));
-		assert.equal(run.status, 0, run.stdout);
-		for (const [name, counts] of Object.entries(recap(run.stdout))) {
-			assert.equal(counts.changed, 0, `${name} unchanged`);
-			assert.equal(counts.failed, 0);
+		assert.equal(run.status, 2, run.stdout);
+		const counts = recap(run.stdout);
+		for (const [name, count] of Object.entries(counts)) {
+			assert.equal(count.changed, 0, `${name} unchanged`);
+			assert.equal(count.failed, name === 'stale' ? 1 : 0, name);
 		}
 
+		// Nothing changed, yet the live server was asked: the stale daemon still shows its version.
+		assert.deepEqual(taskOutcomes(run.stdout, 'Check the live server\'s answers'), {plaincf: 'ok', withmc: 'skipping', hardened: 'skipping', stale: 'fatal'});
+		assert.match(run.stdout, /fatal: \[stale\]: FAILED! => .*"msg": "the live server does not answer as hardened: banner: .*Sendmail 8\.17/);
+
 		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
+	});
+
+	test('the audit tag collects every host\'s audit on the controller and reports once: the table matches each host\'s own audit --json', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const stateDir = path.join(scratch, 'state');
+		const toolEnv = {SENDMAIL_HARDEN_STATE_DIR: stateDir, SENDMAIL_HARDEN_SENDMAIL: sendmailWrapper};
+		// Hardened with other answers than the fleet's: drifted from them in one setting.
+		const drifted = copyDemoConfig();
+		const otherAnswers = path.join(scratch, 'other-answers.json');
+		writeFileSync(otherAnswers, JSON.stringify({...articleAnswers, maxMessageSize: 1_000_000}));
+		const hardened = await runCli(['--config', drifted.cfPath, '--answers', otherAnswers, '--yes'], {env: toolEnv});
+		assert.equal(hardened.status, 0, hardened.stderr);
+		const configs = {plaincf: hosts.plaincf.cfPath, hardened: hosts.hardened.cfPath, handedited: hosts.handedited.cfPath, drifted: drifted.cfPath, broken: path.join(scratch, 'gone', 'sendmail.cf')};
+		const reportDir = path.join(scratch, 'report');
+		const auditInventory = path.join(scratch, 'audit-inventory.json');
+		writeFileSync(auditInventory, JSON.stringify({mailservers: {
+			hosts: Object.fromEntries(Object.entries(configs).map(([name, cfPath]) => [name, {
+				ansible_connection: 'local',
+				ansible_python_interpreter: '/usr/bin/python3',
+				sendmail_harden_config: cfPath,
+				// The package the install test put there.
+				sendmail_harden_install_dir: path.join(scratch, 'plaincf-tool'),
+			}])),
+			vars: {
+				sendmail_harden_answers: articleAnswers,
+				sendmail_harden_package: path.join(scratch, 'unused.tgz'),
+				sendmail_harden_node: process.execPath,
+				sendmail_harden_controller_node: process.execPath,
+				sendmail_harden_report_dir: reportDir,
+				sendmail_harden_environment: toolEnv,
+			},
+		}}));
+		const before = Object.values(hosts).map(host => hashFolder(host.folder));
+		const run = await runProgram(ansiblePlaybook, ['-i', auditInventory, playbook, '--tags', 'sendmail_harden_audit'], {cwd: scratch, env});
+		console.log(recapLines(run.stdout));
+		assert.equal(run.status, 0, run.stdout + run.stderr);
+		const counts = recap(run.stdout);
+		assert.deepEqual(Object.keys(counts).sort(), Object.keys(configs).sort());
+		for (const [name, count] of Object.entries(counts)) {
+			assert.equal(count.changed, 0, name);
+			assert.equal(count.rescued, name === 'broken' ? 1 : 0, name);
+		}
+
+		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before, 'an audit writes nothing');
+		// Run once, on the controller, and shown.
+		assert.equal(taskOutcomes(run.stdout, 'Show the fleet report').plaincf, 'ok');
+		assert.match(run.stdout, /"host\s+sendmail\s+SmtpGreetingMessage\s+HELP\s+MaxMessageSize/);
+
+		type Row = {host: string; config: string | null; sendmailVersion: string | null; hardened: boolean | null; verdicts: Record<string, boolean>; drift: string[] | null; lastChange: {id: string} | null; error: string | null};
+		const report = JSON.parse(readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as {hosts: Row[]};
+		assert.deepEqual(report.hosts.map(row => row.host), Object.keys(configs).sort());
+		const row = (name: string) => report.hosts.find(candidate => candidate.host === name)!;
+		for (const name of ['plaincf', 'hardened', 'handedited', 'drifted'] as const) {
+			const own = await runCli(['audit', '--config', configs[name], '--json'], {env: toolEnv});
+			const document = JSON.parse(own.stdout) as {hardened: boolean; sendmailVersion: string; settings: Array<{setting: string; hardened: boolean}>; lastChange: {id: string} | null};
+			assert.equal(row(name).hardened, document.hardened, name);
+			assert.deepEqual(row(name).verdicts, Object.fromEntries(document.settings.map(item => [item.setting, item.hardened])), name);
+			assert.equal(row(name).sendmailVersion, document.sendmailVersion, name);
+			assert.equal(row(name).lastChange?.id ?? null, document.lastChange?.id ?? null, name);
+			assert.equal(row(name).error, null);
+		}
+
+		assert.match(row('plaincf').sendmailVersion ?? '', /^8\.17/);
+		assert.ok(row('plaincf').lastChange !== null && row('drifted').lastChange !== null, 'the role\'s change and the tool\'s');
+		assert.equal(row('handedited').lastChange, null, 'never changed');
+		assert.deepEqual(row('hardened').drift, []);
+		assert.deepEqual(row('drifted').drift, ['MaxMessageSize']);
+		assert.ok(row('handedited').drift!.length >= 4, String(row('handedited').drift));
+		assert.match(row('broken').error ?? '', /gone\/sendmail\.cf does not exist/);
+		assert.match(readFileSync(path.join(reportDir, 'report.md'), 'utf8'), /^\| host \| sendmail \|/);
 	});
 
 	test('the rollback tag restores every file byte for byte', {timeout: RUN_TIMEOUT_MS}, async () => {
@@ -280,26 +360,40 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 			assert.deepEqual(read(hosts[name].files), hosts[name].original, `${name} is back as it was`);
 		}
 	});
+
+	test('the rollback tag run again changes nothing: it does not go back one more change', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const before = Object.values(hosts).map(host => hashFolder(host.folder));
+		const run = await ansible(['--limit', 'plaincf,withmc,hardened,stale', '--tags', 'sendmail_harden_rollback']);
+		assert.equal(run.status, 0, run.stdout);
+		for (const [name, counts] of Object.entries(recap(run.stdout))) {
+			assert.equal(counts.changed, 0, `${name} not rolled back again`);
+		}
+
+		assert.deepEqual(taskOutcomes(run.stdout, 'Roll back the role\'s last change'), {plaincf: 'ok', withmc: 'ok', hardened: 'ok', stale: 'ok'});
+		assert.deepEqual(Object.values(hosts).map(host => hashFolder(host.folder)), before);
+	});
 });
 
 describe('the sendmail_harden role with the one-file build', skip, () => {
-	test('copies the one file, runs it, and hardens', {timeout: RUN_TIMEOUT_MS}, async () => {
+	test('--check runs with /tmp mounted noexec; after an `npm run sea` rebuild the second run is changed=0', {timeout: RUN_TIMEOUT_MS}, async () => {
 		const scratch = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-fleet-sea-'));
+		const noexec = path.join(scratch, 'tmp');
+		mkdirSync(noexec);
+		let mounted = false;
 		try {
-			// `npm run sea` makes dist/sendmail-harden-linux-x64; without it, a one-file launcher of the
-			// bundle stands in, so the role's own part (copy it, make it executable, run it) is still tested.
-			let executable = path.join(repo, 'dist/sendmail-harden-linux-x64');
-			try {
-				statSync(executable);
-			} catch {
-				executable = path.join(scratch, 'sendmail-harden-linux-x64');
-				writeFileSync(executable, `#!/bin/sh\nexec '${process.execPath}' '${path.join(repo, 'dist/cli.js')}' "$@"\n`);
-			}
+			// The build `npm run sea` made, else a fresh one; either way a second build of this commit follows.
+			const build = (output: string) => {
+				const built = spawnSync(process.execPath, ['scripts/sea.js', '--output', output], {cwd: repo, encoding: 'utf8'});
+				assert.equal(built.status, 0, built.stderr);
+				return output;
+			};
 
+			const dist = path.join(repo, 'dist/sendmail-harden-linux-x64');
+			const first = existsSync(dist) ? dist : build(path.join(scratch, 'first-build'));
 			const {cfPath} = copyDemoConfig();
 			const installDir = path.join(scratch, 'tool');
 			const inventory = path.join(scratch, 'inventory.json');
-			writeFileSync(inventory, JSON.stringify({all: {hosts: {onefile: {
+			const writeInventory = (executable: string) => writeFileSync(inventory, JSON.stringify({all: {hosts: {onefile: {
 				ansible_connection: 'local',
 				ansible_python_interpreter: '/usr/bin/python3',
 				sendmail_harden_config: cfPath,
@@ -312,25 +406,131 @@ describe('the sendmail_harden role with the one-file build', skip, () => {
 			const playbook = path.join(scratch, 'site.yml');
 			writeFileSync(playbook, '- name: Harden sendmail\n  hosts: all\n  gather_facts: false\n  roles:\n    - sendmail_harden\n');
 			mkdirSync(path.join(scratch, 'home'));
-			const run = spawnSync(ansiblePlaybook, ['-i', inventory, playbook], {
-				cwd: scratch,
-				encoding: 'utf8',
-				env: {
-					PATH: process.env.PATH,
-					LANG: 'C.UTF-8',
-					HOME: path.join(scratch, 'home'),
-					ANSIBLE_CONFIG: path.join(scratch, 'none.cfg'),
-					ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
-					ANSIBLE_REMOTE_TEMP: path.join(scratch, 'ansible-remote'),
-					ANSIBLE_ROLES_PATH: path.join(repo, 'ansible/roles'),
-					ANSIBLE_NOCOLOR: '1',
-				},
-			});
+			const env = {
+				PATH: process.env.PATH,
+				LANG: 'C.UTF-8',
+				HOME: path.join(scratch, 'home'),
+				ANSIBLE_CONFIG: path.join(scratch, 'none.cfg'),
+				ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
+				ANSIBLE_REMOTE_TEMP: path.join(scratch, 'ansible-remote'),
+				ANSIBLE_ROLES_PATH: path.join(repo, 'ansible/roles'),
+				ANSIBLE_NOCOLOR: '1',
+			};
+			const ansible = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runProgram(ansiblePlaybook, ['-i', inventory, playbook, ...args], {cwd: scratch, env: {...env, ...extraEnv}});
+
+			// A /tmp as CIS sets it up: nothing there may be run.
+			const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'noexec,nosuid,nodev,size=256m', 'tmpfs', noexec], {encoding: 'utf8'});
+			assert.equal(mount.status, 0, mount.stderr);
+			mounted = true;
+			writeInventory(first);
+			const checked = await ansible(['--check', '--diff'], {TMPDIR: noexec});
+			assert.equal(checked.status, 0, checked.stdout + checked.stderr);
+			assert.equal(taskOutcomes(checked.stdout, 'Harden sendmail').onefile, 'changed');
+			assert.match(checked.stdout, /^\+O MaxMessageSize=500000$/m);
+			assert.deepEqual(readdirSync(scratch).filter(name => name.startsWith('.sendmail-harden-check-')), [], 'the staged copy is removed');
+
+			const run = await ansible([]);
 			assert.equal(run.status, 0, run.stdout + run.stderr);
-			assert.deepEqual(readFileSync(path.join(installDir, 'sendmail-harden')), readFileSync(executable));
+			assert.deepEqual(readFileSync(path.join(installDir, 'sendmail-harden')), readFileSync(first));
 			assert.equal(statSync(path.join(installDir, 'sendmail-harden')).mode & 0o777, 0o755);
 			assert.match(run.stdout, /TASK \[sendmail_harden : Harden sendmail\][^\n]*\nchanged: \[onefile\]/);
 			assert.match(readFileSync(cfPath, 'latin1'), /^O MaxMessageSize=500000$/m);
+
+			// Rebuilt: the same bytes, so nothing is copied again.
+			writeInventory(build(path.join(scratch, 'rebuilt')));
+			const again = await ansible([]);
+			console.log(recapLines(again.stdout));
+			assert.equal(again.status, 0, again.stdout + again.stderr);
+			assert.equal(recap(again.stdout).onefile?.changed, 0, again.stdout);
+			assert.equal(taskOutcomes(again.stdout, 'Install the one-file build').onefile, 'ok');
+		} finally {
+			if (mounted) {
+				spawnSync('umount', [noexec]);
+			}
+
+			rmSync(scratch, {recursive: true, force: true});
+		}
+	});
+
+	test('--check without become on a host whose name is not qualified says first that sendmail will sleep', {timeout: RUN_TIMEOUT_MS}, async t => {
+		if (!/^[^.\s]+$/.test(os.hostname()) || /^\s*[\d.:a-f]+\s+\S*\./im.test(readFileSync('/etc/hosts', 'utf8').split('\n').find(line => line.split(/\s+/).slice(1).includes(os.hostname())) ?? '')) {
+			t.skip('this machine\'s host name is qualified');
+			return;
+		}
+
+		// Run as nobody: a copy of the role and every file in a folder nobody owns (the clone may be in /root).
+		const scratch = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-fleet-nobody-'));
+		try {
+			cpSync(path.join(repo, 'ansible/roles'), path.join(scratch, 'roles'), {recursive: true});
+			writeFileSync(path.join(scratch, 'package.tgz'), 'not a package\n');
+			writeFileSync(path.join(scratch, 'inventory.json'), JSON.stringify({all: {hosts: {plain: {
+				ansible_connection: 'local',
+				ansible_python_interpreter: '/usr/bin/python3',
+				sendmail_harden_package: path.join(scratch, 'package.tgz'),
+				sendmail_harden_install_dir: path.join(scratch, 'tool'),
+				sendmail_harden_config: path.join(scratch, 'sendmail.cf'),
+			}}}}));
+			writeFileSync(path.join(scratch, 'site.yml'), '- name: Harden sendmail\n  hosts: all\n  gather_facts: false\n  roles:\n    - sendmail_harden\n');
+			spawnSync('chown', ['-R', 'nobody', scratch]);
+			const run = await runProgram('runuser', ['-u', 'nobody', '--', 'env', `HOME=${scratch}`, `PATH=${process.env.PATH}`, 'LANG=C.UTF-8', `ANSIBLE_LOCAL_TEMP=${scratch}/al`, `ANSIBLE_REMOTE_TEMP=${scratch}/ar`,
+				`ANSIBLE_ROLES_PATH=${scratch}/roles`, `ANSIBLE_CONFIG=${scratch}/none.cfg`, 'ANSIBLE_NOCOLOR=1', ansiblePlaybook, '-i', 'inventory.json', 'site.yml', '--check'], {cwd: scratch});
+			const said = run.stdout.indexOf('TASK [sendmail_harden : Say that sendmail sleeps on this host]');
+			assert.ok(said >= 0, run.stdout + run.stderr);
+			assert.ok(said < run.stdout.indexOf('TASK [sendmail_harden : Harden sendmail]') || !run.stdout.includes('TASK [sendmail_harden : Harden sendmail]'), 'said before the dry run');
+			assert.match(run.stdout, new RegExp(`"msg": "The host name \\\\"${os.hostname()}\\\\" is not fully qualified and the tool does not run as root \\(no become\\), so each sendmail it starts to check the config sleeps 60 s: this host's run waits about 120 s\\.`));
+		} finally {
+			rmSync(scratch, {recursive: true, force: true});
+		}
+	});
+
+	test('the build chosen per host: the .deb where apt is, the package where Node.js 20 is, else the one file (check mode)', {timeout: RUN_TIMEOUT_MS}, async () => {
+		const scratch = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-fleet-choice-'));
+		try {
+			const files = {deb: path.join(scratch, 'sendmail-harden_0.1.0_amd64.deb'), package: path.join(scratch, 'sendmail-harden-0.1.0.tgz'), executable: path.join(scratch, 'sendmail-harden-linux-x64')};
+			for (const [kind, file] of Object.entries(files)) {
+				writeFileSync(file, `${kind}\n`);
+			}
+
+			const host = (name: string, extra: Record<string, unknown>) => [name, {
+				ansible_connection: 'local',
+				ansible_python_interpreter: '/usr/bin/python3',
+				sendmail_harden_install_dir: path.join(scratch, `${name}-tool`),
+				sendmail_harden_executable: files.executable,
+				sendmail_harden_package: files.package,
+				sendmail_harden_node: process.execPath,
+				...extra,
+			}];
+			const inventory = path.join(scratch, 'inventory.json');
+			writeFileSync(inventory, JSON.stringify({all: {hosts: Object.fromEntries([
+				// This host has apt and dpkg: with a .deb given, the .deb.
+				host('withdeb', {sendmail_harden_deb: files.deb}),
+				// Node.js 20 or newer: the package, not the 84 MB file.
+				host('withnode', {}),
+				host('oldnode', {sendmail_harden_node: path.join(scratch, 'node18')}),
+				// No Node.js: the one file.
+				host('nonode', {sendmail_harden_node: path.join(scratch, 'no-such-node')}),
+			])}}));
+			writeFileSync(path.join(scratch, 'node18'), '#!/bin/sh\necho v18.19.0\n', {mode: 0o755});
+			const playbook = path.join(scratch, 'site.yml');
+			writeFileSync(playbook, '- name: Install sendmail-harden\n  hosts: all\n  gather_facts: false\n  roles:\n    - sendmail_harden\n');
+			mkdirSync(path.join(scratch, 'home'));
+			const run = await runProgram(ansiblePlaybook, ['-i', inventory, playbook, '--check', '--tags', 'sendmail_harden_install'], {cwd: scratch, env: {
+				PATH: process.env.PATH,
+				LANG: 'C.UTF-8',
+				HOME: path.join(scratch, 'home'),
+				ANSIBLE_CONFIG: path.join(scratch, 'none.cfg'),
+				ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
+				ANSIBLE_REMOTE_TEMP: path.join(scratch, 'ansible-remote'),
+				ANSIBLE_ROLES_PATH: path.join(repo, 'ansible/roles'),
+				ANSIBLE_NOCOLOR: '1',
+			}});
+			assert.equal(run.status, 0, run.stdout + run.stderr);
+			assert.deepEqual(taskOutcomes(run.stdout, 'Copy the Debian package'), {withdeb: 'changed', withnode: 'skipping', oldnode: 'skipping', nonode: 'skipping'});
+			assert.deepEqual(taskOutcomes(run.stdout, 'Copy the package'), {withdeb: 'skipping', withnode: 'changed', oldnode: 'skipping', nonode: 'skipping'});
+			assert.deepEqual(taskOutcomes(run.stdout, 'Install the one-file build'), {withdeb: 'skipping', withnode: 'skipping', oldnode: 'changed', nonode: 'changed'});
+			// The .deb is not on the host yet in check mode: apt cannot read it, and says nothing.
+			assert.equal(taskOutcomes(run.stdout, 'Install the Debian package with apt').withdeb, 'skipping');
+			assert.deepEqual(readdirSync(scratch).filter(name => name.endsWith('-tool')), [], 'check mode wrote nothing');
 		} finally {
 			rmSync(scratch, {recursive: true, force: true});
 		}

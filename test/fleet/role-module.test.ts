@@ -7,6 +7,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
+import {safeTerminalText} from '../../source/core/sanitize.js';
 import {readDaemonAddress} from '../../source/core/verify-checks.js';
 
 // The Python that Debian's ansible-core is installed for (a python3 earlier in PATH may lack it).
@@ -80,5 +81,12 @@ test('the live server\'s address is read from DaemonPortOptions as the tool read
 		}
 	} finally {
 		rmSync(folder, {recursive: true, force: true});
+	}
+});
+
+test('the diff handed to Ansible is escaped as the tool escapes it (sanitize.ts safeTerminalText)', haveAnsible ? {} : {skip: 'no ansible-core'}, () => {
+	const samples = ['dnl \u001B]0;owned\u0007\u001B[2J', 'tab\tand\nnewline stay', 'C1 \u0085\u009B, DEL \u007F, CR \r', 'bidi \u202E\u2066 and \u0000'];
+	for (const sample of samples) {
+		assert.equal(JSON.parse(runPython('print(json.dumps(sendmail_harden.safe_terminal_text(json.loads(sys.argv[1]))))', JSON.stringify(sample))), safeTerminalText(sample), JSON.stringify(sample));
 	}
 });

@@ -17,7 +17,7 @@ description:
 options:
   action:
     description: What to do.
-    choices: [harden, rollback, verify, restart]
+    choices: [harden, rollback, verify, restart, audit]
     default: harden
     type: str
   tool:
@@ -52,6 +52,17 @@ options:
     description: C(restart) only, the command that restarts sendmail, as an argument list.
     type: list
     elements: str
+  set:
+    description:
+      - C(rollback) only, the backup set to go back to (the state before that change; newer ones are
+        undone too). A set already rolled back is not an error: the task is ok and changes nothing.
+      - Default, the set in C(record), else the newest.
+    type: str
+  record:
+    description:
+      - A file on the host where C(harden) notes the backup set of the change it made and C(rollback)
+        the set it went back to, so that running the rollback again does not go back one more change.
+    type: path
   rollback_on_failure:
     description:
       - C(restart) only. When the restart fails, restore the newest backup set (the files this run
@@ -89,6 +100,54 @@ import json
 import os
 import re
 import tempfile
+
+# As the tool's sanitize.ts safeTerminalText: every control character but newline and tab made
+# visible (a dnl line in the .mc can carry ESC or BEL), so a diff shown by Ansible cannot drive the terminal.
+UNSAFE = re.compile(u'[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]')
+NAMED = {u'\r': u'\\r', u'\u001b': u'\\e'}
+
+
+def visible(match):
+    character = match.group(0)
+    code = ord(character)
+    return NAMED.get(character) or (u'\\x%02x' % code if code <= 0xff else u'\\u{%x}' % code)
+
+
+def safe_terminal_text(text):
+    return UNSAFE.sub(visible, text)
+
+
+def read_record(path, config):
+    try:
+        with open(path) as handle:
+            record = json.load(handle)
+    except (IOError, OSError, ValueError):
+        return None
+    value = record.get(config) if isinstance(record, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def write_record(module, path, config, set_id):
+    if not path or not set_id:
+        return
+    record = {}
+    try:
+        with open(path) as handle:
+            record = json.load(handle)
+    except (IOError, OSError, ValueError):
+        pass
+    if not isinstance(record, dict):
+        record = {}
+    record[config] = set_id
+    folder = os.path.dirname(path) or '.'
+    try:
+        handle, temporary = tempfile.mkstemp(prefix='.last-change-', dir=folder)
+        with os.fdopen(handle, 'w') as record_file:
+            record_file.write(json.dumps(record, indent=2, sort_keys=True) + '\n')
+        os.chmod(temporary, 0o644)
+        os.rename(temporary, path)
+    except (IOError, OSError) as error:
+        module.warn('could not note the backup set %s in %s: %s' % (set_id, path, error))
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -239,7 +298,7 @@ def restart(module):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            action=dict(type='str', default='harden', choices=['harden', 'rollback', 'verify', 'restart']),
+            action=dict(type='str', default='harden', choices=['harden', 'rollback', 'verify', 'restart', 'audit']),
             tool=dict(type='list', elements='str', required=True),
             config=dict(type='path', default='/etc/mail/sendmail.cf'),
             answers=dict(type='dict'),
@@ -249,11 +308,14 @@ def main():
             port=dict(type='int'),
             restart_command=dict(type='list', elements='str'),
             rollback_on_failure=dict(type='bool', default=False),
+            set=dict(type='str'),
+            record=dict(type='path'),
         ),
         supports_check_mode=True,
     )
     params = module.params
     action = params['action']
+    set_id = None
     config = params['config']
 
     if action == 'restart':
@@ -262,12 +324,21 @@ def main():
     if action == 'rollback':
         if module.check_mode:
             module.exit_json(changed=False, skipped=True, msg='rollback has no dry run: it does not run in check mode')
+        set_id = params['set'] or (read_record(params['record'], config) if params['record'] else None)
         args = ['rollback', '--config', config, '--json'] + (['--force'] if params['force'] else [])
+        args += ['--set', set_id] if set_id else []
     elif action == 'verify':
         # The live server: `verify --config FILE` alone would ask the installed sendmail instead.
         host, port = daemon_address(module, config)
         args = ['verify', '--host', params['host'] or host, '--port', str(params['port'] or port),
                 '--answers', write_answers(module), '--json']
+    elif action == 'audit':
+        # Reads only: exit 1 says "not hardened", which is the audit's answer, not a failure.
+        document, rc, stdout, stderr = run_tool(module, ['audit', '--config', config, '--json'])
+        if rc not in (0, 1):
+            module.fail_json(msg=reason(document, stderr, rc), report=document, rc=rc)
+        # No rc here: Ansible fails any result whose rc is not 0.
+        module.exit_json(changed=False, report=document, hardened=rc == 0, msg='hardened' if rc == 0 else 'not hardened')
     else:
         args = ['--config', config, '--answers', write_answers(module), '--json', '--no-restart']
         args += ['--dry-run'] if module.check_mode else ['--yes']
@@ -279,17 +350,24 @@ def main():
     result = dict(changed=bool(document.get('changed')), report=document, rc=rc)
     diff = document.get('diff')
     if action == 'harden' and diff:
-        result['diff'] = dict(prepared=diff)
+        result['diff'] = dict(prepared=safe_terminal_text(diff))
     for warning in document.get('warnings') or []:
         module.warn(warning)
+    if rc != 0 and action == 'rollback' and set_id and re.search(r'\(set \S+\) was already rolled back', document.get('error') or ''):
+        # Rolled back by an earlier run: going back again would undo one more change.
+        # No rc here: Ansible fails any result whose rc is not 0.
+        module.exit_json(changed=False, report=document, msg='already rolled back to before the change of set %s' % set_id)
     if rc != 0:
         module.fail_json(msg=reason(document, stderr, rc), **result)
 
     if action == 'verify':
         result['msg'] = 'the live server at %s answers as hardened' % (document.get('verify') or {}).get('address')
     elif action == 'rollback':
+        write_record(module, params['record'], config, (document.get('backup') or {}).get('id'))
         result['msg'] = 'restored %s' % ', '.join(file.get('path') for file in document.get('files') or []) if result['changed'] else 'nothing to restore'
     else:
+        if result['changed'] and not module.check_mode:
+            write_record(module, params['record'], config, (document.get('backup') or {}).get('id'))
         result['msg'] = ('would change' if module.check_mode else 'changed') if result['changed'] else 'already hardened as the answers say'
     module.exit_json(**result)
 
