@@ -4,6 +4,7 @@
 // scripts/role-specs.ts rewrites the blocks ("npm run role-specs") and a test checks that the
 // committed files equal its output.
 import {fail, ok, type Result} from '../core/result.js';
+import {wrapText} from '../core/wrap-text.js';
 import {SETTINGS, type SettingSpec} from './registry.js';
 
 export const ROLE_SPECS_PATH = 'ansible/roles/sendmail_harden/meta/argument_specs.yml';
@@ -29,8 +30,16 @@ export function argumentSpecLines(): string[] {
 	return SETTINGS.flatMap(setting => [
 		`${setting.key}:`,
 		...ROLE_TYPE[setting.type].map(line => `  ${line}`),
-		`  description: ${yamlText(setting.roleDescription)}`,
+		...descriptionLines(setting.roleDescription),
 	]);
+}
+
+// ansible-lint's production profile allows lines of 160 characters; the block sits indented by 10.
+const DESCRIPTION_WIDTH = 100;
+
+/** A description on one line, or folded over several (YAML ">-" joins them with spaces) when long. */
+function descriptionLines(text: string): string[] {
+	return text.length <= DESCRIPTION_WIDTH ? [`  description: ${yamlText(text)}`] : ['  description: >-', ...wrapText(text, DESCRIPTION_WIDTH).map(line => `    ${line}`)];
 }
 
 /** The example answers, as comment lines under "sendmail_harden_answers:". */

@@ -40,9 +40,9 @@ const pause = async (ms: number) => new Promise(resolve => {
 	setTimeout(resolve, ms);
 });
 
-/** Which screen the frame shows: its "Step N of M" and, on a step of several pages, its "(k/n)". */
+/** Which screen the frame shows: its "Step N of M" and, on a step of several pages, its "(k/n)" (in the title, or the header where the title does not fit). */
 function screenMark(frame: string): string {
-	return `${/Step \d+ of \d+/.exec(frame)?.[0] ?? ''} ${/\(\d+\/\d+\) /.exec(frame)?.[0] ?? ''}`;
+	return `${/Step \d+ of \d+/.exec(frame)?.[0] ?? ''} ${/\(\d+\/\d+\)/.exec(frame)?.[0] ?? ''}`;
 }
 
 /** Polls until the screen shows something else than `mark` says; fails after 30 s with what it shows. */

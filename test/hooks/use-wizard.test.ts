@@ -4,10 +4,10 @@ import {initialWizardState, STEPS, stepNumber, wizardReducer, type WizardState} 
 
 const at = (step: WizardState['step'], answers = {}): WizardState => ({...initialWizardState(answers), step});
 
-test('the wizard has the eight steps of the design, in order', () => {
-	assert.deepEqual([...STEPS], ['welcome', 'greeting', 'size', 'recipients', 'privacy', 'review', 'apply', 'done']);
+test('the wizard has the steps of the design, in order: Welcome, the settings\' steps, Review, Apply, Done', () => {
+	assert.deepEqual([...STEPS], ['welcome', 'greeting', 'size', 'recipients', 'privacy', 'floods', 'review', 'apply', 'done']);
 	assert.equal(stepNumber('welcome'), 1);
-	assert.equal(stepNumber('done'), 8);
+	assert.equal(stepNumber('done'), STEPS.length);
 });
 
 test('next merges the step\'s answers and moves on; undefined removes a key ("keep")', () => {
