@@ -309,7 +309,7 @@ export const SETTINGS = [
 		example: 'true',
 		edit: {file: 'received'},
 		change: 'Received header',
-		checkbox: 'Also hide it from Received: headers',
+		checkbox: 'Also hide the version from Received: headers',
 		summary: {on: 'Received header hides the version', off: 'Received header keeps the version'},
 		recommended: true,
 		recommendation: {

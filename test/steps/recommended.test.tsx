@@ -50,6 +50,8 @@ test('Greeting marks the generic greeting and each switch as recommended', async
 	assert.doesNotMatch(frame, /Hide the version +\(recommended\)/);
 	assert.match(frame, /\[ \] Also hide the version from HELP \(recommended\)/);
 	assert.match(frame, /\[ \] Also remove sendmail's name and site from HELP \(recommended\)/);
-	assert.match(frame, /\[ \] Also hide it from Received: headers \(recommended\)/);
+	assert.match(frame, /\[ \] Also hide the version from Received: headers \(recommended\)/);
+	// Each box says what it hides: under the HELP boxes, "it" would read as HELP.
+	assert.doesNotMatch(frame, /hide it from/);
 	app.unmount();
 });
