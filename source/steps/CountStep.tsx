@@ -32,7 +32,7 @@ export function CountStep({setting, current, answers, page, notes = [], onNext}:
 			placeholder={String(setting.choices[0] ?? 0)}
 			detail={() => undefined}
 			guidance={value => [
-				{text: value === undefined || value === 0 ? `No limit on ${setting.what}.` : `${setting.option}=${value}.`},
+				{text: value === undefined || value === 0 ? setting.zero?.means ?? `No limit on ${setting.what}.` : `${setting.option}=${value}.`},
 				...setting.explain.map((text): Row => ({text, tone: 'dim'})),
 				...notes,
 			]}

@@ -56,3 +56,29 @@ test('a count setting in bytes offers sizes and reads typed units within its bou
 	assert.equal(recipients(String(SETTING.maxRecipientsPerMessage.max + 1)).ok, false);
 	assert.match(recipients('x').ok ? '' : (recipients('x') as {error: string}).error, /recipients per message/);
 });
+
+test('BadRcptShutdownGood\'s 0 reads as "Off", not "No limit", and carries the recommended mark it is', async () => {
+	const setting = SETTING.badRcptShutdownGood;
+	assert.equal(setting.recommended, 0);
+	for (const current of [0, 75]) {
+		const app = render(<CountStep setting={setting} current={current} answers={{}} onNext={() => undefined} />);
+		const frame = await until(app.lastFrame, new RegExp(setting.label));
+		// 0 closes a connection at BadRcptShutdown whatever its good recipients: the strictest value, not "no limit".
+		assert.doesNotMatch(frame, /No limit/, frame);
+		assert.match(frame, current === 0 ? /› \(•\) Off \(as now\) +\(recommended\)/ : /\( \) Off +\(recommended\)/, frame);
+		assert.equal((frame.match(/\(recommended\)/g) ?? []).length, 1, frame);
+		if (current === 0) {
+			assert.match(frame, /Off: a connection is closed at BadRcptShutdown unknown recipients/);
+		}
+
+		app.unmount();
+	}
+});
+
+test('audit reads BadRcptShutdownGood=0 as off, not as no limit, and does not count it as open', async () => {
+	const {auditConfig} = await import('../../source/core/audit.js');
+	const row = auditConfig('V10/Berkeley\nO BadRcptShutdownGood=0\nO BadRcptShutdown=10\n', undefined).items.find(item => item.setting === 'BadRcptShutdownGood');
+	assert.ok(row !== undefined);
+	assert.match(row.value, /^0 \(off\)/);
+	assert.equal(row.hardened, true);
+});
