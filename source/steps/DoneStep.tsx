@@ -5,7 +5,7 @@ import type {Answers} from '../core/answers.js';
 import {checkPresetName} from '../core/answers-file.js';
 import type {Result} from '../core/result.js';
 import {OptionList} from '../components/OptionList.js';
-import {Rows, textRows, type Row} from '../components/Rows.js';
+import {clipRows, Rows, textRows, type Row} from '../components/Rows.js';
 import {HINTS, StepFrame, useFrameBody, type KeyHint} from '../components/StepFrame.js';
 import type {Audit} from '../core/audit.js';
 import {hardenedRows} from '../core/hardened-table.js';
@@ -150,13 +150,15 @@ export function DoneStep({cfPath, demo, mcPath, summary, audit, answers, presets
 	const pagedHints = [...plainHints.slice(0, -1), HINTS.scroll, plainHints.at(-1)!];
 	const plain = layout(plainHints, useFrameBody(undefined, plainHints));
 	const paged = layout(pagedHints, useFrameBody(undefined, pagedHints));
-	const {hints, room, space} = table.length > plain.space ? paged : plain;
-	const windowRows = table.length > space ? Math.max(space - 1, 1) : space;
-	page.current = {rows: windowRows, max: Math.max(table.length - windowRows, 0)};
+	// Paging needs a row of the table and the position line; with less room the verdict alone stays.
+	const pages = table.length > plain.space && paged.space >= 2;
+	const {hints, room, space} = pages ? paged : plain;
+	const windowRows = pages ? space - 1 : space;
+	page.current = {rows: windowRows, max: pages ? table.length - windowRows : 0};
 	const top = Math.min(scroll, page.current.max);
-	const tableRows: Row[] = table.length > space
+	const tableRows: Row[] = pages
 		? [...table.slice(top, top + windowRows), {text: `(lines ${top + 1}-${Math.min(top + windowRows, table.length)} of ${table.length}; pgup/pgdn [ ] scroll)`, tone: 'dim'}]
-		: table;
+		: clipRows(table, space);
 	return (
 		<StepFrame step="done" hints={hints}>
 			{applied === undefined ? (
