@@ -133,9 +133,6 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 
 	// Every row is counted, so the step fits the terminal: the choices and the 220 line first, then
 	// as much of the HELP note, the heading and the warnings as the rows left allow.
-	const problem = answer.ok ? undefined : answer.error;
-	const lineRows = clipRows(problem === undefined ? textRows(safeLine(banner ?? shown.line), width, 'good') : [{text: '(no preview)', tone: 'dim'}], body.rows < 12 ? 2 : 3);
-	const problemRows = problem === undefined ? [] : clipRows(textRows(`✗ ${problem}`, width, 'bad'), 2);
 	// Each checkbox says what it hides and whether it is recommended: on a narrow screen its label
 	// wraps under itself rather than losing the end (the mark cut to "(recom…").
 	const switchLines = SWITCHES.map(setting => {
@@ -146,6 +143,11 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 	});
 	// The checkbox rows and the gap before the 220 line are always there.
 	const fixedRows = switchLines.reduce((sum, lines) => sum + lines.length, 0) + 1;
+	const problem = answer.ok ? undefined : answer.error;
+	const problemRows = problem === undefined ? [] : clipRows(textRows(`✗ ${problem}`, width, 'bad'), 2);
+	// The 220 line gives up its third row before the greeting choices scroll (the choices are the step).
+	const lineMax = Math.max(Math.min(body.rows < 12 ? 2 : 3, body.rows - fixedRows - (GREETING_OPTIONS.length + 1) - problemRows.length), 1);
+	const lineRows = clipRows(problem === undefined ? textRows(safeLine(banner ?? shown.line), width, 'good') : [{text: '(no preview)', tone: 'dim'}], lineMax);
 	const listRows = Math.min(GREETING_OPTIONS.length + 1, Math.max(body.rows - fixedRows - lineRows.length - problemRows.length, 3));
 	let left = body.rows - listRows - fixedRows - lineRows.length - problemRows.length;
 	const noteRows = clipRows(textRows(helpNote, width, 'dim', '      '), Math.max(Math.min(left, 3), 0));

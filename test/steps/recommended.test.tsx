@@ -67,3 +67,13 @@ test('at 60 columns each Greeting checkbox wraps under itself and keeps its whol
 	assert.equal((frame.match(/\(recommended\)/g) ?? []).length, 4, frame);
 	assert.match(frame, /\[ \] Also remove sendmail's name and site from HELP\n {6}\(recommended\)/);
 });
+
+test('at 60x20 the Greeting choices all stay on screen, the 220 preview giving up rows first', async t => {
+	const current = '$j Sendmail $v/$Z; $b (No UCE/UBE) $?{client_addr}logging access from: ${client_name}(${client_resolve})-$_$.';
+	const app = renderSized(t, <GreetingStep current={current} answers={{}} preview={{hostname: 'mail.example.org', now: new Date(0)}} help={{kind: 'leaks', line: 'This is sendmail version 8.17.1.9'}} receivedLeak="($v/$Z)" onNext={() => undefined} />, 60, 20);
+	const frame = await app.waitFor('Received');
+	assert.ok(frame.split('\n').length <= 19, frame);
+	assert.doesNotMatch(frame, /\(\d+-\d+ of 4\)/, frame);
+	assert.match(frame, /\( \) Generic: host name and "mailserver" \(recommended\)/, frame);
+	assert.match(frame, /Custom text/, frame);
+});
