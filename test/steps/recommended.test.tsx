@@ -77,3 +77,11 @@ test('at 60x20 the Greeting choices all stay on screen, the 220 preview giving u
 	assert.match(frame, /\( \) Generic: host name and "mailserver" \(recommended\)/, frame);
 	assert.match(frame, /Custom text/, frame);
 });
+
+test('at 60 columns Size keeps its whole "(recommended)" mark and cuts the detail beside it instead', async t => {
+	const {SizeStep} = await import('../../source/steps/SizeStep.js');
+	const app = renderSized(t, <SizeStep current={0} answers={{}} onNext={() => undefined} />, 60, 20);
+	const frame = await app.waitFor('Largest message');
+	assert.match(frame, /25 MB +attachments up to .*\(recommended\)$/m, frame);
+	assert.doesNotMatch(frame, /\(r[a-z]*…/, frame);
+});
