@@ -82,3 +82,29 @@ test('audit reads BadRcptShutdownGood=0 as off, not as no limit, and does not co
 	assert.match(row.value, /^0 \(off\)/);
 	assert.equal(row.hardened, true);
 });
+
+test('a Floods page whose explanation is longer than the screen scrolls it (pgdn, ]) instead of cutting it with "…"', async t => {
+	const {renderSized} = await import('../helpers/sized-terminal.js');
+	const setting = SETTING.badRcptShutdown;
+	const app = renderSized(t, <CountStep setting={setting} page={{number: 2, of: 5}} current={0} answers={{}} onNext={() => undefined} />, 60, 20);
+	let frame = await app.waitFor(setting.label);
+	assert.doesNotMatch(frame, /…/, frame);
+	assert.match(frame, /↓ \d+ more lines? below \(pgdn or \]\)/, frame);
+	let text = frame;
+	for (let pages = 0; pages < 20 && /below \(pgdn/.test(frame); pages++) {
+		const before = frame;
+		app.stdin.write(']');
+		frame = await app.waitFor(shown => shown !== before, 'the next page of the explanation');
+		assert.ok(frame.split('\n').length <= 19, frame);
+		assert.doesNotMatch(frame, /…/, frame);
+		text += frame;
+	}
+
+	// The explanation's last sentence is reached, and the list stays on screen while it scrolls.
+	assert.match(frame, /↑ \d+ more lines? above \(pgup or \[\)/, frame);
+	assert.match(frame, new RegExp(setting.label));
+	assert.match(text.replaceAll(/\s+/g, ' '), /_FFR_BADRCPT_SHUTDOWN/);
+	// Moving to another choice shows its explanation from the top.
+	app.stdin.write('\u001B[A');
+	await app.waitFor(shown => !/above \(pgup/.test(shown), 'the top of the explanation');
+});
