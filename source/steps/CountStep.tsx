@@ -24,6 +24,8 @@ export function CountStep({setting, current, answers, page, notes = [], onNext}:
 			step={setting.step}
 			title={`${page === undefined ? '' : `(${page.number}/${page.of}) `}${setting.option}: ${setting.prompt}`}
 			label={setting.label}
+			// Without the title (a short terminal) the page would not say which setting it is.
+			labelWithoutTitle={`${page === undefined ? '' : `(${page.number}/${page.of}) `}${setting.option}: ${setting.label}`}
 			options={countOptions(setting, current)}
 			answer={typeof answer === 'number' ? answer : undefined}
 			current={current}

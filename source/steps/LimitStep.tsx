@@ -5,7 +5,7 @@ import type {Result} from '../core/result.js';
 import {OptionList} from '../components/OptionList.js';
 import {Rows, textRows, type Row} from '../components/Rows.js';
 import {helpWindow, scrollHelp} from '../components/FlagHelp.js';
-import {HINTS, StepFrame, useFrameBody} from '../components/StepFrame.js';
+import {HINTS, StepFrame, useFrameBody, useTitleShown} from '../components/StepFrame.js';
 import {TextField} from '../components/TextField.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
@@ -16,6 +16,8 @@ type Props = {
 	step: StepId;
 	title: string;
 	label: string;
+	/** The label where the frame leaves the title out (a short terminal): it must name the setting then. */
+	labelWithoutTitle?: string;
 	options: LimitOption[];
 	answer: number | null | undefined;
 	/** The value in force now (0: no limit). */
@@ -81,6 +83,7 @@ export function LimitStep(props: Props) {
 	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, {keys: 'space', action: 'choose'}, HINTS.next, HINTS.back, HINTS.quit];
 	const body = useFrameBody(props.title, hints);
 	const {width} = body;
+	const label = useTitleShown() ? props.label : props.labelWithoutTitle ?? props.label;
 	const labelWidth = Math.max(...props.options.map(each => each.label.length)) + 1;
 	const effective = answer.ok ? (answer.value ?? props.current) : undefined;
 	const items = props.options.map(each => {
@@ -115,7 +118,7 @@ export function LimitStep(props: Props) {
 
 	return (
 		<StepFrame step={props.step} title={props.title} hints={hints}>
-			<OptionList label={props.label} kind="radio" items={items} highlight={highlight} selected={chosen} labelWidth={labelWidth} rows={listRows} />
+			<OptionList label={label} kind="radio" items={items} highlight={highlight} selected={chosen} labelWidth={labelWidth} rows={listRows} />
 			<Box marginTop={1} flexDirection="column">
 				<Rows rows={explainedRows} />
 			</Box>

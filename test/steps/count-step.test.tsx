@@ -108,3 +108,17 @@ test('a Floods page whose explanation is longer than the screen scrolls it (pgdn
 	app.stdin.write('\u001B[A');
 	await app.waitFor(shown => !/above \(pgup/.test(shown), 'the top of the explanation');
 });
+
+test('on a terminal too short for the title, a Floods page still names its setting and its place', async t => {
+	const {renderSized} = await import('../helpers/sized-terminal.js');
+	const setting = SETTING.badRcptShutdown;
+	const short = renderSized(t, <CountStep setting={setting} page={{number: 2, of: 5}} current={0} answers={{}} onNext={() => undefined} />, 80, 15);
+	const frame = await short.waitFor(setting.label);
+	assert.ok(frame.split('\n').length <= 14, frame);
+	assert.match(frame, /^\(2\/5\) BadRcptShutdown: Unknown recipients before closing$/m, frame);
+	// With the title shown, the list keeps its plain label.
+	const tall = renderSized(t, <CountStep setting={setting} page={{number: 2, of: 5}} current={0} answers={{}} onNext={() => undefined} />, 80, 24);
+	const full = await tall.waitFor(setting.label);
+	assert.match(full, /^\(2\/5\) BadRcptShutdown: after this many/m);
+	assert.match(full, /^Unknown recipients before closing$/m);
+});
