@@ -83,13 +83,13 @@ test('Greeting: sendmail\'s own 220 line replaces the preview once it has answer
 	assert.ok(sessions.includes('greeting:$j mailserver; $b'), sessions.join('\n'));
 });
 
-test('Greeting: "Also hide it from Received: headers" gives hideReceivedVersion, and Review shows the H line', async t => {
+test('Greeting: "Also hide the version from Received: headers" gives hideReceivedVersion, and Review shows the H line', async t => {
 	const {cfPath} = tempConfig(t);
 	const app = await openWizard(t, cfPath);
 	await app.press(KEY.enter);
 	await app.waitFor(stepHeading('Greeting'));
 	await app.press(KEY.up, KEY.space); // the last row: Received
-	assert.match(app.frame(), /› \[x\] Also hide it from Received: headers/);
+	assert.match(app.frame(), /› \[x\] Also hide the version from Received: headers/);
 	await enterUntil(app, 'Review');
 	// docs/sendmail.md, "The Received header": Debian's HReceived line says "by $j ($v/$Z)"; only that part goes.
 	const review = await app.waitFor('by $j$?r with');

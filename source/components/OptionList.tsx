@@ -64,13 +64,18 @@ export function OptionList({items, highlight, selected = highlight, kind, label,
 						<Box flexShrink={item.editor && active ? 1 : 0} width={item.editor && active ? undefined : labelWidth}>
 							{item.editor && active ? item.editor : <Text color={active ? theme.accent : undefined} bold={active}>{item.label}</Text>}
 						</Box>
-						{item.detail || item.note || item.recommended ? (
+						{item.detail || item.note ? (
 							<Box flexShrink={1}>
 								<Text wrap="truncate-end">
 									<Text dimColor>{item.detail ? `${item.editor && active ? '   ' : ' '}${item.detail}` : ''}</Text>
 									<Text color={theme.warn}>{item.note ? ` ${item.note}` : ''}</Text>
-									<Text color={theme.good}>{item.recommended ? ' (recommended)' : ''}</Text>
 								</Text>
+							</Box>
+						) : null}
+						{/* The mark does not shrink: on a narrow screen the detail is cut, not "(r…". */}
+						{item.recommended ? (
+							<Box flexShrink={0}>
+								<Text color={theme.good}> (recommended)</Text>
 							</Box>
 						) : null}
 					</Box>

@@ -27,6 +27,11 @@ export function useScreenHeight(): number {
 /** Below this many rows a step's title line goes, to leave the rows to the choices. */
 const TITLE_MIN_HEIGHT = 19;
 
+/** Whether the frame shows a step's title line (a short terminal leaves it out). */
+export function useTitleShown(): boolean {
+	return useScreenHeight() >= TITLE_MIN_HEIGHT;
+}
+
 /** The rows of the frame around a step's body: header, title, the gaps, the key hints. */
 function chrome(title: string | undefined, hints: KeyHint[], width: number, height: number) {
 	const titleRows = title === undefined || height < TITLE_MIN_HEIGHT ? [] : wrapText(title, width);

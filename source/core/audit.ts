@@ -110,12 +110,12 @@ const isNeutral = (setting: CountSetting) => 'neutral' in setting && setting.neu
 /** The flags the article's quick fixes ask for: no probing of users, no queue peeking (settings/registry.ts). */
 export const RECOMMENDED_FLAGS: readonly PrivacyFlag[] = SETTING.privacyOptions.recommended;
 
-function limitText({raw, number, valid}: CountReading): string {
+function limitText({raw, number, valid}: CountReading, zero = 'no limit'): string {
 	if (!valid) {
 		return `"${raw}" (not a number)`;
 	}
 
-	return raw === undefined ? 'not set (no limit)' : number === 0 ? '0 (no limit)' : String(number);
+	return raw === undefined ? `not set (${zero})` : number === 0 ? `0 (${zero})` : String(number);
 }
 
 /**
@@ -214,7 +214,8 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 
 		const reading = current.counts[setting.key];
 		const {number} = reading;
-		const text = limitText(reading);
+		// A percentage whose 0 turns a relief off is not "no limit" (registry `zero`).
+		const text = limitText(reading, 'zero' in setting ? setting.zero.label.toLowerCase() : undefined);
 		// A setting no SMTP check shows says what its number means (the others' rows are read beside their replies).
 		const meaning = setting.checks.length === 0 && number > 0 ? ` (${setting.what})` : '';
 		const shown = (setting.unit === 'bytes' && number > 0 ? `${text} (${formatSize(number)})` : text + meaning) + whereSet(document, setting.option);

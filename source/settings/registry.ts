@@ -85,6 +85,11 @@ export type CountSetting = Common & {
 	readonly advice: string;
 	/** The limit the wizard marks as recommended (audit asks only for some limit). */
 	readonly recommended: number;
+	/**
+	 * What 0 means where it is not "no limit" (a percentage whose 0 turns a relief off): the
+	 * wizard's label for it and the sentence that explains it.
+	 */
+	readonly zero?: {readonly label: string; readonly means: string};
 };
 
 /** An option whose value is a set of flag names (PrivacyOptions). */
@@ -309,7 +314,7 @@ export const SETTINGS = [
 		example: 'true',
 		edit: {file: 'received'},
 		change: 'Received header',
-		checkbox: 'Also hide it from Received: headers',
+		checkbox: 'Also hide the version from Received: headers',
 		summary: {on: 'Received header hides the version', off: 'Received header keeps the version'},
 		recommended: true,
 		recommendation: {
@@ -382,6 +387,7 @@ export const SETTINGS = [
 		max: 100,
 		unit: 'count',
 		what: 'percent of unknown recipients a connection with good ones needs before it is closed',
+		zero: {label: 'Off', means: 'Off: a connection is closed at BadRcptShutdown unknown recipients, whatever its good ones.'},
 		choices: [50, 75, 90],
 		prompt: 'spare a connection that also has good recipients unless this percentage of them are unknown. It protects list servers.',
 		label: 'Percent unknown to close anyway',

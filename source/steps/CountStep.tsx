@@ -24,6 +24,8 @@ export function CountStep({setting, current, answers, page, notes = [], onNext}:
 			step={setting.step}
 			title={`${page === undefined ? '' : `(${page.number}/${page.of}) `}${setting.option}: ${setting.prompt}`}
 			label={setting.label}
+			// Without the title (a short terminal) the page would not say which setting it is.
+			labelWithoutTitle={`${page === undefined ? '' : `(${page.number}/${page.of}) `}${setting.option}: ${setting.label}`}
 			options={countOptions(setting, current)}
 			answer={typeof answer === 'number' ? answer : undefined}
 			current={current}
@@ -32,7 +34,7 @@ export function CountStep({setting, current, answers, page, notes = [], onNext}:
 			placeholder={String(setting.choices[0] ?? 0)}
 			detail={() => undefined}
 			guidance={value => [
-				{text: value === undefined || value === 0 ? `No limit on ${setting.what}.` : `${setting.option}=${value}.`},
+				{text: value === undefined || value === 0 ? setting.zero?.means ?? `No limit on ${setting.what}.` : `${setting.option}=${value}.`},
 				...setting.explain.map((text): Row => ({text, tone: 'dim'})),
 				...notes,
 			]}

@@ -1,11 +1,12 @@
+import {useRef} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {Answers} from '../core/answers.js';
 import {checkPresetName} from '../core/answers-file.js';
 import type {Result} from '../core/result.js';
 import {OptionList} from '../components/OptionList.js';
-import {clipRows, Rows, textRows} from '../components/Rows.js';
-import {HINTS, StepFrame, useFrameBody} from '../components/StepFrame.js';
+import {clipRows, Rows, textRows, type Row} from '../components/Rows.js';
+import {HINTS, StepFrame, useFrameBody, type KeyHint} from '../components/StepFrame.js';
 import type {Audit} from '../core/audit.js';
 import {hardenedRows} from '../core/hardened-table.js';
 import {TextField} from '../components/TextField.js';
@@ -45,6 +46,9 @@ export function DoneStep({cfPath, demo, mcPath, summary, audit, answers, presets
 	const [name, setName, nameNow] = useSyncedState('');
 	const [error, setError] = useSyncedState<string | undefined>(undefined);
 	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
+	// The first row of audit's table on screen, where the table is taller than the room for it.
+	const [scroll, setScroll] = useSyncedState(0);
+	const page = useRef({rows: 1, max: 0});
 	const choicesIn = (kind: Mode['kind']) => (presets !== undefined && kind === 'menu' ? [{key: 'finish', label: 'Finish'}, {key: 'save', label: 'Save these answers as a preset'}] : [{key: 'finish', label: 'Finish'}]);
 	const choices = choicesIn(mode.kind);
 	const nameCheck = checkPresetName(name);
@@ -76,6 +80,8 @@ export function DoneStep({cfPath, demo, mcPath, summary, audit, answers, presets
 		},
 		onUp: () => moveBy(-1),
 		onDown: () => moveBy(1),
+		onPageUp: () => setScroll(value => Math.max(Math.min(value, page.current.max) - page.current.rows, 0)),
+		onPageDown: () => setScroll(value => Math.min(value + page.current.rows, page.current.max)),
 		onEnter() {
 			const now = modeNow();
 			if (now.kind === 'naming') {
@@ -126,17 +132,33 @@ export function DoneStep({cfPath, demo, mcPath, summary, audit, answers, presets
 	});
 
 	const {applied} = summary;
-	const hints = mode.kind === 'naming' ? [{keys: 'enter', action: 'save'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : mode.kind === 'confirm' ? [{keys: 'y/n', action: 'answer'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : choices.length > 1 ? [HINTS.move, {keys: 'enter', action: 'choose'}, HINTS.quit] : [{keys: 'enter', action: 'finish'}, HINTS.quit];
-	const body = useFrameBody(undefined, hints);
-	// The same rows --yes and verify print; what the lines above and the menu leave of the screen.
-	const rowsOf = (texts: readonly string[]) => texts.reduce((sum, text) => sum + Math.max(textRows(text, body.width).length, 1), 0);
-	const above = applied === undefined
-		? 1
-		: rowsOf([`${changed} changed, then restored from the backup.`, ...applied.backup.files.map(file => `Backup: ${file.backup}`), ...(summary.rolledBack ? [] : [`Undo with: sendmail-harden rollback --config ${cfPath}`])]);
-	const below = 1 + (mode.kind === 'menu' ? choices.length : 3) + (mode.kind === 'saved' ? 2 : 0);
-	// On a short screen the verdict line stays, without the blank row before it.
-	const room = body.rows - above - rowsOf(summary.events) - below;
-	const tableRows = clipRows(hardenedRows(audit, body.width), Math.max(room > 1 ? room - 1 : room, 1));
+	const table = hardenedRows(audit, useFrameBody(undefined, []).width);
+	const layout = (hints: KeyHint[], body: {width: number; rows: number}) => {
+		// The same rows --yes and verify print; what the lines above and the menu leave of the screen.
+		const rowsOf = (texts: readonly string[]) => texts.reduce((sum, text) => sum + Math.max(textRows(text, body.width).length, 1), 0);
+		const above = applied === undefined
+			? 1
+			: rowsOf([`${changed} changed, then restored from the backup.`, ...applied.backup.files.map(file => `Backup: ${file.backup}`), ...(summary.rolledBack ? [] : [demo ? 'This demo copy and its backup are removed when you leave.' : `Undo with: sendmail-harden rollback --config ${cfPath}`])]);
+		const below = 1 + (mode.kind === 'menu' ? choices.length : 3) + (mode.kind === 'saved' ? 2 : 0);
+		// On a short screen the verdict line stays, without the blank row before it.
+		const room = body.rows - above - rowsOf(summary.events) - below;
+		return {hints, room, space: Math.max(room > 1 ? room - 1 : room, 1)};
+	};
+
+	const plainHints = mode.kind === 'naming' ? [{keys: 'enter', action: 'save'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : mode.kind === 'confirm' ? [{keys: 'y/n', action: 'answer'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : choices.length > 1 ? [HINTS.move, {keys: 'enter', action: 'choose'}, HINTS.quit] : [{keys: 'enter', action: 'finish'}, HINTS.quit];
+	// A table taller than its room pages (its last row says where the window is) rather than being cut.
+	const pagedHints = [...plainHints.slice(0, -1), HINTS.scroll, plainHints.at(-1)!];
+	const plain = layout(plainHints, useFrameBody(undefined, plainHints));
+	const paged = layout(pagedHints, useFrameBody(undefined, pagedHints));
+	// Paging needs a row of the table and the position line; with less room the verdict alone stays.
+	const pages = table.length > plain.space && paged.space >= 2;
+	const {hints, room, space} = pages ? paged : plain;
+	const windowRows = pages ? space - 1 : space;
+	page.current = {rows: windowRows, max: pages ? table.length - windowRows : 0};
+	const top = Math.min(scroll, page.current.max);
+	const tableRows: Row[] = pages
+		? [...table.slice(top, top + windowRows), {text: `(lines ${top + 1}-${Math.min(top + windowRows, table.length)} of ${table.length}; pgup/pgdn [ ] scroll)`, tone: 'dim'}]
+		: clipRows(table, space);
 	return (
 		<StepFrame step="done" hints={hints}>
 			{applied === undefined ? (

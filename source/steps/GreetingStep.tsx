@@ -4,6 +4,8 @@ import type {Answers} from '../core/answers.js';
 import {previewGreeting, type GreetingContext} from '../core/greeting.js';
 import type {Result} from '../core/result.js';
 import {safeLine} from '../core/sanitize.js';
+import {wrapText} from '../core/wrap-text.js';
+import {hardWrap} from '../components/wrap.js';
 import type {SmtpReply} from '../core/verify-checks.js';
 import {useAsked} from '../hooks/use-asked.js';
 import {clipRows, Rows, textRows} from '../components/Rows.js';
@@ -131,11 +133,21 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 
 	// Every row is counted, so the step fits the terminal: the choices and the 220 line first, then
 	// as much of the HELP note, the heading and the warnings as the rows left allow.
-	const problem = answer.ok ? undefined : answer.error;
-	const lineRows = clipRows(problem === undefined ? textRows(safeLine(banner ?? shown.line), width, 'good') : [{text: '(no preview)', tone: 'dim'}], body.rows < 12 ? 2 : 3);
-	const problemRows = problem === undefined ? [] : clipRows(textRows(`✗ ${problem}`, width, 'bad'), 2);
+	// Each checkbox says what it hides and whether it is recommended: on a narrow screen its label
+	// wraps under itself rather than losing the end (the mark cut to "(recom…").
+	const switchLines = SWITCHES.map(setting => {
+		// The Received header may not show the version at all: then the box changes nothing.
+		const idle = setting.edit.file === 'received' && receivedLeak === undefined ? ' (they do not show it)' : '';
+		const mark = setting.recommended && idle === '' ? ' (recommended)' : '';
+		return wrapText(`${setting.checkbox}${idle}${mark}`, Math.max(width - 6, 10)).flatMap(line => hardWrap(line, Math.max(width - 6, 10)));
+	});
 	// The checkbox rows and the gap before the 220 line are always there.
-	const fixedRows = SWITCHES.length + 1;
+	const fixedRows = switchLines.reduce((sum, lines) => sum + lines.length, 0) + 1;
+	const problem = answer.ok ? undefined : answer.error;
+	const problemRows = problem === undefined ? [] : clipRows(textRows(`✗ ${problem}`, width, 'bad'), 2);
+	// The 220 line gives up its third row before the greeting choices scroll (the choices are the step).
+	const lineMax = Math.max(Math.min(body.rows < 12 ? 2 : 3, body.rows - fixedRows - (GREETING_OPTIONS.length + 1) - problemRows.length), 1);
+	const lineRows = clipRows(problem === undefined ? textRows(safeLine(banner ?? shown.line), width, 'good') : [{text: '(no preview)', tone: 'dim'}], lineMax);
 	const listRows = Math.min(GREETING_OPTIONS.length + 1, Math.max(body.rows - fixedRows - lineRows.length - problemRows.length, 3));
 	let left = body.rows - listRows - fixedRows - lineRows.length - problemRows.length;
 	const noteRows = clipRows(textRows(helpNote, width, 'dim', '      '), Math.max(Math.min(left, 3), 0));
@@ -158,14 +170,18 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 				const row = FIRST_SWITCH_ROW + index;
 				const checked = switches[setting.key];
 				const selected = highlight === row;
-				// The Received header may not show the version at all: then the box changes nothing.
-				const idle = setting.edit.file === 'received' && receivedLeak === undefined ? ' (they do not show it)' : '';
 				return (
-					<Box key={setting.key} aria-role="checkbox" aria-state={{checked, selected}}>
-						<Text color={selected ? theme.accent : undefined} bold={selected} wrap="truncate-end">
-							{`${selected ? '›' : ' '} [${checked ? 'x' : ' '}] ${setting.checkbox}${idle}`}
-							{setting.recommended && idle === '' ? <Text color={theme.good}>{' (recommended)'}</Text> : null}
-						</Text>
+					<Box key={setting.key} flexDirection="column" aria-role="checkbox" aria-state={{checked, selected}}>
+						{switchLines[index]!.map((line, at) => {
+							const marked = line.endsWith('(recommended)');
+							const text = marked ? line.slice(0, -'(recommended)'.length) : line;
+							return (
+								<Text key={at} color={selected ? theme.accent : undefined} bold={selected} wrap="truncate-end">
+									{`${at > 0 ? '      ' : `${selected ? '›' : ' '} [${checked ? 'x' : ' '}] `}${text}`}
+									{marked ? <Text color={theme.good}>(recommended)</Text> : null}
+								</Text>
+							);
+						})}
 					</Box>
 				);
 			})}

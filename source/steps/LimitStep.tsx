@@ -1,9 +1,11 @@
+import {useRef} from 'react';
 import {Box} from 'ink';
 import {Text} from '../components/SafeText.js';
 import type {Result} from '../core/result.js';
 import {OptionList} from '../components/OptionList.js';
-import {clipRows, Rows, textRows, type Row} from '../components/Rows.js';
-import {HINTS, StepFrame, useFrameBody} from '../components/StepFrame.js';
+import {Rows, textRows, type Row} from '../components/Rows.js';
+import {helpWindow, scrollHelp} from '../components/FlagHelp.js';
+import {HINTS, StepFrame, useFrameBody, useTitleShown} from '../components/StepFrame.js';
 import {TextField} from '../components/TextField.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
@@ -14,6 +16,8 @@ type Props = {
 	step: StepId;
 	title: string;
 	label: string;
+	/** The label where the frame leaves the title out (a short terminal): it must name the setting then. */
+	labelWithoutTitle?: string;
 	options: LimitOption[];
 	answer: number | null | undefined;
 	/** The value in force now (0: no limit). */
@@ -37,14 +41,26 @@ export function LimitStep(props: Props) {
 	// the custom field choose.
 	const [chosen, setChosen] = useSyncedState(Math.max(initial.index, 0));
 	const [customText, setCustomText, customTextNow] = useSyncedState(initial.customText);
+	// The first row of the explanation on screen, where it is longer than its room (PgDn/PgUp).
+	const [scroll, setScroll] = useSyncedState(0);
+	const explanation = useRef({total: 0, height: 1});
 	const option = props.options[highlight]!;
 	const answer = limitAnswer(option, customText, props.parse);
 	const editing = option.value === 'custom';
 	const count = props.options.length;
 
 	useStepKeys({
-		onUp: () => setHighlight(index => (index + count - 1) % count),
-		onDown: () => setHighlight(index => (index + 1) % count),
+		// Another row explains itself from its top.
+		onUp() {
+			setHighlight(index => (index + count - 1) % count);
+			setScroll(0);
+		},
+		onDown() {
+			setHighlight(index => (index + 1) % count);
+			setScroll(0);
+		},
+		onPageUp: () => setScroll(first => scrollHelp(explanation.current.total, explanation.current.height, first, -1)),
+		onPageDown: () => setScroll(first => scrollHelp(explanation.current.total, explanation.current.height, first, 1)),
 		onSpace: () => setChosen(highlightNow()),
 		onEnter() {
 			const latest = limitAnswer(props.options[highlightNow()]!, customTextNow(), props.parse);
@@ -67,6 +83,7 @@ export function LimitStep(props: Props) {
 	const hints = editing ? [HINTS.move, HINTS.typing, HINTS.next, HINTS.back, HINTS.quitTyping] : [HINTS.move, {keys: 'space', action: 'choose'}, HINTS.next, HINTS.back, HINTS.quit];
 	const body = useFrameBody(props.title, hints);
 	const {width} = body;
+	const label = useTitleShown() ? props.label : props.labelWithoutTitle ?? props.label;
 	const labelWidth = Math.max(...props.options.map(each => each.label.length)) + 1;
 	const effective = answer.ok ? (answer.value ?? props.current) : undefined;
 	const items = props.options.map(each => {
@@ -88,11 +105,20 @@ export function LimitStep(props: Props) {
 		: editing && customText.trim() === ''
 			? textRows(`Type a value, e.g. ${props.placeholder}.`, width, 'dim')
 			: textRows(`✗ ${answer.error}`, width, 'bad');
-	const explainedRows = clipRows(explained, Math.max(body.rows - listRows - 1, 1));
+	// Longer than its room, the explanation scrolls, with a row saying how much more there is each way.
+	const explainHeight = Math.max(body.rows - listRows - 1, 1);
+	explanation.current = {total: explained.length, height: explainHeight};
+	const view = helpWindow(explained.length, explainHeight, scroll);
+	const more = (lines: number) => `${lines} more line${lines === 1 ? '' : 's'}`;
+	const explainedRows: Row[] = [
+		...(view.above > 0 ? [{text: `↑ ${more(view.above)} above (pgup or [)`, tone: 'dim' as const}] : []),
+		...explained.slice(view.first, view.first + view.count),
+		...(view.below > 0 ? [{text: `↓ ${more(view.below)} below (pgdn or ])`, tone: 'dim' as const}] : []),
+	];
 
 	return (
 		<StepFrame step={props.step} title={props.title} hints={hints}>
-			<OptionList label={props.label} kind="radio" items={items} highlight={highlight} selected={chosen} labelWidth={labelWidth} rows={listRows} />
+			<OptionList label={label} kind="radio" items={items} highlight={highlight} selected={chosen} labelWidth={labelWidth} rows={listRows} />
 			<Box marginTop={1} flexDirection="column">
 				<Rows rows={explainedRows} />
 			</Box>

@@ -106,9 +106,11 @@ export function ReviewStep({plan, greeting, clients, answers = {}, onWrite, onBa
 	const warningRows = warnings.flatMap(warning => textRows(`! ${safeLine(warning)}`, width, 'warn'));
 	const fixedRows = 1 + choices.length + (greetingShown ? 1 + (heading ? 1 : 0) + greetingRows.length : 0);
 	const warningShown = expanded ? [] : clipRows(warningRows, Math.max(Math.min(warningRows.length, body.rows - fixedRows - (greetingShown ? 0 : 1) - 7), 0));
-	// The client view takes what the diff can spare beyond three rows and its position line, and no more than it needs.
-	const clientRowsWanted = changes && clients !== undefined && !expanded ? clientViewLines(clients, answers, width, 99).length : 0;
-	const clientRows = clientRowsWanted === 0 ? 0 : Math.min(clientRowsWanted, Math.max(body.rows - fixedRows - warningShown.length - (greetingShown ? 0 : 1) - 1 - 3, 1));
+	// The client view takes what the diff can spare beyond three rows and its position line, and no
+	// more than it draws in them: folded to fit, it may draw fewer rows than it was offered, and
+	// those go back to the diff.
+	const clientRoom = Math.max(body.rows - fixedRows - warningShown.length - (greetingShown ? 0 : 1) - 1 - 3, 1);
+	const clientRows = changes && clients !== undefined && !expanded ? clientViewLines(clients, answers, width, clientRoom).length : 0;
 	const boxShown = greetingShown || warningShown.length > 0 || clientRows > 0;
 	const boxRows = warningShown.length + clientRows + (boxShown && !greetingShown ? 1 : 0);
 	const problemRows = plan?.ok === false ? clipRows(textRows(`✗ ${safeLine(plan.error)}`, width, 'bad'), Math.max(body.rows - fixedRows - boxRows, 2)) : [];

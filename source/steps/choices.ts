@@ -81,14 +81,16 @@ export const SIZE_VALUES = SETTING.maxMessageSize.choices;
 export const RECIPIENT_VALUES = SETTING.maxRecipientsPerMessage.choices;
 
 /** "keep" first when nothing was chosen is not the design's order: fixed values, custom, no limit, keep. */
-function limitOptions(values: readonly number[], format: (value: number) => string, current: number, currentText: string, recommended: number): LimitOption[] {
+function limitOptions(values: readonly number[], format: (value: number) => string, current: number, currentText: string, recommended: number, zeroLabel = 'No limit'): LimitOption[] {
+	// Where 0 is the recommended value (a relief left off), its row carries the mark.
+	const zeroMark = recommended === 0 ? {recommended: true} : {};
 	return [
 		...values.map(value => ({id: String(value), label: format(value), value, ...(value === recommended ? {recommended: true} : {})})),
 		{id: 'custom', label: 'Custom', value: 'custom' as const},
 		// With no limit now, "No limit" and "Keep" are the same choice: one row, which keeps the file as it is.
 		...(current === 0
-			? [{id: 'keep', label: 'No limit (as now)', value: 'keep' as const}]
-			: [{id: 'none', label: 'No limit', value: 0}, {id: 'keep', label: `Keep: ${currentText}`, value: 'keep' as const}]),
+			? [{id: 'keep', label: `${zeroLabel} (as now)`, value: 'keep' as const, ...zeroMark}]
+			: [{id: 'none', label: zeroLabel, value: 0, ...zeroMark}, {id: 'keep', label: `Keep: ${currentText}`, value: 'keep' as const}]),
 	];
 }
 
@@ -103,7 +105,7 @@ export function recipientOptions(current: number): LimitOption[] {
 /** The options of any whole-number setting, from its registry entry (a size reads as "25 MB"). */
 export function countOptions(setting: CountSetting, current: number): LimitOption[] {
 	const format = setting.unit === 'bytes' ? formatSize : String;
-	return limitOptions(setting.choices, format, current, format(current), setting.recommended);
+	return limitOptions(setting.choices, format, current, format(current), setting.recommended, setting.zero?.label);
 }
 
 /** Reads a typed value of a whole-number setting, within its bounds. */
