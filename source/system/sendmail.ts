@@ -209,8 +209,15 @@ export async function sendmailOptionsSet(program: string, cfText: string, option
 		}
 
 		const set = new Map<string, string[]>();
+		// One line per option line of the config: a 4 MiB config has 137k PrivacyOptions lines, so
+		// each value is pushed, never copied with the ones before it.
 		for (const match of `${result.stdout}\n${result.stderr}`.matchAll(/^setoption (\S+) \(.*?\)=(.*)$/gm)) {
-			set.set(match[1]!, [...(set.get(match[1]!) ?? []), match[2]!]);
+			const values = set.get(match[1]!);
+			if (values === undefined) {
+				set.set(match[1]!, [match[2]!]);
+			} else {
+				values.push(match[2]!);
+			}
 		}
 
 		return ok(set);
