@@ -30,6 +30,8 @@ export type VerifyTranscript = {
 	dsnMail?: SmtpReply;
 	/** `RCPT TO:<relay-probe@example.org>` in a fresh transaction: relaying to an outside domain. */
 	relay?: SmtpReply;
+	/** A live server: how long its 220 took from the moment the connection opened, in ms. */
+	greetingMs?: number;
 	/** RCPT TO of each name of HARVEST_NAMES at the server's own domain, in order, until one is not answered 2xx or 5xx. */
 	harvest?: HarvestProbe;
 };
@@ -374,6 +376,27 @@ function harvestCheck(transcript: VerifyTranscript): Check {
 	};
 }
 
+/** At or past this a greeting counts as held back (greet_pause; Debian's access map gives outsiders 5 s). */
+const GREETING_PAUSE_MS = 1000;
+
+/**
+ * The pause before a live server's greeting, as this client met it: greet_pause holds the 220 back
+ * and answers a client that talks first with 554, which stops spam software that does not wait.
+ * A finding, not pass/fail: no answer decides it; Debian's access map gives 127/8 no pause.
+ */
+function greetingPauseCheck(transcript: VerifyTranscript, greetingMs: number): Check {
+	const where = transcript.vantage === undefined ? '' : transcript.vantage.kind === 'outside' ? ` for a client at ${transcript.vantage.address}` : ` for this host (${transcript.vantage.address})`;
+	const seconds = (greetingMs / 1000).toFixed(1);
+	return {
+		name: 'greeting pause',
+		status: 'info',
+		expected: greetingMs >= GREETING_PAUSE_MS
+			? `the 220 came after ${seconds} s${where}: a pause before the greeting (greet_pause) holds clients back, and one that talks first gets "554 ... not accepting messages", a text nmap matches as Sendmail`
+			: `the 220 came at once (${seconds} s)${where}: no pause before the greeting`,
+		reply: firstLine(transcript.banner),
+	};
+}
+
 /** What the harvest found: the names confirmed, how many were answered, and the same for nmap's default names. */
 export function harvestCounts(probe: HarvestProbe): {confirmed: string[]; tried: number; nmapConfirmed: number; nmapTried: number} {
 	const answered = (reply: SmtpReply | undefined) => reply !== undefined && (isPositive(reply) || reply.code >= 500);
@@ -404,6 +427,7 @@ export function verifyChecks(answers: Answers, transcript: VerifyTranscript): Ch
 		...('help' in transcript && 'etrn' in transcript ? [helpProductCheck(answers, transcript.help)] : []),
 		...('relay' in transcript ? [relayCheck(transcript)] : []),
 		...('harvest' in transcript ? [harvestCheck(transcript)] : []),
+		...(transcript.greetingMs === undefined ? [] : [greetingPauseCheck(transcript, transcript.greetingMs)]),
 	];
 }
 

@@ -33,7 +33,10 @@ const THROTTLE_MS = 800;
 
 export async function verifyServer(host: string, port: number, answers: Answers, options: VerifyOptions = {}): Promise<Result<VerifyResult>> {
 	const totalTimeoutMs = options.totalTimeoutMs ?? 120_000;
+	// The time to the 220, connection included: a greet_pause shows as seconds here.
+	const started = performance.now();
 	const connection = await smtpConnect(host, port, options);
+	const greetingMs = Math.round(performance.now() - started);
 	if (!connection.ok) {
 		return connection;
 	}
@@ -46,6 +49,7 @@ export async function verifyServer(host: string, port: number, answers: Answers,
 		peer: `the server at ${address}`,
 		totalTimeoutMs,
 		vantage,
+		greetingMs,
 		openAnother: async () => smtpConnect(host, port, options),
 	});
 }
@@ -62,6 +66,8 @@ export async function verifyConversation(
 		peer: string;
 		totalTimeoutMs: number;
 		vantage?: Vantage;
+		/** A live server: the ms its greeting took (the rehearsal's -bs has no greeting pause to measure). */
+		greetingMs?: number;
 		/**
 		 * A second session for the account harvest: it gets a connection of its own, so that a server
 		 * that closes after N unknown recipients (BadRcptShutdown) cuts only the harvest short, and
@@ -158,7 +164,7 @@ export async function verifyConversation(
 			return fail(`${peer} did not finish the checks within ${totalTimeoutMs / 1000} s`);
 		}
 
-		const transcript: VerifyTranscript = {banner, help, mailBeforeHelo, ehlo, vrfy, expn, mailFrom, recipients, recipientsPlanned, vantage: options.vantage, etrn, dsnMail, relay};
+		const transcript: VerifyTranscript = {banner, help, mailBeforeHelo, ehlo, vrfy, expn, mailFrom, recipients, recipientsPlanned, vantage: options.vantage, etrn, dsnMail, relay, ...(options.greetingMs === undefined ? {} : {greetingMs: options.greetingMs})};
 		await session.close();
 		closed = true;
 		if (options.openAnother !== undefined && !ended) {

@@ -59,7 +59,7 @@ describe('the outsider\'s view', skip, () => {
 		}
 	});
 
-	test('verify from another address sees relaying denied, ETRN refused and no DSN, as an outsider does', async () => {
+	test('verify from another address sees relaying denied, ETRN refused, no DSN and the greeting pause, as an outsider does', async () => {
 		const run = await verifyFrom('client');
 		assert.equal(run.status, 0, run.stdout + run.stderr);
 		assert.match(run.stdout, new RegExp(`^Checking the server at ${SERVER_ADDR.replaceAll('.', '\\.')}:${port} from ${CLIENT_ADDR.replaceAll('.', '\\.')}, an outside address$`, 'm'));
@@ -68,6 +68,10 @@ describe('the outsider\'s view', skip, () => {
 		assert.match(run.stdout, /^✔ ETRN: expected 502 \(ETRN refused, from noetrn\) — server said "502 5\.7\.0 /m);
 		assert.match(run.stdout, /^✔ DSN: expected no DSN in EHLO and RET= refused \(504, from noreceipts\); no DSN in EHLO, RET= refused \(504\)/m);
 		assert.match(run.stdout, /^• account harvest: \d+ of /m);
+		// Debian's access map holds an outsider's greeting back (GreetPause); 127/8 gets none.
+		const pause = /^• greeting pause: the 220 came after (\d+\.\d) s for a client at 198\.51\.100\.9: a pause before the greeting \(greet_pause\)/m.exec(run.stdout);
+		assert.ok(pause, run.stdout);
+		assert.ok(Number(pause[1]) >= 1, `the greeting came after ${pause[1]} s`);
 	});
 
 	test('verify from the daemon\'s own host says its view is privileged, and where the outsider\'s differs', async () => {
