@@ -39,6 +39,9 @@ async function lastChange(cfPath: string): Promise<{id: string; savedAt: string}
 	return newest === undefined ? null : {id: newest.id, savedAt: newest.savedAt};
 }
 
+/** The rehearsal's findings no setting's row holds: what an outsider may relay, and which accounts it can confirm. */
+const OUTSIDER_FINDINGS = new Set(['relaying', 'account harvest']);
+
 /**
  * `sendmail-harden audit`: each setting, its value, and whether it is hardened. When sendmail is
  * installed, the current config is rehearsed (`sendmail -C COPY -bs`) and what a client sees is
@@ -148,6 +151,18 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 
 		for (const line of wrapText(item.note === undefined ? '' : `! ${item.note}`, 78, '    ')) {
 			io.out(`${line}\n`);
+		}
+	}
+
+	// What no setting's verdict holds but an outside client meets: relaying, the account harvest
+	// (the count nmap's smtp-enum-users finds too), the checks the config's answers do not decide.
+	const findings = rehearsal.status === 'ran' ? rehearsal.checks.filter(check => OUTSIDER_FINDINGS.has(check.name)) : [];
+	if (rehearsal.status === 'ran' && findings.length > 0) {
+		io.out(`\nWhat an outside client finds (the rehearsal, ${rehearsalVantage(rehearsal)}):\n`);
+		for (const check of findings) {
+			for (const [index, line] of wrapText(`${check.name}: ${check.expected}`, 74, '').entries()) {
+				io.out(`${index === 0 ? '  • ' : '    '}${line}\n`);
+			}
 		}
 	}
 

@@ -123,7 +123,12 @@ describe('the outsider\'s view', skip, () => {
 		// Debian's BadRcptThrottle=3: both find root, the harvest stops at the slow-down and says so.
 		const debian = await harvestFrom(port);
 		assert.match(debian.expected, /BadRcptThrottle/);
-		assert.equal((await nmapNames(port)).found, debian.reported, debian.expected);
+		const nmapOnDebian = (await nmapNames(port)).found;
+		assert.equal(nmapOnDebian, debian.reported, debian.expected);
+		// audit of the same config, from its rehearsal as an outside client, reports the same count.
+		const audit = await network.run('server', process.execPath, [cliPath, 'audit', '--config', cfPath], {env: env(), timeoutMs: 120_000});
+		const auditCount = /What an outside client finds[\s\S]*of nmap's 10 default names: (\d+)/.exec(audit.stdout.replaceAll(/\n +/g, ' '))?.[1];
+		assert.equal(Number(auditCount), nmapOnDebian, audit.stdout);
 		// Four of nmap's names as aliases and no throttle: the harvest tries all 30 names.
 		const aliases = path.join(folder, 'aliases');
 		writeFileSync(aliases, 'admin: root\nwebadmin: root\nguest: root\ntest: root\n');
