@@ -5,3 +5,18 @@ export const articleAnswersFile = 'test/fixtures/article-answers.json';
 
 /** The article's answers (docs/design.md, "Answers"), plus hideHelpVersion. */
 export const articleAnswers = JSON.parse(readFileSync(articleAnswersFile, 'utf8')) as Answers;
+
+/**
+ * The answers under which audit passes on Debian's stock config: the article's greeting and limits,
+ * its flags with noetrn and noreceipts, the three switches, and the flood limits Debian's config
+ * leaves open (it sets BadRcptThrottle and ConnectionRateThrottle itself).
+ */
+export const hardenedAnswers: Answers = {
+	...articleAnswers,
+	privacyOptions: ['goaway', 'restrictmailq', 'restrictqrun', 'noetrn', 'noreceipts'],
+	hideHelpVersion: true,
+	hideHelpProduct: true,
+	hideReceivedVersion: true,
+	badRcptShutdown: 10,
+	maxDaemonChildren: 100,
+};

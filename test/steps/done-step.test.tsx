@@ -9,22 +9,13 @@ import {auditAfter, hardenedRows} from '../../source/core/hardened-table.js';
 import {planHardening} from '../../source/core/plan.js';
 import type {ApplySummary} from '../../source/steps/ApplyStep.js';
 import {DoneStep} from '../../source/steps/DoneStep.js';
-import {articleAnswers} from '../helpers/article.js';
+import {articleAnswers, hardenedAnswers} from '../helpers/article.js';
 import {renderSized} from '../helpers/sized-terminal.js';
 
 const cfPath = '/etc/mail/sendmail.cf';
 const cfText = readFileSync(cfPath, 'latin1');
 const helpFile = {path: '/etc/mail/helpfile', text: readFileSync('/etc/mail/helpfile', 'latin1')};
-const fullAnswers: Answers = {
-	...articleAnswers,
-	privacyOptions: ['goaway', 'restrictmailq', 'restrictqrun', 'noetrn', 'noreceipts'],
-	hideHelpVersion: true,
-	hideHelpProduct: true,
-	hideReceivedVersion: true,
-	// The flood limits Debian's config leaves open (it sets BadRcptThrottle and ConnectionRateThrottle).
-	badRcptShutdown: 10,
-	maxDaemonChildren: 100,
-};
+const fullAnswers: Answers = hardenedAnswers;
 
 const summary: ApplySummary = {
 	applied: {
