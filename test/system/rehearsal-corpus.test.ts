@@ -134,10 +134,12 @@ describe('rehearsal and live server agree', () => {
 				// The very file the daemon runs on, rehearsed, from where verify stood: 127.0.0.1, the host itself
 				// (from an outside address relaying would be denied where this host may relay).
 				const rehearsed = await rehearse({name: 'debian', cfText: ''}, answers, readFileSync(daemon.cfPath, 'latin1'), readFileSync('/etc/mail/helpfile', 'latin1'), '127.0.0.1');
-				assert.deepEqual(rehearsed.map(check => [check.name, check.status]), live.value.checks.map(check => [check.name, check.status]));
+				// The pause before the greeting is measured on a live connection only: -bs has none to time.
+				const liveChecks = live.value.checks.filter(check => check.name !== 'greeting pause');
+				assert.deepEqual(rehearsed.map(check => [check.name, check.status]), liveChecks.map(check => [check.name, check.status]));
 				// The replies too, but for the client's address in the banner and the HELO reply.
 				const client = (text: string) => text.replace(/; [A-Z][a-z]{2}, .*$/, '').replace(/\[[^\]]*\]\]?/g, '[CLIENT]');
-				assert.deepEqual(rehearsed.map(check => client(check.reply)), live.value.checks.map(check => client(check.reply)));
+				assert.deepEqual(rehearsed.map(check => client(check.reply)), liveChecks.map(check => client(check.reply)));
 			} finally {
 				await daemon.stop();
 			}
