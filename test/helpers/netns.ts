@@ -135,7 +135,7 @@ export async function createTestNetwork(): Promise<TestNetwork> {
 			throw new Error(`SMTP talk from the ${side} side to ${host}:${port} failed: ${result.stderr.trim() || `exit ${String(result.status)}`}`);
 		}
 
-		return JSON.parse(result.stdout) as string[];
+		return (JSON.parse(result.stdout) as Array<{reply: string}>).map(each => each.reply);
 	};
 
 	return {

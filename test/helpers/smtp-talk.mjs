@@ -1,49 +1,75 @@
-// node smtp-talk.mjs HOST PORT < lines.json: sends each line of the JSON array in turn on one SMTP
-// connection, each after the previous reply, and prints the replies (the greeting first) as a JSON
-// array, multi-line replies joined with "\n". Run inside a test network's namespace
-// (test/helpers/netns.ts), where the test process itself cannot reach.
+// Run inside a test network's namespace (test/helpers/netns.ts), where the test process itself
+// cannot reach.
+// node smtp-talk.mjs HOST PORT < lines.json: sends each line of the JSON array after the previous
+// reply, on one connection, and prints each reply (multi-line replies joined with "\n") with the
+// milliseconds it took after what it answers was sent: [{reply, ms}, ...]. The greeting's ms count
+// from the connect.
+// node smtp-talk.mjs HOST PORT burst N: opens N connections at once and prints the milliseconds
+// after the start at which each got its 220 greeting, sorted; each then sends QUIT.
 import net from 'node:net';
 
-const [host, port] = process.argv.slice(2);
-let input = '';
-for await (const chunk of process.stdin) {
-	input += chunk;
+const [host, port, mode, count] = process.argv.slice(2);
+
+function fail(message) {
+	process.stderr.write(`${message}\n`);
+	process.exit(1);
 }
 
-const lines = JSON.parse(input);
-const replies = [];
-let buffer = '';
-let current = [];
-let next = 0;
-const socket = net.connect({host, port: Number(port)});
-socket.setTimeout(20_000, () => {
-	process.stderr.write(`no SMTP reply within 20 s; replies so far: ${JSON.stringify(replies)}\n`);
-	process.exit(1);
-});
-socket.once('error', error => {
-	process.stderr.write(`${error.message}\n`);
-	process.exit(1);
-});
-socket.on('data', chunk => {
-	buffer += chunk.toString('latin1');
-	let end;
-	while ((end = buffer.indexOf('\r\n')) !== -1) {
-		const line = buffer.slice(0, end);
-		buffer = buffer.slice(end + 2);
-		current.push(line);
-		if (/^\d{3}-/.test(line)) {
-			continue;
-		}
-
-		replies.push(current.join('\n'));
-		current = [];
-		if (next < lines.length) {
-			socket.write(`${lines[next++]}\r\n`);
-		} else {
-			socket.end();
-		}
+if (mode === 'burst') {
+	const start = performance.now();
+	const greeted = await Promise.all(Array.from({length: Number(count)}, async () => new Promise(resolve => {
+		const socket = net.connect({host, port: Number(port)});
+		let buffer = '';
+		let at;
+		socket.setTimeout(60_000, () => fail('no greeting within 60 s'));
+		socket.once('error', error => fail(error.message));
+		socket.on('data', chunk => {
+			buffer += chunk.toString('latin1');
+			if (at === undefined && /^220 .*\r\n/m.test(buffer)) {
+				at = performance.now() - start;
+				socket.end('QUIT\r\n');
+			}
+		});
+		socket.on('close', () => resolve(at ?? -1));
+	})));
+	process.stdout.write(JSON.stringify(greeted.sort((a, b) => a - b)));
+} else {
+	let input = '';
+	for await (const chunk of process.stdin) {
+		input += chunk;
 	}
-});
-socket.on('close', () => {
-	process.stdout.write(JSON.stringify(replies));
-});
+
+	const lines = JSON.parse(input);
+	const replies = [];
+	let buffer = '';
+	let current = [];
+	let next = 0;
+	let sentAt = performance.now();
+	const socket = net.connect({host, port: Number(port)});
+	socket.setTimeout(30_000, () => fail(`no SMTP reply within 30 s; replies so far: ${JSON.stringify(replies)}`));
+	socket.once('error', error => fail(error.message));
+	socket.on('data', chunk => {
+		buffer += chunk.toString('latin1');
+		let end;
+		while ((end = buffer.indexOf('\r\n')) !== -1) {
+			const line = buffer.slice(0, end);
+			buffer = buffer.slice(end + 2);
+			current.push(line);
+			if (/^\d{3}-/.test(line)) {
+				continue;
+			}
+
+			replies.push({reply: current.join('\n'), ms: performance.now() - sentAt});
+			current = [];
+			if (next < lines.length) {
+				sentAt = performance.now();
+				socket.write(`${lines[next++]}\r\n`);
+			} else {
+				socket.end();
+			}
+		}
+	});
+	socket.on('close', () => {
+		process.stdout.write(JSON.stringify(replies));
+	});
+}

@@ -13,7 +13,7 @@ import {createTestNetwork, SERVER_ADDR, skipUnlessNetns, type TestNetwork} from 
 import {skipUnlessSendmail} from '../helpers/sendmail.js';
 
 const skip = 'skip' in skipUnlessSendmail() ? skipUnlessSendmail() : skipUnlessNetns();
-const timedScript = path.join(path.dirname(fileURLToPath(import.meta.url)), '../helpers/smtp-timed.mjs');
+const timedScript = path.join(path.dirname(fileURLToPath(import.meta.url)), '../helpers/smtp-talk.mjs');
 const stockCf = '/etc/mail/sendmail.cf';
 
 type Timed = {reply: string; ms: number};
