@@ -29,6 +29,25 @@ const planted = '\u001B]0;owned\u0007\u001B[2J';
 const RUN_TIMEOUT_MS = 600_000;
 
 
+/**
+ * ansible-playbook's environment for a run in `scratch`: its own home (made here), temp folders and
+ * no config file but none.cfg, the role from this checkout, no colours.
+ */
+function ansibleEnv(scratch: string): NodeJS.ProcessEnv {
+	const home = path.join(scratch, 'home');
+	mkdirSync(home, {recursive: true});
+	return {
+		PATH: process.env.PATH,
+		LANG: 'C.UTF-8',
+		HOME: home,
+		ANSIBLE_CONFIG: path.join(scratch, 'none.cfg'),
+		ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
+		ANSIBLE_REMOTE_TEMP: path.join(scratch, 'ansible-remote'),
+		ANSIBLE_ROLES_PATH: path.join(repo, 'ansible/roles'),
+		ANSIBLE_NOCOLOR: '1',
+	};
+}
+
 /** The PLAY RECAP counts per host, e.g. {ok: 5, changed: 1, failed: 0, ...}. */
 function recap(stdout: string): Record<string, Record<string, number>> {
 	const hosts: Record<string, Record<string, number>> = {};
@@ -173,17 +192,8 @@ describe('the sendmail_harden role with ansible-playbook', skip, () => {
 		playbook = path.join(scratch, 'site.yml');
 		writeFileSync(playbook, '- name: Harden sendmail\n  hosts: mailservers\n  gather_facts: false\n  roles:\n    - sendmail_harden\n');
 
-		const home = path.join(scratch, 'home');
-		mkdirSync(home);
 		env = {
-			PATH: process.env.PATH,
-			LANG: 'C.UTF-8',
-			HOME: home,
-			ANSIBLE_CONFIG: path.join(scratch, 'none.cfg'),
-			ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
-			ANSIBLE_REMOTE_TEMP: path.join(scratch, 'ansible-remote'),
-			ANSIBLE_ROLES_PATH: path.join(repo, 'ansible/roles'),
-			ANSIBLE_NOCOLOR: '1',
+			...ansibleEnv(scratch),
 			ANSIBLE_RETRY_FILES_ENABLED: '0',
 			ANSIBLE_HOST_KEY_CHECKING: '0',
 			// All six hosts in one batch per task: with the default five, every task ran a second
@@ -405,17 +415,7 @@ describe('the sendmail_harden role with the one-file build', skip, () => {
 			}}}}));
 			const playbook = path.join(scratch, 'site.yml');
 			writeFileSync(playbook, '- name: Harden sendmail\n  hosts: all\n  gather_facts: false\n  roles:\n    - sendmail_harden\n');
-			mkdirSync(path.join(scratch, 'home'));
-			const env = {
-				PATH: process.env.PATH,
-				LANG: 'C.UTF-8',
-				HOME: path.join(scratch, 'home'),
-				ANSIBLE_CONFIG: path.join(scratch, 'none.cfg'),
-				ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
-				ANSIBLE_REMOTE_TEMP: path.join(scratch, 'ansible-remote'),
-				ANSIBLE_ROLES_PATH: path.join(repo, 'ansible/roles'),
-				ANSIBLE_NOCOLOR: '1',
-			};
+			const env = ansibleEnv(scratch);
 			const ansible = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runProgram(ansiblePlaybook, ['-i', inventory, playbook, ...args], {cwd: scratch, env: {...env, ...extraEnv}});
 
 			// A /tmp as CIS sets it up: nothing there may be run.
@@ -513,17 +513,7 @@ describe('the sendmail_harden role with the one-file build', skip, () => {
 			writeFileSync(path.join(scratch, 'node18'), '#!/bin/sh\necho v18.19.0\n', {mode: 0o755});
 			const playbook = path.join(scratch, 'site.yml');
 			writeFileSync(playbook, '- name: Install sendmail-harden\n  hosts: all\n  gather_facts: false\n  roles:\n    - sendmail_harden\n');
-			mkdirSync(path.join(scratch, 'home'));
-			const run = await runProgram(ansiblePlaybook, ['-i', inventory, playbook, '--check', '--tags', 'sendmail_harden_install'], {cwd: scratch, env: {
-				PATH: process.env.PATH,
-				LANG: 'C.UTF-8',
-				HOME: path.join(scratch, 'home'),
-				ANSIBLE_CONFIG: path.join(scratch, 'none.cfg'),
-				ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
-				ANSIBLE_REMOTE_TEMP: path.join(scratch, 'ansible-remote'),
-				ANSIBLE_ROLES_PATH: path.join(repo, 'ansible/roles'),
-				ANSIBLE_NOCOLOR: '1',
-			}});
+			const run = await runProgram(ansiblePlaybook, ['-i', inventory, playbook, '--check', '--tags', 'sendmail_harden_install'], {cwd: scratch, env: ansibleEnv(scratch)});
 			assert.equal(run.status, 0, run.stdout + run.stderr);
 			assert.deepEqual(taskOutcomes(run.stdout, 'Copy the Debian package'), {withdeb: 'changed', withnode: 'skipping', oldnode: 'skipping', nonode: 'skipping'});
 			assert.deepEqual(taskOutcomes(run.stdout, 'Copy the package'), {withdeb: 'skipping', withnode: 'changed', oldnode: 'skipping', nonode: 'skipping'});
