@@ -24,7 +24,11 @@ import {useAsyncEffect} from './hooks/use-async-effect.js';
 import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
 import {compiledIn, CountPages} from './steps/CountPages.js';
-import {COUNT_SETTINGS} from './settings/registry.js';
+import {COUNT_SETTINGS, SETTING} from './settings/registry.js';
+import {cfDaemons, listenOf} from './core/daemon-addresses.js';
+import {FloodsStep} from './steps/FloodsStep.js';
+import type {HubState} from './steps/ListenStep.js';
+import type {MailHubFinding} from './system/mail-hub.js';
 import {DoneStep} from './steps/DoneStep.js';
 import {auditAfter} from './core/hardened-table.js';
 import {GreetingStep, type HelpState} from './steps/GreetingStep.js';
@@ -79,6 +83,11 @@ export type WizardEffects = ApplyFlowDeps & {
 	 * Absent: not asked.
 	 */
 	checkMcAgrees?(target: Target): Promise<Result<McDisagreement | undefined>>;
+	/**
+	 * source/system/make-plan.ts mailHubFinding: whether this host is its domain's MX, asked when
+	 * the listen question shows; "local" is not offered to a hub. Absent: not asked.
+	 */
+	mailHub?(): Promise<MailHubFinding>;
 	/** source/system/access.ts accessProblem: what this user cannot do (write, restart), for Welcome. */
 	accessProblem?(target: Target): Promise<string | undefined>;
 	/** source/system/host-name.ts hostNameWarning: a host name that makes every sendmail start sleep 60 s. */
@@ -248,6 +257,25 @@ export function App({setup, effects, onExit}: Props) {
 		agrees => setMcProblem(agrees.ok ? agrees.value : {message: agrees.error}),
 	);
 	useAsyncEffect(() => effects.accessProblem?.(target), [effects, target], problem => setAccess(problem));
+	// Asked once the listen question is reached, not at start: it may wait on the resolver.
+	const daemons = useMemo(() => cfDaemons(target.cfText), [target.cfText]);
+	const [hub, setHub] = useState<HubState>(undefined);
+	// Once reached it stays asked: the answer is kept for Esc back and the later steps.
+	const listenReached = useRef(false);
+	listenReached.current ||= state.step === SETTING.listen.step;
+	useAsyncEffect(
+		() => {
+			if (!listenReached.current || effects.mailHub === undefined) {
+				return undefined;
+			}
+
+			setHub({kind: 'asking'});
+			return effects.mailHub();
+		},
+		[effects, listenReached.current],
+		found => setHub(found),
+		error => setHub({kind: 'unknown', domain: undefined, reason: `the lookup failed: ${error instanceof Error ? error.message : String(error)}`}),
+	);
 
 	const end = (result: WizardResult) => {
 		if (ended.current) {
@@ -468,7 +496,11 @@ export function App({setup, effects, onExit}: Props) {
 		default: {
 			// A step the settings registry adds for whole-number settings with no screen of their own.
 			const {offered, notes} = compiledIn(COUNT_SETTINGS.filter(each => each.step === (state.step as string)), ffr);
-			screen = offered.length === 0 ? null : <CountPages key={state.step} settings={offered} current={current} answers={state.answers} notes={notes} startAtEnd={cameBack} onNext={next} />;
+			const pages = (answers: Answers, onNext: (answers: Answers) => void) => <CountPages key={state.step} settings={offered} current={current} answers={answers} notes={notes} startAtEnd={cameBack} onNext={onNext} />;
+			// The listen question opens its step (settings/registry.ts, listen).
+			screen = SETTING.listen.step === state.step
+				? <FloodsStep key={state.step} listen={{daemons: daemons.daemons, current: listenOf(daemons.daemons), hub}} answers={state.answers} startAtEnd={cameBack} counts={offered.length === 0 ? null : pages} onNext={next} />
+				: offered.length === 0 ? null : pages(state.answers, next);
 		}
 	}
 

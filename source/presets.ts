@@ -64,6 +64,10 @@ function answerSchema(setting: SettingSpec): object {
 		case 'switch': {
 			return {type: 'boolean'};
 		}
+
+		case 'daemons': {
+			return {enum: [...setting.values]};
+		}
 	}
 }
 

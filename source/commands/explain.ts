@@ -43,6 +43,10 @@ function recommendedText(setting: SettingSpec): string {
 		case 'switch': {
 			return 'on';
 		}
+
+		case 'daemons': {
+			return '"local" where the host receives no mail from other machines, else "all"';
+		}
 	}
 }
 
@@ -140,7 +144,7 @@ function settingDocument(setting: SettingSpec) {
 		mcDefine: 'mcDefine' in setting ? setting.mcDefine : null,
 		step: setting.step,
 		explain: setting.explain,
-		recommended: setting.recommended,
+		recommended: 'recommended' in setting ? setting.recommended : null,
 		why: setting.recommendation.why,
 		mayBreak: setting.recommendation.mayBreak,
 		checks: setting.checks,

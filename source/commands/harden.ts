@@ -139,7 +139,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		io.err(`sendmail-harden: ${demoNote}\n`);
 	}
 
-	const plan = await makePlan(target, answersSource.answers, {cfOnly: flags.cfOnly, env: io.env});
+	const plan = await makePlan(target, answersSource.answers, {cfOnly: flags.cfOnly, env: io.env, mailHostName: flags.hostname});
 	if (!plan.ok) {
 		return badInput(plan.error);
 	}

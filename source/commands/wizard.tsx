@@ -1,7 +1,7 @@
 import os from 'node:os';
 import {render} from 'ink';
 import {App, type WizardEffects, type WizardPresets, type WizardResult, type WizardSetup} from '../app.js';
-import {checkMcAgrees, makePlan} from '../system/make-plan.js';
+import {checkMcAgrees, mailHubFinding, makePlan} from '../system/make-plan.js';
 import {accessProblem} from '../system/access.js';
 import {findMcFor} from '../system/mc-rebuild.js';
 import {findSendmail, sendmailFfrDefines, sendmailVersion} from '../system/sendmail.js';
@@ -108,7 +108,8 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		hostNameWarning: () => hostNameWarning(),
 		accessProblem: async target => (target.demo ? undefined : accessProblem(target.cfPath, {live: target.cfPath === DEFAULT_CONFIG})),
 		// Welcome's choice, pre-selected from --cf-only.
-		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env}),
+		makePlan: async (target, answers, {cfOnly}) => makePlan(target, answers, {cfOnly, env, mailHostName: flags.hostname}),
+		mailHub: async () => mailHubFinding(target, {mailHostName: flags.hostname}),
 		// --hostname stands for the host's name where it is not qualified.
 		askSendmail: async (files, commands, options) => askSendmail(files, commands, {hostName: flags.hostname, from: flags.from, ...options}),
 		// The same question --yes asks before a restart.

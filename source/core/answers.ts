@@ -147,6 +147,15 @@ export function validateAnswers(value: unknown): Result<Answers> {
 				chosen[setting.key] = given;
 				break;
 			}
+
+			case 'daemons': {
+				if (typeof given !== 'string' || !(setting.values as readonly string[]).includes(given)) {
+					return fail(`${setting.key} must be ${setting.values.map(value => `"${value}"`).join(' or ')}`);
+				}
+
+				chosen[setting.key] = given;
+				break;
+			}
 		}
 	}
 

@@ -5,6 +5,7 @@ import type {PrivacyFlag} from './privacy-flag-names.js';
 import {effectiveFlags, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {receivedVersionLeak} from './received-header.js';
 import {findOption, lookalikeLines, parseCf, type CfDocument} from './sendmail-cf.js';
+import {cfDaemons, daemonOf, describeDaemon, listenOf, reachOf, type Daemon} from './daemon-addresses.js';
 import {readCurrent, type CountReading} from '../settings/current.js';
 import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type CountSetting, type HelpFileSwitch} from '../settings/registry.js';
 import type {Answers} from './answers.js';
@@ -104,6 +105,29 @@ export function productGiveaways(cfText: string, extras: AuditExtras = {}): stri
 }
 
 export type Audit = {items: AuditItem[]; hardened: boolean};
+
+/**
+ * The listen row: the addresses each daemon listens on and what that means. Which is right depends
+ * on whether the host receives mail, so the row never counts against hardening; it says how far the
+ * daemons reach and the answer that closes them where the host only sends.
+ */
+export function listenRow({daemons, defaulted}: {daemons: readonly Daemon[]; defaulted: boolean}, reply?: string): AuditItem {
+	const listen = listenOf(daemons);
+	const reachable = daemons.filter(daemon => reachOf(daemon) === 'everywhere' || reachOf(daemon) === 'address');
+	const meaning = listen === 'local'
+		? 'no other machine can connect (local-only, as Debian\'s stock sendmail.mc sets its daemons)'
+		: `reachable from other machines on ${reachable.length} of ${daemons.length} daemon${daemons.length === 1 ? '' : 's'}`;
+	return {
+		setting: SETTING.listen.auditRow,
+		value: `${listen}: ${daemons.map(daemon => describeDaemon(daemon)).join('; ')}${defaulted ? ' (no DaemonPortOptions line: sendmail\'s default daemon)' : ''}; ${meaning}`,
+		hardened: true,
+		advice: '',
+		from: reply === undefined ? 'file' : 'sendmail',
+		...(reply === undefined ? {} : {reply}),
+		...(listen === 'all' ? {answer: 'listen: "local" where this host receives no mail from other machines'} : {}),
+		...(listen === 'all' ? {note: 'a host that only sends mail needs no daemon other machines can reach: listen "local" closes them (refused where this host is its domain\'s MX)'} : {}),
+	};
+}
 
 const isNeutral = (setting: CountSetting) => 'neutral' in setting && setting.neutral === true;
 
@@ -252,6 +276,8 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 		answer: `privacyOptions: add ${(missing.length === 0 ? RECOMMENDED_FLAGS : missing).join(', ')}`,
 	});
 
+	items.push(listenRow(cfDaemons(cfText)));
+
 	// Lines that an admin would read as one of these settings but sendmail does not.
 	for (const lookalike of lookalikeLines(document, [...OPTION_SETTINGS.map(setting => setting.option), 'HelpFile'])) {
 		// Named by its line, so that sendmail's replies for the real option are not pinned on it.
@@ -357,6 +383,15 @@ export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit 
  */
 export function auditFromOptionsSet(audit: Audit, set: ReadonlyMap<string, readonly string[]>, builtWith?: ReadonlySet<string>): Audit {
 	const items = audit.items.map((item): AuditItem => {
+		// The daemons sendmail itself sets up: one setoption DaemonPortOptions per daemon line it takes.
+		if (item.setting === SETTING.listen.auditRow) {
+			const values = set.get('DaemonPortOptions') ?? [];
+			const daemons = values.map((value, index) => daemonOf(value, index + 1));
+			return values.length === 0
+				? listenRow({daemons: [{line: 0, name: 'MTA', family: 'inet', port: undefined, addr: undefined}], defaulted: true}, 'sendmail sets no DaemonPortOptions')
+				: listenRow({daemons, defaulted: false}, values.map(value => `setoption DaemonPortOptions=${value}`).join('; '));
+		}
+
 		const setting = COUNT_SETTINGS.find(each => each.option === item.setting && each.checks.length === 0);
 		if (setting === undefined) {
 			return item;

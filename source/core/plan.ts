@@ -7,7 +7,8 @@ import {receivedVersionSplices} from './received-header.js';
 import {fail, ok, type Result} from './result.js';
 import {COUNT_SETTINGS, HELPFILE_SWITCHES, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type HelpFileSwitch} from '../settings/registry.js';
 
-/** A switch that edits the help file (settings/registry.ts). */import {applySplices, findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOptionSplices, valueAsRead, type CfDocument} from './sendmail-cf.js';
+import {cfDaemons, cfListenSplices, listenSummary} from './daemon-addresses.js';
+import {applySplices, findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOptionSplices, valueAsRead, type CfDocument} from './sendmail-cf.js';
 
 /** The sendmail.cf options this tool changes, by answers key (settings/registry.ts). */
 export {OPTION} from '../settings/registry.js';
@@ -263,6 +264,19 @@ export function planHardening(input: PlanInput): Result<Plan> {
 			}
 
 			settings.push({setting: setting.change, from: received.before, to: received.after});
+		}
+	}
+
+	const listen = answers.listen;
+	if (listen !== undefined && listen !== null) {
+		const edited = cfListenSplices(input.cfText, listen);
+		for (const splice of edited.splices) {
+			splices.push(splice);
+		}
+
+		notes.push(...edited.notes);
+		if (edited.changed.length > 0) {
+			settings.push({setting: SETTING.listen.change, from: listenSummary(cfDaemons(input.cfText).daemons), to: `${listen} (${edited.changed.length} daemon line${edited.changed.length === 1 ? '' : 's'} changed)`});
 		}
 	}
 

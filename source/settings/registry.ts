@@ -137,10 +137,30 @@ export type SwitchSetting = Common & {
 	readonly recommended: true;
 };
 
-export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting;
+/**
+ * Which addresses the daemons listen on: an edit of every daemon line (`O DaemonPortOptions=` in the
+ * .cf, `DAEMON_OPTIONS(...)` in the .mc), not of one option (core/daemon-addresses.ts). "local" sets
+ * each daemon's Addr to the loopback; "all" takes a loopback-only Addr away.
+ */
+export type DaemonsSetting = Common & {
+	readonly type: 'daemons';
+	readonly values: readonly ['all', 'local'];
+	/** The audit row it decides. */
+	readonly auditRow: string;
+	/** The name of its change in the plan, Review and --yes. */
+	readonly change: string;
+	/** The wizard's question, and each answer's label and cost. */
+	readonly question: string;
+	readonly answers: {readonly [V in 'all' | 'local']: {readonly label: string; readonly costs: string}};
+};
+
+export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | DaemonsSetting;
 
 /** An option the tool writes: a setting with a cf option and an .mc define. */
 export type OptionSetting = TextSetting | CountSetting | FlagsSetting;
+
+/** The setting types that are not one option. */
+const NOT_OPTIONS: ReadonlySet<SettingSpec['type']> = new Set(['switch', 'daemons']);
 
 export const SETTINGS = [
 	{
@@ -458,6 +478,37 @@ export const SETTINGS = [
 			mayBreak: 'At 100 sessions further clients wait; too low a number lets a few slow clients hold every slot.',
 		},
 	},
+	{
+		key: 'listen',
+		type: 'daemons',
+		values: ['all', 'local'],
+		auditRow: 'DaemonPortOptions',
+		change: 'Daemon addresses',
+		step: 'floods',
+		checks: [],
+		question: 'Does this host receive mail from other machines?',
+		answers: {
+			all: {
+				label: 'Yes: listen on every address (all)',
+				costs: 'Every daemon stays reachable from other machines, so outsiders can connect and try what the other limits guard against. A mail hub (this domain\'s MX) needs this.',
+			},
+			local: {
+				label: 'No, it only sends: listen on 127.0.0.1 (local)',
+				costs: 'Every daemon listens on the loopback only: no other machine can connect at all, and local programs still hand mail to sendmail. Mail sent to this host from outside is refused at the door, so a host that is its domain\'s MX must not choose it.',
+			},
+		},
+		explain: [
+			'listen ("all" or "local"): which addresses sendmail\'s daemons listen on. "local" gives every daemon line (O DaemonPortOptions in the .cf, DAEMON_OPTIONS in the .mc) Addr=127.0.0.1 (Addr=::1 for an IPv6 daemon), replacing the Addr there; "all" takes a loopback-only Addr away, so the daemon listens on every address. Nothing else in the file changes.',
+			'A host that only sends mail (a web or application server) needs no daemon reachable from outside: with "local" a connection to its outside address is refused, and nothing is left to probe or flood. DISA STIG and CIS ask for this ("MTA is local-only") where the host does not receive mail. Debian\'s stock sendmail.mc is already local-only: both of its daemons (MTA-v4, MSP-v4) have Addr=127.0.0.1.',
+			'A mail hub must listen on all: "local" is refused when the host is its domain\'s MX (the MX records of its domain, asked of the system\'s resolver, name this host\'s address). When that lookup fails, the tool says it could not tell and leaves the decision to the admin.',
+		],
+		roleDescription: 'Which addresses the daemons listen on: C(all), or C(local) (127.0.0.1 only) for a host that receives no mail from other machines. C(local) is refused on a host that is its domain\'s MX.',
+		example: 'all',
+		recommendation: {
+			why: '"local" for a host that only sends mail: no other machine can reach its daemons at all. "all" for a host that receives mail.',
+			mayBreak: '"local" refuses all mail from other machines, submission (port 587) from other machines included.',
+		},
+	},
 ] as const satisfies readonly SettingSpec[];
 
 type Entry = (typeof SETTINGS)[number];
@@ -466,7 +517,8 @@ type Entry = (typeof SETTINGS)[number];
 type ValueOf<S> = S extends {type: 'text'} ? string
 	: S extends {type: 'count'} ? number
 		: S extends {type: 'flags'} ? PrivacyFlag[]
-			: boolean;
+			: S extends {type: 'daemons'} ? 'all' | 'local'
+				: boolean;
 
 /**
  * What the admin chose. Also the preset format. Absent or null means "leave this setting as it is".
@@ -487,7 +539,7 @@ export const COUNT_SETTINGS = ofType('count');
 export const SWITCH_SETTINGS = ofType('switch');
 /** The switches that edit the help file, in the registry's order. */
 export const HELPFILE_SWITCHES = SWITCH_SETTINGS.filter((setting): setting is OfType<'switch'> & HelpFileSwitch => setting.edit.file === 'helpfile');
-export const OPTION_SETTINGS: ReadonlyArray<Extract<Entry, OptionSetting>> = SETTINGS.filter((setting): setting is Extract<Entry, OptionSetting> => setting.type !== 'switch');
+export const OPTION_SETTINGS: ReadonlyArray<Extract<Entry, OptionSetting>> = SETTINGS.filter((setting): setting is Extract<Entry, OptionSetting> => !NOT_OPTIONS.has(setting.type));
 
 /** Each setting by its key. */
 export const SETTING = Object.fromEntries(SETTINGS.map(setting => [setting.key, setting])) as unknown as {readonly [S in Entry as S['key']]: S};

@@ -18,6 +18,7 @@ const ROLE_TYPE: Record<SettingSpec['type'], string[]> = {
 	count: ['type: int'],
 	flags: ['type: list', 'elements: str'],
 	switch: ['type: bool'],
+	daemons: ['type: str', 'choices: [all, local]'],
 };
 
 /** A YAML plain scalar when it reads back as the same string, else a double-quoted one. */

@@ -14,6 +14,9 @@ import type {Target} from './target.js';
 import {configHostName} from './host-name.js';
 import {findSendmail, sendmailFfrDefines} from './sendmail.js';
 import {COMPILED_IN_SETTINGS, OPTION_SETTINGS, SETTING} from '../settings/registry.js';
+import {cfDaemons, listenOf, reachOf, setMcListen, type ListenChoice} from '../core/daemon-addresses.js';
+import {checkHostName} from './host-name.js';
+import {checkMailHub, mailHubRefusal, mailHubUnknown, type MailHubFinding, type MailHubOptions} from './mail-hub.js';
 
 export type MakePlanOptions = {
 	/** Edit sendmail.cf even when a sendmail.mc beside it would undo that at its next rebuild. */
@@ -24,6 +27,13 @@ export type MakePlanOptions = {
 	hostname?: string;
 	/** FreeBSD's make.conf (SENDMAIL_MC, SENDMAIL_CF_DIR); /etc/make.conf by default. */
 	makeConfPath?: string;
+	/**
+	 * The host's own name for the MX check of listen "local" (--hostname); by default the config's
+	 * $j, else the name the system qualifies.
+	 */
+	mailHostName?: string;
+	/** How the MX check is made (system/mail-hub.ts checkMailHub by default). */
+	checkMailHub?: (options: MailHubOptions) => Promise<MailHubFinding>;
 };
 
 // Debian's Makefile appends the .mc as comments under this header (see mc-rebuild.ts, mcAsComment).
@@ -285,6 +295,12 @@ async function missingCompileTimeOptions(target: Target, answers: Answers, optio
 		: `${names} need a sendmail built with ${lacking[0]!.requires}, and ${defines.error}; nothing was written`;
 }
 
+/** The MX check of listen "local", for the host's own name. */
+export async function mailHubFinding(target: Pick<Target, 'cfText'>, options: Pick<MakePlanOptions, 'mailHostName' | 'checkMailHub'> = {}): Promise<MailHubFinding> {
+	const hostName = options.mailHostName ?? configHostName(target.cfText) ?? checkHostName().qualifiedAs;
+	return (options.checkMailHub ?? checkMailHub)({hostName});
+}
+
 /**
  * The plan of edits for these answers on this host: what --dry-run shows, --yes and the wizard write.
  * With a sendmail.mc beside the .cf (and no --cf-only), the .mc's define() lines change and the .cf
@@ -299,6 +315,19 @@ export async function makePlan(target: Target, answers: Answers, options: MakePl
 	const missing = await missingCompileTimeOptions(target, answers, options);
 	if (missing !== undefined) {
 		return fail(missing);
+	}
+
+	// A mail hub must keep listening for other machines: "local" is refused where this host is its
+	// domain's MX; where that cannot be told, the admin is told so (settings/registry.ts, listen).
+	if (answers.listen === 'local') {
+		const finding = await mailHubFinding(target, options);
+		if (finding.kind === 'hub') {
+			return fail(mailHubRefusal(finding));
+		}
+
+		if (finding.kind === 'unknown') {
+			direct.value.warnings.push(mailHubUnknown(finding));
+		}
 	}
 
 	const source = await findMcSource(target.cfPath, options.hostname, {makeConfPath: options.makeConfPath});
@@ -329,7 +358,7 @@ export async function makePlan(target: Target, answers: Answers, options: MakePl
 		return fail(`${rebuild.error} ${CF_ONLY_HINT}`);
 	}
 
-	return planThroughMc(target, direct.value, cfChange, rebuild.value, options, source.note);
+	return planThroughMc(target, direct.value, cfChange, rebuild.value, options, source.note, answers.listen ?? undefined);
 }
 
 /**
@@ -384,7 +413,7 @@ export async function checkMcAgrees(target: Target, options: MakePlanOptions = {
 	return unedited.ok ? ok(mcDisagreement(target, rebuild.value, unedited.value)) : fail(unedited.error);
 }
 
-async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange, rebuild: RebuildPlan, options: MakePlanOptions, sourceNote: string | undefined): Promise<Result<Plan>> {
+async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange, rebuild: RebuildPlan, options: MakePlanOptions, sourceNote: string | undefined, listen: ListenChoice | undefined): Promise<Result<Plan>> {
 	const {mcPath} = rebuild;
 	const cfName = path.basename(target.cfPath);
 	const rebuildCommand = rebuildCommandOf(rebuild);
@@ -421,6 +450,14 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 
 	if (received !== undefined) {
 		definesEdited.text = received.value;
+	}
+
+	// The daemons' addresses are DAEMON_OPTIONS lines in the .mc (core/daemon-addresses.ts).
+	const listenChanged = listen !== undefined && direct.settings.some(change => change.setting === SETTING.listen.change);
+	if (listenChanged) {
+		const daemons = setMcListen(definesEdited.text, listen);
+		definesEdited.text = daemons.text;
+		definesEdited.notes.push(...daemons.notes);
 	}
 
 	const build = async (text: string) => buildCfFromMc(text, mcPath, {plan: rebuild, env: options.env});
@@ -468,6 +505,16 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 	const cfAfter = keepHeader(rebuilt.value, target.cfText);
 	if (received !== undefined && receivedVersionLeak(cfAfter) !== undefined) {
 		return fail(`the ${cfName} rebuilt from ${mcPath} still has the version in its Received header: something later in the .mc sets confRECEIVED_HEADER; change it there, or use --cf-only to edit ${cfName} alone`);
+	}
+
+	// Every daemon the built .cf has must listen as asked: one m4 builds from elsewhere (a default,
+	// an m4 file) would otherwise keep listening on every address without a word.
+	if (listenChanged) {
+		const {daemons} = cfDaemons(cfAfter);
+		const astray = daemons.filter(daemon => (listen === 'local' ? reachOf(daemon) !== 'loopback' && reachOf(daemon) !== 'socket' : reachOf(daemon) === 'loopback'));
+		if (listenOf(daemons) !== listen || astray.length > 0) {
+			return fail(`the ${cfName} rebuilt from ${mcPath} still has ${astray.length === 1 ? 'a daemon' : 'daemons'} not listening as "${listen}" asks (${astray.map(daemon => `line ${daemon.line} "${clip(`O DaemonPortOptions=${[daemon.name && `Name=${daemon.name}`, daemon.addr && `Addr=${daemon.addr}`].filter(Boolean).join(', ')}`)}"`).join(', ')}) that no DAEMON_OPTIONS line of the .mc sets; add DAEMON_OPTIONS lines for them, or use --cf-only to edit ${cfName} alone`);
+		}
 	}
 
 	const document = parseCf(cfAfter);
