@@ -67,11 +67,13 @@ export function ListenStep({daemons, current, answers, hub, onNext}: Props) {
 	const [highlight, setHighlight, highlightNow] = useSyncedState(initial);
 	const [chosen, setChosen] = useSyncedState(initial);
 	const count = choices.length;
-	// The list shrinks when the MX check answers "hub": the pointer stays on a row that exists.
-	const at = (index: number) => choices[Math.min(index, count - 1)]!;
+	// The list loses its last row, "local", when the MX check answers "hub": a pointer or choice
+	// that was there goes back to Keep.
+	const row = (index: number) => (index < count ? index : 0);
+	const at = (index: number) => choices[row(index)]!;
 	useStepKeys({
-		onUp: () => setHighlight(index => (Math.min(index, count - 1) + count - 1) % count),
-		onDown: () => setHighlight(index => (Math.min(index, count - 1) + 1) % count),
+		onUp: () => setHighlight(index => (row(index) + count - 1) % count),
+		onDown: () => setHighlight(index => (row(index) + 1) % count),
 		onSpace: () => setChosen(highlightNow()),
 		onEnter() {
 			const choice = at(highlightNow());
@@ -101,7 +103,7 @@ export function ListenStep({daemons, current, answers, hub, onNext}: Props) {
 	const listRows = count + 1;
 	return (
 		<StepFrame step={setting.step} title={setting.question} hints={hints}>
-			<OptionList label="Receives mail from other machines" kind="radio" items={items} highlight={Math.min(highlight, count - 1)} selected={Math.min(chosen, count - 1)} />
+			<OptionList label="Receives mail from other machines" kind="radio" items={items} highlight={row(highlight)} selected={row(chosen)} />
 			<Box marginTop={1} flexDirection="column">
 				<Rows rows={rows.slice(0, Math.max(body.rows - listRows - 1, 1))} />
 			</Box>
