@@ -68,7 +68,9 @@ export function formatFlagList(): string[] {
 /** A setting's explanation as lines of at most 78 characters, paragraphs apart. */
 export function formatSettingHelp(setting: SettingSpec): string[] {
 	const checks = setting.checks.length === 0
-		? setting.type === 'count'
+		? setting.type === 'daemons'
+			? 'No SMTP exchange shows it: audit lists the daemons sendmail sets up as it reads the config (sendmail -bt -d37.1), each with the addresses it listens on.'
+			: setting.type === 'count'
 			? 'No SMTP exchange shows it: audit asks sendmail whether it takes the value (the options it sets as it reads the config, sendmail -bt -d37.1).'
 			: 'No SMTP exchange shows it: audit and verify judge it from the file.'
 		: `Shown in sendmail's replies by the ${setting.checks.map(check => `"${check}"`).join(', ')} check${setting.checks.length === 1 ? '' : 's'} of the rehearsal, audit and verify.`;
