@@ -208,6 +208,10 @@ export function summarizeAnswers(answers: Answers): string {
 		}
 	}
 
+	if (answers.listen !== undefined && answers.listen !== null) {
+		parts.push(`daemons listen on ${answers.listen === 'local' ? '127.0.0.1 only (local)' : 'every address (all)'}`);
+	}
+
 	return parts.length === 0 ? 'changes nothing' : parts.join(', ');
 }
 

@@ -160,3 +160,9 @@ function readFileSafe(file: string): string | undefined {
 		return undefined;
 	}
 }
+
+test('a preset\'s summary says where the daemons will listen', async () => {
+	const {summarizeAnswers} = await import('../../source/commands/presets.js');
+	assert.equal(summarizeAnswers({listen: 'local'}), 'daemons listen on 127.0.0.1 only (local)');
+	assert.equal(summarizeAnswers({listen: 'all', maxDaemonChildren: 40}), 'MaxDaemonChildren 40, daemons listen on every address (all)');
+});
