@@ -17,6 +17,8 @@ export type MailHubOptions = {
 	timeoutMs?: number;
 	/** This host's addresses; os.networkInterfaces() by default. */
 	addresses?: readonly string[];
+	/** The name servers to ask; those of /etc/resolv.conf by default (tests name their own). */
+	servers?: readonly string[];
 };
 
 export const MAIL_HUB_TIMEOUT_MS = 5000;
@@ -72,6 +74,10 @@ export async function checkMailHub(options: MailHubOptions): Promise<MailHubFind
 	const timeoutMs = options.timeoutMs ?? MAIL_HUB_TIMEOUT_MS;
 	const own = new Set((options.addresses ?? ownAddresses()).map(address => address.toLowerCase()));
 	const resolver = new dns.Resolver({timeout: Math.max(Math.floor(timeoutMs / 2), 1), tries: 1});
+	if (options.servers !== undefined) {
+		resolver.setServers([...options.servers]);
+	}
+
 	let timer: NodeJS.Timeout | undefined;
 	const timeout = new Promise<MailHubFinding>(resolve => {
 		timer = setTimeout(() => {
