@@ -8,7 +8,9 @@ import type {Answers} from '../core/answers.js';
 import {helpFilePath} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {safeLine} from '../core/sanitize.js';
-import type {Check, SmtpReply, Vantage} from '../core/verify-checks.js';
+import type {Check, SmtpReply, StarttlsProbe, Vantage} from '../core/verify-checks.js';
+import {namesServerCertificate} from '../core/starttls-files.js';
+import {starttlsProblem} from './starttls-files.js';
 import {vantageOf} from './vantage.js';
 import {toBytes} from './read-files.js';
 import {configHostName, hostContext, hostNameFix, sendmailRun, UNQUALIFIED_SLEEP_SECONDS, type HostContext, type SendmailRun} from './host-name.js';
@@ -42,6 +44,11 @@ export type RehearsalOptions = {
 	hostName?: string;
 	/** The client address sendmail answers as if talking to (--from); DEFAULT_FROM when not given. */
 	from?: string;
+	/**
+	 * The config in force, where the rehearsed one would replace it: when it names a certificate,
+	 * the new one must still offer STARTTLS (a lost certificate drops STARTTLS without a word).
+	 */
+	currentCfText?: string;
 	/** For tests: the host name facts, and the reply bounds. */
 	host?: HostContext;
 	limits?: Partial<SmtpReplyLimits>;
@@ -168,8 +175,9 @@ export async function rehearseFiles(
 	answers: Answers,
 	options: RehearsalOptions = {},
 ): Promise<Result<RehearsalReport>> {
+	const starttlsExpected = await starttlsExpectation(files.cfText, options.currentCfText);
 	return inSendmail(files, options, async (session, {timeoutMs, hostName, vantage, openAnother}) => {
-		const result = await verifyConversation(session, answers, {peer: 'sendmail -bs', totalTimeoutMs: timeoutMs, vantage, openAnother});
+		const result = await verifyConversation(session, answers, {peer: 'sendmail -bs', totalTimeoutMs: timeoutMs, vantage, openAnother, ...(starttlsExpected === undefined ? {} : {starttlsExpected})});
 		if (!result.ok) {
 			return result;
 		}
@@ -180,6 +188,21 @@ export async function rehearseFiles(
 			...(session.complaints.length > 0 ? {complaints: session.complaints} : {}),
 		});
 	});
+}
+
+/**
+ * Whether the rehearsed config must offer STARTTLS: it names a certificate, or the config in force
+ * does. With it, sendmail's reason for not offering STARTTLS, where its file checks find one (the
+ * files named in the very text rehearsed).
+ */
+export async function starttlsExpectation(cfText: string, currentCfText: string | undefined): Promise<StarttlsProbe['expected']> {
+	const now = currentCfText !== undefined && namesServerCertificate(currentCfText);
+	if (!now && !namesServerCertificate(cfText)) {
+		return undefined;
+	}
+
+	const problem = await starttlsProblem(cfText);
+	return {because: now ? 'the config in force sets STARTTLS up' : 'the config names a ServerCertFile', ...(problem === undefined ? {} : {problem})};
 }
 
 export type SendmailAnswers =
