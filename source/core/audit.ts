@@ -9,6 +9,7 @@ import {readCurrent, type CountReading} from '../settings/current.js';
 import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type CountSetting, type HelpFileSwitch} from '../settings/registry.js';
 import type {Answers} from './answers.js';
 import type {Check} from './verify-checks.js';
+import type {StarttlsAudit} from './certificate-audit.js';
 
 
 export type AuditItem = {
@@ -37,6 +38,8 @@ export type AuditExtras = {
 	certificate?: {path: string; subject: string; issuer: string};
 	/** The compile-time defines (_FFR_...) the installed sendmail lists, where it was asked. */
 	builtWith?: ReadonlySet<string>;
+	/** STARTTLS: set up or not, whether sendmail can use its files, what the certificate says. */
+	starttls?: StarttlsAudit;
 };
 
 /**
