@@ -106,7 +106,8 @@ export function productGiveaways(cfText: string, extras: AuditExtras = {}): stri
 	return giveaways;
 }
 
-export type Audit = {items: AuditItem[]; hardened: boolean};
+/** `starttls`: audit's account of STARTTLS beside the settings, where it was read (system/audit-extras.ts). */
+export type Audit = {items: AuditItem[]; hardened: boolean; starttls?: StarttlsAudit};
 
 const isNeutral = (setting: CountSetting) => 'neutral' in setting && setting.neutral === true;
 
@@ -267,7 +268,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 		});
 	}
 
-	return {items, hardened: items.every(item => item.hardened)};
+	return {items, hardened: items.every(item => item.hardened), ...(options.starttls === undefined ? {} : {starttls: options.starttls})};
 }
 
 // The flags whose effect an SMTP client sees, and the check that shows it.
@@ -349,7 +350,7 @@ export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit 
 			}
 		}
 	});
-	return {items, hardened: items.every(item => item.hardened)};
+	return {...audit, items, hardened: items.every(item => item.hardened)};
 }
 
 /**
@@ -389,5 +390,5 @@ export function auditFromOptionsSet(audit: Audit, set: ReadonlyMap<string, reado
 		const hardened = number > 0 || isNeutral(setting);
 		return {...item, hardened, advice: hardened ? '' : setting.advice, from: 'sendmail', reply: `setoption ${setting.option}=${last}`};
 	});
-	return {items, hardened: items.every(item => item.hardened)};
+	return {...audit, items, hardened: items.every(item => item.hardened)};
 }

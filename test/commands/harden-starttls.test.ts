@@ -38,6 +38,11 @@ describe('a config that would lose STARTTLS', skipUnlessSendmail(), () => {
 		const run = await runCli(['--config', cfPath, ...article, '--dry-run'], {env});
 		assert.equal(run.status, 0, run.stdout + run.stderr);
 		assert.match(run.stdout, /^✔ STARTTLS: expected STARTTLS offered in EHLO and a TLS handshake \(the config in force sets STARTTLS up\); offered, handshake completed: TLSv1\.3, TLS_\w+ — sendmail said "220 2\.0\.0 Ready to start TLS"$/m);
+		// The table the run ends with holds the certificate's findings, each to fix by hand.
+		const table = run.stdout.slice(run.stdout.indexOf('After these changes, audit would find:')).replaceAll(/\n {4,}/g, ' ');
+		assert.match(table, /^ {2}! STARTTLS issuer: self-signed \(O=Sendmail, OU=Sendmail Server,$/m);
+		assert.match(table, /^ {2}! STARTTLS subject: the subject names Sendmail/m);
+		assert.match(table, /fix by hand: get a certificate from a CA, e\.g\. Let's Encrypt: "certbot certonly --standalone -d HOST"/);
 	});
 
 	test('a certificate path that is gone: --yes refuses (exit 1), sendmail\'s reason names the file, sendmail.cf byte-identical', async () => {

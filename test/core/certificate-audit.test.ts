@@ -70,3 +70,17 @@ test('not set up: one warning with how, for Debian and elsewhere; never hardened
 	assert.equal(starttlsFails(broken), true);
 	assert.equal(broken.findings[0]!.text, 'sendmail would not offer STARTTLS: STARTTLS=server: file /x.crt unsafe: No such file or directory');
 });
+
+test('the hardened table: the certificate\'s warnings and failures as rows to fix by hand; a failure turns the verdict', async () => {
+	const {hardenedRows, hardenedVerdict} = await import('../../source/core/hardened-table.js');
+	const expired = starttlsAudit({setUp: true, layout: 'debian', certPath: '/c.crt', certificate: {...caSigned, validTo: now - DAY}}, now);
+	const audit = {items: [{setting: 'SmtpGreetingMessage', value: '$j ESMTP', hardened: true, advice: '', from: 'file' as const}], hardened: true, starttls: expired};
+	assert.equal(hardenedVerdict(audit), 'Not hardened yet: all 1 of audit\'s settings pass, but STARTTLS fails; audit exits 1.');
+	const rows = hardenedRows(audit, 200).map(row => row.text);
+	assert.ok(rows.some(row => row.startsWith('  ✘ STARTTLS expiry: expired on 2026-12-07')), rows.join('\n'));
+	assert.ok(rows.some(row => row.startsWith('      fix by hand: renew it')), rows.join('\n'));
+	// Not set up: the table leaves it to audit, whose account says so.
+	const notSetUp = {...audit, starttls: starttlsAudit({setUp: false, layout: 'debian'}, now)};
+	assert.equal(hardenedVerdict(notSetUp), 'Hardened: all 1 of audit\'s checks pass.');
+	assert.ok(!hardenedRows(notSetUp).some(row => row.text.includes('STARTTLS')));
+});
