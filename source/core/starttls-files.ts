@@ -2,8 +2,8 @@
 // unsafe drops STARTTLS without a word to the client, and the reason goes only to syslog. Pure:
 // the caller stats the files (source/system/starttls-files.ts) and hands the facts in.
 //
-// The rules, from sendmail's tls.c (inittls) and safefile.c, as docs/sendmail.md, "STARTTLS file
-// rules" tells them and the tests prove against the installed sendmail:
+// The rules come from sendmail's tls.c (inittls) and safefile.c; the tests prove them against the
+// installed sendmail (docs/sendmail.md, "STARTTLS file rules"):
 // - the server needs ServerCertFile, ServerKeyFile, CACertFile and CACertPath named, each an
 //   absolute path ("STARTTLS: ServerCertFile missing" otherwise);
 // - the certificate, the key and the CA file must each pass safefile(): a regular file (after
