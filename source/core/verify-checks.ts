@@ -430,20 +430,20 @@ export function harvestCounts(probe: HarvestProbe): {confirmed: string[]; tried:
 }
 
 /**
- * STARTTLS offered in EHLO and a TLS handshake completed over it: pass when it works, fail when it
+ * STARTTLS in EHLO and a TLS handshake completed over it: pass when it works, fail when it
  * was offered and broke, or was expected and is missing; info when neither offered nor expected.
  */
 export function starttlsCheck(probe: StarttlsProbe): Check {
 	const name = 'STARTTLS';
 	const because = probe.expected === undefined ? '' : ` (${probe.expected.because})`;
-	const wanted = `STARTTLS offered in EHLO and a TLS handshake${because}`;
+	const wanted = `STARTTLS in EHLO and a TLS handshake${because}`;
 	if (!probe.offered) {
 		if (probe.expected === undefined) {
 			return {name, status: 'info', expected: 'STARTTLS not offered in EHLO (no ServerCertFile: STARTTLS is not set up)', reply: '(not in EHLO)'};
 		}
 
 		const why = probe.expected.problem ?? 'sendmail writes its reason only to syslog';
-		return {name, status: 'fail', expected: `${wanted}; it is not offered: ${why}`, reply: '(not in EHLO)'};
+		return {name, status: 'fail', expected: `${wanted}; not offered: ${why}`, reply: '(not in EHLO)'};
 	}
 
 	const ready = firstLine(probe.ready);

@@ -202,7 +202,7 @@ export async function starttlsExpectation(cfText: string, currentCfText: string 
 	}
 
 	const problem = await starttlsProblem(cfText);
-	return {because: now ? 'the config in force sets STARTTLS up' : 'the config names a ServerCertFile', ...(problem === undefined ? {} : {problem})};
+	return {because: now ? 'as the config in force has' : 'the config names a ServerCertFile', ...(problem === undefined ? {} : {problem})};
 }
 
 export type SendmailAnswers =
