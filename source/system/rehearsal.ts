@@ -201,7 +201,9 @@ export async function starttlsExpectation(cfText: string, currentCfText: string 
 		return undefined;
 	}
 
-	const problem = await starttlsProblem(cfText);
+	// The reason names a path from the config: printed, it must not carry control bytes.
+	const found = await starttlsProblem(cfText);
+	const problem = found === undefined ? undefined : safeLine(found);
 	return {because: now ? 'as the config in force has' : 'the config names a ServerCertFile', ...(problem === undefined ? {} : {problem})};
 }
 

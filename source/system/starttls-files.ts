@@ -2,6 +2,7 @@
 // would serve no STARTTLS with them (or nothing when it would). sendmail itself says it only to
 // syslog, and the client merely sees no STARTTLS in EHLO.
 import {createPrivateKey, X509Certificate} from 'node:crypto';
+import {constants} from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {readStarttlsOptions, starttlsFilePaths, starttlsFileProblem, type FileFacts, type PathFacts, type SendmailIdentity} from '../core/starttls-files.js';
@@ -51,8 +52,13 @@ async function lookUpUser(user: string | undefined): Promise<{uid: number; gid?:
 
 async function readBounded(file: string): Promise<Buffer | undefined> {
 	try {
-		const handle = await fs.open(file, 'r');
+		// O_NONBLOCK: a FIFO swapped in after the checks must not hold the open; fstat then refuses it.
+		const handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
 		try {
+			if (!(await handle.stat()).isFile()) {
+				return undefined;
+			}
+
 			const buffer = Buffer.alloc(MAX_BYTES + 1);
 			const {bytesRead} = await handle.read(buffer, 0, buffer.length, 0);
 			return bytesRead > MAX_BYTES ? undefined : buffer.subarray(0, bytesRead);
