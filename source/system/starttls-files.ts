@@ -91,7 +91,7 @@ async function loadProblem(certFile: string, keyFile: string): Promise<string | 
 		return `STARTTLS=server, error: SSL_CTX_use_certificate_file(${certFile}) failed`;
 	}
 
-	return certificate.checkPrivateKey(key) ? undefined : `STARTTLS=server, error: SSL_CTX_check_private_key failed(${keyFile})`;
+	return certificate.checkPrivateKey(key) ? undefined : `STARTTLS=server, error: SSL_CTX_check_private_key failed(${keyFile}): 0`;
 }
 
 /**

@@ -57,7 +57,7 @@ describe('a config that would lose STARTTLS', skipUnlessSendmail(), () => {
 		const run = await runCli(['--config', cfPath, ...article, '--yes'], {env});
 		assert.equal(run.status, 1, run.stdout + run.stderr);
 		const lines = run.stderr.split('\n').filter(line => line !== '');
-		assert.equal(lines.at(-1), `sendmail-harden: sendmail's rehearsal of the new config contradicts the answers (STARTTLS: STARTTLS in EHLO and a TLS handshake (as the config in force has); not offered: ${reason}); nothing was written`);
+		assert.equal(lines.at(-1), `sendmail-harden: sendmail's rehearsal of the new config contradicts the answers (STARTTLS: STARTTLS in EHLO and a TLS handshake (as the config in force has); not offered: ${reason} (sendmail's log)); nothing was written`);
 		assert.ok(lines.every(line => !line.includes('rehearsal: ') || line.includes('STARTTLS')), run.stderr);
 		assert.deepEqual(readFileSync(cfPath), before);
 		assert.deepEqual(readdirSync(cfFolder).sort(), ['helpfile', 'sendmail.cf'], 'no backup, no temporary file');
@@ -65,7 +65,7 @@ describe('a config that would lose STARTTLS', skipUnlessSendmail(), () => {
 		// --dry-run says it, and exits as --yes does; --json carries the same reason.
 		const dry = await runCli(['--config', cfPath, ...article, '--dry-run'], {env});
 		assert.equal(dry.status, 1);
-		assert.ok(dry.stdout.includes(`✘ STARTTLS: expected STARTTLS in EHLO and a TLS handshake (as the config in force has); not offered: ${reason} — sendmail said "(not in EHLO)"`), dry.stdout);
+		assert.ok(dry.stdout.includes(`✘ STARTTLS: expected STARTTLS in EHLO and a TLS handshake (as the config in force has); not offered: ${reason} (sendmail's log) — sendmail said "(not in EHLO)"`), dry.stdout);
 		const json = await runCli(['--config', cfPath, ...article, '--yes', '--json'], {env});
 		assert.equal(json.status, 1);
 		const document = JSON.parse(json.stdout) as {error: string; changed: boolean};

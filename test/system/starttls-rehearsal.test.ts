@@ -10,7 +10,9 @@ import path from 'node:path';
 import {contradicts} from '../../source/flow/apply-flow.js';
 import {askSendmail, rehearseFiles} from '../../source/system/rehearsal.js';
 import {starttlsProblem} from '../../source/system/starttls-files.js';
-import {skipUnlessSendmail} from '../helpers/sendmail.js';
+import {hostContext} from '../../source/system/host-name.js';
+import {sendmailStarttlsReason, starttlsReason} from '../../source/system/sendmail-log.js';
+import {sendmailWrapper, skipUnlessSendmail} from '../helpers/sendmail.js';
 import {makeDebianTlsFiles, withStarttls, type TlsFiles} from '../helpers/tls-fixture.js';
 
 const skip = skipUnlessSendmail();
@@ -53,9 +55,21 @@ describe('STARTTLS in the rehearsal', skip, () => {
 		chmodSync(unreadable, 0o000);
 		const {row, report} = await starttlsRow(cfText.replace(/^O ServerKeyFile=.*$/m, `O ServerKeyFile=${unreadable}`));
 		assert.equal(row?.status, 'fail');
-		assert.equal(row!.expected, `STARTTLS in EHLO and a TLS handshake (as the config in force has); not offered: STARTTLS=server: file ${unreadable} unsafe: Permission denied`);
+		assert.equal(row!.expected, `STARTTLS in EHLO and a TLS handshake (as the config in force has); not offered: STARTTLS=server: file ${unreadable} unsafe: Permission denied (sendmail's log)`);
 		// The apply flow refuses on it, and on nothing else.
 		assert.deepEqual(report.checks.filter(check => contradicts(check, {})).map(check => check.name), ['STARTTLS']);
+	});
+
+	test('sendmail\'s own log line is read: a config naming no CACertPath, and the CRL line that does not matter left out', async () => {
+		const folderForLog = mkdtempSync(path.join(os.tmpdir(), 'starttls-log-'));
+		try {
+			const said = await sendmailStarttlsReason(sendmailWrapper, cfText.replace(/^O CACertPath=.*\n/m, ''), folderForLog, hostContext(), 'mail.test.example');
+			assert.equal(said, 'STARTTLS: CACertPath missing');
+			const working = await sendmailStarttlsReason(sendmailWrapper, cfText, mkdtempSync(path.join(folderForLog, 'ok-')), hostContext(), 'mail.test.example');
+			assert.equal(working, undefined);
+		} finally {
+			rmSync(folderForLog, {recursive: true, force: true});
+		}
 	});
 
 	test('a config without STARTTLS, replacing one without it, gets no STARTTLS row', async () => {
@@ -110,6 +124,14 @@ describe('STARTTLS in the rehearsal', skip, () => {
 			if (offered !== (problem === undefined)) {
 				disagreements.push(`${name}: sendmail ${offered ? 'offers' : 'does not offer'} STARTTLS, the tool says ${problem ?? 'it would'}`);
 			}
+
+			// Where it does not, the tool's reason is word for word the line sendmail logs.
+			if (!offered) {
+				const said = await sendmailStarttlsReason(sendmailWrapper, candidate, mkdtempSync(path.join(folder, 'log-')), hostContext(), 'mail.test.example');
+				if (said !== problem) {
+					disagreements.push(`${name}: sendmail logs "${said}", the tool says "${problem}"`);
+				}
+			}
 		}
 
 		assert.deepEqual(disagreements, []);
@@ -117,4 +139,14 @@ describe('STARTTLS in the rehearsal', skip, () => {
 		assert.equal(await starttlsProblem(cases[1]![1]), `STARTTLS=server: file ${path.join(folder, 'missing.crt')} unsafe: No such file or directory`);
 		assert.equal(await starttlsProblem(cfText), undefined);
 	});
+});
+
+test('starttlsReason: the first line about the server\'s files, without the syslog head', () => {
+	const log = [
+		'<20>Dec  8 00:11:15 sendmail[15342]: STARTTLS: CRLFile missing',
+		'<20>Dec  8 00:11:15 sendmail[15342]: STARTTLS=server: file /etc/mail/tls/x.crt unsafe: No such file or directory',
+		'<22>Dec  8 00:11:15 sendmail[15342]: AUTH: available mech=PLAIN',
+	].join('\0');
+	assert.equal(starttlsReason(log), 'STARTTLS=server: file /etc/mail/tls/x.crt unsafe: No such file or directory');
+	assert.equal(starttlsReason('<20>Dec  8 00:11:15 sendmail[1]: STARTTLS: CRLFile missing\n'), undefined);
 });
