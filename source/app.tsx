@@ -350,7 +350,8 @@ export function App({setup, effects, onExit}: Props) {
 		const asked = planValue;
 		setClients({plan: asked, view: {now: {kind: 'asking'}, after: {kind: 'asking'}}});
 		const help = target.helpFile !== undefined && 'text' in target.helpFile ? target.helpFile.text : undefined;
-		const ask = async (files: {cfText: string; helpFileText?: string}): Promise<RehearsalState> => effects.rehearse(files, state.answers, {env: effects.env}).then(
+		// The new files must keep the STARTTLS the config in force sets up (currentCfText).
+		const ask = async (files: {cfText: string; helpFileText?: string}, currentCfText?: string): Promise<RehearsalState> => effects.rehearse(files, state.answers, {env: effects.env, ...(currentCfText === undefined ? {} : {currentCfText})}).then(
 			result => (result.ok ? {kind: 'done', report: result.value} : {kind: 'failed', error: result.error}),
 			(error: unknown) => ({kind: 'failed', error: String(error)}),
 		);
@@ -359,7 +360,7 @@ export function App({setup, effects, onExit}: Props) {
 		};
 
 		void ask(help === undefined ? {cfText: target.cfText} : {cfText: target.cfText, helpFileText: help}).then(settle('now'));
-		void ask(candidateFiles({plan: asked, cfText: target.cfText, helpFileText: help})).then(settle('after'));
+		void ask(candidateFiles({plan: asked, cfText: target.cfText, helpFileText: help}), target.cfText).then(settle('after'));
 	}, [onReview, planValue, clients?.plan, effects, target, state.answers]);
 	const clientView = clients !== undefined && clients.plan === planValue ? clients.view : undefined;
 	const finalTemplate = state.answers.greeting ?? current.greeting ?? SENDMAIL_DEFAULT_GREETING;

@@ -1,4 +1,5 @@
 import {auditConfig, auditFromOptionsSet, auditFromReplies, auditRehearsalAnswers} from '../core/audit.js';
+import {starttlsFails, type FindingLevel} from '../core/certificate-audit.js';
 import {safeJson} from '../core/sanitize.js';
 import {listBackupSets} from '../system/backup-sets.js';
 import {wrapText} from '../core/wrap-text.js';
@@ -39,6 +40,9 @@ async function lastChange(cfPath: string): Promise<{id: string; savedAt: string}
 	return newest === undefined ? null : {id: newest.id, savedAt: newest.savedAt};
 }
 
+/** How a STARTTLS finding is marked: nothing to do, worth knowing, not hardened, broken. */
+const FINDING_MARK: Record<FindingLevel, string> = {ok: '✔', note: '•', warn: '!', fail: '✘'};
+
 /** The rehearsal's findings no setting's row holds: what an outsider may relay, and which accounts it can confirm. */
 const OUTSIDER_FINDINGS = new Set(['relaying', 'account harvest']);
 
@@ -60,7 +64,12 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	const program = findSendmail(io.env);
 	const built = program === undefined ? undefined : await sendmailFfrDefines(program, {onHostNameWait: hostNameCountdown(io)});
 	const builtWith = built?.ok ? built.value : undefined;
-	const fromFile = auditConfig(cfText, helpFile, {...await readAuditExtras(cfText), ...(builtWith === undefined ? {} : {builtWith})});
+	const extras = await readAuditExtras(cfText);
+	const fromFile = auditConfig(cfText, helpFile, {...extras, ...(builtWith === undefined ? {} : {builtWith})});
+	// STARTTLS is judged beside the settings: no answer sets it up, so it never reads as hardened
+	// when it is missing; a failure (files sendmail cannot use, an expired certificate, a weak key) fails audit.
+	const starttls = extras.starttls!;
+	const tlsFails = starttlsFails(starttls);
 	// Where the .cf comes from on this system's layout: an edit must go to the .mc a rebuild uses.
 	const source = demo ? {kind: 'cf' as const} : cfSourceReport(cfPath, cfText, await findMcSource(cfPath));
 	const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
@@ -90,13 +99,14 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 			hardened: audit.hardened,
 			source,
 			settings: audit.items,
+			starttls,
 			rehearsal,
 			hostName: {name: hostName.name, qualified: hostName.qualifiedAs !== undefined, warning: hostWarning ?? null},
 			// For `sendmail-harden report` over a fleet: which sendmail, and the change a rollback would undo.
 			sendmailVersion: configVersion(cfText),
 			lastChange: demo ? null : await lastChange(cfPath),
 		}, 2) + '\n');
-		return audit.hardened ? EXIT.done : EXIT.notHardened;
+		return audit.hardened && !tlsFails ? EXIT.done : EXIT.notHardened;
 	}
 
 	if (demo) {
@@ -154,6 +164,17 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 		}
 	}
 
+	io.out(`\nSTARTTLS${starttls.certificate === undefined ? '' : ` (ServerCertFile ${starttls.certificate})`}:\n`);
+	for (const finding of starttls.findings) {
+		for (const [index, line] of wrapText(`${finding.name}: ${finding.text}`, 74, '').entries()) {
+			io.out(`${index === 0 ? `  ${FINDING_MARK[finding.level]} ` : '    '}${line}\n`);
+		}
+
+		for (const line of wrapText(finding.advice, 78, '      ')) {
+			io.out(`${line}\n`);
+		}
+	}
+
 	// What no setting's verdict holds but an outside client meets: relaying, the account harvest
 	// (the count nmap's smtp-enum-users finds too), the checks the config's answers do not decide.
 	const findings = rehearsal.status === 'ran' ? rehearsal.checks.filter(check => OUTSIDER_FINDINGS.has(check.name)) : [];
@@ -167,6 +188,10 @@ export async function runAudit(flags: {config?: string; demo?: boolean; json?: b
 	}
 
 	const weak = audit.items.filter(item => !item.hardened).length;
+	if (tlsFails) {
+		io.out('\nSTARTTLS fails (see above): audit exits 1 until it is fixed by hand.\n');
+	}
+
 	io.out(weak === 0 ? '\nHardened.\n' : `\n${weak} of ${audit.items.length} settings are not hardened; run sendmail-harden to fix them.\n`);
-	return audit.hardened ? EXIT.done : EXIT.notHardened;
+	return audit.hardened && !tlsFails ? EXIT.done : EXIT.notHardened;
 }

@@ -1,9 +1,11 @@
 import {unifiedDiff} from '../core/diff.js';
 import {auditAfter, hardenedText} from '../core/hardened-table.js';
+import type {StarttlsAudit} from '../core/certificate-audit.js';
+import {readStarttlsAudit} from '../system/audit-extras.js';
 import type {HelpFileState, Plan} from '../core/plan.js';
 import type {Check} from '../core/verify-checks.js';
 import {safeJson} from '../core/sanitize.js';
-import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowResult, type FlowKnown, type FlowStepView, type RehearseFiles} from '../flow/apply-flow.js';
+import {candidateFiles, runApplyFlow, type ApplyFlowDeps, type ApplyFlowResult, type FlowKnown, type FlowStepView, type RehearseFiles} from '../flow/apply-flow.js';
 import {emptyDocument, flowDocument, planDocument, withFailure, type JsonDocument} from '../flow/json-document.js';
 import {realFlowDeps} from '../flow/real-deps.js';
 import {daemonReadsConfig, noRestartReason, setUpRun} from '../flow/setup.js';
@@ -153,7 +155,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 			}
 
 			// Done as asked is not hardened: audit's account of the files as they are.
-			io.out(hardenedText(auditAfter(cfText, helpFile)));
+			io.out(hardenedText(auditAfter(cfText, helpFile, undefined, {starttls: await readStarttlsAudit(cfText)})));
 		}
 
 		return end(EXIT.done);
@@ -201,7 +203,9 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		findRestartPlan: flags.restartCommand === undefined ? deps.findRestartPlan : async () => flags.restartCommand,
 		...deps.flow,
 	};
-	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: answersSource.from, cfText, helpFile}) : undefined;
+	// The certificate's findings for the table the run ends with, from the files the new config names.
+	const starttls = text ? await readStarttlsAudit(candidateFiles({plan: plan.value, cfText}).cfText) : undefined;
+	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: answersSource.from, cfText, helpFile, starttls}) : undefined;
 	const result = await runApplyFlow(
 		{
 			plan: plan.value,
@@ -237,7 +241,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	return end(result.exitCode);
 }
 
-type PrintContext = {plan: Plan; cfPath: string; from: string; cfText: string; helpFile: HelpFileState};
+type PrintContext = {plan: Plan; cfPath: string; from: string; cfText: string; helpFile: HelpFileState; starttls?: StarttlsAudit};
 
 /** Prints the flow's steps as they change, in the words --yes has always used. */
 function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
@@ -381,7 +385,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			// put the old files back ends with its error instead.
 			const kept = flags.dryRun ? result.error === undefined : result.changed && result.rollback?.ok !== true;
 			if (kept) {
-				io.out(`${flags.dryRun ? 'After these changes, audit would find:\n' : ''}${hardenedText(auditAfter(context.cfText, context.helpFile, plan))}`);
+				io.out(`${flags.dryRun ? 'After these changes, audit would find:\n' : ''}${hardenedText(auditAfter(context.cfText, context.helpFile, plan, context.starttls === undefined ? {} : {starttls: context.starttls}))}`);
 			}
 
 			if (result.error !== undefined) {

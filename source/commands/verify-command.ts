@@ -2,6 +2,7 @@ import {auditAfter, hardenedText} from '../core/hardened-table.js';
 import type {HelpFileState} from '../core/plan.js';
 import {readDaemonAddress} from '../core/verify-checks.js';
 import {rehearseFiles} from '../system/rehearsal.js';
+import {readStarttlsAudit} from '../system/audit-extras.js';
 import {loadAnswers} from '../system/answers-source.js';
 import {DEFAULT_CONFIG, loadTarget, readSendmailCf} from '../system/target.js';
 import {EXIT, type CommandIo} from './command-io.js';
@@ -50,7 +51,7 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 		const helpFileText = helpFile !== undefined && !('missing' in helpFile) ? helpFile.text : undefined;
 		const code = await runRehearsalVerify({cfPath: target.value.cfPath, cfText: target.value.cfText, helpFileText, answers, json: flags.json, from: flags.from}, io);
 		if (!flags.json) {
-			printHardened(target.value, io);
+			await printHardened(target.value, io);
 		}
 
 		return code;
@@ -86,7 +87,7 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 		// another machine (--host without --config) there is no config here to audit.
 		const target = flags.host !== undefined && flags.config === undefined ? undefined : await loadTarget(config);
 		if (target?.ok) {
-			printHardened(target.value, io);
+			await printHardened(target.value, io);
 		} else {
 			io.out('Whether the config is hardened is audit\'s to say: run sendmail-harden audit on the server.\n');
 		}
@@ -96,6 +97,6 @@ export async function runVerifyCommand(flags: VerifyFlags, io: CommandIo): Promi
 }
 
 /** Audit's table for the config as it is (core/hardened-table.ts), as --yes and the Done screen end. */
-function printHardened(target: {cfText: string; helpFile: HelpFileState}, io: CommandIo): void {
-	io.out(`\nAudit of the config, whose checks say what "hardened" means:\n${hardenedText(auditAfter(target.cfText, target.helpFile))}`);
+async function printHardened(target: {cfText: string; helpFile: HelpFileState}, io: CommandIo): Promise<void> {
+	io.out(`\nAudit of the config, whose checks say what "hardened" means:\n${hardenedText(auditAfter(target.cfText, target.helpFile, undefined, {starttls: await readStarttlsAudit(target.cfText)}))}`);
 }

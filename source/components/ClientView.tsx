@@ -70,7 +70,8 @@ export function clientViewLines(state: ClientViewState, answers: Answers, width:
 	const nowComplaints = now.kind === 'done' && now.report.status === 'ran' ? now.report.complaints ?? [] : [];
 	const complaintText = complaints.length === 0 ? undefined : `! sendmail complains${complaints.every(line => nowComplaints.includes(line)) ? ', with the current config too' : ''} (then answers anyway): ${safeLine(complaints[0]!)}${complaints.length > 1 ? ` (and ${complaints.length - 1} more)` : ''}`;
 	const refusalLines = [
-		...(refusal === undefined ? [] : wrapped(`✗ ${refusal}`, width, 'bad', Math.min(2, rows))),
+		// Three rows at most: enough for a reason that names a file (a lost STARTTLS).
+		...(refusal === undefined ? [] : wrapped(`✗ ${refusal}`, width, 'bad', Math.min(3, rows))),
 		...(complaintText === undefined || rows < 4 ? [] : wrapped(complaintText, width, 'warn', 1)),
 	];
 	const nowReplies = new Map(now.kind === 'done' && now.report.status === 'ran' ? now.report.checks.map(check => [check.name, check.reply]) : []);

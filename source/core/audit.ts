@@ -10,6 +10,7 @@ import {readCurrent, type CountReading} from '../settings/current.js';
 import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type CountSetting, type HelpFileSwitch} from '../settings/registry.js';
 import type {Answers} from './answers.js';
 import type {Check} from './verify-checks.js';
+import type {StarttlsAudit} from './certificate-audit.js';
 
 
 export type AuditItem = {
@@ -38,6 +39,8 @@ export type AuditExtras = {
 	certificate?: {path: string; subject: string; issuer: string};
 	/** The compile-time defines (_FFR_...) the installed sendmail lists, where it was asked. */
 	builtWith?: ReadonlySet<string>;
+	/** STARTTLS: set up or not, whether sendmail can use its files, what the certificate says. */
+	starttls?: StarttlsAudit;
 };
 
 /**
@@ -104,7 +107,8 @@ export function productGiveaways(cfText: string, extras: AuditExtras = {}): stri
 	return giveaways;
 }
 
-export type Audit = {items: AuditItem[]; hardened: boolean};
+/** `starttls`: audit's account of STARTTLS beside the settings, where it was read (system/audit-extras.ts). */
+export type Audit = {items: AuditItem[]; hardened: boolean; starttls?: StarttlsAudit};
 
 /**
  * The listen row: the addresses each daemon listens on and what that means. Which is right depends
@@ -290,7 +294,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 		});
 	}
 
-	return {items, hardened: items.every(item => item.hardened)};
+	return {items, hardened: items.every(item => item.hardened), ...(options.starttls === undefined ? {} : {starttls: options.starttls})};
 }
 
 // The flags whose effect an SMTP client sees, and the check that shows it.
@@ -372,7 +376,7 @@ export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit 
 			}
 		}
 	});
-	return {items, hardened: items.every(item => item.hardened)};
+	return {...audit, items, hardened: items.every(item => item.hardened)};
 }
 
 /**
@@ -421,5 +425,5 @@ export function auditFromOptionsSet(audit: Audit, set: ReadonlyMap<string, reado
 		const hardened = number > 0 || isNeutral(setting);
 		return {...item, hardened, advice: hardened ? '' : setting.advice, from: 'sendmail', reply: `setoption ${setting.option}=${last}`};
 	});
-	return {items, hardened: items.every(item => item.hardened)};
+	return {...audit, items, hardened: items.every(item => item.hardened)};
 }

@@ -2,7 +2,8 @@
 // files as they now are. `--yes`, `verify` and the wizard's Done screen all end with these rows, so
 // none of them can say "done" while audit would find something open. Pure: rows of text, each
 // with a tone; the commands print them, the Done screen renders them.
-import {auditConfig, type Audit} from './audit.js';
+import {auditConfig, type Audit, type AuditExtras} from './audit.js';
+import {starttlsFails} from './certificate-audit.js';
 import type {HelpFileState, Plan} from './plan.js';
 import {wrapText} from './wrap-text.js';
 
@@ -12,16 +13,21 @@ export type HardenedRow = {text: string; tone?: 'good' | 'bad' | 'dim'};
  * The audit of the files a plan leaves: the new sendmail.cf and help file where the plan changes
  * them, the files as they are otherwise.
  */
-export function auditAfter(cfText: string, helpFile: HelpFileState, plan?: Pick<Plan, 'files'>): Audit {
+export function auditAfter(cfText: string, helpFile: HelpFileState, plan?: Pick<Plan, 'files'>, extras: Pick<AuditExtras, 'starttls'> = {}): Audit {
 	const cf = plan?.files.find(file => file.role === 'cf');
 	const help = plan?.files.find(file => file.role === 'helpfile');
 	const helpAfter: HelpFileState = help === undefined ? helpFile : {path: help.path, text: help.after};
-	return auditConfig(cf?.after ?? cfText, helpAfter);
+	return auditConfig(cf?.after ?? cfText, helpAfter, extras);
 }
 
 /** How many of audit's rows are open, in words: the line `--yes` ends with. */
 export function hardenedVerdict(audit: Audit): string {
 	const open = audit.items.filter(item => !item.hardened).length;
+	// A STARTTLS failure (files sendmail cannot use, an expired certificate, a weak key) fails audit too.
+	if (open === 0 && audit.starttls !== undefined && starttlsFails(audit.starttls)) {
+		return `Not hardened yet: all ${audit.items.length} of audit's settings pass, but STARTTLS fails; audit exits 1.`;
+	}
+
 	return open === 0
 		? `Hardened: all ${audit.items.length} of audit's checks pass.`
 		: `Not hardened yet: ${open} of audit's ${audit.items.length} checks are open; audit exits 1.`;
@@ -49,6 +55,14 @@ export function hardenedRows(audit: Audit, width = 78): HardenedRow[] {
 	for (const item of open) {
 		add(`✘ still open: ${item.setting}: ${item.value}`, 'bad', '  ');
 		add(item.answer === undefined ? `fix by hand: ${item.advice}` : `closed by the answer ${item.answer}`, 'dim', '      ');
+	}
+
+	// The certificate's findings where STARTTLS is set up: no answer closes them, the admin does.
+	for (const finding of audit.starttls?.setUp === true ? audit.starttls.findings : []) {
+		if (finding.level === 'warn' || finding.level === 'fail') {
+			add(`${finding.level === 'fail' ? '✘' : '!'} STARTTLS ${finding.name}: ${finding.text}`, 'bad', '  ');
+			add(`fix by hand: ${finding.advice}`, 'dim', '      ');
+		}
 	}
 
 	return rows;

@@ -34,6 +34,25 @@ export type VerifyTranscript = {
 	greetingMs?: number;
 	/** RCPT TO of each name of HARVEST_NAMES at the server's own domain, in order, until one is not answered 2xx or 5xx. */
 	harvest?: HarvestProbe;
+	/** STARTTLS and a TLS handshake, where EHLO offered it or the config calls for it. */
+	starttls?: StarttlsProbe;
+};
+
+/** STARTTLS as the probe met it, at the end of the first conversation. */
+export type StarttlsProbe = {
+	/** STARTTLS was in the EHLO reply. */
+	offered: boolean;
+	/** The reply to STARTTLS (sent only when offered). */
+	ready?: SmtpReply;
+	/** The TLS handshake after "220 Ready to start TLS": what it negotiated, or why it failed. */
+	handshake?: {ok: true; protocol: string; cipher: string} | {ok: false; error: string};
+	/** EHLO again, over TLS. */
+	ehloAfter?: SmtpReply;
+	/**
+	 * Set where STARTTLS must be offered (a config that names a ServerCertFile, or replaces one that
+	 * does): why, and sendmail's reason for not offering it when its file checks find one.
+	 */
+	expected?: {because: string; problem?: string};
 };
 
 /**
@@ -410,6 +429,37 @@ export function harvestCounts(probe: HarvestProbe): {confirmed: string[]; tried:
 	};
 }
 
+/**
+ * STARTTLS in EHLO and a TLS handshake completed over it: pass when it works, fail when it
+ * was offered and broke, or was expected and is missing; info when neither offered nor expected.
+ */
+export function starttlsCheck(probe: StarttlsProbe): Check {
+	const name = 'STARTTLS';
+	const because = probe.expected === undefined ? '' : ` (${probe.expected.because})`;
+	const wanted = `STARTTLS in EHLO and a TLS handshake${because}`;
+	if (!probe.offered) {
+		if (probe.expected === undefined) {
+			return {name, status: 'info', expected: 'STARTTLS not offered in EHLO (no ServerCertFile: STARTTLS is not set up)', reply: '(not in EHLO)'};
+		}
+
+		const why = probe.expected.problem ?? 'sendmail writes its reason only to syslog';
+		return {name, status: 'fail', expected: `${wanted}; not offered: ${why}`, reply: '(not in EHLO)'};
+	}
+
+	const ready = firstLine(probe.ready);
+	if (probe.ready === undefined || probe.ready.code !== 220) {
+		return {name, status: 'fail', expected: `${wanted}; STARTTLS was offered but refused`, reply: ready};
+	}
+
+	const handshake = probe.handshake;
+	if (handshake === undefined || !handshake.ok) {
+		return {name, status: 'fail', expected: `${wanted}; the handshake failed: ${handshake?.error ?? 'not tried'}`, reply: ready};
+	}
+
+	const after = probe.ehloAfter === undefined || probe.ehloAfter.code !== 250 ? '; EHLO over TLS was not answered' : '';
+	return {name, status: after === '' ? 'pass' : 'fail', expected: `${wanted}; offered, handshake completed: ${handshake.protocol}, ${handshake.cipher}${after}`, reply: ready};
+}
+
 /** Decides every check. The version checks (banner, HELP) always apply. */
 export function verifyChecks(answers: Answers, transcript: VerifyTranscript): Check[] {
 	return [
@@ -428,6 +478,7 @@ export function verifyChecks(answers: Answers, transcript: VerifyTranscript): Ch
 		...('relay' in transcript ? [relayCheck(transcript)] : []),
 		...('harvest' in transcript ? [harvestCheck(transcript)] : []),
 		...(transcript.greetingMs === undefined ? [] : [greetingPauseCheck(transcript, transcript.greetingMs)]),
+		...(transcript.starttls === undefined ? [] : [starttlsCheck(transcript.starttls)]),
 	];
 }
 

@@ -283,7 +283,7 @@ const rehearseStep: FlowStep = {
 		if (state.cannotRehearse !== undefined && state.input.rehearsal === undefined) {
 			report = {status: 'skipped', reason: state.cannotRehearse};
 		} else if (state.input.rehearsal === undefined) {
-			const rehearsed = await state.deps.rehearse(candidateFiles(state.input), state.input.answers, {env: state.deps.env, signal: state.hooks.signal, onHostNameWait: state.hooks.onHostNameWait});
+			const rehearsed = await state.deps.rehearse(candidateFiles(state.input), state.input.answers, {env: state.deps.env, signal: state.hooks.signal, onHostNameWait: state.hooks.onHostNameWait, currentCfText: state.input.cfText});
 			if (!rehearsed.ok) {
 				if (stopped(state)) {
 					state.stopReason = STOPPED;
@@ -315,7 +315,8 @@ const rehearseStep: FlowStep = {
 		}
 
 		state.result.problems.push(...failed.map(check => checkProblem('rehearsal', check)));
-		const names = failed.map(check => check.name).join(', ') || 'a check';
+		// A lost STARTTLS names its reason here (sendmail's own words: the file and what is wrong with it).
+		const names = failed.map(check => (check.name === 'STARTTLS' ? `STARTTLS: ${check.expected}` : check.name)).join(', ') || 'a check';
 		state.failure = {
 			outcome: 'refused',
 			meaning: 'verify failed',

@@ -8,7 +8,9 @@ import type {Answers} from '../core/answers.js';
 import {helpFilePath} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {safeLine} from '../core/sanitize.js';
-import type {Check, SmtpReply, Vantage} from '../core/verify-checks.js';
+import type {Check, SmtpReply, StarttlsProbe, Vantage} from '../core/verify-checks.js';
+import {namesServerCertificate} from '../core/starttls-files.js';
+import {starttlsProblem} from './starttls-files.js';
 import {vantageOf} from './vantage.js';
 import {toBytes} from './read-files.js';
 import {configHostName, hostContext, hostNameFix, sendmailRun, UNQUALIFIED_SLEEP_SECONDS, type HostContext, type SendmailRun} from './host-name.js';
@@ -16,6 +18,8 @@ import {findSendmail} from './sendmail.js';
 import {smtpSession, type SmtpReplyLimits, type SmtpSession} from './smtp-client.js';
 import {stopWithRun} from './stop-signals.js';
 import {verifyConversation} from './verify-server.js';
+import {sendmailStarttlsReason} from './sendmail-log.js';
+import {verifyChecks} from '../core/verify-checks.js';
 
 export type RehearsalReport =
 	| {
@@ -42,6 +46,11 @@ export type RehearsalOptions = {
 	hostName?: string;
 	/** The client address sendmail answers as if talking to (--from); DEFAULT_FROM when not given. */
 	from?: string;
+	/**
+	 * The config in force, where the rehearsed one would replace it: when it names a certificate,
+	 * the new one must still offer STARTTLS (a lost certificate drops STARTTLS without a word).
+	 */
+	currentCfText?: string;
 	/** For tests: the host name facts, and the reply bounds. */
 	host?: HostContext;
 	limits?: Partial<SmtpReplyLimits>;
@@ -156,7 +165,9 @@ function cannotRehearse(program: string | undefined, host: HostContext): string 
 }
 
 /** How the session went: its time limit, the host name sendmail ran under, the client it played, and a way to open another session. */
-type SessionFacts = {timeoutMs: number; hostName: {name: string; private: boolean}; vantage: Vantage & {name: string}; openAnother: () => Promise<Result<SmtpSession>>};
+type ConverseFacts = {timeoutMs: number; hostName: {name: string; private: boolean}; vantage: Vantage & {name: string}; openAnother: () => Promise<Result<SmtpSession>>};
+/** With them, the sendmail run, its private folder and the host facts, for a further run of sendmail's own. */
+type SessionFacts = ConverseFacts & {program: string; folder: string; host: HostContext};
 
 /**
  * Runs the candidate files in the installed sendmail (`sendmail -C COPY -bs`) and holds the same
@@ -168,18 +179,47 @@ export async function rehearseFiles(
 	answers: Answers,
 	options: RehearsalOptions = {},
 ): Promise<Result<RehearsalReport>> {
-	return inSendmail(files, options, async (session, {timeoutMs, hostName, vantage, openAnother}) => {
-		const result = await verifyConversation(session, answers, {peer: 'sendmail -bs', totalTimeoutMs: timeoutMs, vantage, openAnother});
+	const starttlsExpected = await starttlsExpectation(files.cfText, options.currentCfText);
+	return inSendmail(files, options, async (session, {timeoutMs, hostName, vantage, openAnother, program, folder, host}) => {
+		const result = await verifyConversation(session, answers, {peer: 'sendmail -bs', totalTimeoutMs: timeoutMs, vantage, openAnother, ...(starttlsExpected === undefined ? {} : {starttlsExpected})});
 		if (!result.ok) {
 			return result;
 		}
 
-		const {checks, exchange} = result.value;
+		const {exchange, transcript} = result.value;
+		let {checks} = result.value;
+		const lost = transcript.starttls;
+		if (lost?.expected !== undefined && !lost.offered) {
+			// sendmail's own words for it, from its log, before the tool's reading of its rules.
+			const said = await sendmailStarttlsReason(program!, files.cfText, folder, host, options.hostName ?? configHostName(files.cfText));
+			if (said !== undefined) {
+				lost.expected = {...lost.expected, problem: `${safeLine(said)} (sendmail's log)`};
+				checks = verifyChecks(answers, transcript);
+			}
+		}
+
 		return ok({
 			status: 'ran' as const, checks, exchange, agrees: checks.every(check => check.status !== 'fail'), hostName, vantage,
 			...(session.complaints.length > 0 ? {complaints: session.complaints} : {}),
 		});
 	});
+}
+
+/**
+ * Whether the rehearsed config must offer STARTTLS: it names a certificate, or the config in force
+ * does. With it, sendmail's reason for not offering STARTTLS, where its file checks find one (the
+ * files named in the very text rehearsed).
+ */
+export async function starttlsExpectation(cfText: string, currentCfText: string | undefined): Promise<StarttlsProbe['expected']> {
+	const now = currentCfText !== undefined && namesServerCertificate(currentCfText);
+	if (!now && !namesServerCertificate(cfText)) {
+		return undefined;
+	}
+
+	// The reason names a path from the config: printed, it must not carry control bytes.
+	const found = await starttlsProblem(cfText);
+	const problem = found === undefined ? undefined : safeLine(found);
+	return {because: now ? 'as the config in force has' : 'the config names a ServerCertFile', ...(problem === undefined ? {} : {problem})};
 }
 
 export type SendmailAnswers =
@@ -250,7 +290,7 @@ async function inSendmail<T>(
 			return ok({status: 'skipped', reason: `the host name "${host.check.name}" is not fully qualified, so sendmail would sleep ${UNQUALIFIED_SLEEP_SECONDS} s before answering (fix: ${hostNameFix(host.check)})`});
 		}
 
-		const report = await converse(run, options, {...vantageOf(from), name: fromName}, talk);
+		const report = await converse(run, options, {...vantageOf(from), name: fromName}, async (session, facts) => talk(session, {...facts, program: program!, folder: folder.value, host}));
 		// Errors name the candidate, not the throwaway copy.
 		return report.ok ? report : fail(report.error.replaceAll(cfPath, 'the candidate sendmail.cf'));
 	} finally {
@@ -262,7 +302,7 @@ async function converse<T>(
 	run: SendmailRun,
 	options: RehearsalOptions,
 	vantage: Vantage & {name: string},
-	talk: (session: SmtpSession, facts: SessionFacts) => Promise<Result<T>>,
+	talk: (session: SmtpSession, facts: ConverseFacts) => Promise<Result<T>>,
 ): Promise<Result<T>> {
 	const sleeps = run.how === 'waits';
 	const timeoutMs = (options.timeoutMs ?? 30_000) + (sleeps ? (UNQUALIFIED_SLEEP_SECONDS + 10) * 1000 : 0);

@@ -2,7 +2,8 @@
 // The same session code talks to a live server over TCP and to `sendmail -bs` over its stdin and
 // stdout: only the transport differs.
 import net from 'node:net';
-import type {Readable, Writable} from 'node:stream';
+import {Duplex, type Readable, type Writable} from 'node:stream';
+import tls from 'node:tls';
 import type {SmtpReply} from '../core/verify-checks.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {safeLine} from '../core/sanitize.js';
@@ -43,7 +44,16 @@ export type SmtpSession = {
 	send(command: string): Promise<Result<SmtpReply>>;
 	/** Says QUIT (when the conversation is still open) and ends it. Never fails. */
 	close(): Promise<void>;
+	/**
+	 * After the server's "220 Ready to start TLS": the TLS handshake over the same transport, after
+	 * which commands and replies travel encrypted. fail() when the handshake does not complete (the
+	 * session is then over). The certificate is not judged here: only that TLS works.
+	 */
+	startTls(): Promise<Result<TlsFacts>>;
 };
+
+/** What a completed handshake negotiated. */
+export type TlsFacts = {protocol: string; cipher: string};
 
 /** Two byte streams and a way to end them: a socket, or a child's stdout and stdin. */
 export type SmtpTransport = {
@@ -84,7 +94,9 @@ export async function smtpSession(
 ): Promise<Result<SmtpSession>> {
 	const replyTimeoutMs = options.replyTimeoutMs ?? 10_000;
 	const limits = {...DEFAULT_REPLY_LIMITS, ...options.limits};
-	const {input, output} = transport;
+	// The streams replies come in on and commands go out on; after STARTTLS, the TLS socket.
+	let input: Readable = transport.input;
+	let output: Writable = transport.output;
 	let pending = '';
 	let lines: string[] = [];
 	let replyBytes = 0;
@@ -256,7 +268,57 @@ export async function smtpSession(
 		}
 	};
 
-	return ok({greeting: greeting.value, complaints, send, close, ...(options.localAddress === undefined ? {} : {localAddress: options.localAddress}), ...(options.remoteAddress === undefined ? {} : {remoteAddress: options.remoteAddress})});
+	const startTls = async (): Promise<Result<TlsFacts>> => {
+		if (failure !== undefined) {
+			return fail(failure);
+		}
+
+		input.removeListener('data', onData);
+		// A TCP socket is TLS's own transport; a child's stdout and stdin become one duplex stream.
+		const socket = transport.input instanceof net.Socket && (transport.output as unknown) === transport.input ? transport.input : Duplex.from({readable: input, writable: output});
+		const secure = tls.connect({socket, rejectUnauthorized: false});
+		const handshake = await new Promise<Result<TlsFacts>>(resolve => {
+			const timer = setTimeout(() => {
+				resolve(fail(`${peer} did not complete the TLS handshake within ${seconds(replyTimeoutMs)}`));
+			}, replyTimeoutMs);
+			secure.once('secureConnect', () => {
+				clearTimeout(timer);
+				resolve(ok({protocol: secure.getProtocol() ?? 'unknown', cipher: secure.getCipher()?.standardName ?? secure.getCipher()?.name ?? 'unknown'}));
+			});
+			secure.once('error', (error: NodeJS.ErrnoException) => {
+				clearTimeout(timer);
+				resolve(fail(`the TLS handshake with ${peer} failed (${safeLine(error.code ?? error.message)})`));
+			});
+			secure.once('close', () => {
+				clearTimeout(timer);
+				resolve(fail(`${peer} closed the connection during the TLS handshake`));
+			});
+		});
+		if (!handshake.ok) {
+			secure.destroy();
+			stop(handshake.error);
+			return handshake;
+		}
+
+		pending = '';
+		input = secure;
+		output = secure;
+		secure.on('data', onData);
+		secure.on('error', onError);
+		secure.on('close', () => {
+			if (!ended) {
+				stop(`${peer} closed the connection`);
+			}
+		});
+		const destroy = transport.destroy.bind(transport);
+		transport = {...transport, destroy() {
+			secure.destroy();
+			destroy();
+		}};
+		return handshake;
+	};
+
+	return ok({greeting: greeting.value, complaints, send, close, startTls, ...(options.localAddress === undefined ? {} : {localAddress: options.localAddress}), ...(options.remoteAddress === undefined ? {} : {remoteAddress: options.remoteAddress})});
 }
 
 /** Connects over TCP and reads the greeting. Errors are one line for an admin. */

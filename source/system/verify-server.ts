@@ -2,7 +2,7 @@
 // No mail is ever sent: the one transaction opened for the recipient limit ends with RSET.
 import type {Answers} from '../core/answers.js';
 import {fail, ok, type Result} from '../core/result.js';
-import {HARVEST_NAMES, harvestDomain, recipientProbeCount, verifyChecks, type Check, type HarvestProbe, type SmtpReply, type Vantage, type VerifyTranscript} from '../core/verify-checks.js';
+import {HARVEST_NAMES, harvestDomain, recipientProbeCount, verifyChecks, type Check, type HarvestProbe, type SmtpReply, type StarttlsProbe, type Vantage, type VerifyTranscript} from '../core/verify-checks.js';
 import {smtpConnect, type SmtpClientOptions, type SmtpSession} from './smtp-client.js';
 import {addressText} from '../core/address.js';
 import {vantageOf} from './vantage.js';
@@ -74,6 +74,8 @@ export async function verifyConversation(
 		 * it counts as a harvester's first connection would. Without it, no harvest is tried.
 		 */
 		openAnother?: () => Promise<Result<SmtpSession>>;
+		/** Where STARTTLS must be offered (the config names a certificate): why, and sendmail's reason if it will not be. */
+		starttlsExpected?: StarttlsProbe['expected'];
 	},
 ): Promise<Result<VerifyResult>> {
 	const {peer, totalTimeoutMs} = options;
@@ -160,11 +162,30 @@ export async function verifyConversation(
 			await ask('RSET');
 		}
 
+		// STARTTLS last: after it the server forgets the session's state, and the rest travels encrypted.
+		const offered = ehlo?.lines.some(line => /^250[ -]STARTTLS(?: |$)/i.test(line)) ?? false;
+		let starttls: StarttlsProbe | undefined;
+		if (offered || options.starttlsExpected !== undefined) {
+			starttls = {offered, ...(options.starttlsExpected === undefined ? {} : {expected: options.starttlsExpected})};
+			if (offered) {
+				starttls.ready = await ask('STARTTLS');
+				if (starttls.ready?.code === 220) {
+					const handshake = await session.startTls();
+					exchange.push(handshake.ok ? `(TLS handshake: ${handshake.value.protocol}, ${handshake.value.cipher})` : `(${handshake.error})`);
+					starttls.handshake = handshake.ok ? {ok: true, ...handshake.value} : {ok: false, error: handshake.error};
+					// A failed handshake ends the session; the account harvest still gets its own.
+					if (handshake.ok) {
+						starttls.ehloAfter = await ask('EHLO localhost');
+					}
+				}
+			}
+		}
+
 		if (timedOut) {
 			return fail(`${peer} did not finish the checks within ${totalTimeoutMs / 1000} s`);
 		}
 
-		const transcript: VerifyTranscript = {banner, help, mailBeforeHelo, ehlo, vrfy, expn, mailFrom, recipients, recipientsPlanned, vantage: options.vantage, etrn, dsnMail, relay, ...(options.greetingMs === undefined ? {} : {greetingMs: options.greetingMs})};
+		const transcript: VerifyTranscript = {banner, help, mailBeforeHelo, ehlo, vrfy, expn, mailFrom, recipients, recipientsPlanned, vantage: options.vantage, etrn, dsnMail, relay, ...(options.greetingMs === undefined ? {} : {greetingMs: options.greetingMs}), ...(starttls === undefined ? {} : {starttls})};
 		await session.close();
 		closed = true;
 		if (options.openAnother !== undefined && !ended) {
