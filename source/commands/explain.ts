@@ -32,6 +32,10 @@ function recommendedText(setting: SettingSpec): string {
 			return `"${setting.recommended}"`;
 		}
 
+		case 'access': {
+			return String(setting.recommended);
+		}
+
 		case 'count': {
 			return setting.unit === 'bytes' ? formatSize(setting.recommended) : String(setting.recommended);
 		}
@@ -66,7 +70,9 @@ export function formatSettingHelp(setting: SettingSpec): string[] {
 	const checks = setting.checks.length === 0
 		? setting.type === 'count'
 			? 'No SMTP exchange shows it: audit asks sendmail whether it takes the value (the options it sets as it reads the config, sendmail -bt -d37.1).'
-			: 'No SMTP exchange shows it: audit and verify judge it from the file.'
+			: setting.type === 'access'
+				? `sendmail answers it only to live connections (no rehearsal can show it): audit reads the access map's source and whether the cf has FEATURE(\`${setting.feature}') to look it up.`
+				: 'No SMTP exchange shows it: audit and verify judge it from the file.'
 		: `Shown in sendmail's replies by the ${setting.checks.map(check => `"${check}"`).join(', ')} check${setting.checks.length === 1 ? '' : 's'} of the rehearsal, audit and verify.`;
 	const recommended = [
 		...(setting.type === 'flags' ? [`Audit asks for ${setting.recommended.join(', ')}.`] : []),

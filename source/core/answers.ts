@@ -115,7 +115,8 @@ export function validateAnswers(value: unknown): Result<Answers> {
 				break;
 			}
 
-			case 'count': {
+			case 'count':
+			case 'access': {
 				const number = wholeNumber(given, setting.key, setting.max);
 				if (!number.ok) {
 					return number;

@@ -8,6 +8,7 @@
 // explanation and its tests. Kept free of other core modules' values at load time: the modules
 // that derive from it import it, so it must not need them before they are loaded.
 import {PRIVACY_FLAG_NAMES, type PrivacyFlag} from '../core/privacy-flag-names.js';
+import type {AccessTag} from '../core/access-map.js';
 
 /** The wizard's steps that show settings, in the order the wizard shows them, with their names. */
 export const SETTING_STEPS = {
@@ -137,7 +138,30 @@ export type SwitchSetting = Common & {
 	readonly recommended: true;
 };
 
-export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting;
+/**
+ * A whole number in the access map's default entry of a tag ("ClientRate:	10"), not a cf option:
+ * the access map's source file gets the line and its map is rebuilt with makemap, both backed up
+ * and rolled back with the set (system/access-map.ts). sendmail reads the tag only where the cf has
+ * the FEATURE that looks it up, so the setting is offered only there.
+ */
+export type AccessSetting = Common & {
+	readonly type: 'access';
+	/** The access map's tag whose default entry it sets. */
+	readonly entry: AccessTag;
+	/** The m4 FEATURE whose ruleset reads the tag. */
+	readonly feature: string;
+	readonly max: number;
+	readonly unit: 'count';
+	readonly what: string;
+	readonly choices: readonly number[];
+	readonly prompt: string;
+	readonly label: string;
+	readonly advice: string;
+	readonly recommended: number;
+	readonly zero?: {readonly label: string; readonly means: string};
+};
+
+export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | AccessSetting;
 
 /** An option the tool writes: a setting with a cf option and an .mc define. */
 export type OptionSetting = TextSetting | CountSetting | FlagsSetting;
@@ -458,13 +482,96 @@ export const SETTINGS = [
 			mayBreak: 'At 100 sessions further clients wait; too low a number lets a few slow clients hold every slot.',
 		},
 	},
+	{
+		key: 'greetPause',
+		type: 'access',
+		entry: 'GreetPause',
+		feature: 'greet_pause',
+		max: 600_000,
+		unit: 'count',
+		what: 'milliseconds before the greeting',
+		zero: {label: 'No pause', means: 'No pause: every client gets the 220 greeting at once, and one that talks first is not caught.'},
+		choices: [1000, 5000, 10_000],
+		prompt: 'how many milliseconds an outside client waits for the 220 greeting; one that talks first is refused. It stops spam bots that do not wait.',
+		label: 'Pause before the greeting (ms)',
+		step: 'floods',
+		checks: [],
+		advice: 'no greeting pause: a client that talks before the greeting (a spam bot) is served; set GreetPause: in the access map',
+		explain: [
+			'greetPause (the access map\'s default "GreetPause:" entry, read by FEATURE(`greet_pause\')): how many milliseconds sendmail waits before its 220 greeting to a client the map has no other GreetPause entry for. A client that sends anything during the pause gets "554 <host> ESMTP not accepting messages" and every later command is refused. 0 is no pause.',
+			'A polite client waits and notices nothing but the pause. What it costs: a sender whose timeout for the greeting is shorter than the pause (RFC 5321 asks for 5 minutes) gives up; a bot that pipelines before the greeting is refused. It also tells nmap the server is sendmail (its 554 text).',
+			'The value goes into the access map\'s source (Debian: /etc/mail/access, whose "GreetPause:127 0" spares this host), which is then rebuilt the host\'s way (makemap hash /etc/mail/access < /etc/mail/access). Offered where the host builds from its .mc and the cf has FEATURE(`greet_pause\') and an access map.',
+			'Relays and backup MXes that talk to this host often may be spared with their own entry, "GreetPause:192.0.2.10 0", added by hand to the access file.',
+		],
+		roleDescription: 'The access map\'s default GreetPause, milliseconds before the greeting to an outside client; 0 is no pause. Needs FEATURE(greet_pause) and an access map.',
+		example: '5000',
+		recommended: 5000,
+		recommendation: {
+			why: 'Debian\'s own default: a bot that talks before the greeting is refused, a polite sender loses five seconds per connection.',
+			mayBreak: 'A sender that gives up on the greeting in under five seconds; exempt such a partner with its own GreetPause entry.',
+		},
+	},
+	{
+		key: 'clientRate',
+		type: 'access',
+		entry: 'ClientRate',
+		feature: 'ratecontrol',
+		max: 2_147_483_647,
+		unit: 'count',
+		what: 'connections per client per minute',
+		choices: [10, 30, 60],
+		prompt: 'how many connections one client may open in the rate window (a minute); the next gets 421 and retries later.',
+		label: 'Connections per client per minute',
+		step: 'floods',
+		checks: [],
+		advice: 'one client may open connections as fast as it likes: set ClientRate: in the access map',
+		explain: [
+			'clientRate (the access map\'s default "ClientRate:" entry, read by FEATURE(`ratecontrol\')): how many connections one client address may open within the rate window (ConnectionRateWindowSize, 60 seconds by default). The next one gets "421 4.3.2 Connection rate limit exceeded." and is closed. 0 is no limit.',
+			'What a legitimate bulk sender sees: a list server that opens many connections at once gets 421 on those over the rate; 421 is a temporary failure, so it keeps the messages queued and retries later, and nothing is lost, only delayed. Spare your own relays, backup MXes and list servers with their own entry, "ClientRate:192.0.2.10 0" (0: no limit), in the access file; Debian\'s "ClientRate:127 0" spares this host.',
+			'The value goes into the access map\'s source, which is then rebuilt the host\'s way (makemap). Offered where the host builds from its .mc and the cf has FEATURE(`ratecontrol\') and an access map.',
+		],
+		roleDescription: 'The access map\'s default ClientRate, connections one client may open per rate window (a minute); 0 is no limit. Needs FEATURE(ratecontrol) and an access map.',
+		example: '10',
+		recommended: 10,
+		recommendation: {
+			why: 'Debian\'s own default: a client that floods connections is told 421 after ten a minute, while any ordinary sender stays far below.',
+			mayBreak: 'A list server or relay that opens more than ten connections a minute gets 421 and retries later; exempt it with "ClientRate:ADDRESS 0".',
+		},
+	},
+	{
+		key: 'clientConn',
+		type: 'access',
+		entry: 'ClientConn',
+		feature: 'conncontrol',
+		max: 2_147_483_647,
+		unit: 'count',
+		what: 'simultaneous connections per client',
+		choices: [5, 10, 20],
+		prompt: 'how many connections one client may hold open at once; one more gets 421 and retries later.',
+		label: 'Connections per client at once',
+		step: 'floods',
+		checks: [],
+		advice: 'one client may hold any number of connections open: set ClientConn: in the access map',
+		explain: [
+			'clientConn (the access map\'s default "ClientConn:" entry, read by FEATURE(`conncontrol\')): how many connections one client address may have open at once. One more gets "421 4.3.2 Too many open connections." and is closed. 0 is no limit.',
+			'It keeps one client from holding every slot MaxDaemonChildren allows. What it costs: a bulk sender that delivers over many parallel connections gets 421 on the extra ones and retries later; spare relays, backup MXes and list servers with "ClientConn:192.0.2.10 0" in the access file. Debian\'s "ClientConn:127 0" spares this host.',
+			'The value goes into the access map\'s source, which is then rebuilt the host\'s way (makemap). Offered where the host builds from its .mc and the cf has FEATURE(`conncontrol\') and an access map.',
+		],
+		roleDescription: 'The access map\'s default ClientConn, connections one client may hold open at once; 0 is no limit. Needs FEATURE(conncontrol) and an access map.',
+		example: '10',
+		recommended: 10,
+		recommendation: {
+			why: 'Debian\'s own default: no single client can take the daemon\'s every slot, and ten at once is far above what one sender needs.',
+			mayBreak: 'A bulk sender using more than ten parallel connections gets 421 on the extra ones and retries; exempt it with "ClientConn:ADDRESS 0".',
+		},
+	},
 ] as const satisfies readonly SettingSpec[];
 
 type Entry = (typeof SETTINGS)[number];
 
 /** The value an answer of a setting holds. */
 type ValueOf<S> = S extends {type: 'text'} ? string
-	: S extends {type: 'count'} ? number
+	: S extends {type: 'count' | 'access'} ? number
 		: S extends {type: 'flags'} ? PrivacyFlag[]
 			: boolean;
 
@@ -479,15 +586,18 @@ export type AnswerKey = keyof Answers;
 type OfType<T extends SettingSpec['type']> = Extract<Entry, {type: T}>;
 export type CountKey = OfType<'count'>['key'];
 export type SwitchKey = OfType<'switch'>['key'];
+export type AccessKey = OfType<'access'>['key'];
 
 const ofType = <T extends SettingSpec['type']>(type: T) => SETTINGS.filter((setting): setting is OfType<T> => setting.type === type);
 
 export const ANSWER_KEYS: readonly AnswerKey[] = SETTINGS.map(setting => setting.key);
 export const COUNT_SETTINGS = ofType('count');
 export const SWITCH_SETTINGS = ofType('switch');
+/** The settings that edit the access map's default entries, in the registry's order. */
+export const ACCESS_SETTINGS = ofType('access');
 /** The switches that edit the help file, in the registry's order. */
 export const HELPFILE_SWITCHES = SWITCH_SETTINGS.filter((setting): setting is OfType<'switch'> & HelpFileSwitch => setting.edit.file === 'helpfile');
-export const OPTION_SETTINGS: ReadonlyArray<Extract<Entry, OptionSetting>> = SETTINGS.filter((setting): setting is Extract<Entry, OptionSetting> => setting.type !== 'switch');
+export const OPTION_SETTINGS: ReadonlyArray<Extract<Entry, OptionSetting>> = SETTINGS.filter((setting): setting is Extract<Entry, OptionSetting> => setting.type === 'text' || setting.type === 'count' || setting.type === 'flags');
 
 /** Each setting by its key. */
 export const SETTING = Object.fromEntries(SETTINGS.map(setting => [setting.key, setting])) as unknown as {readonly [S in Entry as S['key']]: S};
@@ -510,7 +620,8 @@ export const COMPILED_IN_SETTINGS = COUNT_SETTINGS.filter(setting => 'requires' 
 /** The setting an option name or answers key (any case) names, for `explain`. */
 export function findSetting(name: string): Entry | undefined {
 	const wanted = name.trim().toLowerCase();
-	return SETTINGS.find(setting => setting.key.toLowerCase() === wanted || ('option' in setting && setting.option.toLowerCase() === wanted));
+	return SETTINGS.find(setting => setting.key.toLowerCase() === wanted || ('option' in setting && setting.option.toLowerCase() === wanted)
+		|| ('entry' in setting && [setting.entry.toLowerCase(), `${setting.entry.toLowerCase()}:`].includes(wanted)));
 }
 
 /** The wizard's steps that show settings: those of SETTING_STEPS some setting is assigned to, in its order. */

@@ -16,6 +16,7 @@ const END = '# END answers';
 const ROLE_TYPE: Record<SettingSpec['type'], string[]> = {
 	text: ['type: str'],
 	count: ['type: int'],
+	access: ['type: int'],
 	flags: ['type: list', 'elements: str'],
 	switch: ['type: bool'],
 };

@@ -9,6 +9,7 @@ import {LAYOUTS, missingMcWarning} from '../core/sendmail-layouts.js';
 import {parsePrivacyOptionsValue} from '../core/privacy-flags.js';
 import {editMcDefines, editMcLocalOptions, MC_SETTING_OPTION, MC_SETTINGS, quoteMcValue, type McSetting} from '../core/sendmail-mc.js';
 import {readTextFile} from './read-files.js';
+import {withAccessDb} from './access-map.js';
 import {buildCfFromMc, findMcSource, rebuildPlan, type RebuildPlan} from './mc-rebuild.js';
 import type {Target} from './target.js';
 import {configHostName} from './host-name.js';
@@ -291,7 +292,13 @@ async function missingCompileTimeOptions(target: Target, answers: Answers, optio
  * is rebuilt from it in memory the way the host's own build does, so both files change together.
  */
 export async function makePlan(target: Target, answers: Answers, options: MakePlanOptions = {}): Promise<Result<Plan>> {
-	const direct = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, answers});
+	const plan = await planFiles(target, answers, options);
+	// The access map's .db is built last, from the source text the plan ends with.
+	return plan.ok ? withAccessDb(plan.value, target.cfText, options.env) : plan;
+}
+
+async function planFiles(target: Target, answers: Answers, options: MakePlanOptions): Promise<Result<Plan>> {
+	const direct = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, access: target.access, answers});
 	if (!direct.ok) {
 		return direct;
 	}
