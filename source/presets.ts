@@ -54,7 +54,8 @@ function answerSchema(setting: SettingSpec): object {
 		}
 
 		case 'count':
-		case 'access': {
+		case 'access':
+		case 'featureArgument': {
 			return {type: 'integer', minimum: 0, maximum: setting.max};
 		}
 

@@ -32,7 +32,8 @@ function recommendedText(setting: SettingSpec): string {
 			return `"${setting.recommended}"`;
 		}
 
-		case 'access': {
+		case 'access':
+		case 'featureArgument': {
 			return String(setting.recommended);
 		}
 
@@ -70,8 +71,8 @@ export function formatSettingHelp(setting: SettingSpec): string[] {
 	const checks = setting.checks.length === 0
 		? setting.type === 'count'
 			? 'No SMTP exchange shows it: audit asks sendmail whether it takes the value (the options it sets as it reads the config, sendmail -bt -d37.1).'
-			: setting.type === 'access'
-				? `sendmail answers it only to live connections (no rehearsal can show it): audit reads the access map's source and whether the cf has FEATURE(\`${setting.feature}') to look it up.`
+			: setting.type === 'access' || setting.type === 'featureArgument'
+				? `sendmail answers it only to live connections (no rehearsal can show it): audit reads the cf (FEATURE(\`${setting.feature}')) and the access map's source.`
 				: 'No SMTP exchange shows it: audit and verify judge it from the file.'
 		: `Shown in sendmail's replies by the ${setting.checks.map(check => `"${check}"`).join(', ')} check${setting.checks.length === 1 ? '' : 's'} of the rehearsal, audit and verify.`;
 	const recommended = [

@@ -126,3 +126,45 @@ export function setAccessDefault(text: string, tag: AccessTag, value: number): s
 	const separator = text === '' || text.endsWith('\n') ? '' : newline;
 	return `${text}${separator}${tag}:\t\t\t\t${value}${newline}`;
 }
+
+/** The greet_pause ruleset's last line, whose number is the pause for a client the map has no entry for. */
+const GREET_PAUSE_FALLBACK = /^(R<\?> <\$\*>[ \t]+\$#[ \t]*)(\d+)/m;
+
+/**
+ * The cf edit that sets greet_pause's pause for a client the access map has no GreetPause entry
+ * for: the number on the ruleset's last line ("R<?> <$*>		$# 1000"), which
+ * FEATURE(`greet_pause', N) writes. sendmail 8.17 looks GreetPause up by the client's name and
+ * address only, never by the bare tag: a "GreetPause:" line with no key is never read, so this
+ * number is the outsiders' pause (docs/sendmail.md, "Per-client limits in the access map").
+ * Undefined where the cf has no greet_pause ruleset.
+ */
+export function greetPauseSplice(cfText: string, value: number): {splice: {at: number; end: number; insert: string}; from: number} | undefined {
+	const ruleset = /^Sgreet_pause[ \t]*\r?$/m.exec(cfText);
+	if (ruleset === null) {
+		return undefined;
+	}
+
+	const start = ruleset.index + ruleset[0].length;
+	const next = /^S/m.exec(cfText.slice(start));
+	const body = cfText.slice(start, next === null ? undefined : start + next.index);
+	const line = GREET_PAUSE_FALLBACK.exec(body);
+	if (line === null) {
+		return undefined;
+	}
+
+	const at = start + line.index + line[1]!.length;
+	return {splice: {at, end: at + line[2]!.length, insert: String(value)}, from: Number(line[2])};
+}
+
+/**
+ * The .mc with FEATURE(`greet_pause', N)'s argument set to `value`; every other byte stays.
+ * Undefined where the .mc has no such line of its own (it may come from an included m4 file).
+ */
+export function setGreetPauseFeature(mcText: string, value: number): string | undefined {
+	const feature = /^FEATURE\(\s*`?greet_pause'?\s*(?:,[^)\n]*)?\)/m.exec(mcText);
+	if (feature === null) {
+		return undefined;
+	}
+
+	return `${mcText.slice(0, feature.index)}FEATURE(\`greet_pause', \`${value}')${mcText.slice(feature.index + feature[0].length)}`;
+}

@@ -116,7 +116,8 @@ export function validateAnswers(value: unknown): Result<Answers> {
 			}
 
 			case 'count':
-			case 'access': {
+			case 'access':
+			case 'featureArgument': {
 				const number = wholeNumber(given, setting.key, setting.max);
 				if (!number.ok) {
 					return number;

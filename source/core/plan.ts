@@ -5,7 +5,7 @@ import {greetingWarnings} from './greeting.js';
 import {formatPrivacyOptions, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {receivedVersionSplices} from './received-header.js';
 import {fail, ok, type Result} from './result.js';
-import {ACCESS_FEATURE, accessDefault, accessMapSpec, cfLooksUp, greetPauseFallback, setAccessDefault, type AccessMapState} from './access-map.js';
+import {ACCESS_FEATURE, accessDefault, accessMapSpec, cfLooksUp, greetPauseSplice, setAccessDefault, type AccessMapState} from './access-map.js';
 import {ACCESS_SETTINGS, COUNT_SETTINGS, HELPFILE_SWITCHES, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type HelpFileSwitch} from '../settings/registry.js';
 
 /** A switch that edits the help file (settings/registry.ts). */import {applySplices, findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOptionSplices, valueAsRead, type CfDocument} from './sendmail-cf.js';
@@ -78,6 +78,9 @@ export type PlanInput = {
 	access?: AccessMapState;
 	answers: Answers;
 };
+
+/** The name of greetPause's change in the plan: the FEATURE whose argument it sets. */
+export const GREET_PAUSE_SETTING = 'greet_pause (ms before the greeting)';
 
 /** The HelpFile a config names, if any. */
 export function helpFilePath(cfText: string): string | undefined {
@@ -270,6 +273,18 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		}
 	}
 
+	if (answers.greetPause !== undefined && answers.greetPause !== null) {
+		const pause = greetPauseSplice(input.cfText, answers.greetPause);
+		if (pause === undefined) {
+			return fail(`greetPause needs FEATURE(\`greet_pause'), which ${input.cfPath} does not have (no greet_pause ruleset); add it to the .mc and rebuild, or leave greetPause out of the answers; nothing was written`);
+		}
+
+		if (pause.from !== answers.greetPause) {
+			splices.push(pause.splice);
+			settings.push({setting: GREET_PAUSE_SETTING, from: String(pause.from), to: String(answers.greetPause)});
+		}
+	}
+
 	const cfText = splices.length === 0 ? input.cfText : applySplices(input.cfText, splices);
 
 	const files: FileChange[] = [];
@@ -356,9 +371,7 @@ function planAccessMap(input: PlanInput, settings: SettingChange[]): Result<File
 		}
 
 		text = setAccessDefault(text, setting.entry, wanted);
-		const before = current === undefined
-			? setting.entry === 'GreetPause' ? `(no entry: ${greetPauseFallback(input.cfText)} from the cf)` : '(no entry: no limit)'
-			: String(current);
+		const before = current === undefined ? '(no entry: no limit)' : String(current);
 		settings.push({setting: `${setting.entry}: (${state.path})`, from: before, to: String(wanted)});
 	}
 

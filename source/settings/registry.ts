@@ -147,7 +147,7 @@ export type SwitchSetting = Common & {
 export type AccessSetting = Common & {
 	readonly type: 'access';
 	/** The access map's tag whose default entry it sets. */
-	readonly entry: AccessTag;
+	readonly entry: Exclude<AccessTag, 'GreetPause'>;
 	/** The m4 FEATURE whose ruleset reads the tag. */
 	readonly feature: string;
 	readonly max: number;
@@ -161,7 +161,26 @@ export type AccessSetting = Common & {
 	readonly zero?: {readonly label: string; readonly means: string};
 };
 
-export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | AccessSetting;
+/**
+ * A whole number that is the argument of an m4 FEATURE (greet_pause's pause): the .mc's FEATURE
+ * line in .mc mode, in the cf the line of the ruleset the FEATURE builds (core/access-map.ts).
+ * Offered only where the cf has the FEATURE.
+ */
+export type FeatureArgumentSetting = Common & {
+	readonly type: 'featureArgument';
+	readonly feature: 'greet_pause';
+	readonly max: number;
+	readonly unit: 'count';
+	readonly what: string;
+	readonly choices: readonly number[];
+	readonly prompt: string;
+	readonly label: string;
+	readonly advice: string;
+	readonly recommended: number;
+	readonly zero?: {readonly label: string; readonly means: string};
+};
+
+export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | AccessSetting | FeatureArgumentSetting;
 
 /** An option the tool writes: a setting with a cf option and an .mc define. */
 export type OptionSetting = TextSetting | CountSetting | FlagsSetting;
@@ -484,8 +503,7 @@ export const SETTINGS = [
 	},
 	{
 		key: 'greetPause',
-		type: 'access',
-		entry: 'GreetPause',
+		type: 'featureArgument',
 		feature: 'greet_pause',
 		max: 600_000,
 		unit: 'count',
@@ -496,19 +514,18 @@ export const SETTINGS = [
 		label: 'Pause before the greeting (ms)',
 		step: 'floods',
 		checks: [],
-		advice: 'no greeting pause: a client that talks before the greeting (a spam bot) is served; set GreetPause: in the access map',
+		advice: 'no greeting pause: a client that talks before the greeting (a spam bot) is served; set FEATURE(`greet_pause\', N) (greetPause)',
 		explain: [
-			'greetPause (the access map\'s default "GreetPause:" entry, read by FEATURE(`greet_pause\')): how many milliseconds sendmail waits before its 220 greeting to a client the map has no other GreetPause entry for. A client that sends anything during the pause gets "554 <host> ESMTP not accepting messages" and every later command is refused. 0 is no pause.',
-			'A polite client waits and notices nothing but the pause. What it costs: a sender whose timeout for the greeting is shorter than the pause (RFC 5321 asks for 5 minutes) gives up; a bot that pipelines before the greeting is refused. It also tells nmap the server is sendmail (its 554 text).',
-			'The value goes into the access map\'s source (Debian: /etc/mail/access, whose "GreetPause:127 0" spares this host), which is then rebuilt the host\'s way (makemap hash /etc/mail/access < /etc/mail/access). Offered where the host builds from its .mc and the cf has FEATURE(`greet_pause\') and an access map.',
-			'Relays and backup MXes that talk to this host often may be spared with their own entry, "GreetPause:192.0.2.10 0", added by hand to the access file.',
+			'greetPause (FEATURE(`greet_pause\', N) in the .mc; in the cf, the number on the last line of the greet_pause ruleset): how many milliseconds sendmail waits before its 220 greeting to a client the access map has no GreetPause entry for. A client that sends anything during the pause gets "554 <host> ESMTP not accepting messages" and every later command is refused. 0 is no pause.',
+			'The access map can set it per client, by name or address ("GreetPause:127 0" in Debian\'s map spares this host; "GreetPause:192.0.2.10 0" spares a relay or backup MX). sendmail 8.17 never reads a GreetPause entry with no key: Debian\'s "GreetPause: 5000" line has no effect, and outsiders wait what the FEATURE says (1000 ms in Debian\'s .mc). So this setting edits the FEATURE\'s number in the .mc and rebuilds the cf.',
+			'A polite client waits and notices nothing but the pause. What it costs: a sender whose timeout for the greeting is shorter than the pause (RFC 5321 asks for 5 minutes) gives up; a bot that talks before the greeting is refused. Its 554 also tells nmap the server is sendmail.',
 		],
-		roleDescription: 'The access map\'s default GreetPause, milliseconds before the greeting to an outside client; 0 is no pause. Needs FEATURE(greet_pause) and an access map.',
+		roleDescription: 'The greeting pause for outside clients in milliseconds, FEATURE(greet_pause)\'s number; 0 is no pause. Needs FEATURE(greet_pause) in the config.',
 		example: '5000',
 		recommended: 5000,
 		recommendation: {
-			why: 'Debian\'s own default: a bot that talks before the greeting is refused, a polite sender loses five seconds per connection.',
-			mayBreak: 'A sender that gives up on the greeting in under five seconds; exempt such a partner with its own GreetPause entry.',
+			why: 'A bot that talks before the greeting is refused, while a polite sender loses five seconds per connection; Debian\'s access file means five seconds too, though its line is not read.',
+			mayBreak: 'A sender that gives up on the greeting in under five seconds; spare such a partner with "GreetPause:ADDRESS 0" in the access file.',
 		},
 	},
 	{
@@ -571,7 +588,7 @@ type Entry = (typeof SETTINGS)[number];
 
 /** The value an answer of a setting holds. */
 type ValueOf<S> = S extends {type: 'text'} ? string
-	: S extends {type: 'count' | 'access'} ? number
+	: S extends {type: 'count' | 'access' | 'featureArgument'} ? number
 		: S extends {type: 'flags'} ? PrivacyFlag[]
 			: boolean;
 
@@ -595,6 +612,10 @@ export const COUNT_SETTINGS = ofType('count');
 export const SWITCH_SETTINGS = ofType('switch');
 /** The settings that edit the access map's default entries, in the registry's order. */
 export const ACCESS_SETTINGS = ofType('access');
+/** The settings that set an m4 FEATURE's argument (greet_pause's pause). */
+export const FEATURE_SETTINGS = ofType('featureArgument');
+/** The settings of the access map and its FEATUREs, offered together where the host builds from .mc. */
+export const ACCESS_MAP_SETTINGS = [...FEATURE_SETTINGS, ...ACCESS_SETTINGS];
 /** The switches that edit the help file, in the registry's order. */
 export const HELPFILE_SWITCHES = SWITCH_SETTINGS.filter((setting): setting is OfType<'switch'> & HelpFileSwitch => setting.edit.file === 'helpfile');
 export const OPTION_SETTINGS: ReadonlyArray<Extract<Entry, OptionSetting>> = SETTINGS.filter((setting): setting is Extract<Entry, OptionSetting> => setting.type === 'text' || setting.type === 'count' || setting.type === 'flags');
@@ -621,7 +642,8 @@ export const COMPILED_IN_SETTINGS = COUNT_SETTINGS.filter(setting => 'requires' 
 export function findSetting(name: string): Entry | undefined {
 	const wanted = name.trim().toLowerCase();
 	return SETTINGS.find(setting => setting.key.toLowerCase() === wanted || ('option' in setting && setting.option.toLowerCase() === wanted)
-		|| ('entry' in setting && [setting.entry.toLowerCase(), `${setting.entry.toLowerCase()}:`].includes(wanted)));
+		|| ('entry' in setting && [setting.entry.toLowerCase(), `${setting.entry.toLowerCase()}:`].includes(wanted))
+		|| (setting.type === 'featureArgument' && setting.feature === wanted));
 }
 
 /** The wizard's steps that show settings: those of SETTING_STEPS some setting is assigned to, in its order. */

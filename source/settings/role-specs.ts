@@ -17,6 +17,7 @@ const ROLE_TYPE: Record<SettingSpec['type'], string[]> = {
 	text: ['type: str'],
 	count: ['type: int'],
 	access: ['type: int'],
+	featureArgument: ['type: int'],
 	flags: ['type: list', 'elements: str'],
 	switch: ['type: bool'],
 };

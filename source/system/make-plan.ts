@@ -1,7 +1,8 @@
 import path from 'node:path';
 import {diffArrays} from 'diff';
 import type {Answers} from '../core/answers.js';
-import {planHardening, type FileChange, type Plan} from '../core/plan.js';
+import {GREET_PAUSE_SETTING, planHardening, type FileChange, type Plan} from '../core/plan.js';
+import {greetPauseFallback, setGreetPauseFeature} from '../core/access-map.js';
 import {findReceivedHeaders, receivedVersionLeak} from '../core/received-header.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {ACCUMULATING_OPTIONS, findOption, ignoredBySendmail, optionValue, parseCf, privacyOptionsValue, valueAsRead, type CfDocument} from '../core/sendmail-cf.js';
@@ -421,6 +422,17 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 	const definesOnly = editMcDefines(mcText.value, changes);
 	const local = editMcLocalOptions(definesOnly.text, localChanges);
 	const definesEdited = {text: local.text, notes: [...definesOnly.notes, ...local.notes]};
+	// greet_pause's pause is the argument of its FEATURE line in the .mc.
+	const pause = direct.settings.find(change => change.setting === GREET_PAUSE_SETTING);
+	if (pause !== undefined) {
+		const withPause = setGreetPauseFeature(definesEdited.text, Number(pause.to));
+		if (withPause === undefined) {
+			return fail(`${mcPath} has no FEATURE(\`greet_pause') line of its own to set the pause in (it may come from an m4 file it includes); change it there, or use --cf-only to edit ${cfName} alone`);
+		}
+
+		definesEdited.text = withPause;
+	}
+
 	const received = direct.settings.some(change => change.setting === RECEIVED_SETTING) ? receivedHeaderDefine(definesEdited.text, cfChange.after) : undefined;
 	if (received !== undefined && !received.ok) {
 		return fail(`${received.error} ${CF_ONLY_HINT}`);
@@ -475,6 +487,10 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 	const cfAfter = keepHeader(rebuilt.value, target.cfText);
 	if (received !== undefined && receivedVersionLeak(cfAfter) !== undefined) {
 		return fail(`the ${cfName} rebuilt from ${mcPath} still has the version in its Received header: something later in the .mc sets confRECEIVED_HEADER; change it there, or use --cf-only to edit ${cfName} alone`);
+	}
+
+	if (pause !== undefined && greetPauseFallback(cfAfter) !== Number(pause.to)) {
+		return fail(`the ${cfName} rebuilt from ${mcPath} does not pause ${pause.to} ms before the greeting: something later in the .mc sets FEATURE(\`greet_pause') again; change it there, or use --cf-only to edit ${cfName} alone`);
 	}
 
 	const document = parseCf(cfAfter);
