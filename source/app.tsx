@@ -23,8 +23,8 @@ import {STEPS, useWizard, wizardReducer, type WizardAction} from './hooks/use-wi
 import {useAsyncEffect} from './hooks/use-async-effect.js';
 import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
-import {compiledIn, CountPages} from './steps/CountPages.js';
-import {COUNT_SETTINGS} from './settings/registry.js';
+import {accessMapOffer, compiledIn, CountPages} from './steps/CountPages.js';
+import {ACCESS_MAP_SETTINGS, COUNT_SETTINGS} from './settings/registry.js';
 import {DoneStep} from './steps/DoneStep.js';
 import {auditAfter} from './core/hardened-table.js';
 import {GreetingStep, type HelpState} from './steps/GreetingStep.js';
@@ -468,7 +468,9 @@ export function App({setup, effects, onExit}: Props) {
 		default: {
 			// A step the settings registry adds for whole-number settings with no screen of their own.
 			const {offered, notes} = compiledIn(COUNT_SETTINGS.filter(each => each.step === (state.step as string)), ffr);
-			screen = offered.length === 0 ? null : <CountPages key={state.step} settings={offered} current={current} answers={state.answers} notes={notes} startAtEnd={cameBack} onNext={next} />;
+			const accessMap = accessMapOffer(ACCESS_MAP_SETTINGS.filter(each => each.step === (state.step as string)), {mcPath, cfText: target.cfText, access: target.access});
+			const pages = [...offered, ...accessMap.offered];
+			screen = pages.length === 0 ? null : <CountPages key={state.step} settings={pages} current={{...current, ...accessMap.current}} answers={state.answers} notes={[...notes, ...accessMap.notes]} startAtEnd={cameBack} onNext={next} />;
 		}
 	}
 

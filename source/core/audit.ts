@@ -36,6 +36,11 @@ export type AuditExtras = {
 	accessText?: string;
 	/** The STARTTLS certificate the cf's ServerCertFile names: its subject and issuer. */
 	certificate?: {path: string; subject: string; issuer: string};
+	/**
+	 * Report greet_pause, ClientRate and ClientConn (accessMapRows): the audit command does, having
+	 * looked for the access map; the wizard's Welcome, which has no room for them, does not.
+	 */
+	accessMapRows?: boolean;
 	/** The compile-time defines (_FFR_...) the installed sendmail lists, where it was asked. */
 	builtWith?: ReadonlySet<string>;
 };
@@ -299,7 +304,9 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 		});
 	}
 
-	items.push(...accessMapRows(cfText, options.accessText));
+	if (options.accessMapRows === true) {
+		items.push(...accessMapRows(cfText, options.accessText));
+	}
 
 	// sendmail ORs the flags of every PrivacyOptions line, so the set in force is all of them together.
 	const privacy = current.raw['privacyOptions'];

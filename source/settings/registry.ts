@@ -182,6 +182,14 @@ export type FeatureArgumentSetting = Common & {
 
 export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | AccessSetting | FeatureArgumentSetting;
 
+/** A whole number the wizard offers as a page of choices: a cf option, an access map entry or a FEATURE's number. */
+export type LimitSetting = CountSetting | AccessSetting | FeatureArgumentSetting;
+
+/** What a limit is called on its page: the option, "ClientRate:" or "FEATURE(greet_pause)". */
+export function limitName(setting: LimitSetting): string {
+	return setting.type === 'count' ? setting.option : setting.type === 'access' ? `${setting.entry}:` : `FEATURE(${setting.feature})`;
+}
+
 /** An option the tool writes: a setting with a cf option and an .mc define. */
 export type OptionSetting = TextSetting | CountSetting | FlagsSetting;
 

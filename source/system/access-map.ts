@@ -45,7 +45,10 @@ type RunResult = {code: number | null; stderr: string; error?: string; timedOut:
 /** Runs makemap with `input` on its standard input, within a time limit; never through a shell. */
 async function runMakemap(args: string[], input: Buffer, cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
 	return new Promise(resolve => {
-		const child = spawn('makemap', args, {cwd, env, stdio: ['pipe', 'ignore', 'pipe']});
+		// makemap lives in /usr/sbin, which a PATH without the sbin folders (sudo's, cron's) misses: they
+		// are searched after the PATH given.
+		const PATH = [env['PATH'], '/usr/sbin', '/usr/bin', '/sbin', '/bin'].filter(Boolean).join(':');
+		const child = spawn('makemap', args, {cwd, env: {...env, PATH}, stdio: ['pipe', 'ignore', 'pipe']});
 		stopWithRun(child);
 		const err: Buffer[] = [];
 		let timedOut = false;

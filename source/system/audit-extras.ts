@@ -29,7 +29,7 @@ export function accessSourcePath(cfText: string): string | undefined {
 }
 
 export async function readAuditExtras(cfText: string): Promise<AuditExtras> {
-	const extras: AuditExtras = {};
+	const extras: AuditExtras = {accessMapRows: true};
 	const accessPath = accessSourcePath(cfText);
 	const accessText = accessPath === undefined ? undefined : await readSmall(accessPath);
 	if (accessText !== undefined) {
