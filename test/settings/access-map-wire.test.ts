@@ -4,7 +4,7 @@
 // 198.51.100.9 talks to it. Rollback puts both files back byte for byte, and the limit is gone on
 // the wire. Times are asserted only as lower bounds, well under what sendmail waits.
 import assert from 'node:assert/strict';
-import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -25,6 +25,7 @@ describe('the access map\'s per-client limits, on the wire from an outside addre
 	let parent: string;
 	let pair: Pair;
 	let original: Record<string, Buffer>;
+	let owners: {db: number[]; access: number[]};
 
 	async function apply(answers: object, env?: NodeJS.ProcessEnv) {
 		const answersPath = path.join(parent, 'answers.json');
@@ -44,6 +45,10 @@ describe('the access map\'s per-client limits, on the wire from an outside addre
 		parent = mkdtempSync(path.join(os.tmpdir(), 'access-wire-'));
 		pair = copyDebianAccessPair(parent);
 		original = bytesOf(pair);
+		owners = Object.fromEntries([['db', pair.dbPath], ['access', pair.accessPath]].map(([name, file]) => {
+			const stat = statSync(file!);
+			return [name, [stat.uid, stat.gid, stat.mode & 0o7777]];
+		})) as typeof owners;
 		network = await createTestNetwork();
 	});
 	after(async () => {
@@ -73,6 +78,16 @@ describe('the access map\'s per-client limits, on the wire from an outside addre
 		const afterLines = readFileSync(pair.accessPath, 'latin1').split('\n');
 		assert.deepEqual(afterLines.map((line, index) => (line === before[index] ? '' : line)).filter(Boolean), ['ClientRate:\t\t\t\t3']);
 		assert.ok(!readFileSync(pair.dbPath).equals(original['dbPath']!), 'access.db was not rebuilt');
+		// Written with the owners and modes the files had: Debian's .db is the mail user's, 0640.
+		const ownership = (file: string) => {
+			const stat = statSync(file);
+			return [stat.uid, stat.gid, stat.mode & 0o7777];
+		};
+
+		assert.deepEqual(ownership(pair.dbPath), owners.db);
+		assert.deepEqual(ownership(pair.accessPath), owners.access);
+		assert.equal(owners.db[2], 0o640);
+		assert.notEqual(owners.db[0], 0, 'the fixture\'s access.db should be the mail user\'s');
 
 		const daemon = await network.startDaemon(readFileSync(pair.cfPath, 'latin1'));
 		const replies = await firstReplies(daemon.port, 4);
