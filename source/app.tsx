@@ -23,8 +23,8 @@ import {STEPS, useWizard, wizardReducer, type WizardAction} from './hooks/use-wi
 import {useAsyncEffect} from './hooks/use-async-effect.js';
 import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
-import {compiledIn, CountPages} from './steps/CountPages.js';
-import {COUNT_SETTINGS, SETTING} from './settings/registry.js';
+import {accessMapOffer, compiledIn, CountPages} from './steps/CountPages.js';
+import {ACCESS_MAP_SETTINGS, COUNT_SETTINGS, SETTING} from './settings/registry.js';
 import {cfDaemons, listenOf} from './core/daemon-addresses.js';
 import {FloodsStep} from './steps/FloodsStep.js';
 import type {HubState} from './steps/ListenStep.js';
@@ -497,11 +497,13 @@ export function App({setup, effects, onExit}: Props) {
 		default: {
 			// A step the settings registry adds for whole-number settings with no screen of their own.
 			const {offered, notes} = compiledIn(COUNT_SETTINGS.filter(each => each.step === (state.step as string)), ffr);
-			const pages = (answers: Answers, onNext: (answers: Answers) => void) => <CountPages key={state.step} settings={offered} current={current} answers={answers} notes={notes} startAtEnd={cameBack} onNext={onNext} />;
+			const accessMap = accessMapOffer(ACCESS_MAP_SETTINGS.filter(each => each.step === (state.step as string)), {mcPath, cfText: target.cfText, access: target.access});
+			const offeredPages = [...offered, ...accessMap.offered];
+			const pages = (answers: Answers, onNext: (answers: Answers) => void) => <CountPages key={state.step} settings={offeredPages} current={{...current, ...accessMap.current}} answers={answers} notes={[...notes, ...accessMap.notes]} startAtEnd={cameBack} onNext={onNext} />;
 			// The listen question opens its step (settings/registry.ts, listen).
 			screen = SETTING.listen.step === state.step
-				? <FloodsStep key={state.step} listen={{daemons: daemons.daemons, current: listenOf(daemons.daemons), hub}} answers={state.answers} startAtEnd={cameBack} counts={offered.length === 0 ? null : pages} onNext={next} />
-				: offered.length === 0 ? null : pages(state.answers, next);
+				? <FloodsStep key={state.step} listen={{daemons: daemons.daemons, current: listenOf(daemons.daemons), hub}} answers={state.answers} startAtEnd={cameBack} counts={offeredPages.length === 0 ? null : pages} onNext={next} />
+				: offeredPages.length === 0 ? null : pages(state.answers, next);
 		}
 	}
 

@@ -53,7 +53,9 @@ function answerSchema(setting: SettingSpec): object {
 			return {type: 'string', minLength: 1, maxLength: setting.maxLength, pattern: '^[\\x20-\\x7e]*$'};
 		}
 
-		case 'count': {
+		case 'count':
+		case 'access':
+		case 'featureArgument': {
 			return {type: 'integer', minimum: 0, maximum: setting.max};
 		}
 

@@ -32,6 +32,11 @@ function recommendedText(setting: SettingSpec): string {
 			return `"${setting.recommended}"`;
 		}
 
+		case 'access':
+		case 'featureArgument': {
+			return String(setting.recommended);
+		}
+
 		case 'count': {
 			return setting.unit === 'bytes' ? formatSize(setting.recommended) : String(setting.recommended);
 		}
@@ -72,7 +77,9 @@ export function formatSettingHelp(setting: SettingSpec): string[] {
 			? 'No SMTP exchange shows it: audit lists the daemons sendmail sets up as it reads the config (sendmail -bt -d37.1), each with the addresses it listens on.'
 			: setting.type === 'count'
 			? 'No SMTP exchange shows it: audit asks sendmail whether it takes the value (the options it sets as it reads the config, sendmail -bt -d37.1).'
-			: 'No SMTP exchange shows it: audit and verify judge it from the file.'
+			: setting.type === 'access' || setting.type === 'featureArgument'
+				? `sendmail answers it only to live connections (no rehearsal can show it): audit reads the cf (FEATURE(\`${setting.feature}')) and the access map's source.`
+				: 'No SMTP exchange shows it: audit and verify judge it from the file.'
 		: `Shown in sendmail's replies by the ${setting.checks.map(check => `"${check}"`).join(', ')} check${setting.checks.length === 1 ? '' : 's'} of the rehearsal, audit and verify.`;
 	const recommended = [
 		...(setting.type === 'flags' ? [`Audit asks for ${setting.recommended.join(', ')}.`] : []),

@@ -8,7 +8,7 @@ import {openPresetStore, type Preset, type PresetStore} from '../presets.js';
 import {readAnswersFromFile} from '../system/answers-source.js';
 import {writeNamedFile} from '../system/safe-write.js';
 import {EXIT, type CommandIo} from './command-io.js';
-import {COUNT_SETTINGS, SWITCH_SETTINGS} from '../settings/registry.js';
+import {ACCESS_MAP_SETTINGS, COUNT_SETTINGS, SWITCH_SETTINGS} from '../settings/registry.js';
 
 export type PresetsFlags = {answers?: string; name?: string; force?: boolean};
 
@@ -193,6 +193,13 @@ export function summarizeAnswers(answers: Answers): string {
 		const value = answers[setting.key];
 		if (value !== undefined && value !== null) {
 			parts.push(`${setting.option} ${setting.unit === 'bytes' ? formatSize(value) : value === 0 ? 'no limit' : value}`);
+		}
+	}
+
+	for (const setting of ACCESS_MAP_SETTINGS) {
+		const value = answers[setting.key];
+		if (value !== undefined && value !== null) {
+			parts.push('entry' in setting ? `${setting.entry}: ${value === 0 ? 'no limit' : value}` : `greet_pause ${value === 0 ? 'no pause' : `${value} ms`}`);
 		}
 	}
 

@@ -115,7 +115,9 @@ export function validateAnswers(value: unknown): Result<Answers> {
 				break;
 			}
 
-			case 'count': {
+			case 'count':
+			case 'access':
+			case 'featureArgument': {
 				const number = wholeNumber(given, setting.key, setting.max);
 				if (!number.ok) {
 					return number;

@@ -9,6 +9,7 @@ import {cfDaemons, daemonOf, describeDaemon, listenOf, reachOf, type Daemon} fro
 import {readCurrent, type CountReading} from '../settings/current.js';
 import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type CountSetting, type HelpFileSwitch} from '../settings/registry.js';
 import type {Answers} from './answers.js';
+import {accessDefault, accessEntries, cfLooksUp, greetPauseFallback, isLoopbackKey, type AccessTag} from './access-map.js';
 import type {Check} from './verify-checks.js';
 import type {StarttlsAudit} from './certificate-audit.js';
 
@@ -37,6 +38,11 @@ export type AuditExtras = {
 	accessText?: string;
 	/** The STARTTLS certificate the cf's ServerCertFile names: its subject and issuer. */
 	certificate?: {path: string; subject: string; issuer: string};
+	/**
+	 * Report greet_pause, ClientRate and ClientConn (accessMapRows): the audit command does, having
+	 * looked for the access map; the wizard's Welcome, which has no room for them, does not.
+	 */
+	accessMapRows?: boolean;
 	/** The compile-time defines (_FFR_...) the installed sendmail lists, where it was asked. */
 	builtWith?: ReadonlySet<string>;
 	/** STARTTLS: set up or not, whether sendmail can use its files, what the certificate says. */
@@ -62,15 +68,14 @@ function notBuiltRow(setting: CountSetting, builtWith: ReadonlySet<string> | und
 	};
 }
 
-/** Whether an access map key is the loopback, which Debian's map gives GreetPause:0 and ClientRate:0. */
-const isLoopbackKey = (key: string) => /^(?:127(?:\.|$)|IPv6:::1$|localhost$)/i.test(key);
 
 /** The access map's entries of a tag ("GreetPause", "ClientRate") with a number above 0 for some outside client. */
 function accessLimits(accessText: string | undefined, tag: string): string[] {
 	const found: string[] = [];
 	for (const line of (accessText ?? '').split('\n')) {
 		const entry = new RegExp(`^${tag}:(\\S*)\\s+(\\d+)`, 'i').exec(line);
-		if (entry && Number(entry[2]) > 0 && !isLoopbackKey(entry[1]!)) {
+		// greet_pause never reads a GreetPause entry without a key (core/access-map.ts, greetPauseSplice).
+		if (entry && Number(entry[2]) > 0 && !isLoopbackKey(entry[1]!) && !(tag === 'GreetPause' && entry[1] === '')) {
 			found.push(`${tag}:${entry[1]} ${entry[2]}`);
 		}
 	}
@@ -131,6 +136,75 @@ export function listenRow({daemons, defaulted}: {daemons: readonly Daemon[]; def
 		...(listen === 'all' ? {answer: 'listen: "local" where this host receives no mail from other machines'} : {}),
 		...(listen === 'all' ? {note: 'a host that only sends mail needs no daemon other machines can reach: listen "local" closes them (refused where this host is its domain\'s MX)'} : {}),
 	};
+}
+
+/** The access map's entries of a tag for particular clients, "127 0" each, and which of them spare the host itself. */
+function perClientEntries(accessText: string, tag: AccessTag): string {
+	const entries = accessEntries(accessText, tag).filter(entry => entry.key !== '');
+	if (entries.length === 0) {
+		return '';
+	}
+
+	const loopback = entries.filter(entry => isLoopbackKey(entry.key) && entry.value === '0');
+	const others = entries.filter(entry => !loopback.includes(entry));
+	return [
+		...(loopback.length > 0 ? [`this host exempt (${loopback.map(entry => `${tag}:${entry.key} 0`).join(', ')})`] : []),
+		...(others.length > 0 ? [`own entries for ${others.slice(0, 3).map(entry => `${entry.key} (${entry.value})`).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}`] : []),
+	].join('; ');
+}
+
+/**
+ * What greet_pause, ratecontrol and conncontrol hold outsiders to (docs/sendmail.md, "Per-client
+ * limits in the access map"): whether the cf has each FEATURE, the number in force for a client
+ * with no entry of its own, and the clients the access map spares (Debian's loopback). A row is
+ * weak only where its FEATURE is in but sets no limit for outsiders; without the FEATURE or the
+ * access map's text it only says so.
+ */
+function accessMapRows(cfText: string, accessText: string | undefined): AuditItem[] {
+	const items: AuditItem[] = [];
+	const {greetPause, clientRate, clientConn} = SETTING;
+	if (/^Sgreet_pause\b/m.test(cfText)) {
+		const pause = greetPauseFallback(cfText);
+		const entries = accessText === undefined ? '' : perClientEntries(accessText, 'GreetPause');
+		const keyless = accessText === undefined ? undefined : accessEntries(accessText, 'GreetPause').find(entry => entry.key === '');
+		items.push({
+			setting: greetPause.feature,
+			value: `${pause} (${pause === 0 ? 'no pause' : 'ms before the greeting for outsiders; one that talks first gets 554'})${entries === '' ? '' : `; ${entries}`}`,
+			hardened: pause > 0,
+			advice: pause > 0 ? '' : greetPause.advice,
+			from: 'file',
+			answer: `greetPause: ${greetPause.recommended}`,
+			...(keyless === undefined ? {} : {note: `the access map's "GreetPause: ${keyless.value}" line (line ${keyless.line}) has no key, and sendmail never reads GreetPause without one: the pause for outsiders is FEATURE(\`greet_pause')'s number`}),
+		});
+	} else {
+		items.push({setting: greetPause.feature, value: 'not in this config (no FEATURE(`greet_pause\')): every client is greeted at once', hardened: true, advice: '', from: 'file'});
+	}
+
+	for (const setting of [clientRate, clientConn]) {
+		if (!cfLooksUp(cfText, setting.entry)) {
+			items.push({setting: setting.entry, value: `not in this config (no FEATURE(\`${setting.feature}')): no ${setting.what} limit`, hardened: true, advice: '', from: 'file'});
+			continue;
+		}
+
+		if (accessText === undefined) {
+			items.push({setting: setting.entry, value: `FEATURE(\`${setting.feature}') is in; the access map's source was not read, so its limit is not known`, hardened: true, advice: '', from: 'file'});
+			continue;
+		}
+
+		const limit = accessDefault(accessText, setting.entry);
+		const set = limit !== undefined && limit > 0;
+		const entries = perClientEntries(accessText, setting.entry);
+		items.push({
+			setting: setting.entry,
+			value: `${limit === undefined ? 'no default entry (no limit)' : Number.isNaN(limit) ? 'not a number' : limit === 0 ? '0 (no limit)' : `${limit} (${setting.what}; past it 421 4.3.2)`}${entries === '' ? '' : `; ${entries}`}`,
+			hardened: set,
+			advice: set ? '' : setting.advice,
+			from: 'file',
+			answer: `${setting.key}: ${setting.recommended}`,
+		});
+	}
+
+	return items;
 }
 
 const isNeutral = (setting: CountSetting) => 'neutral' in setting && setting.neutral === true;
@@ -256,6 +330,10 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 			from: 'file',
 			answer: `${setting.key}: a limit, e.g. ${setting.recommended}`,
 		});
+	}
+
+	if (options.accessMapRows === true) {
+		items.push(...accessMapRows(cfText, options.accessText));
 	}
 
 	// sendmail ORs the flags of every PrivacyOptions line, so the set in force is all of them together.

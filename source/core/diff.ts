@@ -113,6 +113,11 @@ function summary(change: FileChange): string {
 
 /** The summary line when the change is too large to show as a diff (checked in one pass); otherwise undefined. */
 export function diffTooLarge(change: FileChange): string | undefined {
+	// A map built by makemap is binary: its change is said, never shown as lines.
+	if (change.role === 'accessdb') {
+		return `${change.path}: rebuilt by makemap from the access file above (binary, ${change.after.length} bytes)`;
+	}
+
 	const {removed, added} = changedLineCounts(change.before, change.after);
 	return removed + added > MAX_DIFF_EDITS ? summary(change) : undefined;
 }

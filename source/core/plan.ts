@@ -5,7 +5,8 @@ import {greetingWarnings} from './greeting.js';
 import {formatPrivacyOptions, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {receivedVersionSplices} from './received-header.js';
 import {fail, ok, type Result} from './result.js';
-import {COUNT_SETTINGS, HELPFILE_SWITCHES, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type HelpFileSwitch} from '../settings/registry.js';
+import {ACCESS_FEATURE, accessDefault, accessMapSpec, cfLooksUp, greetPauseSplice, setAccessDefault, type AccessMapState} from './access-map.js';
+import {ACCESS_SETTINGS, COUNT_SETTINGS, HELPFILE_SWITCHES, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type HelpFileSwitch} from '../settings/registry.js';
 
 import {cfDaemons, cfListenSplices, listenSummary} from './daemon-addresses.js';
 import {applySplices, findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOptionSplices, valueAsRead, type CfDocument} from './sendmail-cf.js';
@@ -13,7 +14,8 @@ import {applySplices, findOption, lookalikeLines, optionValue, parseCf, privacyO
 /** The sendmail.cf options this tool changes, by answers key (settings/registry.ts). */
 export {OPTION} from '../settings/registry.js';
 
-export type FileRole = 'cf' | 'helpfile' | 'mc';
+/** `access`: the access map's source text; `accessdb`: the map makemap builds from it (binary). */
+export type FileRole = 'cf' | 'helpfile' | 'mc' | 'access' | 'accessdb';
 
 /** One file's text before and after, one character per byte. */
 export type FileChange = {
@@ -73,8 +75,13 @@ export type PlanInput = {
 	cfText: string;
 	/** The file the cf's HelpFile option names, as read from disk; undefined when HelpFile is unset. */
 	helpFile?: HelpFileState;
+	/** The access map's source the cf's Kaccess line names, as read from disk (core/access-map.ts). */
+	access?: AccessMapState;
 	answers: Answers;
 };
+
+/** The name of greetPause's change in the plan: the FEATURE whose argument it sets. */
+export const GREET_PAUSE_SETTING = 'greet_pause (ms before the greeting)';
 
 /** The HelpFile a config names, if any. */
 export function helpFilePath(cfText: string): string | undefined {
@@ -280,6 +287,18 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		}
 	}
 
+	if (answers.greetPause !== undefined && answers.greetPause !== null) {
+		const pause = greetPauseSplice(input.cfText, answers.greetPause);
+		if (pause === undefined) {
+			return fail(`greetPause needs FEATURE(\`greet_pause'), which ${input.cfPath} does not have (no greet_pause ruleset); add it to the .mc and rebuild, or leave greetPause out of the answers; nothing was written`);
+		}
+
+		if (pause.from !== answers.greetPause) {
+			splices.push(pause.splice);
+			settings.push({setting: GREET_PAUSE_SETTING, from: String(pause.from), to: String(answers.greetPause)});
+		}
+	}
+
 	const cfText = splices.length === 0 ? input.cfText : applySplices(input.cfText, splices);
 
 	const files: FileChange[] = [];
@@ -317,5 +336,58 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		}
 	}
 
+	const access = planAccessMap(input, settings);
+	if (!access.ok) {
+		return access;
+	}
+
+	if (access.value !== undefined) {
+		files.push(access.value);
+	}
+
 	return ok({files, settings, notes, warnings});
+}
+
+/**
+ * The access map's source with the default entries the answers set (greetPause, clientRate,
+ * clientConn): only those lines change. The map itself (the .db) is rebuilt from it by makemap
+ * outside the core (system/access-map.ts). Refused where sendmail would not read the entry: no
+ * access map in the cf, or no FEATURE that looks the tag up.
+ */
+function planAccessMap(input: PlanInput, settings: SettingChange[]): Result<FileChange | undefined> {
+	const asked = ACCESS_SETTINGS.filter(setting => input.answers[setting.key] !== undefined && input.answers[setting.key] !== null);
+	if (asked.length === 0) {
+		return ok(undefined);
+	}
+
+	const keys = asked.map(setting => setting.key).join(', ');
+	const lacking = asked.filter(setting => !cfLooksUp(input.cfText, setting.entry));
+	if (lacking.length > 0) {
+		return fail(`${lacking.map(setting => `${setting.entry}: needs FEATURE(\`${ACCESS_FEATURE[setting.entry]}')`).join(', ')}, which ${input.cfPath} does not have (sendmail would never read the entry); add it to the .mc and rebuild, or leave ${lacking.map(setting => setting.key).join(', ')} out of the answers; nothing was written`);
+	}
+
+	const state = input.access;
+	if (state === undefined) {
+		const spec = accessMapSpec(input.cfText);
+		return fail(`${keys} ${asked.length === 1 ? 'goes' : 'go'} into the access map, and ${spec === undefined ? `${input.cfPath} has none (no Kaccess line: FEATURE(\`access_db') in the .mc)` : 'problem' in spec ? spec.problem : `${spec.path} was not read`}; nothing was written`);
+	}
+
+	if ('problem' in state) {
+		return fail(`${keys}: ${state.problem}; nothing was written`);
+	}
+
+	let text = state.text;
+	for (const setting of asked) {
+		const wanted = input.answers[setting.key]!;
+		const current = accessDefault(text, setting.entry);
+		if (current === wanted) {
+			continue;
+		}
+
+		text = setAccessDefault(text, setting.entry, wanted);
+		const before = current === undefined ? '(no entry: no limit)' : String(current);
+		settings.push({setting: `${setting.entry}: (${state.path})`, from: before, to: String(wanted)});
+	}
+
+	return ok(text === state.text ? undefined : {role: 'access', path: state.path, before: state.text, after: text});
 }

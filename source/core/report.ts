@@ -53,7 +53,7 @@ function drifted(answers: Answers, items: AuditDocument['settings']): string[] {
 			continue;
 		}
 
-		const row = 'option' in setting ? setting.option : setting.auditRow;
+		const row = 'option' in setting ? setting.option : 'entry' in setting ? setting.entry : 'feature' in setting ? setting.feature : setting.auditRow;
 		const item = items.find(candidate => candidate.setting === row);
 		if (item === undefined) {
 			continue;

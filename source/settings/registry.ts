@@ -8,6 +8,7 @@
 // explanation and its tests. Kept free of other core modules' values at load time: the modules
 // that derive from it import it, so it must not need them before they are loaded.
 import {PRIVACY_FLAG_NAMES, type PrivacyFlag} from '../core/privacy-flag-names.js';
+import type {AccessTag} from '../core/access-map.js';
 
 /** The wizard's steps that show settings, in the order the wizard shows them, with their names. */
 export const SETTING_STEPS = {
@@ -154,13 +155,63 @@ export type DaemonsSetting = Common & {
 	readonly answers: {readonly [V in 'all' | 'local']: {readonly label: string; readonly costs: string}};
 };
 
-export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | DaemonsSetting;
+/**
+ * A whole number in the access map's default entry of a tag ("ClientRate:	10"), not a cf option:
+ * the access map's source file gets the line and its map is rebuilt with makemap, both backed up
+ * and rolled back with the set (system/access-map.ts). sendmail reads the tag only where the cf has
+ * the FEATURE that looks it up, so the setting is offered only there.
+ */
+export type AccessSetting = Common & {
+	readonly type: 'access';
+	/** The access map's tag whose default entry it sets. */
+	readonly entry: Exclude<AccessTag, 'GreetPause'>;
+	/** The m4 FEATURE whose ruleset reads the tag. */
+	readonly feature: string;
+	readonly max: number;
+	readonly unit: 'count';
+	readonly what: string;
+	readonly choices: readonly number[];
+	readonly prompt: string;
+	readonly label: string;
+	readonly advice: string;
+	readonly recommended: number;
+	readonly zero?: {readonly label: string; readonly means: string};
+};
+
+/**
+ * A whole number that is the argument of an m4 FEATURE (greet_pause's pause): the .mc's FEATURE
+ * line in .mc mode, in the cf the line of the ruleset the FEATURE builds (core/access-map.ts).
+ * Offered only where the cf has the FEATURE.
+ */
+export type FeatureArgumentSetting = Common & {
+	readonly type: 'featureArgument';
+	readonly feature: 'greet_pause';
+	readonly max: number;
+	readonly unit: 'count';
+	readonly what: string;
+	readonly choices: readonly number[];
+	readonly prompt: string;
+	readonly label: string;
+	readonly advice: string;
+	readonly recommended: number;
+	readonly zero?: {readonly label: string; readonly means: string};
+};
+
+export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | DaemonsSetting | AccessSetting | FeatureArgumentSetting;
+
+/** A whole number the wizard offers as a page of choices: a cf option, an access map entry or a FEATURE's number. */
+export type LimitSetting = CountSetting | AccessSetting | FeatureArgumentSetting;
+
+/** What a limit is called on its page: the option, "ClientRate:" or "FEATURE(greet_pause)". */
+export function limitName(setting: LimitSetting): string {
+	return setting.type === 'count' ? setting.option : setting.type === 'access' ? `${setting.entry}:` : `FEATURE(${setting.feature})`;
+}
 
 /** An option the tool writes: a setting with a cf option and an .mc define. */
 export type OptionSetting = TextSetting | CountSetting | FlagsSetting;
 
 /** The setting types that are not one option. */
-const NOT_OPTIONS: ReadonlySet<SettingSpec['type']> = new Set(['switch', 'daemons']);
+const NOT_OPTIONS: ReadonlySet<SettingSpec['type']> = new Set(['switch', 'daemons', 'access', 'featureArgument']);
 
 export const SETTINGS = [
 	{
@@ -509,13 +560,94 @@ export const SETTINGS = [
 			mayBreak: '"local" refuses all mail from other machines, submission (port 587) from other machines included.',
 		},
 	},
+	{
+		key: 'greetPause',
+		type: 'featureArgument',
+		feature: 'greet_pause',
+		max: 600_000,
+		unit: 'count',
+		what: 'milliseconds before the greeting',
+		zero: {label: 'No pause', means: 'No pause: every client gets the 220 greeting at once, and one that talks first is not caught.'},
+		choices: [1000, 5000, 10_000],
+		prompt: 'how many milliseconds an outside client waits for the 220 greeting; one that talks first is refused. It stops spam bots that do not wait.',
+		label: 'Pause before the greeting (ms)',
+		step: 'floods',
+		checks: [],
+		advice: 'no greeting pause: a client that talks before the greeting (a spam bot) is served; set FEATURE(`greet_pause\', N) (greetPause)',
+		explain: [
+			'greetPause (FEATURE(`greet_pause\', N) in the .mc; in the cf, the number on the last line of the greet_pause ruleset): how many milliseconds sendmail waits before its 220 greeting to a client the access map has no GreetPause entry for. A client that sends anything during the pause gets "554 <host> ESMTP not accepting messages" and every later command is refused. 0 is no pause.',
+			'The access map can set it per client, by name or address ("GreetPause:127 0" in Debian\'s map spares this host; "GreetPause:192.0.2.10 0" spares a relay or backup MX). sendmail 8.17 never reads a GreetPause entry with no key: Debian\'s "GreetPause: 5000" line has no effect, and outsiders wait what the FEATURE says (1000 ms in Debian\'s .mc). So this setting edits the FEATURE\'s number in the .mc and rebuilds the cf.',
+			'A polite client waits and notices nothing but the pause. What it costs: a sender whose timeout for the greeting is shorter than the pause (RFC 5321 asks for 5 minutes) gives up; a bot that talks before the greeting is refused. Its 554 also tells nmap the server is sendmail.',
+		],
+		roleDescription: 'The greeting pause for outside clients in milliseconds, FEATURE(greet_pause)\'s number; 0 is no pause. Needs FEATURE(greet_pause) in the config.',
+		example: '5000',
+		recommended: 5000,
+		recommendation: {
+			why: 'A bot that talks before the greeting is refused, while a polite sender loses five seconds per connection; Debian\'s access file means five seconds too, though its line is not read.',
+			mayBreak: 'A sender that gives up on the greeting in under five seconds; spare such a partner with "GreetPause:ADDRESS 0" in the access file.',
+		},
+	},
+	{
+		key: 'clientRate',
+		type: 'access',
+		entry: 'ClientRate',
+		feature: 'ratecontrol',
+		max: 2_147_483_647,
+		unit: 'count',
+		what: 'connections per client per minute',
+		choices: [10, 30, 60],
+		prompt: 'how many connections one client may open in the rate window (a minute); the next gets 421 and retries later.',
+		label: 'Connections per client per minute',
+		step: 'floods',
+		checks: [],
+		advice: 'one client may open connections as fast as it likes: set ClientRate: in the access map',
+		explain: [
+			'clientRate (the access map\'s default "ClientRate:" entry, read by FEATURE(`ratecontrol\')): how many connections one client address may open within the rate window (ConnectionRateWindowSize, 60 seconds by default). The next one gets "421 4.3.2 Connection rate limit exceeded." and is closed. 0 is no limit.',
+			'What a legitimate bulk sender sees: a list server that opens many connections at once gets 421 on those over the rate; 421 is a temporary failure, so it keeps the messages queued and retries later, and nothing is lost, only delayed. Spare your own relays, backup MXes and list servers with their own entry, "ClientRate:192.0.2.10 0" (0: no limit), in the access file; Debian\'s "ClientRate:127 0" spares this host.',
+			'The value goes into the access map\'s source, which is then rebuilt the host\'s way (makemap). Offered where the host builds from its .mc and the cf has FEATURE(`ratecontrol\') and an access map.',
+		],
+		roleDescription: 'The access map\'s default ClientRate, connections one client may open per rate window (a minute); 0 is no limit. Needs FEATURE(ratecontrol) and an access map.',
+		example: '10',
+		recommended: 10,
+		recommendation: {
+			why: 'Debian\'s own default: a client that floods connections is told 421 after ten a minute, while any ordinary sender stays far below.',
+			mayBreak: 'A list server or relay that opens more than ten connections a minute gets 421 and retries later; exempt it with "ClientRate:ADDRESS 0".',
+		},
+	},
+	{
+		key: 'clientConn',
+		type: 'access',
+		entry: 'ClientConn',
+		feature: 'conncontrol',
+		max: 2_147_483_647,
+		unit: 'count',
+		what: 'simultaneous connections per client',
+		choices: [5, 10, 20],
+		prompt: 'how many connections one client may hold open at once; one more gets 421 and retries later.',
+		label: 'Connections per client at once',
+		step: 'floods',
+		checks: [],
+		advice: 'one client may hold any number of connections open: set ClientConn: in the access map',
+		explain: [
+			'clientConn (the access map\'s default "ClientConn:" entry, read by FEATURE(`conncontrol\')): how many connections one client address may have open at once. One more gets "421 4.3.2 Too many open connections." and is closed. 0 is no limit.',
+			'It keeps one client from holding every slot MaxDaemonChildren allows. What it costs: a bulk sender that delivers over many parallel connections gets 421 on the extra ones and retries later; spare relays, backup MXes and list servers with "ClientConn:192.0.2.10 0" in the access file. Debian\'s "ClientConn:127 0" spares this host.',
+			'The value goes into the access map\'s source, which is then rebuilt the host\'s way (makemap). Offered where the host builds from its .mc and the cf has FEATURE(`conncontrol\') and an access map.',
+		],
+		roleDescription: 'The access map\'s default ClientConn, connections one client may hold open at once; 0 is no limit. Needs FEATURE(conncontrol) and an access map.',
+		example: '10',
+		recommended: 10,
+		recommendation: {
+			why: 'Debian\'s own default: no single client can take the daemon\'s every slot, and ten at once is far above what one sender needs.',
+			mayBreak: 'A bulk sender using more than ten parallel connections gets 421 on the extra ones and retries; exempt it with "ClientConn:ADDRESS 0".',
+		},
+	},
 ] as const satisfies readonly SettingSpec[];
 
 type Entry = (typeof SETTINGS)[number];
 
 /** The value an answer of a setting holds. */
 type ValueOf<S> = S extends {type: 'text'} ? string
-	: S extends {type: 'count'} ? number
+	: S extends {type: 'count' | 'access' | 'featureArgument'} ? number
 		: S extends {type: 'flags'} ? PrivacyFlag[]
 			: S extends {type: 'daemons'} ? 'all' | 'local'
 				: boolean;
@@ -531,12 +663,19 @@ export type AnswerKey = keyof Answers;
 type OfType<T extends SettingSpec['type']> = Extract<Entry, {type: T}>;
 export type CountKey = OfType<'count'>['key'];
 export type SwitchKey = OfType<'switch'>['key'];
+export type AccessKey = OfType<'access'>['key'];
 
 const ofType = <T extends SettingSpec['type']>(type: T) => SETTINGS.filter((setting): setting is OfType<T> => setting.type === type);
 
 export const ANSWER_KEYS: readonly AnswerKey[] = SETTINGS.map(setting => setting.key);
 export const COUNT_SETTINGS = ofType('count');
 export const SWITCH_SETTINGS = ofType('switch');
+/** The settings that edit the access map's default entries, in the registry's order. */
+export const ACCESS_SETTINGS = ofType('access');
+/** The settings that set an m4 FEATURE's argument (greet_pause's pause). */
+export const FEATURE_SETTINGS = ofType('featureArgument');
+/** The settings of the access map and its FEATUREs, offered together where the host builds from .mc. */
+export const ACCESS_MAP_SETTINGS = [...FEATURE_SETTINGS, ...ACCESS_SETTINGS];
 /** The switches that edit the help file, in the registry's order. */
 export const HELPFILE_SWITCHES = SWITCH_SETTINGS.filter((setting): setting is OfType<'switch'> & HelpFileSwitch => setting.edit.file === 'helpfile');
 export const OPTION_SETTINGS: ReadonlyArray<Extract<Entry, OptionSetting>> = SETTINGS.filter((setting): setting is Extract<Entry, OptionSetting> => !NOT_OPTIONS.has(setting.type));
@@ -562,7 +701,9 @@ export const COMPILED_IN_SETTINGS = COUNT_SETTINGS.filter(setting => 'requires' 
 /** The setting an option name or answers key (any case) names, for `explain`. */
 export function findSetting(name: string): Entry | undefined {
 	const wanted = name.trim().toLowerCase();
-	return SETTINGS.find(setting => setting.key.toLowerCase() === wanted || ('option' in setting && setting.option.toLowerCase() === wanted));
+	return SETTINGS.find(setting => setting.key.toLowerCase() === wanted || ('option' in setting && setting.option.toLowerCase() === wanted)
+		|| ('entry' in setting && [setting.entry.toLowerCase(), `${setting.entry.toLowerCase()}:`].includes(wanted))
+		|| (setting.type === 'featureArgument' && setting.feature === wanted));
 }
 
 /** The wizard's steps that show settings: those of SETTING_STEPS some setting is assigned to, in its order. */

@@ -16,6 +16,8 @@ const END = '# END answers';
 const ROLE_TYPE: Record<SettingSpec['type'], string[]> = {
 	text: ['type: str'],
 	count: ['type: int'],
+	access: ['type: int'],
+	featureArgument: ['type: int'],
 	flags: ['type: list', 'elements: str'],
 	switch: ['type: bool'],
 	daemons: ['type: str', 'choices: [all, local]'],

@@ -5,13 +5,14 @@ import {useContext, useRef, useState} from 'react';
 import type {Answers} from '../core/answers.js';
 import type {Row} from '../components/Rows.js';
 import {StepNavigationContext, type StepNavigation} from '../hooks/use-step-keys.js';
-import type {CountKey, CountSetting} from '../settings/registry.js';
+import {accessDefault, cfLooksUp, greetPauseFallback, type AccessMapState} from '../core/access-map.js';
+import {limitName, type CountSetting, type LimitSetting} from '../settings/registry.js';
 import {CountStep} from './CountStep.js';
 
 type Props = {
-	settings: readonly CountSetting[];
+	settings: readonly LimitSetting[];
 	/** The value in force now of each setting, by key. */
-	current: Readonly<Record<CountKey, number>>;
+	current: Readonly<Record<string, unknown>>;
 	answers: Answers;
 	/** Said on the last page: settings this step leaves out here, and why. */
 	notes?: readonly Row[];
@@ -51,7 +52,7 @@ export function CountPages({settings, current, answers, notes = [], startAtEnd =
 				key={setting.key}
 				setting={setting}
 				page={settings.length > 1 ? {number: page + 1, of: settings.length} : undefined}
-				current={current[setting.key as CountKey]}
+				current={typeof current[setting.key] === 'number' ? current[setting.key] as number : 0}
 				answers={{...answers, ...chosen.current} as Answers}
 				notes={last ? notes : []}
 				onNext={answer => {
@@ -87,4 +88,70 @@ export function compiledIn(settings: readonly CountSetting[], ffr: {defines: Rea
 		tone: 'dim',
 	}));
 	return {offered, notes};
+}
+
+/** What the access map settings need of the host, for accessMapOffer. */
+export type AccessMapHost = {
+	/** The sendmail.mc the .cf is built from; undefined where there is none (or none was found yet). */
+	mcPath: string | undefined;
+	cfText: string;
+	access: AccessMapState;
+};
+
+/**
+ * The access map's settings this host can take (greet_pause's pause, ClientRate:, ClientConn:),
+ * with the value in force of each, and a note for those left out and why: they are offered where
+ * the host builds its .cf from a .mc, the cf has the FEATURE that reads them and, for the access
+ * map's entries, an access map whose source could be read. The FEATURE is not added here: an .mc
+ * without it gets a note naming the line to add.
+ */
+export function accessMapOffer(settings: readonly LimitSetting[], host: AccessMapHost): {offered: LimitSetting[]; current: Record<string, number>; notes: Row[]} {
+	const offered: LimitSetting[] = [];
+	const current: Record<string, number> = {};
+	const missing: string[] = [];
+	const wanted = settings.filter(setting => setting.type !== 'count');
+	if (wanted.length === 0) {
+		return {offered, current, notes: []};
+	}
+
+	if (host.mcPath === undefined) {
+		return {
+			offered,
+			current,
+			notes: [{text: `Not offered: ${wanted.map(limitName).join(', ')} (they are set where the host builds sendmail.cf from a sendmail.mc with an access map, and none was found beside this config).`, tone: 'dim'}],
+		};
+	}
+
+	for (const setting of wanted) {
+		if (setting.type === 'featureArgument') {
+			if (/^Sgreet_pause\b/m.test(host.cfText)) {
+				offered.push(setting);
+				current[setting.key] = greetPauseFallback(host.cfText);
+			} else {
+				missing.push(`${limitName(setting)} (not in this config: add FEATURE(\`${setting.feature}', \`${setting.recommended}')dnl to the .mc and rebuild)`);
+			}
+
+			continue;
+		}
+
+		if (setting.type !== 'access') {
+			continue;
+		}
+
+		const {access} = host;
+		if (!cfLooksUp(host.cfText, setting.entry)) {
+			missing.push(`${limitName(setting)} (FEATURE(\`${setting.feature}') is not in this config: add FEATURE(\`${setting.feature}', \`nodelay', \`terminate')dnl to the .mc and rebuild)`);
+		} else if (access === undefined) {
+			missing.push(`${limitName(setting)} (the config has no access map: FEATURE(\`access_db') in the .mc)`);
+		} else if ('problem' in access) {
+			missing.push(`${limitName(setting)} (${access.problem})`);
+		} else {
+			offered.push(setting);
+			const value = accessDefault(access.text, setting.entry);
+			current[setting.key] = value === undefined || Number.isNaN(value) ? 0 : value;
+		}
+	}
+
+	const notes: Row[] = missing.length === 0 ? [] : [{text: `Not offered: ${missing.join('; ')}.`, tone: 'dim'}];
+	return {offered, current, notes};
 }

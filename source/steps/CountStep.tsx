@@ -2,12 +2,12 @@
 // the setting's registry entry (its option, prompt, label, choices, bounds and explanation).
 import type {Answers} from '../core/answers.js';
 import type {Row} from '../components/Rows.js';
-import type {CountSetting} from '../settings/registry.js';
+import {limitName, type LimitSetting} from '../settings/registry.js';
 import {LimitStep} from './LimitStep.js';
 import {countOptions, parseCountOf, sizeText} from './choices.js';
 
 type Props = {
-	setting: CountSetting;
+	setting: LimitSetting;
 	current: number;
 	answers: Answers;
 	/** Where the step shows several settings: this one's place among them. */
@@ -19,13 +19,16 @@ type Props = {
 
 export function CountStep({setting, current, answers, page, notes = [], onNext}: Props) {
 	const answer = (answers as Record<string, unknown>)[setting.key];
+	const name = limitName(setting);
+	// "BadRcptThrottle:", and an access map tag keeps its own colon ("ClientRate:").
+	const heading = name.endsWith(':') ? name : `${name}:`;
 	return (
 		<LimitStep
 			step={setting.step}
-			title={`${page === undefined ? '' : `(${page.number}/${page.of}) `}${setting.option}: ${setting.prompt}`}
+			title={`${page === undefined ? '' : `(${page.number}/${page.of}) `}${heading} ${setting.prompt}`}
 			label={setting.label}
 			// Without the title (a short terminal) the page would not say which setting it is.
-			labelWithoutTitle={`${page === undefined ? '' : `(${page.number}/${page.of}) `}${setting.option}: ${setting.label}`}
+			labelWithoutTitle={`${page === undefined ? '' : `(${page.number}/${page.of}) `}${heading} ${setting.label}`}
 			options={countOptions(setting, current)}
 			answer={typeof answer === 'number' ? answer : undefined}
 			current={current}
@@ -34,7 +37,7 @@ export function CountStep({setting, current, answers, page, notes = [], onNext}:
 			placeholder={String(setting.choices[0] ?? 0)}
 			detail={() => undefined}
 			guidance={value => [
-				{text: value === undefined || value === 0 ? setting.zero?.means ?? `No limit on ${setting.what}.` : `${setting.option}=${value}.`},
+				{text: value === undefined || value === 0 ? setting.zero?.means ?? `No limit on ${setting.what}.` : setting.type === 'count' ? `${setting.option}=${value}.` : `${name} ${value}.`},
 				...setting.explain.map((text): Row => ({text, tone: 'dim'})),
 				...notes,
 			]}

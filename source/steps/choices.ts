@@ -5,7 +5,7 @@ import {greetingChoices, type GreetingChoiceId} from '../core/greeting.js';
 import type {PrivacyFlag} from '../core/privacy-flag-names.js';
 import {parseCf} from '../core/sendmail-cf.js';
 import {readCurrent, type CurrentSettings} from '../settings/current.js';
-import {SETTING, type CountSetting} from '../settings/registry.js';
+import {SETTING, type LimitSetting} from '../settings/registry.js';
 import {fail, ok, type Result} from '../core/result.js';
 
 /** What sendmail greets with when SmtpGreetingMessage is not set (conf.c). */
@@ -103,13 +103,13 @@ export function recipientOptions(current: number): LimitOption[] {
 }
 
 /** The options of any whole-number setting, from its registry entry (a size reads as "25 MB"). */
-export function countOptions(setting: CountSetting, current: number): LimitOption[] {
+export function countOptions(setting: LimitSetting, current: number): LimitOption[] {
 	const format = setting.unit === 'bytes' ? formatSize : String;
 	return limitOptions(setting.choices, format, current, format(current), setting.recommended, setting.zero?.label);
 }
 
 /** Reads a typed value of a whole-number setting, within its bounds. */
-export function parseCountOf(setting: CountSetting): (text: string) => Result<number> {
+export function parseCountOf(setting: LimitSetting): (text: string) => Result<number> {
 	return setting.unit === 'bytes' ? parseSize : text => parseCount(text, `the ${setting.what}`, setting.max);
 }
 

@@ -135,7 +135,7 @@ export async function readStarttlsAudit(cfText: string, now = Date.now()): Promi
 }
 
 export async function readAuditExtras(cfText: string): Promise<AuditExtras> {
-	const extras: AuditExtras = {};
+	const extras: AuditExtras = {accessMapRows: true};
 	const accessPath = accessSourcePath(cfText);
 	const accessText = accessPath === undefined ? undefined : await readSmall(accessPath);
 	if (accessText !== undefined) {

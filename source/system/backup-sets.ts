@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {type FileRole, helpFilePath} from '../core/plan.js';
+import {accessMapSpec} from '../core/access-map.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {describeError, replaceFile, sha256, type FileOps, type Ownership} from './safe-write.js';
 import {readTrustedFile} from './trust.js';
@@ -100,7 +101,9 @@ async function readSet(state: string, id: string, cfPath: string): Promise<Backu
 	const valid = set.id === id && set.config === cfPath && typeof set.savedAt === 'string' && Array.isArray(set.files) && set.files.length > 0
 		&& (set.sequence === undefined || (Number.isSafeInteger(set.sequence) && set.sequence > 0))
 		&& set.files.every(file => typeof file.path === 'string' && path.isAbsolute(file.path) && path.normalize(file.path) === file.path
-			&& (file.role === 'cf' ? file.path === cfPath : file.role === 'mc' ? path.dirname(file.path) === folder && file.path.endsWith('.mc') : file.role === 'helpfile')
+			&& (file.role === 'cf' ? file.path === cfPath : file.role === 'mc' ? path.dirname(file.path) === folder && file.path.endsWith('.mc')
+				: file.role === 'accessdb' ? set.files.some(source => source.role === 'access' && `${source.path}.db` === file.path)
+				: file.role === 'helpfile' || file.role === 'access')
 			&& typeof file.backup === 'string' && path.dirname(file.backup) === path.dirname(file.path)
 			&& path.basename(file.backup).startsWith(`${path.basename(file.path)}${BACKUP_TAG}${id}`) && file.backup.endsWith('.bak')
 			&& SHA256.test(file.backupSha256) && SHA256.test(file.writtenSha256) && isOwnership(file.ownership));
@@ -114,6 +117,16 @@ async function readSet(state: string, id: string, cfPath: string): Promise<Backu
 		const cfBackup = cf && (await readBlob(state, cf.backupSha256));
 		const named = cfBackup && helpFilePath(cfBackup.toString(ENCODING));
 		if (named === undefined || path.resolve(folder, named) !== file.path) {
+			return undefined;
+		}
+	}
+
+	// So must an access map's source outside it: the one the config's Kaccess line named.
+	for (const file of set.files.filter(file => file.role === 'access' && path.dirname(file.path) !== folder)) {
+		const cf = set.files.find(entry => entry.role === 'cf');
+		const cfText = cf === undefined ? await readTrustedFile(cfPath).then(read => read.bytes.toString(ENCODING), () => undefined) : (await readBlob(state, cf.backupSha256))?.toString(ENCODING);
+		const spec = cfText === undefined ? undefined : accessMapSpec(cfText);
+		if (spec === undefined || 'problem' in spec || spec.path !== file.path) {
 			return undefined;
 		}
 	}

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import {diffArrays} from 'diff';
 import type {Answers} from '../core/answers.js';
-import {planHardening, type FileChange, type Plan} from '../core/plan.js';
+import {GREET_PAUSE_SETTING, planHardening, type FileChange, type Plan} from '../core/plan.js';
+import {greetPauseFallback, setGreetPauseFeature} from '../core/access-map.js';
 import {findReceivedHeaders, receivedVersionLeak} from '../core/received-header.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {ACCUMULATING_OPTIONS, findOption, ignoredBySendmail, optionValue, parseCf, privacyOptionsValue, valueAsRead, type CfDocument} from '../core/sendmail-cf.js';
@@ -9,6 +10,7 @@ import {LAYOUTS, missingMcWarning} from '../core/sendmail-layouts.js';
 import {parsePrivacyOptionsValue} from '../core/privacy-flags.js';
 import {editMcDefines, editMcLocalOptions, MC_SETTING_OPTION, MC_SETTINGS, quoteMcValue, type McSetting} from '../core/sendmail-mc.js';
 import {readTextFile} from './read-files.js';
+import {withAccessDb} from './access-map.js';
 import {buildCfFromMc, findMcSource, rebuildPlan, type RebuildPlan} from './mc-rebuild.js';
 import type {Target} from './target.js';
 import {configHostName} from './host-name.js';
@@ -307,7 +309,13 @@ export async function mailHubFinding(target: Pick<Target, 'cfText'>, options: Pi
  * is rebuilt from it in memory the way the host's own build does, so both files change together.
  */
 export async function makePlan(target: Target, answers: Answers, options: MakePlanOptions = {}): Promise<Result<Plan>> {
-	const direct = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, answers});
+	const plan = await planFiles(target, answers, options);
+	// The access map's .db is built last, from the source text the plan ends with.
+	return plan.ok ? withAccessDb(plan.value, target.cfText, options.env) : plan;
+}
+
+async function planFiles(target: Target, answers: Answers, options: MakePlanOptions): Promise<Result<Plan>> {
+	const direct = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, access: target.access, answers});
 	if (!direct.ok) {
 		return direct;
 	}
@@ -443,6 +451,17 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 	const definesOnly = editMcDefines(mcText.value, changes);
 	const local = editMcLocalOptions(definesOnly.text, localChanges);
 	const definesEdited = {text: local.text, notes: [...definesOnly.notes, ...local.notes]};
+	// greet_pause's pause is the argument of its FEATURE line in the .mc.
+	const pause = direct.settings.find(change => change.setting === GREET_PAUSE_SETTING);
+	if (pause !== undefined) {
+		const withPause = setGreetPauseFeature(definesEdited.text, Number(pause.to));
+		if (withPause === undefined) {
+			return fail(`${mcPath} has no FEATURE(\`greet_pause') line of its own to set the pause in (it may come from an m4 file it includes); change it there, or use --cf-only to edit ${cfName} alone`);
+		}
+
+		definesEdited.text = withPause;
+	}
+
 	const received = direct.settings.some(change => change.setting === RECEIVED_SETTING) ? receivedHeaderDefine(definesEdited.text, cfChange.after) : undefined;
 	if (received !== undefined && !received.ok) {
 		return fail(`${received.error} ${CF_ONLY_HINT}`);
@@ -515,6 +534,10 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 		if (listenOf(daemons) !== listen || astray.length > 0) {
 			return fail(`the ${cfName} rebuilt from ${mcPath} still has ${astray.length === 1 ? 'a daemon' : 'daemons'} not listening as "${listen}" asks (${astray.map(daemon => `line ${daemon.line} "${clip(`O DaemonPortOptions=${[daemon.name && `Name=${daemon.name}`, daemon.addr && `Addr=${daemon.addr}`].filter(Boolean).join(', ')}`)}"`).join(', ')}) that no DAEMON_OPTIONS line of the .mc sets; add DAEMON_OPTIONS lines for them, or use --cf-only to edit ${cfName} alone`);
 		}
+	}
+
+	if (pause !== undefined && greetPauseFallback(cfAfter) !== Number(pause.to)) {
+		return fail(`the ${cfName} rebuilt from ${mcPath} does not pause ${pause.to} ms before the greeting: something later in the .mc sets FEATURE(\`greet_pause') again; change it there, or use --cf-only to edit ${cfName} alone`);
 	}
 
 	const document = parseCf(cfAfter);

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {HelpFileState} from '../core/plan.js';
+import type {AccessMapState} from '../core/access-map.js';
+import {readAccessMap} from './access-map.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {recognizeSendmailCf} from '../core/recognize-cf.js';
 import {setOption} from '../core/sendmail-cf.js';
@@ -18,6 +20,8 @@ export type Target = {
 	cfPath: string;
 	cfText: string;
 	helpFile: HelpFileState;
+	/** The access map's source the cf names (Kaccess), for the per-client limits; absent: not read. */
+	access?: AccessMapState;
 	/** True when working on a temporary copy of the bundled sample. */
 	demo: boolean;
 };
@@ -134,5 +138,7 @@ export async function loadTarget(configFlag: string | undefined, defaultConfig: 
 		return helpFile;
 	}
 
-	return ok({cfPath, cfText: cfText.value, helpFile: helpFile.value, demo});
+	// The demo's copy names the host's access map: it is never edited from a demo.
+	const access: AccessMapState = demo ? {path: '', problem: 'the demo does not edit the host\'s access map'} : await readAccessMap(cfText.value);
+	return ok({cfPath, cfText: cfText.value, helpFile: helpFile.value, access, demo});
 }

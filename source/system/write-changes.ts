@@ -4,7 +4,7 @@ import path from 'node:path';
 import type {FileChange} from '../core/plan.js';
 import {linesSendmailReads} from '../core/sendmail-cf.js';
 import {fail, ok, type Result} from '../core/result.js';
-import {describeError, FileSafetyError, ownershipOf, realFileOps, sha256, type FileOps, type Ownership} from './safe-write.js';
+import {describeError, FileSafetyError, ownershipOf, readRegularFile, realFileOps, sha256, type FileOps, type Ownership} from './safe-write.js';
 import {readTrustedFile} from './trust.js';
 import {BACKUP_TAG, type BackedUpFile, type BackupSet, listSets, setPath, stampOf, storeBlob} from './backup-sets.js';
 import {lockConfig, replaceAll} from './journal.js';
@@ -48,7 +48,9 @@ export async function writeChanges(
 		for (const change of changes) {
 			let current;
 			try {
-				current = await readTrustedFile(change.path);
+				// The access map's .db (Debian's belongs to smmta) is only kept and put back, never read
+				// as input: a regular file, not through a link, is all it must be (system/access-map.ts).
+				current = change.role === 'accessdb' ? await readRegularFile(change.path) : await readTrustedFile(change.path);
 			} catch (error) {
 				return fail(`${describeError(error, change.path, 'read')}; nothing was written`);
 			}

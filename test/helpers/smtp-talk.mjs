@@ -6,6 +6,10 @@
 // from the connect.
 // node smtp-talk.mjs HOST PORT burst N: opens N connections at once and prints the milliseconds
 // after the start at which each got its 220 greeting, sorted; each then sends QUIT.
+// node smtp-talk.mjs HOST PORT first N: opens N connections at once and prints the first reply
+// line each got (a 220 greeting, or a refusal such as ratecontrol's 421), sorted; each then sends QUIT.
+// node smtp-talk.mjs HOST PORT early < lines.json: sends every line at once as it connects, not
+// waiting for the greeting, and prints each reply line until the server closes: [line, ...].
 import net from 'node:net';
 
 const [host, port, mode, count] = process.argv.slice(2);
@@ -33,6 +37,43 @@ if (mode === 'burst') {
 		socket.on('close', () => resolve(at ?? -1));
 	})));
 	process.stdout.write(JSON.stringify(greeted.sort((a, b) => a - b)));
+} else if (mode === 'first') {
+	const first = await Promise.all(Array.from({length: Number(count)}, async () => new Promise(resolve => {
+		const socket = net.connect({host, port: Number(port)});
+		let buffer = '';
+		let line;
+		socket.setTimeout(60_000, () => fail('no reply within 60 s'));
+		// A refused connection may be reset after its one reply: what it said is what counts.
+		socket.once('error', error => (line === undefined ? fail(error.message) : undefined));
+		socket.on('data', chunk => {
+			buffer += chunk.toString('latin1');
+			const end = buffer.indexOf('\r\n');
+			if (line === undefined && end !== -1) {
+				line = buffer.slice(0, end);
+				socket.end('QUIT\r\n');
+			}
+		});
+		socket.on('close', () => resolve(line ?? '(closed with no reply)'));
+	})));
+	process.stdout.write(JSON.stringify(first.sort()));
+} else if (mode === 'early') {
+	let input = '';
+	for await (const chunk of process.stdin) {
+		input += chunk;
+	}
+
+	const socket = net.connect({host, port: Number(port)});
+	let buffer = '';
+	socket.setTimeout(60_000, () => fail(`the server did not close within 60 s; it said: ${JSON.stringify(buffer)}`));
+	// The server may reset a connection whose lines it did not read: what it said before counts.
+	socket.once('error', error => (buffer === '' ? fail(error.message) : undefined));
+	socket.once('connect', () => socket.write(JSON.parse(input).map(line => `${line}\r\n`).join('')));
+	socket.on('data', chunk => {
+		buffer += chunk.toString('latin1');
+	});
+	socket.on('close', () => {
+		process.stdout.write(JSON.stringify(buffer.split('\r\n').filter(line => line !== '')));
+	});
 } else {
 	let input = '';
 	for await (const chunk of process.stdin) {
