@@ -206,7 +206,7 @@ export function App({setup, effects, onExit}: Props) {
 
 		const help = target.helpFile !== undefined && 'text' in target.helpFile ? target.helpFile.text : undefined;
 		return async (answers: Answers, commands: readonly string[]) => {
-			const plan = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, answers});
+			const plan = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, dhFile: target.dhFile, answers});
 			if (!plan.ok) {
 				return plan;
 			}

@@ -64,6 +64,10 @@ function answerSchema(setting: SettingSpec): object {
 		case 'switch': {
 			return {type: 'boolean'};
 		}
+
+		case 'choice': {
+			return {enum: setting.values.map(value => value.value)};
+		}
 	}
 }
 

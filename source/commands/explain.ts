@@ -43,6 +43,10 @@ function recommendedText(setting: SettingSpec): string {
 		case 'switch': {
 			return 'on';
 		}
+
+		case 'choice': {
+			return `"${setting.recommended}"`;
+		}
 	}
 }
 

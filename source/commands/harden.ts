@@ -298,7 +298,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 						io.err(`sendmail-harden: warning: ${applied.validation.reason}\n`);
 					}
 
-					io.out(`Backup: ${applied.backup.files.map(file => file.backup).join(', ')}\n`);
+					io.out(`Backup: ${applied.backup.files.map(file => file.backup ?? `none for ${file.path} (created)`).join(', ')}\n`);
 				}
 
 				io.out(`Undo with: sendmail-harden rollback --config ${cfPath}\n`);

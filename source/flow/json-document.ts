@@ -2,7 +2,7 @@
 // for harden, dry-run, rollback and verify, so configuration management parses one shape.
 import {unifiedDiff} from '../core/diff.js';
 import {safeTerminalText} from '../core/sanitize.js';
-import type {Plan} from '../core/plan.js';
+import type {FileRole, Plan} from '../core/plan.js';
 import type {Check} from '../core/verify-checks.js';
 import type {BackupSet} from '../system/backup-sets.js';
 import {EXIT_OF, type ApplyFlowResult, type FlowMeaning} from './apply-flow.js';
@@ -19,11 +19,11 @@ export type JsonDocument = {
 	settings: Array<{setting: string; before: string | null; after: string}>;
 	/** Unified diff of every changed file (.mc first); '' when none. */
 	diff: string;
-	files: Array<{role: 'cf' | 'mc' | 'helpfile'; path: string}>;
+	files: Array<{role: FileRole; path: string}>;
 	notes: string[];
 	warnings: string[];
 	rehearsal: null | {status: 'ran'; agrees: boolean; checks: Check[]} | {status: 'skipped'; reason: string};
-	backup: null | {id: string; files: Array<{path: string; backup: string}>};
+	backup: null | {id: string; files: Array<{path: string; backup: string | null}>};
 	restart: null | {attempted: boolean; ok: boolean; command: string; output: string; rolledBack: boolean};
 	verify: null | {address: string; passed: boolean; checks: Check[]};
 };

@@ -8,6 +8,7 @@
 // explanation and its tests. Kept free of other core modules' values at load time: the modules
 // that derive from it import it, so it must not need them before they are loaded.
 import {PRIVACY_FLAG_NAMES, type PrivacyFlag} from '../core/privacy-flag-names.js';
+import {FFDHE2048_PEM} from '../core/ffdhe.js';
 
 /** The wizard's steps that show settings, in the order the wizard shows them, with their names. */
 export const SETTING_STEPS = {
@@ -16,6 +17,7 @@ export const SETTING_STEPS = {
 	recipients: 'Recipients',
 	privacy: 'Privacy',
 	floods: 'Floods and harvesting',
+	tls: 'Encryption and login',
 } as const;
 
 export type SettingStep = keyof typeof SETTING_STEPS;
@@ -115,12 +117,60 @@ export type FlagsSetting = Common & {
  */
 export type SwitchEdit =
 	| {readonly file: 'helpfile'; readonly lines: RegExp; readonly what: string}
-	| {readonly file: 'received'};
+	| {readonly file: 'received'}
+	| SslFlagEdit;
+
+/**
+ * A flag of the SSL options value a choice setting owns (ServerSSLOptions): on, the flag is set in
+ * it; off, taken out; every other flag there stays. Both settings compose the one option line.
+ */
+export type SslFlagEdit = {readonly file: 'ssl-options'; readonly option: 'ServerSSLOptions'; readonly flag: string};
+
+/**
+ * What one value of a choice writes. `value`: the option's whole value. `ssl-flags`: flags set in
+ * (and taken out of) an SSL options value that other settings share, every other flag kept.
+ * `file`: a file of that name written beside the certificate (ServerCertFile), the option naming
+ * it. `keep`: the option is left as it is.
+ */
+export type ChoiceEffect =
+	| {readonly kind: 'value'; readonly text: string}
+	| {readonly kind: 'ssl-flags'; readonly set: readonly string[]; readonly clear: readonly string[]}
+	| {readonly kind: 'file'; readonly name: string; readonly content: string}
+	| {readonly kind: 'keep'};
+
+export type ChoiceValue = {
+	readonly value: string;
+	/** The wizard's row for it. */
+	readonly label: string;
+	/** What choosing it means, shown while it is highlighted. */
+	readonly means: string;
+	readonly effect: ChoiceEffect;
+};
+
+/**
+ * A single choice among named values, each with what it writes (the TLS settings). Offered and
+ * written only where STARTTLS is set up (ServerCertFile set): elsewhere there is no TLS to tune.
+ */
+export type ChoiceSetting = Common & {
+	readonly type: 'choice';
+	readonly option: string;
+	readonly mcDefine: string;
+	readonly values: readonly ChoiceValue[];
+	/** The step's title after the option's name, and the list's label. */
+	readonly prompt: string;
+	readonly label: string;
+	/** Audit's advice when the value in force is not the recommended one's. */
+	readonly advice: string;
+	readonly recommended: string;
+};
 
 /** A switch that edits the help file. */
 export type HelpFileSwitch = SwitchSetting & {readonly edit: Extract<SwitchEdit, {file: 'helpfile'}>};
 
-/** A yes/no answer that edits something other than an option: the help file, the Received header. */
+/**
+ * A yes/no answer that edits something other than an option of its own: the help file, the
+ * Received header, or one flag of an SSL options line a choice setting owns.
+ */
 export type SwitchSetting = Common & {
 	readonly type: 'switch';
 	readonly edit: SwitchEdit;
@@ -137,10 +187,19 @@ export type SwitchSetting = Common & {
 	readonly recommended: true;
 };
 
-export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting;
+export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | ChoiceSetting;
 
 /** An option the tool writes: a setting with a cf option and an .mc define. */
-export type OptionSetting = TextSetting | CountSetting | FlagsSetting;
+export type OptionSetting = TextSetting | CountSetting | FlagsSetting | ChoiceSetting;
+
+/** The flags that refuse every protocol before TLS 1.2 (tlsMinVersion). */
+export const NO_OLD_PROTOCOLS = ['+SSL_OP_NO_SSLv2', '+SSL_OP_NO_SSLv3', '+SSL_OP_NO_TLSv1', '+SSL_OP_NO_TLSv1_1'] as const;
+
+/** Forward-secret AEAD suites only (tlsCiphers "modern"); TLS 1.3's suites are all of that kind and are not named here. */
+export const MODERN_CIPHERS = 'ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:!aNULL';
+
+/** The file tlsDhParameters writes beside the certificate. */
+export const FFDHE2048_FILE = 'ffdhe2048.pem';
 
 export const SETTINGS = [
 	{
@@ -458,6 +517,135 @@ export const SETTINGS = [
 			mayBreak: 'At 100 sessions further clients wait; too low a number lets a few slow clients hold every slot.',
 		},
 	},
+	{
+		key: 'tlsMinVersion',
+		type: 'choice',
+		option: 'ServerSSLOptions',
+		mcDefine: 'confSERVER_SSL_OPTIONS',
+		step: 'tls',
+		checks: [],
+		prompt: 'the oldest TLS version STARTTLS accepts. Older clients are refused by sendmail itself, not only by OpenSSL\'s defaults.',
+		label: 'Oldest TLS version',
+		values: [
+			{
+				value: 'TLSv1.2',
+				label: 'TLS 1.2 and 1.3',
+				means: 'SSLv2, SSLv3, TLS 1.0 and 1.1 are refused with a protocol-version alert, whatever OpenSSL\'s system defaults say. Every mail server and client of the last ten years speaks TLS 1.2.',
+				effect: {kind: 'ssl-flags', set: [...NO_OLD_PROTOCOLS], clear: ['+SSL_OP_NO_TLSv1_2', '+SSL_OP_NO_TLSv1_3']},
+			},
+			{
+				value: 'TLSv1.3',
+				label: 'TLS 1.3 only',
+				means: 'TLS 1.2 is refused too. Servers that still speak only TLS 1.2 (older Exchange, appliances, OpenSSL 1.0 systems) then send in the clear or not at all: for an MX that is usually worse than TLS 1.2.',
+				effect: {kind: 'ssl-flags', set: [...NO_OLD_PROTOCOLS, '+SSL_OP_NO_TLSv1_2'], clear: ['+SSL_OP_NO_TLSv1_3']},
+			},
+		],
+		advice: 'TLS 1.0/1.1 are refused only by OpenSSL\'s defaults, not by sendmail: an older OpenSSL or a changed system policy brings them back; set tlsMinVersion',
+		explain: [
+			'tlsMinVersion (O ServerSSLOptions, .mc confSERVER_SSL_OPTIONS): the SSL_OP_NO_* flags that refuse old protocols in sendmail\'s STARTTLS server. "TLSv1.2" sets +SSL_OP_NO_SSLv2 +SSL_OP_NO_SSLv3 +SSL_OP_NO_TLSv1 +SSL_OP_NO_TLSv1_1; "TLSv1.3" adds +SSL_OP_NO_TLSv1_2. Other flags already in the option stay, and tlsServerPreference shares the line.',
+			'Without it, TLS 1.0 and 1.1 are refused only because OpenSSL 3 on Debian refuses them by its system policy (/etc/ssl/openssl.cnf, MinProtocol and SECLEVEL): an older OpenSSL or a changed policy brings them back.',
+			'What it may break: clients that cannot speak TLS 1.2 (Windows XP-era and embedded senders) fail the handshake; a sending server then usually retries without STARTTLS, in the clear. TLS 1.3 only also shuts out the many servers that still speak only TLS 1.2.',
+			'Offered only where STARTTLS is set up (ServerCertFile set). On Debian, STARTTLS is set up by including starttls.m4 in sendmail.mc: include(`/etc/mail/tls/starttls.m4\')dnl, made by update_tls, then sendmailconfig.',
+		],
+		roleDescription: 'The oldest TLS version STARTTLS accepts, C(TLSv1.2) or C(TLSv1.3) (ServerSSLOptions). Only where STARTTLS is set up.',
+		example: 'TLSv1.2',
+		recommended: 'TLSv1.2',
+		recommendation: {
+			why: 'sendmail itself then refuses SSLv3, TLS 1.0 and 1.1, whatever OpenSSL\'s system policy says, while every current server and client still gets TLS 1.2 or 1.3.',
+			mayBreak: 'Clients that speak nothing newer than TLS 1.1 fail the handshake; a sending server usually retries without STARTTLS.',
+		},
+	},
+	{
+		key: 'tlsServerPreference',
+		type: 'switch',
+		auditRow: 'Server cipher order',
+		step: 'tls',
+		checks: [],
+		advice: 'the client picks the TLS 1.2 cipher suite from those offered (testssl: "no server cipher order"); set tlsServerPreference',
+		explain: [
+			'tlsServerPreference: sets +SSL_OP_CIPHER_SERVER_PREFERENCE in O ServerSSLOptions (.mc confSERVER_SSL_OPTIONS), the line tlsMinVersion writes too: in TLS 1.2 the server\'s order of CipherList decides which suite is used, not the client\'s. Off takes the flag out; other flags stay.',
+			'With it, a client that lists a weak suite first still gets the strongest one both sides have.',
+		],
+		roleDescription: 'Set +SSL_OP_CIPHER_SERVER_PREFERENCE in ServerSSLOptions: the server\'s cipher order decides. Only where STARTTLS is set up.',
+		example: 'true',
+		edit: {file: 'ssl-options', option: 'ServerSSLOptions', flag: '+SSL_OP_CIPHER_SERVER_PREFERENCE'},
+		change: 'Server cipher order',
+		checkbox: 'The server picks the cipher suite (its own order)',
+		summary: {on: 'the server picks the cipher suite', off: 'the client picks the cipher suite'},
+		recommended: true,
+		recommendation: {
+			why: 'The strongest suite both sides have is used, whatever order a client lists them in.',
+			mayBreak: 'Nothing for clients: they are only offered suites they listed.',
+		},
+	},
+	{
+		key: 'tlsCiphers',
+		type: 'choice',
+		option: 'CipherList',
+		mcDefine: 'confCIPHER_LIST',
+		step: 'tls',
+		checks: [],
+		prompt: 'which TLS 1.2 cipher suites STARTTLS offers. TLS 1.3\'s suites are all forward-secret AEAD ones already.',
+		label: 'Cipher suites',
+		values: [
+			{
+				value: 'modern',
+				label: 'Forward-secret AEAD suites only',
+				means: `CipherList=${MODERN_CIPHERS}: ECDHE and DHE key exchange with AES-GCM or ChaCha20-Poly1305; no CBC, no SHA-1 MAC, no static RSA. OpenSSL 3 expands it to 11 TLS 1.2 suites.`,
+				effect: {kind: 'value', text: MODERN_CIPHERS},
+			},
+			{
+				value: 'keep',
+				label: 'Keep the cipher suites as they are',
+				means: 'The CipherList in force stays; without one, OpenSSL\'s default list is offered (on Debian 12, 20 TLS 1.2 suites, CBC-SHA1 and static-RSA ones among them).',
+				effect: {kind: 'keep'},
+			},
+		],
+		advice: 'OpenSSL\'s default TLS 1.2 suites are offered, CBC-SHA1 and static-RSA ones without forward secrecy among them (LUCKY13); set tlsCiphers to "modern"',
+		explain: [
+			`tlsCiphers (O CipherList, .mc confCIPHER_LIST): the OpenSSL cipher list for TLS 1.2 and older. "modern" writes ${MODERN_CIPHERS}: ECDHE or DHE key exchange (forward secrecy) with AES-GCM or ChaCha20-Poly1305 (AEAD), nothing without authentication. "keep" leaves the list as it is. TLS 1.3's own suites are not changed by it.`,
+			'What it may break: a client that has none of these suites (TLS 1.0-era software, some old appliances that know only AES-CBC or RC4 with RSA key exchange) fails the handshake; a sending server then usually retries without STARTTLS.',
+		],
+		roleDescription: 'C(modern): forward-secret AEAD TLS 1.2 suites only (CipherList); C(keep) leaves them. Only where STARTTLS is set up.',
+		example: 'modern',
+		recommended: 'modern',
+		recommendation: {
+			why: 'Only suites with forward secrecy and authenticated encryption are offered: no CBC-SHA1 (LUCKY13), no static RSA key exchange.',
+			mayBreak: 'Clients without ECDHE/DHE AES-GCM or ChaCha20 suites (TLS 1.0-era software) fail the handshake and usually retry in the clear.',
+		},
+	},
+	{
+		key: 'tlsDhParameters',
+		type: 'choice',
+		option: 'DHParameters',
+		mcDefine: 'confDH_PARAMETERS',
+		step: 'tls',
+		checks: [],
+		prompt: 'the Diffie-Hellman group of the DHE suites. The named RFC 7919 group replaces one that is not a safe prime.',
+		label: 'DH group',
+		values: [
+			{
+				value: 'ffdhe2048',
+				label: 'RFC 7919 ffdhe2048, written beside the certificate',
+				means: `The file ${FFDHE2048_FILE} (root-owned, 0644) beside ServerCertFile gets the RFC 7919 ffdhe2048 group, a 2048-bit safe prime that scanners and clients know by name, and DHParameters names it. It is backed up and rolled back with sendmail.cf.`,
+				effect: {kind: 'file', name: FFDHE2048_FILE, content: FFDHE2048_PEM},
+			},
+		],
+		advice: 'the DH group is not a safe prime of 2048 bits or more (nmap ssl-dh-params: LIKELY VULNERABLE): set tlsDhParameters to "ffdhe2048"',
+		explain: [
+			`tlsDhParameters (O DHParameters, .mc confDH_PARAMETERS): the file of Diffie-Hellman parameters for the DHE suites. "ffdhe2048" writes the RFC 7919 ffdhe2048 group to ${FFDHE2048_FILE} beside the certificate (ServerCertFile's folder; root-owned, mode 0644, written atomically, backed up and rolled back with sendmail.cf) and points DHParameters at it.`,
+			'Debian\'s update_tls makes its parameters with "openssl dhparam -dsaparam": a DSA-style group whose prime is not safe, which nmap\'s ssl-dh-params reports as LIKELY VULNERABLE. Audit checks the group in the file DHParameters names: a safe prime of at least 2048 bits.',
+			'sendmail also takes the values "none" (no DHE at all) and, since 8.15, "2" for a 2048-bit group built into sendmail (its default since then); that group is not RFC 7919\'s named one, so scanners cannot recognise it. The file is used instead, as the issue asks, so audit can judge the group it holds.',
+			'What it may break: nothing for clients that speak ECDHE or TLS 1.3; a DHE-only client gets a 2048-bit group, which Java 7 and older (limited to 1024 bits) cannot use.',
+		],
+		roleDescription: 'C(ffdhe2048): write the RFC 7919 group beside the certificate and point DHParameters at it. Only where STARTTLS is set up.',
+		example: 'ffdhe2048',
+		recommended: 'ffdhe2048',
+		recommendation: {
+			why: 'A named safe-prime group of 2048 bits instead of a DSA-style one that is not a safe prime; scanners and clients know it by name.',
+			mayBreak: 'DHE-only clients limited to 1024-bit groups (Java 7 and older); ECDHE and TLS 1.3 clients are not affected.',
+		},
+	},
 ] as const satisfies readonly SettingSpec[];
 
 type Entry = (typeof SETTINGS)[number];
@@ -466,7 +654,8 @@ type Entry = (typeof SETTINGS)[number];
 type ValueOf<S> = S extends {type: 'text'} ? string
 	: S extends {type: 'count'} ? number
 		: S extends {type: 'flags'} ? PrivacyFlag[]
-			: boolean;
+			: S extends {type: 'choice'; values: ReadonlyArray<{value: infer V}>} ? V
+				: boolean;
 
 /**
  * What the admin chose. Also the preset format. Absent or null means "leave this setting as it is".
@@ -479,12 +668,18 @@ export type AnswerKey = keyof Answers;
 type OfType<T extends SettingSpec['type']> = Extract<Entry, {type: T}>;
 export type CountKey = OfType<'count'>['key'];
 export type SwitchKey = OfType<'switch'>['key'];
+export type ChoiceKey = OfType<'choice'>['key'];
 
 const ofType = <T extends SettingSpec['type']>(type: T) => SETTINGS.filter((setting): setting is OfType<T> => setting.type === type);
 
 export const ANSWER_KEYS: readonly AnswerKey[] = SETTINGS.map(setting => setting.key);
 export const COUNT_SETTINGS = ofType('count');
 export const SWITCH_SETTINGS = ofType('switch');
+export const CHOICE_SETTINGS = ofType('choice');
+/** The switches that set one flag of an SSL options line a choice setting owns. */
+export const SSL_FLAG_SWITCHES = SWITCH_SETTINGS.filter((setting): setting is OfType<'switch'> & {edit: SslFlagEdit} => setting.edit.file === 'ssl-options');
+/** The settings that tune STARTTLS: offered and written only where it is set up (ServerCertFile set). */
+export const TLS_SETTINGS = SETTINGS.filter(setting => setting.step === 'tls');
 /** The switches that edit the help file, in the registry's order. */
 export const HELPFILE_SWITCHES = SWITCH_SETTINGS.filter((setting): setting is OfType<'switch'> & HelpFileSwitch => setting.edit.file === 'helpfile');
 export const OPTION_SETTINGS: ReadonlyArray<Extract<Entry, OptionSetting>> = SETTINGS.filter((setting): setting is Extract<Entry, OptionSetting> => setting.type !== 'switch');

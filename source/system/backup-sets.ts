@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {type FileRole, helpFilePath} from '../core/plan.js';
+import {FFDHE2048_FILE} from '../settings/registry.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {describeError, replaceFile, sha256, type FileOps, type Ownership} from './safe-write.js';
 import {readTrustedFile} from './trust.js';
@@ -13,9 +14,12 @@ import {ENCODING} from './read-files.js';
 export type BackedUpFile = {
 	role: FileRole;
 	path: string;
-	/** The copy beside the file, for the admin to find; verified by hash before any use. */
-	backup: string;
-	backupSha256: string;
+	/**
+	 * The copy beside the file, for the admin to find; verified by hash before any use. Both null
+	 * for a file the change created (tlsDhParameters' file): a rollback removes it again.
+	 */
+	backup: string | null;
+	backupSha256: string | null;
 	writtenSha256: string;
 	/**
 	 * The .cf only: the hash of the lines sendmail reads of what was written (linesSendmailReads).
@@ -100,10 +104,13 @@ async function readSet(state: string, id: string, cfPath: string): Promise<Backu
 	const valid = set.id === id && set.config === cfPath && typeof set.savedAt === 'string' && Array.isArray(set.files) && set.files.length > 0
 		&& (set.sequence === undefined || (Number.isSafeInteger(set.sequence) && set.sequence > 0))
 		&& set.files.every(file => typeof file.path === 'string' && path.isAbsolute(file.path) && path.normalize(file.path) === file.path
-			&& (file.role === 'cf' ? file.path === cfPath : file.role === 'mc' ? path.dirname(file.path) === folder && file.path.endsWith('.mc') : file.role === 'helpfile')
-			&& typeof file.backup === 'string' && path.dirname(file.backup) === path.dirname(file.path)
-			&& path.basename(file.backup).startsWith(`${path.basename(file.path)}${BACKUP_TAG}${id}`) && file.backup.endsWith('.bak')
-			&& SHA256.test(file.backupSha256) && SHA256.test(file.writtenSha256) && isOwnership(file.ownership));
+			&& (file.role === 'cf' ? file.path === cfPath : file.role === 'mc' ? path.dirname(file.path) === folder && file.path.endsWith('.mc')
+				: file.role === 'dhparams' ? path.basename(file.path) === FFDHE2048_FILE : file.role === 'helpfile')
+			&& ((file.role === 'dhparams' && file.backup === null && file.backupSha256 === null)
+				|| (typeof file.backup === 'string' && path.dirname(file.backup) === path.dirname(file.path)
+					&& path.basename(file.backup).startsWith(`${path.basename(file.path)}${BACKUP_TAG}${id}`) && file.backup.endsWith('.bak')
+					&& typeof file.backupSha256 === 'string' && SHA256.test(file.backupSha256)))
+			&& SHA256.test(file.writtenSha256) && isOwnership(file.ownership));
 	if (!valid) {
 		return undefined;
 	}
@@ -111,7 +118,7 @@ async function readSet(state: string, id: string, cfPath: string): Promise<Backu
 	// A help file outside the config's folder must be the one the config named when it was backed up.
 	for (const file of set.files.filter(file => file.role === 'helpfile' && path.dirname(file.path) !== folder)) {
 		const cf = set.files.find(entry => entry.role === 'cf');
-		const cfBackup = cf && (await readBlob(state, cf.backupSha256));
+		const cfBackup = cf && cf.backupSha256 !== null ? await readBlob(state, cf.backupSha256) : undefined;
 		const named = cfBackup && helpFilePath(cfBackup.toString(ENCODING));
 		if (named === undefined || path.resolve(folder, named) !== file.path) {
 			return undefined;

@@ -291,7 +291,7 @@ async function missingCompileTimeOptions(target: Target, answers: Answers, optio
  * is rebuilt from it in memory the way the host's own build does, so both files change together.
  */
 export async function makePlan(target: Target, answers: Answers, options: MakePlanOptions = {}): Promise<Result<Plan>> {
-	const direct = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, answers});
+	const direct = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, dhFile: target.dhFile, answers});
 	if (!direct.ok) {
 		return direct;
 	}

@@ -3,11 +3,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import type {HelpFileState} from '../core/plan.js';
+import type {HelpFileState, TlsFileState} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {recognizeSendmailCf} from '../core/recognize-cf.js';
 import {setOption} from '../core/sendmail-cf.js';
-import {readHelpFile, readTextFile, toBytes} from './read-files.js';
+import {readDhFile, readHelpFile, readTextFile, toBytes} from './read-files.js';
 import {readDemoFile} from './launcher-host.js';
 import {configStateFolderPath} from './state-folder.js';
 
@@ -18,6 +18,8 @@ export type Target = {
 	cfPath: string;
 	cfText: string;
 	helpFile: HelpFileState;
+	/** The file tlsDhParameters writes beside the certificate; absent where STARTTLS is not set up. */
+	dhFile?: TlsFileState;
 	/** True when working on a temporary copy of the bundled sample. */
 	demo: boolean;
 };
@@ -134,5 +136,6 @@ export async function loadTarget(configFlag: string | undefined, defaultConfig: 
 		return helpFile;
 	}
 
-	return ok({cfPath, cfText: cfText.value, helpFile: helpFile.value, demo});
+	const dhFile = await readDhFile(cfText.value);
+	return ok({cfPath, cfText: cfText.value, helpFile: helpFile.value, ...(dhFile === undefined ? {} : {dhFile}), demo});
 }
