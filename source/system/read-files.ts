@@ -27,14 +27,15 @@ export async function readTextFile(filePath: string): Promise<Result<string>> {
  * The file tlsDhParameters writes beside the certificate, as it is now: absent, or its text when
  * it is a file only root can change (readTrustedFile); undefined where STARTTLS is not set up.
  */
-export async function readDhFile(cfText: string): Promise<TlsFileState | undefined> {
+export async function readDhFile(cfPath: string, cfText: string): Promise<TlsFileState | undefined> {
 	const filePath = dhFilePath(cfText);
 	if (filePath === undefined) {
 		return undefined;
 	}
 
-	// Written as root: never into a folder someone else could swap things in.
-	const problem = folderChainProblem(path.dirname(filePath));
+	// Written as root: never into a folder someone else could swap things in (the config's own
+	// folder is held to the config's rule, as the help file's is).
+	const problem = path.dirname(filePath) === path.dirname(path.resolve(cfPath)) ? undefined : folderChainProblem(path.dirname(filePath));
 	if (problem !== undefined) {
 		return {path: filePath, error: `${path.dirname(filePath)} is a folder that users other than root can change (${problem})`};
 	}

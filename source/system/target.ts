@@ -136,6 +136,6 @@ export async function loadTarget(configFlag: string | undefined, defaultConfig: 
 		return helpFile;
 	}
 
-	const dhFile = await readDhFile(cfText.value);
+	const dhFile = await readDhFile(cfPath, cfText.value);
 	return ok({cfPath, cfText: cfText.value, helpFile: helpFile.value, ...(dhFile === undefined ? {} : {dhFile}), demo});
 }
