@@ -24,7 +24,9 @@ import {useAsyncEffect} from './hooks/use-async-effect.js';
 import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
 import {compiledIn, CountPages} from './steps/CountPages.js';
-import {COUNT_SETTINGS} from './settings/registry.js';
+import {COUNT_SETTINGS, TLS_SETTINGS} from './settings/registry.js';
+import {TlsStep} from './steps/TlsStep.js';
+import {serverCertFile} from './core/tls-options.js';
 import {DoneStep} from './steps/DoneStep.js';
 import {auditAfter} from './core/hardened-table.js';
 import {GreetingStep, type HelpState} from './steps/GreetingStep.js';
@@ -462,6 +464,11 @@ export function App({setup, effects, onExit}: Props) {
 					onFinish={() => end({code: summary.exitCode})}
 				/>
 			);
+			break;
+		}
+
+		case 'tls': {
+			screen = <TlsStep settings={TLS_SETTINGS} starttls={serverCertFile(parseCf(target.cfText)) !== undefined} onNext={next} />;
 			break;
 		}
 

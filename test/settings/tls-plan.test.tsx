@@ -1,0 +1,71 @@
+// The STARTTLS settings' plan: ServerSSLOptions composed from tlsMinVersion and tlsServerPreference
+// with every other flag kept, CipherList, and the DH file beside the certificate.
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {render} from 'ink-testing-library';
+import {composeSslOptions, sslFlagsSet} from '../../source/core/tls-options.js';
+import {planHardening} from '../../source/core/plan.js';
+import {FFDHE2048_PEM} from '../../source/core/ffdhe.js';
+import {TLS_SETTINGS} from '../../source/settings/registry.js';
+import {TlsStep} from '../../source/steps/TlsStep.js';
+
+const cf = (extra: string) => `V10/Berkeley\nO SmtpGreetingMessage=$j\n#O ServerSSLOptions\n#O CipherList\nO ServerCertFile=/etc/mail/tls/server.crt\n${extra}`;
+
+test('composeSslOptions sets and clears its flags and keeps every other word where it was', () => {
+	assert.equal(composeSslOptions('+SSL_OP_NO_TICKET, +SSL_OP_NO_TLSv1_2', ['+SSL_OP_NO_TLSv1'], ['+SSL_OP_NO_TLSv1_2']), '+SSL_OP_NO_TICKET +SSL_OP_NO_TLSv1');
+	assert.equal(composeSslOptions('+ssl_op_no_tlsv1', ['+SSL_OP_NO_TLSv1'], []), undefined, 'already set, whatever the case');
+	assert.equal(composeSslOptions(undefined, ['+SSL_OP_CIPHER_SERVER_PREFERENCE'], []), '+SSL_OP_CIPHER_SERVER_PREFERENCE');
+	assert.deepEqual([...sslFlagsSet('+SSL_OP_NO_TLSv1 -SSL_OP_NO_TLSv1 +SSL_OP_NO_SSLv3')], ['SSL_OP_NO_SSLV3']);
+});
+
+test('both settings compose one ServerSSLOptions line; TLSv1.3 adds NO_TLSv1_2; off takes the preference out', () => {
+	const plan = planHardening({cfPath: '/x/sendmail.cf', cfText: cf('O ServerSSLOptions=+SSL_OP_NO_TICKET +SSL_OP_CIPHER_SERVER_PREFERENCE\n'), answers: {tlsMinVersion: 'TLSv1.3', tlsServerPreference: false}});
+	assert.ok(plan.ok);
+	const after = plan.value.files[0]!.after;
+	assert.match(after, /^O ServerSSLOptions=\+SSL_OP_NO_TICKET \+SSL_OP_NO_SSLv2 \+SSL_OP_NO_SSLv3 \+SSL_OP_NO_TLSv1 \+SSL_OP_NO_TLSv1_1 \+SSL_OP_NO_TLSv1_2$/m);
+	assert.equal(after.match(/^O ServerSSLOptions=/gm)!.length, 1);
+});
+
+test('the DH file: created where absent, replaced where another group is, left where it is the group; DHParameters names it', () => {
+	const dhPath = '/etc/mail/tls/ffdhe2048.pem';
+	const answers = {tlsDhParameters: 'ffdhe2048' as const, tlsCiphers: 'modern' as const};
+	const absent = planHardening({cfPath: '/x/sendmail.cf', cfText: cf('O DHParameters=/etc/mail/tls/sendmail-common.prm\n'), dhFile: {path: dhPath, missing: true}, answers});
+	assert.ok(absent.ok);
+	const created = absent.value.files.find(file => file.role === 'dhparams')!;
+	assert.deepEqual({created: created.created, after: created.after}, {created: true, after: FFDHE2048_PEM});
+	assert.match(absent.value.files[0]!.after, new RegExp(`^O DHParameters=${dhPath}$`, 'm'));
+	assert.match(absent.value.files[0]!.after, /^O CipherList=ECDHE\+AESGCM:ECDHE\+CHACHA20:DHE\+AESGCM:DHE\+CHACHA20:!aNULL$/m);
+	const other = planHardening({cfPath: '/x/sendmail.cf', cfText: cf(''), dhFile: {path: dhPath, text: 'old group\n'}, answers});
+	assert.ok(other.ok);
+	assert.equal(other.value.files.find(file => file.role === 'dhparams')?.before, 'old group\n');
+	const same = planHardening({cfPath: '/x/sendmail.cf', cfText: cf(`O DHParameters=${dhPath}\nO CipherList=ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:!aNULL\n`), dhFile: {path: dhPath, text: FFDHE2048_PEM}, answers});
+	assert.ok(same.ok);
+	assert.deepEqual(same.value.files, []);
+});
+
+test('without STARTTLS set up the TLS answers are left out with a warning saying how to set it up', () => {
+	const plan = planHardening({cfPath: '/x/sendmail.cf', cfText: 'V10/Berkeley\nO SmtpGreetingMessage=$j\n', answers: {tlsMinVersion: 'TLSv1.2'}});
+	assert.ok(plan.ok);
+	assert.deepEqual(plan.value.files, []);
+	assert.match(plan.value.warnings.join('\n'), /STARTTLS is not set up .*starttls\.m4/);
+});
+
+test('the step: the highlighted value\'s meaning shows as the highlight moves', async () => {
+	const {lastFrame, stdin} = render(<TlsStep settings={TLS_SETTINGS} starttls onNext={() => undefined} />);
+	const until = async (check: () => boolean) => {
+		for (let tries = 0; tries < 200 && !check(); tries++) {
+			await new Promise(resolve => setTimeout(resolve, 10));
+		}
+	};
+
+	await until(() => lastFrame()!.includes('TLS 1.2 and 1.3'));
+	assert.match(lastFrame()!, /SSLv2, SSLv3, TLS 1\.0 and 1\.1 are refused/);
+	stdin.write('\u001B[B');
+	await until(() => lastFrame()!.includes('TLS 1.2 is refused too'));
+	assert.match(lastFrame()!, /TLS 1\.2 is refused too/);
+});
+
+test('the step where STARTTLS is not set up says so and how', () => {
+	const {lastFrame} = render(<TlsStep settings={TLS_SETTINGS} starttls={false} onNext={() => undefined} />);
+	assert.match(lastFrame()!.replaceAll('\n', ' '), /STARTTLS is not set up/);
+});
