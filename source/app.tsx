@@ -26,7 +26,7 @@ import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
 import {compiledIn, CountPages} from './steps/CountPages.js';
 import {COUNT_SETTINGS, TLS_SETTINGS} from './settings/registry.js';
 import {TlsStep} from './steps/TlsStep.js';
-import {serverCertFile} from './core/tls-options.js';
+import {serverCertFile, tlsCurrent} from './core/tls-options.js';
 import {DoneStep} from './steps/DoneStep.js';
 import {auditAfter} from './core/hardened-table.js';
 import {GreetingStep, type HelpState} from './steps/GreetingStep.js';
@@ -295,6 +295,17 @@ export function App({setup, effects, onExit}: Props) {
 
 	// $Z for the preview, from the config's DZ line: parsed once, not at every key.
 	const cfVersion = useMemo(() => parseCf(target.cfText).macros.get('Z')?.trim(), [target.cfText]);
+	// Whether STARTTLS is set up, and the TLS settings' values in force, for the Encryption step:
+	// read once it is reached, so the first screen does not wait for another parse of the config.
+	const onTlsStep = state.step === 'tls';
+	const tls = useMemo(() => {
+		if (!onTlsStep) {
+			return {starttls: false, current: {}};
+		}
+
+		const document = parseCf(target.cfText);
+		return {starttls: serverCertFile(document) !== undefined, current: tlsCurrent(document, TLS_SETTINGS)};
+	}, [target.cfText, onTlsStep]);
 	const preview: GreetingContext = {
 		hostname: setup.hostname,
 		version: version.kind === 'known' ? version.version : undefined,
@@ -468,7 +479,7 @@ export function App({setup, effects, onExit}: Props) {
 		}
 
 		case 'tls': {
-			screen = <TlsStep settings={TLS_SETTINGS} starttls={serverCertFile(parseCf(target.cfText)) !== undefined} onNext={next} />;
+			screen = <TlsStep key="tls" settings={TLS_SETTINGS} starttls={tls.starttls} current={tls.current} answers={state.answers} startAtEnd={cameBack} onNext={next} />;
 			break;
 		}
 

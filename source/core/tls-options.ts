@@ -4,7 +4,7 @@
 // name or a number, applied in order (readcf.c, readssloptions).
 import path from 'node:path';
 import {optionValue, valueAsRead, type CfDocument} from './sendmail-cf.js';
-import type {ChoiceSetting, SslFlagEdit} from '../settings/registry.js';
+import type {ChoiceSetting, SettingSpec, SslFlagEdit} from '../settings/registry.js';
 
 const words = (value: string | undefined) => (value === undefined ? [] : valueAsRead(value).trim().split(/[\s,]+/).filter(word => word !== ''));
 
@@ -97,4 +97,21 @@ export function currentChoice(document: CfDocument, setting: ChoiceSetting): str
 /** Whether an SSL flag switch's flag is set now. */
 export function sslFlagOn(document: CfDocument, edit: SslFlagEdit): boolean {
 	return sslFlagsSet(optionValue(document, edit.option)).has(flagName(edit.flag));
+}
+
+/**
+ * The answer each STARTTLS setting has in force now, where the config's value is one of its own:
+ * a choice's value, a flag switch that is on. Others are undefined (the wizard then offers to leave them).
+ */
+export function tlsCurrent(document: CfDocument, settings: readonly SettingSpec[]): Record<string, string | boolean | undefined> {
+	const current: Record<string, string | boolean | undefined> = {};
+	for (const setting of settings) {
+		if (setting.type === 'choice') {
+			current[setting.key] = currentChoice(document, setting);
+		} else if (setting.type === 'switch' && setting.edit.file === 'ssl-options') {
+			current[setting.key] = sslFlagOn(document, setting.edit) ? true : undefined;
+		}
+	}
+
+	return current;
 }

@@ -58,11 +58,62 @@ test('the step: the highlighted value\'s meaning shows as the highlight moves', 
 		}
 	};
 
+	// Nothing given and nothing in force: it opens on "Leave as it is".
 	await until(() => lastFrame()!.includes('TLS 1.2 and 1.3'));
-	assert.match(lastFrame()!, /SSLv2, SSLv3, TLS 1\.0 and 1\.1 are refused/);
-	stdin.write('\u001B[B');
+	assert.match(lastFrame()!, /The value in force stays/);
+	await pause();
+	stdin.write('\u001B[A');
 	await until(() => lastFrame()!.includes('TLS 1.2 is refused too'));
 	assert.match(lastFrame()!, /TLS 1\.2 is refused too/);
+	await pause();
+	stdin.write('\u001B[A');
+	await until(() => lastFrame()!.includes('SSLv2, SSLv3'));
+	assert.match(lastFrame()!, /SSLv2, SSLv3, TLS 1\.0 and 1\.1 are refused/);
+});
+
+/** A page's list takes its keys from an effect after it is drawn (ink's useInput), as a step's do. */
+const pause = async () => new Promise(resolve => {
+	setTimeout(resolve, 20);
+});
+
+/** Waits (bounded) until the frame satisfies `check`. */
+async function until(frame: () => string | undefined, check: (text: string) => boolean): Promise<void> {
+	for (let tries = 0; tries < 300 && !check(frame() ?? ''); tries++) {
+		await new Promise(resolve => setTimeout(resolve, 10));
+	}
+}
+
+test('the step\'s keys: Enter on each page keeps what is there; down picks another row; Esc goes back a page', async () => {
+	let given: unknown;
+	const {lastFrame, stdin} = render(<TlsStep settings={TLS_SETTINGS} starttls current={{tlsServerPreference: true}} answers={{tlsMinVersion: 'TLSv1.3'}} onNext={answers => {
+		given = answers;
+	}} />);
+	const enterTo = async (page: string) => {
+		stdin.write('\r');
+		await until(lastFrame, text => text.includes(page));
+		assert.match(lastFrame()!, new RegExp(page.replaceAll(/[()/]/g, '\\$&')));
+		await pause();
+	};
+
+	await until(lastFrame, text => text.includes('(1/4)'));
+	await pause();
+	// The preset's TLSv1.3 is the highlighted row: its meaning shows.
+	assert.match(lastFrame()!, /TLS 1\.2 is refused too/);
+	await enterTo('(2/4)');
+	await enterTo('(3/4)');
+	// Esc goes back a page and keeps the answer given there.
+	stdin.write('\u001B');
+	await until(lastFrame, text => text.includes('(2/4)'));
+	await pause();
+	await enterTo('(3/4)');
+	// Down from "Forward-secret AEAD suites only" (the recommended first row) to the setting's own keep.
+	stdin.write('\u001B[B');
+	await until(lastFrame, text => text.includes('The CipherList in force stays'));
+	await pause();
+	await enterTo('(4/4)');
+	stdin.write('\r');
+	await until(() => (given === undefined ? '' : 'done'), text => text === 'done');
+	assert.deepEqual(given, {tlsMinVersion: 'TLSv1.3', tlsServerPreference: true, tlsCiphers: 'keep'});
 });
 
 test('the step where STARTTLS is not set up says so and how', () => {
