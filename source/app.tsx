@@ -466,7 +466,7 @@ export function App({setup, effects, onExit}: Props) {
 					mcPath={plan?.ok && plan.value.source?.kind === 'mc' ? plan.value.source.mcPath : undefined}
 					summary={summary}
 					// Audit of what the run leaves: the new files, or the old ones when nothing stayed written.
-					audit={auditAfter(target.cfText, target.helpFile, summary.applied !== undefined && !summary.rolledBack && plan?.ok ? plan.value : undefined)}
+					audit={auditAfter(target.cfText, target.helpFile, summary.applied !== undefined && !summary.rolledBack && plan?.ok ? plan.value : undefined, target.dhFile)}
 					answers={state.answers}
 					presets={presets.store === undefined ? undefined : {
 						exists: name => presets.store?.get(name).ok ?? false,

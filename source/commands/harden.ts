@@ -1,6 +1,6 @@
 import {unifiedDiff} from '../core/diff.js';
 import {auditAfter, hardenedText} from '../core/hardened-table.js';
-import type {HelpFileState, Plan} from '../core/plan.js';
+import type {HelpFileState, Plan, TlsFileState} from '../core/plan.js';
 import type {Check} from '../core/verify-checks.js';
 import {safeJson} from '../core/sanitize.js';
 import {runApplyFlow, type ApplyFlowDeps, type ApplyFlowResult, type FlowKnown, type FlowStepView, type RehearseFiles} from '../flow/apply-flow.js';
@@ -201,7 +201,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 		findRestartPlan: flags.restartCommand === undefined ? deps.findRestartPlan : async () => flags.restartCommand,
 		...deps.flow,
 	};
-	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: answersSource.from, cfText, helpFile}) : undefined;
+	const printer = text ? stepPrinter(flags, io, {plan: plan.value, cfPath, from: answersSource.from, cfText, helpFile, dhFile: target.dhFile}) : undefined;
 	const result = await runApplyFlow(
 		{
 			plan: plan.value,
@@ -237,7 +237,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	return end(result.exitCode);
 }
 
-type PrintContext = {plan: Plan; cfPath: string; from: string; cfText: string; helpFile: HelpFileState};
+type PrintContext = {plan: Plan; cfPath: string; from: string; cfText: string; helpFile: HelpFileState; dhFile?: TlsFileState};
 
 /** Prints the flow's steps as they change, in the words --yes has always used. */
 function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
@@ -381,7 +381,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			// put the old files back ends with its error instead.
 			const kept = flags.dryRun ? result.error === undefined : result.changed && result.rollback?.ok !== true;
 			if (kept) {
-				io.out(`${flags.dryRun ? 'After these changes, audit would find:\n' : ''}${hardenedText(auditAfter(context.cfText, context.helpFile, plan))}`);
+				io.out(`${flags.dryRun ? 'After these changes, audit would find:\n' : ''}${hardenedText(auditAfter(context.cfText, context.helpFile, plan, context.dhFile))}`);
 			}
 
 			if (result.error !== undefined) {

@@ -4,9 +4,11 @@ import {helpLinesRevealing} from './plan.js';
 import type {PrivacyFlag} from './privacy-flag-names.js';
 import {effectiveFlags, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {receivedVersionLeak} from './received-header.js';
-import {findOption, lookalikeLines, parseCf, type CfDocument} from './sendmail-cf.js';
+import {findOption, lookalikeLines, optionValue, parseCf, valueAsRead, type CfDocument} from './sendmail-cf.js';
 import {readCurrent, type CountReading} from '../settings/current.js';
-import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type CountSetting, type HelpFileSwitch} from '../settings/registry.js';
+import {COUNT_SETTINGS, MODERN_CIPHERS, NO_OLD_PROTOCOLS, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type CountSetting, type HelpFileSwitch} from '../settings/registry.js';
+import {judgeDhParameters} from './dh-params.js';
+import {serverCertFile, sslFlagsSet} from './tls-options.js';
 import type {Answers} from './answers.js';
 import type {Check} from './verify-checks.js';
 
@@ -37,6 +39,8 @@ export type AuditExtras = {
 	certificate?: {path: string; subject: string; issuer: string};
 	/** The compile-time defines (_FFR_...) the installed sendmail lists, where it was asked. */
 	builtWith?: ReadonlySet<string>;
+	/** The file DHParameters names, read only when trusted (readTrustedFile); error: why it was not read. */
+	dhParameters?: {path: string; text: string} | {path: string; error: string};
 };
 
 /**
@@ -252,6 +256,8 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 		answer: `privacyOptions: add ${(missing.length === 0 ? RECOMMENDED_FLAGS : missing).join(', ')}`,
 	});
 
+	items.push(...tlsRows(document, options));
+
 	// Lines that an admin would read as one of these settings but sendmail does not.
 	for (const lookalike of lookalikeLines(document, [...OPTION_SETTINGS.map(setting => setting.option), 'HelpFile'])) {
 		// Named by its line, so that sendmail's replies for the real option are not pinned on it.
@@ -387,4 +393,98 @@ export function auditFromOptionsSet(audit: Audit, set: ReadonlyMap<string, reado
 		return {...item, hardened, advice: hardened ? '' : setting.advice, from: 'sendmail', reply: `setoption ${setting.option}=${last}`};
 	});
 	return {items, hardened: items.every(item => item.hardened)};
+}
+
+/**
+ * The STARTTLS rows, where STARTTLS is set up (ServerCertFile set): which protocols sendmail itself
+ * refuses, whose cipher order counts, which TLS 1.2 suites are offered and the DH group. Where it
+ * is not set up there is no TLS to judge: no rows (nothing counts against the config).
+ */
+function tlsRows(document: CfDocument, extras: AuditExtras): AuditItem[] {
+	if (serverCertFile(document) === undefined) {
+		return [];
+	}
+
+	const read = (name: string) => {
+		const raw = optionValue(document, name);
+		return raw === undefined ? undefined : valueAsRead(raw).trim();
+	};
+
+	const ssl = read('ServerSSLOptions');
+	const flags = sslFlagsSet(ssl);
+	const has = (flag: string) => flags.has(flag.replace(/^\+/, '').toUpperCase());
+	const oldRefused = NO_OLD_PROTOCOLS.every(flag => has(flag));
+	const versions = !oldRefused ? 'TLS 1.0/1.1 refused only by OpenSSL\'s defaults, not by sendmail: an older OpenSSL or a changed system policy brings them back'
+		: has('+SSL_OP_NO_TLSv1_2') ? 'sendmail refuses everything before TLS 1.3' : 'sendmail refuses SSLv2, SSLv3, TLS 1.0 and 1.1';
+	const rows: AuditItem[] = [{
+		setting: 'ServerSSLOptions',
+		value: `${ssl === undefined || ssl === '' ? 'not set' : ssl}: ${versions}`,
+		hardened: oldRefused,
+		advice: oldRefused ? '' : SETTING.tlsMinVersion.advice,
+		from: 'file',
+		answer: 'tlsMinVersion: "TLSv1.2"',
+	}];
+	const serverOrder = has(SETTING.tlsServerPreference.edit.flag);
+	rows.push({
+		setting: SETTING.tlsServerPreference.auditRow,
+		value: serverOrder ? 'the server\'s (+SSL_OP_CIPHER_SERVER_PREFERENCE)' : 'the client\'s',
+		hardened: serverOrder,
+		advice: serverOrder ? '' : SETTING.tlsServerPreference.advice,
+		from: 'file',
+		answer: 'tlsServerPreference: true',
+	});
+
+	const ciphers = read('CipherList');
+	const modern = ciphers === MODERN_CIPHERS;
+	rows.push({
+		setting: 'CipherList',
+		value: ciphers === undefined || ciphers === ''
+			? 'not set: OpenSSL\'s default list (CBC-SHA1 and static-RSA suites without forward secrecy among them)'
+			: modern ? `${ciphers}: forward-secret AEAD suites only` : `${ciphers}: not a list this tool knows; see what it offers with: openssl ciphers -v '${ciphers}'`,
+		hardened: modern,
+		advice: modern ? '' : SETTING.tlsCiphers.advice,
+		from: 'file',
+		answer: 'tlsCiphers: "modern"',
+	});
+
+	rows.push({...dhRow(read('DHParameters'), extras.dhParameters), setting: 'DHParameters', from: 'file', answer: 'tlsDhParameters: "ffdhe2048"'});
+	return rows;
+}
+
+/** The DHParameters row: sendmail's special words, or the group in the file it names. */
+function dhRow(value: string | undefined, file: AuditExtras['dhParameters']): {value: string; hardened: boolean; advice: string} {
+	const advice = SETTING.tlsDhParameters.advice;
+	if (value === undefined || value === '') {
+		return {value: 'not set: sendmail\'s built-in group, which audit cannot see', hardened: false, advice};
+	}
+
+	// sendmail reads only the first character of a value that is not a path (tls.c).
+	if (/^n/i.test(value)) {
+		return {value: `${value}: no DHE suites at all`, hardened: true, advice: ''};
+	}
+
+	if (!value.startsWith('/')) {
+		return {value: `${value}: a group built into sendmail (${value.startsWith('5') ? '512' : value.startsWith('1') ? '1024' : '2048'} bits), which audit cannot see`, hardened: false, advice};
+	}
+
+	if (file === undefined || file.path !== value) {
+		return {value: `${value} (not read)`, hardened: false, advice};
+	}
+
+	if ('error' in file) {
+		return {value: `${value} (not read: ${file.error})`, hardened: false, advice};
+	}
+
+	const verdict = judgeDhParameters(file.text);
+	if (!verdict.ok) {
+		return {value: `${value}: ${verdict.error}`, hardened: false, advice};
+	}
+
+	const good = verdict.safePrime && verdict.bits >= 2048;
+	const what = verdict.named === undefined ? `a ${verdict.bits}-bit group` : `RFC 7919 ${verdict.named}`;
+	return {
+		value: `${value}: ${what}, ${verdict.safePrime ? 'a safe prime' : 'not a safe prime'}${verdict.bits < 2048 ? ', under 2048 bits' : ''}`,
+		hardened: good,
+		advice: good ? '' : advice,
+	};
 }

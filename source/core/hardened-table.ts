@@ -3,7 +3,7 @@
 // none of them can say "done" while audit would find something open. Pure: rows of text, each
 // with a tone; the commands print them, the Done screen renders them.
 import {auditConfig, type Audit} from './audit.js';
-import type {HelpFileState, Plan} from './plan.js';
+import type {HelpFileState, Plan, TlsFileState} from './plan.js';
 import {wrapText} from './wrap-text.js';
 
 export type HardenedRow = {text: string; tone?: 'good' | 'bad' | 'dim'};
@@ -12,11 +12,14 @@ export type HardenedRow = {text: string; tone?: 'good' | 'bad' | 'dim'};
  * The audit of the files a plan leaves: the new sendmail.cf and help file where the plan changes
  * them, the files as they are otherwise.
  */
-export function auditAfter(cfText: string, helpFile: HelpFileState, plan?: Pick<Plan, 'files'>): Audit {
+export function auditAfter(cfText: string, helpFile: HelpFileState, plan?: Pick<Plan, 'files'>, dhFile?: TlsFileState): Audit {
 	const cf = plan?.files.find(file => file.role === 'cf');
 	const help = plan?.files.find(file => file.role === 'helpfile');
 	const helpAfter: HelpFileState = help === undefined ? helpFile : {path: help.path, text: help.after};
-	return auditConfig(cf?.after ?? cfText, helpAfter);
+	// The DH file tlsDhParameters writes, as the plan leaves it (or as it is, where it is there already).
+	const dh = plan?.files.find(file => file.role === 'dhparams');
+	const dhAfter = dh === undefined ? (dhFile !== undefined && 'text' in dhFile ? dhFile : undefined) : {path: dh.path, text: dh.after};
+	return auditConfig(cf?.after ?? cfText, helpAfter, dhAfter === undefined ? {} : {dhParameters: dhAfter});
 }
 
 /** How many of audit's rows are open, in words: the line `--yes` ends with. */

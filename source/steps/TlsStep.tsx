@@ -108,8 +108,8 @@ export function TlsStep({settings, starttls, current = {}, answers = {}, startAt
 					setChosen(next);
 					setHighlighted(undefined);
 					if (page === settings.length - 1) {
-						// "Leave as it is" gives no answer: the setting stays out of the answers.
-						onNext(Object.fromEntries(Object.entries(next).filter(([, value]) => value !== undefined)) as Answers);
+						// "Leave as it is" is undefined: the wizard takes the key out of the answers (a preset's too).
+						onNext(next as Answers);
 					} else {
 						setPage(page + 1);
 					}
