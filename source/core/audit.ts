@@ -455,7 +455,8 @@ function tlsRows(document: CfDocument, extras: AuditExtras): AuditItem[] {
 function dhRow(value: string | undefined, file: AuditExtras['dhParameters']): {value: string; hardened: boolean; advice: string} {
 	const advice = SETTING.tlsDhParameters.advice;
 	if (value === undefined || value === '') {
-		return {value: 'not set: sendmail\'s built-in group, which audit cannot see', hardened: false, advice};
+		// Measured on 8.17.1.9 (the prime of its ServerKeyExchange): safe, 2048 bits, g=2.
+		return {value: 'not set: sendmail\'s built-in group (in 8.17 a 2048-bit safe prime, not RFC 7919\'s; sendmail before 8.15 used 1024 bits)', hardened: true, advice: ''};
 	}
 
 	// sendmail reads only the first character of a value that is not a path (tls.c).
@@ -464,7 +465,8 @@ function dhRow(value: string | undefined, file: AuditExtras['dhParameters']): {v
 	}
 
 	if (!value.startsWith('/')) {
-		return {value: `${value}: a group built into sendmail (${value.startsWith('5') ? '512' : value.startsWith('1') ? '1024' : '2048'} bits), which audit cannot see`, hardened: false, advice};
+		const what = value.startsWith('5') ? 'a 512-bit group' : value.startsWith('1') ? 'a 1024-bit group' : value.startsWith('2') ? 'a 2048-bit group sendmail makes at start, DSA-style: not a safe prime (measured on 8.17.1.9)' : 'not a value sendmail knows: it falls back to its default';
+		return {value: `${value}: ${what}`, hardened: false, advice};
 	}
 
 	if (file === undefined || file.path !== value) {

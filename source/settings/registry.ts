@@ -635,7 +635,7 @@ export const SETTINGS = [
 		explain: [
 			`tlsDhParameters (O DHParameters, .mc confDH_PARAMETERS): the file of Diffie-Hellman parameters for the DHE suites. "ffdhe2048" writes the RFC 7919 ffdhe2048 group to ${FFDHE2048_FILE} beside the certificate (ServerCertFile's folder; root-owned, mode 0644, written atomically, backed up and rolled back with sendmail.cf) and points DHParameters at it.`,
 			'Debian\'s update_tls makes its parameters with "openssl dhparam -dsaparam": a DSA-style group whose prime is not safe, which nmap\'s ssl-dh-params reports as LIKELY VULNERABLE. Audit checks the group in the file DHParameters names: a safe prime of at least 2048 bits.',
-			'sendmail also takes the values "none" (no DHE at all) and, since 8.15, "2" for a 2048-bit group built into sendmail (its default since then); that group is not RFC 7919\'s named one, so scanners cannot recognise it. The file is used instead, as the issue asks, so audit can judge the group it holds.',
+			'sendmail also takes words instead of a file (it reads only their first letter): "none" turns DHE off; "2" makes a 2048-bit group at start, DSA-style again (measured on 8.17.1.9: not a safe prime); "1" and "5" ask for 1024- and 512-bit groups. Unset, 8.17 uses a 2048-bit group built into it, a safe prime (measured) but not RFC 7919\'s named one. The file is written instead, so the group is a named one that audit can read and judge.',
 			'What it may break: nothing for clients that speak ECDHE or TLS 1.3; a DHE-only client gets a 2048-bit group, which Java 7 and older (limited to 1024 bits) cannot use.',
 		],
 		roleDescription: 'C(ffdhe2048): write the RFC 7919 group beside the certificate and point DHParameters at it. Only where STARTTLS is set up.',

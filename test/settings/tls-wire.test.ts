@@ -1,6 +1,6 @@
 // The "Encryption and login" settings as an outside client meets them: Debian's STARTTLS set-up
 // (test/helpers/tls-fixture.ts) in a test folder, the issue's answers written by the CLI (--yes) into
-// the .cf, a daemon serving the result in the private test network, and openssl
+// the .cf or through Debian's sendmail.mc, a daemon serving the result in the private test network, and openssl
 // s_client and nmap on the client side (198.51.100.9).
 //
 // TLS 1.0/1.1 are refused by Debian's OpenSSL 3 defaults alone (security level 1), whatever sendmail
@@ -16,7 +16,7 @@ import {skipUnlessDebianMc} from '../helpers/debian-mc.js';
 import {legacyOpensslConf} from '../helpers/legacy-openssl.js';
 import {createTestNetwork, SERVER_ADDR, skipUnlessNetns, type TestNetwork} from '../helpers/netns.js';
 import {skipUnlessSendmail} from '../helpers/sendmail.js';
-import {makeDebianTlsFiles, withStarttls} from '../helpers/tls-fixture.js';
+import {debianStarttlsPair, makeDebianTlsFiles, withStarttls} from '../helpers/tls-fixture.js';
 
 const skip = 'skip' in skipUnlessDebianMc() ? skipUnlessDebianMc() : ('skip' in skipUnlessSendmail() ? skipUnlessSendmail() : skipUnlessNetns());
 
@@ -126,5 +126,51 @@ describe('Encryption and login, on the wire from an outside address', skip, () =
 		assert.equal(back.status, 0, back.stderr);
 		assert.equal(readFileSync(cfPath, 'latin1'), stock);
 		assert.equal(existsSync(dhFile), false, 'the DH file is gone again');
+	});
+
+	test('the same answers through Debian\'s sendmail.mc (which includes starttls.m4): the defines follow the include, the rebuilt .cf refuses TLS 1.1 and serves 1.2 in the server\'s order', async () => {
+		const pair = debianStarttlsPair(mkdtempSync(path.join(folder, 'mc-')));
+		const mcBefore = readFileSync(pair.mcPath, 'latin1');
+		await apply(pair.cfPath);
+		const mc = readFileSync(pair.mcPath, 'latin1');
+		const dhFile = path.join(pair.folder, 'ffdhe2048.pem');
+		assert.match(mc, /^define\(`confSERVER_SSL_OPTIONS', ``\+SSL_OP_NO_SSLv2 \+SSL_OP_NO_SSLv3 \+SSL_OP_NO_TLSv1 \+SSL_OP_NO_TLSv1_1 \+SSL_OP_CIPHER_SERVER_PREFERENCE''\)dnl$/m);
+		assert.ok(mc.indexOf('define(`confDH_PARAMETERS\'') > mc.indexOf(`include(\`${pair.starttlsM4}')`), 'the DH define follows the include that sets it too');
+		const cf = readFileSync(pair.cfPath, 'latin1');
+		assert.ok(cf.includes(`\nO DHParameters=${dhFile}\n`), 'm4 kept the define after starttls.m4\'s');
+		assert.match(cf, /^O CipherList=ECDHE\+AESGCM:ECDHE\+CHACHA20:DHE\+AESGCM:DHE\+CHACHA20:!aNULL$/m);
+		assert.equal(readFileSync(dhFile, 'latin1').startsWith('-----BEGIN DH PARAMETERS-----'), true);
+
+		const daemon = await network.startDaemon(withoutGreetPause(cf), {opensslConf});
+		const after11 = await sClient(daemon.port, '-tls1_1');
+		const after12 = await sClient(daemon.port, '-tls1_2');
+		const scan = await nmap(daemon.port);
+		await daemon.stop();
+		assert.match(after11.text, /alert protocol version/, after11.text);
+		assert.match(after12.text, /Protocol version: TLSv1\.2/, after12.text);
+		assert.match(scan, /cipher preference: server/);
+		assert.doesNotMatch(scan, /ssl-dh-params/);
+
+		const back = await runCli(['rollback', '--config', pair.cfPath]);
+		assert.equal(back.status, 0, back.stderr);
+		assert.equal(readFileSync(pair.mcPath, 'latin1'), mcBefore);
+		assert.equal(existsSync(dhFile), false);
+	});
+
+	test('rollback puts back the bytes of a DH file that was there before', async () => {
+		const cfFolder = mkdtempSync(path.join(folder, 'prev-'));
+		const files = makeDebianTlsFiles(cfFolder);
+		const cfPath = path.join(cfFolder, 'sendmail.cf');
+		const helpPath = path.join(cfFolder, 'helpfile');
+		copyFileSync('/etc/mail/helpfile', helpPath);
+		writeFileSync(cfPath, withStarttls(readFileSync('/etc/mail/sendmail.cf', 'latin1').replace(/^O HelpFile=.*$/m, `O HelpFile=${helpPath}`), files), 'latin1');
+		const dhFile = path.join(cfFolder, 'ffdhe2048.pem');
+		const previous = readFileSync(files.dhParameters);
+		writeFileSync(dhFile, previous, {mode: 0o644});
+		await apply(cfPath);
+		assert.match(readFileSync(dhFile, 'latin1'), /^-----BEGIN DH PARAMETERS-----\nMIIBCAKCAQEA\/\/\/\//);
+		const back = await runCli(['rollback', '--config', cfPath]);
+		assert.equal(back.status, 0, back.stderr);
+		assert.deepEqual(readFileSync(dhFile), previous);
 	});
 });
