@@ -56,10 +56,16 @@ test('no STARTTLS rows where it is not set up: nothing to judge, nothing against
 	assert.equal(audit.items.some(item => ['ServerSSLOptions', 'CipherList', 'DHParameters', 'Server cipher order'].includes(item.setting)), false);
 });
 
-test('the DH judgement: sendmail\'s special words, a file not read, a group under 2048 bits', () => {
+test('the DH judgement: sendmail\'s special words (as measured on 8.17.1.9), unset, a file not read', () => {
 	const dh = (value: string, extra = {}) => row(auditConfig(cf.replace(/^O DHParameters=.*$/m, `O DHParameters=${value}`), undefined, extra).items, 'DHParameters');
 	assert.equal(dh('none').hardened, true);
-	assert.match(dh('1024').value, /1024 bits/);
+	assert.match(dh('1024').value, /a 1024-bit group/);
+	assert.equal(dh('1024').hardened, false);
+	assert.match(dh('2').value, /DSA-style: not a safe prime/);
+	assert.equal(dh('2').hardened, false);
+	const unset = row(auditConfig(cf.replace(/^O DHParameters=.*\n/m, ''), undefined).items, 'DHParameters');
+	assert.match(unset.value, /built-in group \(in 8\.17 a 2048-bit safe prime/);
+	assert.equal(unset.hardened, true);
 	assert.match(dh('/etc/mail/tls/x.prm').value, /not read/);
 	assert.equal(dh('/etc/mail/tls/x.prm', {dhParameters: {path: '/etc/mail/tls/x.prm', error: 'missing'}}).hardened, false);
 	assert.deepEqual(judgeDhParameters('no pem here'), {ok: false, error: 'no DH PARAMETERS block sendmail could read'});
