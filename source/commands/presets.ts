@@ -8,7 +8,7 @@ import {openPresetStore, type Preset, type PresetStore} from '../presets.js';
 import {readAnswersFromFile} from '../system/answers-source.js';
 import {writeNamedFile} from '../system/safe-write.js';
 import {EXIT, type CommandIo} from './command-io.js';
-import {COUNT_SETTINGS, SWITCH_SETTINGS} from '../settings/registry.js';
+import {CHOICE_SETTINGS, COUNT_SETTINGS, SWITCH_SETTINGS} from '../settings/registry.js';
 
 export type PresetsFlags = {answers?: string; name?: string; force?: boolean};
 
@@ -205,6 +205,13 @@ export function summarizeAnswers(answers: Answers): string {
 			parts.push(setting.summary.on);
 		} else if (answers[setting.key] === false) {
 			parts.push(setting.summary.off);
+		}
+	}
+
+	for (const setting of CHOICE_SETTINGS) {
+		const value = answers[setting.key];
+		if (value !== undefined && value !== null) {
+			parts.push(`${setting.key} ${value}`);
 		}
 	}
 

@@ -121,3 +121,13 @@ test('the step where STARTTLS is not set up says so and how', () => {
 	const {lastFrame} = render(<TlsStep settings={TLS_SETTINGS} starttls={false} onNext={() => undefined} />);
 	assert.match(lastFrame()!.replaceAll('\n', ' '), /STARTTLS is not set up/);
 });
+
+test('answers: a TLS choice must be one of its values; presets summarize them', async () => {
+	const {validateAnswers} = await import('../../source/core/answers.js');
+	const {summarizeAnswers} = await import('../../source/commands/presets.js');
+	assert.equal(validateAnswers({tlsMinVersion: 'TLSv1.1'}).ok, false);
+	assert.match((validateAnswers({tlsCiphers: 'strong'}) as {error: string}).error, /tlsCiphers must be one of "modern", "keep"/);
+	assert.equal(validateAnswers({tlsServerPreference: 'yes'}).ok, false);
+	assert.deepEqual(validateAnswers({tlsMinVersion: 'TLSv1.3', tlsDhParameters: 'ffdhe2048'}), {ok: true, value: {tlsMinVersion: 'TLSv1.3', tlsDhParameters: 'ffdhe2048'}});
+	assert.equal(summarizeAnswers({tlsMinVersion: 'TLSv1.2', tlsServerPreference: true}), 'the server picks the cipher suite, tlsMinVersion TLSv1.2');
+});
