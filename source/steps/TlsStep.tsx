@@ -1,15 +1,16 @@
 // The "Encryption and login" step: one page per STARTTLS setting of the registry (step "tls"), a
-// single choice each (ink-select-input), with what the highlighted value means shown under the
-// list as the highlight moves. Where STARTTLS is not set up (no ServerCertFile) it says so and how,
+// single choice each (drawn by ink-select-input), with what the highlighted value means shown under
+// the list as the highlight moves. Where STARTTLS is not set up (no ServerCertFile) it says so and how,
 // and offers nothing: there is no TLS to tune. Each page opens on the answer given so far (a
 // preset's), else on the value in force when one of its rows describes it, else on "Leave as it
 // is": Enter keeps what is there, as on every step.
-import {useState} from 'react';
+import {useContext, useRef} from 'react';
 import {Box} from 'ink';
 import SelectInput from 'ink-select-input';
 import {Text} from '../components/SafeText.js';
 import {HINTS, StepFrame} from '../components/StepFrame.js';
-import {useStepKeys} from '../hooks/use-step-keys.js';
+import {StepNavigationContext, useStepKeys} from '../hooks/use-step-keys.js';
+import {useSyncedState} from '../hooks/use-synced-state.js';
 import type {Answers} from '../core/answers.js';
 import {STARTTLS_SET_UP_HINT} from '../core/plan.js';
 import type {SettingSpec} from '../settings/registry.js';
@@ -69,21 +70,62 @@ export function initialRow(items: readonly TlsItem[], given: unknown, current: u
 }
 
 export function TlsStep({settings, starttls, current = {}, answers = {}, startAtEnd = false, onNext}: Props) {
-	const [page, setPage] = useState(startAtEnd ? Math.max(settings.length - 1, 0) : 0);
+	const navigation = useContext(StepNavigationContext);
 	// Every page's answer so far (undefined: leave it), kept when going back and forth.
-	const [chosen, setChosen] = useState<Record<string, unknown>>({});
+	const chosen = useRef<Record<string, unknown>>({});
+	const itemsOf = (page: number) => (settings[page] === undefined ? [] : tlsItems(settings[page]));
+	const rowFor = (page: number) => {
+		const setting = settings[page];
+		if (setting === undefined) {
+			return 0;
+		}
+
+		const given = setting.key in chosen.current ? chosen.current[setting.key] : (answers as Record<string, unknown>)[setting.key];
+		return initialRow(itemsOf(page), given, current[setting.key]);
+	};
+
+	const first = startAtEnd ? Math.max(settings.length - 1, 0) : 0;
+	// Read by the key handler at once: keys of one burst (over SSH, typed ahead) act in order, a
+	// page turned by an Enter already in force for the keys after it.
+	const [page, setPage, pageNow] = useSyncedState(first);
+	const [row, setRow, rowNow] = useSyncedState(() => rowFor(first));
+	const turn = (to: number) => {
+		setPage(to);
+		setRow(rowFor(to));
+	};
+
+	const move = (by: number) => {
+		const count = itemsOf(pageNow()).length;
+		setRow(index => (index + by + count) % count);
+	};
+
+	useStepKeys(starttls && settings.length > 0
+		? {
+			onUp: () => move(-1),
+			onDown: () => move(1),
+			onEnter() {
+				const at = pageNow();
+				const setting = settings[at]!;
+				chosen.current = {...chosen.current, [setting.key]: itemsOf(at)[rowNow()]?.answer};
+				if (at === settings.length - 1) {
+					// "Leave as it is" is undefined: the wizard takes the key out of the answers (a preset's too).
+					onNext(chosen.current as Answers);
+				} else {
+					turn(at + 1);
+				}
+			},
+			onEscape() {
+				const at = pageNow();
+				if (at > 0) {
+					turn(at - 1);
+				} else {
+					navigation.back();
+				}
+			},
+		}
+		: {onEnter: () => onNext({})});
+
 	const setting = settings[page];
-	const items = setting === undefined ? [] : tlsItems(setting);
-	const given = setting === undefined ? undefined : setting.key in chosen ? chosen[setting.key] : (answers as Record<string, unknown>)[setting.key];
-	const initial = initialRow(items, given, setting === undefined ? undefined : current[setting.key]);
-	const [highlighted, setHighlighted] = useState<string | undefined>(undefined);
-	// Enter and the arrows belong to the list; Esc goes back a page, on the first back a step.
-	useStepKeys(starttls ? {
-		onEscape: page > 0 ? () => {
-			setHighlighted(undefined);
-			setPage(page - 1);
-		} : undefined,
-	} : {onEnter: () => onNext({})});
 	if (!starttls || setting === undefined) {
 		return (
 			<StepFrame step="tls" title="STARTTLS is not set up in this config (no ServerCertFile): there is no TLS to tune." hints={[HINTS.next, HINTS.back, HINTS.quit]}>
@@ -92,31 +134,22 @@ export function TlsStep({settings, starttls, current = {}, answers = {}, startAt
 		);
 	}
 
-	const shown = items.find(item => item.value === highlighted) ?? items[initial];
+	const items = itemsOf(page);
 	const what = setting.type === 'switch' && setting.edit.file === 'ssl-options' ? `${setting.edit.option}: ${setting.checkbox}?` : 'prompt' in setting ? `${setting.option}: ${setting.prompt}` : setting.explain[0] ?? '';
 	const title = `(${page + 1}/${settings.length}) ${what}`;
 	return (
 		<StepFrame step="tls" title={title} hints={[HINTS.move, HINTS.next, HINTS.back, HINTS.quit]}>
+			{/* ink-select-input draws the list; the keys come through useStepKeys (bursts, Esc, q), so it
+			    is not focused and is drawn afresh at the highlighted row. */}
 			<SelectInput
-				key={setting.key}
+				key={`${setting.key}:${row}`}
+				isFocused={false}
 				items={items.map(item => ({key: item.value, label: item.label, value: item.value}))}
-				initialIndex={initial}
-				onHighlight={item => setHighlighted(item.value)}
-				onSelect={item => {
-					const answer = items.find(each => each.value === item.value)?.answer;
-					const next = {...chosen, [setting.key]: answer};
-					setChosen(next);
-					setHighlighted(undefined);
-					if (page === settings.length - 1) {
-						// "Leave as it is" is undefined: the wizard takes the key out of the answers (a preset's too).
-						onNext(next as Answers);
-					} else {
-						setPage(page + 1);
-					}
-				}}
+				initialIndex={row}
+				limit={items.length}
 			/>
 			<Box marginTop={1}>
-				<Text wrap="wrap" dimColor>{shown?.means ?? ''}</Text>
+				<Text wrap="wrap" dimColor>{items[row]?.means ?? ''}</Text>
 			</Box>
 		</StepFrame>
 	);

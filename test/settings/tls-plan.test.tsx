@@ -106,15 +106,15 @@ test('the step\'s keys: Enter on each page keeps what is there; down picks anoth
 	await until(lastFrame, text => text.includes('(2/4)'));
 	await pause();
 	await enterTo('(3/4)');
-	// Down from "Forward-secret AEAD suites only" (the recommended first row) to the setting's own keep.
-	stdin.write('\u001B[B');
-	await until(lastFrame, text => text.includes('The CipherList in force stays'));
-	await pause();
+	// Nothing given, nothing in force: the page opens on the setting's own "keep"; Up picks "modern".
+	assert.match(lastFrame()!, /The CipherList in force stays/);
+	stdin.write('\u001B[A');
+	await until(lastFrame, text => text.includes('ECDHE and DHE key exchange'));
 	await enterTo('(4/4)');
 	stdin.write('\r');
 	await until(() => (given === undefined ? '' : 'done'), text => text === 'done');
 	// The DH page opened on "Leave as it is" (no DHParameters file of the group in force): undefined takes the key out.
-	assert.deepEqual(given, {tlsMinVersion: 'TLSv1.3', tlsServerPreference: true, tlsCiphers: 'keep', tlsDhParameters: undefined});
+	assert.deepEqual(given, {tlsMinVersion: 'TLSv1.3', tlsServerPreference: true, tlsCiphers: 'modern', tlsDhParameters: undefined});
 });
 
 test('the step where STARTTLS is not set up says so and how', () => {
@@ -130,4 +130,18 @@ test('answers: a TLS choice must be one of its values; presets summarize them', 
 	assert.equal(validateAnswers({tlsServerPreference: 'yes'}).ok, false);
 	assert.deepEqual(validateAnswers({tlsMinVersion: 'TLSv1.3', tlsDhParameters: 'ffdhe2048'}), {ok: true, value: {tlsMinVersion: 'TLSv1.3', tlsDhParameters: 'ffdhe2048'}});
 	assert.equal(summarizeAnswers({tlsMinVersion: 'TLSv1.2', tlsServerPreference: true}), 'the server picks the cipher suite, tlsMinVersion TLSv1.2');
+});
+
+test('the step\'s keys in one burst (over SSH, typed ahead) act in order: Down then four Enters', async () => {
+	let given: unknown;
+	const {lastFrame, stdin} = render(<TlsStep settings={TLS_SETTINGS} starttls answers={{tlsMinVersion: 'TLSv1.2', tlsServerPreference: true, tlsCiphers: 'modern', tlsDhParameters: 'ffdhe2048'}} onNext={answers => {
+		given = answers;
+	}} />);
+	await until(lastFrame, text => text.includes('(1/4)'));
+	await pause();
+	// Down moves page 1 from TLS 1.2 to TLS 1.3; the Enters keep each later page's preset answer.
+	stdin.write('\u001B[B');
+	stdin.write('\r\r\r\r');
+	await until(() => (given === undefined ? '' : 'done'), text => text === 'done');
+	assert.deepEqual(given, {tlsMinVersion: 'TLSv1.3', tlsServerPreference: true, tlsCiphers: 'modern', tlsDhParameters: 'ffdhe2048'});
 });
