@@ -24,11 +24,13 @@ import {useAsyncEffect} from './hooks/use-async-effect.js';
 import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
 import {accessMapOffer, compiledIn, CountPages} from './steps/CountPages.js';
-import {ACCESS_MAP_SETTINGS, COUNT_SETTINGS, SETTING} from './settings/registry.js';
+import {ACCESS_MAP_SETTINGS, COUNT_SETTINGS, SETTING, TLS_SETTINGS} from './settings/registry.js';
 import {cfDaemons, listenOf} from './core/daemon-addresses.js';
 import {FloodsStep} from './steps/FloodsStep.js';
 import type {HubState} from './steps/ListenStep.js';
 import type {MailHubFinding} from './system/mail-hub.js';
+import {TlsStep} from './steps/TlsStep.js';
+import {serverCertFile, tlsCurrent} from './core/tls-options.js';
 import {DoneStep} from './steps/DoneStep.js';
 import {auditAfter} from './core/hardened-table.js';
 import {GreetingStep, type HelpState} from './steps/GreetingStep.js';
@@ -215,7 +217,7 @@ export function App({setup, effects, onExit}: Props) {
 
 		const help = target.helpFile !== undefined && 'text' in target.helpFile ? target.helpFile.text : undefined;
 		return async (answers: Answers, commands: readonly string[]) => {
-			const plan = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, answers});
+			const plan = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, dhFile: target.dhFile, answers});
 			if (!plan.ok) {
 				return plan;
 			}
@@ -321,6 +323,17 @@ export function App({setup, effects, onExit}: Props) {
 
 	// $Z for the preview, from the config's DZ line: parsed once, not at every key.
 	const cfVersion = useMemo(() => parseCf(target.cfText).macros.get('Z')?.trim(), [target.cfText]);
+	// Whether STARTTLS is set up, and the TLS settings' values in force, for the Encryption step:
+	// read once it is reached, so the first screen does not wait for another parse of the config.
+	const onTlsStep = state.step === 'tls';
+	const tls = useMemo(() => {
+		if (!onTlsStep) {
+			return {starttls: false, current: {}};
+		}
+
+		const document = parseCf(target.cfText);
+		return {starttls: serverCertFile(document) !== undefined, current: tlsCurrent(document, TLS_SETTINGS)};
+	}, [target.cfText, onTlsStep]);
 	const preview: GreetingContext = {
 		hostname: setup.hostname,
 		version: version.kind === 'known' ? version.version : undefined,
@@ -482,7 +495,7 @@ export function App({setup, effects, onExit}: Props) {
 					mcPath={plan?.ok && plan.value.source?.kind === 'mc' ? plan.value.source.mcPath : undefined}
 					summary={summary}
 					// Audit of what the run leaves: the new files, or the old ones when nothing stayed written.
-					audit={auditAfter(target.cfText, target.helpFile, summary.applied !== undefined && !summary.rolledBack && plan?.ok ? plan.value : undefined)}
+					audit={auditAfter(target.cfText, target.helpFile, summary.applied !== undefined && !summary.rolledBack && plan?.ok ? plan.value : undefined, {}, target.dhFile)}
 					answers={state.answers}
 					presets={presets.store === undefined ? undefined : {
 						exists: name => presets.store?.get(name).ok ?? false,
@@ -491,6 +504,11 @@ export function App({setup, effects, onExit}: Props) {
 					onFinish={() => end({code: summary.exitCode})}
 				/>
 			);
+			break;
+		}
+
+		case 'tls': {
+			screen = <TlsStep key="tls" settings={TLS_SETTINGS} starttls={tls.starttls} current={tls.current} answers={state.answers} startAtEnd={cameBack} onNext={next} />;
 			break;
 		}
 

@@ -70,6 +70,10 @@ function answerSchema(setting: SettingSpec): object {
 		case 'daemons': {
 			return {enum: [...setting.values]};
 		}
+
+		case 'choice': {
+			return {enum: setting.values.map(value => value.value)};
+		}
 	}
 }
 

@@ -52,6 +52,10 @@ function recommendedText(setting: SettingSpec): string {
 		case 'daemons': {
 			return '"local" where the host receives no mail from other machines, else "all"';
 		}
+
+		case 'choice': {
+			return `"${setting.recommended}"`;
+		}
 	}
 }
 

@@ -2,7 +2,7 @@ import {unifiedDiff} from '../core/diff.js';
 import {auditAfter, hardenedText} from '../core/hardened-table.js';
 import type {StarttlsAudit} from '../core/certificate-audit.js';
 import {readStarttlsAudit} from '../system/audit-extras.js';
-import type {HelpFileState, Plan} from '../core/plan.js';
+import type {HelpFileState, Plan, TlsFileState} from '../core/plan.js';
 import type {Check} from '../core/verify-checks.js';
 import {safeJson} from '../core/sanitize.js';
 import {candidateFiles, runApplyFlow, type ApplyFlowDeps, type ApplyFlowResult, type FlowKnown, type FlowStepView, type RehearseFiles} from '../flow/apply-flow.js';
@@ -241,7 +241,7 @@ export async function runHarden(flags: HardenFlags, io: CommandIo, deps: HardenD
 	return end(result.exitCode);
 }
 
-type PrintContext = {plan: Plan; cfPath: string; from: string; cfText: string; helpFile: HelpFileState; starttls?: StarttlsAudit};
+type PrintContext = {plan: Plan; cfPath: string; from: string; cfText: string; helpFile: HelpFileState; starttls?: StarttlsAudit; dhFile?: TlsFileState};
 
 /** Prints the flow's steps as they change, in the words --yes has always used. */
 function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
@@ -302,7 +302,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 						io.err(`sendmail-harden: warning: ${applied.validation.reason}\n`);
 					}
 
-					io.out(`Backup: ${applied.backup.files.map(file => file.backup).join(', ')}\n`);
+					io.out(`Backup: ${applied.backup.files.map(file => file.backup ?? `none for ${file.path} (created)`).join(', ')}\n`);
 				}
 
 				io.out(`Undo with: sendmail-harden rollback --config ${cfPath}\n`);
@@ -385,7 +385,7 @@ function stepPrinter(flags: HardenFlags, io: CommandIo, context: PrintContext) {
 			// put the old files back ends with its error instead.
 			const kept = flags.dryRun ? result.error === undefined : result.changed && result.rollback?.ok !== true;
 			if (kept) {
-				io.out(`${flags.dryRun ? 'After these changes, audit would find:\n' : ''}${hardenedText(auditAfter(context.cfText, context.helpFile, plan, context.starttls === undefined ? {} : {starttls: context.starttls}))}`);
+				io.out(`${flags.dryRun ? 'After these changes, audit would find:\n' : ''}${hardenedText(auditAfter(context.cfText, context.helpFile, plan, context.starttls === undefined ? {} : {starttls: context.starttls}, context.dhFile))}`);
 			}
 
 			if (result.error !== undefined) {

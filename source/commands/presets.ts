@@ -8,7 +8,7 @@ import {openPresetStore, type Preset, type PresetStore} from '../presets.js';
 import {readAnswersFromFile} from '../system/answers-source.js';
 import {writeNamedFile} from '../system/safe-write.js';
 import {EXIT, type CommandIo} from './command-io.js';
-import {ACCESS_MAP_SETTINGS, COUNT_SETTINGS, SWITCH_SETTINGS} from '../settings/registry.js';
+import {ACCESS_MAP_SETTINGS, CHOICE_SETTINGS, COUNT_SETTINGS, SWITCH_SETTINGS} from '../settings/registry.js';
 
 export type PresetsFlags = {answers?: string; name?: string; force?: boolean};
 
@@ -217,6 +217,13 @@ export function summarizeAnswers(answers: Answers): string {
 
 	if (answers.listen !== undefined && answers.listen !== null) {
 		parts.push(`daemons listen on ${answers.listen === 'local' ? '127.0.0.1 only (local)' : 'every address (all)'}`);
+	}
+
+	for (const setting of CHOICE_SETTINGS) {
+		const value = answers[setting.key];
+		if (value !== undefined && value !== null) {
+			parts.push(`${setting.key} ${value}`);
+		}
 	}
 
 	return parts.length === 0 ? 'changes nothing' : parts.join(', ');

@@ -141,6 +141,16 @@ export function validateAnswers(value: unknown): Result<Answers> {
 				break;
 			}
 
+			case 'choice': {
+				const values: readonly string[] = setting.values.map(value => value.value);
+				if (typeof given !== 'string' || !values.includes(given)) {
+					return fail(`${setting.key} must be one of ${values.map(value => `"${value}"`).join(', ')}, not ${quoted(JSON.stringify(given) ?? String(given))}`);
+				}
+
+				chosen[setting.key] = given;
+				break;
+			}
+
 			case 'switch': {
 				if (typeof given !== 'boolean') {
 					return fail(`${setting.key} must be true or false`);

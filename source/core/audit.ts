@@ -4,10 +4,12 @@ import {helpLinesRevealing} from './plan.js';
 import type {PrivacyFlag} from './privacy-flag-names.js';
 import {effectiveFlags, parsePrivacyOptionsValue} from './privacy-flags.js';
 import {receivedVersionLeak} from './received-header.js';
-import {findOption, lookalikeLines, parseCf, type CfDocument} from './sendmail-cf.js';
+import {findOption, lookalikeLines, optionValue, parseCf, valueAsRead, type CfDocument} from './sendmail-cf.js';
 import {cfDaemons, daemonOf, describeDaemon, listenOf, reachOf, type Daemon} from './daemon-addresses.js';
 import {readCurrent, type CountReading} from '../settings/current.js';
-import {COUNT_SETTINGS, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type CountSetting, type HelpFileSwitch} from '../settings/registry.js';
+import {COUNT_SETTINGS, MODERN_CIPHERS, NO_OLD_PROTOCOLS, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type CountSetting, type HelpFileSwitch} from '../settings/registry.js';
+import {judgeDhParameters} from './dh-params.js';
+import {serverCertFile, sslFlagsSet} from './tls-options.js';
 import type {Answers} from './answers.js';
 import {accessDefault, accessEntries, cfLooksUp, greetPauseFallback, isLoopbackKey, type AccessTag} from './access-map.js';
 import type {Check} from './verify-checks.js';
@@ -47,6 +49,8 @@ export type AuditExtras = {
 	builtWith?: ReadonlySet<string>;
 	/** STARTTLS: set up or not, whether sendmail can use its files, what the certificate says. */
 	starttls?: StarttlsAudit;
+	/** The file DHParameters names, read only when trusted (readTrustedFile); error: why it was not read. */
+	dhParameters?: {path: string; text: string} | {path: string; error: string};
 };
 
 /**
@@ -359,6 +363,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 	});
 
 	items.push(listenRow(cfDaemons(cfText)));
+	items.push(...tlsRows(document, options));
 
 	// Lines that an admin would read as one of these settings but sendmail does not.
 	for (const lookalike of lookalikeLines(document, [...OPTION_SETTINGS.map(setting => setting.option), 'HelpFile'])) {
@@ -504,4 +509,100 @@ export function auditFromOptionsSet(audit: Audit, set: ReadonlyMap<string, reado
 		return {...item, hardened, advice: hardened ? '' : setting.advice, from: 'sendmail', reply: `setoption ${setting.option}=${last}`};
 	});
 	return {...audit, items, hardened: items.every(item => item.hardened)};
+}
+
+/**
+ * The STARTTLS rows, where STARTTLS is set up (ServerCertFile set): which protocols sendmail itself
+ * refuses, whose cipher order counts, which TLS 1.2 suites are offered and the DH group. Where it
+ * is not set up there is no TLS to judge: no rows (nothing counts against the config).
+ */
+function tlsRows(document: CfDocument, extras: AuditExtras): AuditItem[] {
+	if (serverCertFile(document) === undefined) {
+		return [];
+	}
+
+	const read = (name: string) => {
+		const raw = optionValue(document, name);
+		return raw === undefined ? undefined : valueAsRead(raw).trim();
+	};
+
+	const ssl = read('ServerSSLOptions');
+	const flags = sslFlagsSet(ssl);
+	const has = (flag: string) => flags.has(flag.replace(/^\+/, '').toUpperCase());
+	const oldRefused = NO_OLD_PROTOCOLS.every(flag => has(flag));
+	const versions = !oldRefused ? 'TLS 1.0/1.1 refused only by OpenSSL\'s defaults, not by sendmail: an older OpenSSL or a changed system policy brings them back'
+		: has('+SSL_OP_NO_TLSv1_2') ? 'sendmail refuses everything before TLS 1.3' : 'sendmail refuses SSLv2, SSLv3, TLS 1.0 and 1.1';
+	const rows: AuditItem[] = [{
+		setting: 'ServerSSLOptions',
+		value: `${ssl === undefined || ssl === '' ? 'not set' : ssl}: ${versions}`,
+		hardened: oldRefused,
+		advice: oldRefused ? '' : SETTING.tlsMinVersion.advice,
+		from: 'file',
+		answer: 'tlsMinVersion: "TLSv1.2"',
+	}];
+	const serverOrder = has(SETTING.tlsServerPreference.edit.flag);
+	rows.push({
+		setting: SETTING.tlsServerPreference.auditRow,
+		value: serverOrder ? 'the server\'s (+SSL_OP_CIPHER_SERVER_PREFERENCE)' : 'the client\'s',
+		hardened: serverOrder,
+		advice: serverOrder ? '' : SETTING.tlsServerPreference.advice,
+		from: 'file',
+		answer: 'tlsServerPreference: true',
+	});
+
+	const ciphers = read('CipherList');
+	const modern = ciphers === MODERN_CIPHERS;
+	rows.push({
+		setting: 'CipherList',
+		value: ciphers === undefined || ciphers === ''
+			? 'not set: OpenSSL\'s default list (CBC-SHA1 and static-RSA suites without forward secrecy among them)'
+			: modern ? `${ciphers}: forward-secret AEAD suites only` : `${ciphers}: not a list this tool knows; see what it offers with: openssl ciphers -v '${ciphers}'`,
+		hardened: modern,
+		advice: modern ? '' : SETTING.tlsCiphers.advice,
+		from: 'file',
+		answer: 'tlsCiphers: "modern"',
+	});
+
+	rows.push({...dhRow(read('DHParameters'), extras.dhParameters), setting: 'DHParameters', from: 'file', answer: 'tlsDhParameters: "ffdhe2048"'});
+	return rows;
+}
+
+/** The DHParameters row: sendmail's special words, or the group in the file it names. */
+function dhRow(value: string | undefined, file: AuditExtras['dhParameters']): {value: string; hardened: boolean; advice: string} {
+	const advice = SETTING.tlsDhParameters.advice;
+	if (value === undefined || value === '') {
+		// Measured on 8.17.1.9 (the prime of its ServerKeyExchange): safe, 2048 bits, g=2.
+		return {value: 'not set: sendmail\'s built-in group (in 8.17 a 2048-bit safe prime, not RFC 7919\'s; sendmail before 8.15 used 1024 bits)', hardened: true, advice: ''};
+	}
+
+	// sendmail reads only the first character of a value that is not a path (tls.c).
+	if (/^n/i.test(value)) {
+		return {value: `${value}: no DHE suites at all`, hardened: true, advice: ''};
+	}
+
+	if (!value.startsWith('/')) {
+		const what = value.startsWith('5') ? 'a 512-bit group' : value.startsWith('1') ? 'a 1024-bit group' : value.startsWith('2') ? 'a 2048-bit group sendmail makes at start, DSA-style: not a safe prime (measured on 8.17.1.9)' : 'not a value sendmail knows: it falls back to its default';
+		return {value: `${value}: ${what}`, hardened: false, advice};
+	}
+
+	if (file === undefined || file.path !== value) {
+		return {value: `${value} (not read)`, hardened: false, advice};
+	}
+
+	if ('error' in file) {
+		return {value: `${value} (not read: ${file.error})`, hardened: false, advice};
+	}
+
+	const verdict = judgeDhParameters(file.text);
+	if (!verdict.ok) {
+		return {value: `${value}: ${verdict.error}`, hardened: false, advice};
+	}
+
+	const good = verdict.safePrime && verdict.bits >= 2048;
+	const what = verdict.named === undefined ? `a ${verdict.bits}-bit group` : `RFC 7919 ${verdict.named}`;
+	return {
+		value: `${value}: ${what}, ${verdict.safePrime ? 'a safe prime' : 'not a safe prime'}${verdict.bits < 2048 ? ', under 2048 bits' : ''}`,
+		hardened: good,
+		advice: good ? '' : advice,
+	};
 }

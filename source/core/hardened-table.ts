@@ -4,7 +4,7 @@
 // with a tone; the commands print them, the Done screen renders them.
 import {auditConfig, type Audit, type AuditExtras} from './audit.js';
 import {starttlsFails} from './certificate-audit.js';
-import type {HelpFileState, Plan} from './plan.js';
+import type {HelpFileState, Plan, TlsFileState} from './plan.js';
 import {wrapText} from './wrap-text.js';
 
 export type HardenedRow = {text: string; tone?: 'good' | 'bad' | 'dim'};
@@ -13,11 +13,14 @@ export type HardenedRow = {text: string; tone?: 'good' | 'bad' | 'dim'};
  * The audit of the files a plan leaves: the new sendmail.cf and help file where the plan changes
  * them, the files as they are otherwise.
  */
-export function auditAfter(cfText: string, helpFile: HelpFileState, plan?: Pick<Plan, 'files'>, extras: Pick<AuditExtras, 'starttls'> = {}): Audit {
+export function auditAfter(cfText: string, helpFile: HelpFileState, plan?: Pick<Plan, 'files'>, extras: Pick<AuditExtras, 'starttls'> = {}, dhFile?: TlsFileState): Audit {
 	const cf = plan?.files.find(file => file.role === 'cf');
 	const help = plan?.files.find(file => file.role === 'helpfile');
 	const helpAfter: HelpFileState = help === undefined ? helpFile : {path: help.path, text: help.after};
-	return auditConfig(cf?.after ?? cfText, helpAfter, extras);
+	// The DH file tlsDhParameters writes, as the plan leaves it (or as it is, where it is there already).
+	const dh = plan?.files.find(file => file.role === 'dhparams');
+	const dhAfter = dh === undefined ? (dhFile !== undefined && 'text' in dhFile ? dhFile : undefined) : {path: dh.path, text: dh.after};
+	return auditConfig(cf?.after ?? cfText, helpAfter, dhAfter === undefined ? extras : {...extras, dhParameters: dhAfter});
 }
 
 /** How many of audit's rows are open, in words: the line `--yes` ends with. */

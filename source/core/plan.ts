@@ -6,24 +6,33 @@ import {formatPrivacyOptions, parsePrivacyOptionsValue} from './privacy-flags.js
 import {receivedVersionSplices} from './received-header.js';
 import {fail, ok, type Result} from './result.js';
 import {ACCESS_FEATURE, accessDefault, accessMapSpec, cfLooksUp, greetPauseSplice, setAccessDefault, type AccessMapState} from './access-map.js';
-import {ACCESS_SETTINGS, COUNT_SETTINGS, HELPFILE_SWITCHES, OPTION, OPTION_SETTINGS, SETTING, SWITCH_SETTINGS, type HelpFileSwitch} from '../settings/registry.js';
-
+import {ACCESS_SETTINGS, CHOICE_SETTINGS, COUNT_SETTINGS, HELPFILE_SWITCHES, OPTION, OPTION_SETTINGS, SETTING, SSL_FLAG_SWITCHES, SWITCH_SETTINGS, TLS_SETTINGS, type HelpFileSwitch} from '../settings/registry.js';
+import {besideCertificate, composeSslOptions, serverCertFile} from './tls-options.js';
 import {cfDaemons, cfListenSplices, listenSummary} from './daemon-addresses.js';
 import {applySplices, findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOptionSplices, valueAsRead, type CfDocument} from './sendmail-cf.js';
 
 /** The sendmail.cf options this tool changes, by answers key (settings/registry.ts). */
 export {OPTION} from '../settings/registry.js';
 
-/** `access`: the access map's source text; `accessdb`: the map makemap builds from it (binary). */
-export type FileRole = 'cf' | 'helpfile' | 'mc' | 'access' | 'accessdb';
+/** `access`: the access map's source text; `accessdb`: the map makemap builds from it (binary); dhparams: the DH parameters file a TLS setting writes beside the certificate (tlsDhParameters). */
+export type FileRole = 'cf' | 'helpfile' | 'mc' | 'access' | 'accessdb' | 'dhparams';
 
 /** One file's text before and after, one character per byte. */
 export type FileChange = {
 	role: FileRole;
 	path: string;
+	/** "" for a file that does not exist yet (`created`). */
 	before: string;
 	after: string;
+	/** The file does not exist yet: it is made, and a rollback removes it again. */
+	created?: true;
 };
+
+/** A file a TLS setting writes beside the certificate, as read from disk. */
+export type TlsFileState = {path: string; text: string} | {path: string; missing: true} | {path: string; error: string};
+
+/** How STARTTLS gets set up where it is not, for the messages that say so. */
+export const STARTTLS_SET_UP_HINT = 'set it up first (Debian: run update_tls, add include(`/etc/mail/tls/starttls.m4\')dnl to sendmail.mc and run sendmailconfig)';
 
 export type SettingChange = {
 	setting: string;
@@ -77,11 +86,19 @@ export type PlanInput = {
 	helpFile?: HelpFileState;
 	/** The access map's source the cf's Kaccess line names, as read from disk (core/access-map.ts). */
 	access?: AccessMapState;
+	/** The file tlsDhParameters writes (besideCertificate), as read from disk; needed only when it is answered. */
+	dhFile?: TlsFileState;
 	answers: Answers;
 };
 
 /** The name of greetPause's change in the plan: the FEATURE whose argument it sets. */
 export const GREET_PAUSE_SETTING = 'greet_pause (ms before the greeting)';
+
+/** The path of the DH parameters file tlsDhParameters writes for a config, undefined where there is none (no STARTTLS). */
+export function dhFilePath(cfText: string): string | undefined {
+	const effect = SETTING.tlsDhParameters.values[0].effect;
+	return besideCertificate(parseCf(cfText), effect.name);
+}
 
 /** The HelpFile a config names, if any. */
 export function helpFilePath(cfText: string): string | undefined {
@@ -250,6 +267,12 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		}
 	}
 
+	const tls = planTls(document, input, apply);
+	if (!tls.ok) {
+		return tls;
+	}
+
+	warnings.push(...tls.value.warnings);
 	const edited = setOptionSplices(input.cfText, edits);
 	for (const note of edited.notes) {
 		if (note) {
@@ -304,6 +327,11 @@ export function planHardening(input: PlanInput): Result<Plan> {
 	const files: FileChange[] = [];
 	if (cfText !== input.cfText) {
 		files.push({role: 'cf', path: input.cfPath, before: input.cfText, after: cfText});
+	}
+
+	for (const file of tls.value.files) {
+		files.push(file);
+		settings.push({setting: 'DH group file', from: file.created ? `${file.path} absent` : `${file.path} (another group)`, to: `${file.path} (RFC 7919 ffdhe2048)`});
 	}
 
 	// Every helpfile switch chosen edits the one help file together (settings/registry.ts).
@@ -390,4 +418,105 @@ function planAccessMap(input: PlanInput, settings: SettingChange[]): Result<File
 	}
 
 	return ok(text === state.text ? undefined : {role: 'access', path: state.path, before: state.text, after: text});
+}
+
+/**
+ * The STARTTLS settings' edits (settings/registry.ts, step "tls"): the SSL options line composed
+ * from every setting that owns a flag in it, the choices' values, and the files they write beside
+ * the certificate. Where STARTTLS is not set up there is nothing to tune: they are left out with a
+ * warning, so that one set of answers serves hosts with and without it.
+ */
+function planTls(document: CfDocument, input: PlanInput, apply: (name: string, from: string | undefined, to: string) => void): Result<{files: FileChange[]; warnings: string[]}> {
+	const {answers} = input;
+	const asked = TLS_SETTINGS.filter(setting => answers[setting.key] !== undefined && answers[setting.key] !== null);
+	if (asked.length === 0) {
+		return ok({files: [], warnings: []});
+	}
+
+	if (serverCertFile(document) === undefined) {
+		return ok({files: [], warnings: [`${asked.map(setting => setting.key).join(', ')} left as they are: STARTTLS is not set up in this config (no ServerCertFile), so there is no TLS to tune; ${STARTTLS_SET_UP_HINT}`]});
+	}
+
+	const files: FileChange[] = [];
+	const warnings: string[] = [];
+	// Flags to set and take out, per SSL options line; several settings may share one.
+	const flags = new Map<string, {set: string[]; clear: string[]}>();
+	const flagsOf = (option: string) => flags.get(option) ?? flags.set(option, {set: [], clear: []}).get(option)!;
+	for (const setting of CHOICE_SETTINGS) {
+		const chosen = setting.values.find(value => value.value === answers[setting.key]);
+		if (chosen === undefined) {
+			continue;
+		}
+
+		const {effect} = chosen;
+		switch (effect.kind) {
+			case 'ssl-flags': {
+				flagsOf(setting.option).set.push(...effect.set);
+				flagsOf(setting.option).clear.push(...effect.clear);
+				break;
+			}
+
+			case 'value': {
+				const current = optionValue(document, setting.option);
+				if (current === undefined || valueAsRead(current).trim() !== effect.text) {
+					apply(setting.option, current, effect.text);
+				}
+
+				break;
+			}
+
+			case 'file': {
+				const filePath = besideCertificate(document, effect.name);
+				if (filePath === undefined) {
+					warnings.push(`${setting.key} left as it is: ServerCertFile is not an absolute path, so there is no folder to write ${effect.name} to`);
+					break;
+				}
+
+				const file = input.dhFile;
+				if (file === undefined || file.path !== filePath) {
+					return fail(`${filePath} was not read before planning ${setting.key}; nothing was written`);
+				}
+
+				if ('error' in file) {
+					return fail(`${setting.key} cannot write ${filePath}: ${file.error}; nothing was written`);
+				}
+
+				if ('missing' in file) {
+					files.push({role: 'dhparams', path: filePath, before: '', after: effect.content, created: true});
+				} else if (file.text !== effect.content) {
+					files.push({role: 'dhparams', path: filePath, before: file.text, after: effect.content});
+				}
+
+				const current = optionValue(document, setting.option);
+				if (current === undefined || valueAsRead(current).trim() !== filePath) {
+					apply(setting.option, current, filePath);
+				}
+
+				break;
+			}
+
+			case 'keep': {
+				break;
+			}
+		}
+	}
+
+	for (const setting of SSL_FLAG_SWITCHES) {
+		const on = answers[setting.key];
+		if (on === true) {
+			flagsOf(setting.edit.option).set.push(setting.edit.flag);
+		} else if (on === false) {
+			flagsOf(setting.edit.option).clear.push(setting.edit.flag);
+		}
+	}
+
+	for (const [option, {set, clear}] of flags) {
+		const current = optionValue(document, option);
+		const composed = composeSslOptions(current, set, clear);
+		if (composed !== undefined) {
+			apply(option, current, composed);
+		}
+	}
+
+	return ok({files, warnings});
 }

@@ -300,6 +300,13 @@ export function quoteMcValue(setting: McSetting, value: string): Result<string> 
 			}
 			return ok(`\`${value}'`);
 		}
+		case 'choice': {
+			// Option words, cipher lists and paths; quoted twice like the greeting, so no word in them acts as m4.
+			if (!/^[\w+\-.:!/ ,@=]*$/.test(value)) {
+				return fail(`${setting} can only carry letters, digits and + - . : ! / , @ = through m4, got "${value}"`);
+			}
+			return ok(`\`\`${value}''`);
+		}
 		case 'text': {
 			if (/[\u0000-\u001f\u007f]/.test(value)) {
 				return fail('The greeting holds a control character or line break; use printable text on one line.');

@@ -356,7 +356,7 @@ const writeStep: FlowStep = {
 
 		state.written = true;
 		state.result.applied = applied.value;
-		return {ok: true, detail: `backup: ${applied.value.backup.files.map(file => file.backup).join(', ')}`};
+		return {ok: true, detail: `backup: ${applied.value.backup.files.map(file => file.backup ?? `none for ${file.path} (created)`).join(', ')}`};
 	},
 };
 

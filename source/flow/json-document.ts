@@ -23,7 +23,7 @@ export type JsonDocument = {
 	notes: string[];
 	warnings: string[];
 	rehearsal: null | {status: 'ran'; agrees: boolean; checks: Check[]} | {status: 'skipped'; reason: string};
-	backup: null | {id: string; files: Array<{path: string; backup: string}>};
+	backup: null | {id: string; files: Array<{path: string; backup: string | null}>};
 	restart: null | {attempted: boolean; ok: boolean; command: string; output: string; rolledBack: boolean};
 	verify: null | {address: string; passed: boolean; checks: Check[]};
 };

@@ -9,6 +9,7 @@
 // that derive from it import it, so it must not need them before they are loaded.
 import {PRIVACY_FLAG_NAMES, type PrivacyFlag} from '../core/privacy-flag-names.js';
 import type {AccessTag} from '../core/access-map.js';
+import {FFDHE2048_PEM} from '../core/ffdhe.js';
 
 /** The wizard's steps that show settings, in the order the wizard shows them, with their names. */
 export const SETTING_STEPS = {
@@ -17,6 +18,7 @@ export const SETTING_STEPS = {
 	recipients: 'Recipients',
 	privacy: 'Privacy',
 	floods: 'Floods and harvesting',
+	tls: 'Encryption and login',
 } as const;
 
 export type SettingStep = keyof typeof SETTING_STEPS;
@@ -116,12 +118,60 @@ export type FlagsSetting = Common & {
  */
 export type SwitchEdit =
 	| {readonly file: 'helpfile'; readonly lines: RegExp; readonly what: string}
-	| {readonly file: 'received'};
+	| {readonly file: 'received'}
+	| SslFlagEdit;
+
+/**
+ * A flag of the SSL options value a choice setting owns (ServerSSLOptions): on, the flag is set in
+ * it; off, taken out; every other flag there stays. Both settings compose the one option line.
+ */
+export type SslFlagEdit = {readonly file: 'ssl-options'; readonly option: 'ServerSSLOptions'; readonly flag: string};
+
+/**
+ * What one value of a choice writes. `value`: the option's whole value. `ssl-flags`: flags set in
+ * (and taken out of) an SSL options value that other settings share, every other flag kept.
+ * `file`: a file of that name written beside the certificate (ServerCertFile), the option naming
+ * it. `keep`: the option is left as it is.
+ */
+export type ChoiceEffect =
+	| {readonly kind: 'value'; readonly text: string}
+	| {readonly kind: 'ssl-flags'; readonly set: readonly string[]; readonly clear: readonly string[]}
+	| {readonly kind: 'file'; readonly name: string; readonly content: string}
+	| {readonly kind: 'keep'};
+
+export type ChoiceValue = {
+	readonly value: string;
+	/** The wizard's row for it. */
+	readonly label: string;
+	/** What choosing it means, shown while it is highlighted. */
+	readonly means: string;
+	readonly effect: ChoiceEffect;
+};
+
+/**
+ * A single choice among named values, each with what it writes (the TLS settings). Offered and
+ * written only where STARTTLS is set up (ServerCertFile set): elsewhere there is no TLS to tune.
+ */
+export type ChoiceSetting = Common & {
+	readonly type: 'choice';
+	readonly option: string;
+	readonly mcDefine: string;
+	readonly values: readonly ChoiceValue[];
+	/** The step's title after the option's name, and the list's label. */
+	readonly prompt: string;
+	readonly label: string;
+	/** Audit's advice when the value in force is not the recommended one's. */
+	readonly advice: string;
+	readonly recommended: string;
+};
 
 /** A switch that edits the help file. */
 export type HelpFileSwitch = SwitchSetting & {readonly edit: Extract<SwitchEdit, {file: 'helpfile'}>};
 
-/** A yes/no answer that edits something other than an option: the help file, the Received header. */
+/**
+ * A yes/no answer that edits something other than an option of its own: the help file, the
+ * Received header, or one flag of an SSL options line a choice setting owns.
+ */
 export type SwitchSetting = Common & {
 	readonly type: 'switch';
 	readonly edit: SwitchEdit;
@@ -197,7 +247,7 @@ export type FeatureArgumentSetting = Common & {
 	readonly zero?: {readonly label: string; readonly means: string};
 };
 
-export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | DaemonsSetting | AccessSetting | FeatureArgumentSetting;
+export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | DaemonsSetting | AccessSetting | FeatureArgumentSetting | ChoiceSetting;
 
 /** A whole number the wizard offers as a page of choices: a cf option, an access map entry or a FEATURE's number. */
 export type LimitSetting = CountSetting | AccessSetting | FeatureArgumentSetting;
@@ -208,7 +258,16 @@ export function limitName(setting: LimitSetting): string {
 }
 
 /** An option the tool writes: a setting with a cf option and an .mc define. */
-export type OptionSetting = TextSetting | CountSetting | FlagsSetting;
+export type OptionSetting = TextSetting | CountSetting | FlagsSetting | ChoiceSetting;
+
+/** The flags that refuse every protocol before TLS 1.2 (tlsMinVersion). */
+export const NO_OLD_PROTOCOLS = ['+SSL_OP_NO_SSLv2', '+SSL_OP_NO_SSLv3', '+SSL_OP_NO_TLSv1', '+SSL_OP_NO_TLSv1_1'] as const;
+
+/** Forward-secret AEAD suites only (tlsCiphers "modern"); TLS 1.3's suites are all of that kind and are not named here. */
+export const MODERN_CIPHERS = 'ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:!aNULL';
+
+/** The file tlsDhParameters writes beside the certificate. */
+export const FFDHE2048_FILE = 'ffdhe2048.pem';
 
 /** The setting types that are not one option. */
 const NOT_OPTIONS: ReadonlySet<SettingSpec['type']> = new Set(['switch', 'daemons', 'access', 'featureArgument']);
@@ -641,6 +700,135 @@ export const SETTINGS = [
 			mayBreak: 'A bulk sender using more than ten parallel connections gets 421 on the extra ones and retries; exempt it with "ClientConn:ADDRESS 0".',
 		},
 	},
+	{
+		key: 'tlsMinVersion',
+		type: 'choice',
+		option: 'ServerSSLOptions',
+		mcDefine: 'confSERVER_SSL_OPTIONS',
+		step: 'tls',
+		checks: [],
+		prompt: 'the oldest TLS version STARTTLS accepts. Older clients are refused by sendmail itself, not only by OpenSSL\'s defaults.',
+		label: 'Oldest TLS version',
+		values: [
+			{
+				value: 'TLSv1.2',
+				label: 'TLS 1.2 and 1.3',
+				means: 'SSLv2, SSLv3, TLS 1.0 and 1.1 are refused with a protocol-version alert, whatever OpenSSL\'s system defaults say. Every mail server and client of the last ten years speaks TLS 1.2.',
+				effect: {kind: 'ssl-flags', set: [...NO_OLD_PROTOCOLS], clear: ['+SSL_OP_NO_TLSv1_2', '+SSL_OP_NO_TLSv1_3']},
+			},
+			{
+				value: 'TLSv1.3',
+				label: 'TLS 1.3 only',
+				means: 'TLS 1.2 is refused too. Servers that still speak only TLS 1.2 (older Exchange, appliances, OpenSSL 1.0 systems) then send in the clear or not at all: for an MX that is usually worse than TLS 1.2.',
+				effect: {kind: 'ssl-flags', set: [...NO_OLD_PROTOCOLS, '+SSL_OP_NO_TLSv1_2'], clear: ['+SSL_OP_NO_TLSv1_3']},
+			},
+		],
+		advice: 'TLS 1.0/1.1 are refused only by OpenSSL\'s defaults, not by sendmail: an older OpenSSL or a changed system policy brings them back; set tlsMinVersion',
+		explain: [
+			'tlsMinVersion (O ServerSSLOptions, .mc confSERVER_SSL_OPTIONS): the SSL_OP_NO_* flags that refuse old protocols in sendmail\'s STARTTLS server. "TLSv1.2" sets +SSL_OP_NO_SSLv2 +SSL_OP_NO_SSLv3 +SSL_OP_NO_TLSv1 +SSL_OP_NO_TLSv1_1; "TLSv1.3" adds +SSL_OP_NO_TLSv1_2. Other flags already in the option stay, and tlsServerPreference shares the line.',
+			'Without it, TLS 1.0 and 1.1 are refused only because OpenSSL 3 on Debian refuses them by its system policy (/etc/ssl/openssl.cnf, MinProtocol and SECLEVEL): an older OpenSSL or a changed policy brings them back.',
+			'What it may break: clients that cannot speak TLS 1.2 (Windows XP-era and embedded senders) fail the handshake; a sending server then usually retries without STARTTLS, in the clear. TLS 1.3 only also shuts out the many servers that still speak only TLS 1.2.',
+			'Offered only where STARTTLS is set up (ServerCertFile set). On Debian, STARTTLS is set up by including starttls.m4 in sendmail.mc: include(`/etc/mail/tls/starttls.m4\')dnl, made by update_tls, then sendmailconfig.',
+		],
+		roleDescription: 'The oldest TLS version STARTTLS accepts, C(TLSv1.2) or C(TLSv1.3) (ServerSSLOptions). Only where STARTTLS is set up.',
+		example: 'TLSv1.2',
+		recommended: 'TLSv1.2',
+		recommendation: {
+			why: 'sendmail itself then refuses SSLv3, TLS 1.0 and 1.1, whatever OpenSSL\'s system policy says, while every current server and client still gets TLS 1.2 or 1.3.',
+			mayBreak: 'Clients that speak nothing newer than TLS 1.1 fail the handshake; a sending server usually retries without STARTTLS.',
+		},
+	},
+	{
+		key: 'tlsServerPreference',
+		type: 'switch',
+		auditRow: 'Server cipher order',
+		step: 'tls',
+		checks: [],
+		advice: 'the client picks the TLS 1.2 cipher suite from those offered (testssl: "no server cipher order"); set tlsServerPreference',
+		explain: [
+			'tlsServerPreference: sets +SSL_OP_CIPHER_SERVER_PREFERENCE in O ServerSSLOptions (.mc confSERVER_SSL_OPTIONS), the line tlsMinVersion writes too: in TLS 1.2 the server\'s order of CipherList decides which suite is used, not the client\'s. Off takes the flag out; other flags stay.',
+			'With it, a client that lists a weak suite first still gets the strongest one both sides have.',
+		],
+		roleDescription: 'Set +SSL_OP_CIPHER_SERVER_PREFERENCE in ServerSSLOptions: the server\'s cipher order decides. Only where STARTTLS is set up.',
+		example: 'true',
+		edit: {file: 'ssl-options', option: 'ServerSSLOptions', flag: '+SSL_OP_CIPHER_SERVER_PREFERENCE'},
+		change: 'Server cipher order',
+		checkbox: 'The server picks the cipher suite (its own order)',
+		summary: {on: 'the server picks the cipher suite', off: 'the client picks the cipher suite'},
+		recommended: true,
+		recommendation: {
+			why: 'The strongest suite both sides have is used, whatever order a client lists them in.',
+			mayBreak: 'Nothing for clients: they are only offered suites they listed.',
+		},
+	},
+	{
+		key: 'tlsCiphers',
+		type: 'choice',
+		option: 'CipherList',
+		mcDefine: 'confCIPHER_LIST',
+		step: 'tls',
+		checks: [],
+		prompt: 'which TLS 1.2 cipher suites STARTTLS offers. TLS 1.3\'s suites are all forward-secret AEAD ones already.',
+		label: 'Cipher suites',
+		values: [
+			{
+				value: 'modern',
+				label: 'Forward-secret AEAD suites only',
+				means: `CipherList=${MODERN_CIPHERS}: ECDHE and DHE key exchange with AES-GCM or ChaCha20-Poly1305; no CBC, no SHA-1 MAC, no static RSA. OpenSSL 3 expands it to 11 TLS 1.2 suites, 6 of them for an RSA certificate (measured with nmap: 6 TLS 1.2 and 3 TLS 1.3 suites offered).`,
+				effect: {kind: 'value', text: MODERN_CIPHERS},
+			},
+			{
+				value: 'keep',
+				label: 'Keep the cipher suites as they are',
+				means: 'The CipherList in force stays; without one, OpenSSL\'s default list is offered (on Debian 12, 20 TLS 1.2 suites, CBC-SHA1 and static-RSA ones among them).',
+				effect: {kind: 'keep'},
+			},
+		],
+		advice: 'OpenSSL\'s default TLS 1.2 suites are offered, CBC-SHA1 and static-RSA ones without forward secrecy among them (LUCKY13); set tlsCiphers to "modern"',
+		explain: [
+			`tlsCiphers (O CipherList, .mc confCIPHER_LIST): the OpenSSL cipher list for TLS 1.2 and older. "modern" writes ${MODERN_CIPHERS}: ECDHE or DHE key exchange (forward secrecy) with AES-GCM or ChaCha20-Poly1305 (AEAD), nothing without authentication. "keep" leaves the list as it is. TLS 1.3's own suites are not changed by it.`,
+			'What it may break: a client that has none of these suites (TLS 1.0-era software, some old appliances that know only AES-CBC or RC4 with RSA key exchange) fails the handshake; a sending server then usually retries without STARTTLS.',
+		],
+		roleDescription: 'C(modern): forward-secret AEAD TLS 1.2 suites only (CipherList); C(keep) leaves them. Only where STARTTLS is set up.',
+		example: 'modern',
+		recommended: 'modern',
+		recommendation: {
+			why: 'Only suites with forward secrecy and authenticated encryption are offered: no CBC-SHA1 (LUCKY13), no static RSA key exchange.',
+			mayBreak: 'Clients without ECDHE/DHE AES-GCM or ChaCha20 suites (TLS 1.0-era software) fail the handshake and usually retry in the clear.',
+		},
+	},
+	{
+		key: 'tlsDhParameters',
+		type: 'choice',
+		option: 'DHParameters',
+		mcDefine: 'confDH_PARAMETERS',
+		step: 'tls',
+		checks: [],
+		prompt: 'the Diffie-Hellman group of the DHE suites. The named RFC 7919 group replaces one that is not a safe prime.',
+		label: 'DH group',
+		values: [
+			{
+				value: 'ffdhe2048',
+				label: 'RFC 7919 ffdhe2048, written beside the certificate',
+				means: `The file ${FFDHE2048_FILE} (root-owned, 0644) beside ServerCertFile gets the RFC 7919 ffdhe2048 group, a 2048-bit safe prime that scanners and clients know by name, and DHParameters names it. It is backed up and rolled back with sendmail.cf.`,
+				effect: {kind: 'file', name: FFDHE2048_FILE, content: FFDHE2048_PEM},
+			},
+		],
+		advice: 'the DH group is not a safe prime of 2048 bits or more (nmap ssl-dh-params: LIKELY VULNERABLE): set tlsDhParameters to "ffdhe2048"',
+		explain: [
+			`tlsDhParameters (O DHParameters, .mc confDH_PARAMETERS): the file of Diffie-Hellman parameters for the DHE suites. "ffdhe2048" writes the RFC 7919 ffdhe2048 group to ${FFDHE2048_FILE} beside the certificate (ServerCertFile's folder; root-owned, mode 0644, written atomically, backed up and rolled back with sendmail.cf) and points DHParameters at it.`,
+			'Debian\'s update_tls makes its parameters with "openssl dhparam -dsaparam": a DSA-style group whose prime is not safe, which nmap\'s ssl-dh-params reports as LIKELY VULNERABLE. Audit checks the group in the file DHParameters names: a safe prime of at least 2048 bits.',
+			'sendmail also takes words instead of a file (it reads only their first letter): "none" turns DHE off; "2" makes a 2048-bit group at start, DSA-style again (measured on 8.17.1.9: not a safe prime); "1" and "5" ask for 1024- and 512-bit groups. Unset, 8.17 uses a 2048-bit group built into it, a safe prime (measured) but not RFC 7919\'s named one. The file is written instead, so the group is a named one that audit can read and judge.',
+			'What it may break: nothing for clients that speak ECDHE or TLS 1.3; a DHE-only client gets a 2048-bit group, which Java 7 and older (limited to 1024 bits) cannot use.',
+		],
+		roleDescription: 'C(ffdhe2048): write the RFC 7919 group beside the certificate and point DHParameters at it. Only where STARTTLS is set up.',
+		example: 'ffdhe2048',
+		recommended: 'ffdhe2048',
+		recommendation: {
+			why: 'A named safe-prime group of 2048 bits instead of a DSA-style one that is not a safe prime; scanners and clients know it by name.',
+			mayBreak: 'DHE-only clients limited to 1024-bit groups (Java 7 and older); ECDHE and TLS 1.3 clients are not affected.',
+		},
+	},
 ] as const satisfies readonly SettingSpec[];
 
 type Entry = (typeof SETTINGS)[number];
@@ -650,6 +838,7 @@ type ValueOf<S> = S extends {type: 'text'} ? string
 	: S extends {type: 'count' | 'access' | 'featureArgument'} ? number
 		: S extends {type: 'flags'} ? PrivacyFlag[]
 			: S extends {type: 'daemons'} ? 'all' | 'local'
+			: S extends {type: 'choice'; values: ReadonlyArray<{value: infer V}>} ? V
 				: boolean;
 
 /**
@@ -664,6 +853,7 @@ type OfType<T extends SettingSpec['type']> = Extract<Entry, {type: T}>;
 export type CountKey = OfType<'count'>['key'];
 export type SwitchKey = OfType<'switch'>['key'];
 export type AccessKey = OfType<'access'>['key'];
+export type ChoiceKey = OfType<'choice'>['key'];
 
 const ofType = <T extends SettingSpec['type']>(type: T) => SETTINGS.filter((setting): setting is OfType<T> => setting.type === type);
 
@@ -676,6 +866,11 @@ export const ACCESS_SETTINGS = ofType('access');
 export const FEATURE_SETTINGS = ofType('featureArgument');
 /** The settings of the access map and its FEATUREs, offered together where the host builds from .mc. */
 export const ACCESS_MAP_SETTINGS = [...FEATURE_SETTINGS, ...ACCESS_SETTINGS];
+export const CHOICE_SETTINGS = ofType('choice');
+/** The switches that set one flag of an SSL options line a choice setting owns. */
+export const SSL_FLAG_SWITCHES = SWITCH_SETTINGS.filter((setting): setting is OfType<'switch'> & {edit: SslFlagEdit} => setting.edit.file === 'ssl-options');
+/** The settings that tune STARTTLS: offered and written only where it is set up (ServerCertFile set). */
+export const TLS_SETTINGS = SETTINGS.filter(setting => setting.step === 'tls');
 /** The switches that edit the help file, in the registry's order. */
 export const HELPFILE_SWITCHES = SWITCH_SETTINGS.filter((setting): setting is OfType<'switch'> & HelpFileSwitch => setting.edit.file === 'helpfile');
 export const OPTION_SETTINGS: ReadonlyArray<Extract<Entry, OptionSetting>> = SETTINGS.filter((setting): setting is Extract<Entry, OptionSetting> => !NOT_OPTIONS.has(setting.type));

@@ -21,6 +21,7 @@ const ROLE_TYPE: Record<SettingSpec['type'], string[]> = {
 	flags: ['type: list', 'elements: str'],
 	switch: ['type: bool'],
 	daemons: ['type: str', 'choices: [all, local]'],
+	choice: ['type: str'],
 };
 
 /** A YAML plain scalar when it reads back as the same string, else a double-quoted one. */
@@ -33,6 +34,7 @@ export function argumentSpecLines(): string[] {
 	return SETTINGS.flatMap(setting => [
 		`${setting.key}:`,
 		...ROLE_TYPE[setting.type].map(line => `  ${line}`),
+		...(setting.type === 'choice' ? [`  choices: [${setting.values.map(value => yamlText(value.value)).join(', ')}]`] : []),
 		...descriptionLines(setting.roleDescription),
 	]);
 }

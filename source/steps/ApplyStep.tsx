@@ -204,7 +204,9 @@ function screenRows(steps: readonly FlowStepView[], known: FlowKnown, plan: Plan
 		rows.push({key: step.id, text: said.line, tone: said.tone, priority: current ? 8 : step.status === 'pending' ? 3 : 5});
 		if (step.id === 'write' && step.status === 'done' && known.applied !== undefined) {
 			for (const file of known.applied.backup.files) {
-				rows.push({key: `backup:${file.backup}`, text: `  Backup: ${safeLine(file.backup)}`, tone: 'dim', priority: 1});
+				rows.push(file.backup === null
+					? {key: `created:${file.path}`, text: `  Created: ${safeLine(file.path)}`, tone: 'dim', priority: 1}
+					: {key: `backup:${file.backup}`, text: `  Backup: ${safeLine(file.backup)}`, tone: 'dim', priority: 1});
 			}
 		}
 

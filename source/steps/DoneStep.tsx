@@ -138,7 +138,7 @@ export function DoneStep({cfPath, demo, mcPath, summary, audit, answers, presets
 		const rowsOf = (texts: readonly string[]) => texts.reduce((sum, text) => sum + Math.max(textRows(text, body.width).length, 1), 0);
 		const above = applied === undefined
 			? 1
-			: rowsOf([`${changed} changed, then restored from the backup.`, ...applied.backup.files.map(file => `Backup: ${file.backup}`), ...(summary.rolledBack ? [] : [demo ? 'This demo copy and its backup are removed when you leave.' : `Undo with: sendmail-harden rollback --config ${cfPath}`])]);
+			: rowsOf([`${changed} changed, then restored from the backup.`, ...applied.backup.files.map(file => (file.backup === null ? `Created: ${file.path}` : `Backup: ${file.backup}`)), ...(summary.rolledBack ? [] : [demo ? 'This demo copy and its backup are removed when you leave.' : `Undo with: sendmail-harden rollback --config ${cfPath}`])]);
 		const below = 1 + (mode.kind === 'menu' ? choices.length : 3) + (mode.kind === 'saved' ? 2 : 0);
 		// On a short screen the verdict line stays, without the blank row before it.
 		const room = body.rows - above - rowsOf(summary.events) - below;
@@ -168,7 +168,7 @@ export function DoneStep({cfPath, demo, mcPath, summary, audit, answers, presets
 					<Text color={summary.rolledBack ? theme.warn : theme.good} wrap="wrap">
 						{summary.rolledBack ? `${changed} changed, then restored from the backup.` : `${changed} changed.`}
 					</Text>
-					{applied.backup.files.map(file => <Text key={file.backup} wrap="wrap" dimColor>{`Backup: ${file.backup}`}</Text>)}
+					{applied.backup.files.map(file => <Text key={file.path} wrap="wrap" dimColor>{file.backup === null ? `Created: ${file.path}` : `Backup: ${file.backup}`}</Text>)}
 					{summary.rolledBack ? null : <Text wrap="wrap">{demo ? 'This demo copy and its backup are removed when you leave.' : `Undo with: sendmail-harden rollback --config ${cfPath}`}</Text>}
 				</Box>
 			)}

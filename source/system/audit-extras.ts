@@ -154,6 +154,14 @@ export async function readAuditExtras(cfText: string): Promise<AuditExtras> {
 		}
 	}
 
+	// The DH group DHParameters names, judged by audit: read only when trusted, like the others.
+	const dhRaw = optionValue(parseCf(cfText), 'DHParameters');
+	const dhPath = dhRaw === undefined ? undefined : valueAsRead(dhRaw).trim();
+	if (dhPath?.startsWith('/')) {
+		const text = await readSmall(dhPath);
+		extras.dhParameters = text === undefined ? {path: dhPath, error: 'missing, unreadable, or not a file only root can change'} : {path: dhPath, text};
+	}
+
 	extras.starttls = await readStarttlsAudit(cfText);
 	return extras;
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {type FileRole, helpFilePath} from '../core/plan.js';
 import {accessMapSpec} from '../core/access-map.js';
+import {FFDHE2048_FILE} from '../settings/registry.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {describeError, replaceFile, sha256, type FileOps, type Ownership} from './safe-write.js';
 import {readTrustedFile} from './trust.js';
@@ -14,9 +15,12 @@ import {ENCODING} from './read-files.js';
 export type BackedUpFile = {
 	role: FileRole;
 	path: string;
-	/** The copy beside the file, for the admin to find; verified by hash before any use. */
-	backup: string;
-	backupSha256: string;
+	/**
+	 * The copy beside the file, for the admin to find; verified by hash before any use. Both null
+	 * for a file the change created (tlsDhParameters' file): a rollback removes it again.
+	 */
+	backup: string | null;
+	backupSha256: string | null;
 	writtenSha256: string;
 	/**
 	 * The .cf only: the hash of the lines sendmail reads of what was written (linesSendmailReads).
@@ -103,10 +107,13 @@ async function readSet(state: string, id: string, cfPath: string): Promise<Backu
 		&& set.files.every(file => typeof file.path === 'string' && path.isAbsolute(file.path) && path.normalize(file.path) === file.path
 			&& (file.role === 'cf' ? file.path === cfPath : file.role === 'mc' ? path.dirname(file.path) === folder && file.path.endsWith('.mc')
 				: file.role === 'accessdb' ? set.files.some(source => source.role === 'access' && `${source.path}.db` === file.path)
+				: file.role === 'dhparams' ? path.basename(file.path) === FFDHE2048_FILE
 				: file.role === 'helpfile' || file.role === 'access')
-			&& typeof file.backup === 'string' && path.dirname(file.backup) === path.dirname(file.path)
-			&& path.basename(file.backup).startsWith(`${path.basename(file.path)}${BACKUP_TAG}${id}`) && file.backup.endsWith('.bak')
-			&& SHA256.test(file.backupSha256) && SHA256.test(file.writtenSha256) && isOwnership(file.ownership));
+			&& ((file.role === 'dhparams' && file.backup === null && file.backupSha256 === null)
+				|| (typeof file.backup === 'string' && path.dirname(file.backup) === path.dirname(file.path)
+					&& path.basename(file.backup).startsWith(`${path.basename(file.path)}${BACKUP_TAG}${id}`) && file.backup.endsWith('.bak')
+					&& typeof file.backupSha256 === 'string' && SHA256.test(file.backupSha256)))
+			&& SHA256.test(file.writtenSha256) && isOwnership(file.ownership));
 	if (!valid) {
 		return undefined;
 	}
@@ -114,7 +121,7 @@ async function readSet(state: string, id: string, cfPath: string): Promise<Backu
 	// A help file outside the config's folder must be the one the config named when it was backed up.
 	for (const file of set.files.filter(file => file.role === 'helpfile' && path.dirname(file.path) !== folder)) {
 		const cf = set.files.find(entry => entry.role === 'cf');
-		const cfBackup = cf && (await readBlob(state, cf.backupSha256));
+		const cfBackup = cf && cf.backupSha256 !== null ? await readBlob(state, cf.backupSha256) : undefined;
 		const named = cfBackup && helpFilePath(cfBackup.toString(ENCODING));
 		if (named === undefined || path.resolve(folder, named) !== file.path) {
 			return undefined;
@@ -124,7 +131,7 @@ async function readSet(state: string, id: string, cfPath: string): Promise<Backu
 	// So must an access map's source outside it: the one the config's Kaccess line named.
 	for (const file of set.files.filter(file => file.role === 'access' && path.dirname(file.path) !== folder)) {
 		const cf = set.files.find(entry => entry.role === 'cf');
-		const cfText = cf === undefined ? await readTrustedFile(cfPath).then(read => read.bytes.toString(ENCODING), () => undefined) : (await readBlob(state, cf.backupSha256))?.toString(ENCODING);
+		const cfText = cf === undefined ? await readTrustedFile(cfPath).then(read => read.bytes.toString(ENCODING), () => undefined) : cf.backupSha256 === null ? undefined : (await readBlob(state, cf.backupSha256))?.toString(ENCODING);
 		const spec = cfText === undefined ? undefined : accessMapSpec(cfText);
 		if (spec === undefined || 'problem' in spec || spec.path !== file.path) {
 			return undefined;

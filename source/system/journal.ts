@@ -19,7 +19,8 @@ import {toBytes} from './read-files.js';
 
 const journalPath = (state: string) => path.join(state, 'journal.json');
 
-type JournalFile = {path: string; temp: string; fromSha256: string | null; toSha256: string; ownership: Ownership};
+/** fromSha256 null: the file was not there; toSha256 null: the change removes it (a rollback of a created file). */
+type JournalFile = {path: string; temp: string; fromSha256: string | null; toSha256: string | null; ownership: Ownership};
 
 type Journal = {
 	version: 1;
@@ -263,7 +264,8 @@ export async function recoverInterrupted(cfPath: string, options: {fileOps?: Fil
 	return ok(locked.value.notes);
 }
 
-export type Replacement = {path: string; bytes: Buffer; fromSha256: string | null; ownership: Ownership};
+/** bytes null: the file is removed (it did not exist before the change being rolled back). */
+export type Replacement = {path: string; bytes: Buffer | null; fromSha256: string | null; ownership: Ownership};
 
 /**
  * Replaces a set of files as one change: every new file is written and verified under a
@@ -285,7 +287,7 @@ export async function replaceAll(
 		pid: process.pid,
 		since: new Date().toISOString(),
 		config,
-		files: replacements.map(file => ({path: file.path, temp: tempNameFor(file.path), fromSha256: file.fromSha256, toSha256: sha256(file.bytes), ownership: file.ownership})),
+		files: replacements.map(file => ({path: file.path, temp: tempNameFor(file.path), fromSha256: file.fromSha256, toSha256: file.bytes === null ? null : sha256(file.bytes), ownership: file.ownership})),
 		records: records.map(record => ({path: record.path, temp: tempNameFor(record.path), sha256: sha256(record.bytes)})),
 		createdBackups: backups.map(backup => backup.path),
 	};
@@ -318,7 +320,10 @@ export async function replaceAll(
 		step = 'write';
 		for (const [index, file] of journal.files.entries()) {
 			current = file.path;
-			held[index] = await createHeldFile(file.temp, replacements[index]!.bytes, file.ownership, fileOps);
+			const bytes = replacements[index]!.bytes;
+			if (bytes !== null) {
+				held[index] = await createHeldFile(file.temp, bytes, file.ownership, fileOps);
+			}
 		}
 
 		const heldRecords: HeldFile[] = [];
@@ -335,6 +340,14 @@ export async function replaceAll(
 			await lstatRegular(file.path);
 			if ((await currentHash(file.path)) !== file.fromSha256) {
 				throw new FileSafetyError('EUNSAFE', file.path, `${file.path} changed on disk while it was being written`);
+			}
+
+			if (file.toSha256 === null) {
+				step = 'remove';
+				await fs.unlink(file.path);
+				await fsyncFolder(path.dirname(file.path));
+				step = 'replace';
+				continue;
 			}
 
 			await fileOps.rename(file.temp, file.path);

@@ -315,7 +315,7 @@ export async function makePlan(target: Target, answers: Answers, options: MakePl
 }
 
 async function planFiles(target: Target, answers: Answers, options: MakePlanOptions): Promise<Result<Plan>> {
-	const direct = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, access: target.access, answers});
+	const direct = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, access: target.access, dhFile: target.dhFile, answers});
 	if (!direct.ok) {
 		return direct;
 	}

@@ -10,7 +10,12 @@ export async function pruneBackupSets(state: string, cfPath: string, keep: numbe
 	const old = sets.slice(0, Math.max(0, sets.length - Math.max(1, keep))).filter(set => set.id !== justMade);
 	for (const set of old) {
 		for (const file of set.files) {
-			// The name was checked by readSet: beside its file, named after it and this set.
+			// The name was checked by readSet: beside its file, named after it and this set. A file the
+			// change created has none.
+			if (file.backup === null) {
+				continue;
+			}
+
 			const stat = await fs.lstat(file.backup).catch(() => undefined);
 			if (stat?.isFile()) {
 				await removeQuietly(file.backup);
@@ -24,7 +29,7 @@ export async function pruneBackupSets(state: string, cfPath: string, keep: numbe
 }
 
 export async function removeUnusedCopies(state: string, cfPath: string): Promise<void> {
-	const used = new Set((await listSets(state, cfPath)).flatMap(set => set.files.map(file => file.backupSha256)));
+	const used = new Set((await listSets(state, cfPath)).flatMap(set => set.files.flatMap(file => (file.backupSha256 === null ? [] : [file.backupSha256]))));
 	// A journal left by a change that could not be undone (see replaceAll) needs its copies for the next run.
 	const journal = await readJournal(state).catch(() => 'unreadable' as const);
 	if (journal === 'unreadable') {

@@ -1,7 +1,7 @@
 // Reading the files sendmail-harden edits: a config, its .mc, its help file, each through the
 // trust rule (trust.ts). Bytes are kept as latin1 strings so that any byte round-trips.
 import path from 'node:path';
-import {type HelpFileState, helpFilePath} from '../core/plan.js';
+import {dhFilePath, type HelpFileState, helpFilePath, type TlsFileState} from '../core/plan.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {describeError} from './safe-write.js';
 import {folderChainProblem, readTrustedFile} from './trust.js';
@@ -20,6 +20,30 @@ export async function readTextFile(filePath: string): Promise<Result<string>> {
 		return ok((await readTrustedFile(filePath)).bytes.toString(ENCODING));
 	} catch (error) {
 		return fail(describeError(error, filePath, 'read'));
+	}
+}
+
+/**
+ * The file tlsDhParameters writes beside the certificate, as it is now: absent, or its text when
+ * it is a file only root can change (readTrustedFile); undefined where STARTTLS is not set up.
+ */
+export async function readDhFile(cfPath: string, cfText: string): Promise<TlsFileState | undefined> {
+	const filePath = dhFilePath(cfText);
+	if (filePath === undefined) {
+		return undefined;
+	}
+
+	// Written as root: never into a folder someone else could swap things in (the config's own
+	// folder is held to the config's rule, as the help file's is).
+	const problem = path.dirname(filePath) === path.dirname(path.resolve(cfPath)) ? undefined : folderChainProblem(path.dirname(filePath));
+	if (problem !== undefined) {
+		return {path: filePath, error: `${path.dirname(filePath)} is a folder that users other than root can change (${problem})`};
+	}
+
+	try {
+		return {path: filePath, text: (await readTrustedFile(filePath)).bytes.toString(ENCODING)};
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'ENOENT' ? {path: filePath, missing: true} : {path: filePath, error: describeError(error, filePath, 'read')};
 	}
 }
 

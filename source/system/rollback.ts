@@ -11,13 +11,19 @@ import {ENCODING} from './read-files.js';
 /** What a rollback would write, and where its bytes come from. */
 export type RollbackPlan = {
 	sets: BackupSet[];
-	restores: Array<{path: string; role: FileRole; bytes: Buffer; ownership: Ownership}>;
+	/** bytes null: the file did not exist before the change, and is removed. */
+	restores: Array<{path: string; role: FileRole; bytes: Buffer | null; ownership: Ownership}>;
 	/** Things the admin should know: a backup beside the file that was altered or deleted, say. */
 	notes: string[];
 };
 
 /** The original bytes of a file in a set, from the copy in the state folder or the one beside it, whichever is intact. */
-async function backupBytes(state: string, set: BackupSet, file: BackedUpFile, notes: string[]): Promise<Result<Buffer>> {
+async function backupBytes(state: string, set: BackupSet, file: BackedUpFile, notes: string[]): Promise<Result<Buffer | null>> {
+	// A file the change created: what it was before is its absence.
+	if (file.backup === null || file.backupSha256 === null) {
+		return ok(null);
+	}
+
 	const stored = await readBlob(state, file.backupSha256);
 	let beside: 'intact' | 'gone' | 'altered';
 	let besideBytes: Buffer | undefined;
@@ -121,7 +127,7 @@ export async function rollbackWithNotes(set: BackupSet, options: RollbackOptions
 		}
 
 		const cf = plan.value.restores.find(file => file.role === 'cf');
-		if (cf && options.checkConfig) {
+		if (cf && cf.bytes !== null && options.checkConfig) {
 			const current = await readRegularFile(cf.path).then(read => read.bytes.toString(ENCODING), () => '');
 			const checked = await options.checkConfig(current, cf.bytes.toString(ENCODING));
 			if (!checked.ok) {

@@ -3,13 +3,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import type {HelpFileState} from '../core/plan.js';
+import type {HelpFileState, TlsFileState} from '../core/plan.js';
 import type {AccessMapState} from '../core/access-map.js';
 import {readAccessMap} from './access-map.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {recognizeSendmailCf} from '../core/recognize-cf.js';
 import {setOption} from '../core/sendmail-cf.js';
-import {readHelpFile, readTextFile, toBytes} from './read-files.js';
+import {readDhFile, readHelpFile, readTextFile, toBytes} from './read-files.js';
 import {readDemoFile} from './launcher-host.js';
 import {configStateFolderPath} from './state-folder.js';
 
@@ -22,6 +22,8 @@ export type Target = {
 	helpFile: HelpFileState;
 	/** The access map's source the cf names (Kaccess), for the per-client limits; absent: not read. */
 	access?: AccessMapState;
+	/** The file tlsDhParameters writes beside the certificate; absent where STARTTLS is not set up. */
+	dhFile?: TlsFileState;
 	/** True when working on a temporary copy of the bundled sample. */
 	demo: boolean;
 };
@@ -140,5 +142,6 @@ export async function loadTarget(configFlag: string | undefined, defaultConfig: 
 
 	// The demo's copy names the host's access map: it is never edited from a demo.
 	const access: AccessMapState = demo ? {path: '', problem: 'the demo does not edit the host\'s access map'} : await readAccessMap(cfText.value);
-	return ok({cfPath, cfText: cfText.value, helpFile: helpFile.value, access, demo});
+	const dhFile = await readDhFile(cfPath, cfText.value);
+	return ok({cfPath, cfText: cfText.value, helpFile: helpFile.value, access, ...(dhFile === undefined ? {} : {dhFile}), demo});
 }

@@ -14,6 +14,9 @@ import {toBytes} from './read-files.js';
 /** How many backup sets of a config are kept when --keep is not given. */
 export const DEFAULT_KEEP = 10;
 
+/** Who owns a file a change creates (the DH parameters beside the certificate): the writer, root, readable by all. */
+const CREATED: Ownership = {mode: 0o644, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0};
+
 /** A backup name beside the file that nothing holds yet (a name planted there is skipped, never followed). */
 async function freeBackupName(filePath: string, id: string): Promise<string> {
 	for (let n = 0; n < 20; n++) {
@@ -44,8 +47,18 @@ export async function writeChanges(
 
 	const {state, lock} = locked.value;
 	try {
-		const originals: Array<{bytes: Buffer; ownership: Ownership}> = [];
+		const originals: Array<{bytes: Buffer; ownership: Ownership} | undefined> = [];
 		for (const change of changes) {
+			if (change.created) {
+				// A file the change makes: it must still not be there, and gets root's 0644.
+				if ((await fs.lstat(change.path).catch(() => undefined)) !== undefined) {
+					return fail(`${change.path} appeared on disk since it was read; nothing was written. Run again to start from it`);
+				}
+
+				originals.push(undefined);
+				continue;
+			}
+
 			let current;
 			try {
 				// The access map's .db (Debian's belongs to smmta) is only kept and put back, never read
@@ -71,7 +84,12 @@ export async function writeChanges(
 		const backups: Array<{path: string; bytes: Buffer; ownership: Ownership}> = [];
 		try {
 			for (const [index, change] of changes.entries()) {
-				const original = originals[index]!;
+				const original = originals[index];
+				if (original === undefined) {
+					files.push({role: change.role, path: change.path, backup: null, backupSha256: null, writtenSha256: sha256(toBytes(change.after)), ownership: CREATED});
+					continue;
+				}
+
 				const backupSha256 = await storeBlob(state, original.bytes, fileOps);
 				const backup = await freeBackupName(change.path, id);
 				backups.push({path: backup, bytes: original.bytes, ownership: original.ownership});

@@ -34,7 +34,7 @@ export type TestNetwork = {
 	/** Sends each line in turn on one SMTP connection from that side; the replies, the banner first (multi-line replies joined with "\n"). */
 	talk(side: Side, host: string, port: number, lines: readonly string[]): Promise<string[]>;
 	/** Starts a test daemon (test/helpers/sendmail.ts) in the server namespace, listening on addr (SERVER_ADDR by default). */
-	startDaemon(cfText: string, options?: {helpFile?: string; addr?: string}): Promise<SendmailDaemon>;
+	startDaemon(cfText: string, options?: {helpFile?: string; addr?: string; opensslConf?: string}): Promise<SendmailDaemon>;
 	/** Stops the daemons it started and removes both namespaces. */
 	close(): Promise<void>;
 };
@@ -146,6 +146,7 @@ export async function createTestNetwork(): Promise<TestNetwork> {
 			const addr = options.addr ?? SERVER_ADDR;
 			const daemon = await startSendmailDaemon(cfText, {
 				helpFile: options.helpFile,
+				opensslConf: options.opensslConf,
 				netns: namespaces.server,
 				addr,
 				// From inside the server's namespace: bash's /dev/tcp opens the connection and reads the

@@ -273,6 +273,11 @@ export type DaemonPlace = {
 	addr?: string;
 	/** Answers true once something on addr:port sends a 220 greeting; by default readBanner from here. */
 	greets?: (port: number) => Promise<boolean>;
+	/**
+	 * An openssl.cnf the daemon's OpenSSL reads instead of the system's, bound over it in the
+	 * daemon's own mount namespace: sendmail clears its environment, so OPENSSL_CONF never reaches it.
+	 */
+	opensslConf?: string;
 };
 
 async function startOnPort(cfText: string, port: number, helpFile: string | undefined, place: DaemonPlace = {}): Promise<SendmailDaemon | 'port taken'> {
@@ -287,7 +292,9 @@ async function startOnPort(cfText: string, port: number, helpFile: string | unde
 	// here reaps nothing) and what it says on stderr reaches us. unshare and sh exec, so the
 	// child is sendmail itself.
 	let stderr = '';
-	const inUts = ['unshare', '--uts', 'sh', '-c', `hostname ${testHostName} && exec "$0" -C "$1" -bD -q15m`, sendmailPath, cfPath];
+	const inUts = place.opensslConf === undefined
+		? ['unshare', '--uts', 'sh', '-c', `hostname ${testHostName} && exec "$0" -C "$1" -bD -q15m`, sendmailPath, cfPath]
+		: ['unshare', '--uts', '--mount', 'sh', '-c', `mount --bind "$2" "$(readlink -f /usr/lib/ssl/openssl.cnf)" && hostname ${testHostName} && exec "$0" -C "$1" -bD -q15m`, sendmailPath, cfPath, place.opensslConf];
 	const command = place.netns === undefined ? inUts : ['ip', 'netns', 'exec', place.netns, ...inUts];
 	const daemon = spawn(command[0]!, command.slice(1), {
 		stdio: ['ignore', 'ignore', 'pipe'],

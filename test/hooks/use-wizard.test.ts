@@ -5,7 +5,7 @@ import {initialWizardState, STEPS, stepNumber, wizardReducer, type WizardState} 
 const at = (step: WizardState['step'], answers = {}): WizardState => ({...initialWizardState(answers), step});
 
 test('the wizard has the steps of the design, in order: Welcome, the settings\' steps, Review, Apply, Done', () => {
-	assert.deepEqual([...STEPS], ['welcome', 'greeting', 'size', 'recipients', 'privacy', 'floods', 'review', 'apply', 'done']);
+	assert.deepEqual([...STEPS], ['welcome', 'greeting', 'size', 'recipients', 'privacy', 'floods', 'tls', 'review', 'apply', 'done']);
 	assert.equal(stepNumber('welcome'), 1);
 	assert.equal(stepNumber('done'), STEPS.length);
 });

@@ -42,7 +42,7 @@ test('writes every file, keeps byte-identical backups with the same mode and own
 		assert.equal(stat.gid, 2);
 	}
 
-	const cfBackup = written.value.files.find(file => file.path === cfPath)!.backup;
+	const cfBackup = written.value.files.find(file => file.path === cfPath)!.backup!;
 	assert.deepEqual(readFileSync(cfBackup), originalCf);
 	assert.equal(statSync(cfBackup).mode & 0o7777, 0o640, 'the backup keeps the mode');
 	assert.equal(statSync(cfBackup).uid, 0, 'and the owner');

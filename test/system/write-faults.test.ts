@@ -341,12 +341,12 @@ test('backups checked by hash: an altered or deleted .bak is never restored; the
 	const written = await writeChanges(changes(cfPath, helpPath), {cfPath, now});
 	assert.ok(written.ok);
 	const [cf, help] = [written.value.files.find(file => file.role === 'cf')!, written.value.files.find(file => file.role === 'helpfile')!];
-	writeFileSync(cf.backup, 'evil::0:0:owned:/root:/bin/sh\n');
-	unlinkSync(help.backup);
+	writeFileSync(cf.backup!, 'evil::0:0:owned:/root:/bin/sh\n');
+	unlinkSync(help.backup!);
 	const back = await rollbackWithNotes(written.value);
 	assert.ok(back.ok, back.ok ? '' : back.error);
 	assert.deepEqual(readFileSync(cfPath), original);
-	assert.match(back.value.notes.join('\n'), new RegExp(`the backup ${cf.backup.replaceAll('.', '\\.')} is not what was saved .* was not used`));
+	assert.match(back.value.notes.join('\n'), new RegExp(`the backup ${cf.backup!.replaceAll('.', '\\.')} is not what was saved .* was not used`));
 	assert.match(back.value.notes.join('\n'), /helpfile\.sendmail-harden-.*\.bak is gone; used the copy kept in the state folder/);
 
 	// With no good copy left, the set is refused, never restored from the altered file.
@@ -355,10 +355,10 @@ test('backups checked by hash: an altered or deleted .bak is never restored; the
 	assert.ok(second.ok);
 	const fresh = readFileSync(cf2);
 	const cf2File = second.value.files.find(file => file.role === 'cf')!;
-	writeFileSync(cf2File.backup, 'evil::0:0:owned:/root:/bin/sh\n');
+	writeFileSync(cf2File.backup!, 'evil::0:0:owned:/root:/bin/sh\n');
 	const state = await configStateFolder(cf2);
 	assert.ok(state.ok);
-	unlinkSync(path.join(state.value, 'files', cf2File.backupSha256));
+	unlinkSync(path.join(state.value, 'files', cf2File.backupSha256!));
 	const refused = await rollbackBackupSet(second.value);
 	assert.ok(!refused.ok);
 	assert.match(refused.error, /the backup of .*sendmail\.cf from the change of .* is altered \(.*: altered; the copy in the state folder: gone\); nothing was restored$/);
@@ -374,10 +374,10 @@ test('a lost newest backup does not strand older sets: rollback names the older 
 	const second = await writeChanges([{role: 'cf', path: cfPath, before: text, after: text.replace('O MaxMessageSize=500000', 'O MaxMessageSize=1000')}], {cfPath, now: new Date(now.getTime() + 1000)});
 	assert.ok(second.ok);
 	const newest = second.value.files[0]!;
-	unlinkSync(newest.backup);
+	unlinkSync(newest.backup!);
 	const state = await configStateFolder(cfPath);
 	assert.ok(state.ok);
-	unlinkSync(path.join(state.value, 'files', newest.backupSha256));
+	unlinkSync(path.join(state.value, 'files', newest.backupSha256!));
 
 	const refused = await rollbackBackupSet(second.value);
 	assert.ok(!refused.ok);
