@@ -18,6 +18,8 @@ const ROLE_TYPE: Record<SettingSpec['type'], string[]> = {
 	count: ['type: int'],
 	flags: ['type: list', 'elements: str'],
 	switch: ['type: bool'],
+	optionLetter: ['type: bool'],
+	wordList: ['type: list', 'elements: str'],
 };
 
 /** A YAML plain scalar when it reads back as the same string, else a double-quoted one. */
