@@ -200,8 +200,9 @@ function planAuth(document: CfDocument, answers: Answers, apply: (name: string, 
 
 	const mechanismsSetting = SETTING.authMechanisms;
 	const currentMechanisms = optionValue(document, mechanismsSetting.option);
-	const wanted = answers.authMechanisms;
-	if (wanted !== undefined && wanted !== null) {
+	const answered = answers.authMechanisms;
+	const wanted = answered === undefined || answered === null ? undefined : authMechanismList(answered.join(' '));
+	if (wanted !== undefined) {
 		const before = currentMechanisms === undefined ? undefined : authMechanismList(valueAsRead(currentMechanisms));
 		if (before === undefined || !sameSet(new Set(before), new Set(wanted))) {
 			apply(mechanismsSetting.option, currentMechanisms, wanted.join(' '));
