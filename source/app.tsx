@@ -24,6 +24,7 @@ import {useAsyncEffect} from './hooks/use-async-effect.js';
 import {ApplyStep, type ApplySummary} from './steps/ApplyStep.js';
 import {currentSettings, SENDMAIL_DEFAULT_GREETING} from './steps/choices.js';
 import {compiledIn, CountPages} from './steps/CountPages.js';
+import {AuthPages} from './steps/AuthPages.js';
 import {COUNT_SETTINGS} from './settings/registry.js';
 import {DoneStep} from './steps/DoneStep.js';
 import {auditAfter} from './core/hardened-table.js';
@@ -394,6 +395,11 @@ export function App({setup, effects, onExit}: Props) {
 
 		case 'privacy': {
 			screen = <PrivacyStep current={current.privacyOptions} answers={state.answers} askSendmail={askFlags} onNext={next} />;
+			break;
+		}
+
+		case 'tls': {
+			screen = <AuthPages key={state.step} current={current} answers={state.answers} startAtEnd={cameBack} onNext={next} />;
 			break;
 		}
 
