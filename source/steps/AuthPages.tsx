@@ -6,7 +6,7 @@ import {Box} from 'ink';
 import type {Answers} from '../core/answers.js';
 import {OptionList} from '../components/OptionList.js';
 import {Rows, textRows, type Row} from '../components/Rows.js';
-import {HINTS, StepFrame, useFrameBody} from '../components/StepFrame.js';
+import {HINTS, StepFrame, useFrameBody, useTitleShown} from '../components/StepFrame.js';
 import {StepNavigationContext, useStepKeys, type StepNavigation} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
 import {SETTING} from '../settings/registry.js';
@@ -66,8 +66,9 @@ export function AuthPages({current, answers, startAtEnd = false, onNext}: Props)
 const PAGE_HINTS = [HINTS.toggle, HINTS.next, HINTS.back, HINTS.quit];
 
 function RequireTlsPage({requireTls, onToggle, onNext}: {requireTls: boolean; onToggle(): void; onNext(): void}) {
-	const title = 'AUTH: offer logins only inside TLS (page 1 of 2).';
+	const title = '(1/2) AuthOptions: offer logins only inside TLS.';
 	const {width, rows} = useFrameBody(title, PAGE_HINTS);
+	const titleShown = useTitleShown();
 	useStepKeys({onSpace: onToggle, onEnter: onNext});
 	const explanation: Row[] = [
 		...textRows(REQUIRE_TLS.explain[1]!, width),
@@ -76,7 +77,7 @@ function RequireTlsPage({requireTls, onToggle, onNext}: {requireTls: boolean; on
 	];
 	return (
 		<StepFrame step={REQUIRE_TLS.step} title={title} hints={PAGE_HINTS}>
-			<OptionList kind="checkbox" label="" highlight={0} items={[{key: REQUIRE_TLS.key, label: REQUIRE_TLS.checkbox, checked: requireTls, recommended: true}]} />
+			<OptionList kind="checkbox" label={titleShown ? '' : '(1/2) AuthOptions'} highlight={0} items={[{key: REQUIRE_TLS.key, label: REQUIRE_TLS.checkbox, checked: requireTls, recommended: true}]} />
 			<Box marginTop={1} flexDirection="column">
 				<Rows rows={explanation.slice(0, Math.max(rows - 2, 1))} />
 			</Box>
@@ -85,10 +86,12 @@ function RequireTlsPage({requireTls, onToggle, onNext}: {requireTls: boolean; on
 }
 
 function MechanismsPage({requireTls, mechanisms, onToggle, onNext}: {requireTls: boolean; mechanisms: readonly string[]; onToggle(name: string): void; onNext(): void}) {
-	const title = 'AuthMechanisms: the logins sendmail may offer (page 2 of 2).';
+	const title = '(2/2) AuthMechanisms: the logins sendmail may offer.';
 	const hints = [HINTS.move, ...PAGE_HINTS];
 	const {width, rows} = useFrameBody(title, hints);
 	const names = MECHANISMS.names;
+	// Without the title (a short terminal) the list's label says which page this is.
+	const titleShown = useTitleShown();
 	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
 	useStepKeys({
 		onUp: () => setHighlight(index => (index + names.length - 1) % names.length),
@@ -109,7 +112,7 @@ function MechanismsPage({requireTls, mechanisms, onToggle, onNext}: {requireTls:
 	}));
 	return (
 		<StepFrame step={MECHANISMS.step} title={title} hints={hints}>
-			<OptionList kind="checkbox" label="" highlight={highlight} items={items} labelWidth={14} rows={Math.max(rows - below.length - 1, 3)} />
+			<OptionList kind="checkbox" label={titleShown ? '' : '(2/2) AuthMechanisms'} highlight={highlight} items={items} labelWidth={14} rows={Math.max(rows - below.length - 1, 3)} />
 			<Box marginTop={1} flexDirection="column">
 				<Rows rows={below} />
 			</Box>

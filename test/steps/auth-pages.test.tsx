@@ -69,7 +69,7 @@ test('the recommended answers by keys: p on, then only PLAIN and LOGIN; the warn
 	await until(app.lastFrame, /› \[x\] Offer AUTH only after STARTTLS/);
 	app.stdin.write(KEY.enter);
 	// The file's list is sendmail's own: DIGEST-MD5 and CRAM-MD5 among it, still offered in the clear under p.
-	frame = await until(app.lastFrame, /AuthMechanisms: the logins/);
+	frame = await until(app.lastFrame, /\(2\/2\) AuthMechanisms: the logins/);
 	assert.match(frame, /\[x\] DIGEST-MD5 +historic \(RFC 6331\)/);
 	assert.match(frame, /O AuthMechanisms=EXTERNAL GSSAPI KERBEROS_V4 DIGEST-MD5 CRAM-MD5/);
 	assert.match(frame.replaceAll('\n', ' '), /AUTH is still offered before STARTTLS: GSSAPI, KERBEROS_V4, DIGEST-MD5, CRAM-MD5/);
@@ -87,13 +87,13 @@ test('the recommended answers by keys: p on, then only PLAIN and LOGIN; the warn
 test('Enter on both pages with nothing changed keeps the file as it is; Esc on the second page goes back to the first', async () => {
 	const chosen: Answers[] = [];
 	const app = render(<AuthPages current={stock} answers={{}} onNext={answers => chosen.push(answers)} />);
-	await until(app.lastFrame, /page 1 of 2/);
+	await until(app.lastFrame, /\(1\/2\) AuthOptions/);
 	app.stdin.write(KEY.enter);
-	await until(app.lastFrame, /page 2 of 2/);
+	await until(app.lastFrame, /\(2\/2\) AuthMechanisms/);
 	app.stdin.write(KEY.escape);
-	await until(app.lastFrame, /page 1 of 2/);
+	await until(app.lastFrame, /\(1\/2\) AuthOptions/);
 	app.stdin.write(KEY.enter);
-	await until(app.lastFrame, /page 2 of 2/);
+	await until(app.lastFrame, /\(2\/2\) AuthMechanisms/);
 	app.stdin.write(KEY.enter);
 	assert.deepEqual(await answered(chosen), {authRequireTls: undefined, authMechanisms: undefined});
 	app.unmount();
@@ -102,7 +102,7 @@ test('Enter on both pages with nothing changed keeps the file as it is; Esc on t
 test('a list with no mechanism is not taken: Enter waits and says why', async () => {
 	const chosen: Answers[] = [];
 	const app = render(<AuthPages current={{authRequireTls: true, authMechanisms: ['PLAIN']}} answers={{}} startAtEnd onNext={answers => chosen.push(answers)} />);
-	await until(app.lastFrame, /page 2 of 2/);
+	await until(app.lastFrame, /\(2\/2\) AuthMechanisms/);
 	await toggle(app, 'PLAIN');
 	await until(app.lastFrame, /Choose at least one mechanism/);
 	app.stdin.write(KEY.enter);
