@@ -162,7 +162,7 @@ function authRows(cfText: string, document: CfDocument, values: {authRequireTls:
 			setting: requireTls.option,
 			value: `${optionsText}${values.authRequireTls ? '' : ' (no p: PLAIN and LOGIN may be offered before STARTTLS)'}${port25}`,
 			hardened: optionsHardened,
-			advice: optionsHardened ? '' : requireTls.advice,
+			advice: optionsHardened ? '' : values.authRequireTls ? stillInClear(inClear) : requireTls.advice,
 			from: 'file',
 			answer: `authRequireTls: true, authMechanisms: ${JSON.stringify(mechanismsSetting.recommended)}`,
 			...(note === undefined ? {} : {note}),
@@ -177,6 +177,9 @@ function authRows(cfText: string, document: CfDocument, values: {authRequireTls:
 		},
 	];
 }
+
+/** The advice where AuthOptions has p but other mechanisms are still offered before STARTTLS. */
+const stillInClear = (mechanisms: readonly string[]) => `AuthOptions has p, but ${mechanisms.join(' ')} ${mechanisms.length === 1 ? 'is' : 'are'} still offered before STARTTLS: p hides only PLAIN and LOGIN; limit authMechanisms to PLAIN LOGIN`;
 
 /** An option's value as written, for a row. */
 const valueAsShown = (value: string) => value.trim() === '' ? '(empty)' : value.trim();
@@ -429,7 +432,9 @@ export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit 
 
 				const offered = offeredMechanisms([auth.reply]) ?? [];
 				if (item.setting === SETTING.authRequireTls.option) {
-					return fromCheck(auth, offered.length === 0, `AUTH ${offered.join(' ')} is offered before STARTTLS: a password sent then crosses the network readable; set authRequireTls and limit authMechanisms to PLAIN LOGIN`);
+					// The file row says "no p" where AuthOptions lacks it.
+					const hasP = !item.value.includes('(no p:');
+					return fromCheck(auth, offered.length === 0, hasP ? stillInClear(offered) : `AUTH ${offered.join(' ')} is offered before STARTTLS: a password sent then crosses the network readable; set authRequireTls and limit authMechanisms to PLAIN LOGIN`);
 				}
 
 				const inClear = mechanismsOfferedInTheClear(offered);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import {authMechanismList, authOptionLetters, mechanismsOfferedInTheClear, offeredMechanisms, withAuthOptionLetter} from '../../source/core/auth-options.js';
 import {validateAnswers} from '../../source/core/answers.js';
+import {auditConfig, auditFromReplies} from '../../source/core/audit.js';
 import {planHardening} from '../../source/core/plan.js';
 
 test('the p letter is added once after the letters there, with their separator; off takes it out', () => {
@@ -85,4 +86,20 @@ test('answers: mechanisms are known names, upper-cased, at least one; authRequir
 	assert.equal(validateAnswers({authMechanisms: []}).ok, false);
 	assert.equal(validateAnswers({authMechanisms: 'PLAIN LOGIN'}).ok, false);
 	assert.equal(validateAnswers({authRequireTls: 'p'}).ok, false);
+});
+
+test('audit: p with DIGEST-MD5 and CRAM-MD5 still in the list is not hardened, and says p is there but they are still offered', () => {
+	const cf = stock.replace('#O AuthOptions', 'O AuthOptions=p').replace('#O AuthMechanisms=EXTERNAL GSSAPI KERBEROS_V4 DIGEST-MD5 CRAM-MD5', 'O AuthMechanisms=EXTERNAL DIGEST-MD5 CRAM-MD5 PLAIN LOGIN');
+	const fromFile = auditConfig(cf, undefined);
+	const row = (audit: typeof fromFile, name: string) => audit.items.find(item => item.setting === name)!;
+	assert.equal(row(fromFile, 'AuthOptions').hardened, false);
+	assert.match(row(fromFile, 'AuthOptions').advice, /^AuthOptions has p, but DIGEST-MD5 CRAM-MD5 are still offered before STARTTLS/);
+	// sendmail's EHLO decides: what it offers in the clear.
+	const replied = auditFromReplies(fromFile, [{name: 'AUTH before STARTTLS', status: 'info', expected: '', reply: '250-AUTH DIGEST-MD5 CRAM-MD5'}]);
+	assert.deepEqual([row(replied, 'AuthOptions').from, row(replied, 'AuthOptions').hardened], ['sendmail', false]);
+	assert.match(row(replied, 'AuthOptions').advice, /^AuthOptions has p, but DIGEST-MD5 CRAM-MD5 are still offered/);
+	assert.match(row(replied, 'AuthMechanisms').advice, /DIGEST-MD5 is historic, RFC 6331/);
+	// Nothing offered in the clear: both rows pass, whatever the file's list (the SASL library may lack those plugins).
+	const none = auditFromReplies(fromFile, [{name: 'AUTH before STARTTLS', status: 'info', expected: '', reply: '250-host Hello (no AUTH line)'}]);
+	assert.deepEqual([row(none, 'AuthOptions').hardened, row(none, 'AuthMechanisms').hardened], [true, true]);
 });
