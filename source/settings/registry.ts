@@ -499,7 +499,7 @@ export const SETTINGS = [
 		letter: 'p',
 		step: 'tls',
 		checks: ['AUTH before STARTTLS'],
-		checkbox: 'Offer AUTH only after STARTTLS (AuthOptions p)',
+		checkbox: 'AUTH only after STARTTLS (p)',
 		advice: 'AUTH is offered before STARTTLS: a password sent then crosses the network readable; set authRequireTls and limit authMechanisms to PLAIN LOGIN',
 		explain: [
 			'authRequireTls (the "p" letter of O AuthOptions, .mc confAUTH_OPTIONS): sendmail offers the mechanisms that send the password as it is (PLAIN, LOGIN) only after STARTTLS. The option\'s other letters are kept.',

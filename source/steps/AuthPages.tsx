@@ -5,7 +5,7 @@ import {useContext, useRef, useState} from 'react';
 import {Box} from 'ink';
 import type {Answers} from '../core/answers.js';
 import {OptionList} from '../components/OptionList.js';
-import {Rows, textRows, type Row} from '../components/Rows.js';
+import {clipRows, Rows, textRows, type Row} from '../components/Rows.js';
 import {HINTS, StepFrame, useFrameBody, useTitleShown} from '../components/StepFrame.js';
 import {StepNavigationContext, useStepKeys, type StepNavigation} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
@@ -69,6 +69,8 @@ function RequireTlsPage({requireTls, onToggle, onNext}: {requireTls: boolean; on
 	const title = '(1/2) AuthOptions: offer logins only inside TLS.';
 	const {width, rows} = useFrameBody(title, PAGE_HINTS);
 	const titleShown = useTitleShown();
+	// The checkbox, and the list's label where the title does not fit; the margin under them.
+	const listRows = titleShown ? 1 : 2;
 	useStepKeys({onSpace: onToggle, onEnter: onNext});
 	const explanation: Row[] = [
 		...textRows(REQUIRE_TLS.explain[1]!, width),
@@ -79,7 +81,7 @@ function RequireTlsPage({requireTls, onToggle, onNext}: {requireTls: boolean; on
 		<StepFrame step={REQUIRE_TLS.step} title={title} hints={PAGE_HINTS}>
 			<OptionList kind="checkbox" label={titleShown ? '' : '(1/2) AuthOptions'} highlight={0} items={[{key: REQUIRE_TLS.key, label: REQUIRE_TLS.checkbox, checked: requireTls, recommended: true}]} />
 			<Box marginTop={1} flexDirection="column">
-				<Rows rows={explanation.slice(0, Math.max(rows - 2, 1))} />
+				<Rows rows={clipRows(explanation, Math.max(rows - listRows - 1, 1))} />
 			</Box>
 		</StepFrame>
 	);

@@ -62,11 +62,11 @@ async function toggle(app: ReturnType<typeof render>, name: string) {
 test('the recommended answers by keys: p on, then only PLAIN and LOGIN; the warning goes as the list shrinks', async () => {
 	const chosen: Answers[] = [];
 	const app = render(<AuthPages current={stock} answers={{}} onNext={answers => chosen.push(answers)} />);
-	let frame = await until(app.lastFrame, /Offer AUTH only after STARTTLS \(AuthOptions p\)/);
-	assert.match(frame, /› \[ \] Offer AUTH only after STARTTLS/);
+	let frame = await until(app.lastFrame, /AUTH only after STARTTLS \(p\)/);
+	assert.match(frame, /› \[ \] AUTH only after STARTTLS/);
 	assert.match(frame, /\(recommended\)/);
 	app.stdin.write(KEY.space);
-	await until(app.lastFrame, /› \[x\] Offer AUTH only after STARTTLS/);
+	await until(app.lastFrame, /› \[x\] AUTH only after STARTTLS/);
 	app.stdin.write(KEY.enter);
 	// The file's list is sendmail's own: DIGEST-MD5 and CRAM-MD5 among it, still offered in the clear under p.
 	frame = await until(app.lastFrame, /\(2\/2\) AuthMechanisms: the logins/);
@@ -119,4 +119,20 @@ test('a list with no mechanism is not taken: Enter waits and says why', async ()
 test('answers given before stay answers; the same set as the file with none before is "keep"', () => {
 	assert.deepEqual(authAnswers({requireTls: true, mechanisms: ['PLAIN', 'LOGIN']}, {authRequireTls: true, authMechanisms: ['LOGIN', 'PLAIN']}, {}), {authRequireTls: undefined, authMechanisms: undefined});
 	assert.deepEqual(authAnswers({requireTls: true, mechanisms: ['PLAIN', 'LOGIN']}, {authRequireTls: true, authMechanisms: ['LOGIN', 'PLAIN']}, {authRequireTls: true, authMechanisms: ['PLAIN', 'LOGIN']}), {authRequireTls: true, authMechanisms: ['PLAIN', 'LOGIN']});
+});
+
+test('80x15 and 60x20: both pages fit the terminal, the page\'s number in view', async t => {
+	const {renderSized} = await import('../helpers/sized-terminal.js');
+	for (const [columns, rows] of [[80, 15], [60, 20]] as const) {
+		const app = renderSized(t, <AuthPages current={stock} answers={{authRequireTls: true}} onNext={() => undefined} />, columns, rows);
+		for (const [page, mark] of [[1, /\(1\/2\) AuthOptions/], [2, /\(2\/2\) AuthMechanisms/]] as const) {
+			const frame = (await app.waitFor(mark, `page ${page} at ${columns}x${rows}`)).replaceAll(/\u001B\[[\d;]*m/g, '');
+			const lines = frame.replace(/\n$/, '').split('\n');
+			assert.ok(lines.length <= rows, `page ${page} at ${columns}x${rows} drew ${lines.length} rows:\n${frame}`);
+			assert.ok(lines.every(line => [...line].length <= columns), `page ${page} at ${columns}x${rows} is wider than the terminal:\n${frame}`);
+			if (page === 1) {
+				app.stdin.write(KEY.enter);
+			}
+		}
+	}
 });
