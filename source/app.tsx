@@ -31,6 +31,8 @@ import type {HubState} from './steps/ListenStep.js';
 import type {MailHubFinding} from './system/mail-hub.js';
 import {TlsStep} from './steps/TlsStep.js';
 import {serverCertFile, tlsCurrent} from './core/tls-options.js';
+import {AuthPages} from './steps/AuthPages.js';
+import {StepParts} from './steps/StepParts.js';
 import {DoneStep} from './steps/DoneStep.js';
 import {auditAfter} from './core/hardened-table.js';
 import {GreetingStep, type HelpState} from './steps/GreetingStep.js';
@@ -508,7 +510,17 @@ export function App({setup, effects, onExit}: Props) {
 		}
 
 		case 'tls': {
-			screen = <TlsStep key="tls" settings={TLS_SETTINGS} starttls={tls.starttls} current={tls.current} answers={state.answers} startAtEnd={cameBack} onNext={next} />;
+			// The STARTTLS pages, then the AUTH pages (settings/registry.ts, step "tls").
+			screen = (
+				<StepParts
+					key="tls"
+					first={(answers, onNext, atEnd) => <TlsStep settings={TLS_SETTINGS} starttls={tls.starttls} current={tls.current} answers={answers} startAtEnd={atEnd} onNext={onNext} />}
+					second={(answers, onNext, atEnd) => <AuthPages current={current} answers={answers} startAtEnd={atEnd} onNext={onNext} />}
+					answers={state.answers}
+					startAtEnd={cameBack}
+					onNext={next}
+				/>
+			);
 			break;
 		}
 

@@ -63,6 +63,11 @@ function answerSchema(setting: SettingSpec): object {
 			return {type: 'array', items: {enum: [...setting.names]}};
 		}
 
+		case 'wordList': {
+			return {type: 'array', minItems: 1, items: {enum: [...setting.names]}};
+		}
+
+		case 'optionLetter':
 		case 'switch': {
 			return {type: 'boolean'};
 		}

@@ -45,6 +45,11 @@ function recommendedText(setting: SettingSpec): string {
 			return setting.recommended.join(', ');
 		}
 
+		case 'wordList': {
+			return setting.recommended.join(' ');
+		}
+
+		case 'optionLetter':
 		case 'switch': {
 			return 'on';
 		}

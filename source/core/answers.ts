@@ -151,6 +151,21 @@ export function validateAnswers(value: unknown): Result<Answers> {
 				break;
 			}
 
+			case 'wordList': {
+				if (!Array.isArray(given) || given.some(name => typeof name !== 'string')) {
+					return fail(`${setting.key} must be a list of names such as ${JSON.stringify(setting.recommended)}`);
+				}
+
+				const words = parseWordList(setting, given as string[]);
+				if (!words.ok) {
+					return words;
+				}
+
+				chosen[setting.key] = words.value;
+				break;
+			}
+
+			case 'optionLetter':
 			case 'switch': {
 				if (typeof given !== 'boolean') {
 					return fail(`${setting.key} must be true or false`);
@@ -173,6 +188,28 @@ export function validateAnswers(value: unknown): Result<Answers> {
 
 	const answers = chosen as Answers;
 	return ok(answers);
+}
+
+/** Known names of a word list (AuthMechanisms), upper-cased, each once, in the order given; at least one. */
+export function parseWordList(setting: {readonly key: string; readonly names: readonly string[]}, names: readonly string[]): Result<string[]> {
+	const words: string[] = [];
+	for (const raw of names) {
+		const name = raw.trim().toUpperCase();
+		if (!setting.names.includes(name)) {
+			return fail(`unknown name ${quoted(raw)} in ${setting.key}; the names are ${setting.names.join(', ')}`);
+		}
+
+		if (!words.includes(name)) {
+			words.push(name);
+		}
+	}
+
+	if (words.length === 0) {
+		// An empty list is not "no AUTH" to sendmail: leave the key out, or name the mechanisms.
+		return fail(`${setting.key} must name at least one mechanism, such as ${JSON.stringify(SETTING.authMechanisms.recommended)}`);
+	}
+
+	return ok(words);
 }
 
 /** Known flags, lower-cased, each once, in the order given. */

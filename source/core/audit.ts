@@ -14,6 +14,7 @@ import type {Answers} from './answers.js';
 import {accessDefault, accessEntries, cfLooksUp, greetPauseFallback, isLoopbackKey, type AccessTag} from './access-map.js';
 import type {Check} from './verify-checks.js';
 import type {StarttlsAudit} from './certificate-audit.js';
+import {mechanismsOfferedInTheClear, offeredMechanisms} from './auth-options.js';
 
 
 export type AuditItem = {
@@ -211,6 +212,84 @@ function accessMapRows(cfText: string, accessText: string | undefined): AuditIte
 	return items;
 }
 
+/** The fields of each `O DaemonPortOptions=` line (Name, Port, M, ...), keys lower-cased. */
+function daemonLines(cfText: string): Array<Map<string, string>> {
+	return cfText.split(/\r?\n/).filter(line => /^O DaemonPortOptions=/.test(line)).map(line => {
+		const fields = new Map<string, string>();
+		for (const part of line.slice('O DaemonPortOptions='.length).split(',')) {
+			const equals = part.indexOf('=');
+			if (equals !== -1) {
+				fields.set(part.slice(0, equals).trim().toLowerCase(), part.slice(equals + 1).trim());
+			}
+		}
+
+		return fields;
+	});
+}
+
+const isSubmission = (fields: Map<string, string>) => /^(?:submission|587|smtps|465)$/i.test(fields.get('port') ?? '') || /^ms[ap]/i.test(fields.get('name') ?? '');
+
+/**
+ * What the daemon lines say about AUTH on port 25: whether the MTA's line has the modifier A (no
+ * AUTH on that daemon), and the submission daemon's line beside it, if any (Debian's MSP-v4 on
+ * 587 with M=Ea). The rehearsal's -bs session has no daemon, so only the file can tell M=A.
+ */
+export function portAuth(cfText: string): {mtaNoAuth: boolean; submission: string | undefined} {
+	const lines = daemonLines(cfText);
+	const mta = lines.find(fields => !isSubmission(fields));
+	const submission = lines.find(fields => isSubmission(fields));
+	return {
+		mtaNoAuth: mta !== undefined && /A/.test(mta.get('m') ?? ''),
+		submission: submission === undefined ? undefined : `${submission.get('name') ?? 'a daemon'} on port ${submission.get('port') ?? '?'}${submission.has('m') ? ` with M=${submission.get('m')}` : ''}`,
+	};
+}
+
+/**
+ * The AUTH rows: AuthOptions judges whether AUTH is offered before STARTTLS at all, AuthMechanisms
+ * whether mechanisms other than PLAIN and LOGIN are (DIGEST-MD5 is historic, RFC 6331). From the
+ * file: the p letter and the list in force; auditFromReplies puts sendmail's own EHLO in their place.
+ */
+function authRows(cfText: string, document: CfDocument, values: {authRequireTls: boolean; authMechanisms: string[] | undefined}): AuditItem[] {
+	const {mtaNoAuth, submission} = portAuth(cfText);
+	const requireTls = SETTING.authRequireTls;
+	const mechanismsSetting = SETTING.authMechanisms;
+	const mechanisms = values.authMechanisms ?? [...mechanismsSetting.unset];
+	const inClear = mechanismsOfferedInTheClear(mechanisms);
+	const options = findOption(document, requireTls.option).active;
+	const optionsText = options === undefined ? 'not set' : valueAsShown(options.value);
+	const port25 = mtaNoAuth ? ' (the MTA daemon line has M=A: no AUTH on port 25)' : '';
+	const note = !mtaNoAuth && submission !== undefined
+		? `AUTH is not turned off on port 25 (its daemon line has no M=A) although this host has a submission port (${submission}): an MX needs no AUTH on port 25. If no client logs in there, add A to the M= modifiers of the MTA's DaemonPortOptions (in the .mc: DAEMON_OPTIONS(\`..., Name=MTA-v4, Port=smtp, M=A')). Guidance only: the tool does not change daemon lines`
+		: undefined;
+	const optionsHardened = mtaNoAuth || (values.authRequireTls && inClear.length === 0);
+	const mechanismsHardened = mtaNoAuth || inClear.length === 0;
+	return [
+		{
+			setting: requireTls.option,
+			value: `${optionsText}${values.authRequireTls ? '' : ' (no p: PLAIN and LOGIN may be offered before STARTTLS)'}${port25}`,
+			hardened: optionsHardened,
+			advice: optionsHardened ? '' : values.authRequireTls ? stillInClear(inClear) : requireTls.advice,
+			from: 'file',
+			answer: `authRequireTls: true, authMechanisms: ${JSON.stringify(mechanismsSetting.recommended)}`,
+			...(note === undefined ? {} : {note}),
+		},
+		{
+			setting: mechanismsSetting.option,
+			value: `${values.authMechanisms === undefined ? `not set (sendmail's list: ${mechanisms.join(' ')})` : values.authMechanisms.join(' ')}${port25}`,
+			hardened: mechanismsHardened,
+			advice: mechanismsHardened ? '' : mechanismsSetting.advice,
+			from: 'file',
+			answer: `authMechanisms: ${JSON.stringify(mechanismsSetting.recommended)}`,
+		},
+	];
+}
+
+/** The advice where AuthOptions has p but other mechanisms are still offered before STARTTLS. */
+const stillInClear = (mechanisms: readonly string[]) => `AuthOptions has p, but ${mechanisms.join(' ')} ${mechanisms.length === 1 ? 'is' : 'are'} still offered before STARTTLS: p hides only PLAIN and LOGIN; limit authMechanisms to PLAIN LOGIN`;
+
+/** An option's value as written, for a row. */
+const valueAsShown = (value: string) => value.trim() === '' ? '(empty)' : value.trim();
+
 const isNeutral = (setting: CountSetting) => 'neutral' in setting && setting.neutral === true;
 
 /** The flags the article's quick fixes ask for: no probing of users, no queue peeking (settings/registry.ts). */
@@ -364,6 +443,7 @@ export function auditConfig(cfText: string, helpFile: HelpFileState, options: {r
 
 	items.push(listenRow(cfDaemons(cfText)));
 	items.push(...tlsRows(document, options));
+	items.push(...authRows(cfText, document, current.values));
 
 	// Lines that an admin would read as one of these settings but sendmail does not.
 	for (const lookalike of lookalikeLines(document, [...OPTION_SETTINGS.map(setting => setting.option), 'HelpFile'])) {
@@ -452,6 +532,26 @@ export function auditFromReplies(audit: Audit, checks: readonly Check[]): Audit 
 				const missing = RECOMMENDED_FLAGS.filter(flag => fileMissing.has(flag));
 				const judged = fromCheck(decided, missing.length === 0, `${SETTING.privacyOptions.advice} ${missing.join(', ')}${refused.length > 0 ? ` (${refused.join('; ')})` : ''}`);
 				return missing.length === 0 ? judged : {...judged, answer: `privacyOptions: add ${missing.join(', ')}`};
+			}
+
+			case SETTING.authRequireTls.option:
+			case SETTING.authMechanisms.option: {
+				// The rehearsal has no daemon, so M=A on port 25 (which the file row saw) stays the file's verdict.
+				const auth = check('AUTH before STARTTLS');
+				if (auth === undefined || /M=A/.test(item.value)) {
+					return item;
+				}
+
+				const offered = offeredMechanisms([auth.reply]) ?? [];
+				if (item.setting === SETTING.authRequireTls.option) {
+					// The file row says "no p" where AuthOptions lacks it.
+					const hasP = !item.value.includes('(no p:');
+					return fromCheck(auth, offered.length === 0, hasP ? stillInClear(offered) : `AUTH ${offered.join(' ')} is offered before STARTTLS: a password sent then crosses the network readable; set authRequireTls and limit authMechanisms to PLAIN LOGIN`);
+				}
+
+				const inClear = mechanismsOfferedInTheClear(offered);
+				const historic = inClear.includes('DIGEST-MD5') ? ' (DIGEST-MD5 is historic, RFC 6331)' : '';
+				return fromCheck(auth, inClear.length === 0, `AUTH offers ${inClear.join(' ')} before STARTTLS${historic}: limit authMechanisms to PLAIN LOGIN, with authRequireTls`);
 			}
 
 			default: {

@@ -9,6 +9,7 @@ import {ACCESS_FEATURE, accessDefault, accessMapSpec, cfLooksUp, greetPauseSplic
 import {ACCESS_SETTINGS, CHOICE_SETTINGS, COUNT_SETTINGS, HELPFILE_SWITCHES, OPTION, OPTION_SETTINGS, SETTING, SSL_FLAG_SWITCHES, SWITCH_SETTINGS, TLS_SETTINGS, type HelpFileSwitch} from '../settings/registry.js';
 import {besideCertificate, composeSslOptions, serverCertFile} from './tls-options.js';
 import {cfDaemons, cfListenSplices, listenSummary} from './daemon-addresses.js';
+import {authMechanismList, mechanismsOfferedInTheClear, withAuthOptionLetter} from './auth-options.js';
 import {applySplices, findOption, lookalikeLines, optionValue, parseCf, privacyOptionsValue, setOptionSplices, valueAsRead, type CfDocument} from './sendmail-cf.js';
 
 /** The sendmail.cf options this tool changes, by answers key (settings/registry.ts). */
@@ -205,6 +206,46 @@ function helpChangeSummary(helpText: string, setting: HelpFileSwitch, addsVers: 
 }
 
 /**
+ * The AUTH answers' edits: AuthOptions gets or loses its "p" with its other letters kept, and
+ * AuthMechanisms the list chosen (the same names in another order are no change). The warning when
+ * "p" is asked for but mechanisms other than the plaintext ones stay: those are still offered
+ * before STARTTLS (docs/sendmail.md, "STARTTLS and AUTH").
+ */
+function planAuth(document: CfDocument, answers: Answers, apply: (name: string, from: string | undefined, to: string) => void): string[] {
+	const requireTls = SETTING.authRequireTls;
+	const wantTls = answers.authRequireTls;
+	if (wantTls !== undefined && wantTls !== null) {
+		const current = optionValue(document, requireTls.option);
+		const before = valueAsRead(current ?? '');
+		const after = withAuthOptionLetter(before, requireTls.letter, wantTls);
+		if (after !== before) {
+			apply(requireTls.option, current, after);
+		}
+	}
+
+	const mechanismsSetting = SETTING.authMechanisms;
+	const currentMechanisms = optionValue(document, mechanismsSetting.option);
+	const answered = answers.authMechanisms;
+	const wanted = answered === undefined || answered === null ? undefined : authMechanismList(answered.join(' '));
+	if (wanted !== undefined) {
+		const before = currentMechanisms === undefined ? undefined : authMechanismList(valueAsRead(currentMechanisms));
+		if (before === undefined || !sameSet(new Set(before), new Set(wanted))) {
+			apply(mechanismsSetting.option, currentMechanisms, wanted.join(' '));
+		}
+	}
+
+	if (wantTls !== true) {
+		return [];
+	}
+
+	const inForce = wanted ?? (currentMechanisms === undefined ? [...mechanismsSetting.unset] : authMechanismList(valueAsRead(currentMechanisms)));
+	const inClear = mechanismsOfferedInTheClear(inForce);
+	return inClear.length === 0
+		? []
+		: [`AUTH is still offered before STARTTLS: AuthOptions p hides only PLAIN and LOGIN, and ${inClear.join(', ')} ${inClear.length === 1 ? 'stays' : 'stay'} offered in the clear (where the SASL library has ${inClear.length === 1 ? 'it' : 'them'}); choose authMechanisms ${mechanismsSetting.recommended.join(' ')} to offer no AUTH before STARTTLS`];
+}
+
+/**
  * Turns answers into the exact file edits, touching only the lines of the
  * options that change. The same plan serves --dry-run, --yes and the wizard.
  */
@@ -273,6 +314,8 @@ export function planHardening(input: PlanInput): Result<Plan> {
 	}
 
 	warnings.push(...tls.value.warnings);
+	warnings.push(...planAuth(document, answers, apply));
+
 	const edited = setOptionSplices(input.cfText, edits);
 	for (const note of edited.notes) {
 		if (note) {

@@ -307,6 +307,19 @@ export function quoteMcValue(setting: McSetting, value: string): Result<string> 
 			}
 			return ok(`\`\`${value}''`);
 		}
+		case 'optionLetter': {
+			// AuthOptions: letters, and the spaces or commas between them.
+			if (!/^[A-Za-z, ]*$/.test(value)) {
+				return fail(`${setting} must be option letters, got "${value}"`);
+			}
+			return ok(`\`${value}'`);
+		}
+		case 'wordList': {
+			if (!/^[A-Z0-9_-]+( [A-Z0-9_-]+)*$/.test(value)) {
+				return fail(`${setting} must be a space-separated list of names, got "${value}"`);
+			}
+			return ok(`\`${value}'`);
+		}
 		case 'text': {
 			if (/[\u0000-\u001f\u007f]/.test(value)) {
 				return fail('The greeting holds a control character or line break; use printable text on one line.');

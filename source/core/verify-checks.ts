@@ -2,6 +2,7 @@
 import type {Answers} from './answers.js';
 import {effectiveFlags, type PrivacyFlag} from './privacy-flags.js';
 import {OPTION} from '../settings/registry.js';
+import {offeredMechanisms} from './auth-options.js';
 
 /** One SMTP reply: its code and its lines in full, e.g. ["250-mail.example Hello", "250 HELP"]. */
 export type SmtpReply = {code: number; lines: string[]};
@@ -333,6 +334,39 @@ function etrnCheck(answers: Answers, etrn: SmtpReply | undefined): Check {
 	return {name, status: 'info', expected: `${flags === undefined ? 'not chosen (PrivacyOptions left as it is)' : 'noetrn not chosen'}; ETRN ${said}`, reply: line};
 }
 
+/** The "250-AUTH ..." line of an EHLO reply, or undefined. */
+export function authLine(ehlo: SmtpReply | undefined): string | undefined {
+	return ehlo?.lines.find(text => /^250[ -]AUTH[ =]/i.test(text));
+}
+
+/**
+ * AUTH in EHLO's reply before STARTTLS (the rehearsal's -bs session and verify's plain connection
+ * never start TLS). With authRequireTls, PLAIN and LOGIN must not be offered; with authMechanisms,
+ * nothing outside the list. Without either answer it is a finding: what is offered in the clear,
+ * DIGEST-MD5 (historic, RFC 6331) named.
+ */
+function authCheck(answers: Answers, ehlo: SmtpReply): Check {
+	const name = 'AUTH before STARTTLS';
+	const line = authLine(ehlo);
+	const offered = offeredMechanisms(ehlo.lines) ?? [];
+	const seen = offered.length === 0
+		? 'no AUTH offered before STARTTLS'
+		: `AUTH ${offered.join(' ')} offered before STARTTLS${offered.includes('DIGEST-MD5') ? ' (DIGEST-MD5 is historic, RFC 6331)' : ''}`;
+	const reply = line ?? `${firstLine(ehlo)} (no AUTH line)`;
+	const chosen = answers.authMechanisms ?? undefined;
+	const requireTls = answers.authRequireTls === true;
+	if (!requireTls && chosen === undefined) {
+		return {name, status: 'info', expected: `authRequireTls and authMechanisms not chosen; ${seen}`, reply};
+	}
+
+	const notInClear = offered.filter(mechanism => (requireTls && ['PLAIN', 'LOGIN'].includes(mechanism)) || (chosen !== undefined && !chosen.includes(mechanism)));
+	const wanted = [
+		...(requireTls ? ['PLAIN and LOGIN only after STARTTLS (AuthOptions p)'] : []),
+		...(chosen === undefined ? [] : [`nothing but ${chosen.join(' ')}`]),
+	].join(', ');
+	return {name, status: notInClear.length === 0 ? 'pass' : 'fail', expected: `${wanted}; ${seen}`, reply};
+}
+
 function dsnCheck(answers: Answers, ehlo: SmtpReply | undefined, dsnMail: SmtpReply | undefined): Check {
 	const name = 'DSN';
 	const offered = ehlo?.lines.some(text => /^250[ -]DSN\b/i.test(text)) ?? false;
@@ -477,6 +511,7 @@ export function verifyChecks(answers: Answers, transcript: VerifyTranscript): Ch
 		...('help' in transcript && 'etrn' in transcript ? [helpProductCheck(answers, transcript.help)] : []),
 		...('relay' in transcript ? [relayCheck(transcript)] : []),
 		...('harvest' in transcript ? [harvestCheck(transcript)] : []),
+		...('etrn' in transcript && transcript.ehlo !== undefined ? [authCheck(answers, transcript.ehlo)] : []),
 		...(transcript.greetingMs === undefined ? [] : [greetingPauseCheck(transcript, transcript.greetingMs)]),
 		...(transcript.starttls === undefined ? [] : [starttlsCheck(transcript.starttls)]),
 	];

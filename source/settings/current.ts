@@ -2,6 +2,7 @@
 // start from this reading.
 import type {PrivacyFlag} from '../core/privacy-flag-names.js';
 import {parsePrivacyOptionsValue} from '../core/privacy-flags.js';
+import {authMechanismList, authOptionLetters} from '../core/auth-options.js';
 import {letterOf} from '../core/sendmail-options.js';
 import {optionValue, privacyOptionsValue, valueAsRead, type CfDocument} from '../core/sendmail-cf.js';
 import {OPTION_SETTINGS, type CountKey, type OptionSetting} from './registry.js';
@@ -11,6 +12,10 @@ export type CurrentSettings = {
 	/** The SmtpGreetingMessage value; undefined when the option is not set. */
 	greeting: string | undefined;
 	privacyOptions: PrivacyFlag[];
+	/** Whether AuthOptions has its "p" letter. */
+	authRequireTls: boolean;
+	/** The AuthMechanisms list; undefined when unset (sendmail's own list, registry `unset`). */
+	authMechanisms: string[] | undefined;
 } & {
 	/** 0 when unset, 0 (no limit) or not a number. */
 	[K in CountKey]: number;
@@ -55,6 +60,18 @@ export function readCurrent(document: CfDocument): CurrentReading {
 				raw[setting.key] = optionValue(document, setting.option);
 				counts[setting.key] = readCount(raw[setting.key]);
 				values[setting.key] = counts[setting.key]!.number;
+				break;
+			}
+
+			case 'optionLetter': {
+				raw[setting.key] = optionValue(document, setting.option);
+				values[setting.key] = authOptionLetters(valueAsRead(raw[setting.key] ?? '')).includes(setting.letter);
+				break;
+			}
+
+			case 'wordList': {
+				raw[setting.key] = optionValue(document, setting.option);
+				values[setting.key] = raw[setting.key] === undefined ? undefined : authMechanismList(valueAsRead(raw[setting.key]!));
 				break;
 			}
 

@@ -247,7 +247,7 @@ export type FeatureArgumentSetting = Common & {
 	readonly zero?: {readonly label: string; readonly means: string};
 };
 
-export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | DaemonsSetting | AccessSetting | FeatureArgumentSetting | ChoiceSetting;
+export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | DaemonsSetting | AccessSetting | FeatureArgumentSetting | ChoiceSetting | OptionLetterSetting | WordListSetting;
 
 /** A whole number the wizard offers as a page of choices: a cf option, an access map entry or a FEATURE's number. */
 export type LimitSetting = CountSetting | AccessSetting | FeatureArgumentSetting;
@@ -258,7 +258,7 @@ export function limitName(setting: LimitSetting): string {
 }
 
 /** An option the tool writes: a setting with a cf option and an .mc define. */
-export type OptionSetting = TextSetting | CountSetting | FlagsSetting | ChoiceSetting;
+export type OptionSetting = TextSetting | CountSetting | FlagsSetting | ChoiceSetting | OptionLetterSetting | WordListSetting;
 
 /** The flags that refuse every protocol before TLS 1.2 (tlsMinVersion). */
 export const NO_OLD_PROTOCOLS = ['+SSL_OP_NO_SSLv2', '+SSL_OP_NO_SSLv3', '+SSL_OP_NO_TLSv1', '+SSL_OP_NO_TLSv1_1'] as const;
@@ -271,6 +271,38 @@ export const FFDHE2048_FILE = 'ffdhe2048.pem';
 
 /** The setting types that are not one option. */
 const NOT_OPTIONS: ReadonlySet<SettingSpec['type']> = new Set(['switch', 'daemons', 'access', 'featureArgument']);
+
+/**
+ * A yes/no answer that puts one letter into an option whose value is a set of letters
+ * (AuthOptions): on adds the letter, off takes it out, and the option's other letters stay as they
+ * are (core/option-letters.ts).
+ */
+export type OptionLetterSetting = Common & {
+	readonly type: 'optionLetter';
+	readonly option: string;
+	readonly mcDefine: string;
+	readonly letter: string;
+	/** The wizard's checkbox for it. */
+	readonly checkbox: string;
+	readonly advice: string;
+	/** A letter switch is recommended on. */
+	readonly recommended: true;
+};
+
+/**
+ * An option whose value is a space-separated list of words from a known set (AuthMechanisms); the
+ * last line wins, and unset means sendmail's own list (`unset`).
+ */
+export type WordListSetting = Common & {
+	readonly type: 'wordList';
+	readonly option: string;
+	readonly mcDefine: string;
+	readonly names: readonly string[];
+	/** What sendmail uses when the option is not set. */
+	readonly unset: readonly string[];
+	readonly recommended: readonly string[];
+	readonly advice: string;
+};
 
 export const SETTINGS = [
 	{
@@ -829,6 +861,54 @@ export const SETTINGS = [
 			mayBreak: 'DHE-only clients limited to 1024-bit groups (Java 7 and older); ECDHE and TLS 1.3 clients are not affected.',
 		},
 	},
+	{
+		key: 'authRequireTls',
+		type: 'optionLetter',
+		option: 'AuthOptions',
+		mcDefine: 'confAUTH_OPTIONS',
+		letter: 'p',
+		step: 'tls',
+		checks: ['AUTH before STARTTLS'],
+		checkbox: 'AUTH only after STARTTLS (p)',
+		advice: 'AUTH is offered before STARTTLS: a password sent then crosses the network readable; set authRequireTls and limit authMechanisms to PLAIN LOGIN',
+		explain: [
+			'authRequireTls (the "p" letter of O AuthOptions, .mc confAUTH_OPTIONS): sendmail offers the mechanisms that send the password as it is (PLAIN, LOGIN) only after STARTTLS. The option\'s other letters are kept.',
+			'On its own "p" hides only those plaintext mechanisms: DIGEST-MD5, CRAM-MD5 and any other the list holds are still offered before STARTTLS. With authMechanisms limited to PLAIN LOGIN, EHLO offers no AUTH at all before STARTTLS and "AUTH PLAIN LOGIN" after it.',
+			'What it costs: a client that logs in without STARTTLS (an old mail program, a script, a device that cannot do TLS) can no longer log in; it must use STARTTLS first. Where STARTTLS is not set up, no client can log in with PLAIN or LOGIN at all.',
+			'Whether port 25 should offer AUTH at all: an MX that has a submission port (587, Debian\'s MSP-v4 with M=Ea) needs no AUTH on port 25; the modifier M=A on the MTA\'s DaemonPortOptions line (DAEMON_OPTIONS in the .mc) turns it off there. The tool does not change daemon lines: audit says when it applies.',
+		],
+		roleDescription: 'Offer AUTH only after STARTTLS: the p letter of AuthOptions, its other letters kept. Clients that log in without STARTTLS break.',
+		example: 'true',
+		recommended: true,
+		recommendation: {
+			why: 'No password crosses the network in the clear: PLAIN and LOGIN are offered only inside TLS.',
+			mayBreak: 'Clients that log in without STARTTLS; with other mechanisms in authMechanisms, AUTH is still offered before STARTTLS.',
+		},
+	},
+	{
+		key: 'authMechanisms',
+		type: 'wordList',
+		option: 'AuthMechanisms',
+		mcDefine: 'confAUTH_MECHANISMS',
+		names: ['EXTERNAL', 'GSSAPI', 'KERBEROS_V4', 'SCRAM-SHA-256', 'SCRAM-SHA-1', 'DIGEST-MD5', 'CRAM-MD5', 'NTLM', 'LOGIN', 'PLAIN'],
+		// sendmail's own list when AuthMechanisms is unset (cf/README, confAUTH_MECHANISMS).
+		unset: ['EXTERNAL', 'GSSAPI', 'KERBEROS_V4', 'DIGEST-MD5', 'CRAM-MD5'],
+		step: 'tls',
+		checks: ['AUTH before STARTTLS'],
+		recommended: ['PLAIN', 'LOGIN'],
+		advice: 'AUTH offers DIGEST-MD5 (historic, RFC 6331) or CRAM-MD5 (the server keeps passwords as good as plain text): limit authMechanisms to PLAIN LOGIN, with authRequireTls',
+		explain: [
+			'authMechanisms (O AuthMechanisms, .mc confAUTH_MECHANISMS): the SASL mechanisms sendmail may offer after AUTH, space-separated; it offers those of them the SASL library has. Unset, sendmail\'s list is EXTERNAL GSSAPI KERBEROS_V4 DIGEST-MD5 CRAM-MD5; Debian\'s sasl.m4 sets EXTERNAL DIGEST-MD5 CRAM-MD5 PLAIN LOGIN.',
+			'DIGEST-MD5 is historic (RFC 6331: its security is broken), and CRAM-MD5 needs the server to keep every password in a form as good as plain text. PLAIN and LOGIN send the password itself, so they belong inside TLS: choose them with authRequireTls, and no AUTH is offered before STARTTLS.',
+			'What it costs: a client set to use only DIGEST-MD5 or CRAM-MD5 can no longer log in until it is set to PLAIN or LOGIN over STARTTLS. Debian\'s TRUST_AUTH_MECH (the mechanisms trusted for relaying) is left as it is: a mechanism no longer offered cannot be used.',
+		],
+		roleDescription: 'AuthMechanisms, the SASL mechanisms offered, e.g. C([PLAIN, LOGIN]); with authRequireTls no AUTH is offered before STARTTLS.',
+		example: '[PLAIN, LOGIN]',
+		recommendation: {
+			why: 'PLAIN and LOGIN inside TLS: no historic DIGEST-MD5, no CRAM-MD5 secrets kept as good as plain text, and with authRequireTls nothing offered in the clear.',
+			mayBreak: 'Clients set to DIGEST-MD5 or CRAM-MD5 only; clients that log in without STARTTLS, with authRequireTls.',
+		},
+	},
 ] as const satisfies readonly SettingSpec[];
 
 type Entry = (typeof SETTINGS)[number];
@@ -839,6 +919,7 @@ type ValueOf<S> = S extends {type: 'text'} ? string
 		: S extends {type: 'flags'} ? PrivacyFlag[]
 			: S extends {type: 'daemons'} ? 'all' | 'local'
 			: S extends {type: 'choice'; values: ReadonlyArray<{value: infer V}>} ? V
+			: S extends {type: 'wordList'} ? string[]
 				: boolean;
 
 /**
@@ -870,7 +951,7 @@ export const CHOICE_SETTINGS = ofType('choice');
 /** The switches that set one flag of an SSL options line a choice setting owns. */
 export const SSL_FLAG_SWITCHES = SWITCH_SETTINGS.filter((setting): setting is OfType<'switch'> & {edit: SslFlagEdit} => setting.edit.file === 'ssl-options');
 /** The settings that tune STARTTLS: offered and written only where it is set up (ServerCertFile set). */
-export const TLS_SETTINGS = SETTINGS.filter(setting => setting.step === 'tls');
+export const TLS_SETTINGS = SETTINGS.filter(setting => setting.step === 'tls' && (setting.type === 'choice' || (setting.type === 'switch' && setting.edit.file === 'ssl-options')));
 /** The switches that edit the help file, in the registry's order. */
 export const HELPFILE_SWITCHES = SWITCH_SETTINGS.filter((setting): setting is OfType<'switch'> & HelpFileSwitch => setting.edit.file === 'helpfile');
 export const OPTION_SETTINGS: ReadonlyArray<Extract<Entry, OptionSetting>> = SETTINGS.filter((setting): setting is Extract<Entry, OptionSetting> => !NOT_OPTIONS.has(setting.type));

@@ -22,6 +22,8 @@ const ROLE_TYPE: Record<SettingSpec['type'], string[]> = {
 	switch: ['type: bool'],
 	daemons: ['type: str', 'choices: [all, local]'],
 	choice: ['type: str'],
+	optionLetter: ['type: bool'],
+	wordList: ['type: list', 'elements: str'],
 };
 
 /** A YAML plain scalar when it reads back as the same string, else a double-quoted one. */

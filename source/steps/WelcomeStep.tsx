@@ -162,16 +162,36 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 	const factShown = clipRows(factRows, Math.max(body.rows - 2 - editRows - presetProblemRows.length - (starts.length > 1 ? 4 : 0), 2));
 	const fixed = factShown.length + 2 + editRows + presetProblemRows.length;
 	const startRows = starts.length > 1 ? 1 + Math.min(1 + starts.length, Math.max(body.rows - fixed - 1, 3)) : 0;
-	const itemized = body.rows - fixed - startRows >= audit.items.length;
-	const advice = itemized && body.rows - fixed - startRows - audit.items.length >= adviceRows + (keepText.length > 0 ? 1 + keepText.length : 0);
-	const keepRows = body.rows - fixed - startRows - (itemized ? audit.items.length : 0) - (advice ? adviceRows : 0) >= 1 + keepText.length ? keepText : [];
+	// A line per setting where it fits beside the sentence that says what Enter does; else two
+	// settings a line (the sentence matters more than the values); else one summary line.
+	const room = body.rows - fixed - startRows;
+	const keepNeed = keepText.length > 0 ? 1 + keepText.length : 0;
+	const paired = Math.ceil(audit.items.length / 2);
+	const itemized = room >= audit.items.length + keepNeed || (room >= audit.items.length && room < paired + keepNeed);
+	const pairs = !itemized && room >= paired + keepNeed;
+	const itemRows = itemized ? audit.items.length : pairs ? paired : 0;
+	const advice = itemized && room - audit.items.length >= adviceRows + keepNeed;
+	const keepRows = room - itemRows - (advice ? adviceRows : 0) >= 1 + keepText.length ? keepText : [];
 	const weak = audit.items.filter(item => !item.hardened).map(item => item.setting);
 
 	return (
 		<StepFrame step="welcome" hints={hints}>
 			<Rows rows={factShown} />
 			<Box marginTop={1} flexDirection="column">
-				<Text bold wrap="truncate-end">{`Current settings: ${score} of ${audit.items.length} hardened${itemized || weak.length === 0 ? '' : `; not: ${weak.join(', ')}`} (${auditFromSendmail ? 'asked of sendmail' : 'read from the file'})`}</Text>
+				<Text bold wrap="truncate-end">{`Current settings: ${score} of ${audit.items.length} hardened${itemized || pairs || weak.length === 0 ? '' : `; not: ${weak.join(', ')}`} (${auditFromSendmail ? 'asked of sendmail' : 'read from the file'})`}</Text>
+				{(pairs ? Array.from({length: paired}, (_, row) => audit.items.slice(row * 2, row * 2 + 2)) : []).map(two => (
+					<Box key={two[0]!.setting}>
+						{two.map(item => (
+							<Box key={item.setting} width={Math.floor(width / 2)} flexShrink={0}>
+								<Text wrap="truncate-end">
+									<Text color={item.hardened ? theme.good : theme.bad}>{item.hardened ? ' ✓ ' : ' ✗ '}</Text>
+									<Text bold>{item.setting}</Text>
+									<Text dimColor>{`  ${safeLine(item.value)}`}</Text>
+								</Text>
+							</Box>
+						))}
+					</Box>
+				))}
 				{(itemized ? audit.items : []).map(item => (
 					<Box key={item.setting} flexDirection="column">
 						<Text wrap="truncate-end">

@@ -332,8 +332,9 @@ async function m4Input(file: string, folder: string, inputs: M4Inputs, optional:
 		return ok(real);
 	}
 
-	// A file already copied is the same copy wherever it is named again: Debian's starttls.m4 names
-	// itself in its usage comment, which would otherwise be copied into itself until the depth limit.
+	// A file named again gets the copy it already has: Debian's starttls.m4 and sasl.m4 quote their
+	// own include line in a comment, which the scan above follows (m4 does not), and a copy per
+	// mention would nest until the depth limit refused a good .mc.
 	const copied = inputs.copies.find(([, original]) => original === file);
 	if (copied !== undefined) return ok(copied[0]);
 	const copy = path.join(folder, `include-${inputs.copies.length + 1}-${path.basename(file).replaceAll(/[^\w.-]/g, '_')}`);

@@ -9,7 +9,7 @@ export const articleAnswers = JSON.parse(readFileSync(articleAnswersFile, 'utf8'
 /**
  * The answers under which audit passes on Debian's stock config: the article's greeting and limits,
  * its flags with noetrn and noreceipts, the three switches, and the flood limits Debian's config
- * leaves open (it sets BadRcptThrottle and ConnectionRateThrottle itself).
+ * leaves open (it sets BadRcptThrottle and ConnectionRateThrottle itself), and AUTH only after STARTTLS.
  */
 export const hardenedAnswers: Answers = {
 	...articleAnswers,
@@ -19,4 +19,7 @@ export const hardenedAnswers: Answers = {
 	hideReceivedVersion: true,
 	badRcptShutdown: 10,
 	maxDaemonChildren: 100,
+	// Debian's sendmail offers AUTH DIGEST-MD5 CRAM-MD5 before STARTTLS where libsasl2-modules is installed.
+	authRequireTls: true,
+	authMechanisms: ['PLAIN', 'LOGIN'],
 };

@@ -52,7 +52,7 @@ test('the wizard shows each setting step once, between Welcome and Review, in th
 });
 
 test('answers validation refuses a value of the wrong type for every setting', () => {
-	const wrong = {text: 5, count: 'ten', flags: 'goaway', switch: 'yes', daemons: 'nowhere', access: 'ten', featureArgument: 'ten', choice: 5} as const;
+	const wrong = {text: 5, count: 'ten', flags: 'goaway', switch: 'yes', daemons: 'nowhere', access: 'ten', featureArgument: 'ten', choice: 5, optionLetter: 'p', wordList: 'PLAIN LOGIN'} as const;
 	for (const setting of SETTINGS) {
 		const result = validateAnswers({[setting.key]: wrong[setting.type]});
 		assert.equal(result.ok, false, setting.key);
