@@ -50,6 +50,11 @@ export type Plan = {
 	notes: string[];
 	/** Things that undermine the result (HELP will still leak the version). */
 	warnings: string[];
+	/**
+	 * FEATUREs the cf lacks that the answers need (ratecontrol, conncontrol), to be added to the
+	 * .mc and built into the cf: only planned where the .mc is edited (PlanInput.addFeatures).
+	 */
+	mcFeatures?: string[];
 	/** Set when a sendmail.mc is beside the .cf: how the .cf came to be, for the Review and Apply steps. */
 	source?: PlanSource;
 };
@@ -89,6 +94,11 @@ export type PlanInput = {
 	access?: AccessMapState;
 	/** The file tlsDhParameters writes (besideCertificate), as read from disk; needed only when it is answered. */
 	dhFile?: TlsFileState;
+	/**
+	 * The .mc is edited and the cf rebuilt from it: a FEATURE the answers need and the cf lacks
+	 * (greet_pause, ratecontrol, conncontrol) is added to the .mc rather than refused.
+	 */
+	addFeatures?: boolean;
 	answers: Answers;
 };
 
@@ -353,13 +363,17 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		}
 	}
 
+	const mcFeatures: string[] = [];
 	if (answers.greetPause !== undefined && answers.greetPause !== null) {
 		const pause = greetPauseSplice(input.cfText, answers.greetPause);
-		if (pause === undefined) {
+		if (pause === undefined && input.addFeatures === true && !/^Sgreet_pause\b/m.test(input.cfText)) {
+			// The .mc gets FEATURE(`greet_pause', N) (system/make-plan.ts); the cf comes from it.
+			settings.push({setting: GREET_PAUSE_SETTING, from: 'no FEATURE(greet_pause)', to: String(answers.greetPause)});
+		} else if (pause === undefined) {
 			return fail(`greetPause needs FEATURE(\`greet_pause'), which ${input.cfPath} does not have (no greet_pause ruleset); add it to the .mc and rebuild, or leave greetPause out of the answers; nothing was written`);
 		}
 
-		if (pause.from !== answers.greetPause) {
+		if (pause !== undefined && pause.from !== answers.greetPause) {
 			splices.push(pause.splice);
 			settings.push({setting: GREET_PAUSE_SETTING, from: String(pause.from), to: String(answers.greetPause)});
 		}
@@ -407,7 +421,7 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		}
 	}
 
-	const access = planAccessMap(input, settings);
+	const access = planAccessMap(input, settings, mcFeatures);
 	if (!access.ok) {
 		return access;
 	}
@@ -416,7 +430,7 @@ export function planHardening(input: PlanInput): Result<Plan> {
 		files.push(access.value);
 	}
 
-	return ok({files, settings, notes, warnings});
+	return ok({files, settings, notes, warnings, ...(mcFeatures.length === 0 ? {} : {mcFeatures})});
 }
 
 /**
@@ -425,7 +439,7 @@ export function planHardening(input: PlanInput): Result<Plan> {
  * outside the core (system/access-map.ts). Refused where sendmail would not read the entry: no
  * access map in the cf, or no FEATURE that looks the tag up.
  */
-function planAccessMap(input: PlanInput, settings: SettingChange[]): Result<FileChange | undefined> {
+function planAccessMap(input: PlanInput, settings: SettingChange[], mcFeatures: string[]): Result<FileChange | undefined> {
 	const asked = ACCESS_SETTINGS.filter(setting => input.answers[setting.key] !== undefined && input.answers[setting.key] !== null);
 	if (asked.length === 0) {
 		return ok(undefined);
@@ -433,7 +447,9 @@ function planAccessMap(input: PlanInput, settings: SettingChange[]): Result<File
 
 	const keys = asked.map(setting => setting.key).join(', ');
 	const lacking = asked.filter(setting => !cfLooksUp(input.cfText, setting.entry));
-	if (lacking.length > 0) {
+	if (lacking.length > 0 && input.addFeatures === true) {
+		mcFeatures.push(...lacking.map(setting => setting.feature));
+	} else if (lacking.length > 0) {
 		return fail(`${lacking.map(setting => `${setting.entry}: needs FEATURE(\`${ACCESS_FEATURE[setting.entry]}')`).join(', ')}, which ${input.cfPath} does not have (sendmail would never read the entry); add it to the .mc and rebuild, or leave ${lacking.map(setting => setting.key).join(', ')} out of the answers; nothing was written`);
 	}
 

@@ -429,7 +429,7 @@ function harvestCheck(transcript: VerifyTranscript): Check {
 	};
 }
 
-/** At or past this a greeting counts as held back (greet_pause; Debian's access map gives outsiders 5 s). */
+/** At or past this a greeting counts as held back (greet_pause; Debian's .mc gives outsiders FEATURE(greet_pause)'s 1 s: its access file's keyless "GreetPause: 5000" is never read). */
 const GREETING_PAUSE_MS = 1000;
 
 /**

@@ -667,7 +667,7 @@ export const SETTINGS = [
 		advice: 'no greeting pause: a client that talks before the greeting (a spam bot) is served; set FEATURE(`greet_pause\', N) (greetPause)',
 		explain: [
 			'greetPause (FEATURE(`greet_pause\', N) in the .mc; in the cf, the number on the last line of the greet_pause ruleset): how many milliseconds sendmail waits before its 220 greeting to a client the access map has no GreetPause entry for. A client that sends anything during the pause gets "554 <host> ESMTP not accepting messages" and every later command is refused. 0 is no pause.',
-			'The access map can set it per client, by name or address ("GreetPause:127 0" in Debian\'s map spares this host; "GreetPause:192.0.2.10 0" spares a relay or backup MX). sendmail 8.17 never reads a GreetPause entry with no key: Debian\'s "GreetPause: 5000" line has no effect, and outsiders wait what the FEATURE says (1000 ms in Debian\'s .mc). So this setting edits the FEATURE\'s number in the .mc and rebuilds the cf.',
+			'The access map can set it per client, by name or address ("GreetPause:127 0" in Debian\'s map spares this host; "GreetPause:192.0.2.10 0" spares a relay or backup MX). sendmail 8.17 never reads a GreetPause entry with no key: Debian\'s "GreetPause: 5000" line has no effect, and outsiders wait what the FEATURE says (1000 ms in Debian\'s .mc). So this setting edits the FEATURE\'s number in the .mc (adding the FEATURE where it lacks it) and rebuilds the cf.',
 			'A polite client waits and notices nothing but the pause. What it costs: a sender whose timeout for the greeting is shorter than the pause (RFC 5321 asks for 5 minutes) gives up; a bot that talks before the greeting is refused. Its 554 also tells nmap the server is sendmail.',
 		],
 		roleDescription: 'The greeting pause for outside clients in milliseconds, FEATURE(greet_pause)\'s number; 0 is no pause. Needs FEATURE(greet_pause) in the config.',
@@ -695,7 +695,7 @@ export const SETTINGS = [
 		explain: [
 			'clientRate (the access map\'s default "ClientRate:" entry, read by FEATURE(`ratecontrol\')): how many connections one client address may open within the rate window (ConnectionRateWindowSize, 60 seconds by default). The next one gets "421 4.3.2 Connection rate limit exceeded." and is closed. 0 is no limit.',
 			'What a legitimate bulk sender sees: a list server that opens many connections at once gets 421 on those over the rate; 421 is a temporary failure, so it keeps the messages queued and retries later, and nothing is lost, only delayed. Spare your own relays, backup MXes and list servers with their own entry, "ClientRate:192.0.2.10 0" (0: no limit), in the access file; Debian\'s "ClientRate:127 0" spares this host.',
-			'The value goes into the access map\'s source, which is then rebuilt the host\'s way (makemap). Offered where the host builds from its .mc and the cf has FEATURE(`ratecontrol\') and an access map.',
+			'The value goes into the access map\'s source, which is then rebuilt the host\'s way (makemap). Offered where the host builds from its .mc and the cf has an access map; an .mc without FEATURE(`ratecontrol\') gets it, and the cf is rebuilt.',
 		],
 		roleDescription: 'The access map\'s default ClientRate, connections one client may open per rate window (a minute); 0 is no limit. Needs FEATURE(ratecontrol) and an access map.',
 		example: '10',
@@ -722,7 +722,7 @@ export const SETTINGS = [
 		explain: [
 			'clientConn (the access map\'s default "ClientConn:" entry, read by FEATURE(`conncontrol\')): how many connections one client address may have open at once. One more gets "421 4.3.2 Too many open connections." and is closed. 0 is no limit.',
 			'It keeps one client from holding every slot MaxDaemonChildren allows. What it costs: a bulk sender that delivers over many parallel connections gets 421 on the extra ones and retries later; spare relays, backup MXes and list servers with "ClientConn:192.0.2.10 0" in the access file. Debian\'s "ClientConn:127 0" spares this host.',
-			'The value goes into the access map\'s source, which is then rebuilt the host\'s way (makemap). Offered where the host builds from its .mc and the cf has FEATURE(`conncontrol\') and an access map.',
+			'The value goes into the access map\'s source, which is then rebuilt the host\'s way (makemap). Offered where the host builds from its .mc and the cf has an access map; an .mc without FEATURE(`conncontrol\') gets it, and the cf is rebuilt.',
 		],
 		roleDescription: 'The access map\'s default ClientConn, connections one client may hold open at once; 0 is no limit. Needs FEATURE(conncontrol) and an access map.',
 		example: '10',

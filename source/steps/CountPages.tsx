@@ -101,14 +101,15 @@ export type AccessMapHost = {
 /**
  * The access map's settings this host can take (greet_pause's pause, ClientRate:, ClientConn:),
  * with the value in force of each, and a note for those left out and why: they are offered where
- * the host builds its .cf from a .mc, the cf has the FEATURE that reads them and, for the access
- * map's entries, an access map whose source could be read. The FEATURE is not added here: an .mc
- * without it gets a note naming the line to add.
+ * the host builds its .cf from a .mc and, for the access map's entries, the cf has an access map
+ * whose source could be read. A FEATURE the cf lacks is added to the .mc by the plan when the
+ * setting is answered (system/make-plan.ts); a note says so.
  */
 export function accessMapOffer(settings: readonly LimitSetting[], host: AccessMapHost): {offered: LimitSetting[]; current: Record<string, number>; notes: Row[]} {
 	const offered: LimitSetting[] = [];
 	const current: Record<string, number> = {};
 	const missing: string[] = [];
+	const added: string[] = [];
 	const wanted = settings.filter(setting => setting.type !== 'count');
 	if (wanted.length === 0) {
 		return {offered, current, notes: []};
@@ -124,11 +125,10 @@ export function accessMapOffer(settings: readonly LimitSetting[], host: AccessMa
 
 	for (const setting of wanted) {
 		if (setting.type === 'featureArgument') {
-			if (/^Sgreet_pause\b/m.test(host.cfText)) {
-				offered.push(setting);
-				current[setting.key] = greetPauseFallback(host.cfText);
-			} else {
-				missing.push(`${limitName(setting)} (not in this config: add FEATURE(\`${setting.feature}', \`${setting.recommended}')dnl to the .mc and rebuild)`);
+			offered.push(setting);
+			current[setting.key] = greetPauseFallback(host.cfText);
+			if (!/^Sgreet_pause\b/m.test(host.cfText)) {
+				added.push(`FEATURE(\`${setting.feature}')`);
 			}
 
 			continue;
@@ -139,19 +139,24 @@ export function accessMapOffer(settings: readonly LimitSetting[], host: AccessMa
 		}
 
 		const {access} = host;
-		if (!cfLooksUp(host.cfText, setting.entry)) {
-			missing.push(`${limitName(setting)} (FEATURE(\`${setting.feature}') is not in this config: add FEATURE(\`${setting.feature}', \`nodelay', \`terminate')dnl to the .mc and rebuild)`);
-		} else if (access === undefined) {
+		if (access === undefined) {
 			missing.push(`${limitName(setting)} (the config has no access map: FEATURE(\`access_db') in the .mc)`);
 		} else if ('problem' in access) {
 			missing.push(`${limitName(setting)} (${access.problem})`);
 		} else {
 			offered.push(setting);
-			const value = accessDefault(access.text, setting.entry);
+			// Without the FEATURE sendmail reads no entry: no limit is in force.
+			const value = cfLooksUp(host.cfText, setting.entry) ? accessDefault(access.text, setting.entry) : 0;
 			current[setting.key] = value === undefined || Number.isNaN(value) ? 0 : value;
+			if (!cfLooksUp(host.cfText, setting.entry)) {
+				added.push(`FEATURE(\`${setting.feature}')`);
+			}
 		}
 	}
 
-	const notes: Row[] = missing.length === 0 ? [] : [{text: `Not offered: ${missing.join('; ')}.`, tone: 'dim'}];
+	const notes: Row[] = [
+		...(added.length === 0 ? [] : [{text: `${added.join(' and ')} ${added.length === 1 ? 'is' : 'are'} not in this config: setting ${added.length === 1 ? 'its limit adds it' : 'their limits adds them'} to the .mc, and sendmail.cf is rebuilt from it.`, tone: 'dim' as const}]),
+		...(missing.length === 0 ? [] : [{text: `Not offered: ${missing.join('; ')}.`, tone: 'dim' as const}]),
+	];
 	return {offered, current, notes};
 }

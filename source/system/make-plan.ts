@@ -2,7 +2,23 @@ import path from 'node:path';
 import {diffArrays} from 'diff';
 import type {Answers} from '../core/answers.js';
 import {GREET_PAUSE_SETTING, planHardening, type FileChange, type Plan} from '../core/plan.js';
-import {greetPauseFallback, setGreetPauseFeature} from '../core/access-map.js';
+import {ACCESS_FEATURE, cfLooksUp, greetPauseFallback, setGreetPauseFeature, type AccessTag} from '../core/access-map.js';
+
+/** Each access map tag with the FEATURE that reads it. */
+const ACCESS_TAGS_OF_FEATURE = Object.entries(ACCESS_FEATURE) as Array<[AccessTag, string]>;
+
+/**
+ * The .mc with a FEATURE line added before MAILER_DEFINITIONS / the first MAILER() (FEATUREs must
+ * come before the mailers), with a note saying so.
+ */
+function addMcFeature(mcText: string, line: string, notes: string[]): string {
+	const newline = mcText.includes('\r\n') ? '\r\n' : '\n';
+	const at = /^(?:MAILER_DEFINITIONS|MAILER\()/m.exec(mcText);
+	notes.push(`${line.replace(/dnl$/, '')} is added to the .mc${at === null ? ' at its end' : ' before its mailers'}: the config did not have it`);
+	return at === null
+		? `${mcText}${mcText === '' || mcText.endsWith('\n') ? '' : newline}${line}${newline}`
+		: mcText.slice(0, at.index) + line + newline + mcText.slice(at.index);
+}
 import {findReceivedHeaders, receivedVersionLeak} from '../core/received-header.js';
 import {fail, ok, type Result} from '../core/result.js';
 import {ACCUMULATING_OPTIONS, findOption, ignoredBySendmail, optionValue, parseCf, privacyOptionsValue, valueAsRead, type CfDocument} from '../core/sendmail-cf.js';
@@ -315,7 +331,9 @@ export async function makePlan(target: Target, answers: Answers, options: MakePl
 }
 
 async function planFiles(target: Target, answers: Answers, options: MakePlanOptions): Promise<Result<Plan>> {
-	const direct = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, access: target.access, dhFile: target.dhFile, answers});
+	const source = await findMcSource(target.cfPath, options.hostname, {makeConfPath: options.makeConfPath});
+	// Where the .mc is edited, a FEATURE the answers need goes into it (planThroughMc).
+	const direct = planHardening({cfPath: target.cfPath, cfText: target.cfText, helpFile: target.helpFile, access: target.access, dhFile: target.dhFile, answers, addFeatures: source.found && options.cfOnly !== true});
 	if (!direct.ok) {
 		return direct;
 	}
@@ -338,7 +356,6 @@ async function planFiles(target: Target, answers: Answers, options: MakePlanOpti
 		}
 	}
 
-	const source = await findMcSource(target.cfPath, options.hostname, {makeConfPath: options.makeConfPath});
 	if (!source.found) {
 		const warning = missingMcWarning(target.cfPath, target.cfText, source);
 		return warning === undefined || direct.value.files.length === 0 ? direct : ok({...direct.value, warnings: [warning, ...direct.value.warnings]});
@@ -357,7 +374,8 @@ async function planFiles(target: Target, answers: Answers, options: MakePlanOpti
 		});
 	}
 
-	if (cfChange === undefined) {
+	const featureAdded = (direct.value.mcFeatures?.length ?? 0) > 0 || direct.value.settings.some(change => change.setting === GREET_PAUSE_SETTING);
+	if (cfChange === undefined && !featureAdded) {
 		// sendmail.cf already has these settings, so neither file needs a rebuild.
 		return direct;
 	}
@@ -421,7 +439,7 @@ export async function checkMcAgrees(target: Target, options: MakePlanOptions = {
 	return unedited.ok ? ok(mcDisagreement(target, rebuild.value, unedited.value)) : fail(unedited.error);
 }
 
-async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange, rebuild: RebuildPlan, options: MakePlanOptions, sourceNote: string | undefined, listen: ListenChoice | undefined): Promise<Result<Plan>> {
+async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange | undefined, rebuild: RebuildPlan, options: MakePlanOptions, sourceNote: string | undefined, listen: ListenChoice | undefined): Promise<Result<Plan>> {
 	const {mcPath} = rebuild;
 	const cfName = path.basename(target.cfPath);
 	const rebuildCommand = rebuildCommandOf(rebuild);
@@ -454,7 +472,8 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 	// greet_pause's pause is the argument of its FEATURE line in the .mc.
 	const pause = direct.settings.find(change => change.setting === GREET_PAUSE_SETTING);
 	if (pause !== undefined) {
-		const withPause = setGreetPauseFeature(definesEdited.text, Number(pause.to));
+		const withPause = setGreetPauseFeature(definesEdited.text, Number(pause.to))
+			?? (/^Sgreet_pause\b/m.test(target.cfText) ? undefined : addMcFeature(definesEdited.text, `FEATURE(\`greet_pause', \`${pause.to}')dnl`, definesEdited.notes));
 		if (withPause === undefined) {
 			return fail(`${mcPath} has no FEATURE(\`greet_pause') line of its own to set the pause in (it may come from an m4 file it includes); change it there, or use --cf-only to edit ${cfName} alone`);
 		}
@@ -462,7 +481,11 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 		definesEdited.text = withPause;
 	}
 
-	const received = direct.settings.some(change => change.setting === RECEIVED_SETTING) ? receivedHeaderDefine(definesEdited.text, cfChange.after) : undefined;
+	for (const feature of direct.mcFeatures ?? []) {
+		definesEdited.text = addMcFeature(definesEdited.text, `FEATURE(\`${feature}', \`nodelay', \`terminate')dnl`, definesEdited.notes);
+	}
+
+	const received = cfChange !== undefined && direct.settings.some(change => change.setting === RECEIVED_SETTING) ? receivedHeaderDefine(definesEdited.text, cfChange.after) : undefined;
 	if (received !== undefined && !received.ok) {
 		return fail(`${received.error} ${CF_ONLY_HINT}`);
 	}
@@ -538,6 +561,12 @@ async function planThroughMc(target: Target, direct: Plan, cfChange: FileChange,
 
 	if (pause !== undefined && greetPauseFallback(cfAfter) !== Number(pause.to)) {
 		return fail(`the ${cfName} rebuilt from ${mcPath} does not pause ${pause.to} ms before the greeting: something later in the .mc sets FEATURE(\`greet_pause') again; change it there, or use --cf-only to edit ${cfName} alone`);
+	}
+
+	for (const [tag, feature] of ACCESS_TAGS_OF_FEATURE.filter(([, feature]) => direct.mcFeatures?.includes(feature))) {
+		if (!cfLooksUp(cfAfter, tag)) {
+			return fail(`the ${cfName} rebuilt from ${mcPath} does not look ${tag} up though FEATURE(\`${feature}') was added (it needs FEATURE(\`access_db') before it); change the .mc by hand, or leave it out of the answers`);
+		}
 	}
 
 	const document = parseCf(cfAfter);

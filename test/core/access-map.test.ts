@@ -95,3 +95,15 @@ test('planHardening: clientRate edits the access file the cf names; without the 
 	assert.ok(!noPause.ok);
 	assert.match(noPause.error, /greetPause needs FEATURE\(`greet_pause'\)/);
 });
+
+test('planHardening with addFeatures (the .mc is edited): a FEATURE the cf lacks is planned for the .mc instead of refused', {skip: haveDebian ? undefined : 'no Debian sendmail.cf'}, () => {
+	const cf = readFileSync('/etc/mail/sendmail.cf', 'latin1').replaceAll('<! ClientRate>', '<! Other>').replace(/^Sgreet_pause$/m, 'Sother');
+	const access = {type: 'hash', path: '/srv/access', dbPath: '/srv/access.db', text: debianAccess};
+	const refused = planHardening({cfPath: '/srv/sendmail.cf', cfText: cf, access, answers: {clientRate: 3}});
+	assert.ok(!refused.ok);
+	const plan = planHardening({cfPath: '/srv/sendmail.cf', cfText: cf, access, answers: {clientRate: 3, greetPause: 3000}, addFeatures: true});
+	assert.ok(plan.ok, plan.ok ? '' : plan.error);
+	assert.deepEqual(plan.value.mcFeatures, ['ratecontrol']);
+	assert.deepEqual(plan.value.files.map(file => file.role), ['access']);
+	assert.deepEqual(plan.value.settings.map(change => [change.setting, change.from, change.to]), [['greet_pause (ms before the greeting)', 'no FEATURE(greet_pause)', '3000'], ['ClientRate: (/srv/access)', '10', '3']]);
+});

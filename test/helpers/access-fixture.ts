@@ -1,6 +1,7 @@
 import {spawnSync} from 'node:child_process';
 import {chmodSync, chownSync, copyFileSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
+import {buildCfFromMc} from '../../source/system/mc-rebuild.js';
 import {copyDebianMcPair} from './debian-mc.js';
 
 const uidOf = (name: string, file: string) => Number(readFileSync(file, 'latin1').split('\n').find(line => line.startsWith(`${name}:`))?.split(':')[2] ?? 0);
@@ -34,4 +35,19 @@ export function buildAccessDb(accessPath: string): void {
 
 	chownSync(`${accessPath}.db`, uidOf('smmta', '/etc/passwd'), uidOf('smmsp', '/etc/group'));
 	chmodSync(`${accessPath}.db`, 0o640);
+}
+
+/**
+ * The pair with these FEATUREs taken out of its .mc, and its .cf built again from it the way the
+ * tool builds one (plain m4, no Makefile in the folder), so the two still agree.
+ */
+export async function withoutFeatures(pair: {mcPath: string; cfPath: string}, features: readonly string[]): Promise<void> {
+	const mc = readFileSync(pair.mcPath, 'latin1').replace(new RegExp(`^FEATURE\\(\`(?:${features.join('|')})'.*\\n`, 'gm'), '');
+	writeFileSync(pair.mcPath, mc, 'latin1');
+	const cf = await buildCfFromMc(mc, pair.mcPath, {});
+	if (!cf.ok) {
+		throw new Error(cf.error);
+	}
+
+	writeFileSync(pair.cfPath, cf.value, 'latin1');
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, test} from 'node:test';
-import {copyDebianAccessPair} from '../helpers/access-fixture.js';
+import {copyDebianAccessPair, withoutFeatures} from '../helpers/access-fixture.js';
 import {ensureBuilt, runCli} from '../helpers/cli.js';
 import {skipUnlessDebianMc} from '../helpers/debian-mc.js';
 import {createTestNetwork, SERVER_ADDR, skipUnlessNetns, type TestNetwork} from '../helpers/netns.js';
@@ -133,5 +133,28 @@ describe('the access map\'s per-client limits, on the wire from an outside addre
 		const replies = await firstReplies(daemon.port, 4);
 		await daemon.stop();
 		assert.deepEqual(replies.map(reply => reply.slice(0, 4)), ['220 ', '220 ', '220 ', '220 '], replies.join('\n'));
+	});
+
+	test('an .mc without FEATURE(ratecontrol) and FEATURE(greet_pause): {"clientRate":3,"greetPause":3000} adds both, and the daemon refuses the 4th connection and an early talker', async () => {
+		const other = copyDebianAccessPair(parent);
+		await withoutFeatures(other, ['ratecontrol', 'greet_pause']);
+		assert.doesNotMatch(readFileSync(other.cfPath, 'latin1'), /<! ClientRate>|^Sgreet_pause/m);
+		const answersPath = path.join(parent, 'features.json');
+		writeFileSync(answersPath, JSON.stringify({clientRate: 3, greetPause: 3000}));
+		const run = await runCli(['--yes', '--no-restart', '--config', other.cfPath, '--answers', answersPath]);
+		assert.equal(run.status, 0, run.stderr);
+		const mc = readFileSync(other.mcPath, 'latin1');
+		assert.match(mc, /^FEATURE\(`greet_pause', `3000'\)dnl\nFEATURE\(`ratecontrol', `nodelay', `terminate'\)dnl\nMAILER_DEFINITIONS$/m);
+		assert.match(readFileSync(other.accessPath, 'latin1'), /^ClientRate:\t\t\t\t3$/m);
+
+		const daemon = await network.startDaemon(readFileSync(other.cfPath, 'latin1'));
+		// The early talker is the window's 1st connection; three more at once are the 2nd to 4th.
+		const early = await network.run('client', process.execPath, [talkScript, SERVER_ADDR, String(daemon.port), 'early'], {input: JSON.stringify(['EHLO outside.test.example', 'QUIT'])});
+		const replies = await firstReplies(daemon.port, 3);
+		await daemon.stop();
+		assert.equal(early.status, 0, early.stderr);
+		assert.match((JSON.parse(early.stdout) as string[])[0] ?? '', /^554 \S+ ESMTP not accepting messages/);
+		assert.equal(replies.filter(reply => reply.startsWith('220 ')).length, 2, replies.join('\n'));
+		assert.equal(replies.filter(reply => /^421 4\.3\.2 Connection rate limit exceeded\./.test(reply)).length, 1, replies.join('\n'));
 	});
 });

@@ -28,10 +28,14 @@ test('accessMapOffer: all three with their values in force where the host builds
 	assert.deepEqual(noMc.offered, []);
 	assert.match(noMc.notes[0]!.text, /^Not offered: FEATURE\(greet_pause\), ClientRate:, ClientConn: \(.*builds sendmail\.cf from a sendmail\.mc with an access map/);
 
-	const noRate = accessMapOffer(ACCESS_MAP_SETTINGS, {mcPath: '/srv/sendmail.mc', cfText: cf.replaceAll('<! ClientRate>', '<! Other>').replace(/^Sgreet_pause$/m, 'Sother'), access});
-	assert.deepEqual(noRate.offered.map(setting => setting.key), ['clientConn']);
-	assert.match(noRate.notes[0]!.text, /FEATURE\(greet_pause\) \(not in this config: add FEATURE\(`greet_pause', `5000'\)dnl to the \.mc and rebuild\); ClientRate: \(FEATURE\(`ratecontrol'\) is not in this config: add FEATURE\(`ratecontrol', `nodelay', `terminate'\)dnl/);
+	// A FEATURE the cf lacks is added to the .mc when its setting is answered: offered, with no limit in force now.
+	const noRate = accessMapOffer(ACCESS_MAP_SETTINGS, {mcPath: '/srv/sendmail.mc', cfText: cf.replaceAll('<! ClientRate>', '<! Other>').replace(/^R<\?> <\$\*>\t\t\$# 1000$/m, '').replace(/^Sgreet_pause$/m, 'Sother'), access});
+	assert.deepEqual(noRate.offered.map(setting => setting.key), ['greetPause', 'clientRate', 'clientConn']);
+	assert.deepEqual(noRate.current, {greetPause: 0, clientRate: 0, clientConn: 10});
+	assert.match(noRate.notes[0]!.text, /^FEATURE\(`greet_pause'\) and FEATURE\(`ratecontrol'\) are not in this config: setting their limits adds them to the \.mc/);
 
+	const noMap = accessMapOffer(ACCESS_MAP_SETTINGS, {mcPath: '/srv/sendmail.mc', cfText: cf, access: undefined});
+	assert.match(noMap.notes[0]!.text, /^Not offered: ClientRate: \(the config has no access map: FEATURE\(`access_db'\) in the \.mc\); ClientConn: /);
 	const unread = accessMapOffer(ACCESS_MAP_SETTINGS, {mcPath: '/srv/sendmail.mc', cfText: cf, access: {path: '/srv/access', problem: '/srv/access is not trusted: owned by smmta'}});
 	assert.deepEqual(unread.offered.map(setting => setting.key), ['greetPause']);
 	assert.match(unread.notes[0]!.text, /ClientRate: \(\/srv\/access is not trusted: owned by smmta\); ClientConn: /);
