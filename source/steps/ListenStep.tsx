@@ -7,7 +7,7 @@ import type {Answers} from '../core/answers.js';
 import type {Daemon, ListenChoice} from '../core/daemon-addresses.js';
 import {describeDaemon} from '../core/daemon-addresses.js';
 import {OptionList, type OptionItem} from '../components/OptionList.js';
-import {Rows, textRows, type Row} from '../components/Rows.js';
+import {clipRows, Rows, textRows, type Row} from '../components/Rows.js';
 import {HINTS, StepFrame, useFrameBody} from '../components/StepFrame.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
@@ -105,7 +105,7 @@ export function ListenStep({daemons, current, answers, hub, onNext}: Props) {
 		<StepFrame step={setting.step} title={setting.question} hints={hints}>
 			<OptionList label="Receives mail from other machines" kind="radio" items={items} highlight={row(highlight)} selected={row(chosen)} />
 			<Box marginTop={1} flexDirection="column">
-				<Rows rows={rows.slice(0, Math.max(body.rows - listRows - 1, 1))} />
+				<Rows rows={clipRows(rows, Math.max(body.rows - listRows - 1, 1))} />
 			</Box>
 		</StepFrame>
 	);

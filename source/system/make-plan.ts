@@ -29,11 +29,10 @@ import {readTextFile} from './read-files.js';
 import {withAccessDb} from './access-map.js';
 import {buildCfFromMc, findMcSource, rebuildPlan, type RebuildPlan} from './mc-rebuild.js';
 import type {Target} from './target.js';
-import {configHostName} from './host-name.js';
+import {checkHostName, configHostName} from './host-name.js';
 import {findSendmail, sendmailFfrDefines} from './sendmail.js';
 import {COMPILED_IN_SETTINGS, OPTION_SETTINGS, SETTING} from '../settings/registry.js';
 import {cfDaemons, listenOf, reachOf, setMcListen, type ListenChoice} from '../core/daemon-addresses.js';
-import {checkHostName} from './host-name.js';
 import {checkMailHub, mailHubRefusal, mailHubUnknown, type MailHubFinding, type MailHubOptions} from './mail-hub.js';
 
 export type MakePlanOptions = {

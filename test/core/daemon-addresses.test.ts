@@ -166,3 +166,16 @@ test('a preset\'s summary says where the daemons will listen', async () => {
 	assert.equal(summarizeAnswers({listen: 'local'}), 'daemons listen on 127.0.0.1 only (local)');
 	assert.equal(summarizeAnswers({listen: 'all', maxDaemonChildren: 40}), 'MaxDaemonChildren 40, daemons listen on every address (all)');
 });
+
+test('audit\'s listen row follows the daemons sendmail itself sets up (-d37.1), not the file, where sendmail was asked', async () => {
+	const {auditFromOptionsSet} = await import('../../source/core/audit.js');
+	const fromFile = auditConfig(CF, undefined);
+	const asked = auditFromOptionsSet(fromFile, new Map([['DaemonPortOptions', ['Family=inet, Name=MTA-v4, Port=smtp, Addr=127.0.0.1']]]));
+	const row = asked.items.find(item => item.setting === 'DaemonPortOptions')!;
+	assert.equal(row.from, 'sendmail');
+	assert.equal(row.reply, 'setoption DaemonPortOptions=Family=inet, Name=MTA-v4, Port=smtp, Addr=127.0.0.1');
+	assert.match(row.value, /^local: MTA-v4 port smtp on 127\.0\.0\.1 \(this host only\); no other machine can connect/);
+	const none = auditFromOptionsSet(fromFile, new Map()).items.find(item => item.setting === 'DaemonPortOptions')!;
+	assert.equal(none.reply, 'sendmail sets no DaemonPortOptions');
+	assert.match(none.value, /^all: MTA port 25 on every IPv4 address/);
+});

@@ -218,6 +218,12 @@ describe('listen "local" on the wire, and its refusal on a mail hub', skip, () =
 		} finally {
 			await daemon.stop();
 		}
+
+		// Rollback restores the set: both files as they were before "local", byte for byte.
+		const back = await network.run('server', process.execPath, [cliPath, 'rollback', '--config', pair.cfPath], {env: {...process.env, SENDMAIL_HARDEN_SENDMAIL: sendmailWrapper}, timeoutMs: 120_000});
+		assert.equal(back.status, 0, back.stderr);
+		assert.equal(readFileSync(pair.mcPath, 'latin1'), mcBefore);
+		assert.equal(readFileSync(pair.cfPath, 'latin1'), opened);
 	});
 
 	test('on a host that is its domain\'s MX, {"listen":"local"} is refused with one line, exit 2, sendmail.cf byte-identical; with the MX elsewhere it is accepted', async () => {

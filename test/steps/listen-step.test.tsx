@@ -109,3 +109,22 @@ test('a plan asked for "local" on a hub is refused, so Review has nothing to wri
 	assert.equal(plan.ok ? '' : plan.error, 'listen "local" refused: this host is the mail exchanger of example.org (its MX mail.example.org is 192.0.2.25, an address of this host), and "local" would refuse all mail from other machines; answer "all" or leave listen out; nothing was written');
 	assert.equal(readFileSync(cfPath, 'latin1'), before);
 });
+
+test('the question fits 80x24 and 60x20: every row within the width, the frame within the height, all choices shown', async t => {
+	const {renderSized} = await import('../helpers/sized-terminal.js');
+	const {ListenStep} = await import('../../source/steps/ListenStep.js');
+	const {cfDaemons} = await import('../../source/core/daemon-addresses.js');
+	const {daemons} = cfDaemons(readFileSync(openedConfig(t), 'latin1'));
+	const unknown: MailHubFinding = {kind: 'unknown', domain: 'example.org', reason: 'the resolver did not answer within 5 s'};
+	for (const [columns, rows] of [[80, 24], [60, 20]] as const) {
+		const sized = renderSized(t, <ListenStep daemons={daemons} current="all" answers={{}} hub={unknown} onNext={() => undefined} />, columns, rows);
+		await sized.waitFor('Keep as it is');
+		sized.stdin.write(KEY.down);
+		const frame = await sized.waitFor('› ( ) Yes');
+		const lines = frame.replace(/\n$/, '').split('\n');
+		assert.ok(lines.length <= rows, `${columns}x${rows}: ${lines.length} rows:\n${frame}`);
+		assert.ok(lines.every(line => line.length <= columns), `${columns}x${rows}: a row is wider than the terminal:\n${frame}`);
+		assert.match(frame, /No, it only sends/);
+		assert.match(frame, /enter next/);
+	}
+});
