@@ -333,7 +333,8 @@ async function m4Input(file: string, folder: string, inputs: M4Inputs, optional:
 	}
 
 	// A file already copied is the same copy wherever it is named again: Debian's starttls.m4 names
-	// itself in its usage comment, which would otherwise be copied into itself until the depth limit.
+	// itself in its usage comment (docs/sendmail.md, "TLS settings, measured"), which would otherwise
+	// be copied into itself until the depth limit.
 	const copied = inputs.copies.find(([, original]) => original === file);
 	if (copied !== undefined) return ok(copied[0]);
 	const copy = path.join(folder, `include-${inputs.copies.length + 1}-${path.basename(file).replaceAll(/[^\w.-]/g, '_')}`);
