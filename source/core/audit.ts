@@ -671,7 +671,7 @@ function tlsRows(document: CfDocument, extras: AuditExtras): AuditItem[] {
 function dhRow(value: string | undefined, file: AuditExtras['dhParameters']): {value: string; hardened: boolean; advice: string} {
 	const advice = SETTING.tlsDhParameters.advice;
 	if (value === undefined || value === '') {
-		// Measured on 8.17.1.9 (the prime of its ServerKeyExchange): safe, 2048 bits, g=2.
+		// Measured on 8.17.1.9 (docs/sendmail.md, "TLS settings, measured"): a safe 2048-bit prime, g=2.
 		return {value: 'not set: sendmail\'s built-in group (in 8.17 a 2048-bit safe prime, not RFC 7919\'s; sendmail before 8.15 used 1024 bits)', hardened: true, advice: ''};
 	}
 

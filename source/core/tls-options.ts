@@ -37,7 +37,8 @@ export function composeSslOptions(current: string | undefined, set: readonly str
 
 	const touched = new Set([...set, ...clear].map(flag => flagName(flag)));
 	const kept = words(current).filter(word => !touched.has(flagName(word)));
-	// The flags as the registry spells them ("+SSL_OP_NO_TLSv1"): sendmail matches names without regard to case.
+	// The flags as the registry spells them ("+SSL_OP_NO_TLSv1"): sendmail takes names in any case
+	// (docs/sendmail.md, "TLS settings, measured").
 	return [...kept, ...set].join(' ');
 }
 
