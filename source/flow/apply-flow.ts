@@ -16,6 +16,8 @@ import type {BackupSet} from '../system/backup-sets.js';
 import type {RestartOutcome} from '../system/service.js';
 import type {VerifyResult} from '../system/verify-server.js';
 import type {RehearsalReport, rehearseFiles} from '../system/rehearsal.js';
+import {namesServerCertificate} from '../core/starttls-files.js';
+import type {StarttlsProbe} from '../core/verify-checks.js';
 import {addressText} from '../core/address.js';
 import {SWITCH_SETTINGS} from '../settings/registry.js';
 
@@ -71,7 +73,8 @@ export type ApplyFlowDeps = {
 	 */
 	sendmailStartedSince?(since: Date, cfText: string): Promise<number | undefined>;
 	waitForListener(host: string, port: number, options: {signal?: AbortSignal}): Promise<boolean>;
-	verifyServer(host: string, port: number, answers: Answers): Promise<Result<VerifyResult>>;
+	/** `starttls`: where the new config sets STARTTLS up, the live server must offer it and complete a handshake. */
+	verifyServer(host: string, port: number, answers: Answers, options?: {starttlsExpected?: StarttlsProbe['expected']}): Promise<Result<VerifyResult>>;
 	/** force: restore even over a file that no longer holds what was written (after a failed restart). */
 	rollback(set: BackupSet, options: {force: boolean}): Promise<Result<string[]>>;
 };
@@ -545,7 +548,9 @@ const verifyStep: FlowStep = {
 	skip: async state => notRestarted(state, `check the live server on ${addressText(state.address)}`),
 	async task(state) {
 		// The checks may take a while (up to 1000 RCPTs for "no limit"); Ctrl+C does not wait for them.
-		const verified = await untilStopped(state, state.deps.verifyServer(state.address.host, state.address.port, state.input.answers));
+		// A restarted daemon that serves no STARTTLS, where the new config sets it up, fails the check.
+		const starttlsExpected = namesServerCertificate(candidateFiles(state.input).cfText) ? {because: 'as the new config sets it up'} : undefined;
+		const verified = await untilStopped(state, state.deps.verifyServer(state.address.host, state.address.port, state.input.answers, starttlsExpected === undefined ? {} : {starttlsExpected}));
 		if (verified === undefined) {
 			stopBeforeCheck(state);
 			return {ok: false, detail: STOPPED};

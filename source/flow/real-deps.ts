@@ -33,7 +33,7 @@ export function realFlowDeps(env: NodeJS.ProcessEnv, options: RealFlowOptions = 
 		hostNameWait: () => hostNameWait(),
 		sendmailStartedSince: async (since, cfText) => (await service()).sendmailStartedSince(since, cfText),
 		waitForListener: async (host, port, {signal}) => waitForListener(host, port, LISTENER_WAIT_MS, signal),
-		verifyServer: async (host, port, answers) => (await import('../system/verify-server.js')).verifyServer(host, port, answers),
+		verifyServer: async (host, port, answers, verifyOptions) => (await import('../system/verify-server.js')).verifyServer(host, port, answers, verifyOptions),
 		rollback: async (set, {force}) => (await import('../system/rollback.js')).rollbackBackupSet(set, {force}),
 	};
 }

@@ -19,6 +19,8 @@ export type VerifyOptions = SmtpClientOptions & {
 	totalTimeoutMs?: number;
 	/** Where this client stands (see source/system/vantage.ts); undefined when not known. */
 	vantage?: Vantage;
+	/** Where STARTTLS must be offered (the config the server runs names a certificate). */
+	starttlsExpected?: StarttlsProbe['expected'];
 };
 
 // A local recipient every sendmail knows; the null sender needs no resolvable domain.
@@ -51,6 +53,7 @@ export async function verifyServer(host: string, port: number, answers: Answers,
 		vantage,
 		greetingMs,
 		openAnother: async () => smtpConnect(host, port, options),
+		...(options.starttlsExpected === undefined ? {} : {starttlsExpected: options.starttlsExpected}),
 	});
 }
 

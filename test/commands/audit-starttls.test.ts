@@ -23,9 +23,18 @@ const auditJson = async (cfPath: string) => {
 
 describe('audit: STARTTLS and its certificate', skipUnlessDebianMc(), () => {
 	let parent: string;
+	let pair: ReturnType<typeof debianStarttlsPair>;
+	// One set-up for the file (DH parameters take a while to make); the other cases are cf files beside it.
+	const variant = (name: string, edit: (cf: string) => string) => {
+		const cfPath = path.join(pair.folder, name);
+		writeFileSync(cfPath, edit(readFileSync(pair.cfPath, 'latin1')), 'latin1');
+		return cfPath;
+	};
+
 	before(() => {
 		ensureBuilt();
 		parent = mkdtempSync(path.join(os.tmpdir(), 'audit-starttls-'));
+		pair = debianStarttlsPair(parent);
 	});
 	after(() => {
 		rmSync(parent, {recursive: true, force: true});
@@ -33,7 +42,6 @@ describe('audit: STARTTLS and its certificate', skipUnlessDebianMc(), () => {
 	});
 
 	test('Debian\'s update_tls set-up: self-signed, Sendmail in the subject, 3650 days; each with what to do', async () => {
-		const pair = debianStarttlsPair(parent);
 		const run = await runCli(['audit', '--config', pair.cfPath], {env});
 		const text = run.stdout.replaceAll(/\n {4,}/g, ' ');
 		assert.ok(text.includes(`\nSTARTTLS (ServerCertFile ${pair.files.cert}):\n`), run.stdout);
@@ -51,14 +59,12 @@ describe('audit: STARTTLS and its certificate', skipUnlessDebianMc(), () => {
 	});
 
 	test('a certificate with its own subject, 90 days, signed by a test CA in CACertFile, passes', async () => {
-		const pair = debianStarttlsPair(parent);
 		const ca = makeCaSignedFiles(mkdtempSync(path.join(parent, 'ca-')));
-		const cf = readFileSync(pair.cfPath, 'latin1')
+		const cfPath = variant('ca-signed.cf', cf => cf
 			.replace(/^O ServerCertFile=.*$/m, `O ServerCertFile=${ca.cert}`)
 			.replace(/^O ServerKeyFile=.*$/m, `O ServerKeyFile=${ca.key}`)
-			.replace(/^O CACertFile=.*$/m, `O CACertFile=${ca.caCert}`);
-		writeFileSync(pair.cfPath, cf, 'latin1');
-		const {document, levels} = await auditJson(pair.cfPath);
+			.replace(/^O CACertFile=.*$/m, `O CACertFile=${ca.caCert}`));
+		const {document, levels} = await auditJson(cfPath);
 		assert.deepEqual(levels, {issuer: 'ok', expiry: 'ok', key: 'ok', chain: 'ok'});
 		assert.match(document.starttls.findings.find(finding => finding.name === 'expiry')!.text, /^expires in (?:89|90) days/);
 		assert.equal(document.starttls.findings.find(finding => finding.name === 'chain')!.text, 'the issuer\'s certificate is in the CACertFile');
@@ -66,9 +72,8 @@ describe('audit: STARTTLS and its certificate', skipUnlessDebianMc(), () => {
 	});
 
 	test('files sendmail cannot use: audit says why in sendmail\'s words, and exits 1', async () => {
-		const pair = debianStarttlsPair(parent);
-		writeFileSync(pair.cfPath, readFileSync(pair.cfPath, 'latin1').replace(/^O ServerKeyFile=.*$/m, `O ServerKeyFile=${pair.folder}/gone.key`), 'latin1');
-		const {run, document} = await auditJson(pair.cfPath);
+		const cfPath = variant('gone-key.cf', cf => cf.replace(/^O ServerKeyFile=.*$/m, `O ServerKeyFile=${pair.folder}/gone.key`));
+		const {run, document} = await auditJson(cfPath);
 		assert.equal(run.status, 1);
 		assert.deepEqual(document.starttls.findings[0], {
 			name: 'files',

@@ -429,3 +429,25 @@ test('each running step says what it does, in the words both faces print', async
 		verify: 'Checking the live server on 127.0.0.1:2525',
 	});
 });
+
+test('STARTTLS: the rehearsal is held against the config in force, and the live check expects STARTTLS where the new config sets it up', async () => {
+	const seen: {current?: string; expected?: unknown} = {};
+	const starttlsLines = 'O ServerCertFile=/etc/mail/tls/sendmail-server.crt\n';
+	const withTls: Plan = {...plan, files: [{...plan.files[0]!, after: `${plan.files[0]!.after}${starttlsLines}`}, plan.files[1]!]};
+	const {deps} = fakes({
+		async rehearse(_files, _answers, options) {
+			seen.current = options?.currentCfText;
+			return ok(agrees);
+		},
+		async verifyServer(_host, _port, _answers, options) {
+			seen.expected = options?.starttlsExpected;
+			return ok({checks: [pass('SIZE')], exchange: [], transcript: {banner: {code: 220, lines: []}, recipients: [], recipientsPlanned: 0}});
+		},
+	});
+	await runApplyFlow(input({plan: withTls, cfText: `O MaxMessageSize=0\n${starttlsLines}`}), deps);
+	assert.equal(seen.current, `O MaxMessageSize=0\n${starttlsLines}`);
+	assert.deepEqual(seen.expected, {because: 'as the new config sets it up'});
+	// Without a certificate in the new config, nothing is expected of the live server.
+	await runApplyFlow(input(), deps);
+	assert.equal(seen.expected, undefined);
+});
