@@ -212,22 +212,7 @@ function accessMapRows(cfText: string, accessText: string | undefined): AuditIte
 	return items;
 }
 
-/** The fields of each `O DaemonPortOptions=` line (Name, Port, M, ...), keys lower-cased. */
-function daemonLines(cfText: string): Array<Map<string, string>> {
-	return cfText.split(/\r?\n/).filter(line => /^O DaemonPortOptions=/.test(line)).map(line => {
-		const fields = new Map<string, string>();
-		for (const part of line.slice('O DaemonPortOptions='.length).split(',')) {
-			const equals = part.indexOf('=');
-			if (equals !== -1) {
-				fields.set(part.slice(0, equals).trim().toLowerCase(), part.slice(equals + 1).trim());
-			}
-		}
-
-		return fields;
-	});
-}
-
-const isSubmission = (fields: Map<string, string>) => /^(?:submission|587|smtps|465)$/i.test(fields.get('port') ?? '') || /^ms[ap]/i.test(fields.get('name') ?? '');
+const isSubmission = (daemon: Daemon) => /^(?:submission|587|smtps|465)$/i.test(daemon.port ?? '') || /^ms[ap]/i.test(daemon.name ?? '');
 
 /**
  * What the daemon lines say about AUTH on port 25: whether the MTA's line has the modifier A (no
@@ -235,12 +220,12 @@ const isSubmission = (fields: Map<string, string>) => /^(?:submission|587|smtps|
  * 587 with M=Ea). The rehearsal's -bs session has no daemon, so only the file can tell M=A.
  */
 export function portAuth(cfText: string): {mtaNoAuth: boolean; submission: string | undefined} {
-	const lines = daemonLines(cfText);
-	const mta = lines.find(fields => !isSubmission(fields));
-	const submission = lines.find(fields => isSubmission(fields));
+	const {daemons} = cfDaemons(cfText);
+	const mta = daemons.find(daemon => !isSubmission(daemon));
+	const submission = daemons.find(daemon => isSubmission(daemon));
 	return {
-		mtaNoAuth: mta !== undefined && /A/.test(mta.get('m') ?? ''),
-		submission: submission === undefined ? undefined : `${submission.get('name') ?? 'a daemon'} on port ${submission.get('port') ?? '?'}${submission.has('m') ? ` with M=${submission.get('m')}` : ''}`,
+		mtaNoAuth: mta !== undefined && /A/.test(mta.modifiers ?? ''),
+		submission: submission === undefined ? undefined : `${submission.name ?? 'a daemon'} on port ${submission.port ?? '?'}${submission.modifiers === undefined ? '' : ` with M=${submission.modifiers}`}`,
 	};
 }
 

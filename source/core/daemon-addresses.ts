@@ -25,6 +25,8 @@ export type Daemon = {
 	port: string | undefined;
 	/** The address as written; undefined: every address of the family. */
 	addr: string | undefined;
+	/** The M= modifiers as written (e.g. "Ea"; A: no AUTH on this daemon), where there are any. */
+	modifiers?: string;
 };
 
 /** How far a daemon can be reached. */
@@ -84,7 +86,8 @@ function fieldsOf(value: string): Field[] {
 export function daemonOf(value: string, line: number): Daemon {
 	const fields = fieldsOf(value);
 	const field = (key: string) => fields.filter(each => each.key === key).at(-1)?.value;
-	return {line, name: field('N'), family: (field('F') ?? 'inet').toLowerCase(), port: field('P'), addr: field('A')};
+	const modifiers = field('M');
+	return {line, name: field('N'), family: (field('F') ?? 'inet').toLowerCase(), port: field('P'), addr: field('A'), ...(modifiers === undefined ? {} : {modifiers})};
 }
 
 const isInet6 = (family: string) => family === 'inet6';

@@ -58,22 +58,11 @@ export type TextSetting = Common & {
 	readonly recommended: string;
 };
 
-/** An option whose value is a whole number of 0 or more, 0 (or unset) meaning no limit. */
-export type CountSetting = Common & {
-	readonly type: 'count';
-	readonly option: string;
-	/**
-	 * The .mc define; null where cf/m4 has none: the .mc then carries the option as a LOCAL_CONFIG
-	 * line ("O Name=value"), which m4 copies into the .cf as it is.
-	 */
-	readonly mcDefine: string | null;
-	/**
-	 * A compile-time define sendmail needs for the option to exist (e.g. _FFR_BADRCPT_SHUTDOWN): the
-	 * option is offered and written only where the installed sendmail lists it (`sendmail -d0.13 -bt`).
-	 */
-	readonly requires?: string;
-	/** Audit reports the value but does not count it against hardening (a relief, not a limit). */
-	readonly neutral?: boolean;
+/**
+ * A whole number of 0 or more the wizard offers as a page of choices, 0 (or unset) meaning no limit:
+ * what a cf option, an access map entry and a FEATURE's number have alike.
+ */
+type LimitFields = {
 	readonly max: number;
 	/** How the number reads: a size in bytes ("25 MB") or a plain count. */
 	readonly unit: 'bytes' | 'count';
@@ -93,6 +82,24 @@ export type CountSetting = Common & {
 	 * wizard's label for it and the sentence that explains it.
 	 */
 	readonly zero?: {readonly label: string; readonly means: string};
+};
+
+/** An option whose value is a whole number of 0 or more, 0 (or unset) meaning no limit. */
+export type CountSetting = Common & LimitFields & {
+	readonly type: 'count';
+	readonly option: string;
+	/**
+	 * The .mc define; null where cf/m4 has none: the .mc then carries the option as a LOCAL_CONFIG
+	 * line ("O Name=value"), which m4 copies into the .cf as it is.
+	 */
+	readonly mcDefine: string | null;
+	/**
+	 * A compile-time define sendmail needs for the option to exist (e.g. _FFR_BADRCPT_SHUTDOWN): the
+	 * option is offered and written only where the installed sendmail lists it (`sendmail -d0.13 -bt`).
+	 */
+	readonly requires?: string;
+	/** Audit reports the value but does not count it against hardening (a relief, not a limit). */
+	readonly neutral?: boolean;
 };
 
 /** An option whose value is a set of flag names (PrivacyOptions). */
@@ -211,21 +218,13 @@ export type DaemonsSetting = Common & {
  * and rolled back with the set (system/access-map.ts). sendmail reads the tag only where the cf has
  * the FEATURE that looks it up, so the setting is offered only there.
  */
-export type AccessSetting = Common & {
+export type AccessSetting = Common & LimitFields & {
 	readonly type: 'access';
 	/** The access map's tag whose default entry it sets. */
 	readonly entry: Exclude<AccessTag, 'GreetPause'>;
 	/** The m4 FEATURE whose ruleset reads the tag. */
 	readonly feature: string;
-	readonly max: number;
 	readonly unit: 'count';
-	readonly what: string;
-	readonly choices: readonly number[];
-	readonly prompt: string;
-	readonly label: string;
-	readonly advice: string;
-	readonly recommended: number;
-	readonly zero?: {readonly label: string; readonly means: string};
 };
 
 /**
@@ -233,18 +232,10 @@ export type AccessSetting = Common & {
  * line in .mc mode, in the cf the line of the ruleset the FEATURE builds (core/access-map.ts).
  * Offered only where the cf has the FEATURE.
  */
-export type FeatureArgumentSetting = Common & {
+export type FeatureArgumentSetting = Common & LimitFields & {
 	readonly type: 'featureArgument';
 	readonly feature: 'greet_pause';
-	readonly max: number;
 	readonly unit: 'count';
-	readonly what: string;
-	readonly choices: readonly number[];
-	readonly prompt: string;
-	readonly label: string;
-	readonly advice: string;
-	readonly recommended: number;
-	readonly zero?: {readonly label: string; readonly means: string};
 };
 
 export type SettingSpec = TextSetting | CountSetting | FlagsSetting | SwitchSetting | DaemonsSetting | AccessSetting | FeatureArgumentSetting | ChoiceSetting | OptionLetterSetting | WordListSetting;

@@ -37,7 +37,7 @@ export async function readDhFile(cfPath: string, cfText: string): Promise<TlsFil
 	// folder is held to the config's rule, as the help file's is).
 	const problem = path.dirname(filePath) === path.dirname(path.resolve(cfPath)) ? undefined : folderChainProblem(path.dirname(filePath));
 	if (problem !== undefined) {
-		return {path: filePath, error: `${path.dirname(filePath)} is a folder that users other than root can change (${problem})`};
+		return {path: filePath, error: `${path.dirname(filePath)} is a folder that users other than root can change (${problem}), and root does not write where they could swap a link in; make that folder root's and not writable by others (on Debian: chown root: ${path.dirname(filePath)}), or leave tlsDhParameters out`};
 	}
 
 	try {

@@ -18,6 +18,22 @@ export type TlsFiles = {
 
 const openssl = (args: readonly string[]) => execFileSync('openssl', args, {stdio: ['ignore', 'pipe', 'pipe']});
 
+let dhParameters: Buffer | undefined;
+
+/**
+ * DH parameters as update_tls makes them (`openssl dsaparam 2048`, then `openssl dhparam -dsaparam`
+ * appended): made once per test process, as the prime search can take seconds on a busy machine.
+ */
+function debianDhParameters(): Buffer {
+	if (dhParameters === undefined) {
+		const dsa = openssl(['dsaparam', '2048']);
+		const dh = execFileSync('openssl', ['dhparam', '-dsaparam'], {input: dsa, stdio: ['pipe', 'pipe', 'pipe']});
+		dhParameters = Buffer.concat([dsa, dh]);
+	}
+
+	return dhParameters;
+}
+
 /** Debian's mail group, which update_tls gives the key and certificates; root where it is missing. */
 function mailGroup(): number {
 	try {
@@ -43,9 +59,7 @@ export function makeDebianTlsFiles(folder: string, {subject = '/O=Sendmail/OU=Se
 	openssl(['genrsa', '-out', files.key, '2048']);
 	openssl(['req', '-new', '-x509', '-key', files.key, '-subj', subject, '-days', String(days), '-out', files.cert]);
 	openssl(['req', '-new', '-x509', '-key', files.key, '-subj', subject.replace('Sendmail Server', 'Sendmail Client'), '-days', String(days), '-out', files.clientCert]);
-	openssl(['dsaparam', '-out', files.dhParameters, '2048']);
-	const dh = openssl(['dhparam', '-dsaparam', '-in', files.dhParameters]);
-	writeFileSync(files.dhParameters, dh, {flag: 'a'});
+	writeFileSync(files.dhParameters, debianDhParameters());
 	const group = mailGroup();
 	for (const [file, mode] of [[files.key, 0o640], [files.dhParameters, 0o640], [files.cert, 0o644], [files.clientCert, 0o644]] as const) {
 		chownSync(file, 0, group);

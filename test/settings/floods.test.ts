@@ -10,7 +10,7 @@ import {makePlan} from '../../source/system/make-plan.js';
 import {sendmailFfrDefines} from '../../source/system/sendmail.js';
 import {compiledIn} from '../../source/steps/CountPages.js';
 import {COUNT_SETTINGS} from '../../source/settings/registry.js';
-import {KEY, enterUntil, openWizard, readTarget, tempConfig} from '../app-helpers.js';
+import {KEY, enterUntil, escapeUntil, openWizard, readTarget, tempConfig} from '../app-helpers.js';
 import {runCli} from '../helpers/cli.js';
 import {skipUnlessDebianMc} from '../helpers/debian-mc.js';
 import {sendmailOptionValues, sendmailPath, skipUnlessSendmail} from '../helpers/sendmail.js';
@@ -133,11 +133,9 @@ test('wizard: Floods and harvesting shows one page per setting; the answer of ea
 	assert.match(await app.waitFor('(2/5) BadRcptShutdown:'), /› \(•\) 4/);
 	const review = (await enterUntil(app, 'Review'), await app.waitFor('Write changes'));
 	assert.match(review.replaceAll('\n', ''), /\+ O BadRcptShutdown=4/);
-	// Back from Review, past the Encryption and login step, lands on the step's last page, and back
-	// from there on the page before it.
-	await app.press(KEY.escape);
-	await app.waitFor('Encryption and login');
-	await app.press(KEY.escape);
+	// Back from Review, back through the Encryption and login step's pages, lands on the step's last
+	// page, and back from there on the page before it.
+	await escapeUntil(app, 'Floods and harvesting');
 	await app.waitFor('(5/5) MaxDaemonChildren:');
 	await app.press(KEY.escape);
 	await app.waitFor('(4/5) ConnectionRateThrottle:');

@@ -63,7 +63,7 @@ async function assertSendmailReadsAnswers(cfText: string, name: string): Promise
 	assert.equal(rehearsal.value.status, 'ran', JSON.stringify(rehearsal.value));
 	// HELP is not among these answers (the example configs' helpfile states the version).
 	// The outsider's findings (ETRN, relaying, the harvest, ...) are information these answers do not decide.
-	const failed = rehearsal.value.status === 'ran' ? rehearsal.value.checks.filter(check => check.name !== 'HELP' && check.status !== 'pass' && !(check.status === 'info' && ['ETRN', 'DSN', 'HELP product', 'relaying', 'account harvest'].includes(check.name))) : [];
+	const failed = rehearsal.value.status === 'ran' ? rehearsal.value.checks.filter(check => check.name !== 'HELP' && check.status !== 'pass' && !(check.status === 'info' && ['ETRN', 'DSN', 'HELP product', 'relaying', 'account harvest', 'AUTH before STARTTLS'].includes(check.name))) : [];
 	assert.deepEqual(failed.map(check => `${check.name}: ${check.reply}`), []);
 	assert.ok(rehearsal.value.status === 'ran' && rehearsal.value.checks.length >= 7);
 }
