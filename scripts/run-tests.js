@@ -1,6 +1,6 @@
 // Runs every test/**/*.test.ts(x), each file in its own process (node's test runner, spec report).
 // `node scripts/run-tests.js part-of-name...` runs the files whose path contains one of the parts.
-// SENDMAIL_HARDEN_TEST_CONCURRENCY: how many test files run at once (default 2: most of the suite
+// SENDMAIL_HARDEN_TEST_CONCURRENCY: how many test files run at once (default 3: most of the suite
 // waits on sendmail, m4, tmux and ansible more than on the CPU). Files are isolated (state folder,
 // XDG_CONFIG_HOME, free ports, their own temp folders); dist/ is brought up to date here, once,
 // before any file starts, so no file rebuilds it under another's CLI runs (test/helpers/cli.ts,
@@ -52,7 +52,7 @@ if (existsSync(exampleCfFolder) && files.some(file => /buildExampleCf|exampleMcN
 // Each test file's process makes its own state folder and XDG_CONFIG_HOME (test/helpers/state-dir.ts),
 // so files that run at the same time share no lock and no presets store, and none uses
 // /var/lib/sendmail-harden or the user's config.
-const concurrency = Math.max(1, Number.parseInt(process.env.SENDMAIL_HARDEN_TEST_CONCURRENCY ?? '2', 10) || 1);
+const concurrency = Math.max(1, Number.parseInt(process.env.SENDMAIL_HARDEN_TEST_CONCURRENCY ?? '3', 10) || 1);
 const stateDir = pathToFileURL(path.resolve('test/helpers/state-dir.ts')).href;
 
 /** Runs one file; resolves with its exit status, its report and its time, once it has exited. */
