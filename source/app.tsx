@@ -529,11 +529,11 @@ export function App({setup, effects, onExit}: Props) {
 			const {offered, notes} = compiledIn(COUNT_SETTINGS.filter(each => each.step === (state.step as string)), ffr);
 			const accessMap = accessMapOffer(ACCESS_MAP_SETTINGS.filter(each => each.step === (state.step as string)), {mcPath, cfText: target.cfText, access: target.access});
 			const offeredPages = [...offered, ...accessMap.offered];
-			const pages = (answers: Answers, onNext: (answers: Answers) => void) => <CountPages key={state.step} settings={offeredPages} current={{...current, ...accessMap.current}} answers={answers} notes={[...notes, ...accessMap.notes]} startAtEnd={cameBack} onNext={onNext} />;
+			const pages = (answers: Answers, onNext: (answers: Answers) => void, atEnd: boolean) => <CountPages key={state.step} settings={offeredPages} current={{...current, ...accessMap.current}} answers={answers} notes={[...notes, ...accessMap.notes]} startAtEnd={atEnd} onNext={onNext} />;
 			// The listen question opens its step (settings/registry.ts, listen).
 			screen = SETTING.listen.step === state.step
 				? <FloodsStep key={state.step} listen={{daemons: daemons.daemons, current: listenOf(daemons.daemons), hub}} answers={state.answers} startAtEnd={cameBack} counts={offeredPages.length === 0 ? null : pages} onNext={next} />
-				: offeredPages.length === 0 ? null : pages(state.answers, next);
+				: offeredPages.length === 0 ? null : pages(state.answers, next, cameBack);
 		}
 	}
 
