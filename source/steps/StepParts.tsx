@@ -2,7 +2,7 @@
 // STARTTLS pages, then the AUTH pages). Enter on the first part's last page opens the second; Esc
 // on the second part's first page goes back to the first part's last page; Enter on the second
 // part's last page moves the wizard on with both parts' answers.
-import {useContext, useRef, useState, type ReactNode} from 'react';
+import {Fragment, useContext, useRef, useState, type ReactNode} from 'react';
 import type {Answers} from '../core/answers.js';
 import {StepNavigationContext, type StepNavigation} from '../hooks/use-step-keys.js';
 
@@ -41,15 +41,11 @@ export function StepParts({first, second, answers, startAtEnd = false, onNext}: 
 	return (
 		<StepNavigationContext.Provider value={navigation}>
 			{onFirst
-				? <Part key="first">{first(merged, answer => {
+				? <Fragment key="first">{first(merged, answer => {
 					chosen.current = {...chosen.current, ...answer};
 					turn(false);
-				}, ends.first)}</Part>
-				: <Part key="second">{second(merged, answer => onNext({...chosen.current, ...answer}), ends.second)}</Part>}
+				}, ends.first)}</Fragment>
+				: <Fragment key="second">{second(merged, answer => onNext({...chosen.current, ...answer}), ends.second)}</Fragment>}
 		</StepNavigationContext.Provider>
 	);
-}
-
-function Part({children}: {children: ReactNode}) {
-	return <>{children}</>;
 }
