@@ -399,7 +399,7 @@ export function dependencyEdits({requireAll = true, edits: allEdits = startupEdi
 // the first screen reads its files synchronously, see safe-write.ts). Each import gets an object
 // with one getter per export of the real module (listed here, from the node running the build),
 // so `import {spawn} from 'node:child_process'` reaches the real spawn at its first call.
-const lazyModules = ['child_process', 'crypto', 'assert', 'fs/promises'];
+const lazyModules = ['child_process', 'crypto', 'assert', 'fs/promises', 'tls', 'dns'];
 
 export function lazyBuiltins() {
 	const builtin = createRequire(import.meta.url);
