@@ -16,6 +16,7 @@ import {useTheme, type Theme} from '../components/theme.js';
 import {useKeys, useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
 import {addressText} from '../core/address.js';
+import {wrapIndex} from './list-keys.js';
 
 /** How the Apply step ended, for Done and for the wizard's exit code. */
 export type ApplySummary = {
@@ -446,11 +447,11 @@ export function ApplyStep({plan, run, onBusy, onExitCode, onWritten, onBack, onD
 		canGoBack: false,
 		onUp() {
 			const count = Math.max(choicesFor(questionNow(), resultNow()).length, 1);
-			setHighlight(index => (index + count - 1) % count);
+			setHighlight(index => wrapIndex(index, -1, count));
 		},
 		onDown() {
 			const count = Math.max(choicesFor(questionNow(), resultNow()).length, 1);
-			setHighlight(index => (index + 1) % count);
+			setHighlight(index => wrapIndex(index, 1, count));
 		},
 		onEnter() {
 			const asked = questionNow();

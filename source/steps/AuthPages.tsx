@@ -11,6 +11,7 @@ import {StepNavigationContext, useStepKeys, type StepNavigation} from '../hooks/
 import {useSyncedState} from '../hooks/use-synced-state.js';
 import {SETTING} from '../settings/registry.js';
 import {authAnswers, authWarnings, initialAuth, toggleMechanism, type CurrentAuth} from './auth-choices.js';
+import {upDownKeys} from './list-keys.js';
 
 type Props = {
 	current: CurrentAuth;
@@ -96,8 +97,7 @@ function MechanismsPage({requireTls, mechanisms, onToggle, onNext}: {requireTls:
 	const titleShown = useTitleShown();
 	const [highlight, setHighlight, highlightNow] = useSyncedState(0);
 	useStepKeys({
-		onUp: () => setHighlight(index => (index + names.length - 1) % names.length),
-		onDown: () => setHighlight(index => (index + 1) % names.length),
+		...upDownKeys(setHighlight, names.length),
 		onSpace: () => onToggle(names[highlightNow()]!),
 		onEnter: onNext,
 	});

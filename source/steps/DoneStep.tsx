@@ -14,6 +14,7 @@ import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
 import type {ApplySummary} from './ApplyStep.js';
+import {wrapIndex} from './list-keys.js';
 
 /** The part of the preset store the wizard uses (source/presets.ts). */
 export type PresetSaver = {
@@ -66,7 +67,7 @@ export function DoneStep({cfPath, demo, mcPath, summary, audit, answers, presets
 
 	const moveBy = (by: number) => {
 		const count = choicesIn(modeNow().kind).length;
-		setHighlight(index => (index + count + by) % count);
+		setHighlight(index => wrapIndex(index, by, count));
 	};
 
 	useStepKeys({

@@ -17,6 +17,7 @@ import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
 import {SETTING, settingsOfStep, type SwitchKey} from '../settings/registry.js';
 import {GREETING_OPTIONS, greetingAnswer, greetingSelection, greetingTemplate, type GreetingOptionId} from './choices.js';
+import {wrapIndex} from './list-keys.js';
 
 export type HelpState =
 	/** The help file prints the version ($v) on these lines. */
@@ -71,7 +72,7 @@ export function GreetingStep({current, answers, preview, help, receivedLeak, ask
 	const editing = highlight === customRow;
 
 	const move = (by: number) => {
-		setHighlight((highlightNow() + by + ROWS) % ROWS);
+		setHighlight(wrapIndex(highlightNow(), by, ROWS));
 	};
 
 	useStepKeys({

@@ -11,6 +11,7 @@ import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
 import type {StepId} from '../hooks/use-wizard.js';
 import {limitAnswer, limitSelection, type LimitOption} from './choices.js';
+import {upDownKeys} from './list-keys.js';
 
 type Props = {
 	step: StepId;
@@ -51,14 +52,7 @@ export function LimitStep(props: Props) {
 
 	useStepKeys({
 		// Another row explains itself from its top.
-		onUp() {
-			setHighlight(index => (index + count - 1) % count);
-			setScroll(0);
-		},
-		onDown() {
-			setHighlight(index => (index + 1) % count);
-			setScroll(0);
-		},
+		...upDownKeys(setHighlight, count, () => setScroll(0)),
 		onPageUp: () => setScroll(first => scrollHelp(explanation.current.total, explanation.current.height, first, -1)),
 		onPageDown: () => setScroll(first => scrollHelp(explanation.current.total, explanation.current.height, first, 1)),
 		onSpace: () => setChosen(highlightNow()),

@@ -13,6 +13,7 @@ import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
 import type {MailHubFinding} from '../system/mail-hub.js';
 import {SETTING} from '../settings/registry.js';
+import {wrapIndex} from './list-keys.js';
 
 const setting = SETTING.listen;
 
@@ -72,8 +73,8 @@ export function ListenStep({daemons, current, answers, hub, onNext}: Props) {
 	const row = (index: number) => (index < count ? index : 0);
 	const at = (index: number) => choices[row(index)]!;
 	useStepKeys({
-		onUp: () => setHighlight(index => (row(index) + count - 1) % count),
-		onDown: () => setHighlight(index => (row(index) + 1) % count),
+		onUp: () => setHighlight(index => wrapIndex(row(index), -1, count)),
+		onDown: () => setHighlight(index => wrapIndex(row(index), 1, count)),
 		onSpace: () => setChosen(highlightNow()),
 		onEnter() {
 			const choice = at(highlightNow());

@@ -17,6 +17,7 @@ import {useTheme} from '../components/theme.js';
 import {useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
 import {initialFlags, privacyAnswer, toggleFlag} from './choices.js';
+import {upDownKeys} from './list-keys.js';
 
 /** sendmail's replies to the flag probe (source/core/flag-probe.ts) with these flags in the config. */
 export type AskFlagReplies = (flags: PrivacyFlag[]) => Promise<Result<{status: 'ran'; replies: SmtpReply[]} | {status: 'skipped'; reason: string}>>;
@@ -97,14 +98,8 @@ export function PrivacyStep({current, answers, askSendmail, onNext}: Props) {
 	};
 
 	useStepKeys({
-		onUp() {
-			setHighlight(index => (index + count - 1) % count);
-			setScroll(0);
-		},
-		onDown() {
-			setHighlight(index => (index + 1) % count);
-			setScroll(0);
-		},
+		// Another flag's help shows from its top.
+		...upDownKeys(setHighlight, count, () => setScroll(0)),
 		onPageUp: () => page(-1),
 		onPageDown: () => page(1),
 		onSpace: () => setFlags(list => toggleFlag(list, PRIVACY_FLAG_NAMES[highlightNow()]!)),

@@ -16,6 +16,7 @@ import {HINTS, StepFrame, useFrameBody, useScreenWidth} from '../components/Step
 import {useTheme} from '../components/theme.js';
 import {StepNavigationContext, useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
+import {upDownKeys} from './list-keys.js';
 
 type Props = {
 	/** Undefined while the changes are worked out (an .mc rebuild takes a moment). */
@@ -121,8 +122,7 @@ export function ReviewStep({plan, greeting, clients, answers = {}, onWrite, onBa
 	const maxScroll = expanded || rows.length > diffHeight ? Math.max(rows.length - fullHeight, 1) : 0;
 
 	useStepKeys({
-		onUp: () => setHighlight(index => (index + choices.length - 1) % Math.max(choices.length, 1)),
-		onDown: () => setHighlight(index => (index + 1) % Math.max(choices.length, 1)),
+		...upDownKeys(setHighlight, Math.max(choices.length, 1)),
 		// The first page down goes on from what the top showed; then a page is the full height.
 		onPageUp: () => setScroll(value => (value - fullHeight <= 0 ? 0 : value - fullHeight)),
 		onPageDown: () => setScroll(value => Math.min(value === 0 ? diffHeight : value + fullHeight, maxScroll)),

@@ -14,6 +14,7 @@ import {useSyncedState} from '../hooks/use-synced-state.js';
 import type {Answers} from '../core/answers.js';
 import {STARTTLS_SET_UP_HINT} from '../core/plan.js';
 import type {SettingSpec} from '../settings/registry.js';
+import {wrapIndex} from './list-keys.js';
 
 /** One row of a page: the answer it gives (undefined: leave the setting as it is) and what it means. */
 export type TlsItem = {label: string; value: string; answer: string | boolean | undefined; means: string};
@@ -96,7 +97,7 @@ export function TlsStep({settings, starttls, current = {}, answers = {}, startAt
 
 	const move = (by: number) => {
 		const count = itemsOf(pageNow()).length;
-		setRow(index => (index + by + count) % count);
+		setRow(index => wrapIndex(index, by, count));
 	};
 
 	useStepKeys(starttls && settings.length > 0

@@ -13,6 +13,7 @@ import {useTheme} from '../components/theme.js';
 import {StepNavigationContext, useStepKeys} from '../hooks/use-step-keys.js';
 import type {McDisagreement} from '../system/make-plan.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
+import {wrapIndex} from './list-keys.js';
 
 /**
  * Why the .cf cannot be edited through its .mc: the lines of the .cf the .mc does not build (a hand
@@ -100,7 +101,7 @@ export function WelcomeStep({cfPath, demo, version, audit, answersFrom, presetNa
 
 		const indexOf = (list: 'start' | 'edit') => (list === 'start' ? current.start : editIndex(current.edit));
 		const at = Math.max(rows.findIndex(row => row.list === activeList(current) && row.index === indexOf(row.list)), 0);
-		const row = rows[(at + by + rows.length) % rows.length]!;
+		const row = rows[wrapIndex(at, by, rows.length)]!;
 		return row.list === 'start' ? {...current, list: 'start', start: row.index} : {...current, list: 'edit', edit: edits[row.index]!.key};
 	});
 	// Space (and Enter) choose the pointer's row in its own list; the other list keeps its choice.

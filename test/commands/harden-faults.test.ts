@@ -11,7 +11,7 @@ import test, {describe} from 'node:test';
 import {configStateFolder} from '../../source/system/state-folder.js';
 import {copyDemoConfig, runCli, type CliRun} from '../helpers/cli.js';
 import {bundledFixture} from '../helpers/fixture-bundle.js';
-import {fillTo, hashOf, makeVictim, mountTmpfs, placeDemoConfig, RAW_CONTROL, remount} from '../helpers/faults.js';
+import {fillTo, hashOf, linkToVictim, makeVictim, mountTmpfs, placeDemoConfig, RAW_CONTROL, remount} from '../helpers/faults.js';
 import {skipUnlessSendmail} from '../helpers/sendmail.js';
 
 const article = ['--answers', 'test/fixtures/article-answers.json'];
@@ -257,12 +257,7 @@ describe('the built CLI on a bad day', {concurrency: 3}, () => {
 	test('sendmail.cf or its help file as a symbolic link: --yes and rollback refuse with one line, the target untouched', skipUnlessSendmail(), async () => {
 		for (const which of ['cf', 'helpfile'] as const) {
 			const {cfPath, helpPath} = copyDemoConfig();
-			const victim = makeVictim();
-			const linked = which === 'cf' ? cfPath : helpPath;
-			writeFileSync(victim, readFileSync(linked));
-			const victimHash = hashOf(victim);
-			unlinkSync(linked);
-			symlinkSync(victim, linked);
+			const {victim, victimHash} = linkToVictim(which === 'cf' ? cfPath : helpPath);
 			for (const args of [['--config', cfPath, ...article, '--yes'], ['rollback', '--config', cfPath]]) {
 				const run = await runCli(args);
 				assertClean(run, `${which} ${args[0]}`);

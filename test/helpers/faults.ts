@@ -2,7 +2,7 @@
 // outside the config folder that no attack may change.
 import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeFileSync, writeSync} from 'node:fs';
+import {closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, symlinkSync, unlinkSync, writeFileSync, writeSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {TestContext} from 'node:test';
@@ -64,6 +64,19 @@ export function makeVictim(): string {
 	const victim = path.join(folder, 'passwd');
 	writeFileSync(victim, 'root:x:0:0:root:/root:/bin/bash\n');
 	return victim;
+}
+
+/**
+ * Turns `file` (a config or help file) into a symbolic link to a victim outside the config folder
+ * that holds its bytes; no run may change the victim, whose hash this returns.
+ */
+export function linkToVictim(file: string): {victim: string; victimHash: string} {
+	const victim = makeVictim();
+	writeFileSync(victim, readFileSync(file));
+	const victimHash = hashOf(victim);
+	unlinkSync(file);
+	symlinkSync(victim, file);
+	return {victim, victimHash};
 }
 
 /** The bundled config and help file in `folder`, wired together. */

@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {smtpConversation} from './smtp-replies.mjs';
 
 export const sendmailPath = '/usr/sbin/sendmail';
 export const sendmailInstalled: boolean = existsSync(sendmailPath);
@@ -377,41 +378,7 @@ export async function startSendmailDaemon(cfText: string, options: {helpFile?: s
  * (each reply's lines joined with "\n"). Ends with the connection closed.
  */
 export async function smtpTalk(port: number, lines: string[]): Promise<string[]> {
-	return new Promise((resolve, reject) => {
-		const replies: string[] = [];
-		let buffer = '';
-		let current: string[] = [];
-		let next = 0;
-		const socket = net.connect({host: '127.0.0.1', port});
-		socket.setTimeout(10_000, () => {
-			socket.destroy();
-			reject(new Error(`no SMTP reply within 10 s; replies so far: ${JSON.stringify(replies)}`));
-		});
-		socket.once('error', reject);
-		socket.on('data', chunk => {
-			buffer += chunk.toString('latin1');
-			let end: number;
-			while ((end = buffer.indexOf('\r\n')) !== -1) {
-				const line = buffer.slice(0, end);
-				buffer = buffer.slice(end + 2);
-				current.push(line);
-				if (/^\d{3}-/.test(line)) {
-					continue;
-				}
-
-				replies.push(current.join('\n'));
-				current = [];
-				if (next < lines.length) {
-					socket.write(`${lines[next++]!}\r\n`);
-				} else {
-					socket.end();
-				}
-			}
-		});
-		socket.on('close', () => {
-			resolve(replies);
-		});
-	});
+	return (await smtpConversation('127.0.0.1', port, lines, 10_000)).map(({reply}) => reply);
 }
 
 /**

@@ -11,6 +11,7 @@
 // node smtp-talk.mjs HOST PORT early < lines.json: sends every line at once as it connects, not
 // waiting for the greeting, and prints each reply line until the server closes: [line, ...].
 import net from 'node:net';
+import {smtpConversation} from './smtp-replies.mjs';
 
 const [host, port, mode, count] = process.argv.slice(2);
 
@@ -80,37 +81,6 @@ if (mode === 'burst') {
 		input += chunk;
 	}
 
-	const lines = JSON.parse(input);
-	const replies = [];
-	let buffer = '';
-	let current = [];
-	let next = 0;
-	let sentAt = performance.now();
-	const socket = net.connect({host, port: Number(port)});
-	socket.setTimeout(30_000, () => fail(`no SMTP reply within 30 s; replies so far: ${JSON.stringify(replies)}`));
-	socket.once('error', error => fail(error.message));
-	socket.on('data', chunk => {
-		buffer += chunk.toString('latin1');
-		let end;
-		while ((end = buffer.indexOf('\r\n')) !== -1) {
-			const line = buffer.slice(0, end);
-			buffer = buffer.slice(end + 2);
-			current.push(line);
-			if (/^\d{3}-/.test(line)) {
-				continue;
-			}
-
-			replies.push({reply: current.join('\n'), ms: performance.now() - sentAt});
-			current = [];
-			if (next < lines.length) {
-				sentAt = performance.now();
-				socket.write(`${lines[next++]}\r\n`);
-			} else {
-				socket.end();
-			}
-		}
-	});
-	socket.on('close', () => {
-		process.stdout.write(JSON.stringify(replies));
-	});
+	const replies = await smtpConversation(host, Number(port), JSON.parse(input), 30_000).catch(error => fail(error.message));
+	process.stdout.write(JSON.stringify(replies));
 }

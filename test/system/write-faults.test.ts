@@ -18,7 +18,7 @@ import {createVerifiedFile, realFileOps, sha256, tempNameFor, type FileOps} from
 import {configStateFolder, stateFolderPath} from '../../source/system/state-folder.js';
 import {copyDemoConfig} from '../helpers/cli.js';
 import {bundledFixture} from '../helpers/fixture-bundle.js';
-import {fillTo, freeBytes, hashOf, makeVictim, mountTmpfs, placeDemoConfig, remount} from '../helpers/faults.js';
+import {fillTo, freeBytes, hashOf, linkToVictim, makeVictim, mountTmpfs, placeDemoConfig, remount} from '../helpers/faults.js';
 
 const now = new Date('2026-11-26T10:00:00.000Z');
 
@@ -243,12 +243,8 @@ test('a config or help file that is a symbolic link is refused, and the file it 
 	for (const which of ['cf', 'helpfile'] as const) {
 		const {cfPath, helpPath} = copyDemoConfig();
 		const planned = changes(cfPath, helpPath);
-		const victim = makeVictim();
 		const linked = which === 'cf' ? cfPath : helpPath;
-		writeFileSync(victim, readFileSync(linked));
-		const victimHash = hashOf(victim);
-		unlinkSync(linked);
-		symlinkSync(victim, linked);
+		const {victim, victimHash} = linkToVictim(linked);
 		const written = await writeChanges(planned, {cfPath, now});
 		assert.ok(!written.ok);
 		assert.match(written.error, new RegExp(`^${linked.replaceAll('.', '\\.')} is a symbolic link \\(to .*\\); sendmail-harden does not follow links`));
