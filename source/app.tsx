@@ -35,6 +35,7 @@ import {AuthPages} from './steps/AuthPages.js';
 import {StepParts} from './steps/StepParts.js';
 import {DoneStep} from './steps/DoneStep.js';
 import {auditAfter} from './core/hardened-table.js';
+import type {StarttlsAudit} from './core/certificate-audit.js';
 import {GreetingStep, type HelpState} from './steps/GreetingStep.js';
 import {PrivacyStep} from './steps/PrivacyStep.js';
 import {RecipientsStep} from './steps/RecipientsStep.js';
@@ -117,6 +118,12 @@ export type WizardEffects = ApplyFlowDeps & {
 	 * preset is offered or saved. Absent: no store at all.
 	 */
 	loadPresets?(): Promise<Result<WizardPresets>>;
+	/**
+	 * source/system/audit-extras.ts readStarttlsAudit: the STARTTLS account (certificate findings)
+	 * of a config's files, read as audit and --yes read them (root's files only, checked on the
+	 * descriptor). Asked once, for the files the run leaves, before Done shows. Absent: not read.
+	 */
+	readStarttlsAudit?(cfText: string): Promise<StarttlsAudit>;
 };
 
 /** How the wizard ended: the exit code and a line for the terminal after Ink is gone. */
@@ -189,6 +196,8 @@ export function App({setup, effects, onExit}: Props) {
 	}, [effects]);
 	const [cfOnly, setCfOnly] = useState(setup.cfOnly === true);
 	const [summary, setSummary] = useState<ApplySummary>();
+	// The certificate's findings for Done, read from the files the run leaves.
+	const [doneStarttls, setDoneStarttls] = useState<StarttlsAudit>();
 	const busy = useRef(false);
 	// The code q or Ctrl+C ends with once the Apply step has begun (readme "Exit codes").
 	const exitCode = useRef(0);
@@ -481,8 +490,13 @@ export function App({setup, effects, onExit}: Props) {
 							return;
 						}
 
-						setSummary(result);
-						next();
+						// The files the run leaves: the new ones, or the old ones put back.
+						const left = !result.rolledBack && plan.ok ? candidateFiles({plan: plan.value, cfText: target.cfText}).cfText : target.cfText;
+						void (effects.readStarttlsAudit?.(left) ?? Promise.resolve(undefined)).catch(() => undefined).then(starttls => {
+							setDoneStarttls(starttls);
+							setSummary(result);
+							next();
+						});
 					}}
 				/>
 			) : null;
@@ -497,7 +511,7 @@ export function App({setup, effects, onExit}: Props) {
 					mcPath={plan?.ok && plan.value.source?.kind === 'mc' ? plan.value.source.mcPath : undefined}
 					summary={summary}
 					// Audit of what the run leaves: the new files, or the old ones when nothing stayed written.
-					audit={auditAfter(target.cfText, target.helpFile, summary.applied !== undefined && !summary.rolledBack && plan?.ok ? plan.value : undefined, {}, target.dhFile)}
+					audit={auditAfter(target.cfText, target.helpFile, summary.applied !== undefined && !summary.rolledBack && plan?.ok ? plan.value : undefined, doneStarttls === undefined ? {} : {starttls: doneStarttls}, target.dhFile)}
 					answers={state.answers}
 					presets={presets.store === undefined ? undefined : {
 						exists: name => presets.store?.get(name).ok ?? false,

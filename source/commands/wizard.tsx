@@ -115,6 +115,8 @@ export async function runWizard(flags: WizardFlags, io: CommandIo, terminal: Wiz
 		// The same question --yes asks before a restart.
 		isLiveConfig: cfPath => daemonReadsConfig({cfPath, demo: target.demo}, flags),
 		loadPresets,
+		// The same reading as audit and --yes; loaded when Done needs it, not before the first screen.
+		readStarttlsAudit: async cfText => (await import('../system/audit-extras.js')).readStarttlsAudit(cfText),
 	};
 
 	let result: WizardResult = {code: EXIT.done};

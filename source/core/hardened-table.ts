@@ -38,9 +38,11 @@ export function hardenedVerdict(audit: Audit): string {
 
 /**
  * The table: the hardened rows on one line, then each open row with what is in force and the
- * answer that closes it, wrapped to `width`.
+ * answer that closes it, wrapped to `width`. `notSetUp`: also say audit's "STARTTLS is not set up"
+ * and how, where the config names no certificate (the Done screen, which has no audit run after it;
+ * --yes leaves that to audit).
  */
-export function hardenedRows(audit: Audit, width = 78): HardenedRow[] {
+export function hardenedRows(audit: Audit, width = 78, {notSetUp = false}: {notSetUp?: boolean} = {}): HardenedRow[] {
 	const hardened = audit.items.filter(item => item.hardened);
 	const open = audit.items.filter(item => !item.hardened);
 	const rows: HardenedRow[] = [];
@@ -61,7 +63,7 @@ export function hardenedRows(audit: Audit, width = 78): HardenedRow[] {
 	}
 
 	// The certificate's findings where STARTTLS is set up: no answer closes them, the admin does.
-	for (const finding of audit.starttls?.setUp === true ? audit.starttls.findings : []) {
+	for (const finding of audit.starttls?.setUp === true || notSetUp ? audit.starttls?.findings ?? [] : []) {
 		if (finding.level === 'warn' || finding.level === 'fail') {
 			add(`${finding.level === 'fail' ? '✘' : '!'} STARTTLS ${finding.name}: ${finding.text}`, 'bad', '  ');
 			add(`fix by hand: ${finding.advice}`, 'dim', '      ');

@@ -30,7 +30,10 @@ type Props = {
 	/** The sendmail.mc that was edited and the .cf rebuilt from; undefined when the .cf was edited directly. */
 	mcPath?: string;
 	summary: ApplySummary;
-	/** Audit of the files as the run leaves them (core/hardened-table.ts): what is hardened and what is still open. */
+	/**
+	 * Audit of the files as the run leaves them (core/hardened-table.ts): what is hardened and what
+	 * is still open, with the certificate's findings where its `starttls` was read.
+	 */
 	audit: Audit;
 	answers: Answers;
 	presets: PresetSaver | undefined;
@@ -133,17 +136,25 @@ export function DoneStep({cfPath, demo, mcPath, summary, audit, answers, presets
 	});
 
 	const {applied} = summary;
-	const table = hardenedRows(audit, useFrameBody(undefined, []).width);
+	const table = hardenedRows(audit, useFrameBody(undefined, []).width, {notSetUp: true});
+	// What the run did, as rows of the screen's width, so the room left for the table is exact.
+	const headOf = (width: number): Row[] => [
+		...(applied === undefined
+			? textRows('Nothing was written.', width)
+			: [
+				...textRows(summary.rolledBack ? `${changed} changed, then restored from the backup.` : `${changed} changed.`, width, summary.rolledBack ? 'warn' : 'good'),
+				...applied.backup.files.flatMap(file => textRows(file.backup === null ? `Created: ${file.path}` : `Backup: ${file.backup}`, width, 'dim')),
+				...(summary.rolledBack ? [] : textRows(demo ? 'This demo copy and its backup are removed when you leave.' : `Undo with: sendmail-harden rollback --config ${cfPath}`, width)),
+			]),
+		...summary.events.flatMap(event => textRows(event, width)),
+	];
+	const below = 1 + (mode.kind === 'menu' ? choices.length : 3) + (mode.kind === 'saved' ? 2 : 0);
 	const layout = (hints: KeyHint[], body: {width: number; rows: number}) => {
 		// The same rows --yes and verify print; what the lines above and the menu leave of the screen.
-		const rowsOf = (texts: readonly string[]) => texts.reduce((sum, text) => sum + Math.max(textRows(text, body.width).length, 1), 0);
-		const above = applied === undefined
-			? 1
-			: rowsOf([`${changed} changed, then restored from the backup.`, ...applied.backup.files.map(file => (file.backup === null ? `Created: ${file.path}` : `Backup: ${file.backup}`)), ...(summary.rolledBack ? [] : [demo ? 'This demo copy and its backup are removed when you leave.' : `Undo with: sendmail-harden rollback --config ${cfPath}`])]);
-		const below = 1 + (mode.kind === 'menu' ? choices.length : 3) + (mode.kind === 'saved' ? 2 : 0);
+		const head = headOf(body.width);
+		const room = body.rows - head.length - below;
 		// On a short screen the verdict line stays, without the blank row before it.
-		const room = body.rows - above - rowsOf(summary.events) - below;
-		return {hints, room, space: Math.max(room > 1 ? room - 1 : room, 1)};
+		return {hints, head, body, room, space: Math.max(room > 1 ? room - 1 : room, 1)};
 	};
 
 	const plainHints = mode.kind === 'naming' ? [{keys: 'enter', action: 'save'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : mode.kind === 'confirm' ? [{keys: 'y/n', action: 'answer'}, {keys: 'esc', action: 'cancel'}, HINTS.quitTyping] : choices.length > 1 ? [HINTS.move, {keys: 'enter', action: 'choose'}, HINTS.quit] : [{keys: 'enter', action: 'finish'}, HINTS.quit];
@@ -151,32 +162,23 @@ export function DoneStep({cfPath, demo, mcPath, summary, audit, answers, presets
 	const pagedHints = [...plainHints.slice(0, -1), HINTS.scroll, plainHints.at(-1)!];
 	const plain = layout(plainHints, useFrameBody(undefined, plainHints));
 	const paged = layout(pagedHints, useFrameBody(undefined, pagedHints));
-	// Paging needs a row of the table and the position line; with less room the verdict alone stays.
-	const pages = table.length > plain.space && paged.space >= 2;
-	const {hints, room, space} = pages ? paged : plain;
-	const windowRows = pages ? space - 1 : space;
-	page.current = {rows: windowRows, max: pages ? table.length - windowRows : 0};
+	// Paging the table alone needs a row of it and the position line beside the lines above; where
+	// those lines leave less (long paths on a short screen), they page with the table, so nothing
+	// said on Done (the certificate's findings included) is out of reach and no frame outgrows the terminal.
+	const pages = table.length > plain.space;
+	const pagesAll = pages && paged.room < 3;
+	const {hints, head, room, space} = pages ? paged : plain;
+	const lines: Row[] = pagesAll ? [...head, {text: ''}, ...table] : table;
+	const windowRows = pagesAll ? Math.max(paged.body.rows - below - 1, 1) : pages ? space - 1 : space;
+	page.current = {rows: windowRows, max: pages ? Math.max(lines.length - windowRows, 0) : 0};
 	const top = Math.min(scroll, page.current.max);
 	const tableRows: Row[] = pages
-		? [...table.slice(top, top + windowRows), {text: `(lines ${top + 1}-${Math.min(top + windowRows, table.length)} of ${table.length}; pgup/pgdn [ ] scroll)`, tone: 'dim'}]
+		? [...lines.slice(top, top + windowRows), {text: `(lines ${top + 1}-${Math.min(top + windowRows, lines.length)} of ${lines.length}; pgup/pgdn [ ] scroll)`, tone: 'dim'}]
 		: clipRows(table, space);
 	return (
 		<StepFrame step="done" hints={hints}>
-			{applied === undefined ? (
-				<Text>Nothing was written.</Text>
-			) : (
-				<Box flexDirection="column">
-					<Text color={summary.rolledBack ? theme.warn : theme.good} wrap="wrap">
-						{summary.rolledBack ? `${changed} changed, then restored from the backup.` : `${changed} changed.`}
-					</Text>
-					{applied.backup.files.map(file => <Text key={file.path} wrap="wrap" dimColor>{file.backup === null ? `Created: ${file.path}` : `Backup: ${file.backup}`}</Text>)}
-					{summary.rolledBack ? null : <Text wrap="wrap">{demo ? 'This demo copy and its backup are removed when you leave.' : `Undo with: sendmail-harden rollback --config ${cfPath}`}</Text>}
-				</Box>
-			)}
-			{summary.events.map((event, index) => (
-				<Text key={index} wrap="wrap">{event}</Text>
-			))}
-			<Box marginTop={room > 1 ? 1 : 0} flexDirection="column">
+			{pagesAll ? null : <Rows rows={head} />}
+			<Box marginTop={!pagesAll && room > 1 ? 1 : 0} flexDirection="column">
 				<Rows rows={tableRows} />
 			</Box>
 			<Box marginTop={1} flexDirection="column">
