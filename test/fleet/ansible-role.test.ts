@@ -144,8 +144,8 @@ describe('the sendmail_harden role', {...skip, concurrency: 2}, () => {
 			// The set-ups below share nothing: each starts at once and the runs wait for them all.
 			const setUps: Array<Promise<void>> = [];
 			let packageFile = '';
-			setUps.push(runProgram('npm', ['pack', '--ignore-scripts', '--pack-destination', scratch, '--silent'], {cwd: repo, env: {...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'}}).then(packed => {
-				assert.equal(packed.status, 0, packed.stderr);
+			setUps.push(runProgram('npm', ['pack', '--ignore-scripts', '--pack-destination', scratch, '--loglevel=error'], {cwd: repo, env: {...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'}}).then(packed => {
+				assert.equal(packed.status, 0, packed.stdout + packed.stderr);
 				packageFile = path.join(scratch, packed.stdout.trim().split('\n').at(-1)!);
 			}));
 
@@ -445,7 +445,7 @@ describe('the sendmail_harden role', {...skip, concurrency: 2}, () => {
 				const rebuilding = build(path.join(scratch, 'rebuilt'));
 				rebuilding.catch(() => undefined);
 				// The build `npm run sea` made when it runs this commit's bundle (another test file may have
-				// made it), else a fresh one.
+				// made it), else a fresh one here: not in dist/, where the other group's `npm pack` reads.
 				const dist = path.join(repo, 'dist/sendmail-harden-linux-x64');
 				const current = existsSync(dist) && await bundleHash([dist]) === await bundleHash([process.execPath, cliPath]);
 				const first = current ? dist : await build(path.join(scratch, 'first-build'));
