@@ -36,6 +36,7 @@ function quiet(command, args) {
 }
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'sendmail-harden-sea-'));
+let partial;
 try {
 	const blob = path.join(scratch, 'sea-prep.blob');
 	const config = {
@@ -56,8 +57,8 @@ try {
 	writeFileSync(configPath, JSON.stringify(config, null, '\t'));
 	quiet(process.execPath, ['--experimental-sea-config', configPath]);
 
-	const partial = `${output}.partial`;
-	rmSync(partial, {force: true});
+	// A name of this build's own: two builds at once (two test files) each finish their own file.
+	partial = `${output}.${process.pid}.partial`;
 	copyFileSync(process.execPath, partial);
 	chmodSync(partial, 0o755);
 	// node's debug symbols are an eighth of the file and no use on a mail server.
@@ -69,10 +70,14 @@ try {
 	quiet(process.execPath, [postject, partial, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2']);
 	// It must start and name its version before it replaces an earlier build.
 	const version = execFileSync(partial, ['--version'], {encoding: 'utf8', env: {...process.env, SENDMAIL_HARDEN_CODE_CACHE: 'off'}}).trim();
-	rmSync(output, {force: true});
+	// Renamed over the earlier build: a reader (npm pack, a test) finds one whole file or the other.
 	renameSync(partial, output);
+	partial = undefined;
 	const size = statSync(output).size;
 	console.log(`sea: ${path.relative(root, output)} (${version}), ${(size / 1024 / 1024).toFixed(1)} MB, built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 } finally {
 	rmSync(scratch, {recursive: true, force: true});
+	if (partial !== undefined) {
+		rmSync(partial, {force: true});
+	}
 }
