@@ -490,8 +490,8 @@ export function App({setup, effects, onExit}: Props) {
 							return;
 						}
 
-						// The files the run leaves: the new ones, or the old ones put back.
-						const left = !result.rolledBack && plan.ok ? candidateFiles({plan: plan.value, cfText: target.cfText}).cfText : target.cfText;
+						// The files the run leaves: the new ones, or the old ones (nothing written, or put back).
+						const left = result.applied !== undefined && !result.rolledBack && plan.ok ? candidateFiles({plan: plan.value, cfText: target.cfText}).cfText : target.cfText;
 						void (effects.readStarttlsAudit?.(left) ?? Promise.resolve(undefined)).catch(() => undefined).then(starttls => {
 							setDoneStarttls(starttls);
 							setSummary(result);
