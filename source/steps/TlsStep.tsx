@@ -8,7 +8,7 @@ import {useContext, useRef} from 'react';
 import {Box} from 'ink';
 import SelectInput from 'ink-select-input';
 import {Text} from '../components/SafeText.js';
-import {HINTS, StepFrame} from '../components/StepFrame.js';
+import {HINTS, StepFrame, useTitleShown} from '../components/StepFrame.js';
 import {StepNavigationContext, useStepKeys} from '../hooks/use-step-keys.js';
 import {useSyncedState} from '../hooks/use-synced-state.js';
 import type {Answers} from '../core/answers.js';
@@ -72,6 +72,8 @@ export function initialRow(items: readonly TlsItem[], given: unknown, current: u
 
 export function TlsStep({settings, starttls, current = {}, answers = {}, startAtEnd = false, onNext}: Props) {
 	const navigation = useContext(StepNavigationContext);
+	// A short terminal leaves the title out: the page then says in a line of its own what it decides.
+	const titleShown = useTitleShown();
 	// Every page's answer so far (undefined: leave it), kept when going back and forth.
 	const chosen = useRef<Record<string, unknown>>({});
 	const itemsOf = (page: number) => (settings[page] === undefined ? [] : tlsItems(settings[page]));
@@ -130,7 +132,7 @@ export function TlsStep({settings, starttls, current = {}, answers = {}, startAt
 	if (!starttls || setting === undefined) {
 		return (
 			<StepFrame step="tls" title="STARTTLS is not set up in this config (no ServerCertFile): there is no TLS to tune." hints={[HINTS.next, HINTS.back, HINTS.quit]}>
-				<Text wrap="wrap">{`To offer encryption, ${STARTTLS_SET_UP_HINT}; then run this again.`}</Text>
+				<Text wrap="wrap">{`${titleShown ? '' : 'STARTTLS is not set up in this config (no ServerCertFile). '}To offer encryption, ${STARTTLS_SET_UP_HINT}; then run this again.`}</Text>
 			</StepFrame>
 		);
 	}
@@ -138,8 +140,10 @@ export function TlsStep({settings, starttls, current = {}, answers = {}, startAt
 	const items = itemsOf(page);
 	const what = setting.type === 'switch' && setting.edit.file === 'ssl-options' ? `${setting.edit.option}: ${setting.checkbox}?` : 'prompt' in setting && 'option' in setting ? `${setting.option}: ${setting.prompt}` : setting.explain[0] ?? '';
 	const title = `(${page + 1}/${settings.length}) ${what}`;
+	const name = setting.type === 'switch' && setting.edit.file === 'ssl-options' ? setting.edit.option : 'option' in setting ? setting.option : setting.key;
 	return (
 		<StepFrame step="tls" title={title} hints={[HINTS.move, HINTS.next, HINTS.back, HINTS.quit]}>
+			{titleShown ? null : <Text bold wrap="truncate-end">{`(${page + 1}/${settings.length}) ${name}`}</Text>}
 			{/* ink-select-input draws the list; the keys come through useStepKeys (bursts, Esc, q), so it
 			    is not focused and is drawn afresh at the highlighted row. */}
 			<SelectInput

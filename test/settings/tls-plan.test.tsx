@@ -145,3 +145,22 @@ test('the step\'s keys in one burst (over SSH, typed ahead) act in order: Down t
 	await until(() => (given === undefined ? '' : 'done'), text => text === 'done');
 	assert.deepEqual(given, {tlsMinVersion: 'TLSv1.3', tlsServerPreference: true, tlsCiphers: 'modern', tlsDhParameters: 'ffdhe2048'});
 });
+
+test('80x15 and 60x20: every page fits the terminal and says which setting it decides, the title in view or not', async t => {
+	const {renderSized} = await import('../helpers/sized-terminal.js');
+	const names = ['ServerSSLOptions', 'ServerSSLOptions', 'CipherList', 'DHParameters'];
+	for (const [columns, rows] of [[80, 15], [60, 20]] as const) {
+		const app = renderSized(t, <TlsStep settings={TLS_SETTINGS} starttls onNext={() => undefined} />, columns, rows);
+		for (const [index, name] of names.entries()) {
+			const mark = new RegExp(String.raw`\(${index + 1}/${names.length}\) ${name}`);
+			const frame = (await app.waitFor(mark, `page ${index + 1} at ${columns}x${rows}`)).replaceAll(/\u001B\[[\d;]*m/g, '');
+			const lines = frame.replace(/\n$/, '').split('\n');
+			assert.ok(lines.length <= rows, `page ${index + 1} at ${columns}x${rows} drew ${lines.length} rows:\n${frame}`);
+			assert.ok(lines.every(line => [...line].length <= columns), `page ${index + 1} at ${columns}x${rows} is wider than the terminal:\n${frame}`);
+			app.stdin.write('\r');
+		}
+	}
+
+	const notSetUp = renderSized(t, <TlsStep settings={TLS_SETTINGS} starttls={false} onNext={() => undefined} />, 80, 15);
+	await notSetUp.waitFor(/STARTTLS is not set up/, 'the step without STARTTLS at 80x15');
+});
