@@ -4,7 +4,6 @@
 // new source that root wrote in a private folder, so nothing the mail user owns is read by it or
 // written through; the .db it builds is then one more file of the plan, written atomically with
 // the owner and mode the old .db had, backed up and rolled back with the set (write-changes.ts).
-import {spawn} from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {accessMapSpec, type AccessMapState} from '../core/access-map.js';
@@ -13,7 +12,7 @@ import {fail, ok, type Result} from '../core/result.js';
 import {safeLine} from '../core/sanitize.js';
 import {privateFolder} from './rehearsal.js';
 import {describeError, readRegularFile} from './safe-write.js';
-import {stopWithRun} from './stop-signals.js';
+import {runProgram, type ProgramRun} from './run-program.js';
 import {readTrustedFile} from './trust.js';
 import {ENCODING, toBytes} from './read-files.js';
 
@@ -40,34 +39,12 @@ export async function readAccessMap(cfText: string): Promise<AccessMapState> {
 	}
 }
 
-type RunResult = {code: number | null; stderr: string; error?: string; timedOut: boolean};
-
 /** Runs makemap with `input` on its standard input, within a time limit; never through a shell. */
-async function runMakemap(args: string[], input: Buffer, cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
-	return new Promise(resolve => {
-		// makemap lives in /usr/sbin, which a PATH without the sbin folders (sudo's, cron's) misses: they
-		// are searched after the PATH given.
-		const PATH = [env['PATH'], '/usr/sbin', '/usr/bin', '/sbin', '/bin'].filter(Boolean).join(':');
-		const child = spawn('makemap', args, {cwd, env: {...env, PATH}, stdio: ['pipe', 'ignore', 'pipe']});
-		stopWithRun(child);
-		const err: Buffer[] = [];
-		let timedOut = false;
-		const timer = setTimeout(() => {
-			timedOut = true;
-			child.kill('SIGKILL');
-		}, MAKEMAP_TIMEOUT_MS);
-		child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-		child.stdin.on('error', () => undefined);
-		child.stdin.end(input);
-		child.on('error', error => {
-			clearTimeout(timer);
-			resolve({code: null, stderr: Buffer.concat(err).toString('latin1'), error: (error as NodeJS.ErrnoException).code ?? error.message, timedOut});
-		});
-		child.on('close', code => {
-			clearTimeout(timer);
-			resolve({code, stderr: Buffer.concat(err).toString('latin1'), timedOut});
-		});
-	});
+async function runMakemap(args: string[], input: Buffer, cwd: string, env: NodeJS.ProcessEnv): Promise<ProgramRun> {
+	// makemap lives in /usr/sbin, which a PATH without the sbin folders (sudo's, cron's) misses: they
+	// are searched after the PATH given.
+	const PATH = [env['PATH'], '/usr/sbin', '/usr/bin', '/sbin', '/bin'].filter(Boolean).join(':');
+	return runProgram('makemap', args, {cwd, env: {...env, PATH}, timeoutMs: MAKEMAP_TIMEOUT_MS, input});
 }
 
 /**
@@ -100,7 +77,7 @@ export async function rebuildAccessDb(source: FileChange, cfText: string, env: N
 		const run = await runMakemap([spec.type, mapName], toBytes(source.after), folder.value, env);
 		if (run.code !== 0) {
 			const said = safeLine(run.stderr.trim().split('\n')[0] ?? '');
-			const why = run.timedOut ? `did not finish in ${MAKEMAP_TIMEOUT_MS / 1000} s` : run.error === undefined ? `exited with ${run.code ?? 'a signal'}${said === '' ? '' : `: ${said}`}` : `could not be run (${run.error})`;
+			const why = run.timedOut ? `did not finish in ${MAKEMAP_TIMEOUT_MS / 1000} s` : run.error === undefined ? `exited with ${run.code ?? 'a signal'}${said === '' ? '' : `: ${said}`}` : `could not be run (${run.error.code ?? run.error.message})`;
 			return fail(`${command} (on a copy of the new ${spec.path}) ${why}; nothing was written`);
 		}
 

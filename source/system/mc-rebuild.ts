@@ -1,6 +1,5 @@
 // Finds the .mc a sendmail.cf is built from, learns how this host builds it, and renders the .cf
 // from an (edited) .mc into memory without touching the real .cf.
-import {spawn} from 'node:child_process';
 import {lstatSync, readdirSync, realpathSync, statSync} from 'node:fs';
 import {rm, stat, writeFile} from 'node:fs/promises';
 import os from 'node:os';
@@ -9,7 +8,7 @@ import {type Result, ok, fail} from '../core/result.js';
 import {candidatesToCheck, chooseMcSource, isFreeBsdMakefile, makeVariable, mcOfRule, type LayoutId, type McSource} from '../core/sendmail-layouts.js';
 import {privateFolder} from './rehearsal.js';
 import {describeError} from './safe-write.js';
-import {stopWithRun} from './stop-signals.js';
+import {runProgram} from './run-program.js';
 import {folderChainProblem, isTrusted, readTrustedFile, untrustedMessage} from './trust.js';
 
 async function isFile(file: string): Promise<boolean> {
@@ -212,32 +211,6 @@ export type BuildOptions = {
 	tolerateM4Errors?: boolean;
 };
 
-type RunResult = {code: number | null; stdout: Buffer; stderr: string; error?: NodeJS.ErrnoException; timedOut: boolean};
-
-function run(command: string, args: string[], cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<RunResult> {
-	return new Promise(resolve => {
-		const child = spawn(command, args, {cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
-		stopWithRun(child);
-		const out: Buffer[] = [];
-		const err: Buffer[] = [];
-		let timedOut = false;
-		const timer = setTimeout(() => {
-			timedOut = true;
-			child.kill('SIGKILL');
-		}, timeoutMs);
-		child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-		child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-		child.on('error', error => {
-			clearTimeout(timer);
-			resolve({code: null, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('latin1'), error, timedOut});
-		});
-		child.on('close', code => {
-			clearTimeout(timer);
-			resolve({code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('latin1'), timedOut});
-		});
-	});
-}
-
 // What Debian's Makefile adds after m4's output: `sed -e 's/^/# /' sendmail.mc`, under a header.
 function mcAsComment(mcPath: string, mcText: string): string {
 	const lines = mcText.split('\n');
@@ -432,7 +405,7 @@ export async function buildCfFromMc(mcText: string, mcPath: string, options: Bui
 		if (!inputs.ok) return inputs;
 		const tempMc = path.join(folder, path.basename(plan.mcPath));
 		await writeFile(tempMc, inputs.value.mcText, {encoding: 'latin1', flag: 'wx', mode: 0o600});
-		const result = await run(m4, [...inputs.value.args, tempMc], folder, timeoutMs, env);
+		const result = await runProgram(m4, [...inputs.value.args, tempMc], {cwd: folder, env, timeoutMs});
 		const original = (line: string) => inputs.value.copies.reduce((text, [copy, file]) => text.replaceAll(copy, file), line.replaceAll(tempMc, plan.mcPath));
 		const mcName = path.basename(plan.mcPath);
 		if (result.error?.code === 'ENOENT') {
