@@ -13,7 +13,7 @@ import {notSetUpFinding} from '../source/core/certificate-audit.js';
 import {readStarttlsAudit} from '../source/system/audit-extras.js';
 import {KEY, NOW, PRESET, checkEnv, readTarget, tempConfig, testEffects} from './app-helpers.js';
 import {renderSized} from './helpers/sized-terminal.js';
-import {STEP_COUNT, stepOf} from './helpers/steps.js';
+import {enterUntil, STEP_COUNT, stepOf} from './helpers/steps.js';
 import {makeDebianTlsFiles, withStarttls, type TlsFiles} from './helpers/tls-fixture.js';
 
 const pause = async (ms: number) => new Promise(resolve => {
@@ -66,15 +66,7 @@ async function toDone(t: {after(fn: () => void): void}, cfPath: string, columns:
 	};
 
 	await waitFor('pre-filled from');
-	const mark = () => /Step \d+ of \d+.*\n.*/.exec(last())?.[0];
-	for (let screens = 0; !last().includes(stepOf('Review')); screens++) {
-		assert.ok(screens < 40, `Enter never reached Review:\n${last()}`);
-		const before = mark();
-		await press(KEY.enter);
-		for (let tries = 0; mark() === before && tries < 500; tries++) {
-			await pause(10);
-		}
-	}
+	await enterUntil({frame: last, press}, 'Review');
 
 	await waitFor('Write changes');
 	await press(KEY.enter);

@@ -12,7 +12,7 @@ import {openPresetStore} from '../../source/presets.js';
 import {KEY, NOW, PRESET, readTarget, tempConfig, testEffects} from '../app-helpers.js';
 import {copyDebianMcPair, haveDebianMc} from '../helpers/debian-mc.js';
 import {renderSized} from '../helpers/sized-terminal.js';
-import {STEP_COUNT, stepOf} from '../helpers/steps.js';
+import {enterUntil, STEP_COUNT, stepOf} from '../helpers/steps.js';
 
 const pause = async (ms: number) => new Promise(resolve => {
 	setTimeout(resolve, ms);
@@ -67,15 +67,7 @@ async function walk(t: {after(fn: () => void): void}, columns: number, rows: num
 	}
 
 	// The steps after Privacy, every page of each, keeping what they show, up to Review.
-	const mark = () => /Step \d+ of \d+.*\n.*/.exec(last())?.[0];
-	for (let screens = 0; !last().includes(stepOf('Review')); screens++) {
-		assert.ok(screens < 30, `Enter never reached Review:\n${last()}`);
-		const before = mark();
-		await press(KEY.enter);
-		for (let tries = 0; mark() === before && tries < 500; tries++) {
-			await pause(10);
-		}
-	}
+	await enterUntil({frame: last, press}, 'Review');
 
 	await waitFor('Write changes');
 	await press(KEY.enter);
